@@ -1,0 +1,117 @@
+// Reading and writing quantities as text: "989 TFLOP/s", "96 GiB", "400 Gb/s",
+// "2.5 $/h", "1.2 $/chip/h", "12 ms", "0.08 $/kWh".
+//
+// Prefixes: k M G T P E (decimal, K accepted for k), Ki Mi Gi Ti Pi Ei (binary,
+// bytes only), m u µ n (seconds only). `B` is a byte, `b` a bit (Gb/s, Gbps).
+// A bare number is an error: every quantity in a data file carries its unit.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/expected.h"
+#include "base/units.h"
+
+namespace xpu {
+
+enum class Dimension {
+  time,
+  bytes,
+  byte_rate,
+  flop_count,
+  flop_rate,
+  power,
+  energy,
+  money,
+  money_rate,
+  energy_price,
+};
+
+// What a dimension is called in messages, with an example: "a time (e.g. 12 ms)".
+std::string_view describe(Dimension d);
+
+struct ParsedQuantity {
+  double si = 0.0;  // value in SI base units
+  Dimension dim = Dimension::time;
+  bool per_chip = false;  // "$/chip/h", "$/GPU/h": a price per accelerator
+};
+
+struct UnitTextError {
+  std::string message;
+  int offset = 0;  // 0-based character offset in the text where the problem starts
+};
+
+// Parses "<number> <unit>" into SI units. Leading/trailing blanks are ignored.
+Expected<ParsedQuantity, UnitTextError> parse_unit_text(std::string_view text);
+
+template <class Q>
+struct DimensionOf;
+template <>
+struct DimensionOf<Seconds> {
+  static constexpr Dimension value = Dimension::time;
+};
+template <>
+struct DimensionOf<Bytes> {
+  static constexpr Dimension value = Dimension::bytes;
+};
+template <>
+struct DimensionOf<ByteRate> {
+  static constexpr Dimension value = Dimension::byte_rate;
+};
+template <>
+struct DimensionOf<FlopCount> {
+  static constexpr Dimension value = Dimension::flop_count;
+};
+template <>
+struct DimensionOf<FlopRate> {
+  static constexpr Dimension value = Dimension::flop_rate;
+};
+template <>
+struct DimensionOf<Watts> {
+  static constexpr Dimension value = Dimension::power;
+};
+template <>
+struct DimensionOf<Joules> {
+  static constexpr Dimension value = Dimension::energy;
+};
+template <>
+struct DimensionOf<Dollars> {
+  static constexpr Dimension value = Dimension::money;
+};
+template <>
+struct DimensionOf<DollarRate> {
+  static constexpr Dimension value = Dimension::money_rate;
+};
+template <>
+struct DimensionOf<EnergyPrice> {
+  static constexpr Dimension value = Dimension::energy_price;
+};
+
+// Checks that the text's dimension is the one expected; the message names both.
+UnitTextError wrong_dimension(std::string_view text, Dimension expected, Dimension got);
+
+// Parses text as quantity type Q ("80 GB" as Bytes). Errors say what was expected.
+template <class Q>
+Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
+  auto parsed = parse_unit_text(text);
+  if (!parsed) return Unexpected{parsed.error()};
+  if (parsed->dim != DimensionOf<Q>::value) {
+    return Unexpected{wrong_dimension(text, DimensionOf<Q>::value, parsed->dim)};
+  }
+  return Q(parsed->si);
+}
+
+// Human text with an SI prefix and 4 significant digits: "989.4 TFLOP/s",
+// "80 GB", "3.35 TB/s", "700 W", "12 ms", "$2.50/h".
+std::string to_text(Seconds v);
+std::string to_text(Bytes v);
+std::string to_text(ByteRate v);
+std::string to_text(FlopCount v);
+std::string to_text(FlopRate v);
+std::string to_text(Watts v);
+std::string to_text(Joules v);
+std::string to_text(Dollars v);
+std::string to_text(DollarRate v);
+std::string to_text(EnergyPrice v);
+
+}  // namespace xpu

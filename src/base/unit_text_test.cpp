@@ -1,0 +1,91 @@
+#include "base/unit_text.h"
+
+#include <gtest/gtest.h>
+
+namespace xpu {
+namespace {
+
+template <class Q>
+double si(std::string_view text) {
+  auto r = parse_quantity<Q>(text);
+  EXPECT_TRUE(r.has_value()) << text << ": " << (r ? "" : r.error().message);
+  return r ? r->si() : -1.0;
+}
+
+TEST(UnitText, ParsesTheIssueExamples) {
+  EXPECT_DOUBLE_EQ(si<FlopRate>("989 TFLOP/s"), 989e12);
+  EXPECT_DOUBLE_EQ(si<FlopRate>("1.98 PFLOP/s"), 1.98e15);
+  EXPECT_DOUBLE_EQ(si<Bytes>("80 GB"), 80e9);
+  EXPECT_DOUBLE_EQ(si<Bytes>("96 GiB"), 96.0 * 1073741824.0);
+  EXPECT_DOUBLE_EQ(si<ByteRate>("3.35 TB/s"), 3.35e12);
+  EXPECT_DOUBLE_EQ(si<ByteRate>("400 Gb/s"), 50e9);
+  EXPECT_DOUBLE_EQ(si<Watts>("700 W"), 700.0);
+  EXPECT_DOUBLE_EQ(si<DollarRate>("2.5 $/h"), 2.5 / 3600);
+  EXPECT_DOUBLE_EQ(si<DollarRate>("1.2 $/chip/h"), 1.2 / 3600);
+  EXPECT_DOUBLE_EQ(si<Seconds>("12 ms"), 0.012);
+}
+
+TEST(UnitText, MorePrefixesAndForms) {
+  EXPECT_DOUBLE_EQ(si<ByteRate>("800 Gbps"), 100e9);
+  EXPECT_DOUBLE_EQ(si<ByteRate>("820 GiB/s"), 820.0 * 1073741824.0);
+  EXPECT_DOUBLE_EQ(si<FlopRate>("1836 TOPS"), 1836e12);
+  EXPECT_DOUBLE_EQ(si<FlopCount>("3.1 EFLOP"), 3.1e18);
+  EXPECT_DOUBLE_EQ(si<Watts>("1.5 MW"), 1.5e6);
+  EXPECT_DOUBLE_EQ(si<Joules>("2 kWh"), 7.2e6);
+  EXPECT_DOUBLE_EQ(si<Seconds>("250us"), 250e-6);
+  EXPECT_DOUBLE_EQ(si<Seconds>("2 h"), 7200);
+  EXPECT_DOUBLE_EQ(si<Seconds>("30 days"), 30 * 86400.0);
+  EXPECT_DOUBLE_EQ(si<Seconds>("1 month"), 730 * 3600.0);
+  EXPECT_DOUBLE_EQ(si<Dollars>("25000 $"), 25000);
+  EXPECT_DOUBLE_EQ(si<Dollars>("$120"), 120);
+  EXPECT_DOUBLE_EQ(si<DollarRate>("$2.5/h"), 2.5 / 3600);
+  EXPECT_DOUBLE_EQ(si<EnergyPrice>("0.08 $/kWh"), 0.08 / 3.6e6);
+  EXPECT_DOUBLE_EQ(si<Seconds>("  -4 s "), -4);  // sign is the validator's business
+}
+
+TEST(UnitText, PerChipIsRecorded) {
+  auto a = parse_unit_text("1.2 $/chip/h");
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->per_chip);
+  auto b = parse_unit_text("98.32 $/h");
+  ASSERT_TRUE(b);
+  EXPECT_FALSE(b->per_chip);
+}
+
+TEST(UnitText, BareNumberIsAnError) {
+  auto r = parse_quantity<Bytes>("80");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "'80' has no unit; write it with one (e.g. '80 GB', '80 TFLOP/s')");
+}
+
+TEST(UnitText, WrongDimensionNamesBoth) {
+  auto r = parse_quantity<ByteRate>("80 GB");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "expected a bandwidth (e.g. 3.35 TB/s), got '80 GB' which is a size");
+}
+
+TEST(UnitText, UnknownUnitAndGarbage) {
+  auto r = parse_quantity<Bytes>("80 GX");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "unknown unit 'GX'");
+  EXPECT_EQ(r.error().offset, 3);
+  auto g = parse_quantity<Bytes>("lots");
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().message, "expected a number with a unit, got 'lots'");
+  EXPECT_FALSE(parse_quantity<Bytes>(""));
+  EXPECT_FALSE(parse_quantity<Bytes>("80 mB"));        // no milli-bytes
+  EXPECT_FALSE(parse_quantity<ByteRate>("80 Gib/s"));  // binary prefixes are for bytes
+  EXPECT_FALSE(parse_quantity<Seconds>("5 kmin"));
+}
+
+TEST(UnitText, FormatsWithPrefixes) {
+  EXPECT_EQ(to_text(teraflop_per_second(989.4)), "989.4 TFLOP/s");
+  EXPECT_EQ(to_text(gigabytes(80)), "80 GB");
+  EXPECT_EQ(to_text(terabytes_per_second(3.35)), "3.35 TB/s");
+  EXPECT_EQ(to_text(watts(700)), "700 W");
+  EXPECT_EQ(to_text(milliseconds(12)), "12 ms");
+  EXPECT_EQ(to_text(dollars_per_hour(2.5)), "2.5 $/h");
+}
+
+}  // namespace
+}  // namespace xpu

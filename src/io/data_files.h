@@ -1,0 +1,41 @@
+// Loading xpuplan's data directories: the shipped data/ and users' --catalog
+// directories. Every *.yaml file below a directory is read; its top-level keys
+// name sections (accelerators, systems, models). Later directories extend the
+// earlier ones, and an entry whose key is already known replaces it (a note
+// says so). All problems in all files are reported together.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "catalog/catalog.h"
+#include "workload/model.h"
+
+namespace xpu {
+
+struct DataSet {
+  Catalog catalog;
+  std::vector<ModelArch> models;  // sorted by key
+
+  const ModelArch* find_model(std::string_view key) const;
+  std::vector<std::string> model_keys() const;
+};
+
+// Loads one directory (all *.yaml files, recursively, in path order).
+// Diagnostics receives errors, warnings and notes; the result holds what parsed.
+DataSet load_data_dir(const std::string& dir, Diagnostics& ds);
+
+// Parses one YAML file's sections into `into` (no merging, no cross-checks).
+void load_data_file(const std::string& path, DataSet& into, Diagnostics& ds);
+void load_data_text(const std::string& text, const std::string& name, DataSet& into, Diagnostics& ds);
+
+// Loads `dirs` in order (the shipped data first), merges them, and validates
+// the result. Throws InputError if any error was found; `notes` receives the
+// replacement notes and warnings.
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr);
+
+// The shipped data directory: $XPUPLAN_DATA, else the one compiled in.
+std::string shipped_data_dir();
+
+}  // namespace xpu

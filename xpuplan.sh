@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# One entry point for set-up, build and checks on a Debian bookworm machine (as root).
+#   ./xpuplan.sh demo    install what is missing, build, run the main job on the shipped defaults
+#   ./xpuplan.sh test    install, build with -Werror, run every test, then again under ASan+UBSan
+#   ./xpuplan.sh bench   build and run the benchmarks in bench/
+#   ./xpuplan.sh build   install and build only (build/release/xpuplan)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+          libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format)
+JOBS=${JOBS:-$(nproc)}
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "xpuplan.sh: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {  # build DIR [cmake options...]
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+format_check() {
+  local files
+  files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find src bench -name '*.cpp' -o -name '*.h')
+  # shellcheck disable=SC2086
+  clang-format --dry-run --Werror $files
+  echo "format: ok"
+}
+
+case "${1:-demo}" in
+  demo)
+    install_deps
+    build build/release -DCMAKE_BUILD_TYPE=Release -DXPUPLAN_BENCH=OFF
+    ./build/release/xpuplan catalog
+    ;;
+  build)
+    install_deps
+    build build/release -DCMAKE_BUILD_TYPE=Release
+    ;;
+  test)
+    install_deps
+    format_check
+    build build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXPUPLAN_WERROR=ON
+    ctest --test-dir build/ci --output-on-failure -j "$JOBS"
+    build build/asan -DCMAKE_BUILD_TYPE=Debug -DXPUPLAN_WERROR=ON -DXPUPLAN_SANITIZE=ON -DXPUPLAN_BENCH=OFF
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir build/asan --output-on-failure -j "$JOBS" -LE slow
+    echo "xpuplan.sh test: all passed"
+    ;;
+  bench)
+    install_deps
+    build build/release -DCMAKE_BUILD_TYPE=Release
+    for b in build/release/bench/bench_*; do "$b"; done
+    ;;
+  *)
+    echo "usage: $0 demo|test|bench|build" >&2
+    exit 2
+    ;;
+esac

@@ -28,7 +28,7 @@ endfunction()
 function(xpuplan_test name)
   cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${T_DEPS} xpuplan_testing GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE XPUPLAN_DATA_DIR="${XPUPLAN_DATA_DIR}"
                                              XPUPLAN_TEST_DIR="${PROJECT_SOURCE_DIR}/tests")
   xpuplan_settings(${name})

@@ -16,7 +16,7 @@ template <class Tag>
 class Quantity {
  public:
   constexpr Quantity() = default;
-  constexpr explicit Quantity(double si_value) : v_(si_value) {}
+  constexpr explicit Quantity(double v) : v_(v) {}
 
   // The value in SI base units (s, B, FLOP, FLOP/s, W, J, $, $/s).
   [[nodiscard]] constexpr double si() const { return v_; }

@@ -5,11 +5,15 @@ namespace xpu::cli {
 
 void setup_catalog(CLI::App& app, RunState& st);
 void setup_models(CLI::App& app, RunState& st);
+void setup_train(CLI::App& app, RunState& st);
+void setup_validate(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
       {"catalog", setup_catalog},
       {"models", setup_models},
+      {"train", setup_train},
+      {"validate", setup_validate},
   };
   return table;
 }

@@ -32,8 +32,6 @@ std::vector<std::string> DataSet::model_keys() const {
 
 namespace {
 
-const std::vector<std::string> kSections{"accelerators", "systems", "models"};
-
 template <class T, class ReadFn>
 void read_list(MapReader& top, std::string_view section, std::vector<T>& out, ReadFn read, std::string_view what) {
   YAML::Node list = top.node(section);
@@ -56,6 +54,7 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "accelerators", into.catalog.accelerators, read_accelerator, "accelerator");
   read_list(top, "systems", into.catalog.systems, read_system, "system");
   read_list(top, "models", into.models, read_model, "model");
+  read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   top.finish();
 }
 
@@ -101,6 +100,7 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   for (const auto& f : files) load_data_file(f.string(), out, ds);
   sort_by_key(out.catalog.accelerators);
   sort_by_key(out.catalog.systems);
+  sort_by_key(out.catalog.stacks);
   sort_by_key(out.models);
   return out;
 }

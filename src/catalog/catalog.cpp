@@ -110,6 +110,14 @@ Diagnostics validate_catalog(const Catalog& catalog) {
       ds.push_back(error_at(s.defined_at, fmt::format("system '{}': scale_up_domain {} is larger than its {} chips",
                                                       s.key, s.scale_up_domain, s.chips)));
     }
+    if (s.chips_per_host > s.chips) {
+      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': chips_per_host {} is larger than its {} chips",
+                                                      s.key, s.chips_per_host, s.chips)));
+    }
+    if (s.max_slice > s.chips) {
+      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': max_slice {} is larger than its {} chips", s.key,
+                                                      s.max_slice, s.chips)));
+    }
     if (!s.dims.empty() && product(s.dims) != s.scale_up_domain) {
       ds.push_back(error_at(s.defined_at, fmt::format("system '{}': dims multiply to {}, but scale_up_domain is {}",
                                                       s.key, product(s.dims), s.scale_up_domain)));

@@ -109,7 +109,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
             if (check_layout(ctx, probe).empty()) {
               const TrainingEstimate lower = estimate_training(ctx, probe);
               ++part.evaluated;
-              if (!lower.fits) {
+              if (!lower.fits && o.prune) {
                 ++part.pruned;
                 RankedLayout r{probe, lower};
                 if (!part.closest || lower.missing() < part.closest->estimate.missing()) part.closest = r;

@@ -111,45 +111,19 @@ double flops_per_token(const ModelArch& m, int seq_len, FlopConvention conv) {
   return 0;
 }
 
-CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
-  CaseResult r;
-  r.id = c.id;
-  r.mode = c.mode;
-  r.accelerator = c.accelerator;
-  r.metric = c.metric;
-  r.measured = c.value;
+std::optional<PreparedCase> prepare_case(const ValidationCase& c, const ValidationInputs& in,
+                                         const StackEfficiency& stack, std::string& reason) {
   const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
-  if (acc) r.vendor = std::string(to_string(acc->vendor));
-  auto skip = [&](std::string why) {
-    r.ok = false;
-    r.reason = std::move(why);
-    return r;
-  };
-  if (c.accelerator.empty()) return skip("no accelerator given");
-  if (!acc) return skip(fmt::format("accelerator '{}' is not in the catalog", c.accelerator));
   const ModelArch* model = in.find_model(c.model);
-  if (!model) return skip(fmt::format("model '{}' is not in the data", c.model));
-  if (model->estimate) return skip(fmt::format("model '{}' has estimated shapes", c.model));
-
-  if (c.mode == CaseMode::infer) {
-    const StackEfficiency* st = default_stack(in.catalog->stacks, acc->runtime, StackMode::infer);
-    if (st) r.stack = st->key;
-    if (!in.predict_inference) return skip("inference cases need the inference engine");
-    std::string reason;
-    auto v = in.predict_inference(c, reason);
-    r.reason = reason;
-    if (!v) return skip(reason);
-    r.predicted = *v;
-    r.ok = true;
-    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-    return r;
+  if (!acc || !model) {
+    reason = "unknown accelerator or model";
+    return std::nullopt;
   }
-
+  if (!c.seq_len) {
+    reason = "no sequence length";
+    return std::nullopt;
+  }
   std::vector<std::string> notes;
-  const StackEfficiency* stack = default_stack(in.catalog->stacks, acc->runtime, StackMode::train);
-  if (!stack) return skip(fmt::format("no training stack for runtime {}", to_string(acc->runtime)));
-  r.stack = stack->key;
-  if (!c.seq_len) return skip("no sequence length");
   TrainingJob job;
   job.seq_len = *c.seq_len;
   job.lora = c.mode == CaseMode::finetune_lora;
@@ -192,50 +166,112 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
     }
     notes.push_back(fmt::format("Neuron ranks counted in cores: divided by {} per chip", k));
   }
-  // When every degree is given but the micro-batch is not, the search picks it.
+  PreparedCase p;
+  p.source = &c;
   const Fabric fabric = make_fabric(*acc, default_system(*in.catalog, acc->key), c.chips);
-  const TrainingContext ctx = prepare_training(*model, fabric, *stack, job);
-  const SearchResult sr = search_layouts(ctx, c.chips, so);
-  const RankedLayout* pick = nullptr;
+  p.ctx = prepare_training(*model, fabric, stack, job);
+  const SearchResult sr = search_layouts(p.ctx, c.chips, so);
   if (!sr.best.empty()) {
-    pick = &sr.best.front();
+    p.layout = sr.best.front().layout;
   } else if (sr.closest) {
-    pick = &*sr.closest;
-    notes.push_back(fmt::format("no layout fits in memory ({} missing); the closest was used",
-                                fmt::format("{:.1f} GB", pick->estimate.missing().si() * 1e-9)));
+    p.layout = sr.closest->layout;
+    notes.push_back(fmt::format("no layout fits in memory ({:.1f} GB missing); the closest was used",
+                                sr.closest->estimate.missing().si() * 1e-9));
   } else {
-    return skip(fmt::format("no valid layout for the given degrees: {}", sr.invalid));
+    reason = fmt::format("no valid layout for the given degrees: {}", sr.invalid);
+    return std::nullopt;
   }
-  r.layout = pick->layout;
-  const TrainingEstimate& e = pick->estimate;
-  const double tps = e.tokens_per_s_per_chip;
+  p.peak_bf16 = acc->peak_for(Precision::bf16).si();
+  if (c.metric == Metric::model_tflops_per_chip || c.metric == Metric::mfu) {
+    p.convention = flop_convention(c);
+    p.flops_per_token = flops_per_token(*model, job.seq_len, p.convention);
+    if (p.convention != FlopConvention::model) notes.push_back(fmt::format("FLOPs counted as {}", to_string(p.convention)));
+  }
+  if (c.metric == Metric::time_to_train_min) {
+    auto tokens = tokens_trained(c.notes);
+    if (!tokens) {
+      reason = "time_to_train_min needs 'tokens_trained' in the notes";
+      return std::nullopt;
+    }
+    p.tokens_trained = *tokens;
+  }
   switch (c.metric) {
     case Metric::train_tokens_per_s_per_chip:
-      r.predicted = tps;
-      break;
     case Metric::step_time_s:
-      r.predicted = e.step_time.si();
-      break;
     case Metric::model_tflops_per_chip:
-    case Metric::mfu: {
-      const FlopConvention conv = flop_convention(c);
-      if (conv != FlopConvention::model) notes.push_back(fmt::format("FLOPs counted as {}", to_string(conv)));
-      const double flops = flops_per_token(*model, job.seq_len, conv) * tps;
-      r.predicted = c.metric == Metric::mfu ? flops / acc->peak_for(Precision::bf16).si() : flops * 1e-12;
+    case Metric::mfu:
+    case Metric::time_to_train_min:
       break;
-    }
-    case Metric::time_to_train_min: {
-      auto tokens = tokens_trained(c.notes);
-      if (!tokens) return skip("time_to_train_min needs 'tokens_trained' in the notes");
-      r.predicted = *tokens / (tps * c.chips) / 60.0;
-      break;
-    }
     default:
-      return skip(fmt::format("metric {} is not a training metric", to_string(c.metric)));
+      reason = fmt::format("metric {} is not a training metric", to_string(c.metric));
+      return std::nullopt;
   }
+  for (const auto& n : notes) p.notes += (p.notes.empty() ? "" : "; ") + n;
+  return p;
+}
+
+double metric_value(const PreparedCase& p, const TrainingEstimate& e) {
+  const double tps = e.tokens_per_s_per_chip;
+  switch (p.source->metric) {
+    case Metric::train_tokens_per_s_per_chip:
+      return tps;
+    case Metric::step_time_s:
+      return e.step_time.si();
+    case Metric::model_tflops_per_chip:
+      return p.flops_per_token * tps * 1e-12;
+    case Metric::mfu:
+      return p.flops_per_token * tps / p.peak_bf16;
+    case Metric::time_to_train_min:
+      return p.tokens_trained / (tps * p.source->chips) / 60.0;
+    default:
+      return 0;
+  }
+}
+
+CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
+  CaseResult r;
+  r.id = c.id;
+  r.mode = c.mode;
+  r.accelerator = c.accelerator;
+  r.metric = c.metric;
+  r.measured = c.value;
+  const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
+  if (acc) r.vendor = std::string(to_string(acc->vendor));
+  auto skip = [&](std::string why) {
+    r.ok = false;
+    r.reason = std::move(why);
+    return r;
+  };
+  if (c.accelerator.empty()) return skip("no accelerator given");
+  if (!acc) return skip(fmt::format("accelerator '{}' is not in the catalog", c.accelerator));
+  const ModelArch* model = in.find_model(c.model);
+  if (!model) return skip(fmt::format("model '{}' is not in the data", c.model));
+  if (model->estimate) return skip(fmt::format("model '{}' has estimated shapes", c.model));
+
+  if (c.mode == CaseMode::infer) {
+    const StackEfficiency* st = default_stack(in.catalog->stacks, acc->runtime, StackMode::infer);
+    if (st) r.stack = st->key;
+    if (!in.predict_inference) return skip("inference cases need the inference engine");
+    std::string reason;
+    auto v = in.predict_inference(c, reason);
+    r.reason = reason;
+    if (!v) return skip(reason);
+    r.predicted = *v;
+    r.ok = true;
+    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
+    return r;
+  }
+  const StackEfficiency* stack = default_stack(in.catalog->stacks, acc->runtime, StackMode::train);
+  if (!stack) return skip(fmt::format("no training stack for runtime {}", to_string(acc->runtime)));
+  r.stack = stack->key;
+  std::string reason;
+  auto p = prepare_case(c, in, *stack, reason);
+  if (!p) return skip(reason);
+  r.layout = p->layout;
+  r.predicted = metric_value(*p, estimate_training(p->ctx, p->layout));
   r.ok = true;
   r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-  for (const auto& n : notes) r.reason += (r.reason.empty() ? "" : "; ") + n;
+  r.reason = p->notes;
   return r;
 }
 

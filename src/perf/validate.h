@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "perf/layout.h"
+#include "perf/training.h"
 #include "workload/model.h"
 
 namespace xpu {
@@ -88,6 +89,27 @@ struct ValidationInputs {
   std::function<std::optional<double>(const ValidationCase&, std::string& reason)> predict_inference;
   unsigned threads = 0;
 };
+
+// A training case made ready to evaluate: its context and layout (searched
+// once), and what turns an estimate into the case's metric. Calibration
+// re-evaluates these with trial stack parameters without searching again.
+struct PreparedCase {
+  const ValidationCase* source = nullptr;
+  TrainingContext ctx;
+  Layout layout;
+  FlopConvention convention = FlopConvention::model;
+  double flops_per_token = 0;  // under `convention`
+  double peak_bf16 = 0;        // FLOP/s, for MFU metrics
+  double tokens_trained = 0;   // LoRA time-to-train cases
+  std::string notes;           // assumptions made
+};
+
+// Builds the context for case `c` with `stack` and searches its open degrees.
+// Returns nullopt (with `reason`) when the case cannot be predicted.
+std::optional<PreparedCase> prepare_case(const ValidationCase& c, const ValidationInputs& in,
+                                         const StackEfficiency& stack, std::string& reason);
+// The case's metric from a training estimate of its layout.
+double metric_value(const PreparedCase& p, const TrainingEstimate& e);
 
 CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in);
 // All cases, in input order (cases run in parallel; the result does not depend on it).

@@ -24,6 +24,19 @@ namespace xpu {
 
 enum class StackMode : unsigned char { train, infer };
 
+// What a stack's calibration rests on: the published runs it was fitted to
+// and its out-of-sample (leave-one-out) error. Empty when never calibrated.
+struct StackEvidence {
+  int cases = 0;
+  double median_abs_pct = 0;  // leave-one-out median |error|
+  double p10_pct = 0;         // leave-one-out signed error percentiles
+  double p90_pct = 0;
+  std::vector<std::string> accelerators;  // covered by the cases
+  std::vector<std::string> precisions;
+  int max_chips = 0;
+  std::string date;  // when the fit was made
+};
+
 struct StackEfficiency {
   std::string key;   // "megatron-cuda"
   std::string name;  // "Megatron-LM / NeMo (CUDA)"
@@ -58,6 +71,7 @@ struct StackEfficiency {
   // Serving only: time added per decode step (scheduler, sampling, launch).
   Seconds step_overhead;
 
+  StackEvidence evidence;
   std::map<std::string, Provenance> sources;  // by field name
   SourceLocation defined_at;
 };

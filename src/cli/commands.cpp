@@ -7,6 +7,7 @@ void setup_catalog(CLI::App& app, RunState& st);
 void setup_models(CLI::App& app, RunState& st);
 void setup_train(CLI::App& app, RunState& st);
 void setup_validate(CLI::App& app, RunState& st);
+void setup_calibrate(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -14,6 +15,7 @@ const std::vector<CommandEntry>& command_table() {
       {"models", setup_models},
       {"train", setup_train},
       {"validate", setup_validate},
+      {"calibrate", setup_calibrate},
   };
   return table;
 }

@@ -163,6 +163,30 @@ std::vector<ValidationCase> read_cases(const std::string& path, Diagnostics& ds)
   return parse_cases(buf.str(), path, ds);
 }
 
+std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r) {
+  MlperfEvaluation e;
+  auto b = r.str("benchmark");
+  if (b) {
+    e.benchmark = *b;
+    r.set_what(fmt::format("MLPerf benchmark '{}'", e.benchmark));
+  }
+  if (auto v = r.str("model")) e.model = *v;
+  if (auto v = r.choice("mode", {"train", "finetune_lora"})) e.mode = *parse_case_mode(*v);
+  if (auto v = r.str_list("rounds")) e.rounds = *v;
+  if (auto v = r.number("interval_tokens")) e.interval_tokens = *v;
+  if (auto v = r.number("eval_tokens")) e.eval_tokens = *v;
+  if (auto v = r.number("first_eval_after_tokens", Need::optional)) e.first_eval_after_tokens = *v;
+  if (auto v = r.integer("skip_evals", Need::optional, Sign::non_negative)) e.skip_evals = static_cast<int>(*v);
+  if (auto v = r.number("skip_evals_per_global_batch", Need::optional, Sign::non_negative)) {
+    e.skip_evals_per_global_batch = *v;
+  }
+  if (!r.has("source") || !r.has("retrieved")) r.error("needs 'source' and 'retrieved'");
+  r.allow({"source", "retrieved", "estimate", "note"});
+  r.finish();
+  if (!b) return std::nullopt;
+  return e;
+}
+
 std::string shipped_cases_path() { return shipped_data_dir() + "/validation/cases.csv"; }
 
 }  // namespace xpu

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/suggest.h"
+#include "io/cases_io.h"
 #include "io/catalog_io.h"
 #include "io/model_io.h"
 #include "io/yaml_reader.h"
@@ -55,6 +56,8 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "systems", into.catalog.systems, read_system, "system");
   read_list(top, "models", into.models, read_model, "model");
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
+  read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
+  read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
   top.finish();
 }
 
@@ -105,7 +108,7 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   return out;
 }
 
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration) {
   Diagnostics ds;
   DataSet merged;
   for (size_t i = 0; i < dirs.size(); ++i) {
@@ -117,6 +120,9 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
       merged = std::move(layer);
       continue;
     }
+    // Later calibrations are applied after earlier ones, so they win.
+    for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
+    for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
     for (auto& m : layer.models) {
       auto it =
@@ -133,6 +139,9 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
     sort_by_key(merged.models);
   }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  if (apply_calibration) {
+    for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));
+  }
   if (has_errors(ds)) throw InputError(std::move(ds));
   if (notes) *notes = std::move(ds);
   return merged;

@@ -10,6 +10,8 @@
 
 #include "base/diagnostics.h"
 #include "catalog/catalog.h"
+#include "io/calibration_io.h"
+#include "perf/validate.h"
 #include "workload/model.h"
 
 namespace xpu {
@@ -17,6 +19,8 @@ namespace xpu {
 struct DataSet {
   Catalog catalog;
   std::vector<ModelArch> models;  // sorted by key
+  std::vector<CalibrationEntry> calibrations;  // applied to catalog.stacks by load_data()
+  std::vector<MlperfEvaluation> mlperf;        // benchmark evaluation schedules
 
   const ModelArch* find_model(std::string_view key) const;
   std::vector<std::string> model_keys() const;
@@ -33,7 +37,8 @@ void load_data_text(const std::string& text, const std::string& name, DataSet& i
 // Loads `dirs` in order (the shipped data first), merges them, and validates
 // the result. Throws InputError if any error was found; `notes` receives the
 // replacement notes and warnings.
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr);
+// `apply_calibration` = false leaves the stacks at their priors (for refitting).
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr, bool apply_calibration = true);
 
 // The shipped data directory: $XPUPLAN_DATA, else the one compiled in.
 std::string shipped_data_dir();

@@ -55,14 +55,14 @@ Json to_json(const Accelerator& a, bool with_sources) {
       {"hbm_tbps", a.hbm_bandwidth.si() * 1e-12},
       {"scale_up",
        {{"name", a.scale_up.name},
-        {"gbps_per_direction", a.scale_up.bandwidth.si() * 1e-9},
+        {"gb_per_s_per_direction", a.scale_up.bandwidth.si() * 1e-9},
         {"topology", to_string(a.scale_up.topology)},
         {"domain", a.scale_up.domain},
         {"dims", a.scale_up.dims},
         {"latency_us", a.scale_up.latency.si() * 1e6}}},
       {"scale_out",
        {{"name", a.scale_out.name},
-        {"gbps_per_direction", a.scale_out.bandwidth.si() * 1e-9},
+        {"gb_per_s_per_direction", a.scale_out.bandwidth.si() * 1e-9},
         {"latency_us", a.scale_out.latency.si() * 1e6}}},
       {"power", {{"tdp_w", a.power.tdp.si()}, {"host_per_chip_w", a.power.host_per_chip.si()}}},
   };
@@ -89,8 +89,8 @@ Json to_json(const System& s) {
             {"instances", inst},
             {"source", to_json(s.provenance)}};
   if (s.max_slice > 0) j["max_slice"] = s.max_slice;
-  if (s.scale_up_bandwidth.si() > 0) j["scale_up_gbps_per_direction"] = s.scale_up_bandwidth.si() * 1e-9;
-  if (s.scale_out_bandwidth.si() > 0) j["scale_out_gbps_per_direction"] = s.scale_out_bandwidth.si() * 1e-9;
+  if (s.scale_up_bandwidth.si() > 0) j["scale_up_gb_per_s_per_direction"] = s.scale_up_bandwidth.si() * 1e-9;
+  if (s.scale_out_bandwidth.si() > 0) j["scale_out_gb_per_s_per_direction"] = s.scale_out_bandwidth.si() * 1e-9;
   return j;
 }
 

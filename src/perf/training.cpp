@@ -129,10 +129,12 @@ LayerForward layer_forward(const TrainingContext& c, const Layout& l, bool moe, 
     const Bytes act(T * d * 2.0);
     f.tp = 2.0 * collective_time(c.fabric, p, Collective::all_reduce, act, c.links);
   }
-  // Context parallelism: ring exchange of K and V blocks, cp-1 steps.
+  // Context parallelism: ring exchange of K and V blocks, cp-1 steps; a ring
+  // is as fast as its slowest hop, the scale-out one if it leaves the domain.
   if (l.cp > 1) {
     const Bytes kv_block(T * c.kv_width / std::max(1.0, std::min(tp, dbl(m.n_kv_heads))) * 2.0);
-    f.cp = send_recv_time(c.fabric, l.tp, kv_block, c.links) * dbl(l.cp - 1);
+    const Placement p = place_group(c.fabric, l.cp, l.tp);
+    f.cp = collective_time(c.fabric, p, Collective::send_recv, kv_block, c.links) * dbl(l.cp - 1);
   }
   return f;
 }

@@ -80,6 +80,26 @@ struct CaseResult {
   std::optional<Layout> layout;  // the layout used (given or searched)
 };
 
+// A benchmark's evaluation schedule (data/validation/mlperf.yaml): MLPerf
+// Training wall time includes a forward pass over `eval_tokens` after every
+// `interval_tokens` trained, the first few evaluation points skipped.
+struct MlperfEvaluation {
+  std::string benchmark;
+  std::string model;
+  CaseMode mode = CaseMode::train;
+  std::vector<std::string> rounds;  // "v5.1"; matched against the case's notes
+  double interval_tokens = 0;
+  double eval_tokens = 0;
+  double first_eval_after_tokens = 0;  // 0 = after the first interval
+  int skip_evals = 0;                  // evaluation points skipped ...
+  double skip_evals_per_global_batch = 0;  // ... plus this times the global batch (floored)
+};
+
+// Forward work added by evaluation, as a fraction of the training time, for a
+// run of `tokens_trained` at `global_batch` (forward share of a training step:
+// 1/3, or 1/2 for LoRA, which computes no weight gradients).
+double evaluation_overhead(const MlperfEvaluation& e, double tokens_trained, int global_batch, bool lora);
+
 // What the validator needs from outside: data lookups and the inference
 // predictor (absent until one is plugged in; its cases are then skipped).
 struct ValidationInputs {
@@ -87,6 +107,7 @@ struct ValidationInputs {
   std::function<const ModelArch*(const std::string&)> find_model;
   // Predicts an inference case; returns nullopt with `reason` set when it cannot.
   std::function<std::optional<double>(const ValidationCase&, std::string& reason)> predict_inference;
+  std::vector<MlperfEvaluation> mlperf;
   unsigned threads = 0;
 };
 
@@ -101,6 +122,7 @@ struct PreparedCase {
   double flops_per_token = 0;  // under `convention`
   double peak_bf16 = 0;        // FLOP/s, for MFU metrics
   double tokens_trained = 0;   // LoRA time-to-train cases
+  double eval_overhead = 0;    // MLPerf evaluation time / training time
   std::string notes;           // assumptions made
 };
 

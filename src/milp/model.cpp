@@ -42,18 +42,20 @@ std::string label(std::string_view kind, size_t index, const std::string& name) 
   return fmt::format("{} {} '{}'", kind, index, name);
 }
 
-// Bound problems shared by variables and rows; `what` is "variable 3 'x'".
-void check_bounds(double lower, double upper, const std::string& what, const std::string& pointer, Diagnostics& out) {
-  if (std::isnan(lower)) out.push_back(error_at({.pointer = pointer + "/lower"}, what + ": lower bound is NaN"));
-  if (std::isnan(upper)) out.push_back(error_at({.pointer = pointer + "/upper"}, what + ": upper bound is NaN"));
-  if (lower == kInfinity) out.push_back(error_at({.pointer = pointer + "/lower"}, what + ": lower bound is +infinity"));
-  if (upper == -kInfinity) {
-    out.push_back(error_at({.pointer = pointer + "/upper"}, what + ": upper bound is -infinity"));
-  }
-  if (lower > upper) {
-    out.push_back(
-        error_at({.pointer = pointer}, fmt::format("{}: lower bound {} is above upper bound {}", what, lower, upper)));
-  }
+// Bound problems shared by variables and rows. `kind` is "variable" or "row",
+// `path` "/vars" or "/rows"; messages are only formatted for a problem, so
+// validating a large valid model costs one pass over its numbers.
+void check_bounds(double lower, double upper, std::string_view kind, std::string_view path, size_t index,
+                  const std::string& name, Diagnostics& out) {
+  auto add = [&](std::string_view field, std::string message) {
+    out.push_back(error_at({.pointer = fmt::format("{}/{}{}", path, index, field)},
+                           fmt::format("{}: {}", label(kind, index, name), message)));
+  };
+  if (std::isnan(lower)) add("/lower", "lower bound is NaN");
+  if (std::isnan(upper)) add("/upper", "upper bound is NaN");
+  if (lower == kInfinity) add("/lower", "lower bound is +infinity");
+  if (upper == -kInfinity) add("/upper", "upper bound is -infinity");
+  if (lower > upper) add("", fmt::format("lower bound {} is above upper bound {}", lower, upper));
 }
 
 }  // namespace
@@ -64,39 +66,38 @@ Diagnostics validate(const MilpModel& model) {
     out.push_back(error_at({.pointer = "/objective_offset"},
                            fmt::format("objective offset must be finite, got {}", model.objective_offset)));
   }
-  for (size_t j = 0; j < model.vars.size(); ++j) {
+  const size_t n = model.vars.size();
+  for (size_t j = 0; j < n; ++j) {
     const Variable& v = model.vars[j];
-    const std::string what = label("variable", j, v.name);
-    const std::string pointer = fmt::format("/vars/{}", j);
-    check_bounds(v.lower, v.upper, what, pointer, out);
+    check_bounds(v.lower, v.upper, "variable", "/vars", j, v.name, out);
     if (!std::isfinite(v.objective)) {
-      out.push_back(error_at({.pointer = pointer + "/objective"},
-                             fmt::format("{}: objective coefficient must be finite, got {}", what, v.objective)));
+      out.push_back(error_at(
+          {.pointer = fmt::format("/vars/{}/objective", j)},
+          fmt::format("{}: objective coefficient must be finite, got {}", label("variable", j, v.name), v.objective)));
     }
   }
-  const size_t n = model.vars.size();
-  std::vector<size_t> last_row_seen(n, SIZE_MAX);  // dedup check without a per-row set
+  std::vector<size_t> last_row_seen(n, SIZE_MAX);  // repeated variables, without a set per row
   for (size_t i = 0; i < model.rows.size(); ++i) {
     const Constraint& r = model.rows[i];
-    const std::string what = label("row", i, r.name);
-    const std::string pointer = fmt::format("/rows/{}", i);
-    check_bounds(r.lower, r.upper, what, pointer, out);
+    check_bounds(r.lower, r.upper, "row", "/rows", i, r.name, out);
     for (size_t k = 0; k < r.terms.size(); ++k) {
       const auto [j, a] = r.terms[k];
-      const std::string term = fmt::format("{}/terms/{}", pointer, k);
+      auto add = [&](Diagnostic (*make)(SourceLocation, std::string), std::string message) {
+        out.push_back(make({.pointer = fmt::format("/rows/{}/terms/{}", i, k)},
+                           fmt::format("{}: {}", label("row", i, r.name), message)));
+      };
       if (j < 0 || static_cast<size_t>(j) >= n) {
-        out.push_back(
-            error_at({.pointer = term}, fmt::format("{}: term {} refers to variable {}, but the model has {}", what, k,
-                                                    j, n == 1 ? "1 variable" : fmt::format("{} variables", n))));
+        add(error_at,
+            fmt::format("term {} refers to variable {}, but the model has {} variable{}", k, j, n, n == 1 ? "" : "s"));
         continue;
       }
       if (!std::isfinite(a)) {
-        out.push_back(error_at({.pointer = term}, fmt::format("{}: coefficient of {} must be finite, got {}", what,
-                                                              label("variable", j, model.vars[j].name), a)));
+        add(error_at,
+            fmt::format("coefficient of {} must be finite, got {}", label("variable", j, model.vars[j].name), a));
       }
       if (last_row_seen[j] == i) {
-        out.push_back(warning_at({.pointer = term}, fmt::format("{}: {} appears more than once; coefficients are added",
-                                                                what, label("variable", j, model.vars[j].name))));
+        add(warning_at,
+            fmt::format("{} appears more than once; coefficients are added", label("variable", j, model.vars[j].name)));
       }
       last_row_seen[j] = i;
     }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "base/parallel.h"
 #include "milp/solve.h"
 
 namespace xpu {
@@ -133,6 +134,24 @@ TEST(SolveLp, SameModelSameResult) {
   EXPECT_EQ(a.values, b.values);
   EXPECT_EQ(a.row_duals, b.row_duals);
   EXPECT_EQ(a.reduced_costs, b.reduced_costs);
+}
+
+TEST(SolveLp, ConcurrentCallsGiveSequentialResults) {
+  std::vector<MilpModel> models;
+  for (int k = 0; k < 8; ++k) {
+    MilpModel m = k % 2 ? reddy_mikks() : supply_model();
+    m.rows[0].upper += k;  // each a little different
+    m.rows[0].lower -= k;
+    models.push_back(std::move(m));
+  }
+  std::vector<LpResult> sequential, concurrent(models.size());
+  for (const MilpModel& m : models) sequential.push_back(solve_lp(m));
+  parallel_for(
+      models.size(), [&](size_t i) { concurrent[i] = solve_lp(models[i]); }, 4);
+  for (size_t i = 0; i < models.size(); ++i) {
+    EXPECT_EQ(concurrent[i].values, sequential[i].values) << i;
+    EXPECT_EQ(concurrent[i].row_duals, sequential[i].row_duals) << i;
+  }
 }
 
 }  // namespace

@@ -408,6 +408,20 @@ TEST(SolveMilp, RelativeGapIsRespected) {
   EXPECT_EQ(solve_milp(m, {.relative_gap = 0.05}).status, MilpStatus::feasible);
 }
 
+// The gap is relative to the whole objective, constant included (solve.h):
+// a large offset makes the same search stop at once.
+TEST(SolveMilp, GapCountsTheObjectiveOffset) {
+  MilpModel m = multi_knapsack(5, 5, 50);
+  ASSERT_GT(solve_milp(m, {.relative_gap = 0.01}).nodes, 0);
+  m.objective_offset = 1e6;
+  const MilpResult r = solve_milp(m, {.relative_gap = 0.01});
+  EXPECT_EQ(r.status, MilpStatus::feasible) << r.message;
+  EXPECT_EQ(r.nodes, 0);
+  EXPECT_LE(r.gap, 1e-4);
+  EXPECT_GT(r.objective, 1e6);
+  EXPECT_GE(r.best_bound, r.objective);
+}
+
 TEST(SolveMilp, SameModelSameResult) {
   for (const MilpModel& m : {multi_knapsack(9, 3, 30), assignment_model(random_assignment(4, 4, 10))}) {
     const MilpResult a = solve_milp(m);

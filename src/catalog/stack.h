@@ -68,7 +68,20 @@ struct StackEfficiency {
   double grad_bytes = 4;        // bytes per gradient element (4 = fp32 main grads)
   double optimizer_bytes = 12;  // bytes per parameter of optimizer state (fp32 master + Adam m, v = 12)
   bool flash_attention = true;
-  // Serving only: time added per decode step (scheduler, sampling, launch).
+  // What the framework can do, for the layout search (degrees a user fixes
+  // are honoured regardless): pipeline, context, expert and sequence
+  // parallelism, and which optimizer shardings it offers.
+  bool pipeline = true;
+  bool context_parallel = true;
+  bool expert_parallel = true;
+  bool sequence_parallel = true;
+  // Activations are always sharded across the tensor-parallel group (GSPMD
+  // shards every activation by the mesh): sequence parallelism is implied.
+  bool activations_sharded = false;
+  std::vector<std::string> shardings{"none", "zero1", "zero2", "fsdp"};
+  // Host time per step that no kernel hides: per optimizer step in training
+  // (framework bookkeeping, data loading, logging), per decode step in serving
+  // (scheduler, sampling, launch).
   Seconds step_overhead;
 
   StackEvidence evidence;

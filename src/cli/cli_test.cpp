@@ -196,3 +196,121 @@ TEST(Cli, ModelsListsPublishedComparison) {
 
 }  // namespace
 }  // namespace xpu::cli
+
+namespace xpu::cli {
+namespace {
+
+// Regression guard on the public cases: fails if accuracy drops below what was
+// reached (docs/validation.md records the figures). Not a target: a guard.
+TEST(Validate, PublicTrainingCasesStayAccurate) {
+  auto r = run_cli({"validate", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const auto& s = j["summary"];
+  EXPECT_LE(s["by_mode"]["train"]["median_abs_error_pct"].get<double>(), 10.0);
+  EXPECT_LE(s["overall"]["median_abs_error_pct"].get<double>(), 8.5);
+  for (const char* vendor : {"nvidia", "google", "aws", "amd"}) {
+    EXPECT_LE(s["by_vendor"][vendor]["median_abs_error_pct"].get<double>(), 15.0) << vendor;
+  }
+  // Every training case is predicted; inference ones may be skipped with a reason.
+  for (const auto& c : j["cases"]) {
+    if (c["mode"] != "infer") {
+      EXPECT_EQ(c["status"], "ok") << c["id"] << ": " << c["reason"];
+    }
+    if (c["status"] == "skipped") {
+      EXPECT_FALSE(c["reason"].get<std::string>().empty()) << c["id"];
+    }
+  }
+}
+
+TEST(Validate, ShippedCalibrationIsCurrent) {
+  // The shipped data/calibration.yaml must be what `xpuplan calibrate` fits now.
+  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_calibrate_check";
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "calibration.yaml").string();
+  auto r = run_cli({"calibrate", "--write", out, "--date", "2026-11-26"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto fresh = YAML::LoadFile(out)["calibration"];
+  auto shipped = YAML::LoadFile(std::string(XPUPLAN_DATA_DIR) + "/calibration.yaml")["calibration"];
+  ASSERT_EQ(fresh.size(), shipped.size());
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    EXPECT_EQ(fresh[i]["stack"].as<std::string>(), shipped[i]["stack"].as<std::string>());
+    for (auto it = fresh[i]["parameters"].begin(); it != fresh[i]["parameters"].end(); ++it) {
+      const std::string name = it->first.as<std::string>();
+      EXPECT_NEAR(it->second.as<double>(), shipped[i]["parameters"][name].as<double>(), 2e-3)
+          << fresh[i]["stack"].as<std::string>() << " " << name
+          << " (rerun: xpuplan calibrate --write data/calibration.yaml)";
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Train, JsonIsGoldenForTwoPublishedConfigurations) {
+  // NV-040's layout (Llama 3.1 405B, 1024 H100, fp8) and TPU-011's (MaxText 22B on 64 TPU v4).
+  auto a = run_cli({"train",
+                    "--model",
+                    "llama3.1-405b",
+                    "-a",
+                    "h100-sxm",
+                    "-n",
+                    "1024",
+                    "--seq-len",
+                    "8192",
+                    "--global-batch",
+                    "512",
+                    "--precision",
+                    "fp8",
+                    "--tp",
+                    "8",
+                    "--pp",
+                    "8",
+                    "--cp",
+                    "2",
+                    "--vpp",
+                    "8",
+                    "--micro-batch",
+                    "1",
+                    "--json",
+                    "--threads",
+                    "1"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  xpu::testing::expect_golden(a.out, "golden/train-llama405b-h100.json");
+  auto b = run_cli({"train",
+                    "--model",
+                    "maxtext-dense-22b",
+                    "-a",
+                    "tpu-v4",
+                    "-n",
+                    "64",
+                    "--seq-len",
+                    "1024",
+                    "--global-batch",
+                    "1024",
+                    "--tp",
+                    "1",
+                    "--dp",
+                    "64",
+                    "--sharding",
+                    "fsdp",
+                    "--recompute",
+                    "full",
+                    "--json",
+                    "--threads",
+                    "1"});
+  ASSERT_EQ(b.code, 0) << b.err;
+  xpu::testing::expect_golden(b.out, "golden/train-maxtext22b-tpuv4.json");
+}
+
+TEST(Train, BadFlagsAreExitTwoWithTheFlagNamed) {
+  auto r = run_cli({"train", "--model", "llama3.1-70b", "-a", "h100-sxm", "-n", "0", "--precision", "fp9"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "--chips: error: must be positive, got 0\n"
+            "--precision: error: must be one of bf16, fp16, fp8, fp4, int8; got 'fp9' (did you mean 'fp8'?)\n");
+  auto m = run_cli({"train", "--model", "llama3.1-70c", "-a", "h100-sxm", "-n", "8"});
+  EXPECT_EQ(m.code, 2);
+  EXPECT_NE(m.err.find("unknown model 'llama3.1-70c' (did you mean 'llama3.1-70b'?)"), std::string::npos) << m.err;
+}
+
+}  // namespace
+}  // namespace xpu::cli

@@ -13,6 +13,7 @@
 #include "cli/resolve.h"
 #include "io/json_perf.h"
 #include "io/table.h"
+#include "perf/interval.h"
 #include "perf/search.h"
 
 namespace xpu::cli {
@@ -60,17 +61,28 @@ void print_breakdown(std::ostream& out, const TrainingEstimate& e) {
 }
 
 void print_estimate(std::ostream& out, const Layout& l, const TrainingEstimate& e, const TrainingContext& ctx,
-                    double tokens) {
+                    double tokens, const PredictionInterval& iv) {
   out << fmt::format("  layout: {}\n", describe(l));
-  out << fmt::format("  step time {} ({} micro-batches), {} tokens/s per chip\n", to_text(e.step_time), e.micro_batches,
-                     fmt_num(e.tokens_per_s_per_chip, 4));
-  out << fmt::format("  model {} TFLOP/s per chip, MFU {:.1f}% of {} peak ({:.1f}% of bf16 peak)\n",
-                     fmt_num(in_tflops(e.model_flops_per_chip), 4), e.mfu * 100, to_string(ctx.precision),
-                     e.mfu_bf16 * 100);
+  out << fmt::format("  step time {} ({} micro-batches), {} tokens/s per chip (80% interval {}..{})\n",
+                     to_text(e.step_time), e.micro_batches, fmt_num(e.tokens_per_s_per_chip, 4),
+                     fmt_num(e.tokens_per_s_per_chip * iv.low, 3), fmt_num(e.tokens_per_s_per_chip * iv.high, 3));
+  if (iv.cases > 0) {
+    out << fmt::format("  evidence: stack fitted to {} published runs, leave-one-out median error {:.1f}%\n", iv.cases,
+                       iv.median_abs_pct);
+  }
+  for (const auto& x : iv.extrapolations) out << fmt::format("  extrapolating: {}\n", x);
+  if (ctx.precision == Precision::bf16) {
+    out << fmt::format("  model {} TFLOP/s per chip, MFU {:.1f}% of the bf16 peak\n",
+                       fmt_num(in_tflops(e.model_flops_per_chip), 4), e.mfu * 100);
+  } else {
+    out << fmt::format("  model {} TFLOP/s per chip, MFU {:.1f}% of the {} peak ({:.1f}% of the bf16 peak)\n",
+                       fmt_num(in_tflops(e.model_flops_per_chip), 4), e.mfu * 100, to_string(ctx.precision),
+                       e.mfu_bf16 * 100);
+  }
   if (tokens > 0) {
     const Seconds t = Seconds(tokens / (e.tokens_per_s_per_chip * l.chips()));
-    out << fmt::format("  {} tokens: {} on {} chips, {} chip-hours\n", fmt_num(tokens, 3), to_text(t), l.chips(),
-                       fmt_num(in_hours(t) * l.chips(), 4));
+    out << fmt::format("  {:.4g}T tokens: {} on {} chips, {:.4g}M chip-hours\n", tokens * 1e-12, to_text(t), l.chips(),
+                       in_hours(t) * l.chips() * 1e-6);
   }
   print_breakdown(out, e);
 }
@@ -109,6 +121,7 @@ int run_train(const TrainOptions& o, RunState& st) {
 
   const Fabric fabric = make_fabric(*hw.accelerator, hw.system, o.chips);
   const TrainingContext ctx = prepare_training(model, fabric, stack, job);
+  const PredictionInterval iv = throughput_interval(stack, hw.accelerator->key, ctx.precision, o.chips);
   const auto t0 = std::chrono::steady_clock::now();
   SearchResult r = search_layouts(ctx, o.chips, so);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -130,6 +143,14 @@ int run_train(const TrainOptions& o, RunState& st) {
               {"fitting", r.fitting}};
     if (r.safe) j["safe"] = {{"layout", to_json(r.safe->layout)}, {"estimate", to_json(r.safe->estimate)}};
     if (r.closest) j["closest"] = {{"layout", to_json(r.closest->layout)}, {"estimate", to_json(r.closest->estimate)}};
+    Json ext = Json::array();
+    for (const auto& x : iv.extrapolations) ext.push_back(x);
+    j["interval"] = {
+        {"tokens_per_s_per_chip_low", r.best.empty() ? 0.0 : r.best.front().estimate.tokens_per_s_per_chip * iv.low},
+        {"tokens_per_s_per_chip_high", r.best.empty() ? 0.0 : r.best.front().estimate.tokens_per_s_per_chip * iv.high},
+        {"evidence_cases", iv.cases},
+        {"loo_median_abs_error_pct", iv.median_abs_pct},
+        {"extrapolations", ext}};
     if (job.tokens > 0 && !r.best.empty()) {
       const double tps = r.best.front().estimate.tokens_per_s_per_chip * o.chips;
       j["tokens"] = job.tokens;
@@ -164,7 +185,7 @@ int run_train(const TrainOptions& o, RunState& st) {
     return 1;
   }
   out << "Best layout:\n";
-  print_estimate(out, r.best.front().layout, r.best.front().estimate, ctx, job.tokens);
+  print_estimate(out, r.best.front().layout, r.best.front().estimate, ctx, job.tokens, iv);
   if (r.safe && !(r.safe->layout == r.best.front().layout)) {
     out << fmt::format("Fastest leaving {:.0f}% of memory free: {} ({} tokens/s per chip, {} used)\n",
                        o.memory_margin * 100, describe(r.safe->layout),

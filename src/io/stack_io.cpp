@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "io/catalog_io.h"
+#include "perf/layout.h"
 
 namespace xpu {
 namespace {
@@ -49,6 +50,21 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
   if (auto v = r.choice("mode", kModes)) s.mode = *v == "train" ? StackMode::train : StackMode::infer;
   if (auto v = r.boolean("default")) s.is_default = *v;
   if (auto v = r.boolean("flash_attention")) s.flash_attention = *v;
+  if (auto g = r.map("parallelism")) {
+    if (auto v = g->boolean("pipeline")) s.pipeline = *v;
+    if (auto v = g->boolean("context")) s.context_parallel = *v;
+    if (auto v = g->boolean("expert")) s.expert_parallel = *v;
+    if (auto v = g->boolean("sequence")) s.sequence_parallel = *v;
+    if (auto v = g->boolean("activations_sharded")) s.activations_sharded = *v;
+    if (auto v = g->str_list("sharding")) {
+      for (const auto& name : *v) {
+        if (!parse_sharding(name)) g->error("sharding", fmt::format("unknown sharding '{}'", name));
+      }
+      s.shardings = *v;
+    }
+    g->allow({"source", "retrieved", "note", "estimate"});
+    g->finish();
+  }
   const Provenance entry = read_provenance(r, {});
   fraction(r, "gemm", s.gemm, entry, s);
   fraction(r, "attention", s.attention, entry, s);

@@ -14,7 +14,8 @@ struct Param {
   double lo, hi;
 };
 
-double* field(StackEfficiency& s, const std::string& name) {
+// The fitted fields by name: fractions are plain numbers, the step overhead is seconds.
+double* fraction_field(StackEfficiency& s, const std::string& name) {
   if (name == "gemm") return &s.gemm;
   if (name == "attention") return &s.attention;
   if (name == "memory") return &s.memory;
@@ -42,11 +43,10 @@ void fit(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, Stack
   const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     for (const Param& prm : params) {
-      double* x = field(s, prm.name);
       double a = prm.lo, b = prm.hi;
       double c = b - phi * (b - a), d = a + phi * (b - a);
       auto f = [&](double v) {
-        *x = v;
+        set_stack_parameter(s, prm.name, v);
         return objective(cases, use, s);
       };
       double fc = f(c), fd = f(d);
@@ -65,7 +65,7 @@ void fit(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, Stack
           fd = f(d);
         }
       }
-      *x = (a + b) / 2.0;
+      set_stack_parameter(s, prm.name, (a + b) / 2.0);
     }
   }
 }
@@ -102,20 +102,24 @@ CaseResult result_for(const PreparedCase& p, const StackEfficiency& s, const std
 }  // namespace
 
 bool set_stack_parameter(StackEfficiency& s, const std::string& name, double value) {
-  double* f = field(s, name);
+  if (name == "step_overhead") {
+    s.step_overhead = Seconds(value);
+    return true;
+  }
+  double* f = fraction_field(s, name);
   if (f == nullptr) return false;
   *f = value;
   return true;
 }
 
 double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
+  if (name == "step_overhead") return s.step_overhead.si();
   StackEfficiency copy = s;
-  const double* f = field(copy, name);
+  const double* f = fraction_field(copy, name);
   return f ? *f : 0.0;
 }
 
-std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases,
-                                                 const ValidationInputs& in) {
+std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
   std::vector<StackCalibration> out;
   for (const StackEfficiency& base : in.catalog->stacks) {
     if (base.mode != StackMode::train) continue;
@@ -151,7 +155,7 @@ std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCas
     if (prepared.empty()) continue;
 
     // Parameters: gemm always; a factor for each low precision the cases run at.
-    std::vector<Param> params{{"gemm", 0.25, 0.95}};
+    std::vector<Param> params{{"gemm", 0.25, 0.95}, {"step_overhead", 0.0, 0.1}};
     std::set<Precision> lows;
     for (const auto& p : prepared) {
       if (p.ctx.precision == Precision::fp8 || p.ctx.precision == Precision::fp4 ||

@@ -60,15 +60,21 @@ struct Outer {
 SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchOptions& o) {
   const ModelArch& m = *ctx.model;
   const LayoutConstraints& f = o.fixed;
-  // tp: divisors of the head count, kept inside one scale-up domain.
+  // What the stack can do bounds the dimensions a caller leaves open.
+  const StackEfficiency& st = *ctx.stack;
+  const int cp_limit = st.context_parallel ? o.max_cp : 1;
+  const int pp_limit = st.pipeline ? m.layers : 1;
+  // tp: divisors of the head count, kept inside one scale-up domain; on a
+  // switch the group is aligned to the domain (a torus slice of any shape works).
   const int tp_limit = std::min(o.max_tp, std::max(1, ctx.fabric.domain));
+  const bool switched =
+      ctx.fabric.topology == TopologyKind::switched || ctx.fabric.topology == TopologyKind::fully_connected;
   std::vector<Outer> outer;
   for (int tp : one_or(f.tp, divisors(m.n_heads, tp_limit))) {
-    // A tensor-parallel group lives inside one scale-up domain, aligned to it.
-    if (chips % tp != 0 || (tp < ctx.fabric.domain && ctx.fabric.domain % tp != 0)) continue;
-    for (int cp : one_or(f.cp, powers_of_two_dividing(ctx.job.seq_len, o.max_cp))) {
+    if (chips % tp != 0 || (switched && tp < ctx.fabric.domain && ctx.fabric.domain % tp != 0)) continue;
+    for (int cp : one_or(f.cp, powers_of_two_dividing(ctx.job.seq_len, cp_limit))) {
       if ((chips / tp) % cp != 0) continue;
-      for (int pp : one_or(f.pp, divisors(chips / tp / cp, m.layers))) {
+      for (int pp : one_or(f.pp, divisors(chips / tp / cp, pp_limit))) {
         if ((chips / tp / cp) % pp != 0) continue;
         const int dp = chips / (tp * cp * pp);
         if (f.dp && *f.dp != dp) continue;
@@ -87,7 +93,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         const auto [tp, cp, pp] = outer[i];
         const int dp = chips / (tp * cp * pp);
         std::vector<int> eps{1};
-        if (m.is_moe()) eps = divisors(m.moe.experts, dp * cp);
+        if (m.is_moe() && st.expert_parallel) eps = divisors(m.moe.experts, dp * cp);
         std::vector<int> eps_ok;
         for (int ep : one_or(f.ep, eps)) {
           if ((dp * cp) % ep == 0 && m.moe.experts % std::max(ep, 1) == 0) eps_ok.push_back(ep);
@@ -96,15 +102,30 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         std::vector<int> vpps{1};
         for (int v = 2; pp > 1 && v <= o.max_vpp && pp * v <= m.layers; ++v) vpps.push_back(v);
         std::vector<int> mbs;
-        if (ctx.job.global_batch % dp == 0) mbs = divisors(ctx.job.global_batch / dp, o.max_micro_batch);
-        std::vector<Sharding> shardings{Sharding::none, Sharding::zero1, Sharding::zero2};
-        if (pp == 1) shardings.push_back(Sharding::fsdp);
-        const std::vector<bool> sps = tp > 1 ? std::vector<bool>{true, false} : std::vector<bool>{false};
+        if (ctx.job.global_batch % dp == 0) {
+          mbs = divisors(ctx.job.global_batch / dp, o.max_micro_batch);
+        } else if (part.invalid.empty()) {
+          part.invalid = "dp * micro_batch must divide the global batch";
+        }
+        std::vector<Sharding> shardings;
+        for (const auto& name : st.shardings) {
+          if (auto sh = parse_sharding(name); sh && (pp == 1 || !shards_weights(*sh))) shardings.push_back(*sh);
+        }
+        if (shardings.empty()) shardings.push_back(Sharding::none);
+        std::vector<bool> sps{false};
+        if (tp > 1 && st.activations_sharded)
+          sps = {true};
+        else if (tp > 1 && st.sequence_parallel)
+          sps = {true, false};
         for (int ep : eps_ok) {
           for (Sharding sh : one_or(f.sharding, shardings)) {
             // Prune: with full recompute and micro-batch 1 the activations are
             // smallest; if even that cannot fit, nothing below can.
-            Layout probe{tp, pp, dp, cp, ep, 1, 1, Recompute::full, sh, tp > 1};
+            Layout probe{tp, pp,
+                         dp, cp,
+                         ep, 1,
+                         1,  Recompute::full,
+                         sh, tp > 1 && (st.sequence_parallel || st.activations_sharded)};
             if (f.sequence_parallel) probe.sequence_parallel = *f.sequence_parallel && tp > 1;
             if (check_layout(ctx, probe).empty()) {
               const TrainingEstimate lower = estimate_training(ctx, probe);

@@ -363,7 +363,7 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   if (l.sharding != Sharding::none) owned = dense_params_stage / dense_dp + expert_params_stage / expert_dp;
   const Seconds optimizer = c.job.lora ? Seconds(0) : memory_time(c, owned * 30.0);
 
-  e.step_time = pipeline + dp_time + optimizer;
+  e.step_time = pipeline + dp_time + optimizer + s.step_overhead;
   const double mb_scale = dbl(micro);
   e.time.gemm = (avg.gemm * layers_per_stage + head) * mb_scale;
   e.time.attention = avg.attention * layers_per_stage * mb_scale;
@@ -377,6 +377,7 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   e.time.bubble = per_micro * bubble_slots;
   e.time.dp_comm = dp_time;
   e.time.optimizer = optimizer;
+  e.time.step_overhead = s.step_overhead;
 
   // Memory per chip.
   TrainingMemory& mem = e.memory;

@@ -54,18 +54,19 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
                                  const TrainingJob& job);
 
 struct TrainingTime {
-  Seconds gemm;          // weight matmuls, forward + backward, all micro-batches
-  Seconds attention;     // attention scores and values
-  Seconds memory_bound;  // norms, activations, residuals, casts
-  Seconds recompute;     // forward work redone in backward
-  Seconds overhead;      // per-layer host/launch cost
-  Seconds tp_comm;       // exposed tensor-parallel collectives
-  Seconds cp_comm;       // exposed context-parallel KV exchange
-  Seconds ep_comm;       // exposed expert all-to-all
-  Seconds pp_comm;       // exposed pipeline sends
-  Seconds bubble;        // pipeline fill and drain
-  Seconds dp_comm;       // exposed gradient sync (and FSDP gathers)
-  Seconds optimizer;     // the optimizer step
+  Seconds gemm;           // weight matmuls, forward + backward, all micro-batches
+  Seconds attention;      // attention scores and values
+  Seconds memory_bound;   // norms, activations, residuals, casts
+  Seconds recompute;      // forward work redone in backward
+  Seconds overhead;       // per-layer host/launch cost
+  Seconds tp_comm;        // exposed tensor-parallel collectives
+  Seconds cp_comm;        // exposed context-parallel KV exchange
+  Seconds ep_comm;        // exposed expert all-to-all
+  Seconds pp_comm;        // exposed pipeline sends
+  Seconds bubble;         // pipeline fill and drain
+  Seconds dp_comm;        // exposed gradient sync (and FSDP gathers)
+  Seconds optimizer;      // the optimizer step
+  Seconds step_overhead;  // host time per step (stack)
 };
 
 struct TrainingMemory {

@@ -142,6 +142,14 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
     notes.push_back(fmt::format("global batch not recorded: {} sequences assumed", job.global_batch));
   }
 
+  // A published batch that the published dp does not divide (OPT-175B: 1024
+  // sequences on 124 replicas) is rounded to the nearest batch it does.
+  if (c.dp && job.global_batch % *c.dp != 0) {
+    const int per = std::max(1, static_cast<int>(std::lround(dbl(job.global_batch) / *c.dp)));
+    notes.push_back(
+        fmt::format("global batch {} is not a multiple of dp {}: {} used", job.global_batch, *c.dp, per * *c.dp));
+    job.global_batch = per * *c.dp;
+  }
   SearchOptions so;
   so.threads = 1;
   so.top = 1;
@@ -185,7 +193,8 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
   if (c.metric == Metric::model_tflops_per_chip || c.metric == Metric::mfu) {
     p.convention = flop_convention(c);
     p.flops_per_token = flops_per_token(*model, job.seq_len, p.convention);
-    if (p.convention != FlopConvention::model) notes.push_back(fmt::format("FLOPs counted as {}", to_string(p.convention)));
+    if (p.convention != FlopConvention::model)
+      notes.push_back(fmt::format("FLOPs counted as {}", to_string(p.convention)));
   }
   // MLPerf wall time includes the benchmark's evaluations.
   if (contains(c.notes, "MLPerf Training")) {

@@ -84,6 +84,12 @@ struct StackEfficiency {
   // (scheduler, sampling, launch).
   Seconds step_overhead;
 
+  // Serving only: the fraction of HBM the engine claims (vLLM
+  // gpu_memory_utilization) and the prompt tokens one step may carry
+  // (chunked prefill budget, max_num_batched_tokens).
+  double memory_utilization = 0.9;
+  int prefill_chunk = 8192;
+
   StackEvidence evidence;
   std::map<std::string, Provenance> sources;  // by field name
   SourceLocation defined_at;

@@ -40,18 +40,20 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
   ValidationInputs in = validation_inputs(data);
   in.threads = o.threads;
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<StackCalibration> fits = calibrate_training(cases, in);
+  const std::vector<StackCalibration> fits = calibrate_stacks(cases, in);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   auto& out = st.io.out;
   TextTable t;
-  t.header = {"stack", "cases", "fitted parameters", "in-sample median |err|", "leave-one-out median |err|",
+  t.header = {"stack",       "cases", "fitted parameters", "in-sample median |err|", "leave-one-out median |err|",
               "LOO p10..p90"};
   t.right_align = {false, true, false, true, true, true};
   for (const auto& f : fits) {
     std::string params;
-    for (const auto& [name, value] : f.fitted) params += fmt::format("{}{}={:.3f}", params.empty() ? "" : " ", name, value);
-    t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params, fmt::format("{:.1f}%", f.in_sample.median_abs),
+    for (const auto& [name, value] : f.fitted)
+      params += fmt::format("{}{}={:.3f}", params.empty() ? "" : " ", name, value);
+    t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params,
+                      fmt::format("{:.1f}%", f.in_sample.median_abs),
                       fmt::format("{:.1f}%", f.leave_one_out.median_abs),
                       fmt::format("{:+.0f}%..{:+.0f}%", f.loo_p10_pct, f.loo_p90_pct)});
   }
@@ -60,7 +62,8 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
   if (!o.write.empty()) {
     std::ofstream f(o.write);
     if (!f) throw InputError({error_at({o.write, 0, 0, ""}, "cannot write file")});
-    f << calibration_yaml(fits, o.date.empty() ? today() : o.date, o.cases.empty() ? "data/validation/cases.csv" : o.cases);
+    f << calibration_yaml(fits, o.date.empty() ? today() : o.date,
+                          o.cases.empty() ? "data/validation/cases.csv" : o.cases);
     out << fmt::format("Wrote {}.\n", o.write);
   }
   return 0;

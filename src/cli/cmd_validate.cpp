@@ -49,6 +49,20 @@ Json summary_json(const std::vector<CaseResult>& rs) {
   for (const auto& m : metrics) {
     j["by_metric"][m] = stats_json(error_stats(rs, [&](const CaseResult& r) { return to_string(r.metric) == m; }));
   }
+  for (const auto& m : modes) {
+    for (const auto& v : vendors) {
+      if (v.empty()) continue;
+      ErrorStats st = error_stats(rs, [&](const CaseResult& r) { return to_string(r.mode) == m && r.vendor == v; });
+      if (st.count > 0) j["by_mode_vendor"][m][v] = stats_json(st);
+    }
+  }
+  std::set<std::string> scenarios;
+  for (const auto& r : rs) {
+    if (!r.scenario.empty()) scenarios.insert(r.scenario);
+  }
+  for (const auto& sc : scenarios) {
+    j["by_scenario"][sc] = stats_json(error_stats(rs, [&](const CaseResult& r) { return r.scenario == sc; }));
+  }
   int skipped = 0;
   for (const auto& r : rs) skipped += r.ok ? 0 : 1;
   j["skipped"] = skipped;
@@ -106,7 +120,7 @@ int run_validate(const ValidateOptions& o, RunState& st) {
   }
   out << render(t);
   out << "\nSummary (error = (predicted - measured) / measured):\n";
-  out << fmt::format("  {:<28} {}\n", "all", stats_line(error_stats(rs, [](const CaseResult&) { return true; })));
+  out << fmt::format("  {:<36} {}\n", "all", stats_line(error_stats(rs, [](const CaseResult&) { return true; })));
   std::map<std::string, std::function<bool(const CaseResult&)>> groups;
   for (const auto& r : rs) {
     if (!r.ok) continue;
@@ -116,8 +130,15 @@ int run_validate(const ValidateOptions& o, RunState& st) {
     groups["vendor " + v] = [v](const CaseResult& x) { return x.vendor == v; };
     const std::string m(to_string(r.metric));
     groups["metric " + m] = [m](const CaseResult& x) { return to_string(x.metric) == m; };
+    groups["mode " + mode + ", vendor " + v] = [mode, v](const CaseResult& x) {
+      return to_string(x.mode) == mode && x.vendor == v;
+    };
+    if (!r.scenario.empty()) {
+      const std::string sc = r.scenario;
+      groups["scenario " + sc] = [sc](const CaseResult& x) { return x.scenario == sc; };
+    }
   }
-  for (const auto& [name, pick] : groups) out << fmt::format("  {:<28} {}\n", name, stats_line(error_stats(rs, pick)));
+  for (const auto& [name, pick] : groups) out << fmt::format("  {:<36} {}\n", name, stats_line(error_stats(rs, pick)));
   int skipped = 0;
   for (const auto& r : rs) skipped += r.ok ? 0 : 1;
   if (skipped > 0) {

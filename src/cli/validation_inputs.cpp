@@ -7,6 +7,7 @@ ValidationInputs validation_inputs(const DataSet& data) {
   in.catalog = &data.catalog;
   in.find_model = [&data](const std::string& key) { return data.find_model(key); };
   in.mlperf = data.mlperf;
+  in.mlperf_inference = data.mlperf_inference;
   return in;
 }
 

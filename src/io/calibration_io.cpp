@@ -53,8 +53,8 @@ Diagnostics apply_calibrations(Catalog& catalog, const std::vector<CalibrationEn
       if (x.key == e.stack) s = &x;
     }
     if (s == nullptr) {
-      ds.push_back(error_at(e.defined_at, fmt::format("calibration for unknown stack '{}'{}", e.stack,
-                                                      did_you_mean(e.stack, keys))));
+      ds.push_back(error_at(e.defined_at,
+                            fmt::format("calibration for unknown stack '{}'{}", e.stack, did_you_mean(e.stack, keys))));
       continue;
     }
     for (const auto& [name, value] : e.parameters) {
@@ -93,7 +93,7 @@ std::string calibration_yaml(const std::vector<StackCalibration>& fits, const st
       cases_path, date);
   for (const auto& f : fits) {
     y += fmt::format("  - stack: {}\n", f.stack);
-    y += "    parameters:\n";
+    y += f.fitted.empty() ? "    parameters: {}  # too few cases to fit: the priors stand\n" : "    parameters:\n";
     for (const auto& [name, value] : f.fitted) y += fmt::format("      {}: {}\n", name, num(value));
     y += "    evidence:\n";
     y += fmt::format("      cases: {}\n", f.case_ids.size());

@@ -187,6 +187,26 @@ std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r) {
   return e;
 }
 
+std::optional<MlperfInference> read_mlperf_inference(MapReader& r) {
+  MlperfInference e;
+  auto b = r.str("benchmark");
+  if (b) {
+    e.benchmark = *b;
+    r.set_what(fmt::format("MLPerf Inference benchmark '{}'", e.benchmark));
+  }
+  if (auto v = r.str("model")) e.model = *v;
+  if (auto v = r.number("input_tokens_mean")) e.input_tokens = *v;
+  if (auto v = r.number("output_tokens_mean")) e.output_tokens = *v;
+  if (auto v = r.get<Seconds>("server_ttft_p99")) e.server_ttft = *v;
+  if (auto v = r.get<Seconds>("server_tpot_p99")) e.server_tpot = *v;
+  if (auto v = r.boolean("estimate")) e.estimate = *v;
+  if (!r.has("source") || !r.has("retrieved")) r.error("needs 'source' and 'retrieved'");
+  r.allow({"source", "retrieved", "note"});
+  r.finish();
+  if (!b) return std::nullopt;
+  return e;
+}
+
 std::string shipped_cases_path() { return shipped_data_dir() + "/validation/cases.csv"; }
 
 }  // namespace xpu

@@ -16,6 +16,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
 
 // One entry of an `mlperf_evaluation:` section (data/validation/mlperf.yaml).
 std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r);
+// One entry of an `mlperf_inference:` section (data/validation/mlperf-inference.yaml).
+std::optional<MlperfInference> read_mlperf_inference(MapReader& r);
 
 // The shipped public cases (data/validation/cases.csv).
 std::string shipped_cases_path();

@@ -58,6 +58,7 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
   read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
+  read_list(top, "mlperf_inference", into.mlperf_inference, read_mlperf_inference, "MLPerf Inference benchmark");
   top.finish();
 }
 
@@ -123,6 +124,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     // Later calibrations are applied after earlier ones, so they win.
     for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
     for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
+    for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
     for (auto& m : layer.models) {
       auto it =

@@ -18,9 +18,10 @@ namespace xpu {
 
 struct DataSet {
   Catalog catalog;
-  std::vector<ModelArch> models;  // sorted by key
-  std::vector<CalibrationEntry> calibrations;  // applied to catalog.stacks by load_data()
-  std::vector<MlperfEvaluation> mlperf;        // benchmark evaluation schedules
+  std::vector<ModelArch> models;                  // sorted by key
+  std::vector<CalibrationEntry> calibrations;     // applied to catalog.stacks by load_data()
+  std::vector<MlperfEvaluation> mlperf;           // benchmark evaluation schedules
+  std::vector<MlperfInference> mlperf_inference;  // inference benchmark definitions
 
   const ModelArch* find_model(std::string_view key) const;
   std::vector<std::string> model_keys() const;

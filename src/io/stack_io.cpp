@@ -72,6 +72,8 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
   fraction(r, "scale_up", s.scale_up, entry, s);
   fraction(r, "scale_out", s.scale_out, entry, s);
   fraction(r, "gemm_half_dim", s.gemm_half_dim, entry, s, 65536);
+  fraction(r, "memory_utilization", s.memory_utilization, entry, s);
+  if (auto v = r.integer("prefill_chunk", Need::optional)) s.prefill_chunk = static_cast<int>(*v);
   fraction(r, "weight_bytes", s.weight_bytes, entry, s, 4);
   fraction(r, "grad_bytes", s.grad_bytes, entry, s, 4);
   fraction(r, "optimizer_bytes", s.optimizer_bytes, entry, s, 16);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/parallel.h"
+#include "perf/validate_inference.h"
 
 namespace xpu {
 namespace {
@@ -119,6 +120,159 @@ double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
   return f ? *f : 0.0;
 }
 
+namespace {
+
+// Inference stacks: the same fit over prepared inference cases.
+double inference_objective(std::vector<PreparedInferenceCase>& cases, const std::vector<size_t>& use,
+                           const StackEfficiency& s) {
+  double sum = 0;
+  for (size_t i : use) {
+    PreparedInferenceCase& p = cases[i];
+    p.ctx.stack = &s;
+    const double pred = inference_metric_value(p);
+    sum += pred > 0 ? std::fabs(std::log(pred / p.source->value)) : 10.0;
+  }
+  return use.empty() ? 0 : sum / static_cast<double>(use.size());
+}
+
+// Golden-section coordinate descent, as for training (fit()).
+void fit_inference(std::vector<PreparedInferenceCase>& cases, const std::vector<size_t>& use, StackEfficiency& s,
+                   const std::vector<Param>& params, int sweeps) {
+  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    for (const Param& prm : params) {
+      double a = prm.lo, b = prm.hi;
+      double c = b - phi * (b - a), d = a + phi * (b - a);
+      auto f = [&](double v) {
+        set_stack_parameter(s, prm.name, v);
+        return inference_objective(cases, use, s);
+      };
+      double fc = f(c), fd = f(d);
+      for (int it = 0; it < 30 && b - a > 1e-4 * (prm.hi - prm.lo); ++it) {
+        if (fc < fd) {
+          b = d;
+          d = c;
+          fd = fc;
+          c = b - phi * (b - a);
+          fc = f(c);
+        } else {
+          a = c;
+          c = d;
+          fc = fd;
+          d = a + phi * (b - a);
+          fd = f(d);
+        }
+      }
+      set_stack_parameter(s, prm.name, (a + b) / 2.0);
+    }
+  }
+}
+
+std::optional<StackCalibration> calibrate_inference_stack(const StackEfficiency& base,
+                                                          const std::vector<ValidationCase>& cases,
+                                                          const ValidationInputs& in) {
+  std::vector<const ValidationCase*> mine;
+  for (const auto& c : cases) {
+    if (c.mode != CaseMode::infer) continue;
+    const Accelerator* a = in.catalog->find_accelerator(c.accelerator);
+    if (!a || default_stack(in.catalog->stacks, a->runtime, StackMode::infer) != &base) continue;
+    mine.push_back(&c);
+  }
+  StackEfficiency s = base;
+  std::vector<PreparedInferenceCase> prepared;
+  auto prepare_all = [&] {
+    prepared.clear();
+    std::vector<std::optional<PreparedInferenceCase>> tmp(mine.size());
+    parallel_for(
+        mine.size(),
+        [&](size_t i) {
+          std::string reason;
+          tmp[i] = prepare_inference_case(*mine[i], in, s, reason);
+        },
+        in.threads);
+    for (auto& p : tmp) {
+      if (p) prepared.push_back(std::move(*p));
+    }
+  };
+  prepare_all();
+  if (prepared.empty()) return std::nullopt;
+  // Decode is bandwidth and per-step overhead; prefill and big batches are matmuls.
+  // Fewer cases, fewer parameters: one per three cases, in this order of
+  // identifiability; under three cases the priors stand.
+  std::vector<Param> params{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
+  params.resize(std::min(params.size(), prepared.size() / 3));
+  std::vector<size_t> all(prepared.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (int round = 0; round < 2; ++round) {
+    fit_inference(prepared, all, s, params, 2);
+    if (round == 0) prepare_all();
+  }
+  StackCalibration cal;
+  cal.stack = s.key;
+  for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
+  std::set<std::string> accels, precs;
+  for (auto& p : prepared) {
+    const ValidationCase& c = *p.source;
+    cal.case_ids.push_back(c.id);
+    accels.insert(c.accelerator);
+    precs.insert(std::string(to_string(p.ctx.job.weights)));
+    cal.max_chips = std::max(cal.max_chips, c.chips);
+    p.ctx.stack = &s;
+    CaseResult r;
+    r.id = c.id;
+    r.mode = c.mode;
+    r.accelerator = c.accelerator;
+    r.metric = c.metric;
+    r.measured = c.value;
+    r.predicted = inference_metric_value(p);
+    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
+    r.ok = true;
+    r.stack = s.key;
+    cal.results.push_back(r);
+  }
+  cal.accelerators.assign(accels.begin(), accels.end());
+  cal.precisions.assign(precs.begin(), precs.end());
+  cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
+  std::vector<double> loo(prepared.size());
+  parallel_for(
+      prepared.size(),
+      [&](size_t i) {
+        StackEfficiency t = s;
+        std::vector<PreparedInferenceCase> local = prepared;
+        std::vector<size_t> rest;
+        for (size_t j = 0; j < local.size(); ++j) {
+          if (j != i) rest.push_back(j);
+        }
+        if (!rest.empty()) fit_inference(local, rest, t, params, 1);
+        local[i].ctx.stack = &t;
+        const double pred = inference_metric_value(local[i]);
+        loo[i] = (pred - local[i].source->value) / local[i].source->value * 100.0;
+      },
+      in.threads);
+  std::vector<CaseResult> loo_results;
+  for (double e : loo) {
+    CaseResult r;
+    r.ok = true;
+    r.error_pct = e;
+    loo_results.push_back(r);
+  }
+  cal.leave_one_out = error_stats(loo_results, [](const CaseResult&) { return true; });
+  cal.loo_p10_pct = percentile(loo, 0.1);
+  cal.loo_p90_pct = percentile(loo, 0.9);
+  return cal;
+}
+
+}  // namespace
+
+std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
+  std::vector<StackCalibration> out = calibrate_training(cases, in);
+  for (const StackEfficiency& base : in.catalog->stacks) {
+    if (base.mode != StackMode::infer) continue;
+    if (auto cal = calibrate_inference_stack(base, cases, in)) out.push_back(std::move(*cal));
+  }
+  return out;
+}
+
 std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
   std::vector<StackCalibration> out;
   for (const StackEfficiency& base : in.catalog->stacks) {
@@ -164,6 +318,8 @@ std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCas
       }
     }
     for (Precision p : lows) params.push_back({"precision_factor." + std::string(to_string(p)), 0.3, 1.2});
+    // One parameter per three cases at most (gemm first); under three the priors stand.
+    params.resize(std::min(params.size(), prepared.size() / 3));
 
     std::vector<size_t> all(prepared.size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;

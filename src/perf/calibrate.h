@@ -35,6 +35,11 @@ struct StackCalibration {
 std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases,
                                                  const ValidationInputs& inputs);
 
+// Fits every training and inference stack that has cases (inference: the
+// decode bandwidth fraction, the GEMM fraction and the per-step overhead).
+std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>& cases,
+                                               const ValidationInputs& inputs);
+
 // Sets a named parameter ("gemm", "precision_factor.fp8") on a stack; false if unknown.
 bool set_stack_parameter(StackEfficiency& s, const std::string& name, double value);
 double get_stack_parameter(const StackEfficiency& s, const std::string& name);

@@ -9,6 +9,7 @@
 
 #include "base/parallel.h"
 #include "perf/search.h"
+#include "perf/validate_inference.h"
 
 namespace xpu {
 namespace {
@@ -267,6 +268,7 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
   r.accelerator = c.accelerator;
   r.metric = c.metric;
   r.measured = c.value;
+  r.scenario = c.scenario;
   const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
   if (acc) r.vendor = std::string(to_string(acc->vendor));
   auto skip = [&](std::string why) {
@@ -283,9 +285,8 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
   if (c.mode == CaseMode::infer) {
     const StackEfficiency* st = default_stack(in.catalog->stacks, acc->runtime, StackMode::infer);
     if (st) r.stack = st->key;
-    if (!in.predict_inference) return skip("inference cases need the inference engine");
     std::string reason;
-    auto v = in.predict_inference(c, reason);
+    auto v = predict_inference_case(c, in, reason);
     r.reason = reason;
     if (!v) return skip(reason);
     r.predicted = *v;

@@ -71,6 +71,7 @@ struct CaseResult {
   std::string accelerator;
   std::string vendor;
   std::string stack;
+  std::string scenario;  // inference cases: offline, server, latency
   Metric metric = Metric::train_tokens_per_s_per_chip;
   double measured = 0;
   double predicted = 0;
@@ -90,8 +91,8 @@ struct MlperfEvaluation {
   std::vector<std::string> rounds;  // "v5.1"; matched against the case's notes
   double interval_tokens = 0;
   double eval_tokens = 0;
-  double first_eval_after_tokens = 0;  // 0 = after the first interval
-  int skip_evals = 0;                  // evaluation points skipped ...
+  double first_eval_after_tokens = 0;      // 0 = after the first interval
+  int skip_evals = 0;                      // evaluation points skipped ...
   double skip_evals_per_global_batch = 0;  // ... plus this times the global batch (floored)
 };
 
@@ -100,14 +101,24 @@ struct MlperfEvaluation {
 // 1/3, or 1/2 for LoRA, which computes no weight gradients).
 double evaluation_overhead(const MlperfEvaluation& e, double tokens_trained, int global_batch, bool lora);
 
-// What the validator needs from outside: data lookups and the inference
-// predictor (absent until one is plugged in; its cases are then skipped).
+// An MLPerf Inference benchmark's definition (data/validation/mlperf-inference.yaml):
+// the dataset's mean lengths and the Server scenario's p99 latency limits.
+struct MlperfInference {
+  std::string benchmark;
+  std::string model;
+  double input_tokens = 0;
+  double output_tokens = 0;
+  Seconds server_ttft;
+  Seconds server_tpot;
+  bool estimate = false;
+};
+
+// What the validator needs from outside: data lookups and benchmark definitions.
 struct ValidationInputs {
   const Catalog* catalog = nullptr;
   std::function<const ModelArch*(const std::string&)> find_model;
-  // Predicts an inference case; returns nullopt with `reason` set when it cannot.
-  std::function<std::optional<double>(const ValidationCase&, std::string& reason)> predict_inference;
   std::vector<MlperfEvaluation> mlperf;
+  std::vector<MlperfInference> mlperf_inference;
   unsigned threads = 0;
 };
 

@@ -214,7 +214,9 @@ TEST(Validate, PublicTrainingCasesStayAccurate) {
   const auto& mv = s["by_mode_vendor"];
   for (const char* vendor : {"nvidia", "google", "aws", "amd"}) {
     for (const char* mode : {"train", "finetune_lora"}) {
-      if (mv[mode].contains(vendor)) EXPECT_LE(mv[mode][vendor]["median_abs_error_pct"].get<double>(), 15.0) << vendor;
+      if (mv[mode].contains(vendor)) {
+        EXPECT_LE(mv[mode][vendor]["median_abs_error_pct"].get<double>(), 15.0) << vendor;
+      }
     }
     if (mv["infer"].contains(vendor))
       EXPECT_LE(mv["infer"][vendor]["median_abs_error_pct"].get<double>(), 20.0) << vendor;

@@ -218,8 +218,9 @@ TEST(Validate, PublicTrainingCasesStayAccurate) {
         EXPECT_LE(mv[mode][vendor]["median_abs_error_pct"].get<double>(), 15.0) << vendor;
       }
     }
-    if (mv["infer"].contains(vendor))
+    if (mv["infer"].contains(vendor)) {
       EXPECT_LE(mv["infer"][vendor]["median_abs_error_pct"].get<double>(), 20.0) << vendor;
+    }
   }
   // Every training case is predicted; inference ones may be skipped with a reason.
   for (const auto& c : j["cases"]) {

@@ -39,8 +39,14 @@ struct Gpt3Case {
 void BM_EstimateTraining(benchmark::State& state) {
   Gpt3Case c;
   const Layout layouts[] = {
-      {.tp = 8, .pp = 8, .dp = 16, .vpp = 2, .micro_batch = 1, .recompute = Recompute::selective,
-       .sharding = Sharding::zero1, .sequence_parallel = true},
+      {.tp = 8,
+       .pp = 8,
+       .dp = 16,
+       .vpp = 2,
+       .micro_batch = 1,
+       .recompute = Recompute::selective,
+       .sharding = Sharding::zero1,
+       .sequence_parallel = true},
       {.tp = 4, .pp = 16, .dp = 16, .micro_batch = 2, .recompute = Recompute::full},
       {.tp = 8, .pp = 12, .dp = 8, .vpp = 4, .micro_batch = 1, .sharding = Sharding::zero2},
   };
@@ -48,7 +54,8 @@ void BM_EstimateTraining(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(estimate_training(c.ctx, layouts[i++ % 3]));
   }
-  state.counters["evals_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["evals_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EstimateTraining);
 

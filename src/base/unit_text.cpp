@@ -212,11 +212,55 @@ Expected<ParsedQuantity, UnitTextError> parse_unit_text(std::string_view text) {
   return Unexpected{UnitTextError{fmt::format("unknown unit '{}'", unit), static_cast<int>(unit_begin)}};
 }
 
-UnitTextError wrong_dimension(std::string_view text, Dimension expected, Dimension got) {
-  auto what = describe(got);
-  auto cut = what.find(" (");
-  return UnitTextError{fmt::format("expected {}, got '{}' which is {}", describe(expected), text, what.substr(0, cut)),
-                       0};
+std::string_view example_unit(Dimension d) {
+  switch (d) {
+    case Dimension::time:
+      return "ms";
+    case Dimension::bytes:
+      return "GB";
+    case Dimension::byte_rate:
+      return "GB/s";
+    case Dimension::flop_count:
+      return "PFLOP";
+    case Dimension::flop_rate:
+      return "TFLOP/s";
+    case Dimension::power:
+      return "W";
+    case Dimension::energy:
+      return "kWh";
+    case Dimension::money:
+      return "$";
+    case Dimension::money_rate:
+      return "$/h";
+    case Dimension::energy_price:
+      return "$/kWh";
+  }
+  return "";
+}
+
+Expected<ParsedQuantity, UnitTextError> parse_unit_text_as(std::string_view text, Dimension expected) {
+  auto parsed = parse_unit_text(text);
+  if (!parsed) {
+    // A bare number: suggest a unit that fits what the value holds.
+    std::string_view t = text;
+    while (!t.empty() && is_blank(t.front())) t.remove_prefix(1);
+    while (!t.empty() && is_blank(t.back())) t.remove_suffix(1);
+    double v = 0;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (!t.empty() && ec == std::errc() && p == t.data() + t.size()) {
+      return Unexpected{
+          UnitTextError{fmt::format("'{}' has no unit; write it with one (e.g. '{} {}')", t, t, example_unit(expected)),
+                        parsed.error().offset}};
+    }
+    return parsed;
+  }
+  if (parsed->dim != expected) {
+    auto what = describe(parsed->dim);
+    auto cut = what.find(" (");
+    return Unexpected{UnitTextError{
+        fmt::format("expected {}, got '{}' which is {}", describe(expected), text, what.substr(0, cut)), 0}};
+  }
+  return parsed;
 }
 
 namespace {

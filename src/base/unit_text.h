@@ -87,17 +87,19 @@ struct DimensionOf<EnergyPrice> {
   static constexpr Dimension value = Dimension::energy_price;
 };
 
-// Checks that the text's dimension is the one expected; the message names both.
-UnitTextError wrong_dimension(std::string_view text, Dimension expected, Dimension got);
+// A unit that fits a dimension, for hints: "W" for a power, "GB/s" for a bandwidth.
+std::string_view example_unit(Dimension d);
+
+// Parses text that must be of dimension `expected`: a bare number gets a hint
+// with a fitting unit ("'700' has no unit; write it with one (e.g. '700 W')"),
+// a quantity of another dimension names both.
+Expected<ParsedQuantity, UnitTextError> parse_unit_text_as(std::string_view text, Dimension expected);
 
 // Parses text as quantity type Q ("80 GB" as Bytes). Errors say what was expected.
 template <class Q>
 Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
-  auto parsed = parse_unit_text(text);
+  auto parsed = parse_unit_text_as(text, DimensionOf<Q>::value);
   if (!parsed) return Unexpected{parsed.error()};
-  if (parsed->dim != DimensionOf<Q>::value) {
-    return Unexpected{wrong_dimension(text, DimensionOf<Q>::value, parsed->dim)};
-  }
   return Q(parsed->si);
 }
 

@@ -55,7 +55,10 @@ TEST(UnitText, PerChipIsRecorded) {
 TEST(UnitText, BareNumberIsAnError) {
   auto r = parse_quantity<Bytes>("80");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "'80' has no unit; write it with one (e.g. '80 GB', '80 TFLOP/s')");
+  EXPECT_EQ(r.error().message, "'80' has no unit; write it with one (e.g. '80 GB')");
+  EXPECT_EQ(parse_quantity<Watts>(" 700 ").error().message, "'700' has no unit; write it with one (e.g. '700 W')");
+  // Without an expected dimension the hint stays generic.
+  EXPECT_EQ(parse_unit_text("80").error().message, "'80' has no unit; write it with one (e.g. '80 GB', '80 TFLOP/s')");
 }
 
 TEST(UnitText, WrongDimensionNamesBoth) {

@@ -324,3 +324,42 @@ TEST(Train, BadFlagsAreExitTwoWithTheFlagNamed) {
 
 }  // namespace
 }  // namespace xpu::cli
+
+namespace xpu::cli {
+namespace {
+
+TEST(Infer, BadLengthsRatesAndSlosNameTheFlag) {
+  auto r = run_cli({"infer", "--model", "llama3.1-70b", "-a", "h100-sxm", "--input-len", "0", "--output-len", "-5",
+                    "--rate", "abc", "--tpot-slo", "40", "--ttft-slo", "-1 s"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "--input-len: error: expected a positive count such as 15T, 2.5e12 or 300B; got '0'\n"
+            "--output-len: error: expected a positive count such as 15T, 2.5e12 or 300B; got '-5'\n"
+            "--rate: error: expected a positive count such as 15T, 2.5e12 or 300B; got 'abc'\n"
+            "--ttft-slo: error: must be positive, got '-1 s'\n"
+            "--tpot-slo: error: '40' has no unit; write it with one (e.g. '40 ms')\n");
+}
+
+TEST(Infer, UnmeetableSloReturnsTheClosestLayoutAndWhatBinds) {
+  auto r =
+      run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--rate", "5", "--tpot-slo", "0.1 ms", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["estimate"]["meets_slo"].get<bool>());
+  EXPECT_EQ(j["estimate"]["binding"], "tpot");
+}
+
+TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
+  // Llama 3.3 70B at 20 requests/s, 2k prompts, 300-token answers, TTFT 1 s, TPOT 40 ms.
+  for (const char* a : {"h200-sxm", "b200", "tpu-v6e", "trn2", "mi300x"}) {
+    auto r = run_cli({"infer", "--model", "llama3.3-70b", "-a", a, "--rate", "20", "--input-len", "2048",
+                      "--output-len", "300", "--ttft-slo", "1 s", "--tpot-slo", "40 ms", "--json"});
+    ASSERT_EQ(r.code, 0) << a << ": " << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_GT(j["estimate"]["chips"].get<int>(), 0) << a;
+    EXPECT_GT(j["estimate"]["output_tokens_per_s_per_chip"].get<double>(), 0) << a;
+  }
+}
+
+}  // namespace
+}  // namespace xpu::cli

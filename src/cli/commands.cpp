@@ -7,15 +7,13 @@ void setup_catalog(CLI::App& app, RunState& st);
 void setup_models(CLI::App& app, RunState& st);
 void setup_train(CLI::App& app, RunState& st);
 void setup_validate(CLI::App& app, RunState& st);
+void setup_infer(CLI::App& app, RunState& st);
 void setup_calibrate(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
-      {"catalog", setup_catalog},
-      {"models", setup_models},
-      {"train", setup_train},
-      {"validate", setup_validate},
-      {"calibrate", setup_calibrate},
+      {"catalog", setup_catalog}, {"models", setup_models},     {"train", setup_train},
+      {"infer", setup_infer},     {"validate", setup_validate}, {"calibrate", setup_calibrate},
   };
   return table;
 }

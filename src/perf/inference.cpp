@@ -62,11 +62,15 @@ double gemm_eff(const InferenceContext& c, double m, double n, double k) {
 // One engine iteration: `decode` sequences producing a token each (their
 // context averaging `context`) plus `prefill` prompt tokens of prompts
 // `prompt_len` long, on one replica. Times are for the whole model.
+// With `one_batch`, the tokens form one micro-batch that visits the pipeline
+// stages in turn (a lone prompt's prefill): latency, not throughput.
 StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double decode, double context, double prefill,
-                    double prompt_len) {
+                    double prompt_len, bool one_batch = false) {
   const ModelArch& m = *c.model;
   const ServingShapes& s = c.shapes;
-  const double chips = l.chips();
+  // Chips working on these tokens at once: all of them when pp micro-batches
+  // fill the pipeline, one stage's tp chips when a single batch walks through it.
+  const double chips = one_batch ? l.tp : l.chips();
   const double tokens = decode + prefill;
   const double d = m.d_model;
   StepTime st;
@@ -97,7 +101,7 @@ StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double de
   const Seconds gemm_compute = gemm_flops / (c.peak * (eff * chips));
   // A pipeline runs pp micro-batches through each stage per iteration, and each
   // reads the stage's weights again: per chip, weights / tp per iteration.
-  const Seconds weight_read = Bytes(weights * l.pp) / (bw * chips);
+  const Seconds weight_read = Bytes(weights * (one_batch ? 1.0 : l.pp)) / (bw * chips);
 
   // Attention: decode reads each sequence's KV cache; prefill attends causally.
   const double full = m.layers - m.sliding_layers;
@@ -111,8 +115,8 @@ StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double de
   const Seconds attn_compute = attn_flops / (c.fabric.peak_for(Precision::bf16) * (c.stack->attention * chips));
   // KV traffic: decode reads the cache (split over kv_split chips, replicated
   // over the rest of the tensor group); prefill and decode write new entries.
-  const double kv_read = decode * kv_bytes(c, context) * (chips / kv_split(c, l));
-  const double kv_write = tokens * kv_bytes(c, 1.0) * (chips / kv_split(c, l));
+  const double kv_read = decode * kv_bytes(c, context) * (l.chips() / kv_split(c, l));
+  const double kv_write = tokens * kv_bytes(c, 1.0) * (l.chips() / kv_split(c, l));
   const Seconds kv_time = Bytes(kv_read + kv_write) / (bw * chips);
   // Activations: norms, residuals and the MLP activation per token.
   const double act = tokens * m.layers * (10.0 * d + 3.0 * std::max(dbl(m.ffn_hidden), 1.0 * m.moe.expert_ffn)) * 2.0;
@@ -206,7 +210,7 @@ StepTime decode_step(const InferenceContext& c, const ServingLayout& l, double b
 }
 
 StepTime prefill(const InferenceContext& c, const ServingLayout& l, double tokens, double prompt_len) {
-  return mixed_step(c, l, 0, 0, tokens, prompt_len);
+  return mixed_step(c, l, 0, 0, tokens, prompt_len, /*one_batch=*/true);
 }
 
 namespace {
@@ -255,10 +259,14 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
   const Seconds step = steady_step(c, l, batch);
   e.batch = static_cast<int>(std::ceil(batch - 1e-9));
   e.tpot_p50 = step;
-  // The slowest step carries a full prefill chunk beside the decodes.
-  const double chunk =
-      std::min(dbl(c.stack->prefill_chunk), j.input_len * std::max(1.0, batch / j.output_len) + j.input_len);
-  e.tpot_p99 = std::max(step, mixed_step(c, l, batch, j.input_len + j.output_len / 2.0, chunk, j.input_len).time);
+  // TPOT is per request (MLPerf and serving benchmarks: (e2e - TTFT) / (out - 1)),
+  // so a request's TPOT averages the steps it lives through. Slow requests are
+  // those whose lifetime saw more prompts to prefill: over O steps arrivals
+  // are Poisson with mean n*O, 99th percentile about n*O + 2.33 sqrt(n*O).
+  const double n = batch / j.output_len;
+  const double per_step_p99 = n + 2.33 * std::sqrt(n / j.output_len);
+  e.tpot_p99 = std::max(
+      step, mixed_step(c, l, batch, j.input_len + j.output_len / 2.0, per_step_p99 * j.input_len, j.input_len).time);
   // TTFT: wait for the iteration in flight, then the prompt's chunks.
   const double chunks = std::ceil(j.input_len / c.stack->prefill_chunk);
   const Seconds chunk_step = mixed_step(c, l, batch, j.input_len + j.output_len / 2.0,
@@ -346,13 +354,19 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
   const bool switched =
       c.fabric.topology == TopologyKind::switched || c.fabric.topology == TopologyKind::fully_connected;
   std::vector<ServingLayout> layouts;
+  // Tensor parallelism inside one domain; pipeline stages only where the
+  // widest tensor-parallel group cannot hold the weights.
+  int widest = 1;
   for (int tp = 1; tp <= std::min(domain, 64); tp *= 2) {
     if (m.n_heads % tp != 0 || (switched && domain % tp != 0)) continue;
-    for (int pp = 1; pp <= 8; pp *= 2) {
-      if (pp > 1 && tp * pp <= domain && tp < domain) continue;  // widen tp first inside a domain
-      if (pp > m.layers) break;
-      layouts.push_back({tp, pp, 1});
-      if (m.is_moe() && tp * pp > 1 && m.moe.experts % (tp * pp) == 0) layouts.push_back({tp, pp, tp * pp});
+    widest = tp;
+    layouts.push_back({tp, 1, 1});
+    if (m.is_moe() && tp > 1 && m.moe.experts % tp == 0) layouts.push_back({tp, 1, tp});
+  }
+  if (serving_memory(c, {widest, 1, 1}).max_sequences < 1) {
+    for (int pp = 2; pp <= 16 && pp <= m.layers; pp *= 2) {
+      layouts.push_back({widest, pp, 1});
+      if (m.is_moe() && m.moe.experts % (widest * pp) == 0) layouts.push_back({widest, pp, widest * pp});
     }
   }
   const int caps[] = {0, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1};

@@ -32,7 +32,7 @@ struct SearchOptions {
   int max_cp = 32;
   int max_vpp = 8;
   int max_micro_batch = 16;
-  bool prune = true;           // false: try every inner choice (the benchmark's baseline)
+  bool prune = true;  // false: try every inner choice (the benchmark's baseline)
 };
 
 struct RankedLayout {

@@ -5,11 +5,13 @@ namespace xpu::cli {
 
 void setup_catalog(CLI::App& app, RunState& st);
 void setup_models(CLI::App& app, RunState& st);
+void setup_prices(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
       {"catalog", setup_catalog},
       {"models", setup_models},
+      {"prices", setup_prices},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 #include "base/suggest.h"
 #include "io/catalog_io.h"
 #include "io/model_io.h"
+#include "io/price_io.h"
 #include "io/yaml_reader.h"
 
 #ifndef XPUPLAN_DATA_DIR
@@ -32,7 +33,7 @@ std::vector<std::string> DataSet::model_keys() const {
 
 namespace {
 
-const std::vector<std::string> kSections{"accelerators", "systems", "models"};
+const std::vector<std::string> kSections{"accelerators", "systems", "models", "offers", "purchase_prices"};
 
 template <class T, class ReadFn>
 void read_list(MapReader& top, std::string_view section, std::vector<T>& out, ReadFn read, std::string_view what) {
@@ -56,6 +57,8 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "accelerators", into.catalog.accelerators, read_accelerator, "accelerator");
   read_list(top, "systems", into.catalog.systems, read_system, "system");
   read_list(top, "models", into.models, read_model, "model");
+  read_list(top, "offers", into.prices.offers, read_offer, "offer");
+  read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
   top.finish();
 }
 
@@ -102,10 +105,12 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   sort_by_key(out.catalog.accelerators);
   sort_by_key(out.catalog.systems);
   sort_by_key(out.models);
+  sort_price_book(out.prices);
   return out;
 }
 
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes,
+                  const std::vector<std::string>& price_files) {
   Diagnostics ds;
   DataSet merged;
   for (size_t i = 0; i < dirs.size(); ++i) {
@@ -113,11 +118,13 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
     // Within one directory a repeated key is an error; across directories it replaces.
     for (auto& d : check_unique_keys(layer.catalog)) ds.push_back(std::move(d));
     check_duplicate_models(layer.models, ds);
+    for (auto& d : check_unique_prices(layer.prices)) ds.push_back(std::move(d));
     if (i == 0) {
       merged = std::move(layer);
       continue;
     }
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
+    for (auto& n : merge_price_book(merged.prices, std::move(layer.prices))) ds.push_back(std::move(n));
     for (auto& m : layer.models) {
       auto it =
           std::find_if(merged.models.begin(), merged.models.end(), [&](const ModelArch& x) { return x.key == m.key; });
@@ -132,7 +139,15 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes) {
     }
     sort_by_key(merged.models);
   }
+  // A --prices file is one more layer, after every directory.
+  for (const auto& f : price_files) {
+    PriceBook book = load_price_file(f, ds);
+    sort_price_book(book);
+    for (auto& d : check_unique_prices(book)) ds.push_back(std::move(d));
+    for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
+  }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
   if (has_errors(ds)) throw InputError(std::move(ds));
   if (notes) *notes = std::move(ds);
   return merged;

@@ -127,8 +127,10 @@ void sort_price_book(PriceBook& book) {
 
 Diagnostics merge_price_book(PriceBook& base, PriceBook overlay) {
   Diagnostics notes;
+  std::set<std::string> seen;  // a key given twice in the overlay is check_unique_prices()'s error, not a replacement
   for (auto& o : overlay.offers) {
     const std::string key = o.key();
+    if (!seen.insert(key).second) continue;
     auto it = std::find_if(base.offers.begin(), base.offers.end(), [&](const Offer& b) { return b.key() == key; });
     if (it != base.offers.end()) {
       notes.push_back(Diagnostic{Severity::note, o.defined_at,
@@ -138,7 +140,9 @@ Diagnostics merge_price_book(PriceBook& base, PriceBook overlay) {
       base.offers.push_back(std::move(o));
     }
   }
+  seen.clear();
   for (auto& p : overlay.purchases) {
+    if (!seen.insert(p.accelerator).second) continue;
     auto it = std::find_if(base.purchases.begin(), base.purchases.end(),
                            [&](const PurchasePrice& b) { return b.accelerator == p.accelerator; });
     if (it != base.purchases.end()) {

@@ -98,7 +98,9 @@ struct PriceBook {
 void sort_price_book(PriceBook& book);
 
 // Adds `overlay` to `base`: an offer (or purchase price) with a key already in
-// `base` replaces it and leaves a note naming both places. Keeps both sorted.
+// `base` replaces it and leaves a note naming both places. Within `overlay`
+// the first of a repeated key wins (check_unique_prices() reports the repeat).
+// Keeps both lists sorted.
 Diagnostics merge_price_book(PriceBook& base, PriceBook overlay);
 
 // Offers (or purchase prices) given twice in one layer (one directory): errors naming both places.

@@ -106,13 +106,22 @@ Diagnostics validate_catalog(const Catalog& catalog) {
       ds.push_back(error_at(s.accelerator_at, fmt::format("system '{}': unknown accelerator '{}'{}", s.key,
                                                           s.accelerator, did_you_mean(s.accelerator, accel_keys))));
     }
+    if (!s.dims.empty() && product(s.dims) != s.scale_up_domain) {
+      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': dims multiply to {}, but scale_up_domain is {}",
+                                                      s.key, product(s.dims), s.scale_up_domain)));
+    }
+    if (s.chips <= 0) continue;  // chips itself was reported; size checks against 0 would only add noise
     if (s.scale_up_domain > s.chips) {
       ds.push_back(error_at(s.defined_at, fmt::format("system '{}': scale_up_domain {} is larger than its {} chips",
                                                       s.key, s.scale_up_domain, s.chips)));
     }
-    if (!s.dims.empty() && product(s.dims) != s.scale_up_domain) {
-      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': dims multiply to {}, but scale_up_domain is {}",
-                                                      s.key, product(s.dims), s.scale_up_domain)));
+    if (s.chips_per_host > s.chips) {
+      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': chips_per_host {} is larger than its {} chips",
+                                                      s.key, s.chips_per_host, s.chips)));
+    }
+    if (s.max_slice > s.chips) {
+      ds.push_back(error_at(s.defined_at, fmt::format("system '{}': max_slice {} is larger than its {} chips", s.key,
+                                                      s.max_slice, s.chips)));
     }
   }
   return ds;

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/command.h"
@@ -40,6 +43,111 @@ TEST(Cli, UnknownAcceleratorSuggests) {
   auto r = run_cli({"catalog", "show", "h100-sxn"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "KEY: error: unknown accelerator or system 'h100-sxn' (did you mean 'h100-sxm'?)\n");
+}
+
+TEST(Cli, CatalogJsonIsGolden) {
+  auto r = run_cli({"catalog", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  xpu::testing::expect_golden(r.out, "golden/catalog.json");
+}
+
+TEST(Cli, CatalogSystemsJsonIsGolden) {
+  auto r = run_cli({"catalog", "systems", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  xpu::testing::expect_golden(r.out, "golden/catalog-systems.json");
+}
+
+TEST(Cli, CatalogJsonIsDeterministic) {
+  EXPECT_EQ(run_cli({"catalog", "--json"}).out, run_cli({"catalog", "--json"}).out);
+}
+
+// Line of "- key: <key>" in a shipped data file (where the loader says the entry is defined).
+int line_of_key(const std::string& file, const std::string& key) {
+  std::ifstream in(file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line == "  - key: " + key) return n;
+  }
+  return 0;
+}
+
+class UserCatalog : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) / "xpuplan-user-catalog";
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+
+  std::filesystem::path dir_;
+};
+
+// A faster "h100-sxm" than the shipped one, as a user would write it.
+const char* kUserH100 = R"(accelerators:
+  - key: h100-sxm
+    name: My H100 (measured)
+    vendor: nvidia
+    year: 2022
+    runtime: cuda
+    source: our own GEMM benchmark
+    retrieved: 2026-11-26
+    peak:
+      bf16: 800 TFLOP/s
+    memory: {capacity: 80 GB, bandwidth: 3 TB/s}
+    scale_up: {name: NVLink 4, bandwidth: 450 GB/s, topology: switch, domain: 8}
+    scale_out: {name: InfiniBand NDR, bandwidth: 400 Gb/s}
+    power: {tdp: 700 W}
+)";
+
+TEST_F(UserCatalog, EntryWithAShippedKeyReplacesItWithANote) {
+  write("mine.yaml", kUserH100);
+  auto r = run_cli({"--catalog", dir_.string(), "catalog", "show", "h100-sxm", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["name"], "My H100 (measured)");
+  EXPECT_EQ(j["peak_tflops"]["bf16"], 800);
+  EXPECT_FALSE(j["peak_tflops"].contains("fp8")) << "the whole entry is replaced, not merged";
+
+  const std::string shipped = std::string(XPUPLAN_DATA_DIR) + "/accelerators/nvidia.yaml";
+  const int line = line_of_key(shipped, "h100-sxm");
+  ASSERT_GT(line, 0);
+  EXPECT_EQ(r.err, (dir_ / "mine.yaml").string() + ":2:5: note: accelerator 'h100-sxm' replaces the one defined at " +
+                       shipped + ":" + std::to_string(line) + "\n");
+
+  auto quiet = run_cli({"--quiet", "--catalog", dir_.string(), "catalog", "show", "h100-sxm", "--json"});
+  EXPECT_EQ(quiet.code, 0);
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_EQ(quiet.out, r.out);
+}
+
+TEST_F(UserCatalog, NewEntryIsAddedWithoutANote) {
+  std::string text = kUserH100;
+  text.replace(text.find("h100-sxm"), 8, "my-h100");
+  write("mine.yaml", text);
+  auto r = run_cli({"--catalog", dir_.string(), "catalog", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["accelerators"].size(), 21u);
+}
+
+TEST_F(UserCatalog, BrokenEntryExitsTwoWithTheDiagnostic) {
+  std::string text = kUserH100;
+  text.replace(text.find("800 TFLOP/s"), 11, "800");
+  write("mine.yaml", text);
+  auto r = run_cli({"--catalog", dir_.string(), "catalog"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            (dir_ / "mine.yaml").string() +
+                ":10:13: error: accelerator 'h100-sxm': peak: bf16: '800' has no unit; write it with one "
+                "(e.g. '800 TFLOP/s')\n" +
+                (dir_ / "mine.yaml").string() + ":2:5: note: accelerator 'h100-sxm' replaces the one defined at " +
+                std::string(XPUPLAN_DATA_DIR) + "/accelerators/nvidia.yaml:" +
+                std::to_string(line_of_key(std::string(XPUPLAN_DATA_DIR) + "/accelerators/nvidia.yaml", "h100-sxm")) +
+                "\n");
 }
 
 }  // namespace

@@ -89,6 +89,27 @@ void read_scale_up(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
   g->finish();
 }
 
+// cores_per_chip is a count, "4", or a count with its own source: {value: 4, estimate: true, note: ...}.
+void read_cores_per_chip(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
+  YAML::Node n = r.node("cores_per_chip");
+  if (!n.IsDefined()) return;
+  if (n.IsMap()) {
+    MapReader fr(n, r.file(), r.diagnostics(), fmt::format("{}: cores_per_chip", r.what()));
+    auto v = fr.integer("value");
+    Provenance p = read_provenance(fr, entry_prov);
+    fr.finish();
+    if (v) {
+      a.cores_per_chip = static_cast<int>(*v);
+      record_source(r, "cores_per_chip", p, "cores_per_chip", a.sources);
+    }
+    return;
+  }
+  if (auto v = r.integer("cores_per_chip")) {
+    a.cores_per_chip = static_cast<int>(*v);
+    record_source(r, "cores_per_chip", entry_prov, "cores_per_chip", a.sources);
+  }
+}
+
 void read_scale_out(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
   auto g = r.map("scale_out", Need::required);
   if (!g) return;
@@ -119,8 +140,8 @@ std::optional<Accelerator> read_accelerator(MapReader& r) {
   if (auto v = r.choice("vendor", kVendorNames)) a.vendor = *parse_vendor(*v);
   if (auto y = r.integer("year")) a.year = static_cast<int>(*y);
   if (auto rt = r.choice("runtime", kRuntimeNames)) a.runtime = *parse_runtime(*rt);
-  if (auto c = r.integer("cores_per_chip", Need::optional)) a.cores_per_chip = static_cast<int>(*c);
   Provenance entry = read_provenance(r, {});
+  read_cores_per_chip(r, entry, a);
 
   if (auto g = r.map("peak", Need::required)) {
     Provenance p = read_provenance(*g, entry);
@@ -196,7 +217,11 @@ std::optional<System> read_system(MapReader& r) {
     }
   }
   s.provenance = read_provenance(r, {});
-  if (s.provenance.source.empty()) r.error("has no source; add 'source:' and 'retrieved:'");
+  if (s.provenance.source.empty()) {
+    r.error("has no source; add 'source:' and 'retrieved:'");
+  } else if (s.provenance.retrieved.empty()) {
+    r.error("has no retrieval date; add 'retrieved: YYYY-MM-DD'");
+  }
   r.finish();
   if (!key) return std::nullopt;
   return s;

@@ -17,6 +17,41 @@ SourceLocation at_mark(const std::string& file, const YAML::Mark& m) {
   return SourceLocation{file, m.line + 1, m.column + 1, ""};
 }
 
+// A unit to suggest for a bare number, by what the field holds.
+std::string_view example_unit(Dimension d) {
+  switch (d) {
+    case Dimension::time:
+      return "us";
+    case Dimension::bytes:
+      return "GB";
+    case Dimension::byte_rate:
+      return "GB/s";
+    case Dimension::flop_count:
+      return "PFLOP";
+    case Dimension::flop_rate:
+      return "TFLOP/s";
+    case Dimension::power:
+      return "W";
+    case Dimension::energy:
+      return "kWh";
+    case Dimension::money:
+      return "$";
+    case Dimension::money_rate:
+      return "$/h";
+    case Dimension::energy_price:
+      return "$/kWh";
+  }
+  return "";
+}
+
+bool is_bare_number(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
 std::string sign_words(Sign s) { return s == Sign::positive ? "positive" : "zero or positive"; }
 
 bool sign_ok(double v, Sign s) {
@@ -223,7 +258,11 @@ std::optional<ParsedQuantity> MapReader::quantity(std::string_view key, Dimensio
   SourceLocation loc = where(key);
   if (!parsed) {
     loc.column += parsed.error().offset;
-    ds_->push_back(error_at(loc, msg(key, parsed.error().message)));
+    // The field knows what it holds, so a bare number gets a unit that fits (not "GB" for a power).
+    std::string text = is_bare_number(*s) ? fmt::format("'{}' has no unit; write it with one (e.g. '{} {}')", *s, *s,
+                                                        example_unit(dim))
+                                          : parsed.error().message;
+    ds_->push_back(error_at(loc, msg(key, text)));
     return std::nullopt;
   }
   if (parsed->dim != dim) {

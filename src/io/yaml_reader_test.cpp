@@ -54,8 +54,7 @@ TEST(YamlReader, ReportsEveryProblemInOnePass) {
   r.finish();
   EXPECT_EQ(all(p.ds),
             "t.yaml:5:1: error: accelerator 'x': duplicate key 'n' (first given on line 4)\n"
-            "t.yaml:2:6: error: accelerator 'x': cap: '80' has no unit; write it with one (e.g. '80 GB', '80 "
-            "TFLOP/s')\n"
+            "t.yaml:2:6: error: accelerator 'x': cap: '80' has no unit; write it with one (e.g. '80 GB')\n"
             "t.yaml:3:6: error: accelerator 'x': tdp: must be positive, got -700 W\n"
             "t.yaml:6:7: error: accelerator 'x': kind: must be one of switch, torus-2d, torus-3d; got 'torus2d' "
             "(did you mean 'torus-2d'?)\n"

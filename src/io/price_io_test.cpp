@@ -52,7 +52,7 @@ TEST(PriceIo, PerChipPriceBecomesAnInstancePrice) {
   EXPECT_TRUE(o.provenance.estimate);
   EXPECT_EQ(o.provenance.note, "a quote");
   EXPECT_EQ(o.defined_at.line, 2);
-  EXPECT_EQ(o.accelerator_at.line, 6);
+  EXPECT_EQ(o.accelerator_at.line, 5);
   ASSERT_EQ(d.prices.purchases.size(), 1u);
   EXPECT_DOUBLE_EQ(d.prices.purchases[0].per_chip.si(), 30000.0);
   EXPECT_FALSE(d.prices.purchases[0].includes_system);

@@ -163,23 +163,22 @@ class Importer {
   }
 
   // Checks one price cell; returns the usable value or records why not.
-  std::optional<double> checked(const std::string& text, const std::string& what, int line) {
+  std::optional<double> checked(const std::string& text, const std::string& where, const std::string& what, int line) {
     auto v = price_cell(text);
     if (!v) {
       excl_.add("no-price",
-                fmt::format("{}: {} price is {}; no offer", what_prefix_, what,
+                fmt::format("{}: {} price is {}; no offer", where, what,
                             text.empty() ? "blank" : fmt::format("unreadable ('{}')", text)),
                 line);
       return std::nullopt;
     }
     if (*v == price_import::kSentinel) {
-      excl_.add("sentinel",
-                fmt::format("{}: {} price is the placeholder 700.0 (price unknown); no offer", what_prefix_, what),
+      excl_.add("sentinel", fmt::format("{}: {} price is the placeholder 700.0 (price unknown); no offer", where, what),
                 line);
       return std::nullopt;
     }
     if (*v <= 0) {
-      excl_.add("no-price", fmt::format("{}: {} price is {}; no offer", what_prefix_, what, text), line);
+      excl_.add("no-price", fmt::format("{}: {} price is {}; no offer", where, what, text), line);
       return std::nullopt;
     }
     return v;
@@ -208,7 +207,7 @@ class Importer {
                 line);
       return;
     }
-    what_prefix_ = fmt::format("{} in {}", instance, region);
+    const std::string where = fmt::format("{} in {}", instance, region);
     ZonePrice z;
     z.instance = instance;
     z.accelerator = std::string(sku->key);
@@ -216,8 +215,8 @@ class Importer {
     z.zone = cell(c, "AvailabilityZone");
     z.chips = count_cell(c);
     z.line = line;
-    z.on_demand = checked(cell(c, "Price"), "on-demand", line);
-    z.spot = checked(cell(c, "SpotPrice"), "spot", line);
+    z.on_demand = checked(cell(c, "Price"), where, "on-demand", line);
+    z.spot = checked(cell(c, "SpotPrice"), where, "spot", line);
     if (z.chips <= 0) {
       excl_.add("malformed",
                 fmt::format("{}: AcceleratorCount '{}' is not a positive count; skipped", instance,
@@ -244,7 +243,7 @@ class Importer {
         excl_.add("unknown-sku", fmt::format("{}: TPU generation has no catalog key; rows skipped", name), line);
         return;
       }
-      what_prefix_ = fmt::format("{} in {}", tpu->instance, cell(c, "Region"));
+      const std::string where = fmt::format("{} in {}", tpu->instance, cell(c, "Region"));
       int chips = tpu->size / tpu->sku->cores_per_chip;
       ZonePrice z;
       z.instance = tpu->instance;
@@ -254,8 +253,8 @@ class Importer {
       z.chips = chips;
       z.tpu = true;
       z.line = line;
-      z.on_demand = checked(cell(c, "Price"), "on-demand", line);
-      z.spot = checked(cell(c, "SpotPrice"), "spot", line);
+      z.on_demand = checked(cell(c, "Price"), where, "on-demand", line);
+      z.spot = checked(cell(c, "SpotPrice"), where, "spot", line);
       if (z.on_demand) z.component_per_chip = *z.on_demand / chips;
       add_zone_price(std::move(z));
       return;
@@ -282,7 +281,7 @@ class Importer {
       auto hit = hosts_.find(std::make_tuple(host, g.zone));
       if (hit != hosts_.end()) hit->second.used = true;
       if (g.sku == nullptr) continue;  // reported as unknown-sku
-      what_prefix_ = fmt::format("{} in {}", host, g.region);
+      const std::string where = fmt::format("{} in {}", host, g.region);
       if (hit == hosts_.end()) {
         excl_.add("no-host-row",
                   machine_types.count(host)
@@ -296,15 +295,15 @@ class Importer {
         continue;
       }
       const HostRow& h = hit->second;
-      auto accel_od = checked(g.price, "on-demand (accelerator row)", g.line);
-      auto accel_spot = checked(g.spot, "spot (accelerator row)", g.line);
+      auto accel_od = checked(g.price, where, "on-demand (accelerator row)", g.line);
+      auto accel_spot = checked(g.spot, where, "spot (accelerator row)", g.line);
       // A host price of exactly 0.0 is how the snapshot prices a4-highgpu (B200): the
       // accelerator row then carries the whole VM price. Anything else missing drops the offer.
       bool host_free = price_cell(h.price) == 0.0;
       std::optional<double> host_od =
-          host_free ? std::optional<double>(0.0) : checked(h.price, "on-demand (host VM row)", h.line);
+          host_free ? std::optional<double>(0.0) : checked(h.price, where, "on-demand (host VM row)", h.line);
       std::optional<double> host_spot =
-          price_cell(h.spot) == 0.0 ? std::optional<double>(0.0) : checked(h.spot, "spot (host VM row)", h.line);
+          price_cell(h.spot) == 0.0 ? std::optional<double>(0.0) : checked(h.spot, where, "spot (host VM row)", h.line);
       ZonePrice z;
       z.instance = host;
       z.accelerator = std::string(g.sku->key);
@@ -359,7 +358,6 @@ class Importer {
   CatalogFormat format_;
   const ImportOptions& opt_;
   std::vector<std::string> header_;
-  std::string what_prefix_;
   std::map<std::tuple<std::string, std::string>, ZonePrice> zones_;  // (instance, zone)
   std::map<std::tuple<std::string, std::string>, HostRow> hosts_;    // (machine type, zone)
   std::vector<GpuRow> gpu_rows_;

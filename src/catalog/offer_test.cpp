@@ -21,6 +21,16 @@ Offer offer(std::string provider, std::string region, std::string instance, std:
   return o;
 }
 
+OfferFilter filter(std::string accelerator, std::string provider = "", std::string region = "",
+                   std::optional<Term> term = std::nullopt) {
+  OfferFilter f;
+  f.accelerator = std::move(accelerator);
+  f.provider = std::move(provider);
+  f.region = std::move(region);
+  f.term = term;
+  return f;
+}
+
 PriceBook sample() {
   PriceBook b;
   b.offers = {offer("aws", "us-east-1", "p5.48xlarge", "h100-sxm", 8, Term::on_demand, 55.04, 1),
@@ -51,12 +61,12 @@ TEST(Offer, KeyAndPerChipPrice) {
 
 TEST(PriceBook, FindFiltersAndStaysInKeyOrder) {
   PriceBook b = sample();
-  auto all_h100 = b.find({.accelerator = "h100-sxm"});
+  auto all_h100 = b.find(filter("h100-sxm"));
   ASSERT_EQ(all_h100.size(), 4u);
   EXPECT_EQ(all_h100[0]->key(), "aws/us-east-1/p5.48xlarge/on-demand");
-  EXPECT_EQ(b.find({.provider = "gcp"}).size(), 2u);
-  EXPECT_EQ(b.find({.region = "us-east-1", .term = Term::spot}).size(), 1u);
-  EXPECT_TRUE(b.find({.accelerator = "tpu-v7"}).empty());
+  EXPECT_EQ(b.find(filter("", "gcp")).size(), 2u);
+  EXPECT_EQ(b.find(filter("", "", "us-east-1", Term::spot)).size(), 1u);
+  EXPECT_TRUE(b.find(filter("tpu-v7")).empty());
   EXPECT_EQ(b.priced_accelerators(), (std::vector<std::string>{"h100-sxm", "tpu-v6e"}));
   EXPECT_EQ(b.providers(), (std::vector<std::string>{"aws", "gcp"}));
 }

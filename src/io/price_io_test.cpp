@@ -140,10 +140,16 @@ TEST(ShippedPrices, LoadCleanlyAndCoverTheMainAccelerators) {
   }
   for (const char* a : {"h100-sxm", "h200-sxm", "b200", "b300", "a100-80gb", "tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6e",
                         "trn1", "trn2", "inf2", "mi300x", "mi325x"}) {
-    EXPECT_FALSE(d.prices.find({.accelerator = a}).empty()) << a;
+    OfferFilter f;
+    f.accelerator = a;
+    EXPECT_FALSE(d.prices.find(f).empty()) << a;
   }
   // Every purchase term has at least one offer.
-  for (Term t : kAllTerms) EXPECT_FALSE(d.prices.find({.term = t}).empty()) << to_string(t);
+  for (Term t : kAllTerms) {
+    OfferFilter f;
+    f.term = t;
+    EXPECT_FALSE(d.prices.find(f).empty()) << to_string(t);
+  }
 }
 
 TEST(ShippedPrices, SpotIsBelowOnDemandInTheSameRegion) {

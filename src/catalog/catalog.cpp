@@ -67,11 +67,19 @@ Diagnostics merge_catalog(Catalog& base, Catalog overlay) {
   Diagnostics notes;
   merge_list(base.accelerators, std::move(overlay.accelerators), "accelerator", notes);
   merge_list(base.systems, std::move(overlay.systems), "system", notes);
+  merge_list(base.stacks, std::move(overlay.stacks), "stack", notes);
   return notes;
 }
 
 Diagnostics check_unique_keys(const Catalog& catalog) {
   Diagnostics ds;
+  for (size_t i = 1; i < catalog.stacks.size(); ++i) {
+    const auto& s = catalog.stacks[i];
+    if (s.key == catalog.stacks[i - 1].key) {
+      ds.push_back(error_at(s.defined_at, fmt::format("duplicate stack key '{}' (first defined at {})", s.key,
+                                                      where(catalog.stacks[i - 1].defined_at))));
+    }
+  }
   for (size_t i = 1; i < catalog.accelerators.size(); ++i) {
     const auto& a = catalog.accelerators[i];
     if (a.key == catalog.accelerators[i - 1].key) {

@@ -8,6 +8,7 @@
 
 #include "base/diagnostics.h"
 #include "catalog/accelerator.h"
+#include "catalog/stack.h"
 #include "catalog/system.h"
 
 namespace xpu {
@@ -15,6 +16,7 @@ namespace xpu {
 struct Catalog {
   std::vector<Accelerator> accelerators;  // sorted by key
   std::vector<System> systems;            // sorted by key
+  std::vector<StackEfficiency> stacks;    // sorted by key
 
   const Accelerator* find_accelerator(std::string_view key) const;
   const System* find_system(std::string_view key) const;

@@ -11,11 +11,11 @@
 
 namespace xpu::cli {
 
-DataSet load_data_for(RunState& st) {
+DataSet load_data_for(RunState& st, bool apply_calibration) {
   std::vector<std::string> dirs{shipped_data_dir()};
   dirs.insert(dirs.end(), st.global.catalogs.begin(), st.global.catalogs.end());
   Diagnostics notes;
-  DataSet data = load_data(dirs, &notes, st.global.price_files);
+  DataSet data = load_data(dirs, &notes, apply_calibration, st.global.price_files);
   if (!st.global.quiet) st.io.err << format_diagnostics(notes);
   return data;
 }

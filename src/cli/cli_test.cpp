@@ -150,5 +150,49 @@ TEST_F(UserCatalog, BrokenEntryExitsTwoWithTheDiagnostic) {
                 "\n");
 }
 
+TEST(Cli, ModelsShowReadsAHuggingFaceConfig) {
+  const std::string path = xpu::testing::test_path("data/hf/mixtral-8x7b/config.json");
+  auto r = run_cli({"models", "show", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(
+      r.out.starts_with("mixtral-8x7b (mixtral-8x7b), family mixtral\n"
+                        "  layers 32, d_model 4096, heads 32 (kv 8), head_dim 128, attention gqa\n"
+                        "  MLP gated (experts only), vocab 32000, positions rope\n"
+                        "  MoE: 2 of 8 experts (ffn 14336), 32 MoE layers of 32\n"))
+      << r.out;
+  EXPECT_NE(r.out.find("  parameters: 46.7 B total, 12.75 B active per token (input embedding excluded)\n"),
+            std::string::npos)
+      << r.out;
+
+  auto j = run_cli({"models", "show", path, "--json"});
+  ASSERT_EQ(j.code, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["key"], "mixtral-8x7b");
+  EXPECT_EQ(doc["moe"]["experts"], 8);
+  EXPECT_DOUBLE_EQ(doc["params_b"]["total"].get<double>(), 46.7028);  // 46,702,792,704 by count
+}
+
+TEST(Cli, ModelsShowBadConfigIsExitTwoWithPosition) {
+  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_cli_test_bad_config";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "config.json").string();
+  std::ofstream(path) << "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 4096,\n}\n";
+  auto r = run_cli({"models", "show", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, path +
+                       ":4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; "
+                       "expected string literal\n");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, ModelsListsPublishedComparison) {
+  auto r = run_cli({"models"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("maxtext-dense-1160b *"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("671 / 37"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("~1024"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace xpu::cli

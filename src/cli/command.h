@@ -33,7 +33,7 @@ struct RunState {
 
 // Loads the shipped data plus every --catalog directory; notes (user entries
 // replacing shipped ones) go to stderr. Throws InputError on bad data.
-DataSet load_data_for(RunState& st);
+DataSet load_data_for(RunState& st, bool apply_calibration = true);
 
 // Registers a subcommand on `app`; the callback runs the command.
 using CommandSetup = void (*)(CLI::App& app, RunState& st);

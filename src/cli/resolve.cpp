@@ -24,3 +24,34 @@ ModelArch resolve_model(const DataSet& data, const std::string& name, const std:
 }
 
 }  // namespace xpu::cli
+
+namespace xpu::cli {
+
+HardwareChoice resolve_hardware(const DataSet& data, const std::string& name, const std::string& flag) {
+  const Catalog& c = data.catalog;
+  if (const Accelerator* a = c.find_accelerator(name)) return {a, default_system(c, name)};
+  if (const System* s = c.find_system(name)) return {c.find_accelerator(s->accelerator), s};
+  auto keys = c.accelerator_keys();
+  auto sys = c.system_keys();
+  keys.insert(keys.end(), sys.begin(), sys.end());
+  throw InputError(
+      {error_at({"", 0, 0, flag}, fmt::format("unknown accelerator or system '{}'{}; see 'xpuplan catalog'", name,
+                                              did_you_mean(name, keys)))});
+}
+
+const StackEfficiency& resolve_stack(const DataSet& data, const Accelerator& a, StackMode mode, const std::string& name,
+                                     const std::string& flag) {
+  const auto& stacks = data.catalog.stacks;
+  if (name.empty()) {
+    if (const StackEfficiency* s = default_stack(stacks, a.runtime, mode)) return *s;
+    throw InputError({error_at(
+        {"", 0, 0, flag}, fmt::format("no {} stack for runtime '{}' in the data",
+                                      mode == StackMode::train ? "training" : "inference", to_string(a.runtime)))});
+  }
+  if (const StackEfficiency* s = find_stack(stacks, name)) return *s;
+  std::vector<std::string> keys;
+  for (const auto& s : stacks) keys.push_back(s.key);
+  throw InputError({error_at({"", 0, 0, flag}, fmt::format("unknown stack '{}'{}", name, did_you_mean(name, keys)))});
+}
+
+}  // namespace xpu::cli

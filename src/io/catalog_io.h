@@ -9,6 +9,7 @@
 #include <string>
 
 #include "catalog/accelerator.h"
+#include "catalog/stack.h"
 #include "catalog/system.h"
 #include "io/yaml_reader.h"
 
@@ -25,5 +26,6 @@ std::optional<ParsedQuantity> read_sourced(MapReader& group, std::string_view ke
 
 std::optional<Accelerator> read_accelerator(MapReader& r);
 std::optional<System> read_system(MapReader& r);
+std::optional<StackEfficiency> read_stack(MapReader& r);
 
 }  // namespace xpu

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/suggest.h"
+#include "io/cases_io.h"
 #include "io/catalog_io.h"
 #include "io/model_io.h"
 #include "io/price_io.h"
@@ -33,8 +34,6 @@ std::vector<std::string> DataSet::model_keys() const {
 
 namespace {
 
-const std::vector<std::string> kSections{"accelerators", "systems", "models", "offers", "purchase_prices"};
-
 template <class T, class ReadFn>
 void read_list(MapReader& top, std::string_view section, std::vector<T>& out, ReadFn read, std::string_view what) {
   YAML::Node list = top.node(section);
@@ -59,6 +58,9 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "models", into.models, read_model, "model");
   read_list(top, "offers", into.prices.offers, read_offer, "offer");
   read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
+  read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
+  read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
+  read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
   top.finish();
 }
 
@@ -104,12 +106,13 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   for (const auto& f : files) load_data_file(f.string(), out, ds);
   sort_by_key(out.catalog.accelerators);
   sort_by_key(out.catalog.systems);
+  sort_by_key(out.catalog.stacks);
   sort_by_key(out.models);
   sort_price_book(out.prices);
   return out;
 }
 
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes,
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration,
                   const std::vector<std::string>& price_files) {
   Diagnostics ds;
   DataSet merged;
@@ -123,6 +126,9 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes,
       merged = std::move(layer);
       continue;
     }
+    // Later calibrations are applied after earlier ones, so they win.
+    for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
+    for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
     for (auto& n : merge_price_book(merged.prices, std::move(layer.prices))) ds.push_back(std::move(n));
     for (auto& m : layer.models) {
@@ -148,6 +154,9 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes,
   }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
   for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
+  if (apply_calibration) {
+    for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));
+  }
   if (has_errors(ds)) throw InputError(std::move(ds));
   if (notes) *notes = std::move(ds);
   return merged;

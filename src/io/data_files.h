@@ -11,14 +11,18 @@
 #include "base/diagnostics.h"
 #include "catalog/catalog.h"
 #include "catalog/offer.h"
+#include "io/calibration_io.h"
+#include "perf/validate.h"
 #include "workload/model.h"
 
 namespace xpu {
 
 struct DataSet {
   Catalog catalog;
-  std::vector<ModelArch> models;  // sorted by key
-  PriceBook prices;               // offers and purchase prices
+  std::vector<ModelArch> models;               // sorted by key
+  std::vector<CalibrationEntry> calibrations;  // applied to catalog.stacks by load_data()
+  std::vector<MlperfEvaluation> mlperf;        // benchmark evaluation schedules
+  PriceBook prices;                            // offers and purchase prices
 
   const ModelArch* find_model(std::string_view key) const;
   std::vector<std::string> model_keys() const;
@@ -36,7 +40,8 @@ void load_data_text(const std::string& text, const std::string& name, DataSet& i
 // files with `offers`/`purchase_prices`, as given by --prices), merges them,
 // and validates the result. Throws InputError if any error was found; `notes`
 // receives the replacement notes and warnings.
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr,
+// `apply_calibration` = false leaves the stacks at their priors (for refitting).
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr, bool apply_calibration = true,
                   const std::vector<std::string>& price_files = {});
 
 // The shipped data directory: $XPUPLAN_DATA, else the one compiled in.

@@ -55,14 +55,14 @@ Json to_json(const Accelerator& a, bool with_sources) {
       {"hbm_tbps", a.hbm_bandwidth.si() * 1e-12},
       {"scale_up",
        {{"name", a.scale_up.name},
-        {"gbps_per_direction", a.scale_up.bandwidth.si() * 1e-9},
+        {"gb_per_s_per_direction", a.scale_up.bandwidth.si() * 1e-9},
         {"topology", to_string(a.scale_up.topology)},
         {"domain", a.scale_up.domain},
         {"dims", a.scale_up.dims},
         {"latency_us", a.scale_up.latency.si() * 1e6}}},
       {"scale_out",
        {{"name", a.scale_out.name},
-        {"gbps_per_direction", a.scale_out.bandwidth.si() * 1e-9},
+        {"gb_per_s_per_direction", a.scale_out.bandwidth.si() * 1e-9},
         {"latency_us", a.scale_out.latency.si() * 1e6}}},
       {"power", {{"tdp_w", a.power.tdp.si()}, {"host_per_chip_w", a.power.host_per_chip.si()}}},
   };
@@ -89,8 +89,8 @@ Json to_json(const System& s) {
             {"instances", inst},
             {"source", to_json(s.provenance)}};
   if (s.max_slice > 0) j["max_slice"] = s.max_slice;
-  if (s.scale_up_bandwidth.si() > 0) j["scale_up_gbps_per_direction"] = s.scale_up_bandwidth.si() * 1e-9;
-  if (s.scale_out_bandwidth.si() > 0) j["scale_out_gbps_per_direction"] = s.scale_out_bandwidth.si() * 1e-9;
+  if (s.scale_up_bandwidth.si() > 0) j["scale_up_gb_per_s_per_direction"] = s.scale_up_bandwidth.si() * 1e-9;
+  if (s.scale_out_bandwidth.si() > 0) j["scale_out_gb_per_s_per_direction"] = s.scale_out_bandwidth.si() * 1e-9;
   return j;
 }
 
@@ -109,12 +109,22 @@ Json to_json(const ModelArch& m) {
             {"mlp", to_string(m.mlp)},
             {"vocab", m.vocab},
             {"tied_embeddings", m.tied_embeddings},
+            {"positions", to_string(m.positions)},
+            {"parallel_block", m.parallel_block},
+            {"attention_bias", m.attention_bias},
+            {"mlp_bias", m.mlp_bias},
             {"params_b", {{"total", c.total * 1e-9}, {"active", c.active * 1e-9}}},
             {"source", m.source}};
+  if (m.positions == PositionKind::learned) j["max_positions"] = m.max_positions;
   if (m.is_moe()) {
-    j["moe"] = {{"experts", m.moe.experts},           {"active", m.moe.active},
-                {"expert_ffn", m.moe.expert_ffn},     {"shared_experts", m.moe.shared_experts},
-                {"dense_layers", m.moe.dense_layers}, {"every", m.moe.every}};
+    j["moe"] = {{"experts", m.moe.experts},
+                {"active", m.moe.active},
+                {"expert_ffn", m.moe.expert_ffn},
+                {"shared_experts", m.moe.shared_experts},
+                {"shared_ffn", m.moe.shared_ffn > 0 ? m.moe.shared_ffn : m.moe.expert_ffn},
+                {"dense_layers", m.moe.dense_layers},
+                {"every", m.moe.every},
+                {"moe_layers", m.moe_layer_count()}};
   }
   if (m.attention == AttentionKind::mla) {
     j["mla"] = {{"q_lora_rank", m.mla.q_lora_rank},
@@ -127,8 +137,15 @@ Json to_json(const ModelArch& m) {
     j["sliding_window"] = m.sliding_window;
     j["sliding_layers"] = m.sliding_layers;
   }
-  if (m.published_total_b > 0)
-    j["published_params_b"] = {{"total", m.published_total_b}, {"active", m.published_active_b}};
+  if (m.published_total_b > 0) {
+    Json pub = {{"total", m.published_total_b}};
+    if (m.published_active_b > 0) pub["active"] = m.published_active_b;
+    if (m.published_nominal) pub["nominal"] = true;
+    if (m.published_active_has_embedding) pub["active_with_embedding"] = true;
+    j["published_params_b"] = pub;
+  }
+  if (!m.retrieved.empty()) j["retrieved"] = m.retrieved;
+  if (!m.note.empty()) j["note"] = m.note;
   if (m.estimate) j["estimate"] = true;
   return j;
 }

@@ -38,9 +38,6 @@ std::optional<ModelArch> read_model(MapReader& r) {
   if (auto v = r.boolean("tied_embeddings")) m.tied_embeddings = *v;
   if (auto v = r.choice("positions", kPositionNames, Need::optional)) m.positions = *parse_positions(*v);
   if (auto v = r.integer("max_positions", Need::optional)) m.max_positions = as_int(*v);
-  if (m.positions == PositionKind::learned && m.max_positions == 0) {
-    r.error("positions", "learned positions need 'max_positions'");
-  }
   if (auto g = r.map("moe")) {
     if (auto v = g->integer("experts")) m.moe.experts = as_int(*v);
     if (auto v = g->integer("active")) m.moe.active = as_int(*v);
@@ -67,12 +64,17 @@ std::optional<ModelArch> read_model(MapReader& r) {
   if (auto g = r.map("params_b")) {
     if (auto v = g->number("total")) m.published_total_b = *v;
     if (auto v = g->number("active", Need::optional)) m.published_active_b = *v;
+    if (auto v = g->boolean("nominal")) m.published_nominal = *v;
+    if (auto v = g->boolean("active_with_embedding")) m.published_active_has_embedding = *v;
     g->finish();
   }
   Provenance p = read_provenance(r, {});
   m.source = p.source;
+  m.retrieved = p.retrieved;
+  m.note = p.note;
   m.estimate = p.estimate;
   if (p.source.empty()) r.error("has no source; add 'source:' naming the config or paper its shapes come from");
+  if (p.estimate && p.note.empty()) r.error("is marked 'estimate: true'; add a 'note:' saying what is guessed");
   r.finish();
   if (!key) return std::nullopt;
   for (auto& d : validate_model(m)) r.diagnostics().push_back(std::move(d));

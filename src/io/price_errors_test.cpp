@@ -30,7 +30,7 @@ std::string diagnostics_for(const std::string& name) {
   const std::string dir = testing::test_path("errors/prices/");
   std::string out = "(no errors)\n";
   try {
-    load_data({XPUPLAN_DATA_DIR}, nullptr, {dir + name + ".yaml"});
+    load_data({XPUPLAN_DATA_DIR}, nullptr, true, {dir + name + ".yaml"});
   } catch (const InputError& e) {
     out = format_diagnostics(e.diagnostics());
   }

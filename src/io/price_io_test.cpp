@@ -119,7 +119,7 @@ TEST_F(UserPrices, CatalogDirectoryReplacesTheShippedOfferWithANote) {
 
 TEST_F(UserPrices, PricesFileDoesTheSame) {
   Diagnostics notes;
-  DataSet d = load_data({XPUPLAN_DATA_DIR}, &notes, {(dir_ / "mine.yaml").string()});
+  DataSet d = load_data({XPUPLAN_DATA_DIR}, &notes, true, {(dir_ / "mine.yaml").string()});
   EXPECT_NEAR(per_hour(d.prices.find_key("aws/us-east-1/p5.48xlarge/on-demand")->price), 40.0, 1e-9);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0].where.file, (dir_ / "mine.yaml").string());

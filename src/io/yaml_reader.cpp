@@ -123,6 +123,12 @@ bool MapReader::has(std::string_view key) const {
   return n != nullptr && !n->IsNull();
 }
 
+std::vector<std::string> MapReader::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : entries_) out.push_back(k);
+  return out;
+}
+
 SourceLocation MapReader::where() const { return location_of(file_, node_); }
 
 SourceLocation MapReader::where(std::string_view key) const {

@@ -37,6 +37,8 @@ class MapReader {
 
   bool ok() const { return is_map_; }
   bool has(std::string_view key) const;
+  // Every key the mapping has, in file order (for mappings keyed by names).
+  std::vector<std::string> keys() const;
   const std::string& file() const { return file_; }
   const std::string& what() const { return what_; }
   void set_what(std::string what) { what_ = std::move(what); }

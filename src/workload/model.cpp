@@ -122,6 +122,17 @@ ParamCount count_parameters(const ModelArch& m) {
   return c;
 }
 
+PublishedDifference published_difference(const ModelArch& m, const ParamCount& c) {
+  PublishedDifference d;
+  if (m.published_total_b > 0) d.total = c.total * 1e-9 / m.published_total_b - 1;
+  if (m.published_active_b > 0) {
+    const double active = c.active + (m.published_active_has_embedding ? c.embedding : 0.0);
+    d.active = active * 1e-9 / m.published_active_b - 1;
+  }
+  if (m.published_nominal) d.total_tolerance = 0.02;
+  return d;
+}
+
 Diagnostics validate_model(const ModelArch& m) {
   Diagnostics ds;
   auto err = [&](std::string msg) { ds.push_back(error_at(m.defined_at, fmt::format("model '{}': {}", m.key, msg))); };
@@ -130,18 +141,30 @@ Diagnostics validate_model(const ModelArch& m) {
   };
   positive(m.layers, "layers");
   positive(m.d_model, "d_model");
-  positive(m.n_heads, "n_heads");
+  positive(m.n_heads, "heads");
   positive(m.vocab, "vocab");
   if (m.attention == AttentionKind::mla) {
     positive(m.mla.kv_lora_rank, "mla.kv_lora_rank");
     positive(m.mla.qk_nope_head_dim, "mla.qk_nope_head_dim");
+    positive(m.mla.qk_rope_head_dim, "mla.qk_rope_head_dim");
     positive(m.mla.v_head_dim, "mla.v_head_dim");
   } else {
-    positive(m.n_kv_heads, "n_kv_heads");
+    positive(m.n_kv_heads, "kv_heads");
     positive(m.head_dim, "head_dim");
-    if (m.n_kv_heads > 0 && m.n_heads % m.n_kv_heads != 0) {
-      err(fmt::format("n_heads ({}) must be a multiple of n_kv_heads ({})", m.n_heads, m.n_kv_heads));
+    if (m.n_heads > 0 && m.n_kv_heads > 0) {
+      if (m.n_heads % m.n_kv_heads != 0) {
+        err(fmt::format("heads ({}) must be a multiple of kv_heads ({})", m.n_heads, m.n_kv_heads));
+      } else if (m.attention == AttentionKind::mha && m.n_kv_heads != m.n_heads) {
+        err(fmt::format("attention 'mha' needs kv_heads = heads ({}), got {}; use 'gqa'", m.n_heads, m.n_kv_heads));
+      } else if (m.attention == AttentionKind::mqa && m.n_kv_heads != 1) {
+        err(fmt::format("attention 'mqa' needs kv_heads = 1, got {}; use 'gqa'", m.n_kv_heads));
+      } else if (m.attention == AttentionKind::gqa && m.n_kv_heads == m.n_heads && m.n_heads > 1) {
+        err(fmt::format("attention 'gqa' needs fewer kv_heads than heads ({}); use 'mha'", m.n_heads));
+      }
     }
+  }
+  if (m.positions == PositionKind::learned && m.max_positions <= 0) {
+    err("learned positions need max_positions (the size of the position table)");
   }
   if (m.is_moe()) {
     positive(m.moe.active, "moe.active");
@@ -150,13 +173,20 @@ Diagnostics validate_model(const ModelArch& m) {
     if (m.moe.active > m.moe.experts) {
       err(fmt::format("moe.active ({}) exceeds moe.experts ({})", m.moe.active, m.moe.experts));
     }
-    if (m.moe.dense_layers > m.layers) err("moe.dense_layers exceeds layers");
-    if (m.moe.dense_layers > 0 || m.moe.every > 1) positive(m.ffn_hidden, "ffn_hidden (dense layers)");
+    if (m.moe.dense_layers >= m.layers && m.layers > 0) {
+      err(fmt::format("moe.dense_layers ({}) leaves no MoE layer of {}", m.moe.dense_layers, m.layers));
+    }
+    if (m.moe.dense_layers > 0 || m.moe.every > 1) positive(m.ffn_hidden, "ffn (the dense layers' MLP width)");
   } else {
-    positive(m.ffn_hidden, "ffn_hidden");
+    positive(m.ffn_hidden, "ffn");
   }
-  if (m.sliding_layers > m.layers) err("sliding_layers exceeds layers");
+  if (m.sliding_layers > m.layers) {
+    err(fmt::format("sliding_layers ({}) exceeds layers ({})", m.sliding_layers, m.layers));
+  }
   if (m.sliding_layers > 0 && m.sliding_window <= 0) err("sliding_layers needs a positive sliding_window");
+  if (m.published_active_b > m.published_total_b && m.published_total_b > 0) {
+    err(fmt::format("published active size ({}B) exceeds the total ({}B)", m.published_active_b, m.published_total_b));
+  }
   return ds;
 }
 

@@ -1,9 +1,28 @@
 // Transformer architectures, dense and mixture-of-experts, as plain data.
 //
 // One struct covers GPT-3/OPT/BLOOM (plain 2-matrix MLP, MHA), Llama/Mistral/
-// Qwen (gated MLP, GQA), PaLM (MQA, parallel block), DeepSeek-V3 (MLA, shared
-// + routed experts, leading dense layers), gpt-oss and Mixtral (routed experts,
-// sliding-window layers). Parameter counts are computed, never stored.
+// Qwen (gated MLP, GQA), PaLM (MQA, parallel block), DeepSeek-V2/V3 (MLA,
+// shared + routed experts, leading dense layers), gpt-oss and Mixtral (routed
+// experts, sliding-window layers) and Llama 4 (dense and MoE layers
+// interleaved, each with its own MLP width). Parameter counts are computed,
+// never stored.
+//
+// Counting conventions (each checked against the published sizes of the
+// shipped models in model_test.cpp):
+// - Norms: one weight vector of d_model per norm, two per layer (one with a
+//   parallel block) plus the final norm. LayerNorm biases, BLOOM's embedding
+//   LayerNorm and Qwen3's per-head q/k norms are left out: < 0.01% of any
+//   shipped model.
+// - attention_bias adds biases to Q, K, V and O (Llama/gpt-oss `attention_bias`,
+//   Megatron/OPT/BLOOM); Qwen2 has them on Q, K, V only, so its count is d_model
+//   per layer high (0.001% of Qwen2.5-72B).
+// - Not counted: gpt-oss attention sinks (one scalar per head and layer), router
+//   biases (gpt-oss) and DeepSeek-V3's expert score-correction biases (one per
+//   expert and MoE layer), each < 0.001%; DeepSeek-V3's multi-token-prediction
+//   module (14B), which its 671B excludes (DeepSeek-V3 README_WEIGHTS.md).
+// - Learned position tables count max_positions * d_model (OPT's table has 2
+//   extra rows: max_positions is 2050 there).
+// - Only the text model: Llama 4's vision encoder is not a ModelArch part.
 #pragma once
 
 #include <optional>
@@ -74,8 +93,20 @@ struct ModelArch {
   // Published sizes, for checking the computed counts (billions; 0 = none published).
   double published_total_b = 0;
   double published_active_b = 0;
+  // The total is a size label, not a count (MaxText names synthetic models by
+  // their global_parameter_scale: "32B" has 32.55B parameters); checked to 2%.
+  bool published_nominal = false;
+  // The publisher's active count includes the input embedding table. Publishers
+  // differ, and only their figures tell: Mixtral 8x7B's 12.9B is 12.88B with the
+  // embedding (12.75B without), Qwen3-30B-A3B's 3.3B is 3.34B with it (3.04B
+  // without), Llama 4 Maverick's 17B is 17.2B with it (16.2B without); gpt-oss
+  // (model card Table 1: 5.13B) and DeepSeek (V3 README_WEIGHTS.md: 36.6B "including
+  // the output head") count without, which is what ParamCount::active is.
+  bool published_active_has_embedding = false;
   std::string source;     // where the shapes come from
-  bool estimate = false;  // shapes partly guessed; the note in `source` says which
+  std::string retrieved;  // when the source was read (YYYY-MM-DD)
+  std::string note;       // how the shapes were derived; with `estimate`, what was guessed
+  bool estimate = false;  // shapes partly guessed; `note` says which
   SourceLocation defined_at;
 
   bool is_moe() const { return moe.experts > 0; }
@@ -110,6 +141,18 @@ ParamCount count_parameters(const ModelArch& m);
 double attention_params_per_layer(const ModelArch& m);
 // Parameters of one MLP of hidden size `ffn` (gated: 3 matrices; plain: 2).
 double mlp_params(const ModelArch& m, int ffn);
+
+// Relative differences of the computed sizes from the published ones, on the
+// publisher's conventions (computed / published - 1; 0 where nothing is
+// published), and the tolerance each is held to: 1% for a total, 2% for an
+// active count (publishers round it to 2-3 digits), 2% for a nominal total.
+struct PublishedDifference {
+  double total = 0;
+  double active = 0;
+  double total_tolerance = 0.01;
+  double active_tolerance = 0.02;
+};
+PublishedDifference published_difference(const ModelArch& m, const ParamCount& c);
 
 // KV-cache elements one token stores in one full-attention layer
 // (2 * kv_heads * head_dim; MLA stores the latent kv_lora_rank + rope dims).

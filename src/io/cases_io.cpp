@@ -1,0 +1,192 @@
+#include "io/cases_io.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "base/suggest.h"
+#include "io/data_files.h"
+
+namespace xpu {
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  for (char ch : line) {
+    if (ch == ',') {
+      out.push_back(cell);
+      cell.clear();
+    } else if (ch != '\r') {
+      cell += ch;
+    }
+  }
+  out.push_back(cell);
+  return out;
+}
+
+const std::vector<std::string> kRequired{"id", "mode", "model", "accelerator", "chips", "metric", "value"};
+
+struct Row {
+  const std::vector<std::string>& cells;
+  const std::map<std::string, size_t>& col;
+  const std::vector<int>& starts;  // 1-based column of each cell
+  const std::string& file;
+  int line;
+  Diagnostics& ds;
+
+  const std::string& get(const std::string& name) const {
+    static const std::string empty;
+    auto it = col.find(name);
+    return it != col.end() && it->second < cells.size() ? cells[it->second] : empty;
+  }
+  void error(const std::string& name, std::string msg) const {
+    auto it = col.find(name);
+    const int c = it != col.end() && it->second < starts.size() ? starts[it->second] : 0;
+    ds.push_back(error_at({file, line, c, ""}, fmt::format("{}: {}", name, msg)));
+  }
+  std::optional<int> integer(const std::string& name) const {
+    const std::string& s = get(name);
+    if (s.empty()) return std::nullopt;
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v < 1) {
+      error(name, fmt::format("must be a whole number >= 1, got '{}'", s));
+      return std::nullopt;
+    }
+    return v;
+  }
+  template <class E, class F>
+  std::optional<E> choice(const std::string& name, F parse, const std::vector<std::string>& names) const {
+    const std::string& s = get(name);
+    if (s.empty()) return std::nullopt;
+    if (auto v = parse(s)) return v;
+    error(name, fmt::format("unknown value '{}'{}", s, did_you_mean(s, names)));
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+std::vector<ValidationCase> parse_cases(const std::string& text, const std::string& name, Diagnostics& ds) {
+  std::vector<ValidationCase> out;
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line)) {
+    ds.push_back(error_at({name, 1, 0, ""}, "empty file: expected a header line"));
+    return out;
+  }
+  std::map<std::string, size_t> col;
+  auto header = split(line);
+  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+  for (const auto& r : kRequired) {
+    if (!col.count(r)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", r)));
+  }
+  if (has_errors(ds)) return out;
+  int lineno = 1;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.empty() || line == "\r") continue;
+    auto cells = split(line);
+    std::vector<int> starts;
+    int pos = 1;
+    for (const auto& c : cells) {
+      starts.push_back(pos);
+      pos += static_cast<int>(c.size()) + 1;
+    }
+    Row row{cells, col, starts, name, lineno, ds};
+    const size_t before = ds.size();
+    ValidationCase c;
+    c.line = lineno;
+    c.id = row.get("id");
+    c.model = row.get("model");
+    c.accelerator = row.get("accelerator");
+    c.notes = row.get("notes");
+    c.scenario = row.get("scenario");
+    if (auto m = row.choice<CaseMode>("mode", parse_case_mode, {"train", "finetune_lora", "infer"})) c.mode = *m;
+    if (auto m = row.choice<Metric>("metric", parse_metric,
+                                    {"train_tokens_per_s_per_chip", "model_tflops_per_chip", "mfu", "step_time_s",
+                                     "time_to_train_min", "infer_output_tokens_per_s", "tpot_ms", "e2e_latency_s"})) {
+      c.metric = *m;
+    }
+    if (auto v = row.integer("chips")) {
+      c.chips = *v;
+    } else if (row.get("chips").empty()) {
+      row.error("chips", "is required");
+    }
+    c.precision = row.choice<Precision>("precision", parse_precision, {"bf16", "fp16", "fp8", "int8", "fp4"});
+    c.tp = row.integer("tp");
+    c.pp = row.integer("pp");
+    c.dp = row.integer("dp");
+    c.cp = row.integer("cp");
+    c.ep = row.integer("ep");
+    c.vpp = row.integer("vpp");
+    c.micro_batch = row.integer("micro_batch");
+    c.global_batch = row.integer("global_batch");
+    c.seq_len = row.integer("seq_len");
+    c.batch = row.integer("batch");
+    c.input_len = row.integer("input_len");
+    c.output_len = row.integer("output_len");
+    c.sharding = row.choice<Sharding>("sharding", parse_sharding, {"none", "zero1", "zero2", "zero3", "fsdp"});
+    c.recompute = row.choice<Recompute>("recompute", parse_recompute, {"none", "selective", "full"});
+    const std::string& sp = row.get("sequence_parallel");
+    if (sp == "1")
+      c.sequence_parallel = true;
+    else if (sp == "0")
+      c.sequence_parallel = false;
+    else if (!sp.empty())
+      row.error("sequence_parallel", fmt::format("must be 0, 1 or empty, got '{}'", sp));
+    const std::string& v = row.get("value");
+    double value = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    if (ec != std::errc() || p != v.data() + v.size() || !(value > 0)) {
+      row.error("value", fmt::format("must be a positive number, got '{}'", v));
+    }
+    c.value = value;
+    if (c.id.empty()) row.error("id", "is required");
+    if (ds.size() == before) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<ValidationCase> read_cases(const std::string& path, Diagnostics& ds) {
+  std::ifstream in(path);
+  if (!in) {
+    ds.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
+    return {};
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_cases(buf.str(), path, ds);
+}
+
+std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r) {
+  MlperfEvaluation e;
+  auto b = r.str("benchmark");
+  if (b) {
+    e.benchmark = *b;
+    r.set_what(fmt::format("MLPerf benchmark '{}'", e.benchmark));
+  }
+  if (auto v = r.str("model")) e.model = *v;
+  if (auto v = r.choice("mode", {"train", "finetune_lora"})) e.mode = *parse_case_mode(*v);
+  if (auto v = r.str_list("rounds")) e.rounds = *v;
+  if (auto v = r.number("interval_tokens")) e.interval_tokens = *v;
+  if (auto v = r.number("eval_tokens")) e.eval_tokens = *v;
+  if (auto v = r.number("first_eval_after_tokens", Need::optional)) e.first_eval_after_tokens = *v;
+  if (auto v = r.integer("skip_evals", Need::optional, Sign::non_negative)) e.skip_evals = static_cast<int>(*v);
+  if (auto v = r.number("skip_evals_per_global_batch", Need::optional, Sign::non_negative)) {
+    e.skip_evals_per_global_batch = *v;
+  }
+  if (!r.has("source") || !r.has("retrieved")) r.error("needs 'source' and 'retrieved'");
+  r.allow({"source", "retrieved", "estimate", "note"});
+  r.finish();
+  if (!b) return std::nullopt;
+  return e;
+}
+
+std::string shipped_cases_path() { return shipped_data_dir() + "/validation/cases.csv"; }
+
+}  // namespace xpu

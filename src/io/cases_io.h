@@ -1,0 +1,23 @@
+// Reading validation cases (schema: data/validation/CASES.md): one header line,
+// comma-separated, no quoting. Bad cells are diagnostics at file:line:col.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "io/yaml_reader.h"
+#include "perf/validate.h"
+
+namespace xpu {
+
+std::vector<ValidationCase> read_cases(const std::string& path, Diagnostics& ds);
+std::vector<ValidationCase> parse_cases(const std::string& text, const std::string& name, Diagnostics& ds);
+
+// One entry of an `mlperf_evaluation:` section (data/validation/mlperf.yaml).
+std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r);
+
+// The shipped public cases (data/validation/cases.csv).
+std::string shipped_cases_path();
+
+}  // namespace xpu

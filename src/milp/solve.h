@@ -1,0 +1,97 @@
+// Solving a MilpModel with COIN-OR CBC (branch and cut) or its LP relaxation
+// with Clp (for duals). This is the only code in xpuplan that sees the solver.
+//
+// Expected outcomes (infeasible, unbounded, out of time, a bad model) come
+// back as a status with a message; nothing here throws for them or exits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "milp/model.h"
+
+namespace xpu {
+
+struct MilpOptions {
+  double time_limit_s = kInfinity;  // wall clock, including CBC's preprocessing
+  // Stop once |objective - best_bound| <= relative_gap * max(|objective|, |best_bound|)
+  // (CBC's ratioGap; the bound and objective include objective_offset). 0 = prove optimality.
+  double relative_gap = 0.0;
+  // CBC search threads; 0 = all cores. With more than one, CBC's deterministic
+  // parallel mode is used, so the result still does not depend on timing.
+  int threads = 1;
+  bool log = false;         // CBC's progress log on stdout (debugging only)
+  uint64_t seed = 1234567;  // seeds CBC's heuristics and Clp's tie-breaking
+};
+
+enum class MilpStatus : unsigned char {
+  optimal,     // proven optimal (gap 0 up to CBC's tolerances)
+  feasible,    // a solution, stopped at relative_gap or the time limit; see gap
+  infeasible,  // no integer-feasible point exists
+  unbounded,   // the continuous relaxation is unbounded
+  time_limit,  // out of time before any solution was found
+  error,       // the model or options are invalid, or CBC failed; see message
+};
+
+std::string_view to_string(MilpStatus s);
+
+struct MilpResult {
+  MilpStatus status = MilpStatus::error;
+  double objective = kNaN;     // of `values`, offset included; NaN without a solution
+  double best_bound = kNaN;    // proven bound on the optimum (below it for minimize); NaN if none
+  double gap = kInfinity;      // |objective - best_bound| / max(|objective|, |best_bound|); inf without a solution
+  std::vector<double> values;  // one per variable, integers rounded exactly; empty without a solution
+  double max_violation = 0;    // max_violation(model, values): what solver tolerances left over
+  double seconds = 0;          // wall clock of the whole call
+  long nodes = 0;              // branch-and-bound nodes
+  std::string message;         // what happened, in words; the diagnostics when status is error
+
+  bool has_solution() const { return !values.empty(); }
+};
+
+// Solves the model with CBC. Validates the model and options first (status
+// error with every diagnostic in `message`). Same model and options give the
+// same result, except when a time limit cuts the search. Thread-safe; CBC's
+// driver is not re-entrant, so concurrent calls run one at a time.
+MilpResult solve_milp(const MilpModel& model, const MilpOptions& options = {});
+
+struct LpOptions {
+  // Empty: solve the continuous relaxation (integrality dropped). Otherwise one
+  // value per variable: each integer variable is fixed at its value rounded to
+  // the nearest integer and the LP over the continuous ones is solved, which
+  // gives the duals of a MILP solution (pass MilpResult::values).
+  std::vector<double> fix_integers;
+  double time_limit_s = kInfinity;
+  bool log = false;  // Clp's log on stdout
+};
+
+enum class LpStatus : unsigned char { optimal, infeasible, unbounded, time_limit, error };
+
+std::string_view to_string(LpStatus s);
+
+struct LpResult {
+  LpStatus status = LpStatus::error;
+  double objective = kNaN;           // offset included; NaN unless optimal
+  std::vector<double> values;        // primal, one per variable; empty unless optimal
+  std::vector<double> row_activity;  // sum a_j x_j per row
+  // Shadow prices in the model's own sense and units: the change of the
+  // optimal objective per unit increase of the row's binding bound (0 for a
+  // row that does not bind). "One more MW at site X saves $Y" is -row_duals[X]
+  // for a minimized cost. Valid locally, until the basis changes.
+  std::vector<double> row_duals;
+  // Reduced costs: the change of the optimal objective per unit increase of
+  // the variable's binding bound (objective_j minus the duals' pricing of its
+  // column); 0 for a variable strictly between its bounds.
+  std::vector<double> reduced_costs;
+  double seconds = 0;
+  long iterations = 0;
+  std::string message;
+};
+
+// Solves the continuous relaxation (or the LP with integers fixed) with Clp's
+// simplex. Validates like solve_milp. Deterministic and thread-safe.
+LpResult solve_lp(const MilpModel& model, const LpOptions& options = {});
+
+}  // namespace xpu

@@ -1,0 +1,166 @@
+#include "perf/search.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "base/parallel.h"
+
+namespace xpu {
+namespace {
+
+std::vector<int> divisors(int n, int limit) {
+  std::vector<int> out;
+  for (int d = 1; d <= n && d <= limit; ++d) {
+    if (n % d == 0) out.push_back(d);
+  }
+  return out;
+}
+
+std::vector<int> powers_of_two_dividing(int n, int limit) {
+  std::vector<int> out;
+  for (int d = 1; d <= limit && n % d == 0; d *= 2) out.push_back(d);
+  return out;
+}
+
+template <class T>
+std::vector<T> one_or(const std::optional<T>& fixed, std::vector<T> all) {
+  if (fixed) return {*fixed};
+  return all;
+}
+
+// A total order: faster first, then the layout's fields, so ties break the same way every run.
+bool better(const RankedLayout& a, const RankedLayout& b) {
+  if (a.estimate.step_time != b.estimate.step_time) return a.estimate.step_time < b.estimate.step_time;
+  const Layout& x = a.layout;
+  const Layout& y = b.layout;
+  return std::tie(x.tp, x.pp, x.dp, x.cp, x.ep, x.vpp, x.micro_batch, x.recompute, x.sharding, x.sequence_parallel) <
+         std::tie(y.tp, y.pp, y.dp, y.cp, y.ep, y.vpp, y.micro_batch, y.recompute, y.sharding, y.sequence_parallel);
+}
+
+struct Partial {
+  std::string_view invalid;
+  std::vector<RankedLayout> best;
+  std::optional<RankedLayout> safe;
+  std::optional<RankedLayout> closest;
+  long long evaluated = 0, fitting = 0, pruned = 0;
+};
+
+void keep_top(std::vector<RankedLayout>& list, RankedLayout r, int top) {
+  if (static_cast<int>(list.size()) >= top && !better(r, list.back())) return;
+  list.insert(std::upper_bound(list.begin(), list.end(), r, better), std::move(r));
+  if (static_cast<int>(list.size()) > top) list.pop_back();
+}
+
+struct Outer {
+  int tp, cp, pp;
+};
+
+}  // namespace
+
+SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchOptions& o) {
+  const ModelArch& m = *ctx.model;
+  const LayoutConstraints& f = o.fixed;
+  // tp: divisors of the head count, kept inside one scale-up domain.
+  const int tp_limit = std::min(o.max_tp, std::max(1, ctx.fabric.domain));
+  std::vector<Outer> outer;
+  for (int tp : one_or(f.tp, divisors(m.n_heads, tp_limit))) {
+    // A tensor-parallel group lives inside one scale-up domain, aligned to it.
+    if (chips % tp != 0 || (tp < ctx.fabric.domain && ctx.fabric.domain % tp != 0)) continue;
+    for (int cp : one_or(f.cp, powers_of_two_dividing(ctx.job.seq_len, o.max_cp))) {
+      if ((chips / tp) % cp != 0) continue;
+      for (int pp : one_or(f.pp, divisors(chips / tp / cp, m.layers))) {
+        if ((chips / tp / cp) % pp != 0) continue;
+        const int dp = chips / (tp * cp * pp);
+        if (f.dp && *f.dp != dp) continue;
+        outer.push_back({tp, cp, pp});
+      }
+    }
+  }
+
+  std::vector<Partial> parts(outer.size());
+  const Bytes capacity = ctx.fabric.hbm_capacity;
+  const Bytes safe_capacity = capacity * (1.0 - o.memory_margin);
+  parallel_for(
+      outer.size(),
+      [&](size_t i) {
+        Partial& part = parts[i];
+        const auto [tp, cp, pp] = outer[i];
+        const int dp = chips / (tp * cp * pp);
+        std::vector<int> eps{1};
+        if (m.is_moe()) eps = divisors(m.moe.experts, dp * cp);
+        std::vector<int> eps_ok;
+        for (int ep : one_or(f.ep, eps)) {
+          if ((dp * cp) % ep == 0 && m.moe.experts % std::max(ep, 1) == 0) eps_ok.push_back(ep);
+        }
+        // Interleaving: up to max_vpp virtual stages, each with at least one layer.
+        std::vector<int> vpps{1};
+        for (int v = 2; pp > 1 && v <= o.max_vpp && pp * v <= m.layers; ++v) vpps.push_back(v);
+        std::vector<int> mbs;
+        if (ctx.job.global_batch % dp == 0) mbs = divisors(ctx.job.global_batch / dp, o.max_micro_batch);
+        std::vector<Sharding> shardings{Sharding::none, Sharding::zero1, Sharding::zero2};
+        if (pp == 1) shardings.push_back(Sharding::fsdp);
+        const std::vector<bool> sps = tp > 1 ? std::vector<bool>{true, false} : std::vector<bool>{false};
+        for (int ep : eps_ok) {
+          for (Sharding sh : one_or(f.sharding, shardings)) {
+            // Prune: with full recompute and micro-batch 1 the activations are
+            // smallest; if even that cannot fit, nothing below can.
+            Layout probe{tp, pp, dp, cp, ep, 1, 1, Recompute::full, sh, tp > 1};
+            if (f.sequence_parallel) probe.sequence_parallel = *f.sequence_parallel && tp > 1;
+            if (check_layout(ctx, probe).empty()) {
+              const TrainingEstimate lower = estimate_training(ctx, probe);
+              ++part.evaluated;
+              if (!lower.fits && o.prune) {
+                ++part.pruned;
+                RankedLayout r{probe, lower};
+                if (!part.closest || lower.missing() < part.closest->estimate.missing()) part.closest = r;
+                continue;
+              }
+            }
+            for (int vpp : one_or(f.vpp, vpps)) {
+              for (int mb : one_or(f.micro_batch, mbs)) {
+                for (Recompute rc : one_or(f.recompute, {Recompute::none, Recompute::selective, Recompute::full})) {
+                  for (bool sp : one_or(f.sequence_parallel, sps)) {
+                    const Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, sh, sp};
+                    if (auto why = check_layout(ctx, l); !why.empty()) {
+                      if (part.invalid.empty()) part.invalid = why;
+                      continue;
+                    }
+                    TrainingEstimate e = estimate_training(ctx, l);
+                    ++part.evaluated;
+                    RankedLayout r{l, e};
+                    if (!e.fits) {
+                      if (!part.closest || e.missing() < part.closest->estimate.missing()) part.closest = r;
+                      continue;
+                    }
+                    ++part.fitting;
+                    if (e.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
+                    keep_top(part.best, std::move(r), o.top);
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      o.threads);
+
+  SearchResult out;
+  for (auto& p : parts) {
+    if (out.invalid.empty()) out.invalid = p.invalid;
+    out.evaluated += p.evaluated;
+    out.fitting += p.fitting;
+    out.pruned += p.pruned;
+    for (auto& r : p.best) keep_top(out.best, std::move(r), o.top);
+    if (p.safe && (!out.safe || better(*p.safe, *out.safe))) out.safe = p.safe;
+    if (p.closest &&
+        (!out.closest || p.closest->estimate.missing() < out.closest->estimate.missing() ||
+         (p.closest->estimate.missing() == out.closest->estimate.missing() && better(*p.closest, *out.closest)))) {
+      out.closest = p.closest;
+    }
+  }
+  if (!out.best.empty()) out.closest.reset();
+  if (outer.empty()) out.invalid = "no tp, cp and pp combination divides the chip count (tp within one domain)";
+  return out;
+}
+
+}  // namespace xpu

@@ -1,0 +1,122 @@
+// Training step time, memory and MFU of a transformer on one layout.
+//
+// prepare_training() derives once everything a layout does not change (layer
+// shapes, parameter counts, the fabric, the stack's efficiencies); then
+// estimate_training() evaluates one layout in well under a microsecond, which
+// is what lets the search try millions of them.
+//
+// Step = pipeline of micro-batches (compute + exposed TP/CP/EP communication
+// per layer) + bubble (pp-1)/vpp micro-batch slots + exposed data-parallel
+// gradient sync + optimizer step. Each piece is reported.
+#pragma once
+
+#include <string_view>
+
+#include "base/units.h"
+#include "catalog/stack.h"
+#include "perf/collectives.h"
+#include "perf/fabric.h"
+#include "perf/layout.h"
+#include "workload/model.h"
+
+namespace xpu {
+
+// Everything about (model, hardware, stack, job) that no layout changes.
+struct TrainingContext {
+  const ModelArch* model = nullptr;
+  const StackEfficiency* stack = nullptr;
+  Fabric fabric;
+  TrainingJob job;
+  Precision precision = Precision::bf16;  // what the matmuls actually run at on this chip
+  FlopRate peak;                          // dense peak for `precision`
+  FlopRate peak_bf16;
+  LinkEfficiency links;
+  ParamCount params;
+  // Per-layer shapes.
+  int layers = 0;
+  int moe_layers = 0;
+  int sliding_layers = 0;
+  double attn_params = 0;       // one layer's attention projections
+  double dense_mlp_params = 0;  // one dense layer's MLP
+  double expert_params = 0;     // one routed expert
+  double shared_params = 0;     // a MoE layer's shared experts, together
+  double router_params = 0;
+  double keys_full = 0;     // average keys a query attends to, causal full attention
+  double keys_sliding = 0;  // same, sliding-window layers
+  double qk_dim = 0;        // per-head dims of scores and values
+  double v_dim = 0;
+  double q_width = 0;               // heads * head dims
+  double kv_width = 0;              // K and V widths together (MLA: the latent)
+  FlopCount model_flops_per_token;  // forward+backward model FLOPs (no recompute), causal attention
+};
+
+TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, const StackEfficiency& stack,
+                                 const TrainingJob& job);
+
+struct TrainingTime {
+  Seconds gemm;          // weight matmuls, forward + backward, all micro-batches
+  Seconds attention;     // attention scores and values
+  Seconds memory_bound;  // norms, activations, residuals, casts
+  Seconds recompute;     // forward work redone in backward
+  Seconds overhead;      // per-layer host/launch cost
+  Seconds tp_comm;       // exposed tensor-parallel collectives
+  Seconds cp_comm;       // exposed context-parallel KV exchange
+  Seconds ep_comm;       // exposed expert all-to-all
+  Seconds pp_comm;       // exposed pipeline sends
+  Seconds bubble;        // pipeline fill and drain
+  Seconds dp_comm;       // exposed gradient sync (and FSDP gathers)
+  Seconds optimizer;     // the optimizer step
+};
+
+struct TrainingMemory {
+  Bytes weights;
+  Bytes gradients;
+  Bytes optimizer;
+  Bytes activations;
+  Bytes reserve;
+  Bytes total() const { return weights + gradients + optimizer + activations + reserve; }
+};
+
+struct TrainingEstimate {
+  bool valid = false;
+  std::string_view invalid;  // why the layout cannot run (static text), when !valid
+  Seconds step_time;
+  TrainingTime time;
+  TrainingMemory memory;
+  Bytes capacity;
+  bool fits = false;
+  int micro_batches = 0;
+  double tokens_per_step = 0;
+  double tokens_per_s_per_chip = 0;
+  FlopRate model_flops_per_chip;  // model FLOPs per second per chip (no recompute)
+  double mfu = 0;                 // against the dense peak of the precision used
+  double mfu_bf16 = 0;            // against the bf16 dense peak
+
+  Bytes missing() const { return memory.total() > capacity ? memory.total() - capacity : Bytes(0); }
+};
+
+// Why `layout` cannot run this job (divisibility, degrees), or empty if it can.
+std::string_view check_layout(const TrainingContext& ctx, const Layout& layout);
+
+TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout);
+
+// What is recomputed in backward instead of stored, for the activation count.
+enum class Rematerialize : unsigned char {
+  none,
+  attention_core,                  // Korthikanti et al.'s "selective": softmax and its dropout
+  attention_core_and_elementwise,  // also norms and activation functions (xpuplan's "selective")
+  full,                            // everything but the layer input
+};
+
+// Activation bytes one layer stores for backward, per micro-batch, on one chip
+// (Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
+// Transformer Models", Sec. 4, generalised to GQA, MLA, gated MLPs, MoE and
+// fused attention). `dropout` keeps the paper's dropout masks; `flash` drops
+// the s^2 softmax terms that fused attention never stores.
+Bytes activation_bytes_per_layer(const ModelArch& m, int seq_local, int micro_batch, int tp, bool sequence_parallel,
+                                 Rematerialize remat, bool flash, bool dropout, bool moe_layer);
+
+// The rematerialization a layout's recompute setting means.
+Rematerialize rematerialize_for(Recompute r);
+
+}  // namespace xpu

@@ -1,0 +1,245 @@
+#include "perf/training.h"
+
+#include <gtest/gtest.h>
+
+#include "perf/search.h"
+#include "perf/test_fixtures.h"
+#include "perf/validate.h"
+
+namespace xpu {
+namespace {
+
+using testing::h100_like;
+using testing::llama;
+using testing::megatron_gpt;
+using testing::test_stack;
+
+// --- Activation memory against Korthikanti et al. 2022 (Table 2 formulas) -----
+
+struct PaperModel {
+  const char* name;
+  int layers, hidden, heads;
+};
+// Their four models (Table 3), all with t = 8, s = 2048, b = 1.
+constexpr PaperModel kPaperModels[] = {
+    {"22B", 48, 6144, 64}, {"175B", 96, 12288, 96}, {"530B", 105, 20480, 128}, {"1T", 128, 25600, 160}};
+
+TEST(Activations, MatchKorthikantiFormulas) {
+  const double s = 2048, b = 1, t = 8;
+  for (const auto& pm : kPaperModels) {
+    const ModelArch m = megatron_gpt(pm.layers, pm.hidden, pm.heads);
+    const double h = pm.hidden, a = pm.heads, sbh = s * b * h;
+    auto ours = [&](bool sp, Rematerialize r) {
+      return activation_bytes_per_layer(m, 2048, 1, 8, sp, r, /*flash=*/false, /*dropout=*/true, false).si();
+    };
+    // Equations of Sec. 4: tensor parallel, + sequence parallel, + selective, full.
+    const double tp_only = sbh * (10 + 24 / t + 5 * a * s / (h * t));
+    const double tp_sp = sbh / t * (34 + 5 * a * s / h);
+    const double tp_selective = sbh * (10 + 24 / t);
+    const double tp_sp_selective = 34 * sbh / t;
+    const double full = 2 * sbh;
+    SCOPED_TRACE(pm.name);
+    EXPECT_NEAR(ours(false, Rematerialize::none) / tp_only, 1.0, 0.05);
+    EXPECT_NEAR(ours(true, Rematerialize::none) / tp_sp, 1.0, 0.05);
+    EXPECT_NEAR(ours(false, Rematerialize::attention_core) / tp_selective, 1.0, 0.05);
+    EXPECT_NEAR(ours(true, Rematerialize::attention_core) / tp_sp_selective, 1.0, 0.05);
+    EXPECT_NEAR(ours(false, Rematerialize::full) / full, 1.0, 0.05);
+  }
+}
+
+TEST(Activations, MoreRecomputeNeverMoreMemory) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  for (int tp : {1, 2, 4, 8}) {
+    for (bool sp : {false, true}) {
+      if (sp && tp == 1) continue;
+      double prev = 1e300;
+      for (Rematerialize r : {Rematerialize::none, Rematerialize::attention_core,
+                              Rematerialize::attention_core_and_elementwise, Rematerialize::full}) {
+        const double bytes = activation_bytes_per_layer(m, 8192, 2, tp, sp, r, false, false, false).si();
+        EXPECT_LE(bytes, prev);
+        prev = bytes;
+      }
+    }
+  }
+}
+
+// --- FLOP counts against hand-computed formulas --------------------------------
+
+TEST(Flops, DenseMatchesNemoLlamaFormula) {
+  // Megatron-Bridge/NeMo llama formula per token:
+  // L d^2 (12 + 12 kv/h + 18 f/d + 6 s/d) + 6 V d.
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const double L = 32, d = 4096, s = 8192, f = 14336, V = 128256;
+  const double expected = L * d * d * (12 + 12.0 * 8 / 32 + 18 * f / d + 6 * s / d) + 6 * V * d;
+  EXPECT_NEAR(flops_per_token(m, 8192, FlopConvention::model) / expected, 1.0, 0.002);
+}
+
+TEST(Flops, MegatronHardwareFormula) {
+  // Narayanan et al. 2021 eq. 3 per token: 96 l h^2 (1 + s/6h + V/16lh) / s... per sequence;
+  // per token: 96 l h^2 + 16 l h s + 6 V h.
+  ModelArch m = megatron_gpt(96, 12288, 96);
+  m.positions = PositionKind::none;
+  const double l = 96, h = 12288, s = 2048, V = 51200;
+  const double expected = 96 * l * h * h + 16 * l * h * s + 6 * V * h;
+  EXPECT_NEAR(flops_per_token(m, 2048, FlopConvention::hardware_recompute) / expected, 1.0, 0.002);
+}
+
+TEST(Flops, SixNPlusAttentionAndMoeActiveRule) {
+  const ModelArch dense = llama(80, 8192, 64, 8, 28672);
+  const ParamCount p = count_parameters(dense);
+  // 6 N (matmul parameters, LM head in, embedding out) + causal attention:
+  // 3 passes x 2 FLOPs x (s+1)/2 keys x (QK + AV widths = 2d) = 6 d (s+1) per layer.
+  const double attn = 6.0 * 80 * 8192 * (8192 + 1);
+  const double six_n = 6.0 * (p.active - p.norms);
+  EXPECT_NEAR(flops_per_token(dense, 8192, FlopConvention::model) / (six_n + attn), 1.0, 1e-9);
+
+  ModelArch moe = llama(32, 4096, 32, 8, 0);
+  moe.moe = {.experts = 64, .active = 4, .expert_ffn = 2048, .shared_experts = 1};
+  const ParamCount pm = count_parameters(moe);
+  const double active_matmul = pm.active - pm.norms;
+  const double moe_flops = flops_per_token(moe, 4096, FlopConvention::model);
+  const double moe_attn = 6.0 * 32 * 4096 * (4096 + 1);
+  EXPECT_NEAR(moe_flops / (6.0 * active_matmul + moe_attn), 1.0, 1e-9);
+  // Routed experts a token does not visit cost nothing.
+  EXPECT_LT(6.0 * active_matmul, 6.0 * (pm.total - pm.embedding) * 0.5);
+}
+
+// --- Step time properties -------------------------------------------------------
+
+TrainingContext context(const ModelArch& m, const Fabric& f, const StackEfficiency& s, int seq, int gb,
+                        Precision p = Precision::bf16) {
+  TrainingJob job;
+  job.seq_len = seq;
+  job.global_batch = gb;
+  job.precision = p;
+  return prepare_training(m, f, s, job);
+}
+
+TEST(Training, StepIsSumOfParts) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = test_stack();
+  const TrainingContext c = context(m, h100_like(64), s, 8192, 256);
+  const Layout l{.tp = 2,
+                 .pp = 4,
+                 .dp = 8,
+                 .vpp = 2,
+                 .micro_batch = 1,
+                 .recompute = Recompute::selective,
+                 .sharding = Sharding::zero1,
+                 .sequence_parallel = true};
+  const TrainingEstimate e = estimate_training(c, l);
+  ASSERT_TRUE(e.valid) << e.invalid;
+  const TrainingTime& t = e.time;
+  const double parts = (t.gemm + t.attention + t.memory_bound + t.recompute + t.overhead + t.tp_comm + t.cp_comm +
+                        t.ep_comm + t.pp_comm + t.bubble + t.dp_comm + t.optimizer)
+                           .si();
+  EXPECT_NEAR(parts / e.step_time.si(), 1.0, 1e-9);
+  EXPECT_GT(t.bubble.si(), 0);
+  EXPECT_GT(t.tp_comm.si(), 0);
+  // Bubble = (pp-1)/vpp micro-batch slots.
+  EXPECT_NEAR(t.bubble / (e.step_time - t.bubble - t.dp_comm - t.optimizer), (4.0 - 1) / 2 / e.micro_batches, 1e-9);
+}
+
+TEST(Training, MoreBandwidthOrPeakIsNeverSlower) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = test_stack();
+  const std::vector<Layout> layouts{
+      {.tp = 8, .pp = 2, .dp = 4, .micro_batch = 1},
+      {.tp = 1, .pp = 1, .dp = 64, .micro_batch = 2, .sharding = Sharding::fsdp},
+      {.tp = 4,
+       .pp = 4,
+       .dp = 2,
+       .cp = 2,
+       .vpp = 2,
+       .micro_batch = 1,
+       .sharding = Sharding::zero1,
+       .sequence_parallel = true},
+  };
+  const Fabric base = h100_like(64);
+  for (const Layout& l : layouts) {
+    const double t0 = estimate_training(context(m, base, s, 8192, 256), l).step_time.si();
+    for (int knob = 0; knob < 5; ++knob) {
+      Fabric f = base;
+      if (knob == 0) f.hbm_bandwidth = f.hbm_bandwidth * 1.5;
+      if (knob == 1) f.peak[static_cast<int>(Precision::bf16)] = f.peak_for(Precision::bf16) * 1.5;
+      if (knob == 2) f.up_bandwidth = f.up_bandwidth * 2.0, f.up_link_bandwidth = f.up_link_bandwidth * 2.0;
+      if (knob == 3) f.out_bandwidth = f.out_bandwidth * 2.0;
+      if (knob == 4) f.out_latency = f.out_latency * 0.5, f.up_latency = f.up_latency * 0.5;
+      const double t1 = estimate_training(context(m, f, s, 8192, 256), l).step_time.si();
+      EXPECT_LE(t1, t0 * (1 + 1e-12)) << describe(l) << " knob " << knob;
+    }
+  }
+}
+
+TEST(Training, ChecksDivisibility) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = test_stack();
+  const TrainingContext c = context(m, h100_like(64), s, 8192, 256);
+  EXPECT_EQ(check_layout(c, {.tp = 3, .dp = 21}), "tp must divide the attention heads");
+  EXPECT_EQ(check_layout(c, {.tp = 8, .dp = 8, .micro_batch = 3}), "dp * micro_batch must divide the global batch");
+  EXPECT_EQ(check_layout(c, {.tp = 8, .dp = 8, .ep = 2}), "ep > 1 needs a mixture-of-experts model");
+  EXPECT_EQ(check_layout(c, {.tp = 8, .pp = 2, .dp = 4, .sharding = Sharding::fsdp}),
+            "zero3/fsdp is not combined with pipeline parallelism");
+  EXPECT_TRUE(check_layout(c, {.tp = 8, .dp = 8}).empty());
+}
+
+TEST(Training, MemoryShardingOrder) {
+  const ModelArch m = llama(80, 8192, 64, 8, 28672);
+  const StackEfficiency s = test_stack();
+  const TrainingContext c = context(m, h100_like(64), s, 4096, 64);
+  auto mem = [&](Sharding sh) {
+    return estimate_training(c, {.tp = 8, .dp = 8, .micro_batch = 1, .recompute = Recompute::full, .sharding = sh})
+        .memory;
+  };
+  EXPECT_GT(mem(Sharding::none).optimizer, mem(Sharding::zero1).optimizer);
+  EXPECT_DOUBLE_EQ(mem(Sharding::zero1).gradients.si(), mem(Sharding::none).gradients.si());
+  EXPECT_LT(mem(Sharding::zero2).gradients, mem(Sharding::zero1).gradients);
+  EXPECT_LT(mem(Sharding::fsdp).weights, mem(Sharding::zero2).weights);
+  // Mixed-precision Adam without sharding: 2 + 4 + 12 bytes per parameter (test stack defaults).
+  const TrainingMemory none = mem(Sharding::none);
+  EXPECT_NEAR((none.weights + none.gradients + none.optimizer).si() / none.weights.si(), 9.0, 1e-9);
+}
+
+// --- Search ----------------------------------------------------------------------
+
+TEST(Search, SameResultForAnyThreadCount) {
+  const ModelArch m = megatron_gpt(24, 2048, 16);
+  const StackEfficiency s = test_stack();
+  const TrainingContext c = context(m, h100_like(32), s, 2048, 128);
+  SearchOptions o;
+  o.top = 5;
+  o.threads = 1;
+  const SearchResult one = search_layouts(c, 32, o);
+  o.threads = 4;
+  const SearchResult four = search_layouts(c, 32, o);
+  ASSERT_EQ(one.best.size(), four.best.size());
+  ASSERT_FALSE(one.best.empty());
+  for (size_t i = 0; i < one.best.size(); ++i) {
+    EXPECT_EQ(one.best[i].layout, four.best[i].layout);
+    EXPECT_EQ(one.best[i].estimate.step_time, four.best[i].estimate.step_time);
+  }
+  EXPECT_EQ(one.evaluated, four.evaluated);
+  // Sorted fastest first, and every returned layout fits.
+  for (size_t i = 1; i < one.best.size(); ++i) {
+    EXPECT_LE(one.best[i - 1].estimate.step_time, one.best[i].estimate.step_time);
+  }
+  for (const auto& b : one.best) EXPECT_TRUE(b.estimate.fits);
+}
+
+TEST(Search, RespectsFixedDegreesAndReportsMissingMemory) {
+  const ModelArch m = llama(80, 8192, 64, 8, 28672);
+  const StackEfficiency s = test_stack();
+  const TrainingContext c = context(m, h100_like(8), s, 4096, 64);
+  SearchOptions o;
+  o.fixed.tp = 8;
+  const SearchResult r = search_layouts(c, 8, o);
+  // 70B with Adam on 8 x 80 GB does not fit without sharding the weights... with fsdp over
+  // dp=1 nothing shards, so nothing fits; the closest layout says how much is missing.
+  EXPECT_TRUE(r.best.empty());
+  ASSERT_TRUE(r.closest.has_value());
+  EXPECT_GT(r.closest->estimate.missing().si(), 0);
+  EXPECT_EQ(r.closest->layout.tp, 8);
+}
+
+}  // namespace
+}  // namespace xpu

@@ -15,7 +15,7 @@ DataSet load_data_for(RunState& st, bool apply_calibration) {
   std::vector<std::string> dirs{shipped_data_dir()};
   dirs.insert(dirs.end(), st.global.catalogs.begin(), st.global.catalogs.end());
   Diagnostics notes;
-  DataSet data = load_data(dirs, &notes, apply_calibration);
+  DataSet data = load_data(dirs, &notes, apply_calibration, st.global.price_files);
   if (!st.global.quiet) st.io.err << format_diagnostics(notes);
   return data;
 }
@@ -31,6 +31,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                  "Extra data directory (accelerators, systems, models, prices) read after the shipped data;\n"
                  "an entry with a shipped key replaces it. Repeatable.")
       ->check(CLI::ExistingDirectory);
+  app.add_option("--prices", st.global.price_files,
+                 "A price file (YAML with 'offers:' and/or 'purchase_prices:') read after every --catalog;\n"
+                 "an offer with a shipped provider/region/instance/term replaces it. Repeatable.")
+      ->check(CLI::ExistingFile);
   app.add_flag("-q,--quiet", st.global.quiet, "Do not print notes on stderr");
   app.require_subcommand(1);
   app.footer(
@@ -38,6 +42,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "  xpuplan catalog                         # the accelerators, one line each\n"
       "  xpuplan catalog show h100-sxm           # one accelerator with every source\n"
       "  xpuplan models show llama3.1-70b        # a model and its parameter counts\n"
+      "  xpuplan prices --accelerator h100-sxm   # offers by provider, region and term\n"
       "Run 'xpuplan COMMAND --help' for a command's options.");
   for (const auto& entry : command_table()) entry.setup(app, st);
 

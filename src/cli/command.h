@@ -14,8 +14,9 @@
 namespace xpu::cli {
 
 struct GlobalOptions {
-  std::vector<std::string> catalogs;  // --catalog DIR, repeatable, after the shipped data
-  bool quiet = false;                 // no notes on stderr
+  std::vector<std::string> catalogs;     // --catalog DIR, repeatable, after the shipped data
+  std::vector<std::string> price_files;  // --prices FILE, repeatable, after every --catalog
+  bool quiet = false;                    // no notes on stderr
 };
 
 struct Streams {

@@ -9,11 +9,19 @@ void setup_train(CLI::App& app, RunState& st);
 void setup_validate(CLI::App& app, RunState& st);
 void setup_infer(CLI::App& app, RunState& st);
 void setup_calibrate(CLI::App& app, RunState& st);
+void setup_prices(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
-      {"catalog", setup_catalog}, {"models", setup_models},     {"train", setup_train},
-      {"infer", setup_infer},     {"validate", setup_validate}, {"calibrate", setup_calibrate},
+      // clang-format off
+      {"catalog", setup_catalog},
+      {"models", setup_models},
+      {"train", setup_train},
+      {"infer", setup_infer},
+      {"prices", setup_prices},
+      {"validate", setup_validate},
+      {"calibrate", setup_calibrate},
+      // clang-format on
   };
   return table;
 }

@@ -10,6 +10,7 @@
 #include "io/cases_io.h"
 #include "io/catalog_io.h"
 #include "io/model_io.h"
+#include "io/price_io.h"
 #include "io/yaml_reader.h"
 
 #ifndef XPUPLAN_DATA_DIR
@@ -55,6 +56,8 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "accelerators", into.catalog.accelerators, read_accelerator, "accelerator");
   read_list(top, "systems", into.catalog.systems, read_system, "system");
   read_list(top, "models", into.models, read_model, "model");
+  read_list(top, "offers", into.prices.offers, read_offer, "offer");
+  read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
   read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
@@ -106,10 +109,12 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   sort_by_key(out.catalog.systems);
   sort_by_key(out.catalog.stacks);
   sort_by_key(out.models);
+  sort_price_book(out.prices);
   return out;
 }
 
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration) {
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration,
+                  const std::vector<std::string>& price_files) {
   Diagnostics ds;
   DataSet merged;
   for (size_t i = 0; i < dirs.size(); ++i) {
@@ -117,6 +122,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     // Within one directory a repeated key is an error; across directories it replaces.
     for (auto& d : check_unique_keys(layer.catalog)) ds.push_back(std::move(d));
     check_duplicate_models(layer.models, ds);
+    for (auto& d : check_unique_prices(layer.prices)) ds.push_back(std::move(d));
     if (i == 0) {
       merged = std::move(layer);
       continue;
@@ -126,6 +132,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
     for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
+    for (auto& n : merge_price_book(merged.prices, std::move(layer.prices))) ds.push_back(std::move(n));
     for (auto& m : layer.models) {
       auto it =
           std::find_if(merged.models.begin(), merged.models.end(), [&](const ModelArch& x) { return x.key == m.key; });
@@ -140,7 +147,15 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     }
     sort_by_key(merged.models);
   }
+  // A --prices file is one more layer, after every directory.
+  for (const auto& f : price_files) {
+    PriceBook book = load_price_file(f, ds);
+    sort_price_book(book);
+    for (auto& d : check_unique_prices(book)) ds.push_back(std::move(d));
+    for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
+  }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
   if (apply_calibration) {
     for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));
   }

@@ -1,6 +1,6 @@
 // Loading xpuplan's data directories: the shipped data/ and users' --catalog
 // directories. Every *.yaml file below a directory is read; its top-level keys
-// name sections (accelerators, systems, models). Later directories extend the
+// name sections (accelerators, systems, models, offers, purchase_prices). Later directories extend the
 // earlier ones, and an entry whose key is already known replaces it (a note
 // says so). All problems in all files are reported together.
 #pragma once
@@ -10,6 +10,7 @@
 
 #include "base/diagnostics.h"
 #include "catalog/catalog.h"
+#include "catalog/offer.h"
 #include "io/calibration_io.h"
 #include "perf/validate.h"
 #include "workload/model.h"
@@ -22,6 +23,7 @@ struct DataSet {
   std::vector<CalibrationEntry> calibrations;     // applied to catalog.stacks by load_data()
   std::vector<MlperfEvaluation> mlperf;           // benchmark evaluation schedules
   std::vector<MlperfInference> mlperf_inference;  // inference benchmark definitions
+  PriceBook prices;                               // offers and purchase prices
 
   const ModelArch* find_model(std::string_view key) const;
   std::vector<std::string> model_keys() const;
@@ -35,11 +37,13 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds);
 void load_data_file(const std::string& path, DataSet& into, Diagnostics& ds);
 void load_data_text(const std::string& text, const std::string& name, DataSet& into, Diagnostics& ds);
 
-// Loads `dirs` in order (the shipped data first), merges them, and validates
-// the result. Throws InputError if any error was found; `notes` receives the
-// replacement notes and warnings.
+// Loads `dirs` in order (the shipped data first), then `price_files` (YAML
+// files with `offers`/`purchase_prices`, as given by --prices), merges them,
+// and validates the result. Throws InputError if any error was found; `notes`
+// receives the replacement notes and warnings.
 // `apply_calibration` = false leaves the stacks at their priors (for refitting).
-DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr, bool apply_calibration = true);
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes = nullptr, bool apply_calibration = true,
+                  const std::vector<std::string>& price_files = {});
 
 // The shipped data directory: $XPUPLAN_DATA, else the one compiled in.
 std::string shipped_data_dir();

@@ -4,6 +4,7 @@
 // run is the same search without pruning; the report prints the ratio.
 #include <benchmark/benchmark.h>
 
+#include "perf/inference.h"
 #include "perf/search.h"
 #include "perf/test_fixtures.h"
 
@@ -79,6 +80,42 @@ void BM_SearchGpt3_1024A100(benchmark::State& state) { run_search(state, true); 
 void BM_SearchGpt3_1024A100_NoPruning(benchmark::State& state) { run_search(state, false); }
 BENCHMARK(BM_SearchGpt3_1024A100)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SearchGpt3_1024A100_NoPruning)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Serving: a full layout search (tp, ep, batch caps, max rate under SLOs) for
+// Llama 3.3 70B on 8-GPU H100-class nodes; baseline: one serve() evaluation.
+struct ServingCase {
+  ModelArch model = testing::llama(80, 8192, 64, 8, 28672);
+  StackEfficiency stack = testing::test_stack();
+  InferenceContext ctx;
+  ServingCase() {
+    stack.mode = StackMode::infer;
+    stack.step_overhead = milliseconds(1);
+    ServingJob job;
+    job.input_len = 2048;
+    job.output_len = 300;
+    job.weights = Precision::fp8;
+    job.kv = Precision::fp8;
+    ctx = prepare_inference(model, testing::h100_like(8), stack, job);
+  }
+};
+
+void BM_ServeOnce(benchmark::State& state) {
+  ServingCase c;
+  for (auto _ : state) benchmark::DoNotOptimize(serve(c.ctx, {8, 1, 1}, 10.0, {seconds(1), milliseconds(40)}, 0));
+}
+BENCHMARK(BM_ServeOnce)->Unit(benchmark::kMicrosecond);
+
+void BM_SearchServing(benchmark::State& state) {
+  ServingCase c;
+  long long evaluated = 0;
+  for (auto _ : state) {
+    ServingSearch r = search_serving(c.ctx, 20.0, {seconds(1), milliseconds(40)});
+    evaluated = r.evaluated;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["configurations"] = static_cast<double>(evaluated);
+}
+BENCHMARK(BM_SearchServing)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace xpu

@@ -5,22 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_test_support.h"
 #include "cli/command.h"
 #include "golden.h"
 
 namespace xpu::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = run(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test_support::run_cli;
 
 TEST(Cli, VersionAndHelp) {
   auto v = run_cli({"--version"});

@@ -5,11 +5,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "io/model_io.h"
+#include "io/text_file.h"
 
 namespace xpu {
 namespace {
@@ -129,14 +129,9 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
 }
 
 std::vector<ModelArch> read_models_csv(const std::string& path, Diagnostics& ds) {
-  std::ifstream in(path);
-  if (!in) {
-    ds.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
-    return {};
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_models_csv(buf.str(), path, ds);
+  auto text = read_text_file(path, ds);
+  if (!text) return {};
+  return parse_models_csv(*text, path, ds);
 }
 
 }  // namespace xpu

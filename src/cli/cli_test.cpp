@@ -66,11 +66,7 @@ int line_of_key(const std::string& file, const std::string& key) {
 
 class UserCatalog : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) / "xpuplan-user-catalog";
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test_support::temp_dir("xpuplan-user-catalog"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
@@ -166,8 +162,7 @@ TEST(Cli, ModelsShowReadsAHuggingFaceConfig) {
 }
 
 TEST(Cli, ModelsShowBadConfigIsExitTwoWithPosition) {
-  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_cli_test_bad_config";
-  std::filesystem::create_directories(dir);
+  const auto dir = test_support::temp_dir("xpuplan_cli_test_bad_config");
   const std::string path = (dir / "config.json").string();
   std::ofstream(path) << "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 4096,\n}\n";
   auto r = run_cli({"models", "show", path});
@@ -227,8 +222,7 @@ TEST(Validate, PublicTrainingCasesStayAccurate) {
 
 TEST(Validate, ShippedCalibrationIsCurrent) {
   // The shipped data/calibration.yaml must be what `xpuplan calibrate` fits now.
-  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_calibrate_check";
-  std::filesystem::create_directories(dir);
+  const auto dir = test_support::temp_dir("xpuplan_calibrate_check");
   const std::string out = (dir / "calibration.yaml").string();
   auto r = run_cli({"calibrate", "--write", out, "--date", "2026-11-26"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -360,8 +354,7 @@ namespace xpu::cli {
 namespace {
 
 TEST(Validate, ReadsModelsCsvBesideTheCases) {
-  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_validate_models_csv";
-  std::filesystem::create_directories(dir);
+  const auto dir = test_support::temp_dir("xpuplan_validate_models_csv");
   const std::string header =
       "id,source_id,mode,model,accelerator,chips,precision,tp,pp,dp,cp,ep,vpp,sharding,recompute,sequence_parallel,"
       "micro_batch,global_batch,seq_len,batch,input_len,output_len,scenario,metric,value,notes\n";

@@ -122,7 +122,7 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
   double best_value = 0;
   bool found = false;
   for (const ServingLayout& l : candidates) {
-    if (serving_memory(p.ctx, l).max_sequences < std::max(1, p.batch == 0 ? 1 : 1)) continue;
+    if (serving_memory(p.ctx, l).max_sequences < 1) continue;
     const int replicas = c.scenario == "latency" ? 1 : std::max(1, c.chips / l.chips());
     const double v = evaluate(p, l, replicas);
     if (v <= 0) continue;

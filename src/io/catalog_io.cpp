@@ -1,9 +1,9 @@
 // Reading accelerators and systems from YAML (format: docs/data-format.md).
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "io/catalog_io.h"
+
+#include "base/date.h"
 
 namespace xpu {
 namespace {
@@ -11,11 +11,6 @@ namespace {
 const std::vector<std::string> kVendorNames{"nvidia", "google", "aws", "amd"};
 const std::vector<std::string> kRuntimeNames{"cuda", "xla", "neuron", "rocm"};
 const std::vector<std::string> kTopologyNames{"switch", "torus-2d", "torus-3d", "ring", "fully-connected"};
-
-bool is_iso_date(const std::string& s) {
-  static const std::regex re("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
-  return std::regex_match(s, re);
-}
 
 // Records the source of one field and checks it is complete.
 void record_source(MapReader& r, std::string_view key, const Provenance& p, const std::string& path,

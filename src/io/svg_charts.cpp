@@ -238,6 +238,7 @@ std::string scatter_chart(const ScatterChart& c) {
   }
   std::vector<Box> taken;
   for (const auto& p : c.points) taken.push_back({sx(p.x) - 7, sy(p.y) - 7, 14, 14});
+  for (size_t i : front) taken.push_back({sx(c.points[i].x) - 12, sy(c.points[i].y) - 12, 24, 24});
   for (const auto& p : c.points) {
     const std::string tip =
         p.tooltip.empty() ? fmt::format("{}: {}, {}", p.label, tick_label(p.x, c.x), tick_label(p.y, c.y)) : p.tooltip;

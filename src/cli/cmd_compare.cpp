@@ -31,10 +31,11 @@ struct CompareOptions {
   unsigned threads = 0;
 };
 
+// `value` must be one of `known`; else "<what> '<value>'" with a near miss.
 void check_choice(const std::string& value, const std::vector<std::string>& known, const std::string& flag,
                   const std::string& what, Diagnostics& bad) {
   if (value.empty() || std::find(known.begin(), known.end(), value) != known.end()) return;
-  bad.push_back(flag_error(flag, fmt::format("unknown {} '{}'{}", what, value, did_you_mean(value, known))));
+  bad.push_back(flag_error(flag, fmt::format("{} '{}'{}", what, value, did_you_mean(value, known))));
 }
 
 CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
@@ -46,7 +47,9 @@ CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
   }
   r.workload = o.infer ? Workload::infer : Workload::train;
   const std::vector<std::string> precisions{"bf16", "fp16", "fp8", "fp4", "int8"};
-  if (r.workload == Workload::train) {
+  if (o.train == o.infer) {
+    // Which workload is meant is unknown: its own flags are not checked.
+  } else if (r.workload == Workload::train) {
     if (o.tokens.empty()) {
       bad.push_back(flag_error("--tokens", "training needs the tokens to train, e.g. 15T"));
     } else {
@@ -102,11 +105,11 @@ CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
   if (auto e = parse_flag_quantity<EnergyPrice>(o.electricity, "--electricity", bad))
     r.basis.ownership.electricity = *e;
   const auto accelerators = data.catalog.accelerator_keys();
-  check_choice(o.baseline, accelerators, "--baseline", "accelerator", bad);
+  check_choice(o.baseline, accelerators, "--baseline", "unknown accelerator", bad);
   r.baseline = o.baseline;
-  for (const auto& a : o.accelerators) check_choice(a, accelerators, "--accelerators", "accelerator", bad);
+  for (const auto& a : o.accelerators) check_choice(a, accelerators, "--accelerators", "unknown accelerator", bad);
   r.accelerators = o.accelerators;
-  if (!o.region.empty()) check_choice(o.region, data.prices.regions(), "--region", "region (no offers there)", bad);
+  if (!o.region.empty()) check_choice(o.region, data.prices.regions(), "--region", "no offers in region", bad);
   r.region = o.region;
   if (o.json && o.csv) bad.push_back(flag_error("--csv", "--json and --csv exclude each other"));
   if (has_errors(bad)) throw InputError(std::move(bad));

@@ -311,9 +311,7 @@ std::string compare_to_html(const CompareResult& res, const Catalog& catalog) {
                    escape(r.model.name.empty() ? r.model.key : r.model.name), kStyle);
   h += fmt::format("<h1>Price-performance: {}</h1>\n<p class=\"lede\">{}</p>\n<p class=\"lede\">{}. {}</p>\n",
                    escape(r.model.name.empty() ? r.model.key : r.model.name), escape(describe_workload(r)),
-                   escape(describe_prices(r)),
-                   train ? "Cost is for the whole run: whole instances × price × time."
-                         : "Cost is per hour of service at the load: whole instances × price.");
+                   escape(describe_prices(r)), cost_basis_note(r, false));
   if (!res.options.empty()) {
     const auto& best = res.options.front();
     auto fastest = std::min_element(res.options.begin(), res.options.end(), [&](const auto& a, const auto& b) {

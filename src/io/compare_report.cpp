@@ -64,11 +64,23 @@ std::string describe_prices(const CompareRequest& r) {
   return s + "; baseline " + r.baseline;
 }
 
+std::string cost_basis_note(const CompareRequest& r, bool ascii) {
+  const char* x = ascii ? "x" : "×";
+  if (r.basis.owned) {
+    return fmt::format(
+        "Cost is {}: depreciation of the purchase over its life {} the share of it the work uses, plus "
+        "electricity and operations.",
+        r.workload == Workload::train ? "for the whole run" : "per hour of service at the load", x);
+  }
+  return r.workload == Workload::train
+             ? fmt::format("Cost is for the whole run: whole instances {0} price {0} time.", x)
+             : fmt::format("Cost is per hour of service at the load: whole instances {} price.", x);
+}
+
 std::string compare_to_text(const CompareResult& res) {
   const bool train = training(res);
   std::string out = describe_workload(res.request) + "\n" + describe_prices(res.request) + "\n";
-  out += train ? "Cost is for the whole run: whole instances x price x time.\n"
-               : "Cost is per hour of service at the load: whole instances x price.\n";
+  out += cost_basis_note(res.request, true) + "\n";
   if (res.options.empty()) {
     out += "\nNo accelerator could be compared.\n";
   } else {

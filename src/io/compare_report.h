@@ -15,6 +15,9 @@ std::string describe_workload(const CompareRequest& r);
 // One line: "on-demand prices, any region; baseline h100-sxm".
 std::string describe_prices(const CompareRequest& r);
 
+// How the cost column is computed, in one sentence (`ascii`: "x" for the multiplication sign).
+std::string cost_basis_note(const CompareRequest& r, bool ascii);
+
 // The ranking table, the accelerators left out with reasons, and (when
 // computed) what moves the ranking.
 std::string compare_to_text(const CompareResult& res);

@@ -228,3 +228,32 @@ TEST(Compare, HtmlToAnUnwritablePathNamesTheFlag) {
 
 }  // namespace
 }  // namespace xpu::cli
+
+namespace xpu::cli {
+namespace {
+
+TEST(Claims, ShippedDocIsWhatTheCodeComputes) {
+  // docs/claims.md is generated; rerun `xpuplan claims --write docs/claims.md` (or set XPUPLAN_UPDATE_GOLDEN=1).
+  std::ostringstream out, err;
+  ASSERT_EQ(run({"claims", "--threads", "2"}, out, err), 0) << err.str();
+  xpu::testing::expect_golden(out.str(), "../docs/claims.md");
+}
+
+TEST(Claims, EveryClaimHasAVerdictAndItsReproducingCommands) {
+  std::ostringstream out, err;
+  ASSERT_EQ(run({"claims"}, out, err), 0) << err.str();
+  const std::string md = out.str();
+  for (const char* heading :
+       {"## Summary", "## Claim 1: Trainium2", "## Claim 2: Trainium3", "## Claim 3:", "## Limits"}) {
+    EXPECT_NE(md.find(heading), std::string::npos) << heading;
+  }
+  // Trn3 has no price: the document says the claim cannot be checked as stated instead of inventing one.
+  EXPECT_NE(md.find("**Cannot be checked as stated**"), std::string::npos);
+  EXPECT_NE(md.find("**assumed**"), std::string::npos);
+  size_t commands = 0;
+  for (size_t at = md.find("\nxpuplan "); at != std::string::npos; at = md.find("\nxpuplan ", at + 1)) ++commands;
+  EXPECT_GE(commands, 10u);
+}
+
+}  // namespace
+}  // namespace xpu::cli

@@ -11,6 +11,7 @@ void setup_infer(CLI::App& app, RunState& st);
 void setup_calibrate(CLI::App& app, RunState& st);
 void setup_prices(CLI::App& app, RunState& st);
 void setup_compare(CLI::App& app, RunState& st);
+void setup_claims(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -21,6 +22,7 @@ const std::vector<CommandEntry>& command_table() {
       {"infer", setup_infer},
       {"prices", setup_prices},
       {"compare", setup_compare},
+      {"claims", setup_claims},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},
       // clang-format on

@@ -121,7 +121,10 @@ std::string tradeoff_chart(const CompareResult& res) {
     xhi = i ? std::max(xhi, x) : x;
   }
   // Logarithmic axes where values span more than 8x, so the cluster near the front stays readable.
-  c.x = {.title = train ? "days to train" : "TPOT p99 (ms)", .suffix = train ? " d" : " ms", .log = xhi > 8 * xlo};
+  c.x = {.title = train ? "days to train" : "TPOT p99 (ms)",
+         .suffix = train ? " d" : " ms",
+         .log = xhi > 8 * xlo,
+         .from_zero = false};
   c.y = {.title = train ? "USD per run" : "USD per hour", .prefix = "$", .log = hi > 8 * lo};
   for (const auto& o : res.options) {
     const double x = x_of(o);

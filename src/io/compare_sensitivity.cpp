@@ -91,11 +91,10 @@ void efficiency_factors(CompareResult& res, const std::vector<Candidate>& chosen
     SensitivityFactor f;
     f.key = "efficiency:" + key;
     f.description = fmt::format(
-        "{} GEMM, attention and memory-bandwidth fractions {:+.0f}%/{:+.0f}% ({}), chips held{}", key, -100 * e,
-        100 * e,
+        "{} GEMM, attention and memory-bandwidth fractions {:+.0f}%/{:+.0f}% ({}); {}", key, -100 * e, 100 * e,
         calibrated ? fmt::format("its leave-one-out median error on {} published runs", stack->evidence.cases)
                    : "no published runs: a default spread",
-        r.workload == Workload::train ? "" : " (serving re-sizes the fleet)");
+        r.workload == Workload::train ? "chips held, time moves" : "the fleet re-sized for the load");
     f.cost.assign(chosen.size(), std::nullopt);
     std::vector<std::optional<double>> low_s(base.begin(), base.end()), high_s(base.begin(), base.end());
     for (size_t t = 0; t < affected.size(); ++t) {

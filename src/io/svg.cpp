@@ -105,7 +105,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 std::vector<double> log_ticks(double lo, double hi) {
   std::vector<double> ticks;
   if (!(lo > 0) || !(hi >= lo)) return ticks;
-  const bool fine = hi / lo < 100;
+  const bool fine = hi / lo < 1000;
   const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
   for (int e = e0; e <= e1; ++e) {
     for (double m : {1.0, 2.0, 5.0}) {
@@ -195,7 +195,10 @@ Scale make_scale(const Axis& axis, double data_lo, double data_hi, double r0, do
     s.d1 = std::log10(hi);
     return s;
   }
-  double lo = axis.min.value_or(std::min(0.0, data_lo)), hi = axis.max.value_or(data_hi);
+  const double margin = axis.from_zero ? 0.0 : 0.06 * std::max(data_hi - data_lo, std::abs(data_hi) * 1e-3);
+  double lo = axis.min.value_or(axis.from_zero ? std::min(0.0, data_lo) : data_lo - margin);
+  double hi = axis.max.value_or(data_hi + margin);
+  if (!axis.from_zero && data_lo >= 0) lo = std::max(lo, 0.0);
   s.ticks = nice_ticks(lo, hi, 6);
   s.d0 = axis.min ? lo : s.ticks.front();
   s.d1 = axis.max ? hi : s.ticks.back();

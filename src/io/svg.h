@@ -38,13 +38,14 @@ struct Axis {
   std::string prefix;              // written before tick values: "$"
   std::string suffix;              // written after them: " d", " MWh"
   bool log = false;                // log10 scale; values must be positive
-  std::optional<double> min, max;  // forced range; default: from the data (linear axes include 0)
+  bool from_zero = true;           // linear axes start at 0; false: fit the data with a margin
+  std::optional<double> min, max;  // forced range; default: from the data
 };
 
 // Tick values covering [lo, hi] at 1, 2 or 5 x 10^k steps (Heckbert 1990,
 // "Nice numbers for graph labels"), about `target` of them; lo <= hi.
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
-// Powers of ten (and 2x, 5x when the range spans under two decades) within [lo, hi]; lo > 0.
+// Powers of ten (and 2x, 5x when the range spans under three decades) within [lo, hi]; lo > 0.
 std::vector<double> log_ticks(double lo, double hi);
 // A value as a tick label with the axis prefix and suffix: "$1.5M", "250 d", "0.02".
 std::string tick_label(double v, const Axis& axis);

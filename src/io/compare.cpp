@@ -127,8 +127,10 @@ std::pair<int, TrainAt> fewest_chips(const CompareRequest& r, const Candidate& c
       break;
     }
     if (i == 0) first_miss = probe;
-    lo = i + 1;
-    if (lo >= counts.size()) break;
+    // Only a layout that runs but is too slow rules out the smaller counts; a
+    // count with no valid layout says nothing about its neighbours.
+    if (probe.ok) lo = i + 1;
+    if (i + 1 >= counts.size()) break;
     i = std::min(counts.size() - 1, i + step);
   }
   if (!hi) {

@@ -10,6 +10,8 @@ void setup_validate(CLI::App& app, RunState& st);
 void setup_infer(CLI::App& app, RunState& st);
 void setup_calibrate(CLI::App& app, RunState& st);
 void setup_prices(CLI::App& app, RunState& st);
+void setup_compare(CLI::App& app, RunState& st);
+void setup_claims(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -19,6 +21,8 @@ const std::vector<CommandEntry>& command_table() {
       {"train", setup_train},
       {"infer", setup_infer},
       {"prices", setup_prices},
+      {"compare", setup_compare},
+      {"claims", setup_claims},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},
       // clang-format on

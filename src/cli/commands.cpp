@@ -10,6 +10,7 @@ void setup_validate(CLI::App& app, RunState& st);
 void setup_infer(CLI::App& app, RunState& st);
 void setup_calibrate(CLI::App& app, RunState& st);
 void setup_prices(CLI::App& app, RunState& st);
+void setup_plan(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -19,6 +20,7 @@ const std::vector<CommandEntry>& command_table() {
       {"train", setup_train},
       {"infer", setup_infer},
       {"prices", setup_prices},
+      {"plan", setup_plan},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},
       // clang-format on

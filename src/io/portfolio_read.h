@@ -19,7 +19,9 @@ struct PortfolioReader {
   std::string file;
   std::string base_dir;
   Portfolio p;
-  std::optional<Dollars> engineer_week;  // policy.engineer_week, for porting costs in engineer-weeks
+  std::optional<Dollars> engineer_week;
+  bool offer_dropped = false;  // an offer had errors: no "no offer it may use" cascade  // policy.engineer_week, for
+                               // porting costs in engineer-weeks
 
   // A month "YYYY-MM" as an index from the horizon's start.
   std::optional<int> month(MapReader& r, std::string_view key, Need need = Need::required);

@@ -125,7 +125,10 @@ void PortfolioReader::read_offers(MapReader& root) {
       r.error("is spot: add 'availability:', the fraction of requested chip-hours it delivers (e.g. 0.7)");
     }
     r.finish();
-    if (!ok) continue;
+    if (!ok) {
+      offer_dropped = true;
+      continue;
+    }
     if (auto it = seen.find(o.key); it != seen.end()) {
       r.error(fmt::format("is listed twice (first on line {})", it->second));
       continue;
@@ -380,7 +383,7 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     return std::binary_search(w.accelerators.begin(), w.accelerators.end(), o.offer.accelerator) &&
            (w.kind == WorkloadKind::training || o.offer.term != Term::spot);
   });
-  if (!any && !pr.p.offers.empty() && !w.accelerators.empty()) {
+  if (!any && !pr.offer_dropped && !pr.p.offers.empty() && !w.accelerators.empty()) {
     std::string list;
     for (const auto& a : w.accelerators) list += (list.empty() ? "" : ", ") + a;
     r.error(fmt::format("no offer in the portfolio has an accelerator it may use ({}){}", list,

@@ -1,38 +1,34 @@
 // Training-engine speed: one layout evaluation, and a full layout search for
 // GPT-3 175B on 1024 A100s (global batch 1536, seq 2048), the case Calculon's
-// exhaustive search enumerates ~11.7M candidates for. The baseline in the same
-// run is the same search without pruning; the report prints the ratio.
+// exhaustive search enumerates ~11.7M candidates for, on the shipped catalog
+// (a100-80gb in its HGX node, the calibrated megatron-cuda stack). The baseline
+// in the same run is the same search without pruning.
 #include <benchmark/benchmark.h>
 
+#include "io/data_files.h"
+#include "perf/inference.h"
 #include "perf/search.h"
 #include "perf/test_fixtures.h"
 
 namespace xpu {
 namespace {
 
-// A100 80GB SXM: 312 TFLOP/s bf16, 2.039 TB/s, NVLink 3 300 GB/s per direction,
-// one 200 Gb/s HDR NIC per GPU (NVIDIA A100 datasheet; DGX A100 user guide).
-Fabric a100_fabric() {
-  Fabric f = testing::h100_like(1024);
-  f.peak = {};
-  f.peak[static_cast<int>(Precision::bf16)] = teraflop_per_second(312);
-  f.peak[static_cast<int>(Precision::fp16)] = teraflop_per_second(312);
-  f.hbm_bandwidth = terabytes_per_second(2.039);
-  f.up_bandwidth = gigabytes_per_second(300);
-  f.up_link_bandwidth = f.up_bandwidth;
-  f.out_bandwidth = gigabytes_per_second(25);
-  return f;
+const DataSet& shipped() {
+  static const DataSet data = load_data({shipped_data_dir()});
+  return data;
 }
 
 struct Gpt3Case {
-  ModelArch model = testing::megatron_gpt(96, 12288, 96, 50257);
-  StackEfficiency stack = testing::test_stack();
+  const ModelArch& model = *shipped().find_model("gpt3-175b");
   TrainingContext ctx;
   Gpt3Case() {
+    const Catalog& cat = shipped().catalog;
+    const Accelerator& a100 = *cat.find_accelerator("a100-80gb");
     TrainingJob job;
     job.seq_len = 2048;
     job.global_batch = 1536;
-    ctx = prepare_training(model, a100_fabric(), stack, job);
+    ctx = prepare_training(model, make_fabric(a100, default_system(cat, "a100-80gb"), 1024),
+                           *default_stack(cat.stacks, a100.runtime, StackMode::train), job);
   }
 };
 
@@ -79,6 +75,42 @@ void BM_SearchGpt3_1024A100(benchmark::State& state) { run_search(state, true); 
 void BM_SearchGpt3_1024A100_NoPruning(benchmark::State& state) { run_search(state, false); }
 BENCHMARK(BM_SearchGpt3_1024A100)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SearchGpt3_1024A100_NoPruning)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Serving: a full layout search (tp, ep, batch caps, max rate under SLOs) for
+// Llama 3.3 70B on 8-GPU H100-class nodes; baseline: one serve() evaluation.
+struct ServingCase {
+  ModelArch model = testing::llama(80, 8192, 64, 8, 28672);
+  StackEfficiency stack = testing::test_stack();
+  InferenceContext ctx;
+  ServingCase() {
+    stack.mode = StackMode::infer;
+    stack.step_overhead = milliseconds(1);
+    ServingJob job;
+    job.input_len = 2048;
+    job.output_len = 300;
+    job.weights = Precision::fp8;
+    job.kv = Precision::fp8;
+    ctx = prepare_inference(model, testing::h100_like(8), stack, job);
+  }
+};
+
+void BM_ServeOnce(benchmark::State& state) {
+  ServingCase c;
+  for (auto _ : state) benchmark::DoNotOptimize(serve(c.ctx, {8, 1, 1}, 10.0, {seconds(1), milliseconds(40)}, 0));
+}
+BENCHMARK(BM_ServeOnce)->Unit(benchmark::kMicrosecond);
+
+void BM_SearchServing(benchmark::State& state) {
+  ServingCase c;
+  long long evaluated = 0;
+  for (auto _ : state) {
+    ServingSearch r = search_serving(c.ctx, 20.0, {seconds(1), milliseconds(40)});
+    evaluated = r.evaluated;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["configurations"] = static_cast<double>(evaluated);
+}
+BENCHMARK(BM_SearchServing)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace xpu

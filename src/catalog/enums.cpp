@@ -1,29 +1,15 @@
 // Names of the catalog's enumerations, as written in data files and output.
 #include <array>
+
 #include <string_view>
 #include <utility>
+#include "base/enum_names.h"
 
 #include "catalog/accelerator.h"
 #include "catalog/precision.h"
 
 namespace xpu {
 namespace {
-
-template <class E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
-  for (const auto& [v, n] : table) {
-    if (v == e) return n;
-  }
-  return "?";
-}
-
-template <class E, size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s) {
-  for (const auto& [v, n] : table) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<Precision, std::string_view>, 7> kPrecisions{{
     {Precision::fp32, "fp32"},

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/command.h"
+#include "cli/cli_test_support.h"
 #include "golden.h"
 
 namespace xpu::cli {
@@ -15,16 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = run(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test_support::run_cli;
+using Result = test_support::CliResult;
 
 std::string example() { return std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml"; }
 

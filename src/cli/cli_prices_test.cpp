@@ -6,22 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/cli_test_support.h"
 #include "cli/command.h"
 #include "golden.h"
 
 namespace xpu::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = run(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test_support::run_cli;
 
 std::string strip(std::string s, const std::string& prefix) {
   for (size_t pos = s.find(prefix); pos != std::string::npos; pos = s.find(prefix, pos)) s.erase(pos, prefix.size());

@@ -5,22 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_test_support.h"
 #include "cli/command.h"
 #include "golden.h"
 
 namespace xpu::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = run(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test_support::run_cli;
 
 TEST(Cli, VersionAndHelp) {
   auto v = run_cli({"--version"});
@@ -359,6 +351,34 @@ TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
     EXPECT_GT(j["estimate"]["chips"].get<int>(), 0) << a;
     EXPECT_GT(j["estimate"]["output_tokens_per_s_per_chip"].get<double>(), 0) << a;
   }
+}
+
+}  // namespace
+}  // namespace xpu::cli
+
+namespace xpu::cli {
+namespace {
+
+TEST(Validate, ReadsModelsCsvBesideTheCases) {
+  const auto dir = std::filesystem::temp_directory_path() / "xpuplan_validate_models_csv";
+  std::filesystem::create_directories(dir);
+  const std::string header =
+      "id,source_id,mode,model,accelerator,chips,precision,tp,pp,dp,cp,ep,vpp,sharding,recompute,sequence_parallel,"
+      "micro_batch,global_batch,seq_len,batch,input_len,output_len,scenario,metric,value,notes\n";
+  std::ofstream(dir / "cases.csv") << header
+                                   << "X-1,X-1,train,my-llama-13b,h100-sxm,64,bf16,2,1,32,1,,,,,,1,256,4096,,,,,"
+                                      "train_tokens_per_s_per_chip,3000,a made-up case\n";
+  std::ofstream(dir / "models.csv")
+      << "model,family,layers,d_model,n_heads,n_kv_heads,head_dim,ffn_hidden,vocab,moe_experts,moe_active,"
+         "moe_ffn_hidden,n_shared_experts,dense_layers,attention,total_params_b,active_params_b,source\n"
+      << "my-llama-13b,llama,40,5120,40,40,128,13824,32000,,,,,,mha,13.02,13.02,made up\n";
+  auto r = run_cli({"validate", (dir / "cases.csv").string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["cases"].size(), 1u);
+  EXPECT_EQ(j["cases"][0]["status"], "ok") << j["cases"][0]["reason"];
+  EXPECT_GT(j["cases"][0]["predicted"].get<double>(), 0.0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // xpuplan validate [CASES.csv] [--json]: predictions against published measurements.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -10,6 +11,7 @@
 #include "cli/validation_inputs.h"
 #include "io/cases_io.h"
 #include "io/json_perf.h"
+#include "io/model_io.h"
 #include "io/table.h"
 
 namespace xpu::cli {
@@ -17,6 +19,7 @@ namespace {
 
 struct ValidateOptions {
   std::string cases;
+  std::string models;
   bool json = false;
   std::string only_mode;
   unsigned threads = 0;
@@ -84,7 +87,26 @@ int run_validate(const ValidateOptions& o, RunState& st) {
   if (!o.only_mode.empty()) {
     std::erase_if(cases, [&](const ValidationCase& c) { return to_string(c.mode) != o.only_mode; });
   }
+  // Models the shipped data lacks may come from a models.csv beside the cases
+  // (CASES.md's companion file) or named with --models.
+  std::string models_path = o.models;
+  if (models_path.empty()) {
+    const auto beside = std::filesystem::path(path).parent_path() / "models.csv";
+    if (std::filesystem::exists(beside)) models_path = beside.string();
+  }
+  std::vector<ModelArch> extra;
+  if (!models_path.empty()) {
+    extra = read_models_csv(models_path, ds);
+    if (has_errors(ds)) throw InputError(std::move(ds));
+  }
   ValidationInputs in = validation_inputs(data);
+  in.find_model = [&data, &extra](const std::string& key) -> const ModelArch* {
+    if (const ModelArch* m = data.find_model(key)) return m;
+    for (const auto& m : extra) {
+      if (m.key == key) return &m;
+    }
+    return nullptr;
+  };
   in.threads = o.threads;
   const std::vector<CaseResult> rs = predict_cases(cases, in);
 
@@ -156,6 +178,8 @@ void setup_validate(CLI::App& app, RunState& st) {
   auto o = std::make_shared<ValidateOptions>();
   CLI::App* cmd = app.add_subcommand("validate", "Predict published measurements and report the error");
   cmd->add_option("CASES", o->cases, "Cases CSV (schema: data/validation/CASES.md); default: the shipped public cases");
+  cmd->add_option("--models", o->models,
+                  "models.csv for model keys the shipped data lacks (default: models.csv beside CASES, if present)");
   cmd->add_option("--mode", o->only_mode, "Only cases of this mode: train, finetune_lora, infer");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)");
   cmd->add_flag("--json", o->json, "Print JSON: {cases: [...], summary: {...}}");

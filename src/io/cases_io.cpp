@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "base/suggest.h"
 #include "io/data_files.h"
+#include "io/text_file.h"
 
 namespace xpu {
 namespace {
@@ -153,14 +153,9 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
 }
 
 std::vector<ValidationCase> read_cases(const std::string& path, Diagnostics& ds) {
-  std::ifstream in(path);
-  if (!in) {
-    ds.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
-    return {};
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_cases(buf.str(), path, ds);
+  auto text = read_text_file(path, ds);
+  if (!text) return {};
+  return parse_cases(*text, path, ds);
 }
 
 std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r) {

@@ -13,12 +13,11 @@
 #include <algorithm>
 #include <climits>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "base/suggest.h"
 #include "io/model_io.h"
+#include "io/text_file.h"
 
 namespace xpu {
 namespace {
@@ -329,14 +328,9 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
 }
 
 std::optional<ModelArch> read_hf_config(const std::string& path, Diagnostics& ds, const std::string& key) {
-  std::ifstream in(path);
-  if (!in) {
-    ds.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
-    return std::nullopt;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_hf_config(buf.str(), path, ds, key);
+  auto text = read_text_file(path, ds);
+  if (!text) return std::nullopt;
+  return parse_hf_config(*text, path, ds, key);
 }
 
 }  // namespace xpu

@@ -176,3 +176,24 @@ TEST(HfConfig, KeyComesFromTheDirectoryOrTheCaller) {
 
 }  // namespace
 }  // namespace xpu
+
+namespace xpu {
+namespace {
+
+TEST(ModelsCsv, ReproducesThePublishedTotals) {
+  Diagnostics ds;
+  const auto models = read_models_csv(std::string(XPUPLAN_DATA_DIR) + "/validation/models.csv", ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  ASSERT_GE(models.size(), 20u);
+  int checked = 0;
+  for (const auto& m : models) {
+    if (m.estimate || m.published_total_b <= 0) continue;
+    const double total = count_parameters(m).total * 1e-9;
+    EXPECT_NEAR(total / m.published_total_b, 1.0, 0.02) << m.key;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+}  // namespace
+}  // namespace xpu

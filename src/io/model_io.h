@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/diagnostics.h"
 #include "io/yaml_reader.h"
@@ -20,5 +21,12 @@ std::optional<ModelArch> read_model(MapReader& r);
 std::optional<ModelArch> read_hf_config(const std::string& path, Diagnostics& ds, const std::string& key = "");
 std::optional<ModelArch> parse_hf_config(const std::string& json_text, const std::string& name, Diagnostics& ds,
                                          const std::string& key);
+
+// models.csv, the companion of a validation cases file (data/validation/CASES.md):
+// one row per model key. Families fill in what the columns do not give (MLP
+// kind, biases, positions, tied embeddings); rows without shapes come back
+// marked `estimate`.
+std::vector<ModelArch> read_models_csv(const std::string& path, Diagnostics& ds);
+std::vector<ModelArch> parse_models_csv(const std::string& text, const std::string& name, Diagnostics& ds);
 
 }  // namespace xpu

@@ -9,14 +9,13 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "base/suggest.h"
 #include "cost/energy.h"
 #include "io/model_io.h"
 #include "io/portfolio_read.h"
+#include "io/text_file.h"
 #include "io/yaml_reader.h"
 
 namespace xpu {
@@ -272,12 +271,10 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
 
 Portfolio load_portfolio(const std::string& path, const DataSet& data) {
   Diagnostics ds;
-  std::ifstream in(path);
-  if (!in) throw InputError({error_at({path, 0, 0, ""}, "cannot open file")});
-  std::stringstream buf;
-  buf << in.rdbuf();
+  const std::optional<std::string> text = read_text_file(path, ds);
+  if (!text) throw InputError(std::move(ds));
   const std::string dir = std::filesystem::path(path).parent_path().string();
-  Portfolio p = parse_portfolio(buf.str(), path, data, ds, dir.empty() ? "." : dir);
+  Portfolio p = parse_portfolio(*text, path, data, ds, dir.empty() ? "." : dir);
   if (has_errors(ds)) throw InputError(std::move(ds));
   return p;
 }

@@ -4,10 +4,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "base/suggest.h"
+#include "io/text_file.h"
 
 namespace xpu {
 namespace {
@@ -39,14 +38,9 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::st
 }
 
 std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& ds) {
-  std::ifstream in(path);
-  if (!in) {
-    ds.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
-    return std::nullopt;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_yaml_text(buf.str(), path, ds);
+  auto text = read_text_file(path, ds);
+  if (!text) return std::nullopt;
+  return parse_yaml_text(*text, path, ds);
 }
 
 SourceLocation location_of(const std::string& file, const YAML::Node& node) { return at_mark(file, node.Mark()); }

@@ -26,21 +26,51 @@ double* fraction_field(StackEfficiency& s, const std::string& name) {
   return nullptr;
 }
 
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// How one kind of prepared case is re-evaluated under trial stack parameters.
+// Training cases keep their searched layout; serving cases their replica layout.
+double predict(PreparedCase& p, const StackEfficiency& s) {
+  p.ctx.stack = &s;
+  return metric_value(p, estimate_training(p.ctx, p.layout));
+}
+double predict(PreparedInferenceCase& p, const StackEfficiency& s) {
+  p.ctx.stack = &s;
+  return inference_metric_value(p);
+}
+std::optional<PreparedCase> prepare(const ValidationCase& c, const ValidationInputs& in, const StackEfficiency& s,
+                                    std::string& reason, PreparedCase*) {
+  return prepare_case(c, in, s, reason);
+}
+std::optional<PreparedInferenceCase> prepare(const ValidationCase& c, const ValidationInputs& in,
+                                             const StackEfficiency& s, std::string& reason, PreparedInferenceCase*) {
+  return prepare_inference_case(c, in, s, reason);
+}
+Precision precision_of(const PreparedCase& p) { return p.ctx.job.precision; }
+Precision precision_of(const PreparedInferenceCase& p) { return p.ctx.job.weights; }
+
 // Mean absolute log error of the cases in `use` at the stack parameters in `s`.
-double objective(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, const StackEfficiency& s) {
+template <class P>
+double objective(std::vector<P>& cases, const std::vector<size_t>& use, const StackEfficiency& s) {
   double sum = 0;
   for (size_t i : use) {
-    PreparedCase& p = cases[i];
-    p.ctx.stack = &s;
-    const double pred = metric_value(p, estimate_training(p.ctx, p.layout));
-    sum += std::fabs(std::log(pred / p.source->value));
+    const double pred = predict(cases[i], s);
+    sum += pred > 0 ? std::fabs(std::log(pred / cases[i].source->value)) : 10.0;
   }
   return use.empty() ? 0 : sum / static_cast<double>(use.size());
 }
 
-// Coordinate descent with golden-section search on each parameter.
-void fit(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, StackEfficiency& s,
-         const std::vector<Param>& params, int sweeps) {
+// Coordinate descent with a golden-section search on each parameter's range.
+template <class P>
+void fit(std::vector<P>& cases, const std::vector<size_t>& use, StackEfficiency& s, const std::vector<Param>& params,
+         int sweeps) {
   const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     for (const Param& prm : params) {
@@ -51,7 +81,7 @@ void fit(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, Stack
         return objective(cases, use, s);
       };
       double fc = f(c), fd = f(d);
-      for (int it = 0; it < 40 && b - a > 1e-4; ++it) {
+      for (int it = 0; it < 40 && b - a > 1e-4 * (prm.hi - prm.lo); ++it) {
         if (fc < fd) {
           b = d;
           d = c;
@@ -71,33 +101,110 @@ void fit(std::vector<PreparedCase>& cases, const std::vector<size_t>& use, Stack
   }
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+// Fits one stack to the cases it predicts. `candidates(prepared)` lists the
+// parameters in order of how well cases identify them; at most one per three
+// cases is fitted, none under three. Layouts are re-searched between rounds.
+template <class P, class Candidates>
+std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
+                                                const std::vector<const ValidationCase*>& mine,
+                                                const ValidationInputs& in, int rounds, Candidates candidates) {
+  StackEfficiency s = base;
+  std::vector<P> prepared;
+  auto prepare_all = [&] {
+    prepared.clear();
+    std::vector<std::optional<P>> tmp(mine.size());
+    parallel_for(
+        mine.size(),
+        [&](size_t i) {
+          std::string reason;
+          tmp[i] = prepare(*mine[i], in, s, reason, static_cast<P*>(nullptr));
+        },
+        in.threads);
+    for (auto& p : tmp) {
+      if (p) prepared.push_back(std::move(*p));
+    }
+  };
+  prepare_all();
+  if (prepared.empty()) return std::nullopt;
+  std::vector<Param> params = candidates(prepared);
+  params.resize(std::min(params.size(), prepared.size() / 3));
+
+  std::vector<size_t> all(prepared.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (int round = 0; round < rounds; ++round) {
+    fit(prepared, all, s, params, 2);
+    if (round + 1 < rounds) prepare_all();  // layouts may change with the new parameters
+  }
+
+  StackCalibration cal;
+  cal.stack = s.key;
+  for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
+  std::set<std::string> accels, precs;
+  for (auto& p : prepared) {
+    const ValidationCase& c = *p.source;
+    cal.case_ids.push_back(c.id);
+    accels.insert(c.accelerator);
+    precs.insert(std::string(to_string(precision_of(p))));
+    cal.max_chips = std::max(cal.max_chips, c.chips);
+    CaseResult r;
+    r.id = c.id;
+    r.mode = c.mode;
+    r.accelerator = c.accelerator;
+    if (const Accelerator* a = in.catalog->find_accelerator(c.accelerator))
+      r.vendor = std::string(to_string(a->vendor));
+    r.stack = s.key;
+    r.metric = c.metric;
+    r.measured = c.value;
+    r.predicted = predict(p, s);
+    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
+    r.ok = true;
+    r.reason = p.notes;
+    cal.results.push_back(r);
+  }
+  cal.accelerators.assign(accels.begin(), accels.end());
+  cal.precisions.assign(precs.begin(), precs.end());
+  cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
+
+  // Leave one out: refit without case i (from the fitted values), predict i.
+  std::vector<double> loo(prepared.size());
+  parallel_for(
+      prepared.size(),
+      [&](size_t i) {
+        StackEfficiency t = s;
+        std::vector<P> local = prepared;
+        std::vector<size_t> rest;
+        for (size_t j = 0; j < local.size(); ++j) {
+          if (j != i) rest.push_back(j);
+        }
+        if (!rest.empty()) fit(local, rest, t, params, 1);
+        loo[i] = (predict(local[i], t) - local[i].source->value) / local[i].source->value * 100.0;
+      },
+      in.threads);
+  std::vector<CaseResult> loo_results(loo.size());
+  for (size_t i = 0; i < loo.size(); ++i) {
+    loo_results[i].ok = true;
+    loo_results[i].error_pct = loo[i];
+  }
+  cal.leave_one_out = error_stats(loo_results, [](const CaseResult&) { return true; });
+  cal.loo_p10_pct = percentile(loo, 0.1);
+  cal.loo_p90_pct = percentile(loo, 0.9);
+  return cal;
 }
 
-CaseResult result_for(const PreparedCase& p, const StackEfficiency& s, const std::string& vendor) {
-  CaseResult r;
-  const ValidationCase& c = *p.source;
-  r.id = c.id;
-  r.mode = c.mode;
-  r.accelerator = c.accelerator;
-  r.vendor = vendor;
-  r.stack = s.key;
-  r.metric = c.metric;
-  r.measured = c.value;
-  PreparedCase q = p;
-  q.ctx.stack = &s;
-  r.predicted = metric_value(q, estimate_training(q.ctx, q.layout));
-  r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-  r.ok = true;
-  r.layout = p.layout;
-  r.reason = p.notes;
-  return r;
+// The cases a stack predicts: those whose accelerator's default stack for the mode it is.
+std::vector<const ValidationCase*> cases_of(const StackEfficiency& stack, const std::vector<ValidationCase>& cases,
+                                            const ValidationInputs& in) {
+  std::vector<const ValidationCase*> mine;
+  for (const auto& c : cases) {
+    const bool infer = c.mode == CaseMode::infer;
+    if (infer != (stack.mode == StackMode::infer)) continue;
+    const Accelerator* a = in.catalog->find_accelerator(c.accelerator);
+    const ModelArch* m = in.find_model(c.model);
+    if (!a || !m || m->estimate) continue;
+    if (default_stack(in.catalog->stacks, a->runtime, stack.mode) != &stack) continue;
+    mine.push_back(&c);
+  }
+  return mine;
 }
 
 }  // namespace
@@ -120,258 +227,39 @@ double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
   return f ? *f : 0.0;
 }
 
-namespace {
-
-// Inference stacks: the same fit over prepared inference cases.
-double inference_objective(std::vector<PreparedInferenceCase>& cases, const std::vector<size_t>& use,
-                           const StackEfficiency& s) {
-  double sum = 0;
-  for (size_t i : use) {
-    PreparedInferenceCase& p = cases[i];
-    p.ctx.stack = &s;
-    const double pred = inference_metric_value(p);
-    sum += pred > 0 ? std::fabs(std::log(pred / p.source->value)) : 10.0;
-  }
-  return use.empty() ? 0 : sum / static_cast<double>(use.size());
-}
-
-// Golden-section coordinate descent, as for training (fit()).
-void fit_inference(std::vector<PreparedInferenceCase>& cases, const std::vector<size_t>& use, StackEfficiency& s,
-                   const std::vector<Param>& params, int sweeps) {
-  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
-  for (int sweep = 0; sweep < sweeps; ++sweep) {
-    for (const Param& prm : params) {
-      double a = prm.lo, b = prm.hi;
-      double c = b - phi * (b - a), d = a + phi * (b - a);
-      auto f = [&](double v) {
-        set_stack_parameter(s, prm.name, v);
-        return inference_objective(cases, use, s);
-      };
-      double fc = f(c), fd = f(d);
-      for (int it = 0; it < 30 && b - a > 1e-4 * (prm.hi - prm.lo); ++it) {
-        if (fc < fd) {
-          b = d;
-          d = c;
-          fd = fc;
-          c = b - phi * (b - a);
-          fc = f(c);
-        } else {
-          a = c;
-          c = d;
-          fc = fd;
-          d = a + phi * (b - a);
-          fd = f(d);
-        }
+std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
+  std::vector<StackCalibration> out;
+  for (const StackEfficiency& base : in.catalog->stacks) {
+    if (base.mode != StackMode::train) continue;
+    // gemm first, the per-step host time, then a factor for each low precision the cases run at.
+    auto candidates = [](const std::vector<PreparedCase>& prepared) {
+      std::vector<Param> params{{"gemm", 0.25, 0.95}, {"step_overhead", 0.0, 0.1}};
+      std::set<Precision> lows;
+      for (const auto& p : prepared) {
+        const Precision q = p.ctx.precision;
+        if (q == Precision::fp8 || q == Precision::fp4 || q == Precision::int8) lows.insert(q);
       }
-      set_stack_parameter(s, prm.name, (a + b) / 2.0);
+      for (Precision q : lows) params.push_back({"precision_factor." + std::string(to_string(q)), 0.3, 1.2});
+      return params;
+    };
+    if (auto cal = calibrate_stack<PreparedCase>(base, cases_of(base, cases, in), in, 3, candidates)) {
+      out.push_back(std::move(*cal));
     }
   }
+  return out;
 }
-
-std::optional<StackCalibration> calibrate_inference_stack(const StackEfficiency& base,
-                                                          const std::vector<ValidationCase>& cases,
-                                                          const ValidationInputs& in) {
-  std::vector<const ValidationCase*> mine;
-  for (const auto& c : cases) {
-    if (c.mode != CaseMode::infer) continue;
-    const Accelerator* a = in.catalog->find_accelerator(c.accelerator);
-    if (!a || default_stack(in.catalog->stacks, a->runtime, StackMode::infer) != &base) continue;
-    mine.push_back(&c);
-  }
-  StackEfficiency s = base;
-  std::vector<PreparedInferenceCase> prepared;
-  auto prepare_all = [&] {
-    prepared.clear();
-    std::vector<std::optional<PreparedInferenceCase>> tmp(mine.size());
-    parallel_for(
-        mine.size(),
-        [&](size_t i) {
-          std::string reason;
-          tmp[i] = prepare_inference_case(*mine[i], in, s, reason);
-        },
-        in.threads);
-    for (auto& p : tmp) {
-      if (p) prepared.push_back(std::move(*p));
-    }
-  };
-  prepare_all();
-  if (prepared.empty()) return std::nullopt;
-  // Decode is bandwidth and per-step overhead; prefill and big batches are matmuls.
-  // Fewer cases, fewer parameters: one per three cases, in this order of
-  // identifiability; under three cases the priors stand.
-  std::vector<Param> params{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
-  params.resize(std::min(params.size(), prepared.size() / 3));
-  std::vector<size_t> all(prepared.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  for (int round = 0; round < 2; ++round) {
-    fit_inference(prepared, all, s, params, 2);
-    if (round == 0) prepare_all();
-  }
-  StackCalibration cal;
-  cal.stack = s.key;
-  for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
-  std::set<std::string> accels, precs;
-  for (auto& p : prepared) {
-    const ValidationCase& c = *p.source;
-    cal.case_ids.push_back(c.id);
-    accels.insert(c.accelerator);
-    precs.insert(std::string(to_string(p.ctx.job.weights)));
-    cal.max_chips = std::max(cal.max_chips, c.chips);
-    p.ctx.stack = &s;
-    CaseResult r;
-    r.id = c.id;
-    r.mode = c.mode;
-    r.accelerator = c.accelerator;
-    r.metric = c.metric;
-    r.measured = c.value;
-    r.predicted = inference_metric_value(p);
-    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-    r.ok = true;
-    r.stack = s.key;
-    cal.results.push_back(r);
-  }
-  cal.accelerators.assign(accels.begin(), accels.end());
-  cal.precisions.assign(precs.begin(), precs.end());
-  cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
-  std::vector<double> loo(prepared.size());
-  parallel_for(
-      prepared.size(),
-      [&](size_t i) {
-        StackEfficiency t = s;
-        std::vector<PreparedInferenceCase> local = prepared;
-        std::vector<size_t> rest;
-        for (size_t j = 0; j < local.size(); ++j) {
-          if (j != i) rest.push_back(j);
-        }
-        if (!rest.empty()) fit_inference(local, rest, t, params, 1);
-        local[i].ctx.stack = &t;
-        const double pred = inference_metric_value(local[i]);
-        loo[i] = (pred - local[i].source->value) / local[i].source->value * 100.0;
-      },
-      in.threads);
-  std::vector<CaseResult> loo_results;
-  for (double e : loo) {
-    CaseResult r;
-    r.ok = true;
-    r.error_pct = e;
-    loo_results.push_back(r);
-  }
-  cal.leave_one_out = error_stats(loo_results, [](const CaseResult&) { return true; });
-  cal.loo_p10_pct = percentile(loo, 0.1);
-  cal.loo_p90_pct = percentile(loo, 0.9);
-  return cal;
-}
-
-}  // namespace
 
 std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
   std::vector<StackCalibration> out = calibrate_training(cases, in);
   for (const StackEfficiency& base : in.catalog->stacks) {
     if (base.mode != StackMode::infer) continue;
-    if (auto cal = calibrate_inference_stack(base, cases, in)) out.push_back(std::move(*cal));
-  }
-  return out;
-}
-
-std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
-  std::vector<StackCalibration> out;
-  for (const StackEfficiency& base : in.catalog->stacks) {
-    if (base.mode != StackMode::train) continue;
-    // The cases this stack predicts: training and LoRA runs on its runtime.
-    std::vector<const ValidationCase*> mine;
-    for (const auto& c : cases) {
-      if (c.mode == CaseMode::infer) continue;
-      const Accelerator* a = in.catalog->find_accelerator(c.accelerator);
-      const ModelArch* m = in.find_model(c.model);
-      if (!a || !m || m->estimate) continue;
-      if (default_stack(in.catalog->stacks, a->runtime, StackMode::train) != &base) continue;
-      mine.push_back(&c);
-    }
-    if (mine.empty()) continue;
-
-    StackEfficiency s = base;
-    std::vector<PreparedCase> prepared;
-    auto prepare_all = [&] {
-      prepared.clear();
-      std::vector<std::optional<PreparedCase>> tmp(mine.size());
-      parallel_for(
-          mine.size(),
-          [&](size_t i) {
-            std::string reason;
-            tmp[i] = prepare_case(*mine[i], in, s, reason);
-          },
-          in.threads);
-      for (auto& p : tmp) {
-        if (p) prepared.push_back(std::move(*p));
-      }
+    // Decode is bandwidth and per-step host time; prefill and big batches are matmuls.
+    auto candidates = [](const std::vector<PreparedInferenceCase>&) {
+      return std::vector<Param>{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
     };
-    prepare_all();
-    if (prepared.empty()) continue;
-
-    // Parameters: gemm always; a factor for each low precision the cases run at.
-    std::vector<Param> params{{"gemm", 0.25, 0.95}, {"step_overhead", 0.0, 0.1}};
-    std::set<Precision> lows;
-    for (const auto& p : prepared) {
-      if (p.ctx.precision == Precision::fp8 || p.ctx.precision == Precision::fp4 ||
-          p.ctx.precision == Precision::int8) {
-        lows.insert(p.ctx.precision);
-      }
+    if (auto cal = calibrate_stack<PreparedInferenceCase>(base, cases_of(base, cases, in), in, 2, candidates)) {
+      out.push_back(std::move(*cal));
     }
-    for (Precision p : lows) params.push_back({"precision_factor." + std::string(to_string(p)), 0.3, 1.2});
-    // One parameter per three cases at most (gemm first); under three the priors stand.
-    params.resize(std::min(params.size(), prepared.size() / 3));
-
-    std::vector<size_t> all(prepared.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    for (int round = 0; round < 3; ++round) {
-      fit(prepared, all, s, params, 2);
-      if (round < 2) prepare_all();  // layouts may change with the new parameters
-    }
-
-    StackCalibration cal;
-    cal.stack = s.key;
-    for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
-    std::set<std::string> accels, precs;
-    for (const auto& p : prepared) {
-      cal.case_ids.push_back(p.source->id);
-      accels.insert(p.source->accelerator);
-      precs.insert(std::string(to_string(p.ctx.job.precision)));
-      cal.max_chips = std::max(cal.max_chips, p.source->chips);
-      const Accelerator* a = in.catalog->find_accelerator(p.source->accelerator);
-      cal.results.push_back(result_for(p, s, a ? std::string(to_string(a->vendor)) : ""));
-    }
-    cal.accelerators.assign(accels.begin(), accels.end());
-    cal.precisions.assign(precs.begin(), precs.end());
-    cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
-
-    // Leave one out: refit without case i (from the fitted values), predict i.
-    std::vector<double> loo(prepared.size());
-    parallel_for(
-        prepared.size(),
-        [&](size_t i) {
-          StackEfficiency t = s;
-          std::vector<PreparedCase> local = prepared;
-          std::vector<size_t> rest;
-          for (size_t j = 0; j < local.size(); ++j) {
-            if (j != i) rest.push_back(j);
-          }
-          fit(local, rest, t, params, 1);
-          local[i].ctx.stack = &t;
-          const double pred = metric_value(local[i], estimate_training(local[i].ctx, local[i].layout));
-          loo[i] = (pred - local[i].source->value) / local[i].source->value * 100.0;
-        },
-        in.threads);
-    std::vector<CaseResult> loo_results;
-    for (double e : loo) {
-      CaseResult r;
-      r.ok = true;
-      r.error_pct = e;
-      loo_results.push_back(r);
-    }
-    cal.leave_one_out = error_stats(loo_results, [](const CaseResult&) { return true; });
-    cal.loo_p10_pct = percentile(loo, 0.1);
-    cal.loo_p90_pct = percentile(loo, 0.9);
-    out.push_back(std::move(cal));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "perf/inference.h"
 
+#include "perf/kernels.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,12 +9,6 @@ namespace xpu {
 namespace {
 
 double dbl(int v) { return static_cast<double>(v); }
-
-// Average keys a query attends to: causal over a prompt, or all of a context.
-double causal_keys(double s, double window) {
-  if (window <= 0 || window >= s) return (s + 1.0) / 2.0;
-  return window - window * (window - 1.0) / (2.0 * s);
-}
 
 ServingShapes shapes_of(const ModelArch& m) {
   ServingShapes s;
@@ -53,12 +49,6 @@ double kv_split(const InferenceContext& c, const ServingLayout& l) {
   return std::min(dbl(l.tp), heads) * l.pp;
 }
 
-double gemm_eff(const InferenceContext& c, double m, double n, double k) {
-  const double h = c.stack->gemm_half_dim;
-  return c.stack->gemm * c.stack->precision_factor[static_cast<int>(c.compute)] * (m / (m + h)) * (n / (n + h)) *
-         (k / (k + h));
-}
-
 // One engine iteration: `decode` sequences producing a token each (their
 // context averaging `context`) plus `prefill` prompt tokens of prompts
 // `prompt_len` long, on one replica. Times are for the whole model.
@@ -95,9 +85,11 @@ StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double de
   const FlopCount gemm_flops(2.0 * tokens * active);
   // GEMM efficiency at this token count (expert GEMMs see fewer rows).
   const double rows_expert = m.is_moe() ? tokens * m.moe.active / std::max(1.0, touched) : tokens;
-  const double eff_dense = gemm_eff(c, tokens, d / l.tp, d);
+  const double eff_dense = gemm_efficiency(*c.stack, c.compute, tokens, d / l.tp, d);
   const double eff =
-      m.is_moe() ? std::min(eff_dense, gemm_eff(c, rows_expert, m.moe.expert_ffn / dbl(l.tp), d)) : eff_dense;
+      m.is_moe()
+          ? std::min(eff_dense, gemm_efficiency(*c.stack, c.compute, rows_expert, m.moe.expert_ffn / dbl(l.tp), d))
+          : eff_dense;
   const Seconds gemm_compute = gemm_flops / (c.peak * (eff * chips));
   // A pipeline runs pp micro-batches through each stage per iteration, and each
   // reads the stage's weights again: per chip, weights / tp per iteration.

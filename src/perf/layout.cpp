@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <array>
+
 #include <utility>
+#include "base/enum_names.h"
 
 namespace xpu {
 namespace {
@@ -15,21 +17,6 @@ constexpr std::array<std::pair<Sharding, std::string_view>, 5> kSharding{{{Shard
                                                                           {Sharding::zero2, "zero2"},
                                                                           {Sharding::zero3, "zero3"},
                                                                           {Sharding::fsdp, "fsdp"}}};
-
-template <class E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& t, E e) {
-  for (const auto& [v, n] : t) {
-    if (v == e) return n;
-  }
-  return "?";
-}
-template <class E, size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& t, std::string_view s) {
-  for (const auto& [v, n] : t) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

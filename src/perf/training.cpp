@@ -1,5 +1,7 @@
 #include "perf/training.h"
 
+#include "perf/kernels.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -8,20 +10,6 @@ namespace {
 
 double dbl(int v) { return static_cast<double>(v); }
 
-// Average keys per query under causal masking over `s` tokens, or a window `w`.
-double causal_keys(double s, double w) {
-  if (w <= 0 || w >= s) return (s + 1.0) / 2.0;
-  return w - w * (w - 1.0) / (2.0 * s);  // the first w queries see fewer than w keys
-}
-
-// Achieved fraction of peak for an (m x k) * (k x n) GEMM: large GEMMs reach
-// the stack's `gemm`, each small dimension costs a factor x / (x + half).
-double gemm_efficiency(const TrainingContext& c, double m, double n, double k) {
-  const double h = c.stack->gemm_half_dim;
-  return c.stack->gemm * c.stack->precision_factor[static_cast<int>(c.precision)] * (m / (m + h)) * (n / (n + h)) *
-         (k / (k + h));
-}
-
 // Roofline time of one GEMM: compute at the achievable fraction of peak, or
 // operand traffic at the achievable fraction of HBM bandwidth, whichever is longer.
 Seconds gemm_time(const TrainingContext& c, double m, double n, double k, double count = 1.0) {
@@ -29,7 +17,7 @@ Seconds gemm_time(const TrainingContext& c, double m, double n, double k, double
   const FlopCount f(2.0 * m * n * k * count);
   const double elem = bytes_per_element(c.precision);
   const Bytes traffic((m * k + k * n) * elem * count + m * n * 2.0 * count);
-  const Seconds compute = f / (c.peak * gemm_efficiency(c, m, n, k));
+  const Seconds compute = f / (c.peak * gemm_efficiency(*c.stack, c.precision, m, n, k));
   const Seconds memory = traffic / (c.fabric.hbm_bandwidth * c.stack->memory);
   return std::max(compute, memory);
 }

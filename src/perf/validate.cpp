@@ -4,30 +4,18 @@
 
 #include <algorithm>
 #include <array>
+
 #include <cmath>
 #include <utility>
+#include "base/enum_names.h"
 
 #include "base/parallel.h"
+#include "perf/kernels.h"
 #include "perf/search.h"
 #include "perf/validate_inference.h"
 
 namespace xpu {
 namespace {
-
-template <class E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& t, E e) {
-  for (const auto& [v, n] : t) {
-    if (v == e) return n;
-  }
-  return "?";
-}
-template <class E, size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& t, std::string_view s) {
-  for (const auto& [v, n] : t) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<CaseMode, std::string_view>, 3> kModes{
     {{CaseMode::train, "train"}, {CaseMode::finetune_lora, "finetune_lora"}, {CaseMode::infer, "infer"}}};
@@ -85,12 +73,8 @@ double flops_per_token(const ModelArch& m, int seq_len, FlopConvention conv) {
   }
   // Forward attention FLOPs per token per layer for `keys` keys per query.
   auto attention = [&](double keys) { return 2.0 * m.n_heads * keys * (qk + v); };
-  const double causal = (s + 1.0) / 2.0;
-  double window = causal;
-  if (m.sliding_window > 0 && m.sliding_window < s) {
-    const double w = m.sliding_window;
-    window = w - w * (w - 1.0) / (2.0 * s);
-  }
+  const double causal = causal_keys(s, 0);
+  const double window = causal_keys(s, m.sliding_window);
   const double matmul = p.active - p.norms;  // weights a token touches, LM head included
   const double head = m.tied_embeddings ? p.embedding : p.unembedding;
   const double full_layers = m.layers - m.sliding_layers;

@@ -3,25 +3,12 @@
 #include <fmt/format.h>
 
 #include <array>
+
 #include <utility>
+#include "base/enum_names.h"
 
 namespace xpu {
 namespace {
-
-template <class E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
-  for (const auto& [v, n] : table) {
-    if (v == e) return n;
-  }
-  return "?";
-}
-template <class E, size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s) {
-  for (const auto& [v, n] : table) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<AttentionKind, std::string_view>, 4> kAttention{{{AttentionKind::mha, "mha"},
                                                                                 {AttentionKind::gqa, "gqa"},

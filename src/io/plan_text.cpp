@@ -12,6 +12,7 @@ namespace xpu {
 namespace {
 
 std::string money(double v) {
+  if (std::abs(v) < 0.5) return "$0";
   const double a = std::abs(v);
   if (a >= 1e6) return fmt::format("${:.2f}M", v * 1e-6);
   if (a >= 1e3) return fmt::format("${:.1f}k", v * 1e-3);

@@ -252,7 +252,7 @@ BaselineResult best_single_vendor(const Portfolio& p, const RateTable& rates, co
     fo.only_vendors = {v};
     const Formulation f = formulate(q, rates, fo);
     MilpOptions mo;
-    mo.time_limit_s = std::min(30.0, std::max(1.0, options.time_limit_s / 4));
+    mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);
     mo.relative_gap = std::max(options.relative_gap, 1e-3);
     mo.threads = options.threads;
     const MilpResult r = solve_milp(f.model, mo);

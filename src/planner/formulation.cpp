@@ -236,19 +236,28 @@ void add_policy_rows(Builder& b) {
   const Policy& pol = p.policy;
   const int H = b.H;
   const auto& usage = b.f.usage;
-  // Pool balance.
+  // Chips used per pool and month, as one variable each (used[p,m] = sum of the
+  // workloads' usage): the share, min-vendor and robustness rows then carry one
+  // term per pool instead of one per workload, which keeps them sparse.
   std::vector<Terms> pool_month(b.f.pools.size() * H);
   for (const auto& u : usage) {
     for (auto t : u.terms) pool_month[u.pool * H + u.month].push_back(t);
   }
+  b.used.assign(b.f.pools.size() * H, -1);
   for (size_t pool = 0; pool < b.f.pools.size(); ++pool) {
     for (int m = 0; m < H; ++m) {
-      Terms t = pool_month[pool * H + m];
+      Terms& t = pool_month[pool * H + m];
       if (t.empty()) continue;
+      const int used = b.add_var({.name = fmt::format("used[{},{}]", pool, m)});
+      b.used[pool * H + m] = used;
+      t.emplace_back(used, -1.0);
+      b.add_row(row_eq(fmt::format("used[{},{}]", pool, m), std::move(t), 0.0), {.group = Group::other, .month = m});
+      t = {{used, 1.0}};
+      Terms balance = t;
       for (int o : b.f.pools[pool].offers) {
-        for (auto [v, c] : b.prov[o * H + m]) t.emplace_back(v, -c);
+        for (auto [v, c] : b.prov[o * H + m]) balance.emplace_back(v, -c);
       }
-      b.add_row(row_le(fmt::format("balance[{},{}]", pool, m), std::move(t), 0.0),
+      b.add_row(row_le(fmt::format("balance[{},{}]", pool, m), std::move(balance), 0.0),
                 {.group = Group::balance, .month = m});
     }
   }
@@ -393,7 +402,7 @@ void add_budget(Builder& b) {
 
 Formulation formulate(const Portfolio& p, const RateTable& rates, const FormulationOptions& options) {
   XPU_CHECK(rates.workloads.size() == p.workloads.size());
-  Builder b{p, rates, options, {}, p.horizon.months, {}, {}, {}, {}, {}, {}, 1, 1};
+  Builder b{p, rates, options, {}, p.horizon.months, {}, {}, {}, {}, {}, {}, {}, 1, 1};
   b.active.assign(p.offers.size(), true);
   b.ref_total = 0;
   for (size_t o = 0; o < p.offers.size(); ++o) {

@@ -23,6 +23,7 @@ struct Builder {
   std::vector<Terms> prov;   // [o*H+m]: chips provisioned
   std::map<std::tuple<std::string, std::string, bool>, int> pool_of_key;
   std::vector<int> pool_of_offer;  // -1 when inactive
+  std::vector<int> used;           // [pool*H+m]: the variable of the chips used there, or -1
   std::vector<double> cost;        // $ objective coefficient per variable (no penalties)
   // Planned training segments by (workload, accelerator, month): (var, progress per chip... ) for scenarios.
   struct Seg {

@@ -28,11 +28,6 @@ void add_robustness(Builder& b) {
   const int H = b.H;
   const int F = std::max(0, rob.from);
   const bool elastic = b.relaxed(Group::robustness);
-  // Planned usage per (pool, month), for the spare-capacity rows.
-  std::vector<Terms> pool_month(b.f.pools.size() * H);
-  for (const auto& u : b.f.usage) {
-    for (auto t : u.terms) pool_month[u.pool * H + u.month].push_back(t);
-  }
   for (Vendor v : p.vendors()) {
     const int vi = static_cast<int>(v);
     std::vector<Terms> reroute(b.f.pools.size() * H);  // q variables per (pool, month)
@@ -119,7 +114,7 @@ void add_robustness(Builder& b) {
       for (int m = F; m < H; ++m) {
         Terms t = reroute[pool * H + m];
         if (t.empty()) continue;
-        t.insert(t.end(), pool_month[pool * H + m].begin(), pool_month[pool * H + m].end());
+        if (b.used[pool * H + m] >= 0) t.emplace_back(b.used[pool * H + m], 1.0);
         double free = 0;
         for (int o : b.f.pools[pool].offers) {
           const PlanOffer& po = p.offers[o];

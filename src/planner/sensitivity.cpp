@@ -15,6 +15,7 @@ namespace xpu {
 namespace {
 
 std::string money(double v) {
+  if (std::abs(v) < 0.5) return "$0";
   const double a = std::abs(v);
   if (a >= 1e6) return fmt::format("${:.2f}M", v * 1e-6);
   if (a >= 1e3) return fmt::format("${:.1f}k", v * 1e-3);
@@ -157,7 +158,7 @@ namespace {
 double resolve_cost(const Portfolio& q, const RateTable& rates, const PlanOptions& options) {
   const Formulation f = formulate(q, rates);
   MilpOptions mo;
-  mo.time_limit_s = std::min(20.0, std::max(1.0, options.time_limit_s / 4));
+  mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);
   mo.relative_gap = options.relative_gap;
   mo.threads = options.threads;
   const MilpResult r = solve_milp(f.model, mo);
@@ -215,7 +216,9 @@ void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOpti
   std::vector<Binding> added;
   for (Change& c : changes) {
     const double other = resolve_cost(c.q, rates, options);
-    const double saving = std::isnan(other) ? kNaN : cost - other;
+    // Relaxing a rule never raises the optimum; a negative difference is the
+    // solvers' gap, not a saving.
+    const double saving = std::isnan(other) ? kNaN : std::max(0.0, cost - other);
     if (c.target) {
       c.target->resolve_saving = saving;
       c.target->resolve_change = c.change;

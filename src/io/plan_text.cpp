@@ -65,6 +65,28 @@ void shares_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
   out += "\n" + render(t);
 }
 
+// Chips per workload and month (all accelerators together); '!' marks a training deadline month.
+void schedule_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
+  const int H = p.horizon.months;
+  TextTable t;
+  t.header = {"chips in use"};
+  for (int m = 0; m < H; ++m) t.header.push_back(p.horizon.label(m).substr(2));
+  t.right_align.assign(t.header.size(), true);
+  t.right_align[0] = false;
+  for (const WorkloadSchedule& ws : s.workloads) {
+    const Workload& w = p.workloads[ws.workload];
+    std::vector<std::string> row{w.name};
+    for (int m = 0; m < H; ++m) {
+      double sum = 0;
+      for (const auto& [a, v] : ws.chips) sum += v[m];
+      const bool due = w.kind == WorkloadKind::training && m == w.deadline;
+      row.push_back(chips(sum) + (due ? "!" : ""));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  out += "\nSchedule (average chips per month; ! = deadline):\n" + render(t);
+}
+
 void workloads_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
   TextTable t;
   t.header = {"workload", "kind", "runs on", "window", "finish", "status"};
@@ -126,6 +148,7 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
     out += "By provider: " + by + "\n\n";
     months_table(out, p, s);
     shares_table(out, p, s);
+    schedule_table(out, p, s);
     workloads_table(out, p, s);
     if (!r.binding.empty()) {
       out += "\nWhat binds:\n";

@@ -278,6 +278,36 @@ TEST(Planner, RobustnessHoldsReserveAndTheCheckerVerifiesIt) {
   EXPECT_EQ(c.violations[0].rule, "robustness");
 }
 
+// A run due in February may slip into March under the robustness rule's delay:
+// then March's spare tpu capacity covers an nvidia loss at no cost; without the
+// delay the plan must hold twice the gpu chips (half survive the loss).
+TEST(Planner, RobustnessDelayLetsARunRecoverAfterItsDeadline) {
+  Fixture f;
+  f.p.horizon = {2027, 1, 3};
+  f.p.offers = {testing::offer("gpu", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 1.0, 1, {400, 400, 400}),
+                testing::offer("tpu", "c2", "tpu-b", Vendor::google, Term::on_demand, 2.0, 1, {0, 0, 400})};
+  const double tokens = testing::tokens_for(f.p.horizon, 100, 1000, 0, 1);
+  testing::add_training(f, "run", tokens, 0, 1, {{"gpu-a", 1000}, {"tpu-b", 1000}});
+  testing::finish(f);
+  const double plain = plan_portfolio(f.p, f.rates, exact()).check.cost.si();
+  EXPECT_NEAR(plain, 100 * (744 + 672), 1e-3);
+  for (double delay : {0.5, 0.0}) {
+    SCOPED_TRACE(delay);
+    f.p.policy.robustness = Robustness{0.5, 0, delay};
+    const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+    ASSERT_EQ(r.status, PlanStatus::optimal);
+    EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+    if (delay > 0) {
+      EXPECT_NEAR(r.check.cost.si(), plain, 1e-3);
+      bool march = false;
+      for (const Reserve& x : r.plan.reserves) march |= x.month == 2 && x.accelerator == "tpu-b";
+      EXPECT_TRUE(march);
+    } else {
+      EXPECT_NEAR(r.check.cost.si(), 2 * plain, 1e-3);
+    }
+  }
+}
+
 TEST(Checker, CatchesTamperedPlans) {
   Fixture f = testing::random_fixture(7);
   const PlanResult r = plan_portfolio(f.p, f.rates, exact());

@@ -122,8 +122,15 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
   if (!r.has_plan()) {
     out += r.status == PlanStatus::infeasible ? "No plan meets every constraint.\n"
                                               : fmt::format("No plan found: {}\n", r.message);
-    if (!r.diagnosis.tried.empty()) {
+    if (!r.diagnosis.summary.empty()) {
       out += "Diagnosis: " + r.diagnosis.summary + "\n";
+      std::string tried;
+      for (const Relaxation& x : r.diagnosis.tried) {
+        std::string g;
+        for (Group grp : x.groups) g += (g.empty() ? "" : "+") + std::string(to_string(grp));
+        tried += (tried.empty() ? "" : ", ") + g + (x.restores ? " (restores)" : "");
+      }
+      if (!tried.empty()) out += "  relaxed in turn: " + tried + "\n";
       for (const Relaxation& x : r.diagnosis.tried) {
         if (!x.restores) continue;
         std::string g;

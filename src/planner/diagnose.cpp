@@ -53,8 +53,37 @@ std::string names(const std::vector<Group>& gs, const char* sep) {
 
 }  // namespace
 
+namespace {
+
+// Workloads that no offered accelerator can run (too big, SLOs out of reach): why, per accelerator.
+std::string unrunnable(const Portfolio& p, const RateTable& rates) {
+  std::string out;
+  for (size_t w = 0; w < p.workloads.size(); ++w) {
+    std::string why;
+    bool any = false;
+    for (const AcceleratorRate& r : rates.workloads[w].by_accelerator) {
+      if (r.usable) {
+        any = true;
+        break;
+      }
+      if (r.reason != "no offer in the portfolio") why += (why.empty() ? "" : "; ") + r.accelerator + ": " + r.reason;
+    }
+    if (!any) {
+      out += fmt::format("{}workload '{}' can run on none of its offered accelerators ({})", out.empty() ? "" : "; ",
+                         p.workloads[w].name, why.empty() ? "none offered" : why);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Diagnosis diagnose(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
   Diagnosis d;
+  if (const std::string u = unrunnable(p, rates); !u.empty()) {
+    d.summary = u;
+    return d;
+  }
   const std::vector<Group> groups = present_groups(p, rates);
   std::vector<Group> restoring;
   for (Group g : groups) {

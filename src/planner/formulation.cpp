@@ -349,14 +349,22 @@ void add_binaries(Builder& b) {
         by_runtime[o.runtime].push_back(t);
       }
     }
-    // A bound on the chips a workload can use over the horizon, for the big-M rows.
+    // A bound on the chips a workload can use over the horizon, for the big-M
+    // rows: a run's pieces end at its largest scale; a service needs at most its
+    // need, or need / (1 - loss) when it holds reserve for a vendor's loss, and
+    // never more than every offer's capacity.
     const WorkloadRates& wr = b.rates.workloads[wi];
-    for (const AcceleratorRate& ar : wr.by_accelerator) {
-      double most = ar.max_chips();
-      for (double n : ar.need) most = std::max(most, 2 * n);
-      bound = std::max(bound, most);
+    const Robustness* rob = p.policy.robustness ? &*p.policy.robustness : nullptr;
+    const double reserve = rob && rob->loss < 0.95 ? 1.05 / (1 - rob->loss) : (rob ? kInfinity : 1.0);
+    for (int m = 0; m < b.H; ++m) {
+      double most = 0, all = 0;
+      for (const AcceleratorRate& ar : wr.by_accelerator) {
+        most = std::max(most, ar.max_chips());
+        if (static_cast<size_t>(m) < ar.need.size()) most = std::max(most, std::max(2.0, reserve) * ar.need[m]);
+      }
+      for (size_t o = 0; o < p.offers.size(); ++o) all += eff_capacity(p.offers[o], m);
+      bound += std::min(most, all);
     }
-    bound *= b.H;
     if (w.kind == WorkloadKind::training && !w.train.may_move && by_vendor.size() > 1 &&
         !b.relaxed(Group::single_vendor)) {
       Terms one;

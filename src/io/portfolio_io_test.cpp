@@ -117,5 +117,23 @@ workloads:
   EXPECT_EQ(p.horizon.label(1), "2027-04");
 }
 
+TEST(PortfolioIo, ModelFromAHuggingFaceConfigBesideTheFile) {
+  const std::string text = R"(horizon: {start: 2027-01, months: 1}
+offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 64}]
+workloads:
+  - {name: run, kind: training, model: hf/llama3.1-8b/config.json, tokens: 1T}
+  - {name: bad, kind: training, model: hf/none/config.json, tokens: 1T}
+)";
+  Diagnostics ds;
+  const Portfolio p = parse_portfolio(text, "p.yaml", shipped(), ds, std::string(XPUPLAN_TEST_DIR) + "/data");
+  ASSERT_EQ(p.workloads.size(), 2u);
+  EXPECT_EQ(p.workloads[0].model.key, "llama3.1-8b");
+  EXPECT_EQ(p.workloads[0].model.layers, 32);
+  ASSERT_EQ(ds.size(), 1u) << format_diagnostics(ds);
+  EXPECT_EQ(ds[0].message,
+            "workload 'bad': model: no file 'hf/none/config.json' (paths are relative to the portfolio file); give a "
+            "shipped key ('xpuplan models') or a Hugging Face config.json path");
+}
+
 }  // namespace
 }  // namespace xpu

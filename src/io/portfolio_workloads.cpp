@@ -182,7 +182,13 @@ std::optional<ModelArch> resolve_model(PortfolioReader& pr, MapReader& r) {
   if (!key) return std::nullopt;
   if (const ModelArch* m = pr.data.find_model(*key)) return *m;
   const std::filesystem::path path = std::filesystem::path(pr.base_dir) / *key;
-  if (key->ends_with(".json") || std::filesystem::is_regular_file(path)) {
+  if (key->ends_with(".json") && !std::filesystem::is_regular_file(path)) {
+    r.error("model", fmt::format("no file '{}' (paths are relative to the portfolio file); give a shipped key "
+                                 "('xpuplan models') or a Hugging Face config.json path",
+                                 *key));
+    return std::nullopt;
+  }
+  if (std::filesystem::is_regular_file(path)) {
     Diagnostics hf;
     auto m = read_hf_config(path.string(), hf);
     if (m && !has_errors(hf)) return m;

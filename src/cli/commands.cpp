@@ -12,6 +12,7 @@ void setup_calibrate(CLI::App& app, RunState& st);
 void setup_prices(CLI::App& app, RunState& st);
 void setup_compare(CLI::App& app, RunState& st);
 void setup_claims(CLI::App& app, RunState& st);
+void setup_plan(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -22,6 +23,7 @@ const std::vector<CommandEntry>& command_table() {
       {"infer", setup_infer},
       {"prices", setup_prices},
       {"compare", setup_compare},
+      {"plan", setup_plan},
       {"claims", setup_claims},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},

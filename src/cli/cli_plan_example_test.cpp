@@ -1,0 +1,32 @@
+// xpuplan plan on the shipped example end to end (performance models, MILP,
+// baselines, re-solves): golden JSON, optimal, the checker's "ok", and the
+// same bytes twice. Labelled slow: the sanitizer build skips it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.h"
+#include "golden.h"
+
+namespace xpu::cli {
+namespace {
+
+using test_support::run_cli;
+
+TEST(CliPlanExample, JsonIsGoldenDeterministicAndChecked) {
+  const std::string example = std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml";
+  // A generous limit: the golden must come from searches that ran to their end.
+  const auto a = run_cli({"plan", example, "--json", "--time-limit", "600"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto j = nlohmann::json::parse(a.out);
+  EXPECT_EQ(j["status"], "optimal");
+  EXPECT_EQ(j["checker"]["verdict"], "ok");
+  ASSERT_EQ(j["baselines"].size(), 3u);
+  for (const auto& b : j["baselines"]) EXPECT_TRUE(b["found"].get<bool>()) << b["name"];
+  EXPECT_FALSE(j["binding"].empty());
+  xpu::testing::expect_golden(a.out, "golden/plan-example.json");
+  EXPECT_EQ(a.out, run_cli({"plan", example, "--json", "--time-limit", "600"}).out) << "same input, different output";
+}
+
+}  // namespace
+}  // namespace xpu::cli

@@ -1,0 +1,68 @@
+// xpuplan plan on a small portfolio (fast enough for the sanitizer build):
+// golden JSON, determinism, bad input as exit 2, exports and HTML. The shipped
+// example's golden JSON is in cli_plan_example_test.cpp (labelled slow).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/cli_test_support.h"
+#include "golden.h"
+
+namespace xpu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+using test_support::run_cli;
+using Result = test_support::CliResult;
+
+std::string example() { return std::string(XPUPLAN_TEST_DIR) + "/data/portfolio/small.yaml"; }
+
+TEST(CliPlan, SmallJsonIsGoldenDeterministicAndChecked) {
+  const Result a = run_cli({"plan", example(), "--json"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto j = nlohmann::json::parse(a.out);
+  EXPECT_EQ(j["status"], "optimal");
+  EXPECT_EQ(j["checker"]["verdict"], "ok");
+  EXPECT_EQ(j["baselines"].size(), 3u);
+  for (const auto& b : j["baselines"]) EXPECT_TRUE(b["found"].get<bool>()) << b["name"];
+  xpu::testing::expect_golden(a.out, "golden/plan-small.json");
+  const Result b = run_cli({"plan", example(), "--json"});
+  EXPECT_EQ(a.out, b.out) << "same input, different output";
+}
+
+TEST(CliPlan, BadPortfolioIsExitTwoWithPlaces) {
+  const std::string path = std::string(XPUPLAN_TEST_DIR) + "/errors/portfolio/unknown_offer.yaml";
+  const Result r = run_cli({"plan", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown_offer.yaml:3:12: error: offer 'aws/us-east-1/p5.48xlarge/on-demnd'"), std::string::npos)
+      << r.err;
+  const Result flags = run_cli({"plan", example(), "--gap", "2", "--export", "k8s", "out"});
+  EXPECT_EQ(flags.code, 2);
+  EXPECT_NE(flags.err.find("--gap: error: must be in [0, 1), got 2"), std::string::npos) << flags.err;
+  EXPECT_NE(flags.err.find("--export: error: must be one of kueue, slurm, skypilot; got 'k8s'"), std::string::npos)
+      << flags.err;
+}
+
+TEST(CliPlan, ExportsAndHtmlAreWritten) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "xpuplan-plan-export";
+  fs::remove_all(dir);
+  const std::string html = (dir / "plan.html").string();
+  fs::create_directories(dir);
+  const Result r =
+      run_cli({"plan", example(), "--no-baselines", "--export", "slurm", (dir / "out").string(), "--html", html});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "out" / "slurm" / "tune-8b.sbatch"));
+  std::ifstream in(html);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("<svg"), std::string::npos);
+  EXPECT_NE(text.str().find("small"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace xpu::cli

@@ -1,0 +1,210 @@
+// Small portfolios solved to proven optimality and compared with brute force:
+// every combination of the integer decisions (commitment purchases per offer
+// and month, porting, the vendor of an unmovable run) is enumerated, and the
+// continuous rest (rented chips) is filled greedily by cost per unit of work,
+// which is optimal for a single workload with linear rates. The brute force
+// shares no code with the formulation.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "planner/planner.h"
+#include "test_portfolios.h"
+
+namespace xpu {
+namespace {
+
+using testing::Fixture;
+
+// The cheapest way to finish the one workload with purchases fixed, or +inf.
+double greedy_rest(const Fixture& f, const std::vector<std::vector<int>>& bought, const std::vector<bool>& offer_ok) {
+  const Portfolio& p = f.p;
+  const Workload& w = p.workloads[0];
+  const int H = p.horizon.months;
+  double cost = 0;
+  // Provisioned commitment chips per (offer, month) and their bill.
+  std::vector<std::vector<double>> committed(p.offers.size(), std::vector<double>(H, 0.0));
+  for (size_t o = 0; o < p.offers.size(); ++o) {
+    const PlanOffer& po = p.offers[o];
+    for (int m = 0; m < H; ++m) {
+      const int n = bought[o][m];
+      if (n == 0) continue;
+      for (int k = 0; k < po.term_months(); ++k) {
+        cost += n * per_hour(po.offer.price) * p.horizon.hours(m + k);
+        if (m + k < H) committed[o][m + k] += n * po.offer.chips;
+      }
+    }
+    for (int m = 0; m < H; ++m) {
+      if (committed[o][m] > po.capacity[m] + 1e-9) return kInfinity;
+    }
+  }
+  struct Cell {
+    double unit_cost, work_per_chip, chips;
+  };
+  auto rate_of = [&](const std::string& a) -> const AcceleratorRate* {
+    const AcceleratorRate* r = f.rates.workloads[0].find(a);
+    return r && r->usable ? r : nullptr;
+  };
+  if (w.kind == WorkloadKind::training) {
+    std::vector<Cell> cells;
+    for (size_t o = 0; o < p.offers.size(); ++o) {
+      const PlanOffer& po = p.offers[o];
+      const AcceleratorRate* r = rate_of(po.offer.accelerator);
+      if (!r || !offer_ok[o]) continue;
+      for (int m = w.earliest; m <= w.deadline; ++m) {
+        const double work = r->pieces[0].rate * p.horizon.hours(m) * 3600.0 / w.train.job.tokens;
+        if (po.is_commitment()) {
+          cells.push_back({0.0, work, committed[o][m]});
+        } else {
+          const double cap = po.capacity[m] * (po.offer.term == Term::spot ? po.availability : 1.0);
+          cells.push_back({per_hour(po.price_per_chip()) * p.horizon.hours(m) / work, work, cap});
+        }
+      }
+    }
+    std::sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.unit_cost < b.unit_cost; });
+    double left = 1.0;
+    for (const Cell& c : cells) {
+      const double take = std::min(left, c.chips * c.work_per_chip);
+      cost += take * c.unit_cost;
+      left -= take;
+    }
+    return left > 1e-9 ? kInfinity : cost;
+  }
+  for (int m = 0; m < H; ++m) {
+    std::vector<Cell> cells;
+    for (size_t o = 0; o < p.offers.size(); ++o) {
+      const PlanOffer& po = p.offers[o];
+      const AcceleratorRate* r = rate_of(po.offer.accelerator);
+      if (!r || !offer_ok[o] || po.offer.term == Term::spot) continue;
+      const double share = 1.0 / r->need[m];  // fraction of the month's demand per chip
+      if (po.is_commitment()) {
+        cells.push_back({0.0, share, committed[o][m]});
+      } else {
+        cells.push_back({per_hour(po.price_per_chip()) * p.horizon.hours(m) / share, share, double(po.capacity[m])});
+      }
+    }
+    std::sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.unit_cost < b.unit_cost; });
+    double left = 1.0;
+    for (const Cell& c : cells) {
+      const double take = std::min(left, c.chips * c.work_per_chip);
+      cost += take * c.unit_cost;
+      left -= take;
+    }
+    if (left > 1e-9) return kInfinity;
+  }
+  return cost;
+}
+
+double brute_force(const Fixture& f, int max_instances) {
+  const Portfolio& p = f.p;
+  const int H = p.horizon.months;
+  std::vector<std::pair<int, int>> cells;  // (offer, month) where commitments may be bought
+  for (size_t o = 0; o < p.offers.size(); ++o) {
+    if (!p.offers[o].is_commitment()) continue;
+    for (int m = 0; m < H; ++m) cells.emplace_back(int(o), m);
+  }
+  const Workload& w = p.workloads[0];
+  std::vector<std::vector<int>> bought(p.offers.size(), std::vector<int>(H, 0));
+  double best = kInfinity;
+  std::vector<Vendor> vendor_choices{Vendor::nvidia, Vendor::google, Vendor::aws, Vendor::amd};
+  const int port_sets = 1 << w.porting.size();
+  std::function<void(size_t)> rec = [&](size_t i) {
+    if (i < cells.size()) {
+      for (int n = 0; n <= max_instances; ++n) {
+        bought[cells[i].first][cells[i].second] = n;
+        rec(i + 1);
+      }
+      bought[cells[i].first][cells[i].second] = 0;
+      return;
+    }
+    for (int ports = 0; ports < port_sets; ++ports) {
+      for (size_t vc = 0; vc < (w.train.may_move ? 1 : vendor_choices.size()); ++vc) {
+        std::vector<bool> ok(p.offers.size(), true);
+        double port_cost = 0;
+        for (size_t k = 0; k < w.porting.size(); ++k) {
+          if (ports & (1 << k)) port_cost += w.porting[k].cost.si();
+        }
+        for (size_t o = 0; o < p.offers.size(); ++o) {
+          for (size_t k = 0; k < w.porting.size(); ++k) {
+            if (!(ports & (1 << k)) && p.offers[o].runtime == w.porting[k].runtime) ok[o] = false;
+          }
+          if (!w.train.may_move && p.offers[o].vendor != vendor_choices[vc]) ok[o] = false;
+        }
+        best = std::min(best, greedy_rest(f, bought, ok) + port_cost);
+      }
+    }
+  };
+  rec(0);
+  return best;
+}
+
+Fixture small_instance(uint32_t seed, bool service) {
+  std::mt19937 gen(seed);
+  auto uni = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(gen()) / 4294967296.0); };
+  Fixture f;
+  const int H = 2 + static_cast<int>(gen() % 2);
+  f.p.horizon = {2027, 1 + static_cast<int>(gen() % 12), H};
+  const std::pair<std::string, Vendor> accs[] = {{"gpu-a", Vendor::nvidia}, {"tpu-b", Vendor::google}};
+  for (int i = 0; i < 3; ++i) {
+    const auto& [a, v] = accs[i % 2];
+    const Term t = i == 2 ? Term::commit_1y : (gen() % 3 == 0 ? Term::spot : Term::on_demand);
+    std::vector<int> cap(H);
+    for (int& c : cap) c = 8 * static_cast<int>(uni(1, 5));
+    // A 1y price low enough that a commitment sometimes pays off within a short horizon.
+    const double price = t == Term::commit_1y ? uni(0.1, 0.4) : uni(1.0, 3.0);
+    f.p.offers.push_back(
+        testing::offer("o" + std::to_string(i), "cloud", a, v, t, price, t == Term::commit_1y ? 8 : 1, cap));
+  }
+  if (service) {
+    testing::add_service(f, "svc", {{"gpu-a", std::round(uni(4, 20))}, {"tpu-b", std::round(uni(4, 20))}});
+  } else {
+    const double tokens = testing::tokens_for(f.p.horizon, uni(8, 30), 1000, 0, H - 1);
+    testing::add_training(f, "run", tokens, 0, H - 1, {{"gpu-a", uni(600, 1400)}, {"tpu-b", uni(600, 1400)}});
+    Workload& w = f.p.workloads[0];
+    if (gen() % 2) w.porting.push_back({Runtime::xla, dollars(uni(1e3, 2e4)), {}});
+    w.train.may_move = gen() % 2;
+  }
+  testing::finish(f);
+  return f;
+}
+
+TEST(BruteForce, MilpOptimumEqualsEnumeration) {
+  int solved = 0, with_commitments = 0, with_porting = 0, infeasible = 0;
+  for (uint32_t seed = 1; seed <= 30; ++seed) {
+    for (bool service : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "seed " << seed << (service ? " service" : " training"));
+      const Fixture f = small_instance(seed, service);
+      PlanOptions o;
+      o.relative_gap = 0;
+      o.baselines = false;
+      o.sensitivity = false;
+      o.diagnose = false;
+      const PlanResult r = plan_portfolio(f.p, f.rates, o);
+      const double brute = brute_force(f, 4);
+      if (!std::isfinite(brute)) {
+        EXPECT_EQ(r.status, PlanStatus::infeasible);
+        ++infeasible;
+        continue;
+      }
+      ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+      EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+      EXPECT_NEAR(r.check.cost.si(), brute, 1e-6 * brute + 1e-3);
+      solved += 1;
+      with_commitments += r.plan.purchases.empty() ? 0 : 1;
+      with_porting += r.plan.porting.empty() ? 0 : 1;
+    }
+  }
+  // The draws exercise the integer decisions, not just rentals.
+  EXPECT_GT(solved, 40);
+  EXPECT_GT(with_commitments, 3);
+  EXPECT_GT(with_porting, 1);
+  RecordProperty("solved", solved);
+  RecordProperty("with_commitments", with_commitments);
+  RecordProperty("with_porting", with_porting);
+  RecordProperty("infeasible", infeasible);
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,75 @@
+#include "planner/planner.h"
+
+#include <fmt/format.h>
+
+#include "milp/solve.h"
+#include "planner/baselines.h"
+
+namespace xpu {
+
+std::string_view to_string(PlanStatus s) {
+  switch (s) {
+    case PlanStatus::optimal:
+      return "optimal";
+    case PlanStatus::feasible:
+      return "feasible";
+    case PlanStatus::infeasible:
+      return "infeasible";
+    case PlanStatus::time_limit:
+      return "time_limit";
+    case PlanStatus::error:
+      return "error";
+  }
+  return "error";
+}
+
+PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
+  PlanResult out;
+  const Formulation f = formulate(p, rates);
+  out.variables = static_cast<int>(f.model.vars.size());
+  out.rows = static_cast<int>(f.model.rows.size());
+  out.integers = f.integers;
+  MilpOptions mo;
+  mo.time_limit_s = options.time_limit_s;
+  mo.relative_gap = options.relative_gap;
+  mo.threads = options.threads;
+  const MilpResult r = solve_milp(f.model, mo);
+  out.seconds = r.seconds;
+  out.nodes = r.nodes;
+  out.objective = r.objective;
+  out.best_bound = r.best_bound;
+  out.gap = r.gap;
+  out.message = r.message;
+  switch (r.status) {
+    case MilpStatus::optimal:
+      out.status = PlanStatus::optimal;
+      break;
+    case MilpStatus::feasible:
+      out.status = PlanStatus::feasible;
+      break;
+    case MilpStatus::infeasible:
+      out.status = PlanStatus::infeasible;
+      break;
+    case MilpStatus::time_limit:
+      out.status = PlanStatus::time_limit;
+      break;
+    case MilpStatus::unbounded:
+    case MilpStatus::error:
+      out.status = PlanStatus::error;
+      break;
+  }
+  if (r.has_solution()) {
+    out.plan = decode(p, f, r.values);
+    out.check = check_plan(p, rates, out.plan, options.check);
+    out.summary = summarize(p, rates, out.plan, out.check);
+    if (options.sensitivity) {
+      out.binding = binding_constraints(p, f, r.values);
+      if (p.policy.objective == Objective::cost) resolve_bindings(p, rates, options, out.check.cost.si(), out.binding);
+    }
+  }
+  if (options.baselines) out.baselines = run_baselines(p, rates, options);
+  if (out.status == PlanStatus::infeasible && options.diagnose) out.diagnosis = diagnose(p, rates, options);
+  return out;
+}
+
+}  // namespace xpu

@@ -1,0 +1,106 @@
+// plan_portfolio(): the cheapest plan for a portfolio (or the least late one
+// within a budget), what binds it, what it saves against simple baselines,
+// and, when no plan exists, which constraint groups conflict.
+//
+//   Portfolio + RateTable --formulate--> MILP --solve_milp--> values --decode--> Plan
+//                                                                  |--> check_plan (independent)
+//                                                                  |--> solve_lp(fixed integers) --> binding rows,
+//                                                                  shadow prices
+//   baselines (cheapest on-demand, first come first served, best single vendor) --> check_plan
+//   infeasible --> relax each group in turn (then pairs) --> which relaxations restore a plan, at what cost
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "planner/check.h"
+#include "planner/formulation.h"
+#include "planner/plan.h"
+#include "planner/portfolio.h"
+#include "planner/rates.h"
+#include "planner/summary.h"
+
+namespace xpu {
+
+enum class PlanStatus : unsigned char { optimal, feasible, infeasible, time_limit, error };
+std::string_view to_string(PlanStatus s);
+
+struct PlanOptions {
+  double time_limit_s = 60;    // per MILP solve (the main one; baselines and diagnosis get a share)
+  double relative_gap = 1e-4;  // stop when within this of the best bound
+  int threads = 1;             // CBC threads (deterministic mode when > 1)
+  bool baselines = true;
+  bool sensitivity = true;
+  bool diagnose = true;  // on infeasibility
+  CheckOptions check;
+};
+
+// A constraint that binds at the plan, with what relaxing it is worth.
+struct Binding {
+  Group group = Group::other;
+  std::string what;              // "site 'us-east-colo' power", "vendor nvidia share cap", "offer '...' capacity"
+  std::string entity;            // the site, offer key, vendor, provider or workload it is about
+  std::string months;            // "2027-03..2027-08" (the months where it binds)
+  double value = 0;              // $ saved per unit relaxed, summed over the binding months
+  std::string unit;              // "MW", "percentage point", "chip", "$"
+  std::string message;           // "one more MW at site us-east-colo in every binding month saves $81,200"
+  double resolve_saving = kNaN;  // from a re-solve with the bound relaxed (when done); NaN otherwise
+  std::string resolve_change;    // "power budget +10%"
+};
+
+struct BaselineResult {
+  std::string name;         // "cheapest-on-demand", "first-come-first-served", "best-single-vendor"
+  std::string description;  // one line
+  bool found = false;       // produced a plan at all
+  Plan plan;
+  CheckReport check;
+  std::string note;  // e.g. "vendor: google"
+};
+
+struct Relaxation {
+  std::vector<Group> groups;          // relaxed together
+  bool restores = false;              // a plan exists with these relaxed
+  double cost = kNaN;                 // its $ cost (penalties excluded)
+  std::vector<Violation> violations;  // what that plan breaks, from the checker
+};
+
+struct Diagnosis {
+  std::vector<Relaxation> tried;  // singles in relaxable_groups() order, then pairs if no single restored
+  std::string summary;            // one line: "capacity or power: relaxing either restores a plan"
+};
+
+struct PlanResult {
+  PlanStatus status = PlanStatus::error;
+  std::string message;
+  double objective = kNaN;
+  double best_bound = kNaN;
+  double gap = kInfinity;
+  double seconds = 0;
+  long nodes = 0;
+  int variables = 0, rows = 0, integers = 0;
+  Plan plan;  // empty without a solution
+  PlanSummary summary;
+  CheckReport check;
+  std::vector<Binding> binding;  // sorted by value, largest first
+  std::vector<BaselineResult> baselines;
+  Diagnosis diagnosis;  // only when infeasible
+
+  bool has_plan() const { return status == PlanStatus::optimal || status == PlanStatus::feasible; }
+};
+
+PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const PlanOptions& options = {});
+
+// Shadow prices of the binding rows of `f` at the MILP solution `values`
+// (LP with integers fixed), grouped per constraint and summed over months.
+std::vector<Binding> binding_constraints(const Portfolio& p, const Formulation& f, const std::vector<double>& values);
+
+// Re-solves for the largest bindings of a relaxable parameter (power budget
+// +10%, a share cap +10 points, the robustness rule dropped): fills
+// resolve_saving against `cost`, the plan's cost. At most `count` re-solves.
+void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOptions& options, double cost,
+                      std::vector<Binding>& binding, int count = 4);
+
+// Relax each group in turn (then pairs) and solve; see Diagnosis.
+Diagnosis diagnose(const Portfolio& p, const RateTable& rates, const PlanOptions& options);
+
+}  // namespace xpu

@@ -1,0 +1,157 @@
+// A portfolio to plan: a horizon of months, the workloads to place in it
+// (training runs with deadlines, inference services with monthly demand),
+// the offers that may supply chips (with capacity per month), the sites that
+// limit power, and the policy (diversification, budget, robustness).
+//
+// Plain values, resolved against the catalog and price book by io
+// (io/portfolio_io.h); nothing here reads files. Format: docs/portfolio.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "base/units.h"
+#include "catalog/accelerator.h"
+#include "catalog/offer.h"
+#include "perf/inference.h"
+#include "perf/layout.h"
+#include "workload/model.h"
+
+namespace xpu {
+
+// Months are indices from the horizon's first month (0 = start). Calendar
+// lengths are real: January has 31 days, February 28 or 29.
+struct Horizon {
+  int start_year = 2027;
+  int start_month = 1;  // 1..12
+  int months = 12;
+
+  // "2027-03" for month index `m` (any m, also past the horizon).
+  std::string label(int m) const;
+  // Hours in month `m` (calendar days x 24).
+  double hours(int m) const;
+  // Month index of "YYYY-MM" relative to the start (may be negative or past the end).
+  int index_of(int year, int month) const { return (year - start_year) * 12 + (month - start_month); }
+};
+
+// Parses "YYYY-MM" (month 01..12) into {year, month}.
+std::optional<std::pair<int, int>> parse_year_month(std::string_view text);
+
+enum class WorkloadKind : unsigned char { training, inference };
+std::string_view to_string(WorkloadKind k);
+
+// A one-time cost to make a workload run on a software runtime it does not
+// run on today (porting, validation, tuning), charged once if any of its
+// chips in the plan are of that runtime.
+struct PortingCost {
+  Runtime runtime = Runtime::cuda;
+  Dollars cost;
+  SourceLocation at;
+};
+
+struct TrainingSpec {
+  TrainingJob job;       // seq_len, global_batch, precision; job.tokens = tokens to train
+  int max_chips = 0;     // most chips the run may use at once; 0 = the adapter's default
+  bool may_move = true;  // may change vendor between months; false: one vendor for the whole run
+};
+
+struct ServiceSpec {
+  ServingJob job;                  // input/output lengths, precision
+  ServingSlo slo;                  // TTFT / TPOT targets (p50, as the perf model reports them)
+  std::vector<double> demand_rps;  // requests per second, one per horizon month (0 = not served that month)
+};
+
+struct Workload {
+  std::string name;  // unique, as written in the file
+  WorkloadKind kind = WorkloadKind::training;
+  ModelArch model;
+  // Accelerators the workload may run on (catalog keys, sorted, unique). io
+  // resolves `accelerators:` and `vendors:` into this list; an empty input
+  // means every accelerator with an offer in the portfolio.
+  std::vector<std::string> accelerators;
+  int earliest = 0;  // first month it may run (training; services use their demand)
+  int deadline = 0;  // last month it may run; training must be done by the end of it
+  TrainingSpec train;
+  ServiceSpec serve;
+  std::vector<PortingCost> porting;
+  SourceLocation defined_at;
+};
+
+// An offer as the planner uses it: the price-book entry plus capacity per
+// month, the site it draws power from and the accelerator facts it needs.
+struct PlanOffer {
+  std::string key;  // price-book key ("aws/us-east-1/p5.48xlarge/on-demand") or the inline offer's name
+  Offer offer;      // provider, region, instance, accelerator, chips per instance, term, price per instance-hour
+  Vendor vendor = Vendor::nvidia;
+  Runtime runtime = Runtime::cuda;
+  std::string site;           // "" = no power limit (a cloud region the user does not budget)
+  std::vector<int> capacity;  // chips available per horizon month (whole-instance multiples not required)
+  double availability = 1.0;  // spot: fraction of requested chip-hours delivered; 1 otherwise
+  FlopRate peak_bf16;         // per chip, the compute weight for vendor/provider shares
+  Watts it_watts;             // per chip: TDP x load factor + host share (before PUE)
+  SourceLocation defined_at;
+
+  bool is_commitment() const { return term_months() > 0; }
+  // Months a purchase bills: 12 (1y), 36 (3y), 1 (capacity block: a whole
+  // month paid up front); 0 for pay-as-you-go (on-demand, spot).
+  int term_months() const;
+  DollarRate price_per_chip() const { return offer.price_per_chip(); }
+};
+
+struct Site {
+  std::string name;
+  Watts budget;      // facility power available to the plan (grid side, PUE included)
+  double pue = 1.2;  // facility power / IT power
+  SourceLocation defined_at;
+};
+
+// "If any one vendor loses `loss` of its capacity from month `from`, every
+// deadline still holds within `max_delay` of the run's window and every
+// service keeps its demand": checked with re-routable reserve (docs/portfolio.md).
+struct Robustness {
+  double loss = 0.0;       // fraction of the vendor's chips lost, (0, 1]
+  int from = 0;            // first month of the loss (index)
+  double max_delay = 0.0;  // allowed delay as a fraction of the run's window (earliest..deadline)
+};
+
+enum class Objective : unsigned char {
+  cost,      // cheapest plan meeting every deadline and demand
+  lateness,  // least total lateness (months after deadlines, fractional) within the budget
+};
+std::string_view to_string(Objective o);
+
+struct Policy {
+  double max_vendor_share = 1.0;    // of the month's compute (bf16 peak of provisioned chips)
+  double max_provider_share = 1.0;  // same, per provider
+  int min_vendors = 1;              // vendors each carrying at least min_vendor_share in every month with compute
+  double min_vendor_share = 0.1;
+  std::optional<Dollars> budget;  // total spend cap over the horizon (commitments billed in full)
+  Objective objective = Objective::cost;
+  std::optional<Robustness> robustness;
+  double load_factor = 1.0;  // average chip draw / TDP for site power
+};
+
+struct Portfolio {
+  std::string name;
+  Horizon horizon;
+  std::vector<Workload> workloads;  // in file order
+  std::vector<PlanOffer> offers;    // sorted by key
+  std::vector<Site> sites;          // sorted by name
+  Policy policy;
+
+  const Site* find_site(std::string_view name) const;
+  int find_offer(std::string_view key) const;  // index or -1
+  // Vendors with at least one offer, in enum order.
+  std::vector<Vendor> vendors() const;
+  std::vector<std::string> providers() const;  // sorted
+};
+
+// Cross-checks of a resolved portfolio that need no file positions beyond the
+// ones the values carry: capacities per month, deadlines inside the horizon,
+// shares in range, every workload with at least one offer it may use. io runs
+// its own per-field checks first; this catches what only the whole shows.
+Diagnostics validate_portfolio(const Portfolio& p);
+
+}  // namespace xpu

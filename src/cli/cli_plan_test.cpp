@@ -10,6 +10,7 @@
 
 #include "cli/cli_test_support.h"
 #include "golden.h"
+#include "io/markup.h"
 
 namespace xpu::cli {
 namespace {
@@ -61,6 +62,8 @@ TEST(CliPlan, ExportsAndHtmlAreWritten) {
   text << in.rdbuf();
   EXPECT_NE(text.str().find("<svg"), std::string::npos);
   EXPECT_NE(text.str().find("small"), std::string::npos);
+  EXPECT_EQ(check_markup(text.str()), std::vector<std::string>{});
+  EXPECT_EQ(external_references(text.str()), std::vector<std::string>{});
   fs::remove_all(dir);
 }
 

@@ -4,8 +4,10 @@
 #include <memory>
 #include <ostream>
 
+#include "base/check.h"
 #include "cli/command.h"
 #include "cli/flags.h"
+#include "io/markup.h"
 #include "io/plan_export.h"
 #include "io/plan_json.h"
 #include "io/plan_report.h"
@@ -59,7 +61,9 @@ int run_plan(const PlanCliOptions& o, RunState& st) {
     st.io.err << fmt::format("wrote {} {} file(s) to {}\n", files.size(), o.export_args[0], o.export_args[1]);
   }
   if (!o.html.empty()) {
-    write_text_file(o.html, plan_html(p, rates, r));
+    const std::string page = plan_html(p, rates, r);
+    XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
+    write_text_file(o.html, page);
     st.io.err << fmt::format("wrote {}\n", o.html);
   }
   if (o.json) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for set-up, build and checks on a Debian bookworm machine (as root).
-#   ./xpuplan.sh demo    install what is missing, build, run the main job on the shipped defaults
+#   ./xpuplan.sh demo    install what is missing, build, run the main jobs on the shipped defaults
+#                        (catalog, compare, plan; HTML reports in build/reports/)
 #   ./xpuplan.sh test    install, build with -Werror, run every test, then again under ASan+UBSan
 #   ./xpuplan.sh bench   build and run the benchmarks in bench/
 #   ./xpuplan.sh build   install and build only (build/release/xpuplan)
@@ -25,11 +26,11 @@ install_deps() {
   fi
 }
 
-build() {  # build DIR [cmake options...]
+build() {  # build DIR [cmake options...]; TARGET=name builds only that target
   local dir=$1
   shift
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" -j "$JOBS"
+  cmake --build "$dir" -j "$JOBS" ${TARGET:+--target "$TARGET"}
 }
 
 format_check() {
@@ -43,8 +44,17 @@ format_check() {
 case "${1:-demo}" in
   demo)
     install_deps
-    build build/release -DCMAKE_BUILD_TYPE=Release -DXPUPLAN_BENCH=OFF
-    ./build/release/xpuplan catalog
+    TARGET=xpuplan build build/release -DCMAKE_BUILD_TYPE=Release -DXPUPLAN_BENCH=OFF
+    x=./build/release/xpuplan
+    mkdir -p build/reports
+    echo "== xpuplan catalog: the accelerators"
+    $x catalog
+    echo
+    echo "== xpuplan compare: Llama 3.1 70B pre-training on 15T tokens, 1024 chips, every priced accelerator"
+    $x compare --model llama3.1-70b --train --tokens 15T --chips 1024 --html build/reports/compare.html
+    echo
+    echo "== xpuplan plan: a year of runs and services across vendors (examples/portfolio.yaml)"
+    $x plan examples/portfolio.yaml --html build/reports/plan.html
     ;;
   build)
     install_deps

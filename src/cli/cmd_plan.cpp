@@ -68,7 +68,7 @@ int run_plan(const PlanCliOptions& o, RunState& st) {
   }
   if (o.json) {
     st.io.out << dump_canonical(to_json(p, rates, r));
-  } else if (o.html.empty()) {
+  } else {
     st.io.out << plan_text(p, rates, r);
   }
   return r.has_plan() && r.check.ok() ? 0 : 1;

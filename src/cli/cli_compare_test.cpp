@@ -7,23 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/command.h"
+#include "cli/cli_test_support.h"
 #include "golden.h"
 #include "io/markup.h"
 
 namespace xpu::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = run(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using test_support::run_cli;
 
 const std::vector<std::string> kTrain{"compare", "--model", "llama3.1-70b", "--train",   "--tokens",
                                       "15T",     "--chips", "1024",         "--seq-len", "8192"};
@@ -54,6 +45,24 @@ TEST(Compare, ResultDoesNotDependOnThreads) {
   auto two = run_cli(with(kTrain, {"--sensitivity", "--json", "--threads", "2"}));
   ASSERT_EQ(one.code, 0) << one.err;
   EXPECT_EQ(one.out, two.out);
+}
+
+// Facility energy is IT energy x PUE: the same run at PUE 1.5 draws 1.5/1.2 of
+// the energy at the default 1.2; rented costs do not move (the price includes it).
+TEST(Compare, PueScalesEnergyAndFacilityPowerOnly) {
+  auto base = run_cli(with(kTrain, {"--accelerators", "h100-sxm,tpu-v5p", "--json"}));
+  auto high = run_cli(with(kTrain, {"--accelerators", "h100-sxm,tpu-v5p", "--json", "--pue", "1.5"}));
+  ASSERT_EQ(base.code, 0) << base.err;
+  ASSERT_EQ(high.code, 0) << high.err;
+  const auto a = nlohmann::json::parse(base.out), b = nlohmann::json::parse(high.out);
+  EXPECT_EQ(b["prices"]["pue"], 1.5);
+  ASSERT_EQ(a["options"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto &x = a["options"][i], &y = b["options"][i];
+    EXPECT_NEAR(y["energy_mwh"].get<double>() / x["energy_mwh"].get<double>(), 1.25, 1e-3);
+    EXPECT_NEAR(y["facility_mw"].get<double>() / x["facility_mw"].get<double>(), 1.25, 1e-3);
+    EXPECT_EQ(y["cost_usd"], x["cost_usd"]);
+  }
 }
 
 TEST(Compare, OptionsAreRankedByCostAgainstTheBaseline) {
@@ -168,12 +177,14 @@ TEST(Compare, BadFlagsAreExitTwoWithTheFlagNamed) {
   auto prices = run_cli({"compare",    "--model",  "llama3.1-70b",   "--train",      "--tokens",      "15T",
                          "--chips",    "8",        "--term",         "spott",        "--utilization", "1.5",
                          "--baseline", "h100-sxn", "--accelerators", "b200,tpu-v5q", "--region",      "us-east-9",
-                         "--json",     "--csv"});
+                         "--json",     "--csv",    "--pue",          "0.9",          "--life",        "0"});
   EXPECT_EQ(prices.code, 2);
   EXPECT_EQ(prices.err,
             "--term: error: must be one of on-demand, spot, 1y, 3y, capacity-block, owned; got 'spott' (did you mean "
             "'spot'?)\n"
             "--utilization: error: must be in (0, 1], got 1.5\n"
+            "--pue: error: must be in [1, 3] (facility power / IT power), got 0.9\n"
+            "--life: error: must be in (0, 20] years, got 0\n"
             "--baseline: error: unknown accelerator 'h100-sxn' (did you mean 'h100-sxm'?)\n"
             "--accelerators: error: unknown accelerator 'tpu-v5q' (did you mean 'tpu-v5e'?)\n"
             "--region: error: no offers in region 'us-east-9' (did you mean 'us-east-1'?)\n"

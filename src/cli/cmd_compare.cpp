@@ -26,7 +26,7 @@ struct CompareOptions {
   std::vector<std::string> accelerators;
   std::optional<int> chips;
   int seq_len = 8192, global_batch = 0;
-  double utilization = 1.0;
+  double utilization = 1.0, pue = 1.2, life = 4.0;
   bool train = false, infer = false, sensitivity = false, json = false, csv = false;
   unsigned threads = 0;
 };
@@ -104,6 +104,16 @@ CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
   }
   if (auto e = parse_flag_quantity<EnergyPrice>(o.electricity, "--electricity", bad))
     r.basis.ownership.electricity = *e;
+  if (!(o.pue >= 1 && o.pue <= 3)) {
+    bad.push_back(flag_error("--pue", fmt::format("must be in [1, 3] (facility power / IT power), got {}", o.pue)));
+  } else {
+    r.pue = o.pue;
+  }
+  if (!(o.life > 0 && o.life <= 20)) {
+    bad.push_back(flag_error("--life", fmt::format("must be in (0, 20] years, got {}", o.life)));
+  } else {
+    r.basis.ownership.years = o.life;
+  }
   const auto accelerators = data.catalog.accelerator_keys();
   check_choice(o.baseline, accelerators, "--baseline", "unknown accelerator", bad);
   r.baseline = o.baseline;
@@ -168,6 +178,9 @@ void setup_compare(CLI::App& app, RunState& st) {
   cmd->add_option("--utilization", o->utilization, "Share of committed (1y/3y) or owned hours doing paid work")
       ->capture_default_str();
   cmd->add_option("--electricity", o->electricity, "Electricity price for --term owned")->capture_default_str();
+  cmd->add_option("--pue", o->pue, "Power usage effectiveness: facility power / IT power (energy, facility MW)")
+      ->capture_default_str();
+  cmd->add_option("--life", o->life, "Years over which --term owned depreciates the purchase")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Accelerator the others are set against")->capture_default_str();
   cmd->add_option("--accelerators", o->accelerators, "Only these accelerators (comma-separated)")->delimiter(',');
   cmd->add_flag("--sensitivity", o->sensitivity, "Vary each assumption and say whether the ranking changes");

@@ -173,7 +173,7 @@ Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEffi
   o.system = c.system ? c.system->key : "";
   o.stack = stack.key;
   e.work.tdp = a.power.tdp;
-  e.work.power = power_model_for(a);
+  e.work.power = power_model_for(a, 1.0, r.pue);
   if (r.workload == Workload::train) {
     TrainAt t;
     if (chips == 0) {

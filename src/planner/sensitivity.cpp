@@ -121,7 +121,9 @@ std::vector<Binding> binding_constraints(const Portfolio& p, const Formulation& 
   for (auto& [key, a] : acc) {
     Binding b = a.b;
     b.months = month_ranges(p.horizon, a.months);
-    const std::string when = b.months.empty() ? "" : " in each of " + b.months;
+    const bool one_month = a.months.size() == 1 ||
+                           (!a.months.empty() && std::equal(a.months.begin() + 1, a.months.end(), a.months.begin()));
+    const std::string when = b.months.empty() ? "" : (one_month ? " in " : " in each of ") + b.months;
     switch (b.group) {
       case Group::capacity:
         b.message = fmt::format("one more chip of '{}'{} saves {}", b.entity, when, money(b.value));

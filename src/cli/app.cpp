@@ -43,6 +43,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "  xpuplan catalog show h100-sxm           # one accelerator with every source\n"
       "  xpuplan models show llama3.1-70b        # a model and its parameter counts\n"
       "  xpuplan prices --accelerator h100-sxm   # offers by provider, region and term\n"
+      "  xpuplan train --model llama3.1-70b -a h100-sxm -n 1024 --tokens 15T   # best layout, time, MFU\n"
+      "  xpuplan infer --model llama3.3-70b -a h200-sxm --rate 20 --ttft-slo '1 s' --tpot-slo '40 ms'\n"
+      "  xpuplan compare --model llama3.1-70b --train --tokens 15T --chips 1024 --html compare.html\n"
+      "  xpuplan plan examples/portfolio.yaml --html plan.html   # a year across vendors, clouds and terms\n"
       "Run 'xpuplan COMMAND --help' for a command's options.");
   for (const auto& entry : command_table()) entry.setup(app, st);
 

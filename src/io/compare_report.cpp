@@ -182,7 +182,8 @@ Json compare_to_json(const CompareResult& res) {
     workload["ttft_slo_s"] = round_sig(r.slo.ttft.si());
     workload["tpot_slo_ms"] = round_sig(in_ms(r.slo.tpot));
   }
-  Json prices = {{"basis", basis_name(r.basis)}, {"region", r.region}, {"utilization", r.basis.utilization}, {"pue", r.pue}};
+  Json prices = {
+      {"basis", basis_name(r.basis)}, {"region", r.region}, {"utilization", r.basis.utilization}, {"pue", r.pue}};
   if (r.basis.owned) {
     prices["electricity_usd_per_kwh"] = round_sig(per_kwh(r.basis.ownership.electricity));
     prices["years"] = r.basis.ownership.years;

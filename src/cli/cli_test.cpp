@@ -374,5 +374,26 @@ TEST(Validate, ReadsModelsCsvBesideTheCases) {
   std::filesystem::remove_all(dir);
 }
 
+// A row with a bad cell is skipped with the reason, not the whole run; names
+// written another way than a key ("H100 SXM", "Llama-3.1-8B") are matched.
+TEST(Validate, BadRowsAreSkippedAndLooseNamesMatched) {
+  const auto dir = test_support::temp_dir("xpuplan_validate_bad_rows");
+  std::ofstream(dir / "cases.csv")
+      << "id,mode,model,accelerator,chips,precision,tp,pp,dp,micro_batch,global_batch,seq_len,metric,value,notes\n"
+      << "A,train,Llama-3.1-8B,H100 SXM,64,bf16,1,1,64,1,512,8192,mfu,0.45,fine\n"
+      << "B,train,llama3.1-8b,h100-sxm,64,bf16,1,1,64,1,512,8192,tokens_per_watt,3,unknown metric\n";
+  auto r = run_cli({"validate", (dir / "cases.csv").string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cases.csv:2: note: case A: accelerator 'H100 SXM' read as 'h100-sxm'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("cases.csv:3:56: warning: metric: unknown value 'tokens_per_watt'"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["cases"].size(), 2u);
+  EXPECT_EQ(j["cases"][0]["status"], "ok") << j["cases"][0]["reason"];
+  EXPECT_EQ(j["cases"][1]["status"], "skipped");
+  EXPECT_EQ(j["cases"][1]["reason"], "row not read: metric: unknown value 'tokens_per_watt'");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace xpu::cli

@@ -37,6 +37,8 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
   Diagnostics ds;
   std::vector<ValidationCase> cases = read_cases(path, ds);
   if (has_errors(ds)) throw InputError(std::move(ds));
+  if (!st.global.quiet) st.io.err << format_diagnostics(ds);  // rows that could not be read
+  std::erase_if(cases, [](const ValidationCase& c) { return !c.invalid.empty(); });
   ValidationInputs in = validation_inputs(data);
   in.threads = o.threads;
   const auto t0 = std::chrono::steady_clock::now();

@@ -84,6 +84,9 @@ int run_validate(const ValidateOptions& o, RunState& st) {
   const std::string path = o.cases.empty() ? shipped_cases_path() : o.cases;
   std::vector<ValidationCase> cases = read_cases(path, ds);
   if (has_errors(ds)) throw InputError(std::move(ds));
+  // Rows with a bad cell are warned about here and listed as skipped below.
+  if (!st.global.quiet) st.io.err << format_diagnostics(ds);
+  ds.clear();
   if (!o.only_mode.empty()) {
     std::erase_if(cases, [&](const ValidationCase& c) { return to_string(c.mode) != o.only_mode; });
   }
@@ -98,6 +101,13 @@ int run_validate(const ValidateOptions& o, RunState& st) {
   if (!models_path.empty()) {
     extra = read_models_csv(models_path, ds);
     if (has_errors(ds)) throw InputError(std::move(ds));
+  }
+  {
+    std::vector<std::string> models = data.model_keys();
+    for (const auto& m : extra) models.push_back(m.key);
+    Diagnostics notes;
+    match_case_keys(cases, path, data.catalog.accelerator_keys(), models, notes);
+    if (!st.global.quiet) st.io.err << format_diagnostics(notes);
   }
   ValidationInputs in = validation_inputs(data);
   in.find_model = [&data, &extra](const std::string& key) -> const ModelArch* {

@@ -7,24 +7,22 @@
 #include <sstream>
 
 #include "base/suggest.h"
+#include "io/csv.h"
 #include "io/data_files.h"
 #include "io/text_file.h"
 
 namespace xpu {
 namespace {
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  for (char ch : line) {
-    if (ch == ',') {
-      out.push_back(cell);
-      cell.clear();
-    } else if (ch != '\r') {
-      cell += ch;
-    }
+// CASES.md promises no commas or quotes inside fields; a quoted field is read
+// as CSV anyway, so a file saved from a spreadsheet still reads. Spaces around
+// a value are not part of it.
+CsvCells split(const std::string& line) {
+  CsvCells out = split_csv_line(line);
+  for (auto& t : out.text) {
+    const size_t first = t.find_first_not_of(' ');
+    t = first == std::string::npos ? std::string() : t.substr(first, t.find_last_not_of(' ') - first + 1);
   }
-  out.push_back(cell);
   return out;
 }
 
@@ -80,7 +78,7 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     return out;
   }
   std::map<std::string, size_t> col;
-  auto header = split(line);
+  auto header = split(line).text;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const auto& r : kRequired) {
     if (!col.count(r)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", r)));
@@ -90,14 +88,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   while (std::getline(in, line)) {
     ++lineno;
     if (line.empty() || line == "\r") continue;
-    auto cells = split(line);
-    std::vector<int> starts;
-    int pos = 1;
-    for (const auto& c : cells) {
-      starts.push_back(pos);
-      pos += static_cast<int>(c.size()) + 1;
-    }
-    Row row{cells, col, starts, name, lineno, ds};
+    const CsvCells cells = split(line);
+    Row row{cells.text, col, cells.starts, name, lineno, ds};
     const size_t before = ds.size();
     ValidationCase c;
     c.line = lineno;
@@ -146,8 +138,17 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
       row.error("value", fmt::format("must be a positive number, got '{}'", v));
     }
     c.value = value;
-    if (c.id.empty()) row.error("id", "is required");
-    if (ds.size() == before) out.push_back(std::move(c));
+    if (c.id.empty()) {
+      row.error("id", "is required");
+      c.id = fmt::format("line {}", lineno);
+    }
+    // A bad cell costs its row, not the file: the row is kept as unread (and
+    // reported as skipped with the reason), the problem becomes a warning.
+    for (size_t i = before; i < ds.size(); ++i) {
+      ds[i].severity = Severity::warning;
+      c.invalid += (c.invalid.empty() ? "" : "; ") + ds[i].message;
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 // Reading validation cases (schema: data/validation/CASES.md): one header line,
-// comma-separated, no quoting. Bad cells are diagnostics at file:line:col.
+// comma-separated (a quoted field is read as CSV). A bad cell is a warning at
+// file:line:col and its row comes back with `invalid` set, so one bad row
+// costs that row only; a file without the required columns is an error.
 #pragma once
 
 #include <string>

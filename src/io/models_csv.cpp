@@ -8,29 +8,12 @@
 #include <map>
 #include <sstream>
 
+#include "io/csv.h"
 #include "io/model_io.h"
 #include "io/text_file.h"
 
 namespace xpu {
 namespace {
-
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  bool quoted = false;
-  for (char ch : line) {
-    if (ch == '"') {
-      quoted = !quoted;
-    } else if (ch == ',' && !quoted) {
-      out.push_back(cell);
-      cell.clear();
-    } else if (ch != '\r') {
-      cell += ch;
-    }
-  }
-  out.push_back(cell);
-  return out;
-}
 
 int to_int(const std::string& s) {
   int v = 0;
@@ -74,7 +57,7 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
   std::string line;
   if (!std::getline(in, line)) return out;
   std::map<std::string, size_t> col;
-  const auto header = split_csv(line);
+  const auto header = split_csv_line(line).text;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const char* need : {"model", "family", "layers", "d_model", "n_heads", "vocab", "attention"}) {
     if (!col.count(need)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", need)));
@@ -84,7 +67,7 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
   while (std::getline(in, line)) {
     ++lineno;
     if (line.empty()) continue;
-    const auto cells = split_csv(line);
+    const auto cells = split_csv_line(line).text;
     auto get = [&](const char* c) -> std::string {
       auto it = col.find(c);
       return it != col.end() && it->second < cells.size() ? cells[it->second] : std::string();
@@ -122,7 +105,7 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
     } else {
       apply_family(m);
     }
-    if (m.family == "maxtext" || m.family.empty()) m.estimate = true;
+    if (m.family == "maxtext") m.estimate = true;  // an empty family reads as llama-like (the default block)
     out.push_back(std::move(m));
   }
   return out;

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "io/csv.h"
 #include "io/price_import_rules.h"
 
 namespace xpu {
@@ -25,34 +26,6 @@ using price_import::AcceleratorSku;
 using price_import::Exclusions;
 
 // --- CSV ---------------------------------------------------------------------
-
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  out.push_back(std::move(cur));
-  return out;
-}
 
 // A price cell: nullopt when blank or unreadable; 0 and 700 are returned as
 // they are (the caller names them).
@@ -104,7 +77,7 @@ class Importer {
       }
       if (line.empty()) continue;
       ++result_.rows;
-      auto cells = split_csv_line(line);
+      auto cells = split_csv_line(line).text;
       if (cells.size() != header_.size()) {
         excl_.add("malformed", fmt::format("row has {} cells, the header {}; skipped", cells.size(), header_.size()),
                   lineno);
@@ -127,7 +100,7 @@ class Importer {
 
  private:
   bool read_header(const std::string& line) {
-    header_ = split_csv_line(line);
+    header_ = split_csv_line(line).text;
     std::vector<std::string> need =
         format_ == CatalogFormat::aws
             ? std::vector<std::string>{"InstanceType", "AcceleratorName", "AcceleratorCount", "Price",

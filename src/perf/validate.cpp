@@ -260,6 +260,7 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
     r.reason = std::move(why);
     return r;
   };
+  if (!c.invalid.empty()) return skip("row not read: " + c.invalid);
   if (c.accelerator.empty()) return skip("no accelerator given");
   if (!acc) return skip(fmt::format("accelerator '{}' is not in the catalog", c.accelerator));
   const ModelArch* model = in.find_model(c.model);

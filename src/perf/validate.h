@@ -48,7 +48,8 @@ struct ValidationCase {
   Metric metric = Metric::train_tokens_per_s_per_chip;
   double value = 0;
   std::string notes;
-  int line = 0;  // in the CSV, for messages
+  int line = 0;         // in the CSV, for messages
+  std::string invalid;  // why the row could not be read (then it is reported as skipped, not predicted)
 };
 
 // How the source counted FLOPs for model_tflops_per_chip and mfu (CASES.md).

@@ -335,6 +335,16 @@ TEST(Infer, UnmeetableSloReturnsTheClosestLayoutAndWhatBinds) {
   EXPECT_EQ(j["estimate"]["binding"], "tpot");
 }
 
+// inf2.48xlarge's 12 chips form one NeuronLink ring that is not a power of
+// two; Neuron serves Llama 70B over all of it (tp 24 cores), so the search must too.
+TEST(Infer, UsesAWholeTwelveChipInf2Ring) {
+  auto r = run_cli({"infer", "--model", "llama3.3-70b", "-a", "inf2", "--rate", "1", "--ttft-slo", "2 s", "--tpot-slo",
+                    "40 ms", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["estimate"]["layout"]["tp"], 12);
+}
+
 TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
   // Llama 3.3 70B at 20 requests/s, 2k prompts, 300-token answers, TTFT 1 s, TPOT 40 ms.
   for (const char* a : {"h200-sxm", "b200", "tpu-v6e", "trn2", "mi300x"}) {

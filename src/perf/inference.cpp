@@ -355,6 +355,14 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
     layouts.push_back({tp, 1, 1});
     if (m.is_moe() && tp > 1 && m.moe.experts % tp == 0) layouts.push_back({tp, 1, tp});
   }
+  // A ring or torus domain that is not a power of two (inf2.48xlarge: 12
+  // chips) is used whole, as Neuron does with tp 24 cores: query heads are
+  // padded to a multiple of tp and KV heads replicated (kv_split), which the
+  // per-chip shares below approximate without the padding.
+  if (!switched && domain <= 32 && (domain & (domain - 1)) != 0 && domain > widest) {
+    widest = domain;
+    layouts.push_back({domain, 1, 1});
+  }
   if (serving_memory(c, {widest, 1, 1}).max_sequences < 1) {
     for (int pp = 2; pp <= 16 && pp <= m.layers; pp *= 2) {
       layouts.push_back({widest, pp, 1});

@@ -299,4 +299,12 @@ std::string to_text(Dollars v) { return fmt::format("${:.2f}", v.si()); }
 std::string to_text(DollarRate v) { return fmt::format("{:.4g} $/h", per_hour(v)); }
 std::string to_text(EnergyPrice v) { return fmt::format("{:.4g} $/kWh", per_kwh(v)); }
 
+std::string to_short_text(Dollars v) {
+  const double usd = v.si(), a = std::abs(usd);
+  if (a < 0.5) return "$0";
+  if (a >= 1e6) return fmt::format("${:.2f}M", usd * 1e-6);
+  if (a >= 1e3) return fmt::format("${:.1f}k", usd * 1e-3);
+  return fmt::format("${:.0f}", usd);
+}
+
 }  // namespace xpu

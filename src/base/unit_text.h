@@ -115,5 +115,7 @@ std::string to_text(Joules v);
 std::string to_text(Dollars v);
 std::string to_text(DollarRate v);
 std::string to_text(EnergyPrice v);
+// Dollars for reports, three significant figures at most: "$0", "$870", "$4.5k", "$23.70M".
+std::string to_short_text(Dollars v);
 
 }  // namespace xpu

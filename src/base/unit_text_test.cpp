@@ -90,5 +90,13 @@ TEST(UnitText, FormatsWithPrefixes) {
   EXPECT_EQ(to_text(dollars_per_hour(2.5)), "2.5 $/h");
 }
 
+TEST(UnitText, ShortDollars) {
+  EXPECT_EQ(to_short_text(dollars(0.4)), "$0");
+  EXPECT_EQ(to_short_text(dollars(870.2)), "$870");
+  EXPECT_EQ(to_short_text(dollars(4520)), "$4.5k");
+  EXPECT_EQ(to_short_text(dollars(23.7e6)), "$23.70M");
+  EXPECT_EQ(to_short_text(dollars(-4.95e6)), "$-4.95M");
+}
+
 }  // namespace
 }  // namespace xpu

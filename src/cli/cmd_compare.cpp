@@ -26,7 +26,7 @@ struct CompareOptions {
   std::vector<std::string> accelerators;
   std::optional<int> chips;
   int seq_len = 8192, global_batch = 0;
-  double utilization = 1.0, pue = 1.2, life = 4.0;
+  double utilization = 1.0, pue = CompareRequest{}.pue, life = OwnedParams{}.years;
   bool train = false, infer = false, sensitivity = false, json = false, csv = false;
   unsigned threads = 0;
 };

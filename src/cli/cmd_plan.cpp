@@ -61,7 +61,7 @@ int run_plan(const PlanCliOptions& o, RunState& st) {
     st.io.err << fmt::format("wrote {} {} file(s) to {}\n", files.size(), o.export_args[0], o.export_args[1]);
   }
   if (!o.html.empty()) {
-    const std::string page = plan_html(p, rates, r);
+    const std::string page = plan_html(p, r);
     XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
     write_text_file(o.html, page);
     st.io.err << fmt::format("wrote {}\n", o.html);

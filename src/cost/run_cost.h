@@ -42,7 +42,11 @@ double break_even_utilization(DollarRate committed_price, DollarRate on_demand_p
 
 struct OwnedParams {
   Dollars purchase_per_chip;  // installed price per chip (PurchasePrice; add system share if chip-only)
-  double years = 4.0;         // straight-line depreciation life
+  // Straight-line depreciation life. 4 years is shorter than the 5-6 years
+  // hyperscalers book servers over (Microsoft and Alphabet moved to 6 in their
+  // 2022-2023 10-K filings): an accelerator generation's economic life is
+  // shorter than its physical one. An assumption; --life changes it.
+  double years = 4.0;
   double residual = 0.0;      // fraction of the purchase price recovered at the end [0, 1)
   double ops_per_year = 0.0;  // operations (staff, space, maintenance) per year, as a fraction of purchase
   double utilization = 1.0;   // fraction of owned hours doing paid work (0, 1]; idle hours still depreciate

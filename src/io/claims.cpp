@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "io/compare.h"
-#include "io/svg.h"
+#include "io/html_page.h"
 
 namespace xpu {
 namespace {
@@ -113,7 +113,7 @@ Run run(const DataSet& d, const Case& w, Term term, const std::vector<std::strin
   return out;
 }
 
-std::string money(double v) { return svg::tick_label(v, {.prefix = "$"}); }
+using html::money;
 std::string times(double v) { return fmt::format("{:.2f}x", v); }
 std::string percent(double v) { return fmt::format("{:.0f}%", 100 * v); }
 std::string per_chip_hour(double v) { return fmt::format("${:.2f}/chip-h", v); }

@@ -42,7 +42,7 @@ struct CompareRequest {
   std::string region;                     // only offers in this region (and region-less ones); empty = any
   std::string baseline = "h100-sxm";      // relative price-performance is baseline cost / cost
   std::vector<std::string> accelerators;  // only these; empty = every catalog accelerator
-  double pue = 1.2;                       // facility power / IT power, for energy and facility MW
+  double pue = PowerModel{}.pue;          // facility power / IT power, for energy and facility MW (cost/energy.h)
   bool sensitivity = false;
   unsigned threads = 0;  // 0 = all cores; results do not depend on it
 };

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/unit_text.h"
-#include "io/svg.h"
+#include "io/html_page.h"
 #include "io/table.h"
 
 namespace xpu {
@@ -12,7 +12,7 @@ namespace {
 
 bool training(const CompareResult& res) { return res.request.workload == Workload::train; }
 
-std::string money(double v) { return svg::tick_label(v, {.prefix = "$"}); }
+using html::money;
 
 std::string tokens_text(double t) {
   return t >= 1e12 ? fmt::format("{}T", fmt_num(t * 1e-12, 4)) : fmt::format("{}B", fmt_num(t * 1e-9, 4));

@@ -103,10 +103,6 @@ std::string baseline_chart(const PlanResult& r) {
   return svg::bar_chart(c);
 }
 
-std::string months_cell(const std::vector<double>& v, int m, const char* format) {
-  return m < static_cast<int>(v.size()) && v[m] > 0 ? fmt::format(fmt::runtime(format), v[m]) : "";
-}
-
 std::string share_table(const Portfolio& p, const PlanSummary& s) {
   std::vector<std::string> header{"vendor"};
   const auto months = month_labels(p);
@@ -126,8 +122,7 @@ std::string share_table(const Portfolio& p, const PlanSummary& s) {
 
 }  // namespace
 
-std::string plan_html(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
-  (void)rates;
+std::string plan_html(const Portfolio& p, const PlanResult& r) {
   const auto months = month_labels(p);
   std::string h = html::page_begin("xpuplan plan: " + p.name);
   h += fmt::format("<h1>Portfolio plan: {}</h1>\n<p class=\"lede\">{} to {}: {} workloads, {} offers, {} sites.</p>\n",
@@ -210,7 +205,8 @@ std::string plan_html(const Portfolio& p, const RateTable& rates, const PlanResu
   for (const OfferMonths& om : s.offers) {
     const PlanOffer& o = p.offers[om.offer];
     std::vector<std::string> row{o.key, std::string(to_string(o.offer.term))};
-    for (int m = 0; m < p.horizon.months; ++m) row.push_back(months_cell(om.provisioned, m, "{:.0f}"));
+    for (int m = 0; m < p.horizon.months; ++m)
+      row.push_back(om.provisioned[m] > 0 ? fmt::format("{:.0f}", om.provisioned[m]) : "");
     offers.push_back(std::move(row));
   }
   h += "<h2>Chips provisioned per offer and month</h2>\n" + html::table(header, offers, numeric);

@@ -9,6 +9,6 @@
 
 namespace xpu {
 
-std::string plan_html(const Portfolio& p, const RateTable& rates, const PlanResult& r);
+std::string plan_html(const Portfolio& p, const PlanResult& r);
 
 }  // namespace xpu

@@ -6,18 +6,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/unit_text.h"
 #include "io/table.h"
 
 namespace xpu {
 namespace {
 
-std::string money(double v) {
-  if (std::abs(v) < 0.5) return "$0";
-  const double a = std::abs(v);
-  if (a >= 1e6) return fmt::format("${:.2f}M", v * 1e-6);
-  if (a >= 1e3) return fmt::format("${:.1f}k", v * 1e-3);
-  return fmt::format("${:.0f}", v);
-}
+std::string money(double usd) { return to_short_text(dollars(usd)); }
 
 std::string chips(double v) { return v <= 0 ? "." : fmt_num(v, v < 10 ? 2 : 4); }
 

@@ -187,14 +187,6 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
   c.layers = model.layers;
   c.moe_layers = model.moe_layer_count();
   c.sliding_layers = model.sliding_layers;
-  c.attn_params = attention_params_per_layer(model);
-  c.dense_mlp_params = model.ffn_hidden > 0 ? mlp_params(model, model.ffn_hidden) : 0.0;
-  if (model.is_moe()) {
-    c.expert_params = mlp_params(model, model.moe.expert_ffn);
-    const int fs = model.moe.shared_ffn > 0 ? model.moe.shared_ffn : model.moe.expert_ffn;
-    c.shared_params = model.moe.shared_experts * mlp_params(model, fs);
-    c.router_params = dbl(model.d_model) * model.moe.experts;
-  }
   const double s = dbl(job.seq_len);
   c.keys_full = causal_keys(s, 0);
   c.keys_sliding = causal_keys(s, model.sliding_window);

@@ -36,11 +36,6 @@ struct TrainingContext {
   int layers = 0;
   int moe_layers = 0;
   int sliding_layers = 0;
-  double attn_params = 0;       // one layer's attention projections
-  double dense_mlp_params = 0;  // one dense layer's MLP
-  double expert_params = 0;     // one routed expert
-  double shared_params = 0;     // a MoE layer's shared experts, together
-  double router_params = 0;
   double keys_full = 0;     // average keys a query attends to, causal full attention
   double keys_sliding = 0;  // same, sliding-window layers
   double qk_dim = 0;        // per-head dims of scores and values

@@ -8,19 +8,14 @@
 #include <cmath>
 #include <map>
 
+#include "base/unit_text.h"
 #include "milp/solve.h"
 #include "planner/planner.h"
 
 namespace xpu {
 namespace {
 
-std::string money(double v) {
-  if (std::abs(v) < 0.5) return "$0";
-  const double a = std::abs(v);
-  if (a >= 1e6) return fmt::format("${:.2f}M", v * 1e-6);
-  if (a >= 1e3) return fmt::format("${:.1f}k", v * 1e-3);
-  return fmt::format("${:.0f}", v);
-}
+std::string money(double usd) { return to_short_text(dollars(usd)); }
 
 // "2027-01..2027-03, 2027-06" from sorted month indices.
 std::string month_ranges(const Horizon& h, std::vector<int> months) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "base/unit_text.h"
@@ -116,8 +117,7 @@ std::vector<Binding> binding_constraints(const Portfolio& p, const Formulation& 
   for (auto& [key, a] : acc) {
     Binding b = a.b;
     b.months = month_ranges(p.horizon, a.months);
-    const bool one_month = a.months.size() == 1 ||
-                           (!a.months.empty() && std::equal(a.months.begin() + 1, a.months.end(), a.months.begin()));
+    const bool one_month = std::ranges::adjacent_find(a.months, std::not_equal_to{}) == a.months.end();
     const std::string when = b.months.empty() ? "" : (one_month ? " in " : " in each of ") + b.months;
     switch (b.group) {
       case Group::capacity:

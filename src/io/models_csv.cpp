@@ -41,6 +41,7 @@ void apply_family(ModelArch& m) {
     m.positions = PositionKind::alibi;
   }
   m.parallel_block = f == "palm";
+  if (f == "gemma2" || f == "gemma3") m.tied_embeddings = true;  // GeGLU MLP (gated), tied input/output embeddings
   if (f == "gpt-oss") {
     // Alternating full and 128-token sliding-window layers; biases on attention and experts.
     m.sliding_window = 128;
@@ -106,6 +107,9 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
       apply_family(m);
     }
     if (m.family == "maxtext") m.estimate = true;  // an empty family reads as llama-like (the default block)
+    // Llama 4 puts experts on every other layer, which these columns cannot say:
+    // the shipped YAML entry (data/models/llama.yaml) is the definition.
+    if (m.family == "llama4") m.estimate = true;
     out.push_back(std::move(m));
   }
   return out;

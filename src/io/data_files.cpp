@@ -62,6 +62,7 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
   read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
   read_list(top, "mlperf_inference", into.mlperf_inference, read_mlperf_inference, "MLPerf Inference benchmark");
+  top.node("components");  // component evidence (data/components/README.md): read by the component validator
   top.finish();
 }
 

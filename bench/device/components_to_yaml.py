@@ -25,7 +25,9 @@ def main(path):
            "components:"]
 
     def entry(id_, kind, precision, shape, value, metric, note=""):
-        shape_s = "{" + ", ".join(f"{k}: {v}" for k, v in shape.items()) + "}"
+        def scalar(v):
+            return f'"{v}"' if isinstance(v, str) and any(ch in v for ch in ",:{}[]#^ ") else str(v)
+        shape_s = "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in shape.items()) + "}"
         out.append(f"  - id: {id_}")
         out.append(f"    accelerator: {ACC}")
         out.append(f"    kind: {kind}")
@@ -38,7 +40,7 @@ def main(path):
         out.append(f"    source: \"{source}\"")
         out.append(f"    published: {date}")
         out.append(f"    retrieved: {date}")
-        out.append("    measured_here: true")
+        out.append("    estimate: false")
         if note:
             out.append(f"    note: \"{note}\"")
 
@@ -63,28 +65,29 @@ def main(path):
               f"{g['grouped_tflops']:.1f} TFLOP/s", "throughput", note)
     for a in r["attention_prefill"]:
         shape = {"batch": a["batch"], "seq_q": a["seq"], "seq_kv": a["seq"], "heads": a["heads"],
-                 "kv_heads": a["heads"], "head_dim": a["head_dim"], "causal": "true", "phase": "forward"}
+                 "kv_heads": a["heads"], "head_dim": a["head_dim"], "causal": "true", "phase": "training",
+                 "direction": "fwd", "attention": "mha"}
         entry(f"xp-h200-attn-fwd-{a['backend']}-b{a['batch']}-s{a['seq']}-h{a['heads']}", "attention_prefill",
               "bf16", shape, f"{a['fwd_tflops']:.1f} TFLOP/s", "throughput",
               f"torch SDPA {a['backend']} backend; causal FLOPs counted as half of 4*b*h*s^2*d")
-        shape = dict(shape, phase="backward")
+        shape = dict(shape, direction="bwd")
         entry(f"xp-h200-attn-bwd-{a['backend']}-b{a['batch']}-s{a['seq']}-h{a['heads']}", "attention_prefill",
               "bf16", shape, f"{a['bwd_tflops']:.1f} TFLOP/s", "throughput",
               f"torch SDPA {a['backend']} backend; backward = 2.5x forward FLOPs over (fwd+bwd time - fwd time)")
     for a in r["attention_decode"]:
         shape = {"batch": a["batch"], "seq_q": a["q_per_kv"], "seq_kv": a["kv_len"], "heads": a["kv_heads"] *
                  a["q_per_kv"], "kv_heads": a["kv_heads"], "head_dim": a["head_dim"], "causal": "false",
-                 "phase": "decode"}
+                 "phase": "decode", "attention": "gqa", "bound": "memory"}
         entry(f"xp-h200-attn-decode-{a['backend']}-b{a['batch']}-L{a['kv_len']}", "attention_decode", "bf16", shape,
-              f"{a['kv_gb_per_s']:.0f} GB/s", "throughput",
+              f"{a['kv_gb_per_s']:.0f} GB/s", "memory_bandwidth",
               f"torch SDPA {a['backend']}; GQA group of 4 query heads as a 4-row query block per KV head, so K/V "
               f"are read once; {a['ms'] * 1e3:.1f} us per call; value = K+V bytes / time")
     for h in r["hbm"]:
         pat = {"copy": "copy", "add (2 reads, 1 write)": "triad", "read (sum)": "read"}[h["pattern"]]
         entry(f"xp-h200-hbm-{pat}", "hbm_stream", "", {"bytes": int(h["bytes_moved"]), "pattern": pat},
-              f"{h['gb_per_s']:.0f} GB/s", "throughput", f"{h['pattern']}; bytes read + written / time")
+              f"{h['gb_per_s']:.0f} GB/s", "memory_bandwidth", f"{h['pattern']}; bytes read + written / time")
     for i, l in enumerate(r["launch"]):
-        entry(f"xp-h200-launch-{'graph' if 'graph' in l['what'] else 'eager'}", "launch", "", {"kernels": 2000},
+        entry(f"xp-h200-launch-{'graph' if 'graph' in l['what'] else 'eager'}", "launch", "", {"op": "graph-replay" if "graph" in l["what"] else "eager-launch", "steps": 2000},
               f"{l['us_per_kernel']:.2f} us", "latency", l["what"] + " (eager includes PyTorch's Python dispatch)")
     for d in r["decode_step"]:
         entry(f"xp-h200-decode-llama8b-b{d['batch']}-ctx{d['context']}", "decode_step", "bf16",
@@ -94,7 +97,9 @@ def main(path):
               f"{d['eager_ms']:.2f} ms; HBM floor at the 4.8 TB/s datasheet bandwidth {d['hbm_floor_ms_at_datasheet_bw']:.2f}"
               f" ms ({d['graph_over_floor']:.2f}x); a plain-PyTorch upper bound, not a serving engine")
     for i, c in enumerate(r["clock"]):
-        entry(f"xp-h200-clock-gemm-{i + 1}", "clock", "bf16", {"load": "gemm-16384", "seconds": 8},
+        entry(f"xp-h200-clock-gemm-{i + 1}", "clock", "bf16",
+              {"sustained_mhz": round(c["sm_mhz_median"]), "peak_mhz": 1980,
+               "condition": "bf16 GEMM 16384^3 back to back for 8 s, random data"},
               f"{c['sm_mhz_median']:.0f} MHz", "clock",
               f"SM clock median under a back-to-back 16384^3 bf16 GEMM at {c['power_w_median']:.0f} W of the 700 W "
               f"limit (min {c['sm_mhz_min']:.0f}, max boost 1980 MHz); {c['tflops']:.0f} TFLOP/s sustained")

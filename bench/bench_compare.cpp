@@ -8,8 +8,8 @@
 
 #include <chrono>
 
-#include "io/compare.h"
-#include "io/data_files.h"
+#include "analysis/compare.h"
+#include "ingest/data_files.h"
 #include "perf/fabric.h"
 #include "perf/search.h"
 #include "perf/training.h"
@@ -24,7 +24,7 @@ const DataSet& data() {
 
 CompareRequest training_request() {
   CompareRequest r;
-  r.workload = Workload::train;
+  r.mode = Mode::train;
   r.model = *data().find_model("llama3.1-70b");
   r.training.seq_len = 8192;
   r.training.global_batch = 512;
@@ -44,7 +44,7 @@ double baseline_seconds() {
   static const double s = [] {
     const DataSet& d = data();
     const Accelerator& a = *d.catalog.find_accelerator("h100-sxm");
-    const StackEfficiency& stack = *default_stack(d.catalog.stacks, a.runtime, StackMode::train);
+    const StackEfficiency& stack = *default_stack(d.catalog.stacks, a.runtime, Mode::train);
     const CompareRequest r = training_request();
     double best = 1e300;
     for (int i = 0; i < 5; ++i) {

@@ -299,12 +299,33 @@ std::string to_text(Dollars v) { return fmt::format("${:.2f}", v.si()); }
 std::string to_text(DollarRate v) { return fmt::format("{:.4g} $/h", per_hour(v)); }
 std::string to_text(EnergyPrice v) { return fmt::format("{:.4g} $/kWh", per_kwh(v)); }
 
+// The sign goes before the currency: "-$4.95M", never "$-4.95M".
 std::string to_short_text(Dollars v) {
   const double usd = v.si(), a = std::abs(usd);
   if (a < 0.5) return "$0";
-  if (a >= 1e6) return fmt::format("${:.2f}M", usd * 1e-6);
-  if (a >= 1e3) return fmt::format("${:.1f}k", usd * 1e-3);
-  return fmt::format("${:.0f}", usd);
+  const char* sign = usd < 0 ? "-" : "";
+  if (a >= 1e6) return fmt::format("{}${:.2f}M", sign, a * 1e-6);
+  if (a >= 1e3) return fmt::format("{}${:.1f}k", sign, a * 1e-3);
+  return fmt::format("{}${:.0f}", sign, a);
 }
+
+std::string compact_text(double v, std::string_view prefix, std::string_view suffix) {
+  const double a = std::abs(v);
+  const char* unit = "";
+  double d = 1;
+  if (a >= 1e12) {
+    unit = "T", d = 1e12;
+  } else if (a >= 1e9) {
+    unit = "B", d = 1e9;
+  } else if (a >= 1e6) {
+    unit = "M", d = 1e6;
+  } else if (a >= 1e3) {
+    unit = "k", d = 1e3;
+  }
+  const std::string num = a == 0 ? "0" : fmt::format("{:.3g}", a / d);
+  return fmt::format("{}{}{}{}{}", v < 0 ? "-" : "", prefix, num, unit, suffix);
+}
+
+std::string to_compact_text(Dollars v) { return compact_text(v.si(), "$", ""); }
 
 }  // namespace xpu

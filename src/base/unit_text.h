@@ -115,7 +115,13 @@ std::string to_text(Joules v);
 std::string to_text(Dollars v);
 std::string to_text(DollarRate v);
 std::string to_text(EnergyPrice v);
-// Dollars for reports, three significant figures at most: "$0", "$870", "$4.5k", "$23.70M".
+// Dollars for text reports: "$0", "$870", "$4.5k", "$23.70M", "-$4.95M".
 std::string to_short_text(Dollars v);
+// A number with a k/M/B/T suffix and three significant digits, for labels and
+// chart ticks: compact_text(1.5e6, "$") = "$1.5M", compact_text(-4.95e6, "$")
+// = "-$4.95M" (the sign before the prefix), compact_text(250, "", " d") = "250 d".
+std::string compact_text(double v, std::string_view prefix = "", std::string_view suffix = "");
+// Dollars for labels and tables: to_compact_text(dollars(1.5e6)) = "$1.5M".
+std::string to_compact_text(Dollars v);
 
 }  // namespace xpu

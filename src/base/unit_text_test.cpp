@@ -95,7 +95,17 @@ TEST(UnitText, ShortDollars) {
   EXPECT_EQ(to_short_text(dollars(870.2)), "$870");
   EXPECT_EQ(to_short_text(dollars(4520)), "$4.5k");
   EXPECT_EQ(to_short_text(dollars(23.7e6)), "$23.70M");
-  EXPECT_EQ(to_short_text(dollars(-4.95e6)), "$-4.95M");
+  EXPECT_EQ(to_short_text(dollars(-4.95e6)), "-$4.95M");
+  EXPECT_EQ(to_short_text(dollars(-870)), "-$870");
+}
+
+TEST(UnitText, CompactNumbers) {
+  EXPECT_EQ(to_compact_text(dollars(1.5e6)), "$1.5M");
+  EXPECT_EQ(to_compact_text(dollars(-4.95e6)), "-$4.95M");
+  EXPECT_EQ(to_compact_text(dollars(21048159)), "$21M");
+  EXPECT_EQ(to_compact_text(dollars(0)), "$0");
+  EXPECT_EQ(compact_text(250, "", " d"), "250 d");
+  EXPECT_EQ(compact_text(2.5e12), "2.5T");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>

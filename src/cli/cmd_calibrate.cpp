@@ -9,9 +9,9 @@
 
 #include "cli/command.h"
 #include "cli/validation_inputs.h"
-#include "io/calibration_io.h"
-#include "io/cases_io.h"
-#include "io/table.h"
+#include "ingest/calibration_io.h"
+#include "ingest/cases_io.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {

@@ -7,8 +7,8 @@
 #include "base/suggest.h"
 #include "base/unit_text.h"
 #include "cli/command.h"
-#include "io/json_out.h"
-#include "io/table.h"
+#include "report/json_out.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {

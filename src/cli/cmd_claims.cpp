@@ -5,9 +5,9 @@
 #include <memory>
 #include <ostream>
 
+#include "analysis/claims.h"
 #include "cli/command.h"
 #include "cli/flags.h"
-#include "io/claims.h"
 
 namespace xpu::cli {
 namespace {

@@ -7,14 +7,14 @@
 #include <optional>
 #include <ostream>
 
+#include "analysis/compare.h"
 #include "base/check.h"
 #include "base/suggest.h"
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "cli/resolve.h"
-#include "io/compare.h"
-#include "io/compare_report.h"
-#include "io/markup.h"
+#include "report/compare_report.h"
+#include "report/markup.h"
 
 namespace xpu::cli {
 namespace {
@@ -45,11 +45,11 @@ CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
     bad.push_back(flag_error(o.train ? "--infer" : "--train",
                              o.train ? "--train and --infer exclude each other" : "give --train or --infer"));
   }
-  r.workload = o.infer ? Workload::infer : Workload::train;
+  r.mode = o.infer ? Mode::infer : Mode::train;
   const std::vector<std::string> precisions{"bf16", "fp16", "fp8", "fp4", "int8"};
   if (o.train == o.infer) {
     // Which workload is meant is unknown: its own flags are not checked.
-  } else if (r.workload == Workload::train) {
+  } else if (r.mode == Mode::train) {
     if (o.tokens.empty()) {
       bad.push_back(flag_error("--tokens", "training needs the tokens to train, e.g. 15T"));
     } else {

@@ -10,10 +10,10 @@
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "cli/resolve.h"
-#include "io/json_out.h"
-#include "io/table.h"
+#include "evidence/interval.h"
 #include "perf/inference.h"
-#include "perf/interval.h"
+#include "report/json_out.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {
@@ -76,7 +76,7 @@ int run_infer(const InferOptions& o, RunState& st) {
   DataSet data = load_data_for(st);
   ModelArch model = resolve_model(data, o.model, "--model");
   HardwareChoice hw = resolve_hardware(data, o.accelerator, "--accelerator");
-  const StackEfficiency& stack = resolve_stack(data, *hw.accelerator, StackMode::infer, o.stack, "--stack");
+  const StackEfficiency& stack = resolve_stack(data, *hw.accelerator, Mode::infer, o.stack, "--stack");
   Diagnostics bad;
   ServingJob job;
   job.input_len = parse_count(o.input_len, "--input-len", bad);

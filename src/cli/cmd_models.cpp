@@ -6,8 +6,8 @@
 
 #include "cli/command.h"
 #include "cli/resolve.h"
-#include "io/json_out.h"
-#include "io/table.h"
+#include "report/json_out.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {

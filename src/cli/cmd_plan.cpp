@@ -7,12 +7,12 @@
 #include "base/check.h"
 #include "cli/command.h"
 #include "cli/flags.h"
-#include "io/markup.h"
-#include "io/plan_export.h"
-#include "io/plan_json.h"
-#include "io/plan_report.h"
-#include "io/plan_text.h"
-#include "io/portfolio_io.h"
+#include "export/plan_export.h"
+#include "ingest/portfolio_io.h"
+#include "report/markup.h"
+#include "report/plan_json.h"
+#include "report/plan_report.h"
+#include "report/plan_text.h"
 
 namespace xpu::cli {
 namespace {

@@ -10,10 +10,10 @@
 
 #include "base/suggest.h"
 #include "cli/command.h"
-#include "io/json_out.h"
-#include "io/price_import.h"
-#include "io/price_io.h"
-#include "io/table.h"
+#include "ingest/price_import.h"
+#include "ingest/price_io.h"
+#include "report/json_out.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {

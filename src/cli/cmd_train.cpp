@@ -11,10 +11,10 @@
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "cli/resolve.h"
-#include "io/json_perf.h"
-#include "io/table.h"
-#include "perf/interval.h"
+#include "evidence/interval.h"
 #include "perf/search.h"
+#include "report/json_perf.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {
@@ -91,7 +91,7 @@ int run_train(const TrainOptions& o, RunState& st) {
   DataSet data = load_data_for(st);
   ModelArch model = resolve_model(data, o.model, "--model");
   HardwareChoice hw = resolve_hardware(data, o.accelerator, "--accelerator");
-  const StackEfficiency& stack = resolve_stack(data, *hw.accelerator, StackMode::train, o.stack, "--stack");
+  const StackEfficiency& stack = resolve_stack(data, *hw.accelerator, Mode::train, o.stack, "--stack");
   Diagnostics bad;
   require_positive(o.chips, "--chips", bad);
   require_positive(o.seq_len, "--seq-len", bad);

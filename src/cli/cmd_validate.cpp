@@ -9,10 +9,10 @@
 
 #include "cli/command.h"
 #include "cli/validation_inputs.h"
-#include "io/cases_io.h"
-#include "io/json_perf.h"
-#include "io/model_io.h"
-#include "io/table.h"
+#include "ingest/cases_io.h"
+#include "ingest/model_io.h"
+#include "report/json_perf.h"
+#include "report/table.h"
 
 namespace xpu::cli {
 namespace {
@@ -61,10 +61,11 @@ Json summary_json(const std::vector<CaseResult>& rs) {
   }
   std::set<std::string> scenarios;
   for (const auto& r : rs) {
-    if (!r.scenario.empty()) scenarios.insert(r.scenario);
+    if (r.scenario) scenarios.insert(std::string(to_string(*r.scenario)));
   }
   for (const auto& sc : scenarios) {
-    j["by_scenario"][sc] = stats_json(error_stats(rs, [&](const CaseResult& r) { return r.scenario == sc; }));
+    j["by_scenario"][sc] =
+        stats_json(error_stats(rs, [&](const CaseResult& r) { return r.scenario && to_string(*r.scenario) == sc; }));
   }
   int skipped = 0;
   for (const auto& r : rs) skipped += r.ok ? 0 : 1;
@@ -165,9 +166,9 @@ int run_validate(const ValidateOptions& o, RunState& st) {
     groups["mode " + mode + ", vendor " + v] = [mode, v](const CaseResult& x) {
       return to_string(x.mode) == mode && x.vendor == v;
     };
-    if (!r.scenario.empty()) {
-      const std::string sc = r.scenario;
-      groups["scenario " + sc] = [sc](const CaseResult& x) { return x.scenario == sc; };
+    if (r.scenario) {
+      const ServingScenario sc = *r.scenario;
+      groups["scenario " + std::string(to_string(sc))] = [sc](const CaseResult& x) { return x.scenario == sc; };
     }
   }
   for (const auto& [name, pick] : groups) out << fmt::format("  {:<36} {}\n", name, stats_line(error_stats(rs, pick)));

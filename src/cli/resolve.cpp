@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "base/suggest.h"
-#include "io/model_io.h"
+#include "ingest/model_io.h"
 
 namespace xpu::cli {
 
@@ -39,14 +39,14 @@ HardwareChoice resolve_hardware(const DataSet& data, const std::string& name, co
                                               did_you_mean(name, keys)))});
 }
 
-const StackEfficiency& resolve_stack(const DataSet& data, const Accelerator& a, StackMode mode, const std::string& name,
+const StackEfficiency& resolve_stack(const DataSet& data, const Accelerator& a, Mode mode, const std::string& name,
                                      const std::string& flag) {
   const auto& stacks = data.catalog.stacks;
   if (name.empty()) {
     if (const StackEfficiency* s = default_stack(stacks, a.runtime, mode)) return *s;
-    throw InputError({error_at(
-        {"", 0, 0, flag}, fmt::format("no {} stack for runtime '{}' in the data",
-                                      mode == StackMode::train ? "training" : "inference", to_string(a.runtime)))});
+    throw InputError({error_at({"", 0, 0, flag},
+                               fmt::format("no {} stack for runtime '{}' in the data",
+                                           mode == Mode::train ? "training" : "inference", to_string(a.runtime)))});
   }
   if (const StackEfficiency* s = find_stack(stacks, name)) return *s;
   std::vector<std::string> keys;

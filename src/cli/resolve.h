@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "io/data_files.h"
+#include "ingest/data_files.h"
 
 namespace xpu::cli {
 
@@ -26,7 +26,7 @@ struct HardwareChoice {
 HardwareChoice resolve_hardware(const DataSet& data, const std::string& name, const std::string& flag);
 
 // The named stack, or the default one for the accelerator's runtime and mode.
-const StackEfficiency& resolve_stack(const DataSet& data, const Accelerator& a, StackMode mode, const std::string& name,
+const StackEfficiency& resolve_stack(const DataSet& data, const Accelerator& a, Mode mode, const std::string& name,
                                      const std::string& flag);
 
 }  // namespace xpu::cli

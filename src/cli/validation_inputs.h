@@ -1,8 +1,8 @@
 // Wiring the validator to the loaded data (and, once present, the inference engine).
 #pragma once
 
-#include "io/data_files.h"
-#include "perf/validate.h"
+#include "evidence/validate.h"
+#include "ingest/data_files.h"
 
 namespace xpu::cli {
 

@@ -12,7 +12,7 @@ using testing::llama;
 
 StackEfficiency serving_stack() {
   StackEfficiency s = testing::test_stack();
-  s.mode = StackMode::infer;
+  s.mode = Mode::infer;
   s.memory = 0.8;
   s.step_overhead = milliseconds(1);
   s.reserve = gigabytes(2);

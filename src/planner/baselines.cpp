@@ -79,7 +79,7 @@ struct Greedy {
   }
   int first_month(int w) const {
     const Workload& wl = p.workloads[w];
-    if (wl.kind == WorkloadKind::training) return wl.earliest;
+    if (wl.kind == Mode::train) return wl.earliest;
     for (int m = 0; m < H; ++m) {
       if (wl.serve.demand_rps[m] > 0) return m;
     }
@@ -132,11 +132,11 @@ std::vector<int> by_price(const Greedy& g, int w, bool allow_spot) {
   for (size_t o = 0; o < g.p.offers.size(); ++o) {
     const PlanOffer& po = g.p.offers[o];
     const AcceleratorRate* r = g.usable(w, po);
-    const bool term_ok = po.offer.term == Term::on_demand ||
-                         (allow_spot && po.offer.term == Term::spot && wl.kind == WorkloadKind::training);
+    const bool term_ok =
+        po.offer.term == Term::on_demand || (allow_spot && po.offer.term == Term::spot && wl.kind == Mode::train);
     if (!r || !term_ok) continue;
     double per_unit = per_hour(po.price_per_chip());
-    if (wl.kind == WorkloadKind::training) {
+    if (wl.kind == Mode::train) {
       per_unit /= r->pieces.empty() ? 1e-9 : r->pieces.front().rate;
     } else {
       per_unit *= *std::max_element(r->need.begin(), r->need.end());
@@ -187,13 +187,13 @@ BaselineResult cheapest_on_demand(const Portfolio& p, const RateTable& rates) {
   std::iota(order.begin(), order.end(), 0);
   auto due = [&](int w) {
     const Workload& wl = p.workloads[w];
-    return wl.kind == WorkloadKind::training ? wl.deadline : g.first_month(w);
+    return wl.kind == Mode::train ? wl.deadline : g.first_month(w);
   };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return due(a) < due(b); });
   for (int w : order) {
     const std::vector<int> offers = by_price(g, w, false);
     if (offers.empty()) continue;
-    if (p.workloads[w].kind == WorkloadKind::inference) {
+    if (p.workloads[w].kind == Mode::infer) {
       place_service_spill(g, w, offers, true);
     } else {
       place_training(g, w, offers, true);
@@ -220,7 +220,7 @@ BaselineResult first_come_first_served(const Portfolio& p, const RateTable& rate
   for (int w : order) {
     const std::vector<int> offers = by_price(g, w, true);
     if (offers.empty()) continue;
-    if (p.workloads[w].kind == WorkloadKind::inference) {
+    if (p.workloads[w].kind == Mode::infer) {
       place_service_spill(g, w, offers, false);
     } else {
       place_training(g, w, offers, false);

@@ -98,7 +98,7 @@ void check_decisions(Checker& c, std::vector<double>& provisioned, std::vector<d
             fmt::format("workload '{}' may not run on {} (offer '{}', {})", w.name, po.offer.accelerator, po.key,
                         c.month(a.month)),
             a.chips);
-    } else if (w.kind == WorkloadKind::inference && po.offer.term == Term::spot) {
+    } else if (w.kind == Mode::infer && po.offer.term == Term::spot) {
       c.add("allowed",
             fmt::format("service '{}' is on spot offer '{}' in {}; services need capacity that is not "
                         "preempted",
@@ -216,7 +216,7 @@ void check_workloads(Checker& c) {
               pc->cost.si());
       }
     }
-    if (w.kind == WorkloadKind::training) {
+    if (w.kind == Mode::train) {
       if (!w.train.may_move && vendors_of[int(wi)].size() > 1) {
         c.add("single-vendor",
               fmt::format("run '{}' may not move between vendors but uses {}", w.name, vendors_of[int(wi)].size()),
@@ -317,7 +317,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
       const AcceleratorRate* ar = c.rate(r.workload, r.accelerator);
       auto vo = vendor_of.find(r.accelerator);
       if (!c.allows(w, r.accelerator) || !ar || !ar->usable || vo == vendor_of.end() || vo->second == v ||
-          (r.spot && w.kind == WorkloadKind::inference)) {
+          (r.spot && w.kind == Mode::infer)) {
         c.add("robustness",
               fmt::format("if {} loses capacity: '{}' may not re-route to {}{} in {}", vn, w.name, r.accelerator,
                           r.spot ? " spot" : "", c.month(r.month)),
@@ -355,7 +355,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
         auto e = extra.find({int(wi), a, m});
         return n + (e == extra.end() ? 0.0 : e->second);
       };
-      if (w.kind == WorkloadKind::training) {
+      if (w.kind == Mode::train) {
         const double late = w.deadline + rob.max_delay * (w.deadline - w.earliest + 1);
         int last_full = static_cast<int>(std::floor(late + 1e-9));
         double frac = late - last_full;

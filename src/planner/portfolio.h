@@ -17,6 +17,7 @@
 #include "catalog/offer.h"
 #include "perf/inference.h"
 #include "perf/layout.h"
+#include "workload/mode.h"
 #include "workload/model.h"
 
 namespace xpu {
@@ -38,9 +39,6 @@ struct Horizon {
 
 // Parses "YYYY-MM" (month 01..12) into {year, month}.
 std::optional<std::pair<int, int>> parse_year_month(std::string_view text);
-
-enum class WorkloadKind : unsigned char { training, inference };
-std::string_view to_string(WorkloadKind k);
 
 // A one-time cost to make a workload run on a software runtime it does not
 // run on today (porting, validation, tuning), charged once if any of its
@@ -65,7 +63,7 @@ struct ServiceSpec {
 
 struct Workload {
   std::string name;  // unique, as written in the file
-  WorkloadKind kind = WorkloadKind::training;
+  Mode kind = Mode::train;
   ModelArch model;
   // Accelerators the workload may run on (catalog keys, sorted, unique). io
   // resolves `accelerators:` and `vendors:` into this list; an empty input

@@ -34,7 +34,7 @@ AcceleratorRate training_rate(const Workload& w, const Catalog& c, const std::st
   AcceleratorRate r;
   r.accelerator = key;
   const Accelerator* acc = c.find_accelerator(key);
-  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, StackMode::train) : nullptr;
+  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, Mode::train) : nullptr;
   if (!acc || !stack) {
     r.reason = acc ? fmt::format("no training stack for runtime {}", to_string(acc->runtime)) : "not in the catalog";
     return r;
@@ -74,7 +74,7 @@ AcceleratorRate serving_rate(const Workload& w, const Catalog& c, const std::str
   AcceleratorRate r;
   r.accelerator = key;
   const Accelerator* acc = c.find_accelerator(key);
-  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, StackMode::infer) : nullptr;
+  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, Mode::infer) : nullptr;
   if (!acc || !stack) {
     r.reason = acc ? fmt::format("no serving stack for runtime {}", to_string(acc->runtime)) : "not in the catalog";
     return r;
@@ -183,18 +183,18 @@ RateTable estimate_rates(const Portfolio& p, const Catalog& catalog, const RateO
     AcceleratorRate& out = t.workloads[jobs[k].workload].by_accelerator[jobs[k].index];
     // Accelerators the workload may use but no offer sells are not evaluated.
     const bool offered = std::any_of(p.offers.begin(), p.offers.end(), [&](const PlanOffer& o) {
-      return o.offer.accelerator == key && (w.kind == WorkloadKind::training || o.offer.term != Term::spot);
+      return o.offer.accelerator == key && (w.kind == Mode::train || o.offer.term != Term::spot);
     });
     if (!offered) {
       out.accelerator = key;
       out.reason = "no offer in the portfolio";
       return;
     }
-    out = w.kind == WorkloadKind::training ? training_rate(w, catalog, key, options) : serving_rate(w, catalog, key);
+    out = w.kind == Mode::train ? training_rate(w, catalog, key, options) : serving_rate(w, catalog, key);
   };
   std::vector<size_t> serving, training;
   for (size_t k = 0; k < jobs.size(); ++k) {
-    (p.workloads[jobs[k].workload].kind == WorkloadKind::training ? training : serving).push_back(k);
+    (p.workloads[jobs[k].workload].kind == Mode::train ? training : serving).push_back(k);
   }
   parallel_for(
       serving.size(), [&](size_t i) { run(serving[i]); }, options.threads);

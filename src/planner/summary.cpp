@@ -88,7 +88,7 @@ PlanSummary summarize(const Portfolio& p, const RateTable& rates, const Plan& pl
   for (size_t w = 0; w < p.workloads.size(); ++w) {
     const Workload& wl = p.workloads[w];
     WorkloadSchedule& ws = s.workloads[w];
-    if (wl.kind == WorkloadKind::training) {
+    if (wl.kind == Mode::train) {
       ws.on_time = ws.progress.finish_month >= 0 && ws.progress.finish_month <= wl.deadline;
     } else {
       ws.on_time =

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "io/data_files.h"
+#include "ingest/data_files.h"
 
 namespace xpu {
 namespace {

@@ -53,7 +53,7 @@ double baseline_seconds() {
                         const TrainingContext ctx = prepare_training(r.model, f, stack, r.training);
                         SearchOptions so;
                         so.top = 1;
-                        so.threads = 1;
+                        so.threads = ThreadBudget(1);
                         benchmark::DoNotOptimize(search_layouts(ctx, 1024, so));
                       }));
     }
@@ -65,7 +65,7 @@ double baseline_seconds() {
 // Args: threads; mode 0 = fixed chips, 1 = with --sensitivity, 2 = 90-day deadline.
 void BM_CompareTraining(benchmark::State& state) {
   CompareRequest r = training_request();
-  r.threads = static_cast<unsigned>(state.range(0));
+  r.threads = ThreadBudget(static_cast<unsigned>(state.range(0)));
   if (state.range(1) == 1) r.sensitivity = true;
   if (state.range(1) == 2) {
     r.chips.reset();

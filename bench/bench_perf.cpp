@@ -59,7 +59,7 @@ void run_search(benchmark::State& state, bool prune) {
   Gpt3Case c;
   SearchOptions o;
   o.prune = prune;
-  o.threads = static_cast<unsigned>(state.range(0));
+  o.threads = ThreadBudget(static_cast<unsigned>(state.range(0)));
   long long evaluated = 0;
   for (auto _ : state) {
     SearchResult r = search_layouts(c.ctx, 1024, o);

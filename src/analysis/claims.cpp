@@ -96,7 +96,7 @@ struct Run {
 };
 
 Run run(const DataSet& d, const Case& w, Term term, const std::vector<std::string>& accelerators, bool sensitivity,
-        unsigned threads) {
+        ThreadBudget threads) {
   Run out;
   out.workload = &w;
   out.term = term;
@@ -153,7 +153,7 @@ std::string extrapolations(const CompareOption& o) {
 
 // --- Claim 1: Trainium2 vs H100/H200 ------------------------------------------------
 
-std::string claim_trn2(const DataSet& d, const std::vector<Case>& ws, unsigned threads, std::string& summary) {
+std::string claim_trn2(const DataSet& d, const std::vector<Case>& ws, ThreadBudget threads, std::string& summary) {
   const std::vector<std::string> accs{"trn2", "h200-sxm", "h100-sxm"};
   std::string md =
       "## Claim 1: Trainium2, \"30-40% better price-performance than GPU-based instances\"\n\n"
@@ -299,7 +299,7 @@ std::string equal_price_yaml(const DataSet& equal) {
   return y;
 }
 
-std::string claim_trn3(const DataSet& d, const std::vector<Case>& ws, unsigned threads, std::string& summary) {
+std::string claim_trn3(const DataSet& d, const std::vector<Case>& ws, ThreadBudget threads, std::string& summary) {
   std::string md =
       "## Claim 2: Trainium3, \"another 30-40% better price-performance than Trainium2\"\n\n"
       "AWS, launching Trn3 UltraServers (re:Invent, December 2025), as summarised for this project: Trn3 improves "
@@ -400,7 +400,7 @@ std::string claim_trn3(const DataSet& d, const std::vector<Case>& ws, unsigned t
 // --- Claim 3: up to 50% lower cost ---------------------------------------------------
 
 std::string claim_half(const DataSet& d, const std::vector<Case>& train, const std::vector<Case>& serve,
-                       unsigned threads, std::string& summary) {
+                       ThreadBudget threads, std::string& summary) {
   std::string md =
       "## Claim 3: \"up to 50% lower training and inference costs\"\n\n"
       "AWS on Trainium (Trn1: \"up to 50% cost-to-train savings over comparable EC2 instances\") and Inferentia2 "
@@ -517,7 +517,7 @@ std::string evidence_note(const DataSet& d) {
 
 }  // namespace
 
-std::string claims_markdown(const DataSet& data, unsigned threads) {
+std::string claims_markdown(const DataSet& data, ThreadBudget threads) {
   const std::vector<Case> train{pretraining(data, Precision::bf16)};
   const Case fp8 = pretraining(data, Precision::fp8);
   const std::vector<Case> serve{serving(data, "B", "llama3.3-70b", 20, Precision::fp8),

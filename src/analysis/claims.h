@@ -6,13 +6,14 @@
 
 #include <string>
 
+#include "base/parallel.h"
 #include "catalog/data_set.h"
 
 namespace xpu {
 
 // The whole Markdown document for `data` (the shipped data, plus any
 // --catalog/--prices a user adds: their prices then decide the verdicts).
-// Deterministic; `threads` = 0 uses all cores and does not change the text.
-std::string claims_markdown(const DataSet& data, unsigned threads = 0);
+// Deterministic: the text does not depend on the thread budget.
+std::string claims_markdown(const DataSet& data, ThreadBudget threads);
 
 }  // namespace xpu

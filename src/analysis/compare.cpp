@@ -57,7 +57,7 @@ TrainAt train_at(const CompareRequest& r, const Candidate& c, const StackEfficie
   const TrainingContext ctx = prepare_training(r.model, fabric, stack, r.training);
   SearchOptions so;
   so.top = 1;
-  so.threads = 1;  // compare spreads candidates over the cores instead
+  so.threads = ThreadBudget(1);  // compare spreads candidates over the budget instead
   const SearchResult s = search_layouts(ctx, chips, so);
   TrainAt t;
   t.precision = ctx.precision;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/parallel.h"
 #include "catalog/data_set.h"
 #include "catalog/offer.h"
 #include "cost/compare.h"
@@ -43,7 +44,7 @@ struct CompareRequest {
   std::vector<std::string> accelerators;  // only these; empty = every catalog accelerator
   double pue = PowerModel{}.pue;          // facility power / IT power, for energy and facility MW (cost/energy.h)
   bool sensitivity = false;
-  unsigned threads = 0;  // 0 = all cores; results do not depend on it
+  ThreadBudget threads;  // candidates spread over these; results do not depend on it
 };
 
 // Where an option's price comes from.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <ostream>
 
+#include "base/parallel.h"
 #include "cli/command.h"
 #include "cli/validation_inputs.h"
 #include "ingest/calibration_io.h"
@@ -40,7 +41,7 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
   if (!st.global.quiet) st.io.err << format_diagnostics(ds);  // rows that could not be read
   std::erase_if(cases, [](const ValidationCase& c) { return !c.invalid.empty(); });
   ValidationInputs in = validation_inputs(data);
-  in.threads = o.threads;
+  in.threads = budget_for_request(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<StackCalibration> fits = calibrate_stacks(cases, in);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "analysis/claims.h"
+#include "base/parallel.h"
 #include "cli/command.h"
 #include "cli/flags.h"
 
@@ -19,7 +20,7 @@ struct ClaimsOptions {
 
 int run_claims(const ClaimsOptions& o, RunState& st) {
   const DataSet data = load_data_for(st);
-  const std::string md = claims_markdown(data, o.threads);
+  const std::string md = claims_markdown(data, budget_for_request(o.threads));
   if (o.write.empty()) {
     st.io.out << md;
     return 0;

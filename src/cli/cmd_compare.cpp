@@ -9,6 +9,7 @@
 
 #include "analysis/compare.h"
 #include "base/check.h"
+#include "base/parallel.h"
 #include "base/suggest.h"
 #include "cli/command.h"
 #include "cli/flags.h"
@@ -124,7 +125,7 @@ CompareRequest build_request(const CompareOptions& o, const DataSet& data) {
   if (o.json && o.csv) bad.push_back(flag_error("--csv", "--json and --csv exclude each other"));
   if (has_errors(bad)) throw InputError(std::move(bad));
   r.sensitivity = o.sensitivity;
-  r.threads = o.threads;
+  r.threads = budget_for_request(o.threads);
   return r;
 }
 

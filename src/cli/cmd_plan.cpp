@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "base/check.h"
+#include "base/parallel.h"
 #include "cli/command.h"
 #include "cli/flags.h"
 #include "export/plan_export.h"
@@ -47,7 +48,9 @@ int run_plan(const PlanCliOptions& o, RunState& st) {
   if (has_errors(bad)) throw InputError(std::move(bad));
 
   const Portfolio p = load_portfolio(o.portfolio, data);
-  const RateTable rates = estimate_rates(p, data.catalog);
+  RateOptions ro;
+  ro.threads = budget_for_request(0);  // the engines use every core; --threads is CBC's
+  const RateTable rates = estimate_rates(p, data.catalog, ro);
   PlanOptions po;
   po.time_limit_s = o.time_limit;
   po.relative_gap = o.gap;

@@ -117,7 +117,7 @@ int run_train(const TrainOptions& o, RunState& st) {
   if (has_errors(bad)) throw InputError(std::move(bad));
   so.top = o.top;
   so.memory_margin = o.memory_margin;
-  so.threads = o.threads;
+  so.threads = budget_for_request(o.threads);
 
   const Fabric fabric = make_fabric(*hw.accelerator, hw.system, o.chips);
   const TrainingContext ctx = prepare_training(model, fabric, stack, job);
@@ -204,7 +204,7 @@ int run_train(const TrainOptions& o, RunState& st) {
     out << "\n" << render(t);
   }
   out << fmt::format("\nEvaluated {} layouts ({} fit in memory, {} subtrees pruned) in {:.0f} ms on {} threads.\n",
-                     r.evaluated, r.fitting, r.pruned, ms, resolve_threads(o.threads));
+                     r.evaluated, r.fitting, r.pruned, ms, so.threads.threads());
   return 0;
 }
 

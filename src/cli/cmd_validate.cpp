@@ -7,6 +7,7 @@
 #include <ostream>
 #include <set>
 
+#include "base/parallel.h"
 #include "cli/command.h"
 #include "cli/validation_inputs.h"
 #include "ingest/cases_io.h"
@@ -118,7 +119,7 @@ int run_validate(const ValidateOptions& o, RunState& st) {
     }
     return nullptr;
   };
-  in.threads = o.threads;
+  in.threads = budget_for_request(o.threads);
   const std::vector<CaseResult> rs = predict_cases(cases, in);
 
   if (o.json) {

@@ -132,7 +132,7 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
     job.global_batch = per * *c.dp;
   }
   SearchOptions so;
-  so.threads = 1;
+  so.threads = ThreadBudget(1);
   so.top = 1;
   LayoutConstraints& f = so.fixed;
   f.tp = c.tp;

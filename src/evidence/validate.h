@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/parallel.h"
 #include "catalog/benchmarks.h"
 #include "catalog/catalog.h"
 #include "perf/layout.h"
@@ -92,7 +93,7 @@ struct ValidationInputs {
   std::function<const ModelArch*(const std::string&)> find_model;
   std::vector<MlperfEvaluation> mlperf;
   std::vector<MlperfInference> mlperf_inference;
-  unsigned threads = 0;
+  ThreadBudget threads;  // cases spread over these; results do not depend on it
 };
 
 // A training case made ready to evaluate: its context and layout (searched

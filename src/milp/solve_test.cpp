@@ -454,7 +454,8 @@ TEST(SolveMilp, ConcurrentCallsGiveSequentialResults) {
   std::vector<MilpResult> sequential, concurrent(models.size());
   for (const MilpModel& m : models) sequential.push_back(solve_milp(m, {.relative_gap = 0.001}));
   parallel_for(
-      models.size(), [&](size_t i) { concurrent[i] = solve_milp(models[i], {.relative_gap = 0.001}); }, 3);
+      models.size(), [&](size_t i) { concurrent[i] = solve_milp(models[i], {.relative_gap = 0.001}); },
+      ThreadBudget(3));
   for (size_t i = 0; i < models.size(); ++i) {
     EXPECT_EQ(concurrent[i].values, sequential[i].values) << i;
     EXPECT_EQ(concurrent[i].nodes, sequential[i].nodes) << i;

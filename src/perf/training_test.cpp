@@ -166,9 +166,9 @@ TEST(Search, SameResultForAnyThreadCount) {
   const TrainingContext c = context(m, h100_like(32), s, 2048, 128);
   SearchOptions o;
   o.top = 5;
-  o.threads = 1;
+  o.threads = ThreadBudget(1);
   const SearchResult one = search_layouts(c, 32, o);
-  o.threads = 4;
+  o.threads = ThreadBudget(4);
   const SearchResult four = search_layouts(c, 32, o);
   ASSERT_EQ(one.best.size(), four.best.size());
   ASSERT_FALSE(one.best.empty());

@@ -18,7 +18,7 @@ namespace {
 // Best tokens/s per chip at `chips`, or nullopt when no layout fits.
 std::optional<ScalePoint> evaluate_scale(const Workload& w, const Accelerator& acc, const System* sys,
                                          const StackEfficiency& stack, const TrainingJob& job, int chips,
-                                         unsigned threads) {
+                                         ThreadBudget threads) {
   const Fabric fabric = make_fabric(acc, sys, chips);
   const TrainingContext ctx = prepare_training(w.model, fabric, stack, job);
   SearchOptions so;

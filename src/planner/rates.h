@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/parallel.h"
 #include "catalog/catalog.h"
 #include "planner/portfolio.h"
 
@@ -67,7 +68,7 @@ struct RateTable {
 };
 
 struct RateOptions {
-  unsigned threads = 0;           // layout-search threads (0 = all cores); results do not depend on it
+  ThreadBudget threads;           // services and layout searches spread over these; results do not depend on it
   int default_max_chips = 16384;  // when a run gives none: largest scale evaluated
   int max_points = 5;             // scale points per (run, accelerator)
 };

@@ -11,9 +11,7 @@
 #include "analysis/compare_engine.h"
 #include "base/check.h"
 #include "base/parallel.h"
-#include "perf/fabric.h"
-#include "perf/search.h"
-#include "perf/training.h"
+#include "perf/sizing.h"
 
 namespace xpu {
 
@@ -22,56 +20,59 @@ using compare_detail::Evaluation;
 
 namespace {
 
-// "v5p-N" in a system's instance list stands for every slice size ("v5p-8", "v5p-512").
-bool instance_matches(const CloudInstance& ci, const Offer& o) {
-  if (ci.provider != o.provider) return false;
-  if (ci.name == o.instance) return true;
-  if (!ci.name.ends_with("-N")) return false;
-  const std::string prefix = ci.name.substr(0, ci.name.size() - 1);
-  if (!o.instance.starts_with(prefix) || o.instance.size() == prefix.size()) return false;
-  return std::all_of(o.instance.begin() + static_cast<std::ptrdiff_t>(prefix.size()), o.instance.end(),
-                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-}
-
 bool in_region(const Offer& o, const std::string& region) {
   return region.empty() || o.region.empty() || o.region == region;
 }
 
 std::string describe_serving(const ServingLayout& l, int replicas) {
-  std::string s = fmt::format("tp{}", l.tp);
-  if (l.pp > 1) s += fmt::format(" pp{}", l.pp);
-  if (l.ep > 1) s += fmt::format(" ep{}", l.ep);
-  return s + fmt::format(" x {} replica{}", replicas, replicas == 1 ? "" : "s");
+  return describe(l) + fmt::format(" x {} replica{}", replicas, replicas == 1 ? "" : "s");
 }
 
 struct TrainAt {
   bool ok = false;
   std::string why;
+  int chips = 0;
+  std::string fewer_because;  // when fewer chips than asked
   Layout layout;
   TrainingEstimate estimate;
   Precision precision = Precision::bf16;
 };
 
-TrainAt train_at(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
-  const Fabric fabric = make_fabric(*c.accelerator, c.system, chips);
-  const TrainingContext ctx = prepare_training(r.model, fabric, stack, r.training);
+TrainingSetup setup_of(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack) {
+  return {&r.model, c.accelerator, c.system, &stack, r.training};
+}
+
+TrainAt from_answer(const LayoutAnswer& a) {
+  TrainAt t;
+  t.precision = a.ctx.precision;
+  t.chips = a.chips;
+  t.fewer_because = a.fewer_because;
+  if (a.found()) {
+    t.ok = true;
+    t.layout = a.search.best.front().layout;
+    t.estimate = a.search.best.front().estimate;
+  } else {
+    t.why = a.why_none();
+  }
+  return t;
+}
+
+SearchOptions search_options() {
   SearchOptions so;
   so.top = 1;
   so.threads = ThreadBudget(1);  // compare spreads candidates over the budget instead
-  const SearchResult s = search_layouts(ctx, chips, so);
-  TrainAt t;
-  t.precision = ctx.precision;
-  if (!s.best.empty()) {
-    t.ok = true;
-    t.layout = s.best.front().layout;
-    t.estimate = s.best.front().estimate;
-  } else if (s.closest) {
-    t.why = fmt::format("does not fit in memory on {} chips: the closest layout ({}) is {:.1f} GB short per chip",
-                        chips, describe(s.closest->layout), in_gb(s.closest->estimate.missing()));
-  } else {
-    t.why = fmt::format("no valid layout on {} chips{}{}", chips, s.invalid.empty() ? "" : ": ", s.invalid);
-  }
-  return t;
+  return so;
+}
+
+// The best layout at exactly `chips` (the deadline search steps through counts itself).
+TrainAt train_at(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
+  return from_answer(best_layout_at(setup_of(r, c, stack), chips, search_options()));
+}
+
+// The best layout on up to `chips`, in whole instances of the candidate's offer.
+TrainAt train_up_to(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
+  const int unit = c.offer ? c.offer->chips : chip_unit(c.system);
+  return from_answer(best_layout_up_to(setup_of(r, c, stack), chips, unit, search_options()));
 }
 
 Seconds run_time(const CompareRequest& r, const TrainAt& t, int chips) {
@@ -177,10 +178,12 @@ Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEffi
   if (r.mode == Mode::train) {
     TrainAt t;
     if (chips == 0) {
-      const int unit = c.offer ? c.offer->chips : (c.system ? std::min(c.system->chips, 8) : 8);
+      const int unit = c.offer ? c.offer->chips : chip_unit(c.system);
       std::tie(chips, t) = fewest_chips(r, c, stack, unit);
     } else {
-      t = train_at(r, c, stack, chips);
+      t = train_up_to(r, c, stack, chips);
+      chips = t.chips;
+      o.note = t.fewer_because;
     }
     if (!t.ok) {
       e.why = t.why;
@@ -205,10 +208,9 @@ Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEffi
     w.duration = o.time_high;
     o.cost_high = price(c, w, r.basis).total;
   } else {
-    const int domain = c.system ? c.system->scale_up_domain : a.scale_up.domain;
-    const Fabric fabric = make_fabric(a, c.system, domain);
-    const InferenceContext ctx = prepare_inference(r.model, fabric, stack, r.serving);
-    const ServingSearch s = search_serving(ctx, r.rate, r.slo);
+    const ServiceSize size = size_service({&r.model, c.accelerator, c.system, &stack, r.serving}, r.rate, r.slo);
+    const InferenceContext& ctx = size.ctx;
+    const ServingSearch& s = size.search;
     if (!s.best) {
       e.why = s.closest ? fmt::format("no layout meets the SLOs (the closest binds on {})",
                                       s.closest->binding.empty() ? "the targets" : s.closest->binding)
@@ -264,20 +266,10 @@ Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEffi
 
 std::vector<SystemOffer> system_offers(const DataSet& data, const std::string& accelerator, Term term,
                                        const std::string& region) {
-  const auto systems = data.catalog.systems_of(accelerator);
-  const System* fallback = default_system(data.catalog, accelerator);
   std::vector<SystemOffer> out;
   for (const auto& o : data.prices.offers) {
     if (o.accelerator != accelerator || o.term != term || o.chips <= 0 || !in_region(o, region)) continue;
-    const System* sys = nullptr;
-    for (const System* s : systems) {
-      for (const auto& ci : s->instances) {
-        if (instance_matches(ci, o)) sys = s;
-      }
-      if (sys) break;
-    }
-    // An offer the catalog does not list rents the default system when it is one whole unit of it.
-    if (!sys && fallback && o.chips == fallback->chips) sys = fallback;
+    const System* sys = system_for_offer(data.catalog, o);
     if (!sys) continue;
     auto it = std::find_if(out.begin(), out.end(), [&](const SystemOffer& x) { return x.system == sys; });
     if (it == out.end()) {

@@ -61,6 +61,7 @@ struct CompareOption {
   std::string accelerator, name, vendor, system, stack;
   PriceSource price;
   std::string layout;                     // "tp8 pp1 dp128 mb2 zero1 sp", or "tp2 x 6 replicas"
+  std::string note;                       // why it uses fewer chips than asked, when it does
   int chips = 0;                          // chips working
   Precision precision = Precision::bf16;  // what the matmuls run at on this chip
   // Training

@@ -22,8 +22,7 @@ struct Evaluation {
   bool ok = false;
   std::string why;  // when !ok: no fit, no layout, SLOs out of reach, deadline out of reach
   CompareOption option;
-  WorkPoint work;       // what cost prices
-  double capacity = 0;  // serving: requests/s one replica sustains within the SLOs
+  WorkPoint work;  // what cost prices
 };
 
 // Training at `chips` chips (or, with chips = 0 and a deadline, the fewest

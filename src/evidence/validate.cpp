@@ -13,6 +13,7 @@
 #include "evidence/validate_inference.h"
 #include "perf/kernels.h"
 #include "perf/search.h"
+#include "perf/sizing.h"
 
 namespace xpu {
 namespace {
@@ -117,9 +118,7 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
   if (c.global_batch) {
     job.global_batch = *c.global_batch;
   } else {
-    // About 4M tokens per step, rounded to whole sequences per chip.
-    const int per_chip = std::max(1, static_cast<int>(std::lround((1 << 22) / dbl(job.seq_len) / c.chips)));
-    job.global_batch = per_chip * c.chips;
+    job.global_batch = default_global_batch(job.seq_len, c.chips);
     notes.push_back(fmt::format("global batch not recorded: {} sequences assumed", job.global_batch));
   }
 
@@ -157,9 +156,9 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
   }
   PreparedCase p;
   p.source = &c;
-  const Fabric fabric = make_fabric(*acc, default_system(*in.catalog, acc->key), c.chips);
-  p.ctx = prepare_training(*model, fabric, stack, job);
-  const SearchResult sr = search_layouts(p.ctx, c.chips, so);
+  LayoutAnswer answer = best_layout_at({model, acc, default_system(*in.catalog, acc->key), &stack, job}, c.chips, so);
+  p.ctx = answer.ctx;
+  const SearchResult& sr = answer.search;
   if (!sr.best.empty()) {
     p.layout = sr.best.front().layout;
   } else if (sr.closest) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "perf/sizing.h"
+
 namespace xpu {
 namespace {
 
@@ -93,8 +95,8 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
   job.kv = low && acc->supports(Precision::fp8) && !job.weight_only ? Precision::fp8 : Precision::bf16;
   if (job.kv == Precision::fp8) notes.push_back("fp8 KV cache assumed");
 
-  const Fabric fabric = make_fabric(*acc, default_system(*in.catalog, acc->key), c.chips);
-  p.ctx = prepare_inference(*model, fabric, stack, job);
+  p.ctx = serving_context({model, acc, default_system(*in.catalog, acc->key), &stack, job}, c.chips);
+  const Fabric& fabric = p.ctx.fabric;
   p.batch = c.batch.value_or(0);
   if (c.scenario == ServingScenario::server) {
     if (!def) {

@@ -132,6 +132,9 @@ std::string compare_to_text(const CompareResult& res) {
     out += fmt::format("vs {}: its cost / this cost (above 1 = cheaper for the same work).\n", res.request.baseline);
   }
   if (!res.baseline_note.empty()) out += "Note: " + res.baseline_note + ".\n";
+  for (const auto& o : res.options) {
+    if (!o.note.empty()) out += fmt::format("Note: {} runs on {} chips: {}.\n", o.accelerator, o.chips, o.note);
+  }
   bool extrapolating = false;
   for (const auto& o : res.options) extrapolating = extrapolating || !o.interval.extrapolations.empty();
   if (extrapolating) {
@@ -223,6 +226,7 @@ Json compare_to_json(const CompareResult& res) {
                 {"source", o.price.provenance.source},
                 {"retrieved", o.price.provenance.retrieved},
                 {"estimate", o.price.provenance.estimate}}}};
+    if (!o.note.empty()) j["note"] = o.note;
     if (r.basis.owned) {
       j["price"]["purchase_usd_per_chip"] = round_sig(o.price.purchase.si());
       j["capex_usd"] = round_sig(o.cost.capex.si());

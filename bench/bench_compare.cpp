@@ -22,8 +22,8 @@ const DataSet& data() {
   return d;
 }
 
-CompareRequest training_request() {
-  CompareRequest r;
+CompareQuery training_request() {
+  CompareQuery r;
   r.mode = Mode::train;
   r.model = *data().find_model("llama3.1-70b");
   r.training.seq_len = 8192;
@@ -45,7 +45,7 @@ double baseline_seconds() {
     const DataSet& d = data();
     const Accelerator& a = *d.catalog.find_accelerator("h100-sxm");
     const StackEfficiency& stack = *default_stack(d.catalog.stacks, a.runtime, Mode::train);
-    const CompareRequest r = training_request();
+    const CompareQuery r = training_request();
     double best = 1e300;
     for (int i = 0; i < 5; ++i) {
       best = std::min(best, seconds_of([&] {
@@ -64,7 +64,7 @@ double baseline_seconds() {
 
 // Args: threads; mode 0 = fixed chips, 1 = with --sensitivity, 2 = 90-day deadline.
 void BM_CompareTraining(benchmark::State& state) {
-  CompareRequest r = training_request();
+  CompareQuery r = training_request();
   r.threads = ThreadBudget(static_cast<unsigned>(state.range(0)));
   if (state.range(1) == 1) r.sensitivity = true;
   if (state.range(1) == 2) {

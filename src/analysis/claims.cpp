@@ -19,7 +19,7 @@ struct Case {
   std::string key;      // "A"
   std::string title;    // "Llama 3.1 70B pre-training, ..."
   std::string command;  // the compare flags that describe it
-  CompareRequest request;
+  CompareQuery query;
 };
 
 Case pretraining(const DataSet& d, Precision p) {
@@ -29,7 +29,7 @@ Case pretraining(const DataSet& d, Precision p) {
       fmt::format("Llama 3.1 70B pre-training: 15T tokens on 1024 chips, seq 8192, 4M-token batches, {}", to_string(p));
   w.command = fmt::format("--model llama3.1-70b --train --tokens 15T --chips 1024 --seq-len 8192{}",
                           p == Precision::bf16 ? "" : " --precision fp8");
-  CompareRequest& r = w.request;
+  CompareQuery& r = w.query;
   r.mode = Mode::train;
   r.model = *d.find_model("llama3.1-70b");
   r.training.seq_len = 8192;
@@ -49,7 +49,7 @@ Case serving(const DataSet& d, const std::string& key, const std::string& model,
   w.command = fmt::format(
       "--model {} --infer --rate {} --input-len 2048 --output-len 300 --ttft-slo '1 s' --tpot-slo '40 ms'{}", model,
       rate, p == Precision::bf16 ? "" : " --precision " + std::string(to_string(p)));
-  CompareRequest& r = w.request;
+  CompareQuery& r = w.query;
   r.mode = Mode::infer;
   r.model = *m;
   r.rate = rate;
@@ -100,7 +100,7 @@ Run run(const DataSet& d, const Case& w, Term term, const std::vector<std::strin
   Run out;
   out.workload = &w;
   out.term = term;
-  CompareRequest r = w.request;
+  CompareQuery r = w.query;
   r.basis.term = term;
   r.accelerators = accelerators;
   r.sensitivity = sensitivity;
@@ -204,9 +204,9 @@ std::string claim_trn2(const DataSet& d, const std::vector<Case>& ws, ThreadBudg
         "**Software efficiency ({})**: the engines put Trn2 at {} tokens/s per chip{} with {} ({}). To be 1.30x "
         "cheaper than H200 at these prices Trn2 needs {} the modelled throughput",
         r.workload->key, fmt::format("{:.4g}", t->tokens_per_s_per_chip),
-        r.workload->request.mode == Mode::train ? fmt::format(" (MFU {})", percent(t->mfu)) : "", t->stack,
+        r.workload->query.mode == Mode::train ? fmt::format(" (MFU {})", percent(t->mfu)) : "", t->stack,
         extrapolations(*t), times(need));
-    if (r.workload->request.mode == Mode::train) item += fmt::format(" (MFU {})", percent(t->mfu * need));
+    if (r.workload->query.mode == Mode::train) item += fmt::format(" (MFU {})", percent(t->mfu * need));
     if (auto e = r.factor_range("efficiency:" + t->stack, "trn2")) {
       const CompareOption* g = r.option("h200-sxm");
       item += fmt::format(". Moving {}'s efficiencies by its leave-one-out error gives {}–{} vs H200", t->stack,
@@ -558,5 +558,7 @@ std::string claims_markdown(const DataSet& data, ThreadBudget threads) {
       "- Porting effort, capacity and availability are outside a price-performance ratio.\n";
   return md;
 }
+
+ClaimsResult check_claims(const DataSet& data, ThreadBudget threads) { return {claims_markdown(data, threads)}; }
 
 }  // namespace xpu

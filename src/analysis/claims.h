@@ -16,4 +16,9 @@ namespace xpu {
 // Deterministic: the text does not depend on the thread budget.
 std::string claims_markdown(const DataSet& data, ThreadBudget threads);
 
+struct ClaimsResult {
+  std::string markdown;
+};
+ClaimsResult check_claims(const DataSet& data, ThreadBudget threads);
+
 }  // namespace xpu

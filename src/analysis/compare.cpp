@@ -38,7 +38,7 @@ struct TrainAt {
   Precision precision = Precision::bf16;
 };
 
-TrainingSetup setup_of(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack) {
+TrainingSetup setup_of(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack) {
   return {&r.model, c.accelerator, c.system, &stack, r.training};
 }
 
@@ -65,17 +65,17 @@ SearchOptions search_options() {
 }
 
 // The best layout at exactly `chips` (the deadline search steps through counts itself).
-TrainAt train_at(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
+TrainAt train_at(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack, int chips) {
   return from_answer(best_layout_at(setup_of(r, c, stack), chips, search_options()));
 }
 
 // The best layout on up to `chips`, in whole instances of the candidate's offer.
-TrainAt train_up_to(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
+TrainAt train_up_to(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack, int chips) {
   const int unit = c.offer ? c.offer->chips : chip_unit(c.system);
   return from_answer(best_layout_up_to(setup_of(r, c, stack), chips, unit, search_options()));
 }
 
-Seconds run_time(const CompareRequest& r, const TrainAt& t, int chips) {
+Seconds run_time(const CompareQuery& r, const TrainAt& t, int chips) {
   return Seconds(r.training.tokens / (t.estimate.tokens_per_s_per_chip * chips));
 }
 
@@ -103,7 +103,7 @@ constexpr int kMaxChips = 131072;
 // hit. Counts without a valid layout (the global batch does not split) are
 // skipped, so no bisection that would need monotonicity. Returns 0 chips
 // and the reason when no count up to kMaxChips does.
-std::pair<int, TrainAt> fewest_chips(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack,
+std::pair<int, TrainAt> fewest_chips(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack,
                                      int unit) {
   const std::vector<int> counts = candidate_counts(unit, kMaxChips);
   const double tokens = r.training.tokens, deadline = r.deadline->si();
@@ -164,7 +164,7 @@ CostBreakdown price(const Candidate& c, const WorkPoint& work, const PriceBasis&
   return price_rented(work, offer ? *offer : *c.offer, basis.utilization);
 }
 
-Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips) {
+Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack, int chips) {
   Evaluation e;
   CompareOption& o = e.option;
   const Accelerator& a = *c.accelerator;
@@ -286,7 +286,7 @@ std::vector<SystemOffer> system_offers(const DataSet& data, const std::string& a
 
 namespace {
 
-std::string unpriced_reason(const DataSet& data, const std::string& acc, const CompareRequest& r) {
+std::string unpriced_reason(const DataSet& data, const std::string& acc, const CompareQuery& r) {
   if (r.basis.owned) return "no purchase price in the price book ('xpuplan prices purchase')";
   const std::string term(to_string(r.basis.term));
   const std::string where = r.region.empty() ? "" : fmt::format(" in {}", r.region);
@@ -311,10 +311,10 @@ std::string unpriced_reason(const DataSet& data, const std::string& acc, const C
 
 }  // namespace
 
-CompareResult run_compare(const DataSet& data, const CompareRequest& r) {
+CompareResult run_compare(const DataSet& data, const CompareQuery& r) {
   XPU_CHECK(r.mode == Mode::infer ? r.rate > 0 : r.training.tokens > 0 && (r.chips || r.deadline));
   CompareResult result;
-  result.request = r;
+  result.query = r;
   result.cost_unit = r.mode == Mode::train ? "USD per run" : "USD per hour";
   const Mode mode = r.mode == Mode::train ? Mode::train : Mode::infer;
 

@@ -26,7 +26,7 @@
 
 namespace xpu {
 
-struct CompareRequest {
+struct CompareQuery {
   Mode mode = Mode::train;  // train or infer
   ModelArch model;
   // Training: job.tokens > 0; exactly one of chips and deadline.
@@ -94,7 +94,7 @@ struct SensitivityFactor {
 };
 
 struct CompareResult {
-  CompareRequest request;
+  CompareQuery query;
   std::string cost_unit;               // "USD per run" or "USD per hour"
   std::vector<CompareOption> options;  // cheapest first
   std::vector<NotCompared> not_compared;
@@ -106,7 +106,7 @@ struct CompareResult {
 // Runs the comparison. `data` supplies the catalog, its stacks and the price
 // book. Throws nothing for expected outcomes: an accelerator without a price,
 // a fit or a layout meeting the SLOs lands in not_compared with the reason.
-CompareResult run_compare(const DataSet& data, const CompareRequest& request);
+CompareResult run_compare(const DataSet& data, const CompareQuery& query);
 
 // Offers that rent a whole system of `accelerator` under `basis` (and in
 // `region`, when given), cheapest first per system, with the system they rent.

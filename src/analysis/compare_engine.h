@@ -27,7 +27,7 @@ struct Evaluation {
 
 // Training at `chips` chips (or, with chips = 0 and a deadline, the fewest
 // that meet it), or serving the request's load; priced under `basis`.
-Evaluation evaluate(const CompareRequest& r, const Candidate& c, const StackEfficiency& stack, int chips);
+Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEfficiency& stack, int chips);
 
 // `work` priced for candidate `c` under `basis` (with a different offer when given).
 CostBreakdown price(const Candidate& c, const WorkPoint& work, const PriceBasis& basis, const Offer* offer = nullptr);

@@ -20,12 +20,12 @@ WorkPoint work_of(const CompareResult& res, const CompareOption& o, const Candid
   w.chips = o.chips;
   w.tdp = c.accelerator->power.tdp;
   w.power = power_model_for(*c.accelerator);
-  if (res.request.mode == Mode::train) {
+  if (res.query.mode == Mode::train) {
     w.duration = o.time;
-    w.tokens = res.request.training.tokens;
+    w.tokens = res.query.training.tokens;
   } else {
     w.duration = hours(1);
-    w.tokens = res.request.rate * res.request.serving.output_len * 3600;
+    w.tokens = res.query.rate * res.query.serving.output_len * 3600;
   }
   return w;
 }
@@ -67,7 +67,7 @@ StackEfficiency scaled(const StackEfficiency& s, double k) {
 }
 
 void efficiency_factors(CompareResult& res, const std::vector<Candidate>& chosen, const std::vector<double>& base) {
-  const auto& r = res.request;
+  const auto& r = res.query;
   std::map<std::string, const StackEfficiency*> stacks;
   for (const auto& c : chosen) stacks.emplace(c.stack->key, c.stack);
   for (const auto& [key, stack] : stacks) {
@@ -116,7 +116,7 @@ void efficiency_factors(CompareResult& res, const std::vector<Candidate>& chosen
 
 void term_factor(const DataSet& data, CompareResult& res, const std::vector<Candidate>& chosen,
                  const std::vector<double>& base) {
-  const auto& r = res.request;
+  const auto& r = res.query;
   SensitivityFactor f;
   f.key = "term";
   f.description = fmt::format("every purchase term with a price for the same system ({}); 1y/3y at {:.0f}% utilization",
@@ -161,7 +161,7 @@ void basis_factor(CompareResult& res, const std::vector<Candidate>& chosen, cons
 }  // namespace
 
 void add_sensitivity(const DataSet& data, CompareResult& res, const std::vector<Candidate>& chosen) {
-  const auto& r = res.request;
+  const auto& r = res.query;
   std::vector<double> base;
   for (const auto& o : res.options) base.push_back(o.cost.total.si());
 

@@ -328,4 +328,43 @@ std::string compact_text(double v, std::string_view prefix, std::string_view suf
 
 std::string to_compact_text(Dollars v) { return compact_text(v.si(), "$", ""); }
 
+std::optional<double> parse_count_text(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  double v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p == text.data() || !std::isfinite(v)) return std::nullopt;
+  std::string_view rest(p, static_cast<size_t>(text.data() + text.size() - p));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  double scale = 1;
+  if (rest == "k" || rest == "K") {
+    scale = 1e3;
+  } else if (rest == "M") {
+    scale = 1e6;
+  } else if (rest == "B" || rest == "G") {
+    scale = 1e9;
+  } else if (rest == "T") {
+    scale = 1e12;
+  } else if (!rest.empty()) {
+    return std::nullopt;
+  }
+  return v * scale;
+}
+
+std::string to_count_text(double v, int digits) {
+  const double a = std::abs(v);
+  const char* unit = "";
+  double d = 1;
+  if (a >= 1e12) {
+    unit = "T", d = 1e12;
+  } else if (a >= 1e9) {
+    unit = "B", d = 1e9;
+  } else if (a >= 1e6) {
+    unit = "M", d = 1e6;
+  } else if (a >= 1e3) {
+    unit = "k", d = 1e3;
+  }
+  std::string s = fmt::format("{:.{}g}", v / d, digits);
+  return s + unit;
+}
+
 }  // namespace xpu

@@ -6,6 +6,7 @@
 // A bare number is an error: every quantity in a data file carries its unit.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -102,6 +103,14 @@ Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
   if (!parsed) return Unexpected{parsed.error()};
   return Q(parsed->si);
 }
+
+// A count with an optional suffix: "15T", "2.5e12", "300B" (or "G"), "40M",
+// "7k"; a space may sit before the suffix. Nullopt for anything else
+// (the sign is the caller's to check).
+std::optional<double> parse_count_text(std::string_view text);
+// A count for reports with a suffix and `digits` significant digits:
+// "42.59k", "1.2M", "950", "15T" (never "0.04259M").
+std::string to_count_text(double v, int digits = 4);
 
 // Human text with an SI prefix and 4 significant digits: "989.4 TFLOP/s",
 // "80 GB", "3.35 TB/s", "700 W", "12 ms", "$2.50/h".

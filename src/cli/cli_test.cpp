@@ -327,10 +327,11 @@ TEST(Infer, BadLengthsRatesAndSlosNameTheFlag) {
             "--tpot-slo: error: '40' has no unit; write it with one (e.g. '40 ms')\n");
 }
 
+// Exit status 1: answered that no layout meets the request (as train does when none fits).
 TEST(Infer, UnmeetableSloReturnsTheClosestLayoutAndWhatBinds) {
   auto r =
       run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--rate", "5", "--tpot-slo", "0.1 ms", "--json"});
-  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.code, 1) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["estimate"]["meets_slo"].get<bool>());
   EXPECT_EQ(j["estimate"]["binding"], "tpot");

@@ -287,21 +287,4 @@ std::vector<ExportFile> export_plan(const Portfolio& p, const RateTable& rates, 
   return out;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f) throw InputError({error_at({path, 0, 0, ""}, "cannot write file")});
-}
-
-void write_export_files(const std::string& dir, const std::vector<ExportFile>& files) {
-  namespace fs = std::filesystem;
-  for (const ExportFile& f : files) {
-    const fs::path path = fs::path(dir) / f.path;
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) throw InputError({error_at({path.parent_path().string(), 0, 0, ""}, "cannot create directory")});
-    write_text_file(path.string(), f.text);
-  }
-}
-
 }  // namespace xpu

@@ -36,10 +36,6 @@ struct ExportFile {
 std::vector<ExportFile> export_plan(const Portfolio& p, const RateTable& rates, const PlanResult& r,
                                     ExportFormat format);
 
-// Writes each file under `dir` (created if missing). Throws InputError naming a path it cannot write.
-void write_export_files(const std::string& dir, const std::vector<ExportFile>& files);
-void write_text_file(const std::string& path, const std::string& text);
-
 // Kubernetes resource name of a vendor's accelerators ("nvidia.com/gpu", "google.com/tpu",
 // "aws.amazon.com/neuron", "amd.com/gpu").
 std::string_view k8s_resource(Vendor v);

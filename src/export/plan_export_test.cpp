@@ -1,6 +1,7 @@
 // Exports parse back: Kueue manifests and SkyPilot tasks as YAML (yaml-cpp),
 // Slurm scripts as shell (bash -n), with the plan's quotas and counts in them.
 #include "export/plan_export.h"
+#include "ingest/text_file.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -79,7 +80,7 @@ TEST(PlanExport, SlurmScriptsAreValidShell) {
   for (const Workload& w : x.f.p.workloads) trainings += w.kind == Mode::train ? 1 : 0;
   ASSERT_EQ(static_cast<int>(files.size()), trainings);
   const auto dir = std::filesystem::temp_directory_path() / "xpuplan_slurm_test";
-  write_export_files(dir.string(), files);
+  for (const ExportFile& f : files) ASSERT_TRUE(write_text_file((dir / f.path).string(), f.text, true)) << f.path;
   for (const ExportFile& f : files) {
     SCOPED_TRACE(f.path);
     EXPECT_TRUE(f.text.starts_with("#!/bin/bash\n"));

@@ -171,7 +171,7 @@ TEST(HfConfig, KeyComesFromTheDirectoryOrTheCaller) {
   EXPECT_EQ(m->key, "my-mixtral");
   auto missing = read_hf_config("/nonexistent/config.json", ds);
   EXPECT_FALSE(missing);
-  EXPECT_EQ(format_diagnostics(ds), "/nonexistent/config.json: error: cannot open file\n");
+  EXPECT_EQ(format_diagnostics(ds), "/nonexistent/config.json: error: cannot open file: it does not exist\n");
 }
 
 }  // namespace

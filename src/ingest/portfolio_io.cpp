@@ -20,28 +20,6 @@
 
 namespace xpu {
 
-std::optional<double> parse_count_text(std::string_view text) {
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p == text.data() || !std::isfinite(v)) return std::nullopt;
-  std::string_view rest(p, static_cast<size_t>(text.data() + text.size() - p));
-  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  double scale = 1;
-  if (rest == "k" || rest == "K") {
-    scale = 1e3;
-  } else if (rest == "M") {
-    scale = 1e6;
-  } else if (rest == "B" || rest == "G") {
-    scale = 1e9;
-  } else if (rest == "T") {
-    scale = 1e12;
-  } else if (!rest.empty()) {
-    return std::nullopt;
-  }
-  return v * scale;
-}
-
 Expected<double, std::string> parse_demand(std::string_view text, double output_len) {
   // The unit is the last word: "40 req/s", "1.2k req/s", "3000 tok/s".
   const size_t space = text.rfind(' ');
@@ -269,12 +247,16 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
   return std::move(pr.p);
 }
 
+Portfolio read_portfolio(const std::string& path, const DataSet& data, Diagnostics& ds) {
+  const std::optional<std::string> text = read_text_file(path, ds);
+  if (!text) return {};
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return parse_portfolio(*text, path, data, ds, dir.empty() ? "." : dir);
+}
+
 Portfolio load_portfolio(const std::string& path, const DataSet& data) {
   Diagnostics ds;
-  const std::optional<std::string> text = read_text_file(path, ds);
-  if (!text) throw InputError(std::move(ds));
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  Portfolio p = parse_portfolio(*text, path, data, ds, dir.empty() ? "." : dir);
+  Portfolio p = read_portfolio(path, data, ds);
   if (has_errors(ds)) throw InputError(std::move(ds));
   return p;
 }

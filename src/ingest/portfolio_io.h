@@ -20,14 +20,14 @@ namespace xpu {
 Portfolio parse_portfolio(const std::string& text, const std::string& name, const DataSet& data, Diagnostics& ds,
                           const std::string& base_dir = ".");
 
-// Reads and resolves a portfolio file; throws InputError with every diagnostic.
+// Reads and resolves a portfolio file; every problem goes to `ds` (the result
+// is only meaningful without errors).
+Portfolio read_portfolio(const std::string& path, const DataSet& data, Diagnostics& ds);
+// The same, throwing InputError with every diagnostic.
 Portfolio load_portfolio(const std::string& path, const DataSet& data);
 
 // "40 req/s", "3000 tok/s" (output tokens; divided by output_len), "1.2k req/s":
 // requests per second, or an error message.
 Expected<double, std::string> parse_demand(std::string_view text, double output_len);
-
-// "15T", "2.5e12", "300B", "40M", "7k": a positive count, or nullopt.
-std::optional<double> parse_count_text(std::string_view text);
 
 }  // namespace xpu

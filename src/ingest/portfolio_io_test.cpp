@@ -69,9 +69,6 @@ TEST(PortfolioIo, DemandUnits) {
   EXPECT_DOUBLE_EQ(*parse_demand("-5 req/s", 200), -5);
   EXPECT_FALSE(parse_demand("40", 200));
   EXPECT_FALSE(parse_demand("40 qps", 200));
-  EXPECT_DOUBLE_EQ(*parse_count_text("15T"), 15e12);
-  EXPECT_DOUBLE_EQ(*parse_count_text("2.5e12"), 2.5e12);
-  EXPECT_FALSE(parse_count_text("lots"));
 }
 
 TEST(PortfolioIo, ShippedExampleLoads) {

@@ -11,13 +11,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <tuple>
 
 #include "ingest/csv.h"
 #include "ingest/price_import_rules.h"
+#include "ingest/text_file.h"
 
 namespace xpu {
 namespace {
@@ -473,13 +473,27 @@ ImportResult import_skypilot_text(const std::string& text, const std::string& na
 }
 
 ImportResult import_skypilot_csv(const std::string& path, CatalogFormat format, const ImportOptions& options) {
-  std::ifstream in(path);
-  if (!in) {
-    ImportResult r;
-    r.diagnostics.push_back(error_at({path, 0, 0, ""}, "cannot open file"));
-    return r;
+  ImportResult r;
+  const auto text = read_text_file(path, r.diagnostics);
+  if (!text) return r;
+  return import_skypilot_text(*text, path, format, options);
+}
+
+ImportOptions summary_import_options(ImportOptions options) {
+  options.regions = {"us-east-1", "us-east-2", "us-west-2", "us-central1", "us-east4", "us-east5", "europe-west4"};
+  options.smallest_slice_only = true;
+  return options;
+}
+
+std::string import_summary(const std::string& file, const ImportResult& r) {
+  int excluded = 0;
+  std::string counts;
+  for (const auto& [rule, n] : r.excluded) {
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", rule, n);
+    excluded += n;
   }
-  return Importer(path, format, options).run(in);
+  return fmt::format("{}: {} rows read, {} offers written, {} prices excluded{}{}\n", file, r.rows, r.offers.size(),
+                     excluded, counts.empty() ? "" : ": ", counts);
 }
 
 }  // namespace xpu

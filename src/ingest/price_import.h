@@ -54,6 +54,13 @@ struct ImportResult {
   int rows = 0;                         // data rows read
 };
 
+// The options `prices import --summary` uses to make the shipped book: the
+// main US region of each provider plus one in Europe, the smallest TPU slice.
+ImportOptions summary_import_options(ImportOptions options);
+
+// One line for stderr: "FILE: R rows read, N offers written, X prices excluded: rule n, ...".
+std::string import_summary(const std::string& file, const ImportResult& r);
+
 // Reads a SkyPilot CSV; `name` is used in diagnostics.
 ImportResult import_skypilot_csv(const std::string& path, CatalogFormat format, const ImportOptions& options);
 ImportResult import_skypilot_text(const std::string& text, const std::string& name, CatalogFormat format,

@@ -20,7 +20,7 @@ using svg::escape;
 
 constexpr int kChartWidth = 1080;
 
-bool training(const CompareResult& res) { return res.request.mode == Mode::train; }
+bool training(const CompareResult& res) { return res.query.mode == Mode::train; }
 
 // A source citation as text. URL schemes are dropped ("cloud.google.com/tpu/pricing"):
 // the page names its sources but links to nothing, so nothing in it can be fetched.
@@ -37,7 +37,7 @@ std::string cost_chart(const CompareResult& res) {
   c.id = "cost";
   c.width = kChartWidth;
   c.title = training(res) ? "Cost of the run by accelerator" : "Cost per hour of service by accelerator";
-  c.subtitle = describe_prices(res.request) + "; whiskers: the engines' 80% interval";
+  c.subtitle = describe_prices(res.query) + "; whiskers: the engines' 80% interval";
   c.axis = {.title = training(res) ? "USD for the whole run" : "USD per hour at the load", .prefix = "$"};
   for (const auto& o : res.options) {
     std::string note = money(o.cost.total.si());
@@ -53,7 +53,7 @@ std::string cost_chart(const CompareResult& res) {
   }
   if (res.baseline) {
     c.reference = res.options[*res.baseline].cost.total.si();
-    c.reference_label = "baseline " + res.request.baseline;
+    c.reference_label = "baseline " + res.query.baseline;
   }
   return svg::bar_chart(c);
 }
@@ -127,7 +127,7 @@ std::string options_table(const CompareResult& res) {
       "<th class=\"n\">tok/s/chip</th><th class=\"n\">cost<div class=\"small\">80% interval</div></th>"
       "<th class=\"n\">$/Mtok</th><th class=\"n\">{}<div class=\"small\">facility</div></th>"
       "<th class=\"n\">tok/J</th><th class=\"n\">vs<div class=\"small\">{}</div></th></tr></thead>\n<tbody>\n",
-      train ? "energy" : "energy/h", escape(res.request.baseline));
+      train ? "energy" : "energy/h", escape(res.query.baseline));
   for (const auto& o : res.options) {
     h += fmt::format(
         "<tr><td class=\"n\">{}</td><td>{}{}<div class=\"small\">{}</div></td><td class=\"lay\">{}</td>"
@@ -262,7 +262,7 @@ std::string sensitivity_table(const CompareResult& res) {
 }  // namespace
 
 std::string compare_to_html(const CompareResult& res, const Catalog& catalog) {
-  const auto& r = res.request;
+  const auto& r = res.query;
   const bool train = training(res);
   std::string h = html::page_begin("xpuplan compare: " + (r.model.name.empty() ? r.model.key : r.model.name));
   h += fmt::format("<h1>Price-performance: {}</h1>\n<p class=\"lede\">{}</p>\n<p class=\"lede\">{}. {}</p>\n",

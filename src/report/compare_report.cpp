@@ -10,7 +10,7 @@
 namespace xpu {
 namespace {
 
-bool training(const CompareResult& res) { return res.request.mode == Mode::train; }
+bool training(const CompareResult& res) { return res.query.mode == Mode::train; }
 
 using html::money;
 
@@ -36,7 +36,7 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-std::string describe_workload(const CompareRequest& r) {
+std::string describe_workload(const CompareQuery& r) {
   const std::string model = r.model.name.empty() ? r.model.key : r.model.name;
   if (r.mode == Mode::train) {
     return fmt::format("{} training, {} tokens, seq {}, global batch {}, {}, {}", model, tokens_text(r.training.tokens),
@@ -52,7 +52,7 @@ std::string describe_workload(const CompareRequest& r) {
                      slo);
 }
 
-std::string describe_prices(const CompareRequest& r) {
+std::string describe_prices(const CompareQuery& r) {
   std::string s = r.basis.owned
                       ? "owned hardware (purchase price over a " + fmt_num(r.basis.ownership.years, 3) +
                             "-year life, electricity " + fmt_num(per_kwh(r.basis.ownership.electricity), 3) + " $/kWh)"
@@ -64,7 +64,7 @@ std::string describe_prices(const CompareRequest& r) {
   return s + "; baseline " + r.baseline;
 }
 
-std::string cost_basis_note(const CompareRequest& r, bool ascii) {
+std::string cost_basis_note(const CompareQuery& r, bool ascii) {
   const char* x = ascii ? "x" : "×";
   if (r.basis.owned) {
     return fmt::format(
@@ -78,8 +78,8 @@ std::string cost_basis_note(const CompareRequest& r, bool ascii) {
 
 std::string compare_to_text(const CompareResult& res) {
   const bool train = training(res);
-  std::string out = describe_workload(res.request) + "\n" + describe_prices(res.request) + "\n";
-  out += cost_basis_note(res.request, true) + "\n";
+  std::string out = describe_workload(res.query) + "\n" + describe_prices(res.query) + "\n";
+  out += cost_basis_note(res.query, true) + "\n";
   if (res.options.empty()) {
     out += "\nNo accelerator could be compared.\n";
   } else {
@@ -97,7 +97,7 @@ std::string compare_to_text(const CompareResult& res) {
                   "MWh",
                   "MW",
                   "tok/J",
-                  "vs " + res.request.baseline};
+                  "vs " + res.query.baseline};
     } else {
       t.header = {"#",
                   "accelerator",
@@ -109,7 +109,7 @@ std::string compare_to_text(const CompareResult& res) {
                   "$/Mtok out",
                   "kW",
                   "tok/J",
-                  "vs " + res.request.baseline};
+                  "vs " + res.query.baseline};
     }
     t.right_align = {true, false, false, true, false, true, true, true, true, true, true, true, true};
     for (const auto& o : res.options) {
@@ -129,7 +129,7 @@ std::string compare_to_text(const CompareResult& res) {
       t.rows.push_back(std::move(row));
     }
     out += "\n" + render(t);
-    out += fmt::format("vs {}: its cost / this cost (above 1 = cheaper for the same work).\n", res.request.baseline);
+    out += fmt::format("vs {}: its cost / this cost (above 1 = cheaper for the same work).\n", res.query.baseline);
   }
   if (!res.baseline_note.empty()) out += "Note: " + res.baseline_note + ".\n";
   for (const auto& o : res.options) {
@@ -166,7 +166,7 @@ std::string compare_to_text(const CompareResult& res) {
 }
 
 Json compare_to_json(const CompareResult& res) {
-  const auto& r = res.request;
+  const auto& r = res.query;
   const bool train = training(res);
   Json workload = {{"kind", train ? "train" : "infer"}, {"model", r.model.key}};
   if (train) {
@@ -323,5 +323,9 @@ std::string compare_to_csv(const CompareResult& res) {
   }
   return out;
 }
+
+Json to_json(const api::CompareReport& r) { return compare_to_json(r.result); }
+std::string to_text(const api::CompareReport& r) { return compare_to_text(r.result); }
+std::string to_markdown(const api::ClaimsReport& r) { return r.result.markdown; }
 
 }  // namespace xpu

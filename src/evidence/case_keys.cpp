@@ -1,4 +1,4 @@
-#include "cli/validation_inputs.h"
+#include "evidence/case_keys.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <map>
 
-namespace xpu::cli {
+namespace xpu {
 namespace {
 
 std::string squash(const std::string& s) {
@@ -50,13 +50,4 @@ void match_case_keys(std::vector<ValidationCase>& cases, const std::string& file
   }
 }
 
-ValidationInputs validation_inputs(const DataSet& data) {
-  ValidationInputs in;
-  in.catalog = &data.catalog;
-  in.find_model = [&data](const std::string& key) { return data.find_model(key); };
-  in.mlperf = data.mlperf;
-  in.mlperf_inference = data.mlperf_inference;
-  return in;
-}
-
-}  // namespace xpu::cli
+}  // namespace xpu

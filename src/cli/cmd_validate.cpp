@@ -1,10 +1,13 @@
 // xpuplan validate [CASES.csv] [--json]: predictions against published measurements.
+#include <fmt/format.h>
+
 #include <memory>
 #include <ostream>
 
 #include "api/evidence.h"
 #include "cli/command.h"
 #include "ingest/cases_io.h"
+#include "ingest/text_file.h"
 #include "report/evidence_report.h"
 
 namespace xpu::cli {
@@ -13,9 +16,25 @@ namespace {
 struct ValidateCli {
   FlagFields fields;
   bool json = false;
+  std::string upgrade;
 };
 
+// A file transformation, not an api job: an older case file gets the typed
+// columns, filled from its notes; the original is kept beside it.
+int run_upgrade(const std::string& path, RunState& st) {
+  Diagnostics ds;
+  const auto text = read_text_file(path, ds);
+  if (!text) throw InputError(std::move(ds));
+  auto upgraded = upgrade_cases(*text, path);
+  if (!upgraded) throw InputError(upgraded.error());
+  write_output("--upgrade", path + ".orig", *text);
+  write_output("--upgrade", path, *upgraded);
+  st.io.err << fmt::format("upgraded {} (the original is {}.orig)\n", path, path);
+  return 0;
+}
+
 int run_validate(const ValidateCli& c, RunState& st) {
+  if (!c.upgrade.empty()) return run_upgrade(c.upgrade, st);
   const DataSet data = load_data_for(st);
   const auto request = take(read_validate_request(c.fields.json(), c.fields.style()), st);
   const auto report = answer(api::run_validate(data, request, budget_for_request(request.threads)), c.fields);
@@ -36,7 +55,11 @@ void setup_validate(CLI::App& app, RunState& st) {
   f.option(cmd, "--mode", "Only cases of this mode: train, finetune_lora, infer");
   f.option(cmd, "--threads", "Threads (0 = all cores)");
   cmd->add_flag("--json", c->json, "Print JSON: {cases: [...], summary: {...}}");
-  cmd->footer("Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json");
+  cmd->add_option("--upgrade", c->upgrade,
+                  "Rewrite an older case FILE with the typed setting columns, filled from its notes (keeps FILE.orig)");
+  cmd->footer(
+      "Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json\n  xpuplan validate --upgrade "
+      "my-old-runs.csv");
   cmd->callback([c, &st] { st.exit_code = run_validate(*c, st); });
 }
 

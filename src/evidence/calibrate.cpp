@@ -35,12 +35,14 @@ double predict(PreparedInferenceCase& p, const StackEfficiency& s) {
   return inference_metric_value(p);
 }
 std::optional<PreparedCase> prepare(const ValidationCase& c, const ValidationInputs& in, const StackEfficiency& s,
-                                    std::string& reason, PreparedCase*) {
-  return prepare_case(c, in, s, reason);
+                                    PreparedCase*) {
+  auto p = prepare_case(c, in, s);
+  return p ? std::optional<PreparedCase>(std::move(p).value()) : std::nullopt;
 }
 std::optional<PreparedInferenceCase> prepare(const ValidationCase& c, const ValidationInputs& in,
-                                             const StackEfficiency& s, std::string& reason, PreparedInferenceCase*) {
-  return prepare_inference_case(c, in, s, reason);
+                                             const StackEfficiency& s, PreparedInferenceCase*) {
+  auto p = prepare_inference_case(c, in, s);
+  return p ? std::optional<PreparedInferenceCase>(std::move(p).value()) : std::nullopt;
 }
 Precision precision_of(const PreparedCase& p) { return p.ctx.job.precision; }
 Precision precision_of(const PreparedInferenceCase& p) { return p.ctx.job.weights; }
@@ -103,12 +105,7 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
     prepared.clear();
     std::vector<std::optional<P>> tmp(mine.size());
     parallel_for(
-        mine.size(),
-        [&](size_t i) {
-          std::string reason;
-          tmp[i] = prepare(*mine[i], in, s, reason, static_cast<P*>(nullptr));
-        },
-        in.threads);
+        mine.size(), [&](size_t i) { tmp[i] = prepare(*mine[i], in, s, static_cast<P*>(nullptr)); }, in.threads);
     for (auto& p : tmp) {
       if (p) prepared.push_back(std::move(*p));
     }
@@ -180,18 +177,15 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
   return cal;
 }
 
-// The cases a stack predicts: those whose accelerator's default stack for the mode it is.
+// The cases a stack predicts (case_stack: their framework's, else the runtime's default).
 std::vector<const ValidationCase*> cases_of(const StackEfficiency& stack, const std::vector<ValidationCase>& cases,
                                             const ValidationInputs& in) {
   std::vector<const ValidationCase*> mine;
   for (const auto& c : cases) {
-    const bool infer = c.mode == Mode::infer;
-    if (infer != (stack.mode == Mode::infer)) continue;
-    const Accelerator* a = in.catalog->find_accelerator(c.accelerator);
     const ModelArch* m = in.find_model(c.model);
-    if (!a || !m || m->estimate) continue;
-    if (default_stack(in.catalog->stacks, a->runtime, stack.mode) != &stack) continue;
-    mine.push_back(&c);
+    if (!m || m->estimate) continue;
+    const auto s = case_stack(c, *in.catalog);
+    if (s && *s == &stack) mine.push_back(&c);
   }
   return mine;
 }

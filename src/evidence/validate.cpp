@@ -7,9 +7,9 @@
 
 #include <cmath>
 #include <utility>
-#include "base/enum_names.h"
 
 #include "base/parallel.h"
+#include "base/suggest.h"
 #include "evidence/validate_inference.h"
 #include "perf/kernels.h"
 #include "perf/search.h"
@@ -18,46 +18,19 @@
 namespace xpu {
 namespace {
 
-constexpr std::array<std::pair<Metric, std::string_view>, 8> kMetrics{{
-    {Metric::train_tokens_per_s_per_chip, "train_tokens_per_s_per_chip"},
-    {Metric::model_tflops_per_chip, "model_tflops_per_chip"},
-    {Metric::mfu, "mfu"},
-    {Metric::step_time_s, "step_time_s"},
-    {Metric::time_to_train_min, "time_to_train_min"},
-    {Metric::infer_output_tokens_per_s, "infer_output_tokens_per_s"},
-    {Metric::tpot_ms, "tpot_ms"},
-    {Metric::e2e_latency_s, "e2e_latency_s"},
-}};
-constexpr std::array<std::pair<FlopConvention, std::string_view>, 4> kConventions{{
-    {FlopConvention::model, "model FLOPs (causal attention)"},
-    {FlopConvention::noncausal, "model FLOPs (full s x s attention)"},
-    {FlopConvention::palm, "PaLM 6N + 12 L H s"},
-    {FlopConvention::hardware_recompute, "hardware FLOPs incl. recompute (Megatron 2021)"},
-}};
-
-bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
-
-// "tokens_trained 25952256" from a LoRA case's notes.
-std::optional<double> tokens_trained(const std::string& notes) {
-  auto pos = notes.find("tokens_trained ");
-  if (pos == std::string::npos) return std::nullopt;
-  return std::strtod(notes.c_str() + pos + 15, nullptr);
-}
-
 double dbl(int v) { return static_cast<double>(v); }
 
 }  // namespace
 
-std::string_view to_string(Metric m) { return name_of(kMetrics, m); }
-std::optional<Metric> parse_metric(std::string_view s) { return value_of(kMetrics, s); }
-std::string_view to_string(FlopConvention c) { return name_of(kConventions, c); }
-
-FlopConvention flop_convention(const ValidationCase& c) {
-  if (contains(c.notes, "includes recompute FLOPs")) return FlopConvention::hardware_recompute;
-  if (contains(c.notes, "PaLM formula")) return FlopConvention::palm;
-  // MaxText's own count at a 2023-24 commit attended the full s x s (CASES.md).
-  if (contains(c.notes, "MaxText FLOP formula of that commit")) return FlopConvention::noncausal;
-  return FlopConvention::model;
+Expected<const StackEfficiency*, std::string> case_stack(const ValidationCase& c, const Catalog& catalog) {
+  const Accelerator* acc = catalog.find_accelerator(c.accelerator);
+  if (!acc) return Unexpected{fmt::format("accelerator '{}' is not in the catalog", c.accelerator)};
+  if (c.framework) {
+    if (const StackEfficiency* s = framework_stack(catalog.stacks, *c.framework, acc->runtime, c.mode)) return s;
+  }
+  if (const StackEfficiency* s = default_stack(catalog.stacks, acc->runtime, stack_mode(c.mode))) return s;
+  return Unexpected{fmt::format("no {} stack for runtime {}", is_training(c.mode) ? "training" : "inference",
+                                to_string(acc->runtime))};
 }
 
 double flops_per_token(const ModelArch& m, int seq_len, FlopConvention conv) {
@@ -93,17 +66,42 @@ double flops_per_token(const ModelArch& m, int seq_len, FlopConvention conv) {
   return 0;
 }
 
-std::optional<PreparedCase> prepare_case(const ValidationCase& c, const ValidationInputs& in,
-                                         const StackEfficiency& stack, std::string& reason) {
+namespace {
+
+// The MLPerf Training evaluation schedule that applies to case `c`: by its
+// benchmark when named, else by model and mode; its round among the schedule's.
+const MlperfEvaluation* mlperf_schedule(const ValidationCase& c, const ValidationInputs& in) {
+  const auto [suite, version] = mlperf_suite_and_version(c.mlperf_round);
+  if (suite != "training") return nullptr;
+  for (const MlperfEvaluation& ev : in.mlperf) {
+    const bool which =
+        c.mlperf_benchmark.empty() ? ev.model == c.model && ev.mode == c.mode : ev.benchmark == c.mlperf_benchmark;
+    const bool round = ev.rounds.empty() || std::find(ev.rounds.begin(), ev.rounds.end(), version) != ev.rounds.end();
+    if (which && round) return &ev;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const ValidationInputs& in,
+                                                 const StackEfficiency& stack) {
   const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
   const ModelArch* model = in.find_model(c.model);
-  if (!acc || !model) {
-    reason = "unknown accelerator or model";
-    return std::nullopt;
+  if (!acc || !model) return Unexpected{std::string("unknown accelerator or model")};
+  if (!c.seq_len) return Unexpected{std::string("no sequence length")};
+  switch (c.metric) {
+    case Metric::train_tokens_per_s_per_chip:
+    case Metric::step_time_s:
+    case Metric::model_tflops_per_chip:
+    case Metric::mfu:
+    case Metric::time_to_train_min:
+      break;
+    default:
+      return Unexpected{fmt::format("metric {} is not a training metric", to_string(c.metric))};
   }
-  if (!c.seq_len) {
-    reason = "no sequence length";
-    return std::nullopt;
+  if (c.metric == Metric::time_to_train_min && !c.tokens_trained) {
+    return Unexpected{std::string("time_to_train_min needs the tokens trained per run (column tokens_trained)")};
   }
   std::vector<std::string> notes;
   TrainingJob job;
@@ -145,7 +143,7 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
   f.sharding = c.sharding;
   f.sequence_parallel = c.sequence_parallel;
   // Neuron sources count ranks in NeuronCores (CASES.md): convert to chips.
-  if (contains(c.notes, "ranks are cores") && acc->cores_per_chip > 1) {
+  if (c.rank_unit == RankUnit::core && acc->cores_per_chip > 1) {
     const int k = acc->cores_per_chip;
     if (f.tp && *f.tp % k == 0) {
       *f.tp /= k;
@@ -166,48 +164,21 @@ std::optional<PreparedCase> prepare_case(const ValidationCase& c, const Validati
     notes.push_back(fmt::format("no layout fits in memory ({:.1f} GB missing); the closest was used",
                                 sr.closest->estimate.missing().si() * 1e-9));
   } else {
-    reason = fmt::format("no valid layout for the given degrees: {}", sr.invalid);
-    return std::nullopt;
+    return Unexpected{fmt::format("no valid layout for the given degrees: {}", sr.invalid)};
   }
   p.peak_bf16 = acc->peak_for(Precision::bf16).si();
   if (c.metric == Metric::model_tflops_per_chip || c.metric == Metric::mfu) {
-    p.convention = flop_convention(c);
+    p.convention = c.flop_convention.value_or(FlopConvention::model);
     p.flops_per_token = flops_per_token(*model, job.seq_len, p.convention);
     if (p.convention != FlopConvention::model)
-      notes.push_back(fmt::format("FLOPs counted as {}", to_string(p.convention)));
+      notes.push_back(fmt::format("FLOPs counted as {}", describe(p.convention)));
   }
   // MLPerf wall time includes the benchmark's evaluations.
-  if (contains(c.notes, "MLPerf Training")) {
-    for (const MlperfEvaluation& ev : in.mlperf) {
-      bool round = ev.rounds.empty();
-      for (const auto& rnd : ev.rounds) round |= contains(c.notes, "MLPerf Training " + rnd + " ");
-      if (ev.model != c.model || ev.mode != c.mode || !round) continue;
-      if (auto tokens = tokens_trained(c.notes)) {
-        p.eval_overhead = evaluation_overhead(ev, *tokens, job.global_batch, job.lora);
-        notes.push_back(fmt::format("MLPerf {} evaluation adds {:.1f}%", ev.benchmark, p.eval_overhead * 100));
-      }
-      break;
-    }
+  if (const MlperfEvaluation* ev = mlperf_schedule(c, in); ev && c.tokens_trained) {
+    p.eval_overhead = evaluation_overhead(*ev, *c.tokens_trained, job.global_batch, job.lora);
+    notes.push_back(fmt::format("MLPerf {} evaluation adds {:.1f}%", ev->benchmark, p.eval_overhead * 100));
   }
-  if (c.metric == Metric::time_to_train_min) {
-    auto tokens = tokens_trained(c.notes);
-    if (!tokens) {
-      reason = "time_to_train_min needs 'tokens_trained' in the notes";
-      return std::nullopt;
-    }
-    p.tokens_trained = *tokens;
-  }
-  switch (c.metric) {
-    case Metric::train_tokens_per_s_per_chip:
-    case Metric::step_time_s:
-    case Metric::model_tflops_per_chip:
-    case Metric::mfu:
-    case Metric::time_to_train_min:
-      break;
-    default:
-      reason = fmt::format("metric {} is not a training metric", to_string(c.metric));
-      return std::nullopt;
-  }
+  if (c.metric == Metric::time_to_train_min) p.tokens_trained = *c.tokens_trained;
   for (const auto& n : notes) p.notes += (p.notes.empty() ? "" : "; ") + n;
   return p;
 }
@@ -261,30 +232,43 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
   const ModelArch* model = in.find_model(c.model);
   if (!model) return skip(fmt::format("model '{}' is not in the data", c.model));
   if (model->estimate) return skip(fmt::format("model '{}' has estimated shapes", c.model));
-
-  if (c.mode == Mode::infer) {
-    const StackEfficiency* st = default_stack(in.catalog->stacks, acc->runtime, Mode::infer);
-    if (st) r.stack = st->key;
-    std::string reason;
-    auto v = predict_inference_case(c, in, reason);
-    r.reason = reason;
-    if (!v) return skip(reason);
-    r.predicted = *v;
-    r.ok = true;
-    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-    return r;
+  if (!c.mlperf_benchmark.empty()) {
+    std::vector<std::string> known;
+    if (is_training(c.mode)) {
+      for (const auto& ev : in.mlperf) known.push_back(ev.benchmark);
+    } else {
+      for (const auto& d : in.mlperf_inference) known.push_back(d.benchmark);
+    }
+    if (std::find(known.begin(), known.end(), c.mlperf_benchmark) == known.end()) {
+      return skip(
+          fmt::format("unknown MLPerf benchmark '{}'{}", c.mlperf_benchmark, did_you_mean(c.mlperf_benchmark, known)));
+    }
   }
-  const StackEfficiency* stack = default_stack(in.catalog->stacks, acc->runtime, Mode::train);
-  if (!stack) return skip(fmt::format("no training stack for runtime {}", to_string(acc->runtime)));
-  r.stack = stack->key;
-  std::string reason;
-  auto p = prepare_case(c, in, *stack, reason);
-  if (!p) return skip(reason);
-  r.layout = p->layout;
-  r.predicted = metric_value(*p, estimate_training(p->ctx, p->layout));
+  const auto stack = case_stack(c, *in.catalog);
+  if (!stack) return skip(stack.error());
+  r.stack = (*stack)->key;
+  std::string stack_note;
+  if (c.framework && !framework_stack(in.catalog->stacks, *c.framework, acc->runtime, c.mode)) {
+    stack_note = fmt::format("no {} stack in the data: {} stands in", to_string(*c.framework), r.stack);
+  }
+  auto with_note = [&](std::string notes) {
+    if (stack_note.empty()) return notes;
+    return notes.empty() ? stack_note : notes + "; " + stack_note;
+  };
+  if (c.mode == Mode::infer) {
+    auto v = predict_inference_case(c, in, **stack);
+    if (!v) return skip(v.error());
+    r.predicted = v->value;
+    r.reason = with_note(v->notes);
+  } else {
+    auto p = prepare_case(c, in, **stack);
+    if (!p) return skip(p.error());
+    r.layout = p->layout;
+    r.predicted = metric_value(*p, estimate_training(p->ctx, p->layout));
+    r.reason = with_note(p->notes);
+  }
   r.ok = true;
   r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
-  r.reason = p->notes;
   return r;
 }
 

@@ -8,60 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "base/expected.h"
 #include "base/parallel.h"
 #include "catalog/benchmarks.h"
 #include "catalog/catalog.h"
+#include "evidence/cases.h"
 #include "perf/layout.h"
 #include "perf/training.h"
-#include "workload/mode.h"
 #include "workload/model.h"
 
 namespace xpu {
-
-enum class Metric : unsigned char {
-  train_tokens_per_s_per_chip,
-  model_tflops_per_chip,
-  mfu,
-  step_time_s,
-  time_to_train_min,
-  infer_output_tokens_per_s,
-  tpot_ms,
-  e2e_latency_s,
-};
-
-std::string_view to_string(Metric m);
-std::optional<Metric> parse_metric(std::string_view s);
-
-struct ValidationCase {
-  std::string id;
-  Mode mode = Mode::train;
-  std::string model;
-  std::string accelerator;
-  int chips = 0;
-  std::optional<Precision> precision;
-  std::optional<int> tp, pp, dp, cp, ep, vpp, micro_batch, global_batch, seq_len;
-  std::optional<Sharding> sharding;
-  std::optional<Recompute> recompute;
-  std::optional<bool> sequence_parallel;
-  std::optional<int> batch, input_len, output_len;
-  std::optional<ServingScenario> scenario;  // inference cases
-  Metric metric = Metric::train_tokens_per_s_per_chip;
-  double value = 0;
-  std::string notes;
-  int line = 0;         // in the CSV, for messages
-  std::string invalid;  // why the row could not be read (then it is reported as skipped, not predicted)
-};
-
-// How the source counted FLOPs for model_tflops_per_chip and mfu (CASES.md).
-enum class FlopConvention : unsigned char {
-  model,               // 3x forward matmuls + causal attention (NeMo/Megatron-Bridge, MaxText >= mid-2025)
-  noncausal,           // same with the full s x s attention (MaxText 2023-24)
-  palm,                // 6 N (all parameters) + 12 L (heads * head_dim) s (PaLM, Chowdhery et al. 2022, App. B)
-  hardware_recompute,  // Megatron 2021 / BLOOM: model FLOPs + one recomputed forward, non-causal attention
-};
-std::string_view to_string(FlopConvention c);
-// Reads the convention from a case's notes (the words CASES.md defines).
-FlopConvention flop_convention(const ValidationCase& c);
 
 // FLOPs one trained token costs under a convention.
 double flops_per_token(const ModelArch& m, int seq_len, FlopConvention c);
@@ -96,6 +52,11 @@ struct ValidationInputs {
   ThreadBudget threads;  // cases spread over these; results do not depend on it
 };
 
+// The stack that predicts case `c`: its framework's (case_stack_note says when
+// the framework has none and the runtime's default stands in), else the
+// runtime's default for the case's mode; an error when there is none.
+Expected<const StackEfficiency*, std::string> case_stack(const ValidationCase& c, const Catalog& catalog);
+
 // A training case made ready to evaluate: its context and layout (searched
 // once), and what turns an estimate into the case's metric. Calibration
 // re-evaluates these with trial stack parameters without searching again.
@@ -106,15 +67,15 @@ struct PreparedCase {
   FlopConvention convention = FlopConvention::model;
   double flops_per_token = 0;  // under `convention`
   double peak_bf16 = 0;        // FLOP/s, for MFU metrics
-  double tokens_trained = 0;   // LoRA time-to-train cases
+  double tokens_trained = 0;   // time-to-train cases
   double eval_overhead = 0;    // MLPerf evaluation time / training time
   std::string notes;           // assumptions made
 };
 
-// Builds the context for case `c` with `stack` and searches its open degrees.
-// Returns nullopt (with `reason`) when the case cannot be predicted.
-std::optional<PreparedCase> prepare_case(const ValidationCase& c, const ValidationInputs& in,
-                                         const StackEfficiency& stack, std::string& reason);
+// Builds the context for case `c` with `stack` and searches its open degrees,
+// or says why the case cannot be predicted.
+Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const ValidationInputs& in,
+                                                 const StackEfficiency& stack);
 // The case's metric from a training estimate of its layout.
 double metric_value(const PreparedCase& p, const TrainingEstimate& e);
 

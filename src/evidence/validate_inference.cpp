@@ -9,7 +9,8 @@
 namespace xpu {
 namespace {
 
-bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
+// The statistic a latency value is (p50 unless the case says otherwise).
+Statistic latency_statistic(const ValidationCase& c) { return c.statistic.value_or(Statistic::p50); }
 
 // What one layout yields for the case: system throughput, or the latency metric.
 double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int replicas) {
@@ -36,11 +37,20 @@ double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int repl
   } else {
     e = serve(p.ctx, l, std::nullopt, ServingSlo{}, p.batch);
   }
+  const bool p99 = latency_statistic(c) == Statistic::p99;
   switch (c.metric) {
     case Metric::infer_output_tokens_per_s:
       return e.output_tokens_per_s * replicas;
+    case Metric::infer_total_tokens_per_s:
+      return e.requests_per_s * (p.ctx.job.input_len + p.ctx.job.output_len) * replicas;
     case Metric::tpot_ms:
-      return e.tpot_p50.si() * 1e3;
+      return (p99 ? e.tpot_p99 : e.tpot_p50).si() * 1e3;
+    case Metric::ttft_ms:
+      return (p99 ? e.ttft_p99 : e.ttft_p50).si() * 1e3;
+    case Metric::tokens_per_s_per_user: {
+      const double tpot = (p99 ? e.tpot_p99 : e.tpot_p50).si();
+      return tpot > 0 ? 1.0 / tpot : 0.0;
+    }
     case Metric::e2e_latency_s:
       return e.e2e_p50.si();
     default:
@@ -48,31 +58,52 @@ double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int repl
   }
 }
 
-// Larger is better for throughput, smaller for latency.
-bool better(Metric m, double a, double b) { return m == Metric::infer_output_tokens_per_s ? a > b : a < b; }
+// Why the engines cannot predict case `c` as measured, or empty.
+std::string unsupported(const ValidationCase& c) {
+  switch (c.metric) {
+    case Metric::infer_output_tokens_per_s:
+    case Metric::infer_total_tokens_per_s:
+    case Metric::tpot_ms:
+    case Metric::ttft_ms:
+    case Metric::tokens_per_s_per_user:
+    case Metric::e2e_latency_s:
+      break;
+    default:
+      return fmt::format("metric {} is not a serving metric", to_string(c.metric));
+  }
+  if (c.speculative) return "speculative decoding: its TPOT is not a plain decode step, which is what xpuplan models";
+  if (c.attn_dp && *c.attn_dp > 1) {
+    return fmt::format("attention data parallelism (attn_dp {}) is not modelled: a replica runs attention at tp",
+                       *c.attn_dp);
+  }
+  if (c.statistic && !larger_is_better(c.metric)) {
+    const Statistic s = *c.statistic;
+    const bool ok = s == Statistic::p50 || (s == Statistic::p99 && c.metric != Metric::e2e_latency_s);
+    if (!ok) {
+      return fmt::format("the engines estimate {} at p50{}, not {}", to_string(c.metric),
+                         c.metric == Metric::e2e_latency_s ? "" : " and p99", to_string(s));
+    }
+  }
+  return "";
+}
 
 }  // namespace
 
-std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase& c, const ValidationInputs& in,
-                                                            const StackEfficiency& stack, std::string& reason) {
+Expected<PreparedInferenceCase, std::string> prepare_inference_case(const ValidationCase& c, const ValidationInputs& in,
+                                                                    const StackEfficiency& stack) {
   const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
   const ModelArch* model = in.find_model(c.model);
-  if (!acc || !model) {
-    reason = "unknown accelerator or model";
-    return std::nullopt;
-  }
-  if (contains(c.notes, "speculative decoding")) {
-    reason = "speculative decoding: its TPOT is not a plain decode step, which is what xpuplan models";
-    return std::nullopt;
-  }
+  if (!acc || !model) return Unexpected{std::string("unknown accelerator or model")};
+  if (std::string why = unsupported(c); !why.empty()) return Unexpected{std::move(why)};
   std::vector<std::string> notes;
   PreparedInferenceCase p;
   p.source = &c;
   ServingJob job;
-  // Lengths: the case's, else the benchmark dataset's means.
+  // Lengths: the case's, else the benchmark dataset's means (the benchmark
+  // named, else the one defined for the model).
   const MlperfInference* def = nullptr;
   for (const auto& d : in.mlperf_inference) {
-    if (d.model == c.model) def = &d;
+    if (c.mlperf_benchmark.empty() ? d.model == c.model : d.benchmark == c.mlperf_benchmark) def = &d;
   }
   if (c.input_len && c.output_len) {
     job.input_len = *c.input_len;
@@ -83,33 +114,33 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
     notes.push_back(fmt::format("lengths from the MLPerf {} dataset: {:.0f} in / {:.0f} out{}", def->benchmark,
                                 job.input_len, job.output_len, def->estimate ? " (partly estimated)" : ""));
   } else {
-    reason = "no input/output lengths and no benchmark definition for this model";
-    return std::nullopt;
+    return Unexpected{std::string("no input/output lengths and no benchmark definition for this model")};
   }
   // Precision: weights in the case's format; an fp8/fp4 serving run keeps its
   // KV cache in fp8 where the chip has fp8 (TensorRT-LLM and vLLM MLPerf setups).
   job.weights = c.precision.value_or(Precision::bf16);
   if (!c.precision) notes.push_back("precision not stated: bf16 assumed");
-  job.weight_only = contains(c.notes, "weight-only");
-  const bool low = job.weights == Precision::fp8 || job.weights == Precision::fp4;
-  job.kv = low && acc->supports(Precision::fp8) && !job.weight_only ? Precision::fp8 : Precision::bf16;
-  if (job.kv == Precision::fp8) notes.push_back("fp8 KV cache assumed");
+  job.weight_only = c.weight_only;
+  if (c.kv_precision) {
+    job.kv = *c.kv_precision;
+  } else {
+    job.kv = default_kv_precision(job.weights, job.weight_only);
+    if (job.kv == Precision::fp8 && !acc->supports(Precision::fp8)) job.kv = Precision::bf16;
+    if (job.kv == Precision::fp8) notes.push_back("fp8 KV cache assumed");
+  }
 
   p.ctx = serving_context({model, acc, default_system(*in.catalog, acc->key), &stack, job}, c.chips);
   const Fabric& fabric = p.ctx.fabric;
   p.batch = c.batch.value_or(0);
   if (c.scenario == ServingScenario::server) {
-    if (!def) {
-      reason = "server scenario without a benchmark definition of its latency limits";
-      return std::nullopt;
-    }
+    if (!def) return Unexpected{std::string("server scenario without a benchmark definition of its latency limits")};
     p.slo = {def->server_ttft, def->server_tpot};
   }
   // Layout: the case's tp (Neuron counts cores), else the best that divides the chips.
   std::vector<ServingLayout> candidates;
   if (c.tp) {
     int tp = *c.tp;
-    if (contains(c.notes, "ranks are cores") && acc->cores_per_chip > 1 && tp % acc->cores_per_chip == 0) {
+    if (c.rank_unit == RankUnit::core && acc->cores_per_chip > 1 && tp % acc->cores_per_chip == 0) {
       tp /= acc->cores_per_chip;
       notes.push_back(fmt::format("Neuron ranks counted in cores: tp {} chips", tp));
     }
@@ -128,17 +159,14 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
     const int replicas = c.scenario == ServingScenario::latency ? 1 : std::max(1, c.chips / l.chips());
     const double v = evaluate(p, l, replicas);
     if (v <= 0) continue;
-    if (!found || better(c.metric, v, best_value)) {
+    if (!found || (larger_is_better(c.metric) ? v > best_value : v < best_value)) {
       best_value = v;
       p.layout = l;
       p.replicas = replicas;
       found = true;
     }
   }
-  if (!found) {
-    reason = "the model does not fit on the case's chips at this precision";
-    return std::nullopt;
-  }
+  if (!found) return Unexpected{std::string("the model does not fit on the case's chips at this precision")};
   notes.insert(notes.begin(), fmt::format("tp{}{} x {} replica{}", p.layout.tp,
                                           p.layout.ep > 1 ? fmt::format(" ep{}", p.layout.ep) : "", p.replicas,
                                           p.replicas > 1 ? "s" : ""));
@@ -148,21 +176,11 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
 
 double inference_metric_value(const PreparedInferenceCase& p) { return evaluate(p, p.layout, p.replicas); }
 
-std::optional<double> predict_inference_case(const ValidationCase& c, const ValidationInputs& in, std::string& reason) {
-  const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
-  if (!acc) {
-    reason = "unknown accelerator";
-    return std::nullopt;
-  }
-  const StackEfficiency* stack = default_stack(in.catalog->stacks, acc->runtime, Mode::infer);
-  if (!stack) {
-    reason = fmt::format("no inference stack for runtime {}", to_string(acc->runtime));
-    return std::nullopt;
-  }
-  auto p = prepare_inference_case(c, in, *stack, reason);
-  if (!p) return std::nullopt;
-  reason = p->notes;
-  return inference_metric_value(*p);
+Expected<InferencePrediction, std::string> predict_inference_case(const ValidationCase& c, const ValidationInputs& in,
+                                                                  const StackEfficiency& stack) {
+  auto p = prepare_inference_case(c, in, stack);
+  if (!p) return Unexpected{p.error()};
+  return InferencePrediction{inference_metric_value(*p), p->notes};
 }
 
 }  // namespace xpu

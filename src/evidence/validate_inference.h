@@ -3,9 +3,9 @@
 // benchmark_latency, Neuron tutorials), and closed-loop concurrency runs.
 #pragma once
 
-#include <optional>
 #include <string>
 
+#include "base/expected.h"
 #include "evidence/validate.h"
 #include "perf/inference.h"
 
@@ -24,12 +24,17 @@ struct PreparedInferenceCase {
   std::string notes;  // assumptions made
 };
 
-std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase& c, const ValidationInputs& in,
-                                                            const StackEfficiency& stack, std::string& reason);
+// The case ready to evaluate with `stack`, or why it cannot be predicted.
+Expected<PreparedInferenceCase, std::string> prepare_inference_case(const ValidationCase& c, const ValidationInputs& in,
+                                                                    const StackEfficiency& stack);
 // The case's metric at the context's current stack parameters.
 double inference_metric_value(const PreparedInferenceCase& p);
 
-// The validator's inference predictor over `in` (stacks from in.catalog).
-std::optional<double> predict_inference_case(const ValidationCase& c, const ValidationInputs& in, std::string& reason);
+struct InferencePrediction {
+  double value = 0;
+  std::string notes;  // assumptions made
+};
+Expected<InferencePrediction, std::string> predict_inference_case(const ValidationCase& c, const ValidationInputs& in,
+                                                                  const StackEfficiency& stack);
 
 }  // namespace xpu

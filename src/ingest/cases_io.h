@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/expected.h"
 #include "evidence/validate.h"
 #include "ingest/yaml_reader.h"
 
@@ -15,6 +16,11 @@ namespace xpu {
 
 std::vector<ValidationCase> read_cases(const std::string& path, Diagnostics& ds);
 std::vector<ValidationCase> parse_cases(const std::string& text, const std::string& name, Diagnostics& ds);
+
+// An older case file (settings in the notes, no typed columns) rewritten with
+// the typed columns (data/validation/CASES.md) filled from the old phrases,
+// inserted before `notes`; every other cell is kept as it was.
+Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name);
 
 // One entry of an `mlperf_evaluation:` section (data/validation/mlperf.yaml).
 std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r);

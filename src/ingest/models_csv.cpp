@@ -8,7 +8,7 @@
 #include <map>
 #include <sstream>
 
-#include "ingest/csv.h"
+#include "base/csv.h"
 #include "ingest/model_io.h"
 #include "ingest/text_file.h"
 

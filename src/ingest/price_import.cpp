@@ -15,7 +15,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "ingest/csv.h"
+#include "base/csv.h"
 #include "ingest/price_import_rules.h"
 #include "ingest/text_file.h"
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/csv.h"
 #include "base/unit_text.h"
 #include "report/html_page.h"
 #include "report/table.h"
@@ -25,13 +26,6 @@ std::string relative_text(const std::optional<double>& r) { return r ? fmt::form
 std::string offer_text(const CompareOption& o) {
   if (o.price.provider.empty()) return o.price.what;
   return fmt::format("{}/{}", o.price.provider, o.price.instance);
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -318,7 +312,7 @@ std::string compare_to_csv(const CompareResult& res) {
                            g(o.cost.tokens_per_joule), o.relative ? g(*o.relative) : "", o.price.provenance.source,
                            o.price.provenance.retrieved, o.price.provenance.estimate ? "yes" : "no",
                            fmt::format("{}", fmt::join(o.interval.extrapolations, "; "))});
-    for (auto& f : row) f = csv_field(f);
+    for (auto& f : row) f = csv_quote(f);
     out += fmt::format("{}\n", fmt::join(row, ","));
   }
   return out;

@@ -1,5 +1,5 @@
-// One line of CSV (RFC 4180 quoting: "a, b" and "" for a quote inside), the
-// one splitter every CSV reader here uses.
+// One line of CSV (RFC 4180 quoting: "a, b" and "" for a quote inside): the
+// one splitter every CSV reader uses, and the one quoting every CSV writer uses.
 #pragma once
 
 #include <string>
@@ -15,5 +15,8 @@ struct CsvCells {
 
 // Cells of `line`; a trailing '\r' (CRLF files) is dropped.
 CsvCells split_csv_line(std::string_view line);
+
+// A cell as CSV writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.
+std::string csv_quote(std::string_view cell);
 
 }  // namespace xpu

@@ -1,4 +1,4 @@
-#include "ingest/csv.h"
+#include "base/csv.h"
 
 namespace xpu {
 
@@ -30,6 +30,13 @@ CsvCells split_csv_line(std::string_view line) {
   }
   out.text.push_back(std::move(cell));
   return out;
+}
+
+std::string csv_quote(std::string_view cell) {
+  if (cell.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(cell);
+  std::string out = "\"";
+  for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace xpu

@@ -58,7 +58,7 @@ struct ClaimsRequest {
 };
 
 struct ClaimsReport {
-  ClaimsResult result;
+  ClaimsResult result;  // every compare run and the values the verdicts rest on
   Outcome outcome = Outcome::answered;
 };
 

@@ -5,6 +5,7 @@
 
 #include "base/csv.h"
 #include "base/unit_text.h"
+#include "report/claims_markdown.h"
 #include "report/html_page.h"
 #include "report/table.h"
 
@@ -320,6 +321,6 @@ std::string compare_to_csv(const CompareResult& res) {
 
 Json to_json(const api::CompareReport& r) { return compare_to_json(r.result); }
 std::string to_text(const api::CompareReport& r) { return compare_to_text(r.result); }
-std::string to_markdown(const api::ClaimsReport& r) { return r.result.markdown; }
+std::string to_markdown(const api::ClaimsReport& r) { return claims_markdown(r.result); }
 
 }  // namespace xpu

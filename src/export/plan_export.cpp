@@ -45,8 +45,8 @@ MainUse main_use(const Portfolio& p, const Plan& plan, int w) {
   std::map<int, double> per_offer;
   MainUse u;
   for (const Assignment& a : plan.assignments) {
-    if (a.workload != w) continue;
-    const std::string& acc = p.offers[a.offer].offer.accelerator;
+    if (a.workload != WorkloadId(w)) continue;
+    const std::string& acc = p.offers[a.offer.index()].offer.accelerator;
     chip_months[acc] += a.chips;
     per_month[{acc, a.month}] += a.chips;
     if (u.first < 0 || a.month < u.first) u.first = a.month;
@@ -63,7 +63,8 @@ MainUse main_use(const Portfolio& p, const Plan& plan, int w) {
     if (k.first == u.accelerator) u.peak = std::max(u.peak, chips);
   }
   for (const Assignment& a : plan.assignments) {
-    if (a.workload == w && p.offers[a.offer].offer.accelerator == u.accelerator) per_offer[a.offer] += a.chips;
+    if (a.workload == WorkloadId(w) && p.offers[a.offer.index()].offer.accelerator == u.accelerator)
+      per_offer[a.offer.value()] += a.chips;
   }
   best = -1;
   for (const auto& [o, cm] : per_offer) {
@@ -78,9 +79,9 @@ MainUse main_use(const Portfolio& p, const Plan& plan, int w) {
 std::string schedule_lines(const Portfolio& p, const Plan& plan, int w, const std::string& prefix) {
   std::string out;
   for (const Assignment& a : plan.assignments) {
-    if (a.workload != w) continue;
+    if (a.workload != WorkloadId(w)) continue;
     out += fmt::format("{}{}  {:>10.1f} chips of {} on {}\n", prefix, p.horizon.label(a.month), a.chips,
-                       p.offers[a.offer].offer.accelerator, p.offers[a.offer].key);
+                       p.offers[a.offer.index()].offer.accelerator, p.offers[a.offer.index()].key);
   }
   return out;
 }
@@ -100,7 +101,7 @@ std::vector<ExportFile> kueue(const Portfolio& p, const PlanResult& r) {
     }
     std::set<std::string> active;
     for (const Assignment& a : r.plan.assignments) {
-      if (a.month == m) active.insert(p.workloads[a.workload].name);
+      if (a.month == m) active.insert(p.workloads[a.workload.index()].name);
     }
     YAML::Emitter e;
     e << YAML::Comment(

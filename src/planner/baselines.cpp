@@ -53,13 +53,14 @@ struct Greedy {
   void use(int w, int o, int m, double chips) {
     if (!(chips > 1e-9)) return;
     chips = std::round(chips * 1e6) / 1e6;
-    plan.rentals.push_back({o, m, chips});
-    plan.assignments.push_back({w, o, m, chips});
+    plan.rentals.push_back({OfferId(o), m, chips});
+    plan.assignments.push_back({WorkloadId(w), OfferId(o), m, chips});
     left[o * H + m] -= chips;
     const Runtime rt = p.offers[o].runtime;
-    if (porting(w, rt) > 0 && std::none_of(plan.porting.begin(), plan.porting.end(),
-                                           [&](const Porting& x) { return x.workload == w && x.runtime == rt; })) {
-      plan.porting.push_back({w, rt});
+    if (porting(w, rt) > 0 && std::none_of(plan.porting.begin(), plan.porting.end(), [&](const Porting& x) {
+          return x.workload == WorkloadId(w) && x.runtime == rt;
+        })) {
+      plan.porting.push_back({WorkloadId(w), rt});
     }
   }
   // Rentals on one offer merge per month (two workloads on one offer-month).

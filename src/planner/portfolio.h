@@ -17,6 +17,7 @@
 #include "catalog/offer.h"
 #include "perf/inference.h"
 #include "perf/layout.h"
+#include "planner/ids.h"
 #include "workload/mode.h"
 #include "workload/model.h"
 
@@ -139,6 +140,8 @@ struct Portfolio {
   std::vector<Site> sites;          // sorted by name
   Policy policy;
 
+  const PlanOffer& offer(OfferId id) const { return offers[id.index()]; }
+  const Workload& workload(WorkloadId id) const { return workloads[id.index()]; }
   const Site* find_site(std::string_view name) const;
   int find_offer(std::string_view key) const;  // index or -1
   // Vendors with at least one offer, in enum order.

@@ -55,7 +55,7 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
   Json buys = Json::array(), rents = Json::array(), assign = Json::array(), reserves = Json::array(),
        porting = Json::array();
   for (const Purchase& b : plan.purchases) {
-    const PlanOffer& o = p.offers[b.offer];
+    const PlanOffer& o = p.offers[b.offer.index()];
     buys.push_back({{"offer", o.key},
                     {"month", p.horizon.label(b.month)},
                     {"instances", b.instances},
@@ -64,17 +64,18 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
                     {"through", p.horizon.label(b.month + o.term_months() - 1)}});
   }
   for (const Rental& r : plan.rentals) {
-    rents.push_back({{"offer", p.offers[r.offer].key}, {"month", p.horizon.label(r.month)}, {"chips", r.chips}});
+    rents.push_back(
+        {{"offer", p.offers[r.offer.index()].key}, {"month", p.horizon.label(r.month)}, {"chips", r.chips}});
   }
   for (const Assignment& a : plan.assignments) {
-    assign.push_back({{"workload", p.workloads[a.workload].name},
-                      {"offer", p.offers[a.offer].key},
+    assign.push_back({{"workload", p.workloads[a.workload.index()].name},
+                      {"offer", p.offers[a.offer.index()].key},
                       {"month", p.horizon.label(a.month)},
                       {"chips", a.chips}});
   }
   for (const Reserve& r : plan.reserves) {
     reserves.push_back({{"if_vendor_loses", to_string(r.lost)},
-                        {"workload", p.workloads[r.workload].name},
+                        {"workload", p.workloads[r.workload.index()].name},
                         {"accelerator", r.accelerator},
                         {"provider", r.provider},
                         {"spot", r.spot},
@@ -82,7 +83,7 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
                         {"chips", r.chips}});
   }
   for (const Porting& x : plan.porting) {
-    porting.push_back({{"workload", p.workloads[x.workload].name}, {"runtime", to_string(x.runtime)}});
+    porting.push_back({{"workload", p.workloads[x.workload.index()].name}, {"runtime", to_string(x.runtime)}});
   }
   return {
       {"purchases", buys}, {"rentals", rents}, {"assignments", assign}, {"reserves", reserves}, {"porting", porting}};

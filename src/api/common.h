@@ -28,7 +28,9 @@ struct ModelRef {
   std::optional<ModelArch> config;
 };
 
-// A problem with request field `field` ("chips"): located at "/chips".
+// A problem with request field `field` ("chips"): located at "/chips". A
+// message names other fields in backticks ("`chips` and `deadline` exclude
+// each other"); the shell shows them its way ("--chips", "chips").
 Diagnostic field_error(std::string_view field, std::string message);
 
 // The model `ref` names, or an error at `field` with a near-miss suggestion.

@@ -13,7 +13,7 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
     if (!(v > 0)) ds.push_back(field_error(field, fmt::format("must be positive, got {}", v)));
   };
   if (r.mode == Mode::infer) {
-    if (!(r.rate > 0)) ds.push_back(field_error("rate", "serving needs a request rate, e.g. --rate 20"));
+    if (!(r.rate > 0)) ds.push_back(field_error("rate", "serving needs a request rate, e.g. `rate` 20"));
     positive(r.input_len, "input_len");
     positive(r.output_len, "output_len");
     if (r.ttft_slo) positive(r.ttft_slo->si(), "ttft_slo");
@@ -21,9 +21,9 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
   } else {
     if (!(r.tokens > 0)) ds.push_back(field_error("tokens", "training needs the tokens to train, e.g. 15T"));
     if (r.chips && r.deadline) {
-      ds.push_back(field_error("deadline", "--chips and --deadline exclude each other"));
+      ds.push_back(field_error("deadline", "`chips` and `deadline` exclude each other"));
     } else if (!r.chips && !r.deadline) {
-      ds.push_back(field_error("chips", "give --chips N, or --deadline to find the fewest chips"));
+      ds.push_back(field_error("chips", "give `chips` N, or `deadline` to find the fewest chips"));
     }
     if (r.chips) positive(*r.chips, "chips");
     if (r.deadline) positive(r.deadline->si(), "deadline");
@@ -41,7 +41,9 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
     ds.push_back(field_error("life", fmt::format("must be in (0, 20] years, got {}", r.life)));
   }
   const auto accelerators = data.catalog.accelerator_keys();
-  check_known(r.baseline, accelerators, "baseline", "unknown accelerator", ds);
+  // The default baseline may be missing from a user's data: the report then says so.
+  if (r.baseline != CompareRequest{}.baseline)
+    check_known(r.baseline, accelerators, "baseline", "unknown accelerator", ds);
   for (const auto& a : r.accelerators) check_known(a, accelerators, "accelerators", "unknown accelerator", ds);
   check_known(r.region, data.prices.regions(), "region", "no offers in region", ds);
   return ds;

@@ -350,12 +350,23 @@ TEST(Infer, UsesAWholeTwelveChipInf2Ring) {
 TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
   // Llama 3.3 70B at 20 requests/s, 2k prompts, 300-token answers, TTFT 1 s, TPOT 40 ms.
   for (const char* a : {"h200-sxm", "b200", "tpu-v6e", "trn2", "mi300x"}) {
+    SCOPED_TRACE(a);
     auto r = run_cli({"infer", "--model", "llama3.3-70b", "-a", a, "--rate", "20", "--input-len", "2048",
                       "--output-len", "300", "--ttft-slo", "1 s", "--tpot-slo", "40 ms", "--json"});
-    ASSERT_EQ(r.code, 0) << a << ": " << r.err;
-    auto j = nlohmann::json::parse(r.out);
-    EXPECT_GT(j["estimate"]["chips"].get<int>(), 0) << a;
-    EXPECT_GT(j["estimate"]["output_tokens_per_s_per_chip"].get<double>(), 0) << a;
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto e = nlohmann::json::parse(r.out)["estimate"];
+    // The answer meets both targets ...
+    EXPECT_TRUE(e["meets_slo"].get<bool>());
+    EXPECT_LE(e["ttft_p50_s"].get<double>(), 1.0);
+    EXPECT_LE(e["tpot_p50_ms"].get<double>(), 40.0);
+    // ... with whole replicas that together serve the load: 20 requests/s, 6000 output tokens/s.
+    const int replicas = e["replicas"].get<int>(), per_replica = e["chips_per_replica"].get<int>();
+    EXPECT_EQ(e["chips"].get<int>(), replicas * per_replica);
+    EXPECT_GE(e["requests_per_s_per_replica"].get<double>() * replicas, 20.0 * 0.999);
+    EXPECT_GE(e["output_tokens_per_s_per_replica"].get<double>() * replicas, 6000.0 * 0.999);
+    // Per-chip throughput is the replica's over its chips (JSON keeps 6 significant digits).
+    const double per_chip = e["output_tokens_per_s_per_replica"].get<double>() / per_replica;
+    EXPECT_NEAR(e["output_tokens_per_s_per_chip"].get<double>(), per_chip, per_chip * 1e-5);
   }
 }
 

@@ -25,8 +25,23 @@ std::string field_location(std::string_view name, const FieldStyle& style) {
   return flag;
 }
 
+std::string spell_fields(std::string message, const FieldStyle& style) {
+  std::string out;
+  size_t at = 0;
+  while (at < message.size()) {
+    const size_t open = message.find('`', at);
+    const size_t close = open == std::string::npos ? open : message.find('`', open + 1);
+    if (close == std::string::npos) break;
+    const std::string name = message.substr(open + 1, close - open - 1);
+    out += message.substr(at, open - at) + (style.flags ? field_location(name, style) : name);
+    at = close + 1;
+  }
+  return out + message.substr(std::min(at, message.size()));
+}
+
 Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
   for (Diagnostic& d : ds) {
+    d.message = spell_fields(std::move(d.message), style);
     const std::string& p = d.where.pointer;
     if (p.size() > 1 && p.front() == '/' && p.find('/', 1) == std::string::npos) {
       d.where.pointer = field_location(p.substr(1), style);
@@ -38,7 +53,7 @@ Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
 std::string FieldReader::where(std::string_view name) const { return field_location(name, style_); }
 
 void FieldReader::error(std::string_view name, std::string message) {
-  ds_.push_back(error_at({.pointer = where(name)}, std::move(message)));
+  ds_.push_back(error_at({.pointer = where(name)}, spell_fields(std::move(message), style_)));
 }
 
 const nlohmann::json* FieldReader::value(std::string_view name) {
@@ -168,6 +183,7 @@ void FieldReader::adopt(Diagnostics more) {
       if (known_bad && d.severity == Severity::error) continue;
       d.where.pointer = at;
     }
+    d.message = spell_fields(std::move(d.message), style_);
     ds_.push_back(std::move(d));
   }
   sort();

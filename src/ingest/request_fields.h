@@ -35,8 +35,12 @@ struct FieldStyle {
 
 // How field `name` is shown: "/tokens", or as the CLI spells it ("--tokens").
 std::string field_location(std::string_view name, const FieldStyle& style);
-// Diagnostics located at "/field" pointers (the api's) moved to `style`.
+// Diagnostics located at "/field" pointers (the api's) moved to `style`, and
+// the fields their messages name in backticks ("`chips`") spelled its way:
+// "--chips" for flags, "chips" for JSON.
 Diagnostics relocate(Diagnostics ds, const FieldStyle& style);
+// `message` with its backticked field names spelled for `style`.
+std::string spell_fields(std::string message, const FieldStyle& style);
 
 class FieldReader {
  public:

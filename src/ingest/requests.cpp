@@ -171,7 +171,7 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     f.error("model", "is required");
   const bool train = f.boolean("train").value_or(false), infer = f.boolean("infer").value_or(false);
   if (train == infer) {
-    f.error(train ? "infer" : "train", train ? "--train and --infer exclude each other" : "give --train or --infer");
+    f.error(train ? "infer" : "train", train ? "`train` and `infer` exclude each other" : "give `train` or `infer`");
   }
   r.mode = infer ? Mode::infer : Mode::train;
   // Which workload is meant decides which fields are read (and checked).
@@ -179,7 +179,7 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   if (known && r.mode == Mode::train) {
     r.tokens = f.count("tokens").value_or(0);
     r.chips = f.integer("chips");
-    if (f.has("chips") && f.has("deadline")) f.error("deadline", "--chips and --deadline exclude each other");
+    if (f.has("chips") && f.has("deadline")) f.error("deadline", "`chips` and `deadline` exclude each other");
     r.deadline = f.quantity<Seconds>("deadline");
     r.seq_len = f.integer("seq_len").value_or(r.seq_len);
     r.global_batch = f.integer("global_batch").value_or(r.global_batch);

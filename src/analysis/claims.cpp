@@ -23,11 +23,12 @@ std::string ClaimRun::missing(const std::string& a) const {
   return "not run";
 }
 
-std::optional<std::pair<double, double>> ClaimRun::factor_range(const std::string& key, const std::string& a) const {
+std::optional<std::pair<double, double>> ClaimRun::factor_range(const std::string& key,
+                                                                const std::string& accelerator) const {
   for (const auto& f : result.sensitivity) {
     if (f.key != key) continue;
     for (size_t i = 0; i < result.options.size(); ++i) {
-      if (result.options[i].accelerator == a && f.cost[i]) return f.cost[i];
+      if (result.options[i].accelerator == accelerator && f.cost[i]) return f.cost[i];
     }
   }
   return std::nullopt;

@@ -37,8 +37,7 @@ struct ClaimRun {
   // Why `accelerator` was left out ("not run" when it was not asked for).
   std::string missing(const std::string& accelerator) const;
   // A sensitivity factor's cost range for `accelerator`.
-  std::optional<std::pair<double, double>> factor_range(const std::string& factor,
-                                                        const std::string& accelerator) const;
+  std::optional<std::pair<double, double>> factor_range(const std::string& key, const std::string& accelerator) const;
 };
 
 // How many times cheaper the claimant is than another option for the same

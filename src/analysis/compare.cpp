@@ -311,7 +311,8 @@ std::string unpriced_reason(const DataSet& data, const std::string& acc, const C
 
 }  // namespace
 
-CompareResult run_compare(const DataSet& data, const CompareQuery& r) {
+CompareResult run_compare(const DataSet& data, const CompareQuery& query) {
+  const CompareQuery& r = query;
   XPU_CHECK(r.mode == Mode::infer ? r.rate > 0 : r.training.tokens > 0 && (r.chips || r.deadline));
   CompareResult result;
   result.query = r;

@@ -9,7 +9,7 @@
 namespace xpu::api {
 
 Diagnostic field_error(std::string_view field, std::string message) {
-  return error_at({.pointer = "/" + std::string(field)}, std::move(message));
+  return error_at({.pointer = std::string("/").append(field)}, std::move(message));
 }
 
 Expected<ModelArch, Diagnostic> resolve_model(const DataSet& data, const ModelRef& ref, std::string_view field) {
@@ -44,6 +44,7 @@ Expected<const StackEfficiency*, Diagnostic> resolve_stack(const DataSet& data, 
   }
   if (const StackEfficiency* s = find_stack(stacks, name)) return s;
   std::vector<std::string> keys;
+  keys.reserve(stacks.size());
   for (const auto& s : stacks) keys.push_back(s.key);
   return Unexpected{field_error(field, fmt::format("unknown stack '{}'{}", name, did_you_mean(name, keys)))};
 }

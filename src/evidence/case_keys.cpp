@@ -32,9 +32,12 @@ void match(std::string& name, const std::vector<std::string>& keys, const std::m
   if (name.empty() || std::find(keys.begin(), keys.end(), name) != keys.end()) return;
   auto it = by.find(squash(name));
   if (it == by.end() || it->second.empty()) return;
-  notes.push_back(Diagnostic{Severity::note,
-                             {file, c.line, 0, ""},
-                             fmt::format("case {}: {} '{}' read as '{}'", c.id, what, name, it->second)});
+  Diagnostic d;
+  d.severity = Severity::note;
+  d.where.file = file;
+  d.where.line = c.line;
+  d.message = fmt::format("case {}: {} '{}' read as '{}'", c.id, what, name, it->second);
+  notes.push_back(std::move(d));
   name = it->second;
 }
 

@@ -20,6 +20,6 @@ struct ErrorSummary {
   int skipped = 0;
 };
 
-ErrorSummary summarize(const std::vector<CaseResult>& results);
+ErrorSummary summarize(const std::vector<CaseResult>& rs);
 
 }  // namespace xpu

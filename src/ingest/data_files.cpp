@@ -83,7 +83,7 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   DataSet out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    ds.push_back(error_at({dir, 0, 0, ""}, "not a directory"));
+    ds.push_back(error_at({dir, 0, 0, ""}, fs::exists(dir, ec) ? "not a directory" : "no such directory"));
     return out;
   }
   std::vector<fs::path> files;

@@ -18,9 +18,9 @@ bool FieldReader::has(std::string_view name) const {
 }
 
 std::string field_location(std::string_view name, const FieldStyle& style) {
-  if (!style.flags) return "/" + std::string(name);
+  if (!style.flags) return std::string("/").append(name);
   if (auto it = style.spelled.find(std::string(name)); it != style.spelled.end()) return it->second;
-  std::string flag = "--" + std::string(name);
+  std::string flag = std::string("--").append(name);
   std::replace(flag.begin(), flag.end(), '_', '-');
   return flag;
 }

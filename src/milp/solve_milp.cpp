@@ -139,6 +139,7 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
   if (threads > 1) args.insert(args.end(), {"-threads", fmt::format("{}", 100 + threads)});
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
+  argv.reserve(args.size());
   for (const std::string& s : args) argv.push_back(s.c_str());
 
   CbcOutcome out;

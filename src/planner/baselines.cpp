@@ -146,6 +146,7 @@ std::vector<int> by_price(const Greedy& g, int w, bool allow_spot) {
   }
   std::sort(c.begin(), c.end());
   std::vector<int> out;
+  out.reserve(c.size());
   for (auto& [cost, o] : c) out.push_back(o);
   return out;
 }

@@ -127,15 +127,16 @@ std::string percent(double fraction) { return fmt::format("{:+.1f}%", fraction *
 // "400 / 17" (total / active), "~1024" for a nominal label, "-" when nothing is published.
 std::string published(const ModelArch& m) {
   if (m.published_total_b <= 0) return "-";
-  std::string s = (m.published_nominal ? "~" : "") + fmt_num(m.published_total_b, 5);
-  if (m.published_active_b > 0) s += " / " + fmt_num(m.published_active_b, 4);
+  std::string s = m.published_nominal ? "~" : "";
+  s += fmt_num(m.published_total_b, 5);
+  if (m.published_active_b > 0) s += fmt::format(" / {}", fmt_num(m.published_active_b, 4));
   return s;
 }
 
 std::string difference(const api::ModelEntry& e) {
   if (e.model.published_total_b <= 0) return "-";
   std::string s = percent(e.difference.total);
-  if (e.model.published_active_b > 0) s += " / " + percent(e.difference.active);
+  if (e.model.published_active_b > 0) s += fmt::format(" / {}", percent(e.difference.active));
   return s;
 }
 

@@ -123,7 +123,8 @@ std::string compare_to_text(const CompareResult& res) {
       }
       t.rows.push_back(std::move(row));
     }
-    out += "\n" + render(t);
+    out += "\n";
+    out += render(t);
     out += fmt::format("vs {}: its cost / this cost (above 1 = cheaper for the same work).\n", res.query.baseline);
   }
   if (!res.baseline_note.empty()) out += "Note: " + res.baseline_note + ".\n";

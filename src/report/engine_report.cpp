@@ -134,7 +134,8 @@ std::string to_text(const api::TrainReport& r) {
     out += breakdown_text(s.closest->estimate);
     return out + fmt::format("Searched {} layouts in {:.0f} ms.\n", s.evaluated, r.search_ms);
   }
-  out += "Best layout:\n" + best_text(r);
+  out += "Best layout:\n";
+  out += best_text(r);
   if (s.safe && !(s.safe->layout == s.best.front().layout)) {
     out += fmt::format("Fastest leaving {:.0f}% of memory free: {} ({} tokens/s per chip, {} used)\n",
                        r.memory_margin * 100, describe(s.safe->layout),
@@ -150,7 +151,8 @@ std::string to_text(const api::TrainReport& r) {
                         fmt_num(b.estimate.tokens_per_s_per_chip, 4), fmt::format("{:.1f}%", b.estimate.mfu * 100),
                         to_text(b.estimate.memory.total())});
     }
-    out += "\n" + render(t);
+    out += "\n";
+    out += render(t);
   }
   return out +
          fmt::format("\nEvaluated {} layouts ({} fit in memory, {} subtrees pruned) in {:.0f} ms on {} threads.\n",
@@ -258,7 +260,8 @@ std::string to_text(const api::InferReport& r) {
       t.rows.push_back({describe(p.layout), std::to_string(p.batch), fmt_num(p.output_tokens_per_s_per_chip, 4),
                         to_text(p.tpot_p50), to_text(p.ttft_p50)});
     }
-    out += "\nThroughput per chip vs TPOT (Pareto front):\n" + render(t);
+    out += "\nThroughput per chip vs TPOT (Pareto front):\n";
+    out += render(t);
     out += fmt::format("Evaluated {} configurations in {:.0f} ms.\n", r.evaluated, r.search_ms);
   }
   return out;

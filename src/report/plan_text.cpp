@@ -36,7 +36,8 @@ void months_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
   std::vector<std::string> cost{"cost", ""};
   for (int m = 0; m < H; ++m) cost.push_back(money(s.cost_by_month[m]));
   t.rows.push_back(std::move(cost));
-  out += "Chips provisioned per month (average; +N: chips committed that month):\n" + render(t);
+  out += "Chips provisioned per month (average; +N: chips committed that month):\n";
+  out += render(t);
 }
 
 void shares_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
@@ -57,7 +58,8 @@ void shares_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
     for (double x : mw) row.push_back(x > 0 ? fmt::format("{:.2f}", x) : ".");
     t.rows.push_back(std::move(row));
   }
-  out += "\n" + render(t);
+  out += "\n";
+  out += render(t);
 }
 
 // Chips per workload and month (all accelerators together); '!' marks a training deadline month.
@@ -79,7 +81,8 @@ void schedule_table(std::string& out, const Portfolio& p, const PlanSummary& s) 
     }
     t.rows.push_back(std::move(row));
   }
-  out += "\nSchedule (average chips per month; ! = deadline):\n" + render(t);
+  out += "\nSchedule (average chips per month; ! = deadline):\n";
+  out += render(t);
 }
 
 void workloads_table(std::string& out, const Portfolio& p, const PlanSummary& s) {
@@ -100,7 +103,8 @@ void workloads_table(std::string& out, const Portfolio& p, const PlanSummary& s)
       t.rows.push_back({w.name, "inference", on, "", "", ws.on_time ? "demand met" : "demand not met"});
     }
   }
-  out += "\n" + render(t);
+  out += "\n";
+  out += render(t);
 }
 
 }  // namespace
@@ -122,7 +126,7 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
       std::string tried;
       for (const Relaxation& x : r.diagnosis.tried) {
         std::string g;
-        for (Group grp : x.groups) g += (g.empty() ? "" : "+") + std::string(to_string(grp));
+        for (Group grp : x.groups) g += fmt::format("{}{}", g.empty() ? "" : "+", to_string(grp));
         tried += (tried.empty() ? "" : ", ") + g + (x.restores ? " (restores)" : "");
       }
       if (!tried.empty()) out += "  relaxed in turn: " + tried + "\n";

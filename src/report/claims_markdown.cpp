@@ -24,6 +24,11 @@ std::string range_cell(const std::optional<CostRatio>& x) {
   return x ? fmt::format("{}–{}", times(x->low), times(x->high)) : "n/a";
 }
 
+// One claim's part of the document, and its line in the summary.
+struct Section {
+  std::string text, summary;
+};
+
 std::string bullet_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += "- " + i + "\n";
@@ -35,15 +40,16 @@ std::string extrapolations(const std::vector<std::string>& x) {
   return fmt::format("{}", fmt::join(x, "; "));
 }
 
-std::string trn2_section(const Trn2Claim& c, std::string& summary) {
+Section trn2_section(const Trn2Claim& c) {
+  std::string summary;
   std::string md =
       "## Claim 1: Trainium2, \"30-40% better price-performance than GPU-based instances\"\n\n"
       "AWS, launching Trn2 (re:Invent, December 2024): Trn2 instances offer 30-40% better price-performance than "
       "the GPU-based P5e and P5en instances (H200), a figure since repeated against H100-class instances. The "
       "wording was not re-read for this file. Checked here: is the same work at least 1.30x cheaper on Trn2?\n\n";
   if (!c.spot) {
-    summary = "**Trainium2**: not checked (no comparable prices).";
-    return md + "**Cannot be checked**: the price book has no Trn2 price at all.\n\n";
+    return {md + "**Cannot be checked**: the price book has no Trn2 price at all.\n\n",
+            "**Trainium2**: not checked (no comparable prices)."};
   }
   const Offer& spot = *c.spot;
   md += fmt::format(
@@ -108,7 +114,7 @@ std::string trn2_section(const Trn2Claim& c, std::string& summary) {
   md += "Reproduce:\n\n```sh\n";
   for (const auto& r : c.spot_runs) md += r.command + "\n";
   for (const auto& r : c.on_demand_runs) md += r.command + "\n";
-  return md + "```\n\n";
+  return {md + "```\n\n", summary};
 }
 
 // The price file that gives Trn2 and Trn3 the same assumed price, as the document shows it.
@@ -124,7 +130,8 @@ std::string equal_price_yaml(const std::vector<Offer>& offers) {
   return y;
 }
 
-std::string trn3_section(const Trn3Claim& c, std::string& summary) {
+Section trn3_section(const Trn3Claim& c) {
+  std::string summary;
   std::string md =
       "## Claim 2: Trainium3, \"another 30-40% better price-performance than Trainium2\"\n\n"
       "AWS, launching Trn3 UltraServers (re:Invent, December 2025), as summarised for this project: Trn3 improves "
@@ -205,10 +212,11 @@ std::string trn3_section(const Trn3Claim& c, std::string& summary) {
     md += "xpuplan --prices equal.yaml" + r.command.substr(std::string("xpuplan").size()) + "\n";
   }
   for (const auto& r : c.priced) md += r.command + "\n";
-  return md + "```\n\n";
+  return {md + "```\n\n", summary};
 }
 
-std::string half_section(const HalfClaim& c, std::string& summary) {
+Section half_section(const HalfClaim& c) {
+  std::string summary;
   std::string md =
       "## Claim 3: \"up to 50% lower training and inference costs\"\n\n"
       "AWS on Trainium (Trn1: \"up to 50% cost-to-train savings over comparable EC2 instances\") and Inferentia2 "
@@ -265,7 +273,7 @@ std::string half_section(const HalfClaim& c, std::string& summary) {
   md += "**What decides it.**\n\n" + bullet_list(deciding) + "\n";
   md += "Reproduce:\n\n```sh\n";
   for (const auto& r : c.runs) md += r.command + "\n";
-  return md + "```\n\n";
+  return {md + "```\n\n", summary};
 }
 
 std::string evidence_note(const std::vector<NeuronEvidence>& stacks) {
@@ -292,11 +300,10 @@ std::string claims_markdown(const ClaimsResult& claims) {
       "## Workloads\n\n| key | workload |\n|---|---|\n";
   for (const auto& w : claims.workloads) md += fmt::format("| {} | {} |\n", w.key, w.title);
   md += "\n";
-  std::string s1, s2, s3;
-  const std::string c1 = trn2_section(claims.trn2, s1);
-  const std::string c2 = trn3_section(claims.trn3, s2);
-  const std::string c3 = half_section(claims.half, s3);
-  md += "## Summary\n\n" + bullet_list({s1, s2, s3}) + "\n" + c1 + c2 + c3;
+  const Section c1 = trn2_section(claims.trn2), c2 = trn3_section(claims.trn3), c3 = half_section(claims.half);
+  md += "## Summary\n\n";
+  md += bullet_list({c1.summary, c2.summary, c3.summary});
+  md += "\n" + c1.text + c2.text + c3.text;
   md +=
       "## Limits\n\n"
       "- The engines' accuracy is what `xpuplan validate` reports: stacks are fitted to published runs, and an "

@@ -294,6 +294,7 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   }
   if (!legacy.empty()) {
     std::vector<std::string> counts;
+    counts.reserve(legacy.size());
     for (const auto& [column, n] : legacy) counts.push_back(fmt::format("{} ({} row{})", column, n, n == 1 ? "" : "s"));
     ds.push_back(Diagnostic{
         Severity::note,

@@ -49,6 +49,16 @@ Expected<const StackEfficiency*, Diagnostic> resolve_stack(const DataSet& data, 
   return Unexpected{field_error(field, fmt::format("unknown stack '{}'{}", name, did_you_mean(name, keys)))};
 }
 
+void check_names(const DataSet& data, const ModelRef& model, const std::string& accelerator, const std::string& stack,
+                 Mode mode, Diagnostics& ds) {
+  if (auto m = resolve_model(data, model, "model"); !m) ds.push_back(m.error());
+  if (auto hw = resolve_hardware(data, accelerator, "accelerator"); !hw) {
+    ds.push_back(hw.error());
+  } else if (auto s = resolve_stack(data, *hw->accelerator, mode, stack, "stack"); !s) {
+    ds.push_back(s.error());
+  }
+}
+
 void check_known(const std::string& name, const std::vector<std::string>& known, std::string_view field,
                  std::string_view what, Diagnostics& ds) {
   if (name.empty() || std::find(known.begin(), known.end(), name) != known.end()) return;

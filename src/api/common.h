@@ -47,6 +47,11 @@ Expected<Hardware, Diagnostic> resolve_hardware(const DataSet& data, const std::
 Expected<const StackEfficiency*, Diagnostic> resolve_stack(const DataSet& data, const Accelerator& a, Mode mode,
                                                            const std::string& name, std::string_view field);
 
+// The model, the hardware and the stack a request names for `mode`, each
+// problem at its field ("model", "accelerator", "stack").
+void check_names(const DataSet& data, const ModelRef& model, const std::string& accelerator, const std::string& stack,
+                 Mode mode, Diagnostics& ds);
+
 // Checks that `name` (when not empty) is one of `known`: "<what> '<name>'" with a near miss.
 void check_known(const std::string& name, const std::vector<std::string>& known, std::string_view field,
                  std::string_view what, Diagnostics& ds);

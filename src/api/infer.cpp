@@ -12,12 +12,7 @@ namespace xpu::api {
 
 Diagnostics check(const InferRequest& r, const DataSet& data) {
   Diagnostics ds;
-  if (auto m = resolve_model(data, r.model, "model"); !m) ds.push_back(m.error());
-  if (auto hw = resolve_hardware(data, r.accelerator, "accelerator"); !hw) {
-    ds.push_back(hw.error());
-  } else if (auto s = resolve_stack(data, *hw->accelerator, Mode::infer, r.stack, "stack"); !s) {
-    ds.push_back(s.error());
-  }
+  check_names(data, r.model, r.accelerator, r.stack, Mode::infer, ds);
   auto positive = [&](double v, const char* field) {
     if (!(v > 0)) ds.push_back(field_error(field, fmt::format("must be positive, got {}", v)));
   };

@@ -10,12 +10,7 @@ namespace xpu::api {
 
 Diagnostics check(const TrainRequest& r, const DataSet& data) {
   Diagnostics ds;
-  if (auto m = resolve_model(data, r.model, "model"); !m) ds.push_back(m.error());
-  if (auto hw = resolve_hardware(data, r.accelerator, "accelerator"); !hw) {
-    ds.push_back(hw.error());
-  } else if (auto s = resolve_stack(data, *hw->accelerator, Mode::train, r.stack, "stack"); !s) {
-    ds.push_back(s.error());
-  }
+  check_names(data, r.model, r.accelerator, r.stack, Mode::train, ds);
   if (r.chips <= 0) ds.push_back(field_error("chips", fmt::format("must be positive, got {}", r.chips)));
   if (r.seq_len <= 0) ds.push_back(field_error("seq_len", fmt::format("must be positive, got {}", r.seq_len)));
   if (r.global_batch < 0) {

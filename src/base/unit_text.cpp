@@ -309,19 +309,22 @@ std::string to_short_text(Dollars v) {
   return fmt::format("{}${:.0f}", sign, a);
 }
 
+namespace {
+
+// The count suffix for a magnitude: {"M", 1e6} for 4.2e6.
+std::pair<const char*, double> count_suffix(double magnitude) {
+  if (magnitude >= 1e12) return {"T", 1e12};
+  if (magnitude >= 1e9) return {"B", 1e9};
+  if (magnitude >= 1e6) return {"M", 1e6};
+  if (magnitude >= 1e3) return {"k", 1e3};
+  return {"", 1};
+}
+
+}  // namespace
+
 std::string compact_text(double v, std::string_view prefix, std::string_view suffix) {
   const double a = std::abs(v);
-  const char* unit = "";
-  double d = 1;
-  if (a >= 1e12) {
-    unit = "T", d = 1e12;
-  } else if (a >= 1e9) {
-    unit = "B", d = 1e9;
-  } else if (a >= 1e6) {
-    unit = "M", d = 1e6;
-  } else if (a >= 1e3) {
-    unit = "k", d = 1e3;
-  }
+  const auto [unit, d] = count_suffix(a);
   const std::string num = a == 0 ? "0" : fmt::format("{:.3g}", a / d);
   return fmt::format("{}{}{}{}{}", v < 0 ? "-" : "", prefix, num, unit, suffix);
 }
@@ -351,20 +354,8 @@ std::optional<double> parse_count_text(std::string_view text) {
 }
 
 std::string to_count_text(double v, int digits) {
-  const double a = std::abs(v);
-  const char* unit = "";
-  double d = 1;
-  if (a >= 1e12) {
-    unit = "T", d = 1e12;
-  } else if (a >= 1e9) {
-    unit = "B", d = 1e9;
-  } else if (a >= 1e6) {
-    unit = "M", d = 1e6;
-  } else if (a >= 1e3) {
-    unit = "k", d = 1e3;
-  }
-  std::string s = fmt::format("{:.{}g}", v / d, digits);
-  return s + unit;
+  const auto [unit, d] = count_suffix(std::abs(v));
+  return fmt::format("{:.{}g}{}", v / d, digits, unit);
 }
 
 }  // namespace xpu

@@ -53,6 +53,25 @@ std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view fie
   return ref;
 }
 
+namespace {
+
+// The two fields every engine job needs: "model" and "accelerator".
+void read_model_and_hardware(FieldReader& f, const DataSet& data, Diagnostics& ds, api::ModelRef& model,
+                             std::string& accelerator) {
+  if (auto m = read_model_ref(f, "model", data, ds)) {
+    model = *m;
+  } else {
+    f.error("model", "is required");
+  }
+  if (auto a = f.text("accelerator")) {
+    accelerator = *a;
+  } else {
+    f.error("accelerator", "is required");
+  }
+}
+
+}  // namespace
+
 RequestRead<api::CatalogRequest> read_catalog_request(const nlohmann::json& fields, const FieldStyle& style) {
   Diagnostics ds;
   FieldReader f(fields, style, ds);
@@ -93,14 +112,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   Diagnostics ds;
   FieldReader f(fields, style, ds);
   api::TrainRequest r;
-  if (auto m = read_model_ref(f, "model", data, ds))
-    r.model = *m;
-  else
-    f.error("model", "is required");
-  if (auto a = f.text("accelerator"))
-    r.accelerator = *a;
-  else
-    f.error("accelerator", "is required");
+  read_model_and_hardware(f, data, ds, r.model, r.accelerator);
   if (auto n = f.integer("chips"))
     r.chips = *n;
   else if (!f.has("chips"))
@@ -133,14 +145,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   Diagnostics ds;
   FieldReader f(fields, style, ds);
   api::InferRequest r;
-  if (auto m = read_model_ref(f, "model", data, ds))
-    r.model = *m;
-  else
-    f.error("model", "is required");
-  if (auto a = f.text("accelerator"))
-    r.accelerator = *a;
-  else
-    f.error("accelerator", "is required");
+  read_model_and_hardware(f, data, ds, r.model, r.accelerator);
   r.chips = f.integer("chips");
   r.tp = f.integer("tp");
   r.pp = f.integer("pp");

@@ -112,6 +112,26 @@ TEST_F(UserCatalog, EntryWithAShippedKeyReplacesItWithANote) {
   EXPECT_EQ(quiet.out, r.out);
 }
 
+TEST_F(UserCatalog, GlobalOptionsWorkAfterTheCommandToo) {
+  write("mine.yaml", kUserH100);
+  auto before = run_cli({"-q", "--catalog", dir_.string(), "catalog", "show", "h100-sxm", "--json"});
+  auto after = run_cli({"catalog", "show", "h100-sxm", "--json", "--catalog", dir_.string(), "-q"});
+  ASSERT_EQ(after.code, 0) << after.err;
+  EXPECT_EQ(after.err, "");
+  EXPECT_EQ(after.out, before.out);
+  EXPECT_EQ(nlohmann::json::parse(after.out)["name"], "My H100 (measured)");
+}
+
+TEST(Cli, DevicesAndPipesAreRefusedWithExitTwo) {
+  const std::string msg = "/dev/zero: error: is not a regular file (a device, a pipe or a socket); give a file\n";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"plan", "/dev/zero"}, {"validate", "/dev/zero"}, {"catalog", "--prices", "/dev/zero"}}) {
+    auto r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << args[0];
+    EXPECT_EQ(r.err, msg) << args[0];
+  }
+}
+
 TEST_F(UserCatalog, NewEntryIsAddedWithoutANote) {
   std::string text = kUserH100;
   text.replace(text.find("h100-sxm"), 8, "my-h100");
@@ -296,6 +316,28 @@ TEST(Train, JsonIsGoldenForTwoPublishedConfigurations) {
                     "1"});
   ASSERT_EQ(b.code, 0) << b.err;
   xpu::testing::expect_golden(b.out, "golden/train-maxtext22b-tpuv4.json");
+}
+
+// 5128 = 8 x 641 chips: no degree split divides the ~4M-token batch. The
+// answer is the best layout on up to 5128 chips, and it says why it uses fewer.
+TEST(Train, ACountWithNoLayoutAnswersOnFewerChipsAndSaysWhy) {
+  auto r = run_cli({"train", "--model", "llama3.1-70b", "-a", "h100-sxm", "-n", "5128", "--json", "--threads", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["chips"], 5120);
+  EXPECT_EQ(j["chips_asked"], 5128);
+  EXPECT_EQ(j["note"],
+            "5128 chips have no valid layout (dp * micro_batch must divide the global batch); 5120 is the largest "
+            "count tried below it that has one (whole 8-chip units, then powers of two)");
+  ASSERT_FALSE(j["layouts"].empty());
+  const auto& l = j["layouts"][0]["layout"];
+  EXPECT_EQ(l["tp"].get<int>() * l["pp"].get<int>() * l["dp"].get<int>() * l["cp"].get<int>(), 5120);
+}
+
+TEST(Train, NothingFitsIsExitOneWithTheClosestLayout) {
+  auto r = run_cli({"train", "--model", "llama3.1-405b", "-a", "h100-sxm", "-n", "8", "--threads", "1"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("No layout fits in memory.\nClosest: "), std::string::npos) << r.out;
 }
 
 TEST(Train, BadFlagsAreExitTwoWithTheFlagNamed) {

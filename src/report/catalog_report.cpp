@@ -254,7 +254,7 @@ std::string to_text(const api::PricesReport& r) {
       t.rows.push_back({p.accelerator, fmt::format("{:.0f}", p.per_chip.si()), p.includes_system ? "system" : "chip",
                         p.provenance.retrieved, p.provenance.estimate ? "*" : "", p.provenance.source});
     }
-    return render(t) + "Purchase prices feed --owned cost estimates (capex amortization). * = estimate.\n";
+    return render(t) + "Purchase prices feed --term owned cost estimates (capex amortization). * = estimate.\n";
   }
   if (r.offers.empty()) {
     return "No offers match. 'xpuplan prices' lists them all; data/prices/README.md says which accelerators "

@@ -101,6 +101,7 @@ std::map<std::string, std::string> regional_anomalies(const std::map<std::string
                                                       double outlier_ratio) {
   std::map<std::string, std::string> out;
   std::vector<std::pair<double, std::string>> sorted;
+  sorted.reserve(by_region.size());
   for (const auto& [r, p] : by_region) sorted.emplace_back(p, r);
   std::sort(sorted.begin(), sorted.end());
   // 1. Two price groups: the widest step between neighbouring regions.

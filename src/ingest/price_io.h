@@ -27,6 +27,6 @@ PriceBook load_price_file(const std::string& path, Diagnostics& ds);
 std::string offers_to_yaml(const std::vector<Offer>& offers, const std::vector<std::string>& header = {});
 
 // A price with enough digits to round-trip the cents: "55.04 $/h", "1.34375 $/h".
-std::string price_text(DollarRate per_hour_price);
+std::string price_text(DollarRate rate);
 
 }  // namespace xpu

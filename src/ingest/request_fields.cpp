@@ -25,7 +25,7 @@ std::string field_location(std::string_view name, const FieldStyle& style) {
   return flag;
 }
 
-std::string spell_fields(std::string message, const FieldStyle& style) {
+std::string spell_fields(const std::string& message, const FieldStyle& style) {
   std::string out;
   size_t at = 0;
   while (at < message.size()) {
@@ -41,7 +41,7 @@ std::string spell_fields(std::string message, const FieldStyle& style) {
 
 Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
   for (Diagnostic& d : ds) {
-    d.message = spell_fields(std::move(d.message), style);
+    d.message = spell_fields(d.message, style);
     const std::string& p = d.where.pointer;
     if (p.size() > 1 && p.front() == '/' && p.find('/', 1) == std::string::npos) {
       d.where.pointer = field_location(p.substr(1), style);
@@ -53,7 +53,7 @@ Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
 std::string FieldReader::where(std::string_view name) const { return field_location(name, style_); }
 
 void FieldReader::error(std::string_view name, std::string message) {
-  ds_.push_back(error_at({.pointer = where(name)}, spell_fields(std::move(message), style_)));
+  ds_.push_back(error_at({.pointer = where(name)}, spell_fields(message, style_)));
 }
 
 const nlohmann::json* FieldReader::value(std::string_view name) {
@@ -183,7 +183,7 @@ void FieldReader::adopt(Diagnostics more) {
       if (known_bad && d.severity == Severity::error) continue;
       d.where.pointer = at;
     }
-    d.message = spell_fields(std::move(d.message), style_);
+    d.message = spell_fields(d.message, style_);
     ds_.push_back(std::move(d));
   }
   sort();

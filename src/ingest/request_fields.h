@@ -40,7 +40,7 @@ std::string field_location(std::string_view name, const FieldStyle& style);
 // "--chips" for flags, "chips" for JSON.
 Diagnostics relocate(Diagnostics ds, const FieldStyle& style);
 // `message` with its backticked field names spelled for `style`.
-std::string spell_fields(std::string message, const FieldStyle& style);
+std::string spell_fields(const std::string& message, const FieldStyle& style);
 
 class FieldReader {
  public:

@@ -223,7 +223,7 @@ RequestRead<api::ClaimsRequest> read_claims_request(const nlohmann::json& fields
   FieldReader f(fields, style, ds);
   api::ClaimsRequest r;
   r.threads = threads_of(f);
-  return finish(f, std::move(r), ds);
+  return finish(f, r, ds);
 }
 
 RequestRead<api::ValidateRequest> read_validate_request(const nlohmann::json& fields, const FieldStyle& style) {

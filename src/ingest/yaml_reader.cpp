@@ -45,8 +45,8 @@ std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& d
 
 SourceLocation location_of(const std::string& file, const YAML::Node& node) { return at_mark(file, node.Mark()); }
 
-MapReader::MapReader(YAML::Node node, std::string file, Diagnostics& ds, std::string what)
-    : node_(std::move(node)), file_(std::move(file)), ds_(&ds), what_(std::move(what)) {
+MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, std::string what)
+    : node_(node), file_(std::move(file)), ds_(&ds), what_(std::move(what)) {
   if (!node_.IsMap()) {
     ds_->push_back(error_at(location_of(file_, node_), fmt::format("{}: expected a mapping of keys to values", what_)));
     return;
@@ -107,7 +107,7 @@ void MapReader::missing(std::string_view key) {
   ds_->push_back(error_at(where(), fmt::format("{}: missing field '{}'", what_, key)));
 }
 
-void MapReader::error(std::string_view key, std::string message) {
+void MapReader::error(std::string_view key, const std::string& message) {
   ds_->push_back(error_at(where(key), msg(key, message)));
 }
 

@@ -33,7 +33,7 @@ enum class Sign : unsigned char { positive, non_negative, any };
 class MapReader {
  public:
   // `what` names the mapping in messages ("accelerator 'h100-sxm'").
-  MapReader(YAML::Node node, std::string file, Diagnostics& ds, std::string what);
+  MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, std::string what);
 
   bool ok() const { return is_map_; }
   bool has(std::string_view key) const;
@@ -75,8 +75,8 @@ class MapReader {
   // Reports unknown keys. Call once after reading every key.
   void finish();
 
-  void error(std::string_view key, std::string message);  // at the key's value
-  void error(std::string message);                        // at the mapping
+  void error(std::string_view key, const std::string& message);  // at the key's value
+  void error(std::string message);                               // at the mapping
 
  private:
   const YAML::Node* find(std::string_view key) const;

@@ -278,6 +278,7 @@ Section half_section(const HalfClaim& c) {
 
 std::string evidence_note(const std::vector<NeuronEvidence>& stacks) {
   std::vector<std::string> parts;
+  parts.reserve(stacks.size());
   for (const auto& s : stacks) {
     parts.push_back(s.without.empty() ? fmt::format("{} has published runs on trn2 and trn3", s.stack)
                                       : fmt::format("{} has none on {}", s.stack, fmt::join(s.without, " or ")));

@@ -20,6 +20,7 @@ constexpr int kChartWidth = 1080;
 
 std::vector<std::string> month_labels(const Portfolio& p) {
   std::vector<std::string> months;
+  months.reserve(static_cast<size_t>(std::max(0, p.horizon.months)));
   for (int m = 0; m < p.horizon.months; ++m) months.push_back(p.horizon.label(m));
   return months;
 }

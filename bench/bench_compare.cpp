@@ -8,8 +8,8 @@
 
 #include <chrono>
 
-#include "io/compare.h"
-#include "io/data_files.h"
+#include "analysis/compare.h"
+#include "ingest/data_files.h"
 #include "perf/fabric.h"
 #include "perf/search.h"
 #include "perf/training.h"
@@ -22,9 +22,9 @@ const DataSet& data() {
   return d;
 }
 
-CompareRequest training_request() {
-  CompareRequest r;
-  r.workload = Workload::train;
+CompareQuery training_request() {
+  CompareQuery r;
+  r.mode = Mode::train;
   r.model = *data().find_model("llama3.1-70b");
   r.training.seq_len = 8192;
   r.training.global_batch = 512;
@@ -44,8 +44,8 @@ double baseline_seconds() {
   static const double s = [] {
     const DataSet& d = data();
     const Accelerator& a = *d.catalog.find_accelerator("h100-sxm");
-    const StackEfficiency& stack = *default_stack(d.catalog.stacks, a.runtime, StackMode::train);
-    const CompareRequest r = training_request();
+    const StackEfficiency& stack = *default_stack(d.catalog.stacks, a.runtime, Mode::train);
+    const CompareQuery r = training_request();
     double best = 1e300;
     for (int i = 0; i < 5; ++i) {
       best = std::min(best, seconds_of([&] {
@@ -53,7 +53,7 @@ double baseline_seconds() {
                         const TrainingContext ctx = prepare_training(r.model, f, stack, r.training);
                         SearchOptions so;
                         so.top = 1;
-                        so.threads = 1;
+                        so.threads = ThreadBudget(1);
                         benchmark::DoNotOptimize(search_layouts(ctx, 1024, so));
                       }));
     }
@@ -64,8 +64,8 @@ double baseline_seconds() {
 
 // Args: threads; mode 0 = fixed chips, 1 = with --sensitivity, 2 = 90-day deadline.
 void BM_CompareTraining(benchmark::State& state) {
-  CompareRequest r = training_request();
-  r.threads = static_cast<unsigned>(state.range(0));
+  CompareQuery r = training_request();
+  r.threads = ThreadBudget(static_cast<unsigned>(state.range(0)));
   if (state.range(1) == 1) r.sensitivity = true;
   if (state.range(1) == 2) {
     r.chips.reset();

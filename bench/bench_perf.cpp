@@ -5,7 +5,7 @@
 // in the same run is the same search without pruning.
 #include <benchmark/benchmark.h>
 
-#include "io/data_files.h"
+#include "ingest/data_files.h"
 #include "perf/inference.h"
 #include "perf/search.h"
 #include "perf/test_fixtures.h"
@@ -28,7 +28,7 @@ struct Gpt3Case {
     job.seq_len = 2048;
     job.global_batch = 1536;
     ctx = prepare_training(model, make_fabric(a100, default_system(cat, "a100-80gb"), 1024),
-                           *default_stack(cat.stacks, a100.runtime, StackMode::train), job);
+                           *default_stack(cat.stacks, a100.runtime, Mode::train), job);
   }
 };
 
@@ -59,7 +59,7 @@ void run_search(benchmark::State& state, bool prune) {
   Gpt3Case c;
   SearchOptions o;
   o.prune = prune;
-  o.threads = static_cast<unsigned>(state.range(0));
+  o.threads = ThreadBudget(static_cast<unsigned>(state.range(0)));
   long long evaluated = 0;
   for (auto _ : state) {
     SearchResult r = search_layouts(c.ctx, 1024, o);
@@ -83,7 +83,7 @@ struct ServingCase {
   StackEfficiency stack = testing::test_stack();
   InferenceContext ctx;
   ServingCase() {
-    stack.mode = StackMode::infer;
+    stack.mode = Mode::infer;
     stack.step_overhead = milliseconds(1);
     ServingJob job;
     job.input_len = 2048;

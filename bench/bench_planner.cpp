@@ -78,7 +78,7 @@ Instance generate(uint32_t seed, int workloads, int offers, int months) {
     w.name = "w" + std::to_string(1000 + i);
     w.model.key = "synthetic";
     const bool training = i % 5 < 3;
-    w.kind = training ? WorkloadKind::training : WorkloadKind::inference;
+    w.kind = training ? Mode::train : Mode::infer;
     std::vector<int> allowed;
     for (size_t a = 0; a < accs.size(); ++a) {
       if (gen() % 4 == 0) allowed.push_back(static_cast<int>(a));

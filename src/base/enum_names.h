@@ -4,8 +4,10 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace xpu {
 
@@ -26,6 +28,15 @@ constexpr std::optional<E> value_of(const EnumNames<E, N>& table, std::string_vi
     if (n == s) return v;
   }
   return std::nullopt;
+}
+
+// Every name in table order, for messages and near-miss suggestions.
+template <class E, size_t N>
+std::vector<std::string> names_of(const EnumNames<E, N>& table) {
+  std::vector<std::string> out;
+  out.reserve(N);
+  for (const auto& entry : table) out.emplace_back(entry.second);
+  return out;
 }
 
 }  // namespace xpu

@@ -9,14 +9,13 @@
 
 namespace xpu {
 
-unsigned resolve_threads(unsigned threads) {
-  if (threads > 0) return threads;
-  unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : hw;
+ThreadBudget budget_for_request(unsigned requested) {
+  if (requested > 0) return ThreadBudget(requested);
+  return ThreadBudget(std::thread::hardware_concurrency());  // 0 when unknown: one thread
 }
 
-void parallel_for(size_t n, const std::function<void(size_t)>& body, unsigned threads) {
-  const auto t = static_cast<unsigned>(std::min<size_t>(resolve_threads(threads), std::max<size_t>(n, 1)));
+void parallel_for(size_t n, const std::function<void(size_t)>& body, ThreadBudget budget) {
+  const auto t = static_cast<unsigned>(std::min<size_t>(budget.threads(), std::max<size_t>(n, 1)));
   if (t <= 1) {
     for (size_t i = 0; i < n; ++i) body(i);
     return;

@@ -14,7 +14,7 @@ TEST(Parallel, SameResultForAnyThreadCount) {
   auto run = [&](unsigned threads) {
     std::vector<double> out(n);
     parallel_for(
-        n, [&](size_t i) { out[i] = static_cast<double>(i) * 0.5 + 1.0; }, threads);
+        n, [&](size_t i) { out[i] = static_cast<double>(i) * 0.5 + 1.0; }, ThreadBudget(threads));
     return out;
   };
   auto one = run(1);
@@ -25,14 +25,21 @@ TEST(Parallel, SameResultForAnyThreadCount) {
 
 TEST(Parallel, RethrowsAndHandlesEmpty) {
   parallel_for(
-      0, [](size_t) { FAIL(); }, 4);
+      0, [](size_t) { FAIL(); }, ThreadBudget(4));
   EXPECT_THROW(parallel_for(
                    100,
                    [](size_t i) {
                      if (i == 37) throw std::runtime_error("boom");
                    },
-                   3),
+                   ThreadBudget(3)),
                std::runtime_error);
+}
+
+TEST(Parallel, ZeroIsOneThreadAndShellsResolveAllCores) {
+  EXPECT_EQ(ThreadBudget(0).threads(), 1u);
+  EXPECT_EQ(ThreadBudget().threads(), 1u);
+  EXPECT_EQ(budget_for_request(3).threads(), 3u);
+  EXPECT_GE(budget_for_request(0).threads(), 1u);
 }
 
 }  // namespace

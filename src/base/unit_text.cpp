@@ -299,12 +299,63 @@ std::string to_text(Dollars v) { return fmt::format("${:.2f}", v.si()); }
 std::string to_text(DollarRate v) { return fmt::format("{:.4g} $/h", per_hour(v)); }
 std::string to_text(EnergyPrice v) { return fmt::format("{:.4g} $/kWh", per_kwh(v)); }
 
+// The sign goes before the currency: "-$4.95M", never "$-4.95M".
 std::string to_short_text(Dollars v) {
   const double usd = v.si(), a = std::abs(usd);
   if (a < 0.5) return "$0";
-  if (a >= 1e6) return fmt::format("${:.2f}M", usd * 1e-6);
-  if (a >= 1e3) return fmt::format("${:.1f}k", usd * 1e-3);
-  return fmt::format("${:.0f}", usd);
+  const char* sign = usd < 0 ? "-" : "";
+  if (a >= 1e6) return fmt::format("{}${:.2f}M", sign, a * 1e-6);
+  if (a >= 1e3) return fmt::format("{}${:.1f}k", sign, a * 1e-3);
+  return fmt::format("{}${:.0f}", sign, a);
+}
+
+namespace {
+
+// The count suffix for a magnitude: {"M", 1e6} for 4.2e6.
+std::pair<const char*, double> count_suffix(double magnitude) {
+  if (magnitude >= 1e12) return {"T", 1e12};
+  if (magnitude >= 1e9) return {"B", 1e9};
+  if (magnitude >= 1e6) return {"M", 1e6};
+  if (magnitude >= 1e3) return {"k", 1e3};
+  return {"", 1};
+}
+
+}  // namespace
+
+std::string compact_text(double v, std::string_view prefix, std::string_view suffix) {
+  const double a = std::abs(v);
+  const auto [unit, d] = count_suffix(a);
+  const std::string num = a == 0 ? "0" : fmt::format("{:.3g}", a / d);
+  return fmt::format("{}{}{}{}{}", v < 0 ? "-" : "", prefix, num, unit, suffix);
+}
+
+std::string to_compact_text(Dollars v) { return compact_text(v.si(), "$", ""); }
+
+std::optional<double> parse_count_text(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  double v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p == text.data() || !std::isfinite(v)) return std::nullopt;
+  std::string_view rest(p, static_cast<size_t>(text.data() + text.size() - p));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  double scale = 1;
+  if (rest == "k" || rest == "K") {
+    scale = 1e3;
+  } else if (rest == "M") {
+    scale = 1e6;
+  } else if (rest == "B" || rest == "G") {
+    scale = 1e9;
+  } else if (rest == "T") {
+    scale = 1e12;
+  } else if (!rest.empty()) {
+    return std::nullopt;
+  }
+  return v * scale;
+}
+
+std::string to_count_text(double v, int digits) {
+  const auto [unit, d] = count_suffix(std::abs(v));
+  return fmt::format("{:.{}g}{}", v / d, digits, unit);
 }
 
 }  // namespace xpu

@@ -6,6 +6,7 @@
 // A bare number is an error: every quantity in a data file carries its unit.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -103,6 +104,14 @@ Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
   return Q(parsed->si);
 }
 
+// A count with an optional suffix: "15T", "2.5e12", "300B" (or "G"), "40M",
+// "7k"; a space may sit before the suffix. Nullopt for anything else
+// (the sign is the caller's to check).
+std::optional<double> parse_count_text(std::string_view text);
+// A count for reports with a suffix and `digits` significant digits:
+// "42.59k", "1.2M", "950", "15T" (never "0.04259M").
+std::string to_count_text(double v, int digits = 4);
+
 // Human text with an SI prefix and 4 significant digits: "989.4 TFLOP/s",
 // "80 GB", "3.35 TB/s", "700 W", "12 ms", "$2.50/h".
 std::string to_text(Seconds v);
@@ -115,7 +124,13 @@ std::string to_text(Joules v);
 std::string to_text(Dollars v);
 std::string to_text(DollarRate v);
 std::string to_text(EnergyPrice v);
-// Dollars for reports, three significant figures at most: "$0", "$870", "$4.5k", "$23.70M".
+// Dollars for text reports: "$0", "$870", "$4.5k", "$23.70M", "-$4.95M".
 std::string to_short_text(Dollars v);
+// A number with a k/M/B/T suffix and three significant digits, for labels and
+// chart ticks: compact_text(1.5e6, "$") = "$1.5M", compact_text(-4.95e6, "$")
+// = "-$4.95M" (the sign before the prefix), compact_text(250, "", " d") = "250 d".
+std::string compact_text(double v, std::string_view prefix = "", std::string_view suffix = "");
+// Dollars for labels and tables: to_compact_text(dollars(1.5e6)) = "$1.5M".
+std::string to_compact_text(Dollars v);
 
 }  // namespace xpu

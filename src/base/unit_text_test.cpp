@@ -95,7 +95,32 @@ TEST(UnitText, ShortDollars) {
   EXPECT_EQ(to_short_text(dollars(870.2)), "$870");
   EXPECT_EQ(to_short_text(dollars(4520)), "$4.5k");
   EXPECT_EQ(to_short_text(dollars(23.7e6)), "$23.70M");
-  EXPECT_EQ(to_short_text(dollars(-4.95e6)), "$-4.95M");
+  EXPECT_EQ(to_short_text(dollars(-4.95e6)), "-$4.95M");
+  EXPECT_EQ(to_short_text(dollars(-870)), "-$870");
+}
+
+TEST(UnitText, Counts) {
+  EXPECT_DOUBLE_EQ(*parse_count_text("15T"), 15e12);
+  EXPECT_DOUBLE_EQ(*parse_count_text("2.5e12"), 2.5e12);
+  EXPECT_DOUBLE_EQ(*parse_count_text("300B"), 300e9);
+  EXPECT_DOUBLE_EQ(*parse_count_text("1.5 k"), 1500);
+  EXPECT_DOUBLE_EQ(*parse_count_text("-5"), -5);
+  EXPECT_FALSE(parse_count_text("lots"));
+  EXPECT_FALSE(parse_count_text("15X"));
+  EXPECT_FALSE(parse_count_text(""));
+  EXPECT_EQ(to_count_text(42590), "42.59k");
+  EXPECT_EQ(to_count_text(15e12), "15T");
+  EXPECT_EQ(to_count_text(950), "950");
+  EXPECT_EQ(to_count_text(1.2346e6), "1.235M");
+}
+
+TEST(UnitText, CompactNumbers) {
+  EXPECT_EQ(to_compact_text(dollars(1.5e6)), "$1.5M");
+  EXPECT_EQ(to_compact_text(dollars(-4.95e6)), "-$4.95M");
+  EXPECT_EQ(to_compact_text(dollars(21048159)), "$21M");
+  EXPECT_EQ(to_compact_text(dollars(0)), "$0");
+  EXPECT_EQ(compact_text(250, "", " d"), "250 d");
+  EXPECT_EQ(compact_text(2.5e12), "2.5T");
 }
 
 }  // namespace

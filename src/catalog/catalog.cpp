@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <numeric>
 #include <set>
@@ -133,6 +134,30 @@ Diagnostics validate_catalog(const Catalog& catalog) {
     }
   }
   return ds;
+}
+
+namespace {
+
+bool instance_matches(const CloudInstance& ci, const Offer& o) {
+  if (ci.provider != o.provider) return false;
+  if (ci.name == o.instance) return true;
+  if (!ci.name.ends_with("-N")) return false;
+  const std::string prefix = ci.name.substr(0, ci.name.size() - 1);
+  if (!o.instance.starts_with(prefix) || o.instance.size() == prefix.size()) return false;
+  return std::all_of(o.instance.begin() + static_cast<std::ptrdiff_t>(prefix.size()), o.instance.end(),
+                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+}
+
+}  // namespace
+
+const System* system_for_offer(const Catalog& catalog, const Offer& offer) {
+  for (const System* s : catalog.systems_of(offer.accelerator)) {
+    for (const auto& ci : s->instances) {
+      if (instance_matches(ci, offer)) return s;
+    }
+  }
+  const System* fallback = default_system(catalog, offer.accelerator);
+  return fallback && offer.chips == fallback->chips ? fallback : nullptr;
 }
 
 const System* default_system(const Catalog& catalog, std::string_view accelerator) {

@@ -8,6 +8,7 @@
 
 #include "base/diagnostics.h"
 #include "catalog/accelerator.h"
+#include "catalog/offer.h"
 #include "catalog/stack.h"
 #include "catalog/system.h"
 
@@ -40,5 +41,12 @@ Diagnostics validate_catalog(const Catalog& catalog);
 // The system a bare accelerator key stands for: the one whose scale-up domain
 // is the accelerator's own default (the smallest unit you can rent), or null.
 const System* default_system(const Catalog& catalog, std::string_view accelerator);
+
+// The system an offer rents: the one whose instance list names the offer's
+// instance at its provider ("v5p-N" stands for every slice size: "v5p-8",
+// "v5p-512"); else the accelerator's default system when the offer is one
+// whole unit of it; else null (the offer rents part of a system the catalog
+// does not describe). compare and plan both ask this.
+const System* system_for_offer(const Catalog& catalog, const Offer& offer);
 
 }  // namespace xpu

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "io/data_files.h"
+#include "ingest/data_files.h"
 
 namespace xpu {
 namespace {

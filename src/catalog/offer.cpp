@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "base/enum_names.h"
 #include "base/suggest.h"
 
 namespace xpu {
@@ -52,11 +53,7 @@ std::optional<Term> parse_term(std::string_view s) {
   return std::nullopt;
 }
 
-std::vector<std::string> term_names() {
-  std::vector<std::string> out;
-  for (const auto& [v, n] : kTerms) out.emplace_back(n);
-  return out;
-}
+std::vector<std::string> term_names() { return names_of(kTerms); }
 
 Seconds commitment_length(Term t) {
   switch (t) {

@@ -2,7 +2,7 @@
 
 namespace xpu {
 
-const StackEfficiency* default_stack(const std::vector<StackEfficiency>& stacks, Runtime runtime, StackMode mode) {
+const StackEfficiency* default_stack(const std::vector<StackEfficiency>& stacks, Runtime runtime, Mode mode) {
   const StackEfficiency* first = nullptr;
   for (const auto& s : stacks) {
     if (s.runtime != runtime || s.mode != mode) continue;
@@ -10,6 +10,39 @@ const StackEfficiency* default_stack(const std::vector<StackEfficiency>& stacks,
     if (first == nullptr) first = &s;
   }
   return first;
+}
+
+namespace {
+
+// The fitted fields by name: fractions are plain numbers, the step overhead is seconds.
+double* fraction_field(StackEfficiency& s, const std::string& name) {
+  if (name == "gemm") return &s.gemm;
+  if (name == "attention") return &s.attention;
+  if (name == "memory") return &s.memory;
+  if (name.starts_with("precision_factor.")) {
+    if (auto p = parse_precision(name.substr(17))) return &s.precision_factor[static_cast<int>(*p)];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool set_stack_parameter(StackEfficiency& s, const std::string& name, double value) {
+  if (name == "step_overhead") {
+    s.step_overhead = Seconds(value);
+    return true;
+  }
+  double* f = fraction_field(s, name);
+  if (f == nullptr) return false;
+  *f = value;
+  return true;
+}
+
+double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
+  if (name == "step_overhead") return s.step_overhead.si();
+  StackEfficiency copy = s;
+  const double* f = fraction_field(copy, name);
+  return f ? *f : 0.0;
 }
 
 const StackEfficiency* find_stack(const std::vector<StackEfficiency>& stacks, std::string_view key) {

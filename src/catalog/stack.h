@@ -19,10 +19,9 @@
 #include "catalog/accelerator.h"
 #include "catalog/precision.h"
 #include "catalog/provenance.h"
+#include "workload/mode.h"
 
 namespace xpu {
-
-enum class StackMode : unsigned char { train, infer };
 
 // What a stack's calibration rests on: the published runs it was fitted to
 // and its out-of-sample (leave-one-out) error. Empty when never calibrated.
@@ -41,7 +40,7 @@ struct StackEfficiency {
   std::string key;   // "megatron-cuda"
   std::string name;  // "Megatron-LM / NeMo (CUDA)"
   Runtime runtime = Runtime::cuda;
-  StackMode mode = StackMode::train;
+  Mode mode = Mode::train;  // train or infer
   bool is_default = false;  // the stack used for its runtime and mode unless one is named
 
   // Matmuls: achieved/peak for a large bf16 GEMM, and the dimension at which a
@@ -96,7 +95,13 @@ struct StackEfficiency {
 };
 
 // The stack used for `runtime` in `mode`: the one marked default, else the first.
-const StackEfficiency* default_stack(const std::vector<StackEfficiency>& stacks, Runtime runtime, StackMode mode);
+const StackEfficiency* default_stack(const std::vector<StackEfficiency>& stacks, Runtime runtime, Mode mode);
 const StackEfficiency* find_stack(const std::vector<StackEfficiency>& stacks, std::string_view key);
+
+// The parameters calibration fits, by name: "gemm", "attention", "memory",
+// "precision_factor.fp8" (fractions) and "step_overhead" (seconds). set returns
+// false for an unknown name; get returns 0 for one.
+bool set_stack_parameter(StackEfficiency& s, const std::string& name, double value);
+double get_stack_parameter(const StackEfficiency& s, const std::string& name);
 
 }  // namespace xpu

@@ -4,6 +4,7 @@
 
 #include "base/diagnostics.h"
 #include "cli/command.h"
+#include "ingest/text_file.h"
 
 #ifndef XPUPLAN_VERSION
 #define XPUPLAN_VERSION "0.0.0"
@@ -11,13 +12,24 @@
 
 namespace xpu::cli {
 
+int exit_code(api::Outcome o) { return o == api::Outcome::answered ? 0 : 1; }
+
+void note(RunState& st, const Diagnostics& ds) {
+  if (!st.global.quiet) st.io.err << format_diagnostics(ds);
+}
+
 DataSet load_data_for(RunState& st, bool apply_calibration) {
   std::vector<std::string> dirs{shipped_data_dir()};
   dirs.insert(dirs.end(), st.global.catalogs.begin(), st.global.catalogs.end());
   Diagnostics notes;
   DataSet data = load_data(dirs, &notes, apply_calibration, st.global.price_files);
-  if (!st.global.quiet) st.io.err << format_diagnostics(notes);
+  note(st, notes);
   return data;
+}
+
+void write_output(const std::string& flag, const std::string& path, const std::string& text) {
+  if (!write_text_file(path, text))
+    throw InputError({error_at({.pointer = flag}, fmt::format("cannot write '{}'", path))});
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -27,15 +39,16 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "and which mix of vendors, clouds and purchase terms to buy.",
       "xpuplan"};
   app.set_version_flag("--version", std::string("xpuplan ") + XPUPLAN_VERSION);
+  // Global options work before or after the command name: subcommands pass
+  // options they do not know up to here.
+  app.fallthrough();
   app.add_option("--catalog", st.global.catalogs,
                  "Extra data directory (accelerators, systems, models, prices) read after the shipped data;\n"
-                 "an entry with a shipped key replaces it. Repeatable.")
-      ->check(CLI::ExistingDirectory);
+                 "an entry with a shipped key replaces it. Repeatable.");
   app.add_option("--prices", st.global.price_files,
                  "A price file (YAML with 'offers:' and/or 'purchase_prices:') read after every --catalog;\n"
-                 "an offer with a shipped provider/region/instance/term replaces it. Repeatable.")
-      ->check(CLI::ExistingFile);
-  app.add_flag("-q,--quiet", st.global.quiet, "Do not print notes on stderr");
+                 "an offer with a shipped provider/region/instance/term replaces it. Repeatable.");
+  app.add_flag("-q,--quiet", st.global.quiet, "Do not print notes or warnings on stderr");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
@@ -47,6 +60,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "  xpuplan infer --model llama3.3-70b -a h200-sxm --rate 20 --ttft-slo '1 s' --tpot-slo '40 ms'\n"
       "  xpuplan compare --model llama3.1-70b --train --tokens 15T --chips 1024 --html compare.html\n"
       "  xpuplan plan examples/portfolio.yaml --html plan.html   # a year across vendors, clouds and terms\n"
+      "Global options (--catalog, --prices, -q) go before or after the command.\n"
+      "Exit status: 0 answered, 1 no option meets the request (no layout fits, no layout meets the SLOs,\n"
+      "no plan), 2 bad input.\n"
       "Run 'xpuplan COMMAND --help' for a command's options.");
   for (const auto& entry : command_table()) entry.setup(app, st);
 
@@ -76,6 +92,74 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return 2;
   }
   return st.exit_code;
+}
+
+// --- FlagFields ---------------------------------------------------------------------
+
+namespace {
+
+// "--chips,-n" -> "chips"; "--seq-len" -> "seq_len".
+std::string field_of(const std::string& flags) {
+  std::string name = flags.substr(0, flags.find(','));
+  while (!name.empty() && name.front() == '-') name.erase(name.begin());
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+}  // namespace
+
+CLI::Option* FlagFields::option(CLI::App* cmd, const std::string& flags, const std::string& help,
+                                const std::string& default_text) {
+  const std::string field = field_of(flags);
+  CLI::Option* o = cmd->add_option(flags, text_[field], help);
+  if (!default_text.empty()) o->default_str(default_text);
+  options_[field] = o;
+  return o;
+}
+
+CLI::Option* FlagFields::positional(CLI::App* cmd, const std::string& name, const std::string& field,
+                                    const std::string& help) {
+  CLI::Option* o = cmd->add_option(name, text_[field], help);
+  options_[field] = o;
+  style_.spelled[field] = name;
+  return o;
+}
+
+CLI::Option* FlagFields::flag(CLI::App* cmd, const std::string& flags, const std::string& help,
+                              const std::string& field, bool value) {
+  CLI::Option* o = cmd->add_flag(flags, help);
+  flags_[flags] = {o, value};
+  flag_fields_[flags] = field.empty() ? field_of(flags) : field;
+  return o;
+}
+
+CLI::Option* FlagFields::list(CLI::App* cmd, const std::string& flags, const std::string& help) {
+  const std::string field = field_of(flags);
+  CLI::Option* o = cmd->add_option(flags, lists_[field], help)->delimiter(',');
+  options_[field] = o;
+  return o;
+}
+
+bool FlagFields::given(const std::string& field) const {
+  auto it = options_.find(field);
+  return it != options_.end() && it->second->count() > 0;
+}
+
+nlohmann::json FlagFields::json() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [field, v] : fixed_) j[field] = v;
+  for (const auto& [field, o] : options_) {
+    if (o->count() == 0) continue;
+    if (auto l = lists_.find(field); l != lists_.end()) {
+      j[field] = l->second;
+    } else {
+      j[field] = text_.at(field);
+    }
+  }
+  for (const auto& [flags, ov] : flags_) {
+    if (ov.first->count() > 0) j[flag_fields_.at(flags)] = ov.second;
+  }
+  return j;
 }
 
 }  // namespace xpu::cli

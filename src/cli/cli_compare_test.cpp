@@ -9,7 +9,7 @@
 
 #include "cli/cli_test_support.h"
 #include "golden.h"
-#include "io/markup.h"
+#include "report/markup.h"
 
 namespace xpu::cli {
 namespace {

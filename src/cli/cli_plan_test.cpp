@@ -10,7 +10,7 @@
 
 #include "cli/cli_test_support.h"
 #include "golden.h"
-#include "io/markup.h"
+#include "report/markup.h"
 
 namespace xpu::cli {
 namespace {

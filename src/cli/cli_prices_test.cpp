@@ -40,8 +40,8 @@ TEST(CliPrices, BadFiltersSuggestTheNearMiss) {
   auto t = run_cli({"prices", "--term", "ondemand"});
   EXPECT_EQ(t.code, 2);
   EXPECT_EQ(t.err,
-            "--term: error: unknown term 'ondemand' (did you mean 'on-demand'?); terms: on-demand, spot, 1y, 3y, "
-            "capacity-block\n");
+            "--term: error: must be one of on-demand, spot, 1y, 3y, capacity-block; got 'ondemand' (did you mean "
+            "'on-demand'?)\n");
   auto a = run_cli({"prices", "--accelerator", "h100-sxn"});
   EXPECT_EQ(a.code, 2);
   EXPECT_EQ(a.err, "--accelerator: error: unknown accelerator 'h100-sxn' (did you mean 'h100-sxm'?)\n");

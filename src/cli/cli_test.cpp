@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -109,6 +110,26 @@ TEST_F(UserCatalog, EntryWithAShippedKeyReplacesItWithANote) {
   EXPECT_EQ(quiet.code, 0);
   EXPECT_EQ(quiet.err, "");
   EXPECT_EQ(quiet.out, r.out);
+}
+
+TEST_F(UserCatalog, GlobalOptionsWorkAfterTheCommandToo) {
+  write("mine.yaml", kUserH100);
+  auto before = run_cli({"-q", "--catalog", dir_.string(), "catalog", "show", "h100-sxm", "--json"});
+  auto after = run_cli({"catalog", "show", "h100-sxm", "--json", "--catalog", dir_.string(), "-q"});
+  ASSERT_EQ(after.code, 0) << after.err;
+  EXPECT_EQ(after.err, "");
+  EXPECT_EQ(after.out, before.out);
+  EXPECT_EQ(nlohmann::json::parse(after.out)["name"], "My H100 (measured)");
+}
+
+TEST(Cli, DevicesAndPipesAreRefusedWithExitTwo) {
+  const std::string msg = "/dev/zero: error: is not a regular file (a device, a pipe or a socket); give a file\n";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"plan", "/dev/zero"}, {"validate", "/dev/zero"}, {"catalog", "--prices", "/dev/zero"}}) {
+    auto r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << args[0];
+    EXPECT_EQ(r.err, msg) << args[0];
+  }
 }
 
 TEST_F(UserCatalog, NewEntryIsAddedWithoutANote) {
@@ -297,6 +318,28 @@ TEST(Train, JsonIsGoldenForTwoPublishedConfigurations) {
   xpu::testing::expect_golden(b.out, "golden/train-maxtext22b-tpuv4.json");
 }
 
+// 5128 = 8 x 641 chips: no degree split divides the ~4M-token batch. The
+// answer is the best layout on up to 5128 chips, and it says why it uses fewer.
+TEST(Train, ACountWithNoLayoutAnswersOnFewerChipsAndSaysWhy) {
+  auto r = run_cli({"train", "--model", "llama3.1-70b", "-a", "h100-sxm", "-n", "5128", "--json", "--threads", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["chips"], 5120);
+  EXPECT_EQ(j["chips_asked"], 5128);
+  EXPECT_EQ(j["note"],
+            "5128 chips have no valid layout (dp * micro_batch must divide the global batch); 5120 is the largest "
+            "count tried below it that has one (whole 8-chip units, then powers of two)");
+  ASSERT_FALSE(j["layouts"].empty());
+  const auto& l = j["layouts"][0]["layout"];
+  EXPECT_EQ(l["tp"].get<int>() * l["pp"].get<int>() * l["dp"].get<int>() * l["cp"].get<int>(), 5120);
+}
+
+TEST(Train, NothingFitsIsExitOneWithTheClosestLayout) {
+  auto r = run_cli({"train", "--model", "llama3.1-405b", "-a", "h100-sxm", "-n", "8", "--threads", "1"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("No layout fits in memory.\nClosest: "), std::string::npos) << r.out;
+}
+
 TEST(Train, BadFlagsAreExitTwoWithTheFlagNamed) {
   auto r = run_cli({"train", "--model", "llama3.1-70b", "-a", "h100-sxm", "-n", "0", "--precision", "fp9"});
   EXPECT_EQ(r.code, 2);
@@ -326,10 +369,11 @@ TEST(Infer, BadLengthsRatesAndSlosNameTheFlag) {
             "--tpot-slo: error: '40' has no unit; write it with one (e.g. '40 ms')\n");
 }
 
+// Exit status 1: answered that no layout meets the request (as train does when none fits).
 TEST(Infer, UnmeetableSloReturnsTheClosestLayoutAndWhatBinds) {
   auto r =
       run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--rate", "5", "--tpot-slo", "0.1 ms", "--json"});
-  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.code, 1) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["estimate"]["meets_slo"].get<bool>());
   EXPECT_EQ(j["estimate"]["binding"], "tpot");
@@ -348,12 +392,23 @@ TEST(Infer, UsesAWholeTwelveChipInf2Ring) {
 TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
   // Llama 3.3 70B at 20 requests/s, 2k prompts, 300-token answers, TTFT 1 s, TPOT 40 ms.
   for (const char* a : {"h200-sxm", "b200", "tpu-v6e", "trn2", "mi300x"}) {
+    SCOPED_TRACE(a);
     auto r = run_cli({"infer", "--model", "llama3.3-70b", "-a", a, "--rate", "20", "--input-len", "2048",
                       "--output-len", "300", "--ttft-slo", "1 s", "--tpot-slo", "40 ms", "--json"});
-    ASSERT_EQ(r.code, 0) << a << ": " << r.err;
-    auto j = nlohmann::json::parse(r.out);
-    EXPECT_GT(j["estimate"]["chips"].get<int>(), 0) << a;
-    EXPECT_GT(j["estimate"]["output_tokens_per_s_per_chip"].get<double>(), 0) << a;
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto e = nlohmann::json::parse(r.out)["estimate"];
+    // The answer meets both targets ...
+    EXPECT_TRUE(e["meets_slo"].get<bool>());
+    EXPECT_LE(e["ttft_p50_s"].get<double>(), 1.0);
+    EXPECT_LE(e["tpot_p50_ms"].get<double>(), 40.0);
+    // ... with whole replicas that together serve the load: 20 requests/s, 6000 output tokens/s.
+    const int replicas = e["replicas"].get<int>(), per_replica = e["chips_per_replica"].get<int>();
+    EXPECT_EQ(e["chips"].get<int>(), replicas * per_replica);
+    EXPECT_GE(e["requests_per_s_per_replica"].get<double>() * replicas, 20.0 * 0.999);
+    EXPECT_GE(e["output_tokens_per_s_per_replica"].get<double>() * replicas, 6000.0 * 0.999);
+    // Per-chip throughput is the replica's over its chips (JSON keeps 6 significant digits).
+    const double per_chip = e["output_tokens_per_s_per_replica"].get<double>() / per_replica;
+    EXPECT_NEAR(e["output_tokens_per_s_per_chip"].get<double>(), per_chip, per_chip * 1e-5);
   }
 }
 

@@ -1,89 +1,60 @@
-// xpuplan calibrate [CASES.csv] [--write FILE]: fit stack efficiencies to published runs.
+// xpuplan calibrate [CASES.csv] [--write FILE] [--json]: fit stack efficiencies to published runs.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <ctime>
-#include <fstream>
 #include <memory>
 #include <ostream>
 
+#include "api/evidence.h"
 #include "cli/command.h"
-#include "cli/validation_inputs.h"
-#include "io/calibration_io.h"
-#include "io/cases_io.h"
-#include "io/table.h"
+#include "ingest/calibration_io.h"
+#include "report/evidence_report.h"
 
 namespace xpu::cli {
 namespace {
 
-struct CalibrateOptions {
-  std::string cases;
+struct CalibrateCli {
+  FlagFields fields;
   std::string write;
-  std::string date;
-  unsigned threads = 0;
+  bool json = false;
 };
 
 std::string today() {
   const std::time_t t = std::time(nullptr);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
-  return buf;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return fmt::format("{:04d}-{:02d}-{:02d}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
 }
 
-int run_calibrate(const CalibrateOptions& o, RunState& st) {
+int run_calibrate(const CalibrateCli& c, RunState& st) {
   // Fit from the stack priors, not from an earlier calibration.
-  DataSet data = load_data_for(st, /*apply_calibration=*/false);
-  const std::string path = o.cases.empty() ? shipped_cases_path() : o.cases;
-  Diagnostics ds;
-  std::vector<ValidationCase> cases = read_cases(path, ds);
-  if (has_errors(ds)) throw InputError(std::move(ds));
-  if (!st.global.quiet) st.io.err << format_diagnostics(ds);  // rows that could not be read
-  std::erase_if(cases, [](const ValidationCase& c) { return !c.invalid.empty(); });
-  ValidationInputs in = validation_inputs(data);
-  in.threads = o.threads;
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<StackCalibration> fits = calibrate_stacks(cases, in);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  auto& out = st.io.out;
-  TextTable t;
-  t.header = {"stack",       "cases", "fitted parameters", "in-sample median |err|", "leave-one-out median |err|",
-              "LOO p10..p90"};
-  t.right_align = {false, true, false, true, true, true};
-  for (const auto& f : fits) {
-    std::string params;
-    for (const auto& [name, value] : f.fitted)
-      params += fmt::format("{}{}={:.3f}", params.empty() ? "" : " ", name, value);
-    t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params,
-                      fmt::format("{:.1f}%", f.in_sample.median_abs),
-                      fmt::format("{:.1f}%", f.leave_one_out.median_abs),
-                      fmt::format("{:+.0f}%..{:+.0f}%", f.loo_p10_pct, f.loo_p90_pct)});
+  const DataSet data = load_data_for(st, /*apply_calibration=*/false);
+  auto request = take(read_calibrate_request(c.fields.json(), c.fields.style()), st);
+  if (request.date.empty()) request.date = today();
+  const auto report = answer(api::run_calibrate(data, request, budget_for_request(request.threads)), c.fields);
+  st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
+  if (!c.write.empty()) {
+    write_output("--write", c.write, calibration_yaml(report.fits, report.date, report.cases_label));
+    if (!c.json) st.io.out << fmt::format("Wrote {}.\n", c.write);
   }
-  out << render(t);
-  out << fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", fits.size(), path, secs);
-  if (!o.write.empty()) {
-    std::ofstream f(o.write);
-    if (!f) throw InputError({error_at({o.write, 0, 0, ""}, "cannot write file")});
-    f << calibration_yaml(fits, o.date.empty() ? today() : o.date,
-                          o.cases.empty() ? "data/validation/cases.csv" : o.cases);
-    out << fmt::format("Wrote {}.\n", o.write);
-  }
-  return 0;
+  return exit_code(report.outcome);
 }
 
 }  // namespace
 
 void setup_calibrate(CLI::App& app, RunState& st) {
-  auto o = std::make_shared<CalibrateOptions>();
+  auto c = std::make_shared<CalibrateCli>();
+  FlagFields& f = c->fields;
   CLI::App* cmd = app.add_subcommand("calibrate", "Fit each stack's efficiency parameters to published runs");
-  cmd->add_option("CASES", o->cases, "Cases CSV (default: the shipped public cases)");
-  cmd->add_option("--write", o->write, "Write the calibration file (e.g. data/calibration.yaml)");
-  cmd->add_option("--date", o->date, "Date recorded in the file (default: today)");
-  cmd->add_option("--threads", o->threads, "Threads (0 = all cores)");
+  f.positional(cmd, "CASES", "cases", "Cases CSV (default: the shipped public cases)");
+  cmd->add_option("--write", c->write, "Write the calibration file (e.g. data/calibration.yaml)");
+  f.option(cmd, "--date", "Date recorded in the file (default: today)");
+  f.option(cmd, "--threads", "Threads (0 = all cores)");
+  cmd->add_flag("--json", c->json, "Print JSON: the fitted parameters and errors per stack");
   cmd->footer(
       "The fit starts from the stack priors in data/stacks/ (any calibration file is ignored).\n"
       "Example:\n  xpuplan calibrate --write data/calibration.yaml");
-  cmd->callback([o, &st] { st.exit_code = run_calibrate(*o, st); });
+  cmd->callback([c, &st] { st.exit_code = run_calibrate(*c, st); });
 }
 
 }  // namespace xpu::cli

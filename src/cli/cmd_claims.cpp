@@ -1,49 +1,48 @@
 // xpuplan claims [--write FILE]: docs/claims.md, vendor claims checked with compare.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <ostream>
 
+#include "api/compare.h"
 #include "cli/command.h"
-#include "cli/flags.h"
-#include "io/claims.h"
+#include "report/compare_report.h"
 
 namespace xpu::cli {
 namespace {
 
-struct ClaimsOptions {
+struct ClaimsCli {
+  FlagFields fields;
   std::string write;
-  unsigned threads = 0;
 };
 
-int run_claims(const ClaimsOptions& o, RunState& st) {
+int run_claims(const ClaimsCli& c, RunState& st) {
+  const auto request = take(read_claims_request(c.fields.json(), c.fields.style()), st);
   const DataSet data = load_data_for(st);
-  const std::string md = claims_markdown(data, o.threads);
-  if (o.write.empty()) {
+  const auto report = answer(api::run_claims(data, request, budget_for_request(request.threads)), c.fields);
+  const std::string md = to_markdown(report);
+  if (c.write.empty()) {
     st.io.out << md;
-    return 0;
+  } else {
+    write_output("--write", c.write, md);
+    st.io.err << fmt::format("wrote {}\n", c.write);
   }
-  std::ofstream f(o.write, std::ios::binary);
-  f << md;
-  if (!f) throw InputError({flag_error("--write", fmt::format("cannot write '{}'", o.write))});
-  st.io.err << fmt::format("wrote {}\n", o.write);
-  return 0;
+  return exit_code(report.outcome);
 }
 
 }  // namespace
 
 void setup_claims(CLI::App& app, RunState& st) {
-  auto o = std::make_shared<ClaimsOptions>();
+  auto c = std::make_shared<ClaimsCli>();
   CLI::App* cmd = app.add_subcommand(
       "claims", "Vendor price-performance claims checked on concrete workloads (the text of docs/claims.md)");
-  cmd->add_option("--write", o->write, "Write the Markdown to FILE instead of stdout");
-  cmd->add_option("--threads", o->threads, "Threads (0 = all cores); the text does not depend on it");
+  cmd->add_option("--write", c->write, "Write the Markdown to FILE instead of stdout");
+  c->fields.option(cmd, "--threads", "Threads (0 = all cores); the text does not depend on it");
   cmd->footer(
       "With --prices FILE (e.g. a Trn2 on-demand or a Trn3 price) the verdicts use those prices.\n"
       "Example:\n"
       "  xpuplan claims --write docs/claims.md");
-  cmd->callback([o, &st] { st.exit_code = run_claims(*o, st); });
+  cmd->callback([c, &st] { st.exit_code = run_claims(*c, st); });
 }
 
 }  // namespace xpu::cli

@@ -147,7 +147,7 @@ TEST(SolveLp, ConcurrentCallsGiveSequentialResults) {
   std::vector<LpResult> sequential, concurrent(models.size());
   for (const MilpModel& m : models) sequential.push_back(solve_lp(m));
   parallel_for(
-      models.size(), [&](size_t i) { concurrent[i] = solve_lp(models[i]); }, 4);
+      models.size(), [&](size_t i) { concurrent[i] = solve_lp(models[i]); }, ThreadBudget(4));
   for (size_t i = 0; i < models.size(); ++i) {
     EXPECT_EQ(concurrent[i].values, sequential[i].values) << i;
     EXPECT_EQ(concurrent[i].row_duals, sequential[i].row_duals) << i;

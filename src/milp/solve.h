@@ -19,8 +19,9 @@ struct MilpOptions {
   // Stop once |objective - best_bound| <= relative_gap * max(|objective|, |best_bound|)
   // (CBC's ratioGap; the bound and objective include objective_offset). 0 = prove optimality.
   double relative_gap = 0.0;
-  // CBC search threads; 0 = all cores. With more than one, CBC's deterministic
-  // parallel mode is used, so the result still does not depend on timing.
+  // CBC search threads, at least 1 (the caller resolves "all cores"). With
+  // more than one, CBC's deterministic parallel mode is used, so the result
+  // still does not depend on timing.
   int threads = 1;
   bool log = false;         // CBC's progress log on stdout (debugging only)
   uint64_t seed = 1234567;  // seeds CBC's heuristics and Clp's tie-breaking

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <mutex>
 
-#include "base/parallel.h"
 #include "milp/detail.h"
 #include "milp/solve.h"
 
@@ -57,9 +56,10 @@ Diagnostics validate_options(const MilpOptions& o) {
     out.push_back(error_at({.pointer = "/options/relative_gap"},
                            fmt::format("relative gap must be a non-negative fraction, got {}", o.relative_gap)));
   }
-  if (o.threads < 0) {
-    out.push_back(error_at({.pointer = "/options/threads"},
-                           fmt::format("threads must be 0 (all cores) or positive, got {}", o.threads)));
+  if (o.threads < 1) {
+    out.push_back(
+        error_at({.pointer = "/options/threads"},
+                 fmt::format("threads must be at least 1 (the caller resolves 'all cores'), got {}", o.threads)));
   }
   return out;
 }
@@ -120,8 +120,7 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
   cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
 
   // The driver's options, as the cbc executable would read them.
-  const int threads =
-      options.threads == 1 ? 0 : static_cast<int>(resolve_threads(static_cast<unsigned>(options.threads)));
+  const int threads = options.threads == 1 ? 0 : options.threads;
   std::vector<std::string> args = {"xpuplan",
                                    "-log",
                                    options.log ? "1" : "0",
@@ -140,6 +139,7 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
   if (threads > 1) args.insert(args.end(), {"-threads", fmt::format("{}", 100 + threads)});
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
+  argv.reserve(args.size());
   for (const std::string& s : args) argv.push_back(s.c_str());
 
   CbcOutcome out;

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,7 +46,7 @@ MilpModel knapsack_model(const Knapsack& k) {
   MilpModel m{.sense = Sense::maximize};
   Constraint cap = row_le("capacity", {}, k.capacity);
   for (size_t j = 0; j < k.value.size(); ++j) {
-    const int x = m.add_var({.name = "take" + std::to_string(j),
+    const int x = m.add_var({.name = fmt::format("take{}", j),
                              .upper = static_cast<double>(k.max_copies[j]),
                              .objective = static_cast<double>(k.value[j]),
                              .integer = true});
@@ -104,19 +105,19 @@ MilpModel assignment_model(const Assignment& a) {
   std::vector<std::vector<int>> x(a.agents, std::vector<int>(a.tasks));
   for (int i = 0; i < a.agents; ++i) {
     for (int t = 0; t < a.tasks; ++t) {
-      x[i][t] = m.add_var({.name = "x" + std::to_string(i) + "_" + std::to_string(t),
+      x[i][t] = m.add_var({.name = fmt::format("x{}_{}", i, t),
                            .upper = 1,
                            .objective = static_cast<double>(a.cost[i][t]),
                            .integer = true});
     }
   }
   for (int t = 0; t < a.tasks; ++t) {
-    Constraint once = row_eq("task" + std::to_string(t), {}, 1);
+    Constraint once = row_eq(fmt::format("task{}", t), {}, 1);
     for (int i = 0; i < a.agents; ++i) once.terms.emplace_back(x[i][t], 1);
     m.add_row(std::move(once));
   }
   for (int i = 0; i < a.agents; ++i) {
-    Constraint cap = row_le("agent" + std::to_string(i), {}, a.capacity[i]);
+    Constraint cap = row_le(fmt::format("agent{}", i), {}, a.capacity[i]);
     for (int t = 0; t < a.tasks; ++t) cap.terms.emplace_back(x[i][t], a.size[i][t]);
     m.add_row(std::move(cap));
   }
@@ -150,9 +151,9 @@ int brute_force_assignment(const Assignment& a) {
 MilpModel market_split(uint32_t seed, int rows, int cols) {
   Rng rng(seed);
   MilpModel m;
-  for (int j = 0; j < cols; ++j) m.add_var({.name = "x" + std::to_string(j), .upper = 1, .integer = true});
+  for (int j = 0; j < cols; ++j) m.add_var({.name = fmt::format("x{}", j), .upper = 1, .integer = true});
   for (int i = 0; i < rows; ++i) {
-    Constraint r = row_eq("split" + std::to_string(i), {}, 0);
+    Constraint r = row_eq(fmt::format("split{}", i), {}, 0);
     int total = 0;
     for (int j = 0; j < cols; ++j) {
       const int a = rng.between(0, 99);
@@ -160,8 +161,8 @@ MilpModel market_split(uint32_t seed, int rows, int cols) {
       total += a;
     }
     r.lower = r.upper = total / 2;
-    r.terms.emplace_back(m.add_var({.name = "over" + std::to_string(i), .objective = 1}), -1);
-    r.terms.emplace_back(m.add_var({.name = "under" + std::to_string(i), .objective = 1}), 1);
+    r.terms.emplace_back(m.add_var({.name = fmt::format("over{}", i), .objective = 1}), -1);
+    r.terms.emplace_back(m.add_var({.name = fmt::format("under{}", i), .objective = 1}), 1);
     m.add_row(std::move(r));
   }
   return m;
@@ -172,10 +173,10 @@ MilpModel multi_knapsack(uint32_t seed, int rows, int cols) {
   Rng rng(seed);
   MilpModel m{.sense = Sense::maximize};
   for (int j = 0; j < cols; ++j) {
-    m.add_var({.name = "x" + std::to_string(j), .upper = 1, .objective = double(rng.between(10, 99)), .integer = true});
+    m.add_var({.name = fmt::format("x{}", j), .upper = 1, .objective = double(rng.between(10, 99)), .integer = true});
   }
   for (int i = 0; i < rows; ++i) {
-    Constraint r = row_le("dim" + std::to_string(i), {}, 0);
+    Constraint r = row_le(fmt::format("dim{}", i), {}, 0);
     double total = 0;
     for (int j = 0; j < cols; ++j) {
       r.terms.emplace_back(j, rng.between(10, 99));
@@ -454,7 +455,8 @@ TEST(SolveMilp, ConcurrentCallsGiveSequentialResults) {
   std::vector<MilpResult> sequential, concurrent(models.size());
   for (const MilpModel& m : models) sequential.push_back(solve_milp(m, {.relative_gap = 0.001}));
   parallel_for(
-      models.size(), [&](size_t i) { concurrent[i] = solve_milp(models[i], {.relative_gap = 0.001}); }, 3);
+      models.size(), [&](size_t i) { concurrent[i] = solve_milp(models[i], {.relative_gap = 0.001}); },
+      ThreadBudget(3));
   for (size_t i = 0; i < models.size(); ++i) {
     EXPECT_EQ(concurrent[i].values, sequential[i].values) << i;
     EXPECT_EQ(concurrent[i].nodes, sequential[i].nodes) << i;

@@ -7,7 +7,7 @@
 // inside each domain (algorithm chosen by topology), the scale-out network
 // between domains on each chip's own NIC.
 //
-// Algorithms (one registry, listed by `xpuplan explain collectives`):
+// Algorithms (one registry, collective_algorithms() below):
 //  - switch: ring over NVSwitch/NeuronSwitch, (n-1) steps per phase
 //    (Patarasuk & Yuan 2009, bandwidth-optimal all-reduce; NCCL ring).
 //  - fully connected: direct exchange over n-1 point-to-point links in

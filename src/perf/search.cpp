@@ -45,9 +45,9 @@ struct Partial {
   long long evaluated = 0, fitting = 0, pruned = 0;
 };
 
-void keep_top(std::vector<RankedLayout>& list, RankedLayout r, int top) {
+void keep_top(std::vector<RankedLayout>& list, const RankedLayout& r, int top) {
   if (static_cast<int>(list.size()) >= top && !better(r, list.back())) return;
-  list.insert(std::upper_bound(list.begin(), list.end(), r, better), std::move(r));
+  list.insert(std::upper_bound(list.begin(), list.end(), r, better), r);
   if (static_cast<int>(list.size()) > top) list.pop_back();
 }
 
@@ -155,7 +155,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                     }
                     ++part.fitting;
                     if (e.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
-                    keep_top(part.best, std::move(r), o.top);
+                    keep_top(part.best, r, o.top);
                   }
                 }
               }
@@ -171,7 +171,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
     out.evaluated += p.evaluated;
     out.fitting += p.fitting;
     out.pruned += p.pruned;
-    for (auto& r : p.best) keep_top(out.best, std::move(r), o.top);
+    for (const auto& r : p.best) keep_top(out.best, r, o.top);
     if (p.safe && (!out.safe || better(*p.safe, *out.safe))) out.safe = p.safe;
     if (p.closest &&
         (!out.closest || p.closest->estimate.missing() < out.closest->estimate.missing() ||

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/parallel.h"
 #include "perf/training.h"
 
 namespace xpu {
@@ -27,7 +28,7 @@ struct SearchOptions {
   LayoutConstraints fixed;
   int top = 5;                 // layouts to return
   double memory_margin = 0.1;  // fraction of HBM kept free for the "safe" pick
-  unsigned threads = 0;        // 0 = all cores
+  ThreadBudget threads;        // outer (tp, cp, pp) tuples spread over these; results do not depend on it
   int max_tp = 64;
   int max_cp = 32;
   int max_vpp = 8;

@@ -107,9 +107,9 @@ enum class Rematerialize : unsigned char {
 // Activation bytes one layer stores for backward, per micro-batch, on one chip
 // (Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
 // Transformer Models", Sec. 4, generalised to GQA, MLA, gated MLPs, MoE and
-// fused attention). `dropout` keeps the paper's dropout masks; `flash` drops
-// the s^2 softmax terms that fused attention never stores.
-Bytes activation_bytes_per_layer(const ModelArch& m, int seq_local, int micro_batch, int tp, bool sequence_parallel,
+// fused attention). `sp`: sequence parallelism; `dropout` keeps the paper's
+// dropout masks; `flash` drops the s^2 softmax terms that fused attention never stores.
+Bytes activation_bytes_per_layer(const ModelArch& m, int seq_local, int micro_batch, int tp, bool sp,
                                  Rematerialize remat, bool flash, bool dropout, bool moe_layer);
 
 // The rematerialization a layout's recompute setting means.

@@ -53,13 +53,14 @@ struct Greedy {
   void use(int w, int o, int m, double chips) {
     if (!(chips > 1e-9)) return;
     chips = std::round(chips * 1e6) / 1e6;
-    plan.rentals.push_back({o, m, chips});
-    plan.assignments.push_back({w, o, m, chips});
+    plan.rentals.push_back({OfferId(o), m, chips});
+    plan.assignments.push_back({WorkloadId(w), OfferId(o), m, chips});
     left[o * H + m] -= chips;
     const Runtime rt = p.offers[o].runtime;
-    if (porting(w, rt) > 0 && std::none_of(plan.porting.begin(), plan.porting.end(),
-                                           [&](const Porting& x) { return x.workload == w && x.runtime == rt; })) {
-      plan.porting.push_back({w, rt});
+    if (porting(w, rt) > 0 && std::none_of(plan.porting.begin(), plan.porting.end(), [&](const Porting& x) {
+          return x.workload == WorkloadId(w) && x.runtime == rt;
+        })) {
+      plan.porting.push_back({WorkloadId(w), rt});
     }
   }
   // Rentals on one offer merge per month (two workloads on one offer-month).
@@ -79,7 +80,7 @@ struct Greedy {
   }
   int first_month(int w) const {
     const Workload& wl = p.workloads[w];
-    if (wl.kind == WorkloadKind::training) return wl.earliest;
+    if (wl.kind == Mode::train) return wl.earliest;
     for (int m = 0; m < H; ++m) {
       if (wl.serve.demand_rps[m] > 0) return m;
     }
@@ -132,11 +133,11 @@ std::vector<int> by_price(const Greedy& g, int w, bool allow_spot) {
   for (size_t o = 0; o < g.p.offers.size(); ++o) {
     const PlanOffer& po = g.p.offers[o];
     const AcceleratorRate* r = g.usable(w, po);
-    const bool term_ok = po.offer.term == Term::on_demand ||
-                         (allow_spot && po.offer.term == Term::spot && wl.kind == WorkloadKind::training);
+    const bool term_ok =
+        po.offer.term == Term::on_demand || (allow_spot && po.offer.term == Term::spot && wl.kind == Mode::train);
     if (!r || !term_ok) continue;
     double per_unit = per_hour(po.price_per_chip());
-    if (wl.kind == WorkloadKind::training) {
+    if (wl.kind == Mode::train) {
       per_unit /= r->pieces.empty() ? 1e-9 : r->pieces.front().rate;
     } else {
       per_unit *= *std::max_element(r->need.begin(), r->need.end());
@@ -145,6 +146,7 @@ std::vector<int> by_price(const Greedy& g, int w, bool allow_spot) {
   }
   std::sort(c.begin(), c.end());
   std::vector<int> out;
+  out.reserve(c.size());
   for (auto& [cost, o] : c) out.push_back(o);
   return out;
 }
@@ -187,13 +189,13 @@ BaselineResult cheapest_on_demand(const Portfolio& p, const RateTable& rates) {
   std::iota(order.begin(), order.end(), 0);
   auto due = [&](int w) {
     const Workload& wl = p.workloads[w];
-    return wl.kind == WorkloadKind::training ? wl.deadline : g.first_month(w);
+    return wl.kind == Mode::train ? wl.deadline : g.first_month(w);
   };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return due(a) < due(b); });
   for (int w : order) {
     const std::vector<int> offers = by_price(g, w, false);
     if (offers.empty()) continue;
-    if (p.workloads[w].kind == WorkloadKind::inference) {
+    if (p.workloads[w].kind == Mode::infer) {
       place_service_spill(g, w, offers, true);
     } else {
       place_training(g, w, offers, true);
@@ -220,7 +222,7 @@ BaselineResult first_come_first_served(const Portfolio& p, const RateTable& rate
   for (int w : order) {
     const std::vector<int> offers = by_price(g, w, true);
     if (offers.empty()) continue;
-    if (p.workloads[w].kind == WorkloadKind::inference) {
+    if (p.workloads[w].kind == Mode::infer) {
       place_service_spill(g, w, offers, false);
     } else {
       place_training(g, w, offers, false);

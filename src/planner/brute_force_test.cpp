@@ -47,7 +47,7 @@ double greedy_rest(const Fixture& f, const std::vector<std::vector<int>>& bought
     const AcceleratorRate* r = f.rates.workloads[0].find(a);
     return r && r->usable ? r : nullptr;
   };
-  if (w.kind == WorkloadKind::training) {
+  if (w.kind == Mode::train) {
     std::vector<Cell> cells;
     for (size_t o = 0; o < p.offers.size(); ++o) {
       const PlanOffer& po = p.offers[o];

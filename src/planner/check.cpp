@@ -51,61 +51,63 @@ void check_decisions(Checker& c, std::vector<double>& provisioned, std::vector<d
   const int O = static_cast<int>(p.offers.size());
   const int W = static_cast<int>(p.workloads.size());
   for (const Rental& r : c.plan.rentals) {
-    if (r.offer < 0 || r.offer >= O || r.month < 0 || r.month >= H || !(r.chips >= 0)) {
-      c.add("offer", fmt::format("rental of {} chips names offer {} month {}, out of range", r.chips, r.offer, r.month),
+    if (r.offer.value() < 0 || r.offer.value() >= O || r.month < 0 || r.month >= H || !(r.chips >= 0)) {
+      c.add("offer",
+            fmt::format("rental of {} chips names offer {} month {}, out of range", r.chips, r.offer.value(), r.month),
             r.chips);
       continue;
     }
-    if (p.offers[r.offer].is_commitment()) {
+    if (p.offers[r.offer.value()].is_commitment()) {
       c.add("offer",
-            fmt::format("offer '{}' is a commitment; it is bought in whole instances, not rented", c.offer(r.offer)),
+            fmt::format("offer '{}' is a commitment; it is bought in whole instances, not rented",
+                        c.offer(r.offer.value())),
             r.chips);
     }
-    provisioned[r.offer * H + r.month] += r.chips;
+    provisioned[r.offer.value() * H + r.month] += r.chips;
   }
   for (const Purchase& b : c.plan.purchases) {
-    if (b.offer < 0 || b.offer >= O || b.month < 0 || b.month >= H || b.instances < 0) {
-      c.add(
-          "whole-instances",
-          fmt::format("purchase of {} instances names offer {} month {}, out of range", b.instances, b.offer, b.month),
-          b.instances);
+    if (b.offer.value() < 0 || b.offer.value() >= O || b.month < 0 || b.month >= H || b.instances < 0) {
+      c.add("whole-instances",
+            fmt::format("purchase of {} instances names offer {} month {}, out of range", b.instances, b.offer.value(),
+                        b.month),
+            b.instances);
       continue;
     }
-    const PlanOffer& po = p.offers[b.offer];
+    const PlanOffer& po = p.offers[b.offer.value()];
     if (!po.is_commitment()) {
-      c.add("offer", fmt::format("offer '{}' is pay-as-you-go; it is rented, not bought", c.offer(b.offer)),
+      c.add("offer", fmt::format("offer '{}' is pay-as-you-go; it is rented, not bought", c.offer(b.offer.value())),
             b.instances);
       continue;
     }
     for (int k = 0; k < po.term_months() && b.month + k < H; ++k) {
-      provisioned[b.offer * H + b.month + k] += static_cast<double>(b.instances) * po.offer.chips;
+      provisioned[b.offer.value() * H + b.month + k] += static_cast<double>(b.instances) * po.offer.chips;
     }
   }
   for (const Assignment& a : c.plan.assignments) {
-    if (a.offer < 0 || a.offer >= O || a.month < 0 || a.month >= H || a.workload < 0 || a.workload >= W ||
-        !(a.chips >= 0)) {
+    if (a.offer.value() < 0 || a.offer.value() >= O || a.month < 0 || a.month >= H || a.workload.value() < 0 ||
+        a.workload.value() >= W || !(a.chips >= 0)) {
       c.add("offer",
-            fmt::format("assignment of {} chips is out of range (workload {}, offer {}, month {})", a.chips, a.workload,
-                        a.offer, a.month),
+            fmt::format("assignment of {} chips is out of range (workload {}, offer {}, month {})", a.chips,
+                        a.workload.value(), a.offer.value(), a.month),
             a.chips);
       continue;
     }
-    const Workload& w = p.workloads[a.workload];
-    const PlanOffer& po = p.offers[a.offer];
-    const AcceleratorRate* ar = c.rate(a.workload, po.offer.accelerator);
+    const Workload& w = p.workloads[a.workload.value()];
+    const PlanOffer& po = p.offers[a.offer.value()];
+    const AcceleratorRate* ar = c.rate(a.workload.value(), po.offer.accelerator);
     if (!c.allows(w, po.offer.accelerator) || !ar || !ar->usable) {
       c.add("allowed",
             fmt::format("workload '{}' may not run on {} (offer '{}', {})", w.name, po.offer.accelerator, po.key,
                         c.month(a.month)),
             a.chips);
-    } else if (w.kind == WorkloadKind::inference && po.offer.term == Term::spot) {
+    } else if (w.kind == Mode::infer && po.offer.term == Term::spot) {
       c.add("allowed",
             fmt::format("service '{}' is on spot offer '{}' in {}; services need capacity that is not "
                         "preempted",
                         w.name, po.key, c.month(a.month)),
             a.chips);
     }
-    used[a.offer * H + a.month] += a.chips;
+    used[a.offer.value() * H + a.month] += a.chips;
   }
   for (int o = 0; o < O; ++o) {
     for (int m = 0; m < H; ++m) {
@@ -148,8 +150,8 @@ void check_sites_and_shares(Checker& c, const std::vector<double>& provisioned) 
     std::map<std::string, double> vendor, provider;
     double total = 0;
     for (const Assignment& a : c.plan.assignments) {
-      if (a.month != m || a.offer < 0 || a.offer >= static_cast<int>(p.offers.size())) continue;
-      const PlanOffer& po = p.offers[a.offer];
+      if (a.month != m || a.offer.value() < 0 || a.offer.value() >= static_cast<int>(p.offers.size())) continue;
+      const PlanOffer& po = p.offers[a.offer.value()];
       const double pf = a.chips * po.peak_bf16.si() * 1e-15;
       vendor[std::string(to_string(po.vendor))] += pf;
       provider[po.offer.provider] += pf;
@@ -194,14 +196,14 @@ void check_workloads(Checker& c) {
   std::map<int, std::set<Vendor>> vendors_of;
   std::map<int, std::set<Runtime>> runtimes_of;
   for (const Assignment& a : c.plan.assignments) {
-    if (a.offer < 0 || a.offer >= static_cast<int>(p.offers.size()) || a.workload < 0 ||
-        a.workload >= static_cast<int>(p.workloads.size()) || a.chips <= 0) {
+    if (a.offer.value() < 0 || a.offer.value() >= static_cast<int>(p.offers.size()) || a.workload.value() < 0 ||
+        a.workload.value() >= static_cast<int>(p.workloads.size()) || a.chips <= 0) {
       continue;
     }
-    const PlanOffer& po = p.offers[a.offer];
-    chips[{a.workload, po.offer.accelerator, a.month}] += a.chips;
-    vendors_of[a.workload].insert(po.vendor);
-    runtimes_of[a.workload].insert(po.runtime);
+    const PlanOffer& po = p.offers[a.offer.value()];
+    chips[{a.workload.value(), po.offer.accelerator, a.month}] += a.chips;
+    vendors_of[a.workload.value()].insert(po.vendor);
+    runtimes_of[a.workload.value()].insert(po.runtime);
   }
   c.out.progress.resize(p.workloads.size());
   for (size_t wi = 0; wi < p.workloads.size(); ++wi) {
@@ -210,13 +212,13 @@ void check_workloads(Checker& c) {
     for (Runtime r : runtimes_of[int(wi)]) {
       auto pc = std::find_if(w.porting.begin(), w.porting.end(), [&](const PortingCost& x) { return x.runtime == r; });
       const bool paid = std::any_of(c.plan.porting.begin(), c.plan.porting.end(),
-                                    [&](const Porting& x) { return x.workload == int(wi) && x.runtime == r; });
+                                    [&](const Porting& x) { return x.workload.value() == int(wi) && x.runtime == r; });
       if (pc != w.porting.end() && pc->cost.si() > 0 && !paid) {
         c.add("porting", fmt::format("workload '{}' runs on {} without paying its porting cost", w.name, to_string(r)),
               pc->cost.si());
       }
     }
-    if (w.kind == WorkloadKind::training) {
+    if (w.kind == Mode::train) {
       if (!w.train.may_move && vendors_of[int(wi)].size() > 1) {
         c.add("single-vendor",
               fmt::format("run '{}' may not move between vendors but uses {}", w.name, vendors_of[int(wi)].size()),
@@ -297,8 +299,8 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
   // Planned chips per (workload, accelerator, month).
   std::map<std::tuple<int, std::string, int>, double> planned;
   for (const Assignment& a : c.plan.assignments) {
-    if (a.offer >= 0 && a.offer < static_cast<int>(p.offers.size())) {
-      planned[{a.workload, p.offers[a.offer].offer.accelerator, a.month}] += a.chips;
+    if (a.offer.value() >= 0 && a.offer.value() < static_cast<int>(p.offers.size())) {
+      planned[{a.workload.value(), p.offers[a.offer.value()].offer.accelerator, a.month}] += a.chips;
     }
   }
   for (Vendor v : p.vendors()) {
@@ -307,17 +309,19 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
     std::map<std::tuple<int, std::string, int>, double> extra;
     for (const Reserve& r : c.plan.reserves) {
       if (r.lost != v) continue;
-      if (r.workload < 0 || r.workload >= static_cast<int>(p.workloads.size()) || r.month < F || r.month >= H) {
+      if (r.workload.value() < 0 || r.workload.value() >= static_cast<int>(p.workloads.size()) || r.month < F ||
+          r.month >= H) {
         c.add("robustness",
-              fmt::format("if {} loses capacity: a reserve is out of range (workload {}, {})", vn, r.workload, r.month),
+              fmt::format("if {} loses capacity: a reserve is out of range (workload {}, {})", vn, r.workload.value(),
+                          r.month),
               r.chips);
         continue;
       }
-      const Workload& w = p.workloads[r.workload];
-      const AcceleratorRate* ar = c.rate(r.workload, r.accelerator);
+      const Workload& w = p.workloads[r.workload.value()];
+      const AcceleratorRate* ar = c.rate(r.workload.value(), r.accelerator);
       auto vo = vendor_of.find(r.accelerator);
       if (!c.allows(w, r.accelerator) || !ar || !ar->usable || vo == vendor_of.end() || vo->second == v ||
-          (r.spot && w.kind == WorkloadKind::inference)) {
+          (r.spot && w.kind == Mode::infer)) {
         c.add("robustness",
               fmt::format("if {} loses capacity: '{}' may not re-route to {}{} in {}", vn, w.name, r.accelerator,
                           r.spot ? " spot" : "", c.month(r.month)),
@@ -325,7 +329,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
         continue;
       }
       spare_used[{PoolKey{r.accelerator, r.provider, r.spot}, r.month}] += r.chips;
-      extra[{r.workload, r.accelerator, r.month}] += r.chips;
+      extra[{r.workload.value(), r.accelerator, r.month}] += r.chips;
     }
     // Spare capacity per pool and month.
     std::map<std::pair<PoolKey, int>, double> spare;
@@ -355,7 +359,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
         auto e = extra.find({int(wi), a, m});
         return n + (e == extra.end() ? 0.0 : e->second);
       };
-      if (w.kind == WorkloadKind::training) {
+      if (w.kind == Mode::train) {
         const double late = w.deadline + rob.max_delay * (w.deadline - w.earliest + 1);
         int last_full = static_cast<int>(std::floor(late + 1e-9));
         double frac = late - last_full;
@@ -413,18 +417,18 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
 Dollars plan_cost(const Portfolio& p, const Plan& plan) {
   double total = 0;
   for (const Rental& r : plan.rentals) {
-    if (r.offer < 0 || r.offer >= static_cast<int>(p.offers.size())) continue;
-    total += r.chips * per_hour(p.offers[r.offer].price_per_chip()) * p.horizon.hours(r.month);
+    if (r.offer.value() < 0 || r.offer.value() >= static_cast<int>(p.offers.size())) continue;
+    total += r.chips * per_hour(p.offers[r.offer.value()].price_per_chip()) * p.horizon.hours(r.month);
   }
   for (const Purchase& b : plan.purchases) {
-    if (b.offer < 0 || b.offer >= static_cast<int>(p.offers.size())) continue;
-    const PlanOffer& po = p.offers[b.offer];
+    if (b.offer.value() < 0 || b.offer.value() >= static_cast<int>(p.offers.size())) continue;
+    const PlanOffer& po = p.offers[b.offer.value()];
     for (int k = 0; k < po.term_months(); ++k)
       total += b.instances * per_hour(po.offer.price) * p.horizon.hours(b.month + k);
   }
   for (const Porting& x : plan.porting) {
-    if (x.workload < 0 || x.workload >= static_cast<int>(p.workloads.size())) continue;
-    for (const PortingCost& pc : p.workloads[x.workload].porting) {
+    if (x.workload.value() < 0 || x.workload.value() >= static_cast<int>(p.workloads.size())) continue;
+    for (const PortingCost& pc : p.workloads[x.workload.value()].porting) {
       if (pc.runtime == x.runtime) total += pc.cost.si();
     }
   }

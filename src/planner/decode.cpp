@@ -45,14 +45,14 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
       if (int v = f.rent[o * H + m]; v >= 0) {
         const double chips = clean(values[v]);
         if (chips > 0) {
-          plan.rentals.push_back({int(o), m, chips});
+          plan.rentals.push_back({OfferId(o), m, chips});
           provided[o * H + m] += chips;
         }
       }
       if (int v = f.buy[o * H + m]; v >= 0) {
         const int n = static_cast<int>(std::lround(values[v]));
         if (n > 0) {
-          plan.purchases.push_back({int(o), m, n});
+          plan.purchases.push_back({OfferId(o), m, n});
           for (int k = 0; k < po.term_months() && m + k < H; ++k) provided[o * H + m + k] += n * po.offer.chips;
         }
       }
@@ -86,7 +86,7 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
         while (k + 1 < offers.size() && left[k] <= 1e-9) ++k;
         // The last offer takes any remainder; the checker reports it if it is real.
         const double take = (k + 1 == offers.size()) ? need : std::min(need, left[k]);
-        plan.assignments.push_back({w, offers[k], m, clean(take)});
+        plan.assignments.push_back({WorkloadId(w), OfferId(offers[k]), m, clean(take)});
         left[k] -= take;
         need -= take;
       }
@@ -97,10 +97,10 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
     if (chips <= 0) continue;
     const PoolInfo& pi = f.pools[r.pool];
     plan.reserves.push_back(
-        {static_cast<Vendor>(r.vendor), r.workload, pi.accelerator, pi.provider, pi.spot, r.month, chips});
+        {static_cast<Vendor>(r.vendor), WorkloadId(r.workload), pi.accelerator, pi.provider, pi.spot, r.month, chips});
   }
   for (const auto& pv : f.porting) {
-    if (values[pv.var] > 0.5) plan.porting.push_back({pv.workload, pv.runtime});
+    if (values[pv.var] > 0.5) plan.porting.push_back({WorkloadId(pv.workload), pv.runtime});
   }
   // Merge assignment pieces of the same (workload, offer, month).
   canonicalize(plan);

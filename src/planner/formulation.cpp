@@ -49,7 +49,7 @@ std::vector<int> Builder::pools_of(const Workload& w, const std::string& acceler
   std::vector<int> out;
   for (size_t i = 0; i < f.pools.size(); ++i) {
     const PoolInfo& pi = f.pools[i];
-    if (pi.accelerator == accelerator && (w.kind == WorkloadKind::training || !pi.spot)) out.push_back(int(i));
+    if (pi.accelerator == accelerator && (w.kind == Mode::train || !pi.spot)) out.push_back(int(i));
   }
   return out;
 }
@@ -365,8 +365,7 @@ void add_binaries(Builder& b) {
       for (size_t o = 0; o < p.offers.size(); ++o) all += eff_capacity(p.offers[o], m);
       bound += std::min(most, all);
     }
-    if (w.kind == WorkloadKind::training && !w.train.may_move && by_vendor.size() > 1 &&
-        !b.relaxed(Group::single_vendor)) {
+    if (w.kind == Mode::train && !w.train.may_move && by_vendor.size() > 1 && !b.relaxed(Group::single_vendor)) {
       Terms one;
       for (auto& [v, terms] : by_vendor) {
         const int z =
@@ -434,7 +433,7 @@ Formulation formulate(const Portfolio& p, const RateTable& rates, const Formulat
   add_offers(b);
   std::vector<Formulation::Usage> usage;
   for (size_t wi = 0; wi < p.workloads.size(); ++wi) {
-    if (p.workloads[wi].kind == WorkloadKind::training) {
+    if (p.workloads[wi].kind == Mode::train) {
       add_training(b, int(wi), usage);
     } else {
       add_service(b, int(wi), usage);

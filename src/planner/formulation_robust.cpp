@@ -34,7 +34,7 @@ void add_robustness(Builder& b) {
     for (size_t wi = 0; wi < p.workloads.size(); ++wi) {
       const Workload& w = p.workloads[wi];
       const WorkloadRates& wr = b.rates.workloads[wi];
-      if (w.kind == WorkloadKind::training) {
+      if (w.kind == Mode::train) {
         const double window = w.deadline - w.earliest + 1;
         const double late = w.deadline + rob.max_delay * window;
         int last_full = static_cast<int>(std::floor(late + 1e-9));

@@ -16,12 +16,13 @@
 
 #include "base/units.h"
 #include "catalog/accelerator.h"
+#include "planner/ids.h"
 
 namespace xpu {
 
 // A commitment: whole instances of a 1y/3y/capacity-block offer bought in `month`.
 struct Purchase {
-  int offer = 0;  // index into Portfolio::offers
+  OfferId offer;  // into Portfolio::offers
   int month = 0;
   int instances = 0;
   friend bool operator==(const Purchase&, const Purchase&) = default;
@@ -29,7 +30,7 @@ struct Purchase {
 
 // Pay-as-you-go chips (average over the month) rented on an on-demand or spot offer.
 struct Rental {
-  int offer = 0;
+  OfferId offer;
   int month = 0;
   double chips = 0;
   friend bool operator==(const Rental&, const Rental&) = default;
@@ -37,8 +38,8 @@ struct Rental {
 
 // A workload's average chips on one offer in one month.
 struct Assignment {
-  int workload = 0;
-  int offer = 0;
+  WorkloadId workload;
+  OfferId offer;
   int month = 0;
   double chips = 0;
   friend bool operator==(const Assignment&, const Assignment&) = default;
@@ -49,7 +50,7 @@ struct Assignment {
 // spare capacity there), in addition to what the plan keeps.
 struct Reserve {
   Vendor lost = Vendor::nvidia;
-  int workload = 0;
+  WorkloadId workload;
   std::string accelerator;
   std::string provider;
   bool spot = false;
@@ -60,7 +61,7 @@ struct Reserve {
 
 // A porting cost the plan pays: `workload` moves to `runtime`.
 struct Porting {
-  int workload = 0;
+  WorkloadId workload;
   Runtime runtime = Runtime::cuda;
   friend bool operator==(const Porting&, const Porting&) = default;
 };

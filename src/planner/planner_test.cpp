@@ -329,7 +329,7 @@ TEST(Checker, CatchesTamperedPlans) {
   none.assignments.clear();
   EXPECT_TRUE(rules(none).count("deadline") || rules(none).count("demand"));
   Plan over = r.plan;
-  over.rentals.push_back({0, 0, 1e6});
+  over.rentals.push_back({OfferId(0), 0, 1e6});
   if (f.p.offers[0].is_commitment()) {
     EXPECT_TRUE(rules(over).count("offer"));
   } else {
@@ -406,9 +406,9 @@ TEST(Baselines, EachFollowsItsRuleAndIsChecked) {
       EXPECT_NE(v.rule, "provisioned") << b.name << ": " << v.message;
     }
   }
-  for (const Rental& r : all[0].plan.rentals) EXPECT_EQ(f.p.offers[r.offer].offer.term, Term::on_demand);
+  for (const Rental& r : all[0].plan.rentals) EXPECT_EQ(f.p.offers[r.offer.index()].offer.term, Term::on_demand);
   std::set<Vendor> vendors;
-  for (const Assignment& a : all[2].plan.assignments) vendors.insert(f.p.offers[a.offer].vendor);
+  for (const Assignment& a : all[2].plan.assignments) vendors.insert(f.p.offers[a.offer.index()].vendor);
   EXPECT_EQ(vendors.size(), 1u);
 }
 

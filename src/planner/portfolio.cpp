@@ -43,8 +43,6 @@ std::optional<std::pair<int, int>> parse_year_month(std::string_view text) {
   return std::pair{y, m};
 }
 
-std::string_view to_string(WorkloadKind k) { return k == WorkloadKind::training ? "training" : "inference"; }
-
 std::string_view to_string(Objective o) { return o == Objective::cost ? "cost" : "lateness"; }
 
 int PlanOffer::term_months() const {
@@ -108,7 +106,7 @@ Diagnostics validate_portfolio(const Portfolio& p) {
     }
   }
   for (const Workload& w : p.workloads) {
-    if (w.kind == WorkloadKind::training) {
+    if (w.kind == Mode::train) {
       if (w.deadline < w.earliest) {
         ds.push_back(
             error_at(w.defined_at, fmt::format("workload '{}': deadline {} is before its earliest start {}", w.name,
@@ -129,7 +127,7 @@ Diagnostics validate_portfolio(const Portfolio& p) {
     }
     const bool any_offer = std::any_of(p.offers.begin(), p.offers.end(), [&](const PlanOffer& o) {
       return std::binary_search(w.accelerators.begin(), w.accelerators.end(), o.offer.accelerator) &&
-             (w.kind == WorkloadKind::training || o.offer.term != Term::spot);
+             (w.kind == Mode::train || o.offer.term != Term::spot);
     });
     if (!any_offer) {
       ds.push_back(error_at(w.defined_at, fmt::format("workload '{}': no offer in the portfolio has an accelerator "

@@ -17,6 +17,8 @@
 #include "catalog/offer.h"
 #include "perf/inference.h"
 #include "perf/layout.h"
+#include "planner/ids.h"
+#include "workload/mode.h"
 #include "workload/model.h"
 
 namespace xpu {
@@ -38,9 +40,6 @@ struct Horizon {
 
 // Parses "YYYY-MM" (month 01..12) into {year, month}.
 std::optional<std::pair<int, int>> parse_year_month(std::string_view text);
-
-enum class WorkloadKind : unsigned char { training, inference };
-std::string_view to_string(WorkloadKind k);
 
 // A one-time cost to make a workload run on a software runtime it does not
 // run on today (porting, validation, tuning), charged once if any of its
@@ -65,7 +64,7 @@ struct ServiceSpec {
 
 struct Workload {
   std::string name;  // unique, as written in the file
-  WorkloadKind kind = WorkloadKind::training;
+  Mode kind = Mode::train;
   ModelArch model;
   // Accelerators the workload may run on (catalog keys, sorted, unique). io
   // resolves `accelerators:` and `vendors:` into this list; an empty input
@@ -141,6 +140,8 @@ struct Portfolio {
   std::vector<Site> sites;          // sorted by name
   Policy policy;
 
+  const PlanOffer& offer(OfferId id) const { return offers[id.index()]; }
+  const Workload& workload(WorkloadId id) const { return workloads[id.index()]; }
   const Site* find_site(std::string_view name) const;
   int find_offer(std::string_view key) const;  // index or -1
   // Vendors with at least one offer, in enum order.

@@ -7,48 +7,37 @@
 #include <limits>
 
 #include "base/parallel.h"
-#include "perf/fabric.h"
-#include "perf/inference.h"
-#include "perf/search.h"
-#include "perf/training.h"
+#include "perf/sizing.h"
 
 namespace xpu {
 namespace {
 
-// Best tokens/s per chip at `chips`, or nullopt when no layout fits.
-std::optional<ScalePoint> evaluate_scale(const Workload& w, const Accelerator& acc, const System* sys,
-                                         const StackEfficiency& stack, const TrainingJob& job, int chips,
-                                         unsigned threads) {
-  const Fabric fabric = make_fabric(acc, sys, chips);
-  const TrainingContext ctx = prepare_training(w.model, fabric, stack, job);
+// Best tokens/s per chip at exactly `chips`, or nullopt when no layout fits.
+std::optional<ScalePoint> evaluate_scale(const TrainingSetup& setup, int chips, ThreadBudget threads) {
   SearchOptions so;
   so.top = 1;
   so.threads = threads;
-  const SearchResult r = search_layouts(ctx, chips, so);
-  if (r.best.empty()) return std::nullopt;
-  const RankedLayout& b = r.best.front();
+  const LayoutAnswer a = best_layout_at(setup, chips, so);
+  if (!a.found()) return std::nullopt;
+  const RankedLayout& b = a.search.best.front();
   return ScalePoint{chips, b.estimate.tokens_per_s_per_chip, b.estimate.mfu, describe(b.layout)};
 }
 
-AcceleratorRate training_rate(const Workload& w, const Catalog& c, const std::string& key, const RateOptions& o) {
+// The training curve of `w` on `acc` inside `sys`.
+AcceleratorRate training_curve(const Workload& w, const Accelerator& acc, const System* sys,
+                               const StackEfficiency& stack, const RateOptions& o) {
   AcceleratorRate r;
-  r.accelerator = key;
-  const Accelerator* acc = c.find_accelerator(key);
-  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, StackMode::train) : nullptr;
-  if (!acc || !stack) {
-    r.reason = acc ? fmt::format("no training stack for runtime {}", to_string(acc->runtime)) : "not in the catalog";
-    return r;
-  }
-  const System* sys = default_system(c, key);
+  r.accelerator = acc.key;
+  r.system = sys ? sys->key : "";
   TrainingJob job = w.train.job;
-  // About 4M tokens per step unless given, as `xpuplan train` assumes.
-  if (job.global_batch <= 0) job.global_batch = std::max(1, (1 << 22) / std::max(1, job.seq_len));
+  if (job.global_batch <= 0) job.global_batch = default_global_batch(job.seq_len);
+  const TrainingSetup setup{&w.model, &acc, sys, &stack, job};
   const int max_chips = w.train.max_chips > 0 ? w.train.max_chips : o.default_max_chips;
   // Smallest power of two (from 8, a node) whose best layout fits.
   std::optional<ScalePoint> first;
   int n = std::min(8, max_chips);
   for (; n <= max_chips; n *= 2) {
-    first = evaluate_scale(w, *acc, sys, *stack, job, n, o.threads);
+    first = evaluate_scale(setup, n, o.threads);
     if (first) break;
   }
   if (!first) {
@@ -61,7 +50,7 @@ AcceleratorRate training_rate(const Workload& w, const Catalog& c, const std::st
   while (static_cast<double>(first->chips) * std::pow(step, o.max_points - 1) < max_chips) step *= 2;
   for (long long next = static_cast<long long>(first->chips) * step;
        next <= max_chips && static_cast<int>(r.points.size()) < o.max_points; next *= step) {
-    auto p = evaluate_scale(w, *acc, sys, *stack, job, static_cast<int>(next), o.threads);
+    auto p = evaluate_scale(setup, static_cast<int>(next), o.threads);
     if (!p) break;  // past the largest scale the batch allows
     r.points.push_back(*p);
   }
@@ -70,15 +59,12 @@ AcceleratorRate training_rate(const Workload& w, const Catalog& c, const std::st
   return r;
 }
 
-AcceleratorRate serving_rate(const Workload& w, const Catalog& c, const std::string& key) {
+// The serving need of `w` on `acc` inside `sys`.
+AcceleratorRate serving_need(const Workload& w, const Accelerator& acc, const System* sys,
+                             const StackEfficiency& stack) {
   AcceleratorRate r;
-  r.accelerator = key;
-  const Accelerator* acc = c.find_accelerator(key);
-  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, StackMode::infer) : nullptr;
-  if (!acc || !stack) {
-    r.reason = acc ? fmt::format("no serving stack for runtime {}", to_string(acc->runtime)) : "not in the catalog";
-    return r;
-  }
+  r.accelerator = acc.key;
+  r.system = sys ? sys->key : "";
   const std::vector<double>& demand = w.serve.demand_rps;
   r.need.assign(demand.size(), 0.0);
   const double peak = demand.empty() ? 0.0 : *std::max_element(demand.begin(), demand.end());
@@ -86,11 +72,8 @@ AcceleratorRate serving_rate(const Workload& w, const Catalog& c, const std::str
     r.usable = true;
     return r;
   }
-  const System* sys = default_system(c, key);
-  const int domain = sys ? sys->scale_up_domain : acc->scale_up.domain;
-  const Fabric fabric = make_fabric(*acc, sys, domain);
-  const InferenceContext ctx = prepare_inference(w.model, fabric, *stack, w.serve.job);
-  const ServingSearch s = search_serving(ctx, peak, w.serve.slo);
+  const ServiceSize size = size_service({&w.model, &acc, sys, &stack, w.serve.job}, peak, w.serve.slo);
+  const ServingSearch& s = size.search;
   if (!s.best) {
     r.reason = s.closest && !s.closest->binding.empty()
                    ? fmt::format("no layout meets the {} target", s.closest->binding)
@@ -99,23 +82,68 @@ AcceleratorRate serving_rate(const Workload& w, const Catalog& c, const std::str
   }
   const ServingLayout l = s.best->layout;
   // Requests/s one replica sustains within the SLOs: at least what the search
-  // gave at the peak, refined by bisection on the same layout (no batch cap).
-  double per_replica = peak / s.replicas;
-  const ServingEstimate top = serve(ctx, l, std::nullopt, w.serve.slo, 0);
-  double lo = per_replica, hi = std::max(per_replica, top.requests_per_s);
-  for (int it = 0; it < 30 && hi > lo * (1 + 1e-6); ++it) {
-    const double mid = 0.5 * (lo + hi);
-    (serve(ctx, l, mid, w.serve.slo, 0).meets_slo ? lo : hi) = mid;
-  }
-  per_replica = lo;
+  // gave at the peak, refined on the same layout (no batch cap).
+  const double per_replica = replica_capacity(size.ctx, l, w.serve.slo, peak / s.replicas);
   for (size_t m = 0; m < demand.size(); ++m) {
     if (demand[m] > 0) r.need[m] = l.chips() * std::ceil(demand[m] / per_replica - 1e-9);
   }
   r.chips_per_replica = l.chips();
-  r.serving_layout = fmt::format("tp{}{}{}", l.tp, l.pp > 1 ? fmt::format(" pp{}", l.pp) : "",
-                                 l.ep > 1 ? fmt::format(" ep{}", l.ep) : "");
+  r.serving_layout = describe(l);
   r.usable = true;
   return r;
+}
+
+// The systems the portfolio's offers of `key` rent (system_for_offer, the
+// question compare asks too), in key order; the default system when no offer
+// names one the catalog knows.
+std::vector<const System*> rented_systems(const Portfolio& p, const Catalog& c, const std::string& key,
+                                          const Workload& w) {
+  std::vector<const System*> out;
+  for (const PlanOffer& po : p.offers) {
+    if (po.offer.accelerator != key || (w.kind != Mode::train && po.offer.term == Term::spot)) continue;
+    const System* s = system_for_offer(c, po.offer);
+    if (s && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  std::sort(out.begin(), out.end(), [](const System* a, const System* b) { return a->key < b->key; });
+  if (out.empty()) out.push_back(default_system(c, key));
+  return out;
+}
+
+// Training a throughput curve, serving a chip need, on every system the
+// offers rent. One rate per accelerator serves all its offers, so where they
+// rent different systems the slower one is used (fewer tokens/s at the first
+// scale point, or more chips at the peak month): a plan never counts on the
+// faster system for an offer that rents the slower.
+AcceleratorRate accelerator_rate(const Portfolio& p, const Workload& w, const Catalog& c, const std::string& key,
+                                 const RateOptions& o) {
+  const Accelerator* acc = c.find_accelerator(key);
+  const Mode mode = w.kind == Mode::train ? Mode::train : Mode::infer;
+  const StackEfficiency* stack = acc ? default_stack(c.stacks, acc->runtime, mode) : nullptr;
+  if (!acc || !stack) {
+    AcceleratorRate r;
+    r.accelerator = key;
+    r.reason = acc ? fmt::format("no {} stack for runtime {}", mode == Mode::train ? "training" : "serving",
+                                 to_string(acc->runtime))
+                   : "not in the catalog";
+    return r;
+  }
+  std::optional<AcceleratorRate> chosen;
+  for (const System* sys : rented_systems(p, c, key, w)) {
+    AcceleratorRate r =
+        w.kind == Mode::train ? training_curve(w, *acc, sys, *stack, o) : serving_need(w, *acc, sys, *stack);
+    if (!chosen) {
+      chosen = std::move(r);
+    } else if (!r.usable) {
+      if (chosen->usable) chosen = std::move(r);
+    } else if (chosen->usable) {
+      const bool slower = w.kind == Mode::train
+                              ? r.points.front().tokens_per_s_per_chip < chosen->points.front().tokens_per_s_per_chip
+                              : *std::max_element(r.need.begin(), r.need.end()) >
+                                    *std::max_element(chosen->need.begin(), chosen->need.end());
+      if (slower) chosen = std::move(r);
+    }
+  }
+  return *chosen;
 }
 
 }  // namespace
@@ -183,18 +211,18 @@ RateTable estimate_rates(const Portfolio& p, const Catalog& catalog, const RateO
     AcceleratorRate& out = t.workloads[jobs[k].workload].by_accelerator[jobs[k].index];
     // Accelerators the workload may use but no offer sells are not evaluated.
     const bool offered = std::any_of(p.offers.begin(), p.offers.end(), [&](const PlanOffer& o) {
-      return o.offer.accelerator == key && (w.kind == WorkloadKind::training || o.offer.term != Term::spot);
+      return o.offer.accelerator == key && (w.kind == Mode::train || o.offer.term != Term::spot);
     });
     if (!offered) {
       out.accelerator = key;
       out.reason = "no offer in the portfolio";
       return;
     }
-    out = w.kind == WorkloadKind::training ? training_rate(w, catalog, key, options) : serving_rate(w, catalog, key);
+    out = accelerator_rate(p, w, catalog, key, options);
   };
   std::vector<size_t> serving, training;
   for (size_t k = 0; k < jobs.size(); ++k) {
-    (p.workloads[jobs[k].workload].kind == WorkloadKind::training ? training : serving).push_back(k);
+    (p.workloads[jobs[k].workload].kind == Mode::train ? training : serving).push_back(k);
   }
   parallel_for(
       serving.size(), [&](size_t i) { run(serving[i]); }, options.threads);

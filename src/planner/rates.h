@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/parallel.h"
 #include "catalog/catalog.h"
 #include "planner/portfolio.h"
 
@@ -40,6 +41,7 @@ struct RatePiece {
 
 struct AcceleratorRate {
   std::string accelerator;
+  std::string system;  // the system the rate was estimated on (system_for_offer; the slower where offers differ)
   bool usable = false;
   std::string reason;  // why not, when !usable ("does not fit in memory at 65536 chips", "misses the TPOT target")
 
@@ -67,13 +69,14 @@ struct RateTable {
 };
 
 struct RateOptions {
-  unsigned threads = 0;           // layout-search threads (0 = all cores); results do not depend on it
+  ThreadBudget threads;           // services and layout searches spread over these; results do not depend on it
   int default_max_chips = 16384;  // when a run gives none: largest scale evaluated
   int max_points = 5;             // scale points per (run, accelerator)
 };
 
-// Evaluates every (workload, allowed accelerator) pair with the catalog's
-// default system and default stack for the accelerator's runtime. An
+// Evaluates every (workload, allowed accelerator) pair on the system the
+// portfolio's offers rent (system_for_offer) with the default stack for the
+// accelerator's runtime. An
 // accelerator the workload cannot use (does not fit, misses the SLOs, no
 // stack) comes back with usable = false and the reason.
 RateTable estimate_rates(const Portfolio& p, const Catalog& catalog, const RateOptions& options = {});

@@ -28,20 +28,21 @@ PlanSummary summarize(const Portfolio& p, const RateTable& rates, const Plan& pl
     s.cost_by_term[std::string(to_string(po.offer.term))] += dollars;
   };
   for (const Rental& r : plan.rentals) {
-    const PlanOffer& po = p.offers[r.offer];
-    all[r.offer].provisioned[r.month] += r.chips;
+    const PlanOffer& po = p.offers[r.offer.index()];
+    all[r.offer.index()].provisioned[r.month] += r.chips;
     charge(po, r.month, r.chips * per_hour(po.price_per_chip()) * p.horizon.hours(r.month));
   }
   for (const Purchase& b : plan.purchases) {
-    const PlanOffer& po = p.offers[b.offer];
-    all[b.offer].bought[b.month] += b.instances;
+    const PlanOffer& po = p.offers[b.offer.index()];
+    all[b.offer.index()].bought[b.month] += b.instances;
     for (int k = 0; k < po.term_months(); ++k) {
-      if (b.month + k < H) all[b.offer].provisioned[b.month + k] += static_cast<double>(b.instances) * po.offer.chips;
+      if (b.month + k < H)
+        all[b.offer.index()].provisioned[b.month + k] += static_cast<double>(b.instances) * po.offer.chips;
       charge(po, b.month + k, b.instances * per_hour(po.offer.price) * p.horizon.hours(b.month + k));
     }
   }
   for (const Porting& x : plan.porting) {
-    for (const PortingCost& pc : p.workloads[x.workload].porting) {
+    for (const PortingCost& pc : p.workloads[x.workload.index()].porting) {
       if (pc.runtime == x.runtime) s.porting += pc.cost;
     }
   }
@@ -52,9 +53,9 @@ PlanSummary summarize(const Portfolio& p, const RateTable& rates, const Plan& pl
   }
   std::vector<double> total(H, 0.0);
   for (const Assignment& a : plan.assignments) {
-    const PlanOffer& po = p.offers[a.offer];
-    all[a.offer].used[a.month] += a.chips;
-    auto& row = s.workloads[a.workload].chips[po.offer.accelerator];
+    const PlanOffer& po = p.offers[a.offer.index()];
+    all[a.offer.index()].used[a.month] += a.chips;
+    auto& row = s.workloads[a.workload.index()].chips[po.offer.accelerator];
     row.resize(H, 0.0);
     row[a.month] += a.chips;
     const double pf = a.chips * po.peak_bf16.si() * 1e-15;
@@ -88,7 +89,7 @@ PlanSummary summarize(const Portfolio& p, const RateTable& rates, const Plan& pl
   for (size_t w = 0; w < p.workloads.size(); ++w) {
     const Workload& wl = p.workloads[w];
     WorkloadSchedule& ws = s.workloads[w];
-    if (wl.kind == WorkloadKind::training) {
+    if (wl.kind == Mode::train) {
       ws.on_time = ws.progress.finish_month >= 0 && ws.progress.finish_month <= wl.deadline;
     } else {
       ws.on_time =

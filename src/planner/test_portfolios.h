@@ -46,7 +46,7 @@ inline void add_training(Fixture& f, const std::string& name, double tokens, int
                          std::vector<std::pair<std::string, double>> rates, double max_chips = 1e6) {
   Workload w;
   w.name = name;
-  w.kind = WorkloadKind::training;
+  w.kind = Mode::train;
   w.model.key = "test-model";
   w.train.job.tokens = tokens;
   w.earliest = earliest;
@@ -70,7 +70,7 @@ inline void add_training(Fixture& f, const std::string& name, double tokens, int
 inline void add_service(Fixture& f, const std::string& name, std::vector<std::pair<std::string, double>> need) {
   Workload w;
   w.name = name;
-  w.kind = WorkloadKind::inference;
+  w.kind = Mode::infer;
   w.model.key = "test-model";
   w.serve.demand_rps.assign(f.p.horizon.months, 1.0);
   w.earliest = 0;

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/date.h"
-#include "io/data_files.h"
+#include "ingest/data_files.h"
 
 namespace xpu {
 namespace {

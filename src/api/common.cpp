@@ -1,0 +1,68 @@
+#include "api/common.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/suggest.h"
+
+namespace xpu::api {
+
+Diagnostic field_error(std::string_view field, std::string message) {
+  return error_at({.pointer = std::string("/").append(field)}, std::move(message));
+}
+
+Expected<ModelArch, Diagnostic> resolve_model(const DataSet& data, const ModelRef& ref, std::string_view field) {
+  if (ref.config) return *ref.config;
+  if (const ModelArch* m = data.find_model(ref.name)) return *m;
+  return Unexpected{field_error(field, fmt::format("unknown model '{}'{}; give a shipped key ('xpuplan models') "
+                                                   "or a Hugging Face config.json path",
+                                                   ref.name, did_you_mean(ref.name, data.model_keys())))};
+}
+
+Expected<Hardware, Diagnostic> resolve_hardware(const DataSet& data, const std::string& name, std::string_view field) {
+  const Catalog& c = data.catalog;
+  if (const Accelerator* a = c.find_accelerator(name)) return Hardware{a, default_system(c, name)};
+  if (const System* s = c.find_system(name)) {
+    if (const Accelerator* a = c.find_accelerator(s->accelerator)) return Hardware{a, s};
+  }
+  auto keys = c.accelerator_keys();
+  auto sys = c.system_keys();
+  keys.insert(keys.end(), sys.begin(), sys.end());
+  return Unexpected{field_error(field, fmt::format("unknown accelerator or system '{}'{}; see 'xpuplan catalog'", name,
+                                                   did_you_mean(name, keys)))};
+}
+
+Expected<const StackEfficiency*, Diagnostic> resolve_stack(const DataSet& data, const Accelerator& a, Mode mode,
+                                                           const std::string& name, std::string_view field) {
+  const auto& stacks = data.catalog.stacks;
+  if (name.empty()) {
+    if (const StackEfficiency* s = default_stack(stacks, a.runtime, stack_mode(mode))) return s;
+    return Unexpected{
+        field_error(field, fmt::format("no {} stack for runtime '{}' in the data",
+                                       is_training(mode) ? "training" : "inference", to_string(a.runtime)))};
+  }
+  if (const StackEfficiency* s = find_stack(stacks, name)) return s;
+  std::vector<std::string> keys;
+  keys.reserve(stacks.size());
+  for (const auto& s : stacks) keys.push_back(s.key);
+  return Unexpected{field_error(field, fmt::format("unknown stack '{}'{}", name, did_you_mean(name, keys)))};
+}
+
+void check_names(const DataSet& data, const ModelRef& model, const std::string& accelerator, const std::string& stack,
+                 Mode mode, Diagnostics& ds) {
+  if (auto m = resolve_model(data, model, "model"); !m) ds.push_back(m.error());
+  if (auto hw = resolve_hardware(data, accelerator, "accelerator"); !hw) {
+    ds.push_back(hw.error());
+  } else if (auto s = resolve_stack(data, *hw->accelerator, mode, stack, "stack"); !s) {
+    ds.push_back(s.error());
+  }
+}
+
+void check_known(const std::string& name, const std::vector<std::string>& known, std::string_view field,
+                 std::string_view what, Diagnostics& ds) {
+  if (name.empty() || std::find(known.begin(), known.end(), name) != known.end()) return;
+  ds.push_back(field_error(field, fmt::format("{} '{}'{}", what, name, did_you_mean(name, known))));
+}
+
+}  // namespace xpu::api

@@ -1,0 +1,59 @@
+// What every api job shares: how a report says whether it answered, how a
+// request names a model, and the lookups that turn names into data with
+// diagnostics located at the request field (a JSON pointer such as "/model";
+// the CLI shows it as its flag, "--model").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/diagnostics.h"
+#include "base/expected.h"
+#include "catalog/data_set.h"
+#include "workload/mode.h"
+#include "workload/model.h"
+
+namespace xpu::api {
+
+// What a report answers. Shells map it to an exit status: 0 answered, 1 no
+// option meets the request (no layout fits, no layout meets the SLOs, no plan);
+// bad input never reaches a report (it is Diagnostics, exit status 2).
+enum class Outcome : unsigned char { answered, none_meets };
+
+// A model named by a shipped key, or given whole (a Hugging Face config.json
+// read by a shell): `config`, when set, is used and `name` only names it.
+struct ModelRef {
+  std::string name;
+  std::optional<ModelArch> config;
+};
+
+// A problem with request field `field` ("chips"): located at "/chips". A
+// message names other fields in backticks ("`chips` and `deadline` exclude
+// each other"); the shell shows them its way ("--chips", "chips").
+Diagnostic field_error(std::string_view field, std::string message);
+
+// The model `ref` names, or an error at `field` with a near-miss suggestion.
+Expected<ModelArch, Diagnostic> resolve_model(const DataSet& data, const ModelRef& ref, std::string_view field);
+
+struct Hardware {
+  const Accelerator* accelerator = nullptr;
+  const System* system = nullptr;  // the accelerator's default system, or the named system
+};
+// An accelerator key (its default system) or a system key ("gb200-nvl72").
+Expected<Hardware, Diagnostic> resolve_hardware(const DataSet& data, const std::string& name, std::string_view field);
+
+// The named stack, or the default one for the accelerator's runtime and `mode`.
+Expected<const StackEfficiency*, Diagnostic> resolve_stack(const DataSet& data, const Accelerator& a, Mode mode,
+                                                           const std::string& name, std::string_view field);
+
+// The model, the hardware and the stack a request names for `mode`, each
+// problem at its field ("model", "accelerator", "stack").
+void check_names(const DataSet& data, const ModelRef& model, const std::string& accelerator, const std::string& stack,
+                 Mode mode, Diagnostics& ds);
+
+// Checks that `name` (when not empty) is one of `known`: "<what> '<name>'" with a near miss.
+void check_known(const std::string& name, const std::vector<std::string>& known, std::string_view field,
+                 std::string_view what, Diagnostics& ds);
+
+}  // namespace xpu::api

@@ -1,0 +1,103 @@
+#include "api/infer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "perf/sizing.h"
+
+namespace xpu::api {
+
+Diagnostics check(const InferRequest& r, const DataSet& data) {
+  Diagnostics ds;
+  check_names(data, r.model, r.accelerator, r.stack, Mode::infer, ds);
+  auto positive = [&](double v, const char* field) {
+    if (!(v > 0)) ds.push_back(field_error(field, fmt::format("must be positive, got {}", v)));
+  };
+  positive(r.input_len, "input_len");
+  positive(r.output_len, "output_len");
+  if (r.rate) positive(*r.rate, "rate");
+  if (r.ttft_slo) positive(r.ttft_slo->si(), "ttft_slo");
+  if (r.tpot_slo) positive(r.tpot_slo->si(), "tpot_slo");
+  for (const auto& [v, field] :
+       {std::pair{r.chips, "chips"}, {r.tp, "tp"}, {r.pp, "pp"}, {r.ep, "ep"}, {r.batch, "batch"}}) {
+    if (v) positive(*v, field);
+  }
+  if (r.scenario == ServingScenario::server && !r.rate) {
+    ds.push_back(field_error("rate", "the server scenario needs a request rate"));
+  }
+  return ds;
+}
+
+Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& r) {
+  if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
+  const auto model = resolve_model(data, r.model, "model");
+  const auto hw = resolve_hardware(data, r.accelerator, "accelerator");
+  const StackEfficiency* stack = *resolve_stack(data, *hw->accelerator, Mode::infer, r.stack, "stack");
+
+  InferReport out;
+  out.model_key = model->key;
+  out.model_name = model->name;
+  out.accelerator = hw->accelerator->key;
+  out.system = hw->system ? hw->system->key : "";
+  out.stack = stack->key;
+  out.rate = r.rate;
+  out.scenario = r.scenario.value_or(r.rate    ? ServingScenario::server
+                                     : r.batch ? ServingScenario::latency
+                                               : ServingScenario::offline);
+  ServingJob& job = out.job;
+  job.input_len = r.input_len;
+  job.output_len = r.output_len;
+  job.weights = r.precision;
+  job.weight_only = r.weight_only;
+  job.kv = r.kv_precision.value_or(default_kv_precision(r.precision, r.weight_only));
+  const ModelArch& m = *model;
+  const ServingSetup setup{&m, hw->accelerator, hw->system, stack, job};
+  const InferenceContext ctx = serving_context(setup, r.chips);
+  out.precision_used = ctx.compute;
+  out.interval = throughput_interval(*stack, hw->accelerator->key, ctx.compute, r.chips.value_or(ctx.fabric.domain));
+  ServingSlo slo;
+  if (r.ttft_slo) slo.ttft = *r.ttft_slo;
+  if (r.tpot_slo) slo.tpot = *r.tpot_slo;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  out.fixed = r.tp || r.pp || r.chips;
+  if (out.fixed) {
+    ServingLayout l;
+    l.pp = r.pp.value_or(1);
+    l.tp = r.tp.value_or(std::max(1, r.chips.value_or(1) / l.pp));
+    l.ep = r.ep.value_or(1);
+    const int batch_cap = r.batch.value_or(0);
+    if (out.scenario == ServingScenario::latency) {
+      out.estimate = run_batch(ctx, l, r.batch.value_or(1));
+    } else if (out.scenario == ServingScenario::offline) {
+      out.estimate = serve(ctx, l, std::nullopt, slo, batch_cap);
+    } else {
+      const ServingEstimate top = serve(ctx, l, std::nullopt, slo, batch_cap);
+      out.replicas =
+          top.requests_per_s > 0 ? std::max(1, static_cast<int>(std::ceil(*r.rate / top.requests_per_s))) : 1;
+      out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
+    }
+  } else {
+    const ServingSearch search = search_serving(ctx, r.rate.value_or(0), slo);
+    out.pareto = search.pareto;
+    out.evaluated = search.evaluated;
+    if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {
+      out.estimate = search.pareto.front();
+    } else if (out.scenario == ServingScenario::latency && !search.pareto.empty()) {
+      out.estimate = search.pareto.back();  // lowest TPOT on the front
+    } else if (search.best) {
+      out.estimate = search.best;
+      out.replicas = search.replicas;
+    } else if (search.closest) {
+      out.estimate = search.closest;
+    }
+  }
+  out.search_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!out.estimate || !out.estimate->meets_slo) out.outcome = Outcome::none_meets;
+  return out;
+}
+
+}  // namespace xpu::api

@@ -1,0 +1,55 @@
+// The infer job: latency, throughput and memory of serving a model on one
+// accelerator (or system): the layout and replicas that meet the SLOs at the
+// fewest chips with the throughput-vs-TPOT front, or one given layout.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/common.h"
+#include "evidence/interval.h"
+#include "perf/inference.h"
+
+namespace xpu::api {
+
+struct InferRequest {
+  ModelRef model;
+  std::string accelerator;  // an accelerator key or a system key
+  std::string stack;        // empty: the runtime's serving stack
+  // A fixed replica layout when chips or degrees are given; else searched.
+  std::optional<int> chips, tp, pp, ep;
+  Precision precision = Precision::bf16;  // weight format
+  std::optional<Precision> kv_precision;  // empty: default_kv_precision
+  bool weight_only = false;
+  double input_len = 2048;     // mean prompt tokens
+  double output_len = 256;     // mean generated tokens
+  std::optional<int> batch;    // fixed batch (latency) or concurrency cap (offline)
+  std::optional<double> rate;  // requests/s to serve
+  std::optional<Seconds> ttft_slo, tpot_slo;
+  std::optional<ServingScenario> scenario;  // empty: server with a rate, latency with a batch, else offline
+};
+
+struct InferReport {
+  std::string model_key, model_name;
+  std::string accelerator, system, stack;
+  ServingScenario scenario = ServingScenario::offline;
+  ServingJob job;
+  std::optional<double> rate;
+  Precision precision_used = Precision::bf16;
+  bool fixed = false;                       // the layout was given, not searched
+  std::optional<ServingEstimate> estimate;  // the answer (or the closest, with `binding`, when none meets the SLOs)
+  int replicas = 1;
+  std::vector<ServingEstimate> pareto;  // searched: throughput per chip vs TPOT
+  long long evaluated = 0;
+  PredictionInterval interval;
+  double search_ms = 0;                 // text output only
+  Outcome outcome = Outcome::answered;  // none_meets: does not fit, or no layout meets the SLOs
+};
+
+// Every problem with the request, at JSON pointers of its fields.
+Diagnostics check(const InferRequest& r, const DataSet& data);
+
+Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& request);
+
+}  // namespace xpu::api

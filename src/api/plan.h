@@ -1,0 +1,33 @@
+// The plan job: the cheapest month-by-month plan for a portfolio of training
+// runs and services across vendors, clouds and purchase terms, what binds it,
+// savings against baselines and an independent check.
+#pragma once
+
+#include "api/common.h"
+#include "base/parallel.h"
+#include "planner/planner.h"
+
+namespace xpu::api {
+
+struct PlanRequest {
+  Portfolio portfolio;     // resolved against the data set by a shell (ingest/portfolio_io.h)
+  double time_limit = 60;  // seconds for the main MILP solve
+  double gap = 1e-4;       // stop within this relative gap of the best bound, [0, 1)
+  int threads = 1;         // CBC threads (deterministic); the engines use the budget the shell passes
+  bool baselines = true;   // also plan the baselines, for savings
+};
+
+struct PlanReport {
+  Portfolio portfolio;
+  RateTable rates;  // what each workload achieves on each accelerator
+  PlanResult result;
+  // none_meets: no plan (infeasible, time limit) or the checker found violations.
+  Outcome outcome = Outcome::answered;
+};
+
+Diagnostics check(const PlanRequest& r);
+
+// `engines` is the budget of the performance models' searches (rates).
+Expected<PlanReport, Diagnostics> run_plan(const DataSet& data, const PlanRequest& request, ThreadBudget engines);
+
+}  // namespace xpu::api

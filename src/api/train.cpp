@@ -1,0 +1,87 @@
+#include "api/train.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "perf/sizing.h"
+
+namespace xpu::api {
+
+Diagnostics check(const TrainRequest& r, const DataSet& data) {
+  Diagnostics ds;
+  check_names(data, r.model, r.accelerator, r.stack, Mode::train, ds);
+  if (r.chips <= 0) ds.push_back(field_error("chips", fmt::format("must be positive, got {}", r.chips)));
+  if (r.seq_len <= 0) ds.push_back(field_error("seq_len", fmt::format("must be positive, got {}", r.seq_len)));
+  if (r.global_batch < 0) {
+    ds.push_back(
+        field_error("global_batch", fmt::format("must be positive (or 0 for the default), got {}", r.global_batch)));
+  }
+  if (!(r.tokens >= 0)) ds.push_back(field_error("tokens", fmt::format("must be positive, got {}", r.tokens)));
+  if (r.top <= 0) ds.push_back(field_error("top", fmt::format("must be positive, got {}", r.top)));
+  if (!(r.memory_margin >= 0 && r.memory_margin < 1)) {
+    ds.push_back(field_error("memory_margin", fmt::format("must be in [0, 1), got {}", r.memory_margin)));
+  }
+  auto positive = [&](const std::optional<int>& v, const char* field) {
+    if (v && *v <= 0) ds.push_back(field_error(field, fmt::format("must be positive, got {}", *v)));
+  };
+  positive(r.fixed.tp, "tp");
+  positive(r.fixed.pp, "pp");
+  positive(r.fixed.dp, "dp");
+  positive(r.fixed.cp, "cp");
+  positive(r.fixed.ep, "ep");
+  positive(r.fixed.vpp, "vpp");
+  positive(r.fixed.micro_batch, "micro_batch");
+  return ds;
+}
+
+Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& r, ThreadBudget threads) {
+  if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
+  const auto model = resolve_model(data, r.model, "model");
+  const auto hw = resolve_hardware(data, r.accelerator, "accelerator");
+  const StackEfficiency* stack = *resolve_stack(data, *hw->accelerator, Mode::train, r.stack, "stack");
+
+  TrainReport out;
+  out.model_key = model->key;
+  out.model_name = model->name;
+  out.accelerator = hw->accelerator->key;
+  out.system = hw->system ? hw->system->key : "";
+  out.stack = stack->key;
+  out.chips_asked = r.chips;
+  out.memory_margin = r.memory_margin;
+  out.threads = threads.threads();
+  TrainingJob job;
+  job.seq_len = r.seq_len;
+  job.precision = r.precision;
+  job.tokens = r.tokens;
+  job.global_batch = r.global_batch > 0 ? r.global_batch : default_global_batch(r.seq_len);
+  out.job = job;
+
+  SearchOptions so;
+  so.fixed = r.fixed;
+  so.top = r.top;
+  so.memory_margin = r.memory_margin;
+  so.threads = threads;
+  const ModelArch& m = *model;
+  const auto t0 = std::chrono::steady_clock::now();
+  const LayoutAnswer a =
+      best_layout_up_to({&m, hw->accelerator, hw->system, stack, job}, r.chips, chip_unit(hw->system), so);
+  out.search_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  out.chips = a.chips;
+  out.fewer_because = a.fewer_because;
+  out.precision_used = a.ctx.precision;
+  out.search = a.search;
+  out.interval = throughput_interval(*stack, hw->accelerator->key, a.ctx.precision, a.chips);
+  if (!a.found()) {
+    out.outcome = Outcome::none_meets;
+    return out;
+  }
+  if (job.tokens > 0) {
+    const double tps = a.search.best.front().estimate.tokens_per_s_per_chip * a.chips;
+    out.train_time = Seconds(job.tokens / tps);
+    out.chip_hours = job.tokens / tps / 3600.0 * a.chips;
+  }
+  return out;
+}
+
+}  // namespace xpu::api

@@ -1,0 +1,232 @@
+#include "evidence/calibrate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "base/parallel.h"
+#include "evidence/validate_inference.h"
+
+namespace xpu {
+namespace {
+
+struct Param {
+  std::string name;
+  double lo, hi;
+};
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// How one kind of prepared case is re-evaluated under trial stack parameters.
+// Training cases keep their searched layout; serving cases their replica layout.
+double predict(PreparedCase& p, const StackEfficiency& s) {
+  p.ctx.stack = &s;
+  return metric_value(p, estimate_training(p.ctx, p.layout));
+}
+double predict(PreparedInferenceCase& p, const StackEfficiency& s) {
+  p.ctx.stack = &s;
+  return inference_metric_value(p);
+}
+std::optional<PreparedCase> prepare(const ValidationCase& c, const ValidationInputs& in, const StackEfficiency& s,
+                                    PreparedCase*) {
+  auto p = prepare_case(c, in, s);
+  return p ? std::optional<PreparedCase>(std::move(p).value()) : std::nullopt;
+}
+std::optional<PreparedInferenceCase> prepare(const ValidationCase& c, const ValidationInputs& in,
+                                             const StackEfficiency& s, PreparedInferenceCase*) {
+  auto p = prepare_inference_case(c, in, s);
+  return p ? std::optional<PreparedInferenceCase>(std::move(p).value()) : std::nullopt;
+}
+Precision precision_of(const PreparedCase& p) { return p.ctx.job.precision; }
+Precision precision_of(const PreparedInferenceCase& p) { return p.ctx.job.weights; }
+
+// Mean absolute log error of the cases in `use` at the stack parameters in `s`.
+template <class P>
+double objective(std::vector<P>& cases, const std::vector<size_t>& use, const StackEfficiency& s) {
+  double sum = 0;
+  for (size_t i : use) {
+    const double pred = predict(cases[i], s);
+    sum += pred > 0 ? std::fabs(std::log(pred / cases[i].source->value)) : 10.0;
+  }
+  return use.empty() ? 0 : sum / static_cast<double>(use.size());
+}
+
+// Coordinate descent with a golden-section search on each parameter's range.
+template <class P>
+void fit(std::vector<P>& cases, const std::vector<size_t>& use, StackEfficiency& s, const std::vector<Param>& params,
+         int sweeps) {
+  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    for (const Param& prm : params) {
+      double a = prm.lo, b = prm.hi;
+      double c = b - phi * (b - a), d = a + phi * (b - a);
+      auto f = [&](double v) {
+        set_stack_parameter(s, prm.name, v);
+        return objective(cases, use, s);
+      };
+      double fc = f(c), fd = f(d);
+      for (int it = 0; it < 40 && b - a > 1e-4 * (prm.hi - prm.lo); ++it) {
+        if (fc < fd) {
+          b = d;
+          d = c;
+          fd = fc;
+          c = b - phi * (b - a);
+          fc = f(c);
+        } else {
+          a = c;
+          c = d;
+          fc = fd;
+          d = a + phi * (b - a);
+          fd = f(d);
+        }
+      }
+      set_stack_parameter(s, prm.name, (a + b) / 2.0);
+    }
+  }
+}
+
+// Fits one stack to the cases it predicts. `candidates(prepared)` lists the
+// parameters in order of how well cases identify them; at most one per three
+// cases is fitted, none under three. Layouts are re-searched between rounds.
+template <class P, class Candidates>
+std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
+                                                const std::vector<const ValidationCase*>& mine,
+                                                const ValidationInputs& in, int rounds, Candidates candidates) {
+  StackEfficiency s = base;
+  std::vector<P> prepared;
+  auto prepare_all = [&] {
+    prepared.clear();
+    std::vector<std::optional<P>> tmp(mine.size());
+    parallel_for(
+        mine.size(), [&](size_t i) { tmp[i] = prepare(*mine[i], in, s, static_cast<P*>(nullptr)); }, in.threads);
+    for (auto& p : tmp) {
+      if (p) prepared.push_back(std::move(*p));
+    }
+  };
+  prepare_all();
+  if (prepared.empty()) return std::nullopt;
+  std::vector<Param> params = candidates(prepared);
+  params.resize(std::min(params.size(), prepared.size() / 3));
+
+  std::vector<size_t> all(prepared.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (int round = 0; round < rounds; ++round) {
+    fit(prepared, all, s, params, 2);
+    if (round + 1 < rounds) prepare_all();  // layouts may change with the new parameters
+  }
+
+  StackCalibration cal;
+  cal.stack = s.key;
+  for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
+  std::set<std::string> accels, precs;
+  for (auto& p : prepared) {
+    const ValidationCase& c = *p.source;
+    cal.case_ids.push_back(c.id);
+    accels.insert(c.accelerator);
+    precs.insert(std::string(to_string(precision_of(p))));
+    cal.max_chips = std::max(cal.max_chips, c.chips);
+    CaseResult r;
+    r.id = c.id;
+    r.mode = c.mode;
+    r.accelerator = c.accelerator;
+    if (const Accelerator* a = in.catalog->find_accelerator(c.accelerator))
+      r.vendor = std::string(to_string(a->vendor));
+    r.stack = s.key;
+    r.metric = c.metric;
+    r.measured = c.value;
+    r.predicted = predict(p, s);
+    r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
+    r.ok = true;
+    r.reason = p.notes;
+    cal.results.push_back(r);
+  }
+  cal.accelerators.assign(accels.begin(), accels.end());
+  cal.precisions.assign(precs.begin(), precs.end());
+  cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
+
+  // Leave one out: refit without case i (from the fitted values), predict i.
+  std::vector<double> loo(prepared.size());
+  parallel_for(
+      prepared.size(),
+      [&](size_t i) {
+        StackEfficiency t = s;
+        std::vector<P> local = prepared;
+        std::vector<size_t> rest;
+        for (size_t j = 0; j < local.size(); ++j) {
+          if (j != i) rest.push_back(j);
+        }
+        if (!rest.empty()) fit(local, rest, t, params, 1);
+        loo[i] = (predict(local[i], t) - local[i].source->value) / local[i].source->value * 100.0;
+      },
+      in.threads);
+  std::vector<CaseResult> loo_results(loo.size());
+  for (size_t i = 0; i < loo.size(); ++i) {
+    loo_results[i].ok = true;
+    loo_results[i].error_pct = loo[i];
+  }
+  cal.leave_one_out = error_stats(loo_results, [](const CaseResult&) { return true; });
+  cal.loo_p10_pct = percentile(loo, 0.1);
+  cal.loo_p90_pct = percentile(loo, 0.9);
+  return cal;
+}
+
+// The cases a stack predicts (case_stack: their framework's, else the runtime's default).
+std::vector<const ValidationCase*> cases_of(const StackEfficiency& stack, const std::vector<ValidationCase>& cases,
+                                            const ValidationInputs& in) {
+  std::vector<const ValidationCase*> mine;
+  for (const auto& c : cases) {
+    const ModelArch* m = in.find_model(c.model);
+    if (!m || m->estimate) continue;
+    const auto s = case_stack(c, *in.catalog);
+    if (s && *s == &stack) mine.push_back(&c);
+  }
+  return mine;
+}
+
+}  // namespace
+
+std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
+  std::vector<StackCalibration> out;
+  for (const StackEfficiency& base : in.catalog->stacks) {
+    if (base.mode != Mode::train) continue;
+    // gemm first, the per-step host time, then a factor for each low precision the cases run at.
+    auto candidates = [](const std::vector<PreparedCase>& prepared) {
+      std::vector<Param> params{{"gemm", 0.25, 0.95}, {"step_overhead", 0.0, 0.1}};
+      std::set<Precision> lows;
+      for (const auto& p : prepared) {
+        const Precision q = p.ctx.precision;
+        if (q == Precision::fp8 || q == Precision::fp4 || q == Precision::int8) lows.insert(q);
+      }
+      for (Precision q : lows) params.push_back({"precision_factor." + std::string(to_string(q)), 0.3, 1.2});
+      return params;
+    };
+    if (auto cal = calibrate_stack<PreparedCase>(base, cases_of(base, cases, in), in, 3, candidates)) {
+      out.push_back(std::move(*cal));
+    }
+  }
+  return out;
+}
+
+std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>& cases, const ValidationInputs& in) {
+  std::vector<StackCalibration> out = calibrate_training(cases, in);
+  for (const StackEfficiency& base : in.catalog->stacks) {
+    if (base.mode != Mode::infer) continue;
+    // Decode is bandwidth and per-step host time; prefill and big batches are matmuls.
+    auto candidates = [](const std::vector<PreparedInferenceCase>&) {
+      return std::vector<Param>{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
+    };
+    if (auto cal = calibrate_stack<PreparedInferenceCase>(base, cases_of(base, cases, in), in, 2, candidates)) {
+      out.push_back(std::move(*cal));
+    }
+  }
+  return out;
+}
+
+}  // namespace xpu

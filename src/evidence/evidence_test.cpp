@@ -1,0 +1,262 @@
+// Validation, calibration and intervals on a catalog written here, so a price
+// or calibration change in data/ does not move these tests.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "evidence/calibrate.h"
+#include "evidence/interval.h"
+#include "evidence/validate.h"
+#include "perf/test_fixtures.h"
+
+namespace xpu {
+namespace {
+
+using testing::llama;
+
+struct Fixture {
+  Catalog catalog;
+  std::vector<ModelArch> models;
+  ValidationInputs in;
+
+  Fixture() {
+    Accelerator a;
+    a.key = "gpu";
+    a.vendor = Vendor::nvidia;
+    a.runtime = Runtime::cuda;
+    a.cores_per_chip = 2;
+    a.peak[static_cast<int>(Precision::bf16)] = teraflop_per_second(989);
+    a.peak[static_cast<int>(Precision::fp8)] = teraflop_per_second(1979);
+    a.hbm_capacity = gigabytes(80);
+    a.hbm_bandwidth = terabytes_per_second(3.35);
+    a.scale_up = {"switch", gigabytes_per_second(450), TopologyKind::switched, 8, {}, microseconds(3)};
+    a.scale_out = {"nic", gigabytes_per_second(50), microseconds(5)};
+    catalog.accelerators.push_back(a);
+    StackEfficiency train = testing::test_stack(), trt = testing::test_stack(), vllm = testing::test_stack();
+    train.key = "megatron-cuda";
+    train.is_default = true;
+    trt.key = "trtllm-cuda";
+    trt.mode = Mode::infer;
+    trt.is_default = true;
+    vllm.key = "vllm-cuda";
+    vllm.mode = Mode::infer;
+    vllm.memory = 0.5;  // a slower stack, so the choice shows in the predictions
+    catalog.stacks = {train, trt, vllm};
+    ModelArch m = llama(32, 4096, 32, 8, 14336);
+    m.key = "llama-8b";
+    models.push_back(m);
+    in.catalog = &catalog;
+    in.find_model = [this](const std::string& key) -> const ModelArch* {
+      for (const auto& x : models) {
+        if (x.key == key) return &x;
+      }
+      return nullptr;
+    };
+    in.mlperf = {{"bench-8b", "llama-8b", Mode::train, {"v5.1"}, 1e9, 5e7, 0, 0, 0}};
+  }
+};
+
+ValidationCase training_case(Metric metric, double value) {
+  ValidationCase c;
+  c.id = "T";
+  c.mode = Mode::train;
+  c.model = "llama-8b";
+  c.accelerator = "gpu";
+  c.chips = 64;
+  c.precision = Precision::bf16;
+  c.seq_len = 4096;
+  c.global_batch = 512;
+  c.tp = 1;
+  c.pp = 1;
+  c.dp = 64;
+  c.metric = metric;
+  c.value = value;
+  return c;
+}
+
+ValidationCase serving_case(Metric metric, double value) {
+  ValidationCase c;
+  c.id = "S";
+  c.mode = Mode::infer;
+  c.model = "llama-8b";
+  c.accelerator = "gpu";
+  c.chips = 8;
+  c.precision = Precision::bf16;
+  c.input_len = 1024;
+  c.output_len = 256;
+  c.batch = 8;
+  c.scenario = ServingScenario::latency;
+  c.metric = metric;
+  c.value = value;
+  return c;
+}
+
+TEST(Validate, PredictsATrainingCaseWithItsLayoutAndError) {
+  Fixture f;
+  const CaseResult r = predict_case(training_case(Metric::train_tokens_per_s_per_chip, 3000), f.in);
+  ASSERT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.stack, "megatron-cuda");
+  EXPECT_EQ(r.vendor, "nvidia");
+  ASSERT_TRUE(r.layout.has_value());
+  EXPECT_EQ(r.layout->dp, 64);
+  EXPECT_GT(r.predicted, 0);
+  EXPECT_NEAR(r.error_pct, (r.predicted - 3000) / 3000 * 100, 1e-9);
+}
+
+TEST(Validate, RanksCountedInCoresAreDividedPerChip) {
+  Fixture f;
+  ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 3000);
+  c.tp = 4;  // 4 cores = 2 chips of 2 cores
+  c.dp = 32;
+  c.rank_unit = RankUnit::core;
+  const CaseResult r = predict_case(c, f.in);
+  ASSERT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.layout->tp, 2);
+  EXPECT_NE(r.reason.find("Neuron ranks counted in cores: divided by 2 per chip"), std::string::npos) << r.reason;
+}
+
+TEST(Validate, FlopConventionScalesModelFlopMetrics) {
+  Fixture f;
+  ValidationCase c = training_case(Metric::mfu, 0.4);
+  const CaseResult model = predict_case(c, f.in);
+  c.flop_convention = FlopConvention::palm;
+  const CaseResult palm = predict_case(c, f.in);
+  ASSERT_TRUE(model.ok && palm.ok);
+  const ModelArch& m = f.models[0];
+  EXPECT_NEAR(palm.predicted / model.predicted,
+              flops_per_token(m, 4096, FlopConvention::palm) / flops_per_token(m, 4096, FlopConvention::model), 1e-9);
+  EXPECT_NE(palm.reason.find("FLOPs counted as PaLM 6N + 12 L H s"), std::string::npos) << palm.reason;
+}
+
+TEST(Validate, MlperfEvaluationTimeIsAddedForItsRound) {
+  Fixture f;
+  ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 3000);
+  const CaseResult plain = predict_case(c, f.in);
+  c.mlperf_round = "training-v5.1";
+  c.tokens_trained = 2e10;
+  const CaseResult mlperf = predict_case(c, f.in);
+  ASSERT_TRUE(plain.ok && mlperf.ok);
+  const double overhead = evaluation_overhead(f.in.mlperf[0], 2e10, 512, false);
+  EXPECT_GT(overhead, 0);
+  EXPECT_NEAR(mlperf.predicted, plain.predicted / (1 + overhead), 1e-9 * plain.predicted);
+  // Another round has no schedule: nothing is added.
+  c.mlperf_round = "training-v4.0";
+  EXPECT_DOUBLE_EQ(predict_case(c, f.in).predicted, plain.predicted);
+}
+
+TEST(Validate, FrameworkPicksItsStackOrSaysWhoStandsIn) {
+  Fixture f;
+  ValidationCase c = serving_case(Metric::tpot_ms, 10);
+  const CaseResult trt = predict_case(c, f.in);
+  c.framework = Framework::vllm;
+  const CaseResult vllm = predict_case(c, f.in);
+  c.framework = Framework::sglang;
+  const CaseResult sglang = predict_case(c, f.in);
+  ASSERT_TRUE(trt.ok && vllm.ok && sglang.ok) << vllm.reason << sglang.reason;
+  EXPECT_EQ(trt.stack, "trtllm-cuda");
+  EXPECT_EQ(vllm.stack, "vllm-cuda");
+  EXPECT_GT(vllm.predicted, trt.predicted);  // less of the HBM bandwidth: slower decode steps
+  EXPECT_EQ(sglang.stack, "trtllm-cuda");
+  EXPECT_NE(sglang.reason.find("no sglang stack in the data: trtllm-cuda stands in"), std::string::npos)
+      << sglang.reason;
+}
+
+TEST(Validate, ServingMetricsAgreeWithEachOther) {
+  Fixture f;
+  const CaseResult tpot = predict_case(serving_case(Metric::tpot_ms, 10), f.in);
+  const CaseResult per_user = predict_case(serving_case(Metric::tokens_per_s_per_user, 100), f.in);
+  const CaseResult ttft = predict_case(serving_case(Metric::ttft_ms, 100), f.in);
+  ValidationCase p99 = serving_case(Metric::ttft_ms, 100);
+  p99.statistic = Statistic::p99;
+  const CaseResult ttft99 = predict_case(p99, f.in);
+  ASSERT_TRUE(tpot.ok && per_user.ok && ttft.ok && ttft99.ok);
+  EXPECT_NEAR(per_user.predicted, 1000.0 / tpot.predicted, 1e-9 * per_user.predicted);
+  EXPECT_GE(ttft99.predicted, ttft.predicted);
+  ValidationCase offline = serving_case(Metric::infer_total_tokens_per_s, 1e4);
+  offline.scenario = ServingScenario::offline;
+  ValidationCase out = offline;
+  out.metric = Metric::infer_output_tokens_per_s;
+  const CaseResult total = predict_case(offline, f.in), output = predict_case(out, f.in);
+  ASSERT_TRUE(total.ok && output.ok);
+  EXPECT_NEAR(total.predicted / output.predicted, (1024.0 + 256.0) / 256.0, 1e-6);
+}
+
+TEST(Validate, WhatTheEnginesDoNotModelIsSkippedWithTheReason) {
+  Fixture f;
+  auto reason = [&](ValidationCase c) {
+    const CaseResult r = predict_case(c, f.in);
+    EXPECT_FALSE(r.ok);
+    return r.reason;
+  };
+  ValidationCase spec = serving_case(Metric::tpot_ms, 10);
+  spec.speculative = true;
+  EXPECT_EQ(reason(spec), "speculative decoding: its TPOT is not a plain decode step, which is what xpuplan models");
+  ValidationCase dp = serving_case(Metric::tpot_ms, 10);
+  dp.attn_dp = 4;
+  EXPECT_EQ(reason(dp), "attention data parallelism (attn_dp 4) is not modelled: a replica runs attention at tp");
+  ValidationCase mean = serving_case(Metric::tpot_ms, 10);
+  mean.statistic = Statistic::mean;
+  EXPECT_EQ(reason(mean), "the engines estimate tpot_ms at p50 and p99, not mean");
+  ValidationCase bench = training_case(Metric::train_tokens_per_s_per_chip, 3000);
+  bench.mlperf_benchmark = "bench-8";
+  EXPECT_EQ(reason(bench), "unknown MLPerf benchmark 'bench-8' (did you mean 'bench-8b'?)");
+  ValidationCase ttt = training_case(Metric::time_to_train_min, 30);
+  EXPECT_EQ(reason(ttt), "time_to_train_min needs the tokens trained per run (column tokens_trained)");
+  ValidationCase bad = training_case(Metric::mfu, 0.4);
+  bad.invalid = "precision: unknown value 'fp6'";
+  EXPECT_EQ(reason(bad), "row not read: precision: unknown value 'fp6'");
+}
+
+TEST(Calibrate, RecoversTheGemmFractionThatMadeTheCases) {
+  Fixture f;
+  // Cases measured on a stack whose GEMMs reach 55% (the prior says 75%).
+  StackEfficiency truth = f.catalog.stacks[0];
+  truth.gemm = 0.55;
+  Catalog measured_on = f.catalog;
+  measured_on.stacks[0] = truth;
+  ValidationInputs at_truth = f.in;
+  at_truth.catalog = &measured_on;
+  std::vector<ValidationCase> cases;
+  for (int chips : {16, 64, 256}) {
+    ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 1);
+    c.id = "C" + std::to_string(chips);
+    c.chips = chips;
+    c.dp = chips;
+    c.value = predict_case(c, at_truth).predicted;
+    cases.push_back(c);
+  }
+  const auto fits = calibrate_training(cases, f.in);
+  ASSERT_EQ(fits.size(), 1u);
+  const StackCalibration& fit = fits[0];
+  EXPECT_EQ(fit.stack, "megatron-cuda");
+  ASSERT_EQ(fit.fitted.size(), 1u);  // one parameter per three cases
+  EXPECT_EQ(fit.fitted[0].first, "gemm");
+  EXPECT_NEAR(fit.fitted[0].second, 0.55, 0.01);
+  EXPECT_LT(fit.in_sample.median_abs, 1.0);
+  EXPECT_LT(fit.leave_one_out.median_abs, 2.0);
+  EXPECT_EQ(fit.accelerators, std::vector<std::string>{"gpu"});
+  EXPECT_EQ(fit.max_chips, 256);
+}
+
+TEST(Interval, EvidenceGivesTheBandAndExtrapolationWidensIt) {
+  StackEfficiency s = testing::test_stack();
+  const PredictionInterval none = throughput_interval(s, "gpu", Precision::bf16, 64);
+  EXPECT_NEAR(none.low, 1 / 1.4, 1e-12);
+  EXPECT_NEAR(none.high, 1 / 0.6, 1e-12);
+  EXPECT_EQ(none.extrapolations, std::vector<std::string>{"stack 'test' has no published runs behind it"});
+  s.evidence = {12, 8.0, -10.0, 20.0, {"gpu"}, {"bf16"}, 1024, "2026-11-26"};
+  const PredictionInterval inside = throughput_interval(s, "gpu", Precision::bf16, 512);
+  EXPECT_NEAR(inside.low, 1 / 1.2, 1e-12);  // measured = predicted / (1 + error)
+  EXPECT_NEAR(inside.high, 1 / 0.9, 1e-12);
+  EXPECT_TRUE(inside.extrapolations.empty());
+  EXPECT_EQ(inside.cases, 12);
+  const PredictionInterval outside = throughput_interval(s, "tpu", Precision::fp8, 4096);
+  EXPECT_NEAR(outside.low, 1 / (1 + 0.2 * 1.5 * 1.5 * 1.5), 1e-12);  // widened 1.5x per extrapolation
+  EXPECT_NEAR(outside.high, 1 / (1 - 0.1 * 1.5 * 1.5 * 1.5), 1e-12);
+  EXPECT_EQ(outside.extrapolations,
+            (std::vector<std::string>{"no published test run on tpu", "no published test run at fp8",
+                                      "4096 chips is beyond the largest published run (1024)"}));
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,167 @@
+// Reading validation cases: a bad cell costs its row (kept as unread, with the
+// reason, and a warning), not the file; quoted CSV fields read; a file
+// without the required columns is an error.
+#include <gtest/gtest.h>
+
+#include "ingest/cases_io.h"
+
+namespace xpu {
+namespace {
+
+const std::string kHeader = "id,mode,model,accelerator,chips,precision,tp,metric,value,notes\n";
+
+TEST(CasesIo, BadCellCostsItsRowOnly) {
+  Diagnostics ds;
+  const auto cases = parse_cases(kHeader +
+                                     "A,train,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,ok\n"
+                                     "B,train,llama3.1-8b,h100-sxm,8,fp6,1,tokens_per_watt,0.5,bad\n"
+                                     ",infer,llama3.1-8b,h100-sxm,8,bf16,1,tpot_ms,-3,bad\n",
+                                 "c.csv", ds);
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_TRUE(cases[0].invalid.empty());
+  EXPECT_EQ(cases[1].invalid,
+            "metric: unknown value 'tokens_per_watt'; precision: unknown value 'fp6' (did you mean 'fp16'?)");
+  EXPECT_EQ(cases[2].id, "line 4");
+  EXPECT_EQ(cases[2].invalid, "value: must be a positive number, got '-3'; id: is required");
+  EXPECT_FALSE(has_errors(ds));
+  ASSERT_EQ(ds.size(), 4u);
+  EXPECT_EQ(format_diagnostic(ds[0]), "c.csv:3:38: warning: metric: unknown value 'tokens_per_watt'");
+  EXPECT_EQ(format_diagnostic(ds[1]), "c.csv:3:32: warning: precision: unknown value 'fp6' (did you mean 'fp16'?)");
+}
+
+TEST(CasesIo, QuotedFieldsAndSpacesRead) {
+  Diagnostics ds;
+  const auto cases =
+      parse_cases(kHeader + "A, train ,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,\"a, b \"\"c\"\"\"\n", "c.csv", ds);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_TRUE(ds.empty());
+  EXPECT_EQ(cases[0].mode, Mode::train);
+  EXPECT_EQ(cases[0].notes, "a, b \"c\"");
+  EXPECT_DOUBLE_EQ(cases[0].value, 0.5);
+}
+
+TEST(CasesIo, MissingColumnIsAnErrorForTheFile) {
+  Diagnostics ds;
+  const auto cases = parse_cases("id,mode,model,accelerator,chips,metric\nA,train,m,a,8,mfu\n", "c.csv", ds);
+  EXPECT_TRUE(cases.empty());
+  ASSERT_TRUE(has_errors(ds));
+  EXPECT_EQ(format_diagnostic(ds[0]), "c.csv:1: error: missing column 'value'");
+}
+
+const std::string kTyped =
+    "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
+    "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,notes\n";
+
+TEST(CasesIo, TypedColumnsReadAndNotesAreFreeText) {
+  Diagnostics ds;
+  const auto cases = parse_cases(kTyped +
+                                     "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,neuronx-distributed,palm,core,"
+                                     "1207959552,training-v4.1,gpt3,,,,,,,2024-11,ranks are cores\n"
+                                     "B,infer,llama3.1-8b,h100-sxm,8,fp8,8,ttft_ms,42,vllm,,,,,,1,bf16,1,2.4,p99,2,"
+                                     "2025-06-30,speculative decoding; weight-only\n",
+                                 "c.csv", ds);
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  const ValidationCase& a = cases[0];
+  EXPECT_EQ(a.framework, Framework::neuronx_distributed);
+  EXPECT_EQ(a.flop_convention, FlopConvention::palm);
+  EXPECT_EQ(a.rank_unit, RankUnit::core);
+  EXPECT_DOUBLE_EQ(*a.tokens_trained, 1207959552.0);
+  EXPECT_EQ(a.mlperf_round, "training-v4.1");
+  EXPECT_EQ(a.mlperf_benchmark, "gpt3");
+  EXPECT_EQ(a.date, "2024-11");
+  const ValidationCase& b = cases[1];
+  EXPECT_EQ(b.metric, Metric::ttft_ms);
+  EXPECT_TRUE(b.weight_only);
+  EXPECT_EQ(b.kv_precision, Precision::bf16);
+  EXPECT_TRUE(b.speculative);
+  EXPECT_DOUBLE_EQ(*b.spec_accept, 2.4);
+  EXPECT_EQ(b.statistic, Statistic::p99);
+  EXPECT_EQ(b.attn_dp, 2);
+  // In a typed file the notes are prose: nothing is read out of them.
+  const auto free = parse_cases(kTyped +
+                                    "C,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,,,,,,,,,,,,,"
+                                    "ranks are cores; PaLM formula; tokens_trained 5\n",
+                                "c.csv", ds);
+  ASSERT_EQ(free.size(), 1u);
+  EXPECT_FALSE(free[0].rank_unit);
+  EXPECT_FALSE(free[0].flop_convention);
+  EXPECT_FALSE(free[0].tokens_trained);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+}
+
+TEST(CasesIo, BadTypedCellsAreWarningsAtTheirCell) {
+  Diagnostics ds;
+  const auto cases = parse_cases(kTyped +
+                                     "A,infer,llama3.1-8b,h100-sxm,8,fp8,8,tpot_ms,9,vlm,causal,,,mlperf-5.1,,2,,,1,"
+                                     "median,,2025-13\n",
+                                 "c.csv", ds);
+  ASSERT_EQ(cases.size(), 1u);
+  ASSERT_EQ(ds.size(), 7u) << format_diagnostics(ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:2:48: warning: framework: unknown value 'vlm' (did you mean 'vllm'?)\n"
+            "c.csv:2:52: warning: flop_convention: unknown value 'causal'\n"
+            "c.csv:2:61: warning: mlperf_round: must be training-vX.Y or inference-vX.Y (e.g. training-v5.1), got "
+            "'mlperf-5.1'\n"
+            "c.csv:2:73: warning: weight_only: must be 0, 1 or empty, got '2'\n"
+            "c.csv:2:77: warning: spec_accept: must be above 1 (tokens per target step), got '1'\n"
+            "c.csv:2:79: warning: statistic: unknown value 'median' (did you mean 'mean'?)\n"
+            "c.csv:2:87: warning: date: must be YYYY-MM or YYYY-MM-DD, got '2025-13'\n");
+  EXPECT_FALSE(cases[0].invalid.empty());
+}
+
+const std::string kLegacy =
+    "id,mode,model,accelerator,chips,precision,tp,metric,value,notes\n"
+    "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,PaLM formula; ranks are cores\n"
+    "B,finetune_lora,llama2-70b,h100-sxm,8,fp8,4,time_to_train_min,20,MLPerf Training v5.1 closed LoRA; "
+    "tokens_trained 25952256\n"
+    "C,infer,llama3.1-8b,inf2,2,fp8,4,tpot_ms,9,weight-only; speculative decoding\n";
+
+TEST(CasesIo, OlderFilesReadTheirNotesAndSaySoOnce) {
+  Diagnostics ds;
+  const auto cases = parse_cases(kLegacy, "old.csv", ds);
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[0].flop_convention, FlopConvention::palm);
+  EXPECT_EQ(cases[0].rank_unit, RankUnit::core);
+  EXPECT_EQ(cases[1].mlperf_round, "training-v5.1");
+  EXPECT_DOUBLE_EQ(*cases[1].tokens_trained, 25952256.0);
+  EXPECT_TRUE(cases[2].weight_only);
+  EXPECT_TRUE(cases[2].speculative);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(format_diagnostic(ds[0]),
+            "old.csv:1: note: an older case file without the typed setting columns (data/validation/CASES.md): read "
+            "flop_convention (1 row), mlperf_round (1 row), rank_unit (1 row), speculative (1 row), tokens_trained (1 "
+            "row), weight_only (1 row) from the notes, as before; 'xpuplan validate --upgrade old.csv' writes them as "
+            "columns");
+}
+
+TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
+  const auto up = upgrade_cases(kLegacy, "old.csv");
+  ASSERT_TRUE(up) << format_diagnostics(up.error());
+  EXPECT_TRUE(up->starts_with(
+      "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
+      "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      << *up;
+  Diagnostics old_ds, new_ds;
+  const auto before = parse_cases(kLegacy, "old.csv", old_ds);
+  const auto after = parse_cases(*up, "new.csv", new_ds);
+  EXPECT_TRUE(new_ds.empty()) << format_diagnostics(new_ds);
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].flop_convention, before[i].flop_convention) << i;
+    EXPECT_EQ(after[i].rank_unit, before[i].rank_unit) << i;
+    EXPECT_EQ(after[i].tokens_trained, before[i].tokens_trained) << i;
+    EXPECT_EQ(after[i].mlperf_round, before[i].mlperf_round) << i;
+    EXPECT_EQ(after[i].weight_only, before[i].weight_only) << i;
+    EXPECT_EQ(after[i].speculative, before[i].speculative) << i;
+    EXPECT_EQ(after[i].notes, before[i].notes) << i;
+  }
+  const auto again = upgrade_cases(*up, "new.csv");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(format_diagnostics(again.error()),
+            "new.csv:1: error: already has typed setting columns: nothing to upgrade\n");
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,162 @@
+#include "ingest/data_files.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/suggest.h"
+#include "ingest/calibration_io.h"
+#include "ingest/cases_io.h"
+#include "ingest/catalog_io.h"
+#include "ingest/model_io.h"
+#include "ingest/price_io.h"
+#include "ingest/yaml_reader.h"
+
+#ifndef XPUPLAN_DATA_DIR
+#define XPUPLAN_DATA_DIR "data"
+#endif
+
+namespace xpu {
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class T, class ReadFn>
+void read_list(MapReader& top, std::string_view section, std::vector<T>& out, ReadFn read, std::string_view what) {
+  YAML::Node list = top.node(section);
+  if (!list.IsDefined()) return;
+  if (!list.IsSequence()) {
+    top.error(section, fmt::format("must be a list of {} entries", what));
+    return;
+  }
+  for (const auto& e : list) {
+    MapReader r(e, top.file(), top.diagnostics(), std::string(what));
+    if (!r.ok()) continue;
+    if (auto v = read(r)) out.push_back(std::move(*v));
+  }
+}
+
+void parse_sections(const YAML::Node& root, const std::string& name, DataSet& into, Diagnostics& ds) {
+  if (root.IsNull()) return;  // an empty file is fine
+  MapReader top(root, name, ds, "data file");
+  if (!top.ok()) return;
+  read_list(top, "accelerators", into.catalog.accelerators, read_accelerator, "accelerator");
+  read_list(top, "systems", into.catalog.systems, read_system, "system");
+  read_list(top, "models", into.models, read_model, "model");
+  read_list(top, "offers", into.prices.offers, read_offer, "offer");
+  read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
+  read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
+  read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
+  read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
+  read_list(top, "mlperf_inference", into.mlperf_inference, read_mlperf_inference, "MLPerf Inference benchmark");
+  top.node("components");  // component evidence (data/components/README.md): read by the component validator
+  top.finish();
+}
+
+template <class T>
+void sort_by_key(std::vector<T>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.key < b.key; });
+}
+
+void check_duplicate_models(const std::vector<ModelArch>& models, Diagnostics& ds) {
+  for (size_t i = 1; i < models.size(); ++i) {
+    if (models[i].key == models[i - 1].key) {
+      const auto& first = models[i - 1].defined_at;
+      ds.push_back(error_at(models[i].defined_at, fmt::format("duplicate model key '{}' (first defined at {}:{})",
+                                                              models[i].key, first.file, first.line)));
+    }
+  }
+}
+
+}  // namespace
+
+void load_data_text(const std::string& text, const std::string& name, DataSet& into, Diagnostics& ds) {
+  if (auto root = parse_yaml_text(text, name, ds)) parse_sections(*root, name, into, ds);
+}
+
+void load_data_file(const std::string& path, DataSet& into, Diagnostics& ds) {
+  if (auto root = load_yaml_file(path, ds)) parse_sections(*root, path, into, ds);
+}
+
+DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
+  DataSet out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    ds.push_back(error_at({dir, 0, 0, ""}, fs::exists(dir, ec) ? "not a directory" : "no such directory"));
+    return out;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml")) {
+      files.push_back(e.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) load_data_file(f.string(), out, ds);
+  sort_by_key(out.catalog.accelerators);
+  sort_by_key(out.catalog.systems);
+  sort_by_key(out.catalog.stacks);
+  sort_by_key(out.models);
+  sort_price_book(out.prices);
+  return out;
+}
+
+DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration,
+                  const std::vector<std::string>& price_files) {
+  Diagnostics ds;
+  DataSet merged;
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    DataSet layer = load_data_dir(dirs[i], ds);
+    // Within one directory a repeated key is an error; across directories it replaces.
+    for (auto& d : check_unique_keys(layer.catalog)) ds.push_back(std::move(d));
+    check_duplicate_models(layer.models, ds);
+    for (auto& d : check_unique_prices(layer.prices)) ds.push_back(std::move(d));
+    if (i == 0) {
+      merged = std::move(layer);
+      continue;
+    }
+    // Later calibrations are applied after earlier ones, so they win.
+    for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
+    for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
+    for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
+    for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
+    for (auto& n : merge_price_book(merged.prices, std::move(layer.prices))) ds.push_back(std::move(n));
+    for (auto& m : layer.models) {
+      auto it =
+          std::find_if(merged.models.begin(), merged.models.end(), [&](const ModelArch& x) { return x.key == m.key; });
+      if (it != merged.models.end()) {
+        ds.push_back(Diagnostic{Severity::note, m.defined_at,
+                                fmt::format("model '{}' replaces the one defined at {}:{}", m.key, it->defined_at.file,
+                                            it->defined_at.line)});
+        *it = std::move(m);
+      } else {
+        merged.models.push_back(std::move(m));
+      }
+    }
+    sort_by_key(merged.models);
+  }
+  // A --prices file is one more layer, after every directory.
+  for (const auto& f : price_files) {
+    PriceBook book = load_price_file(f, ds);
+    sort_price_book(book);
+    for (auto& d : check_unique_prices(book)) ds.push_back(std::move(d));
+    for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
+  }
+  for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
+  if (apply_calibration) {
+    for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));
+  }
+  if (has_errors(ds)) throw InputError(std::move(ds));
+  if (notes) *notes = std::move(ds);
+  return merged;
+}
+
+std::string shipped_data_dir() {
+  if (const char* env = std::getenv("XPUPLAN_DATA"); env && *env) return env;
+  return XPUPLAN_DATA_DIR;
+}
+
+}  // namespace xpu

@@ -1,0 +1,336 @@
+// Hugging Face config.json import. Field names and defaults follow the
+// transformers configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
+// Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, DeepseekV2Config,
+// DeepseekV3Config, GptOssConfig, Llama4TextConfig; github.com/huggingface/
+// transformers, src/transformers/models/*/configuration_*.py) and the layer
+// rules of the matching modeling_*.py files.
+//
+// Shape fields (sizes, counts) are required: the classes' defaults describe
+// their flagship model and would silently stand in for a missing number.
+// Behaviour flags (biases, tying, sliding windows) take the class default.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/suggest.h"
+#include "ingest/model_io.h"
+#include "ingest/text_file.h"
+
+namespace xpu {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kSupportedTypes{"deepseek_v2", "deepseek_v3", "gpt_oss", "llama",
+                                               "llama4",      "llama4_text", "mistral", "mixtral",
+                                               "qwen2",       "qwen2_moe",   "qwen3",   "qwen3_moe"};
+
+// Reads the fields of one JSON object (the root, or Llama 4's text_config),
+// collecting every problem with its JSON pointer.
+struct Fields {
+  const json& j;
+  std::string prefix;  // JSON pointer of `j`: "" or "/text_config"
+  const std::string& file;
+  Diagnostics& ds;
+
+  void error(const std::string& key, std::string msg) {
+    ds.push_back(error_at({file, 0, 0, prefix + "/" + key}, std::move(msg)));
+  }
+  bool has(const std::string& key) const { return j.contains(key) && !j.at(key).is_null(); }
+  // A whole number in [min, INT_MAX]; reports and returns nullopt otherwise.
+  std::optional<int> whole(const std::string& key, int min) {
+    const json& v = j.at(key);
+    if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > INT_MAX) {
+      error(key,
+            fmt::format("'{}' must be {} integer, got {}", key, min > 0 ? "a positive" : "a non-negative", v.dump()));
+      return std::nullopt;
+    }
+    return static_cast<int>(v.get<long long>());
+  }
+  int required(const std::string& key) {
+    if (!has(key)) {
+      error(key, fmt::format("missing required field '{}'", key));
+      return 0;
+    }
+    return whole(key, 1).value_or(0);
+  }
+  // Absent or null: `fallback` (the configuration class's default).
+  int optional(const std::string& key, int fallback, int min = 1) {
+    if (!has(key)) return fallback;
+    return whole(key, min).value_or(fallback);
+  }
+  bool flag(const std::string& key, bool fallback) {
+    if (!has(key)) return fallback;
+    if (!j.at(key).is_boolean()) {
+      error(key, fmt::format("'{}' must be true or false, got {}", key, j.at(key).dump()));
+      return fallback;
+    }
+    return j.at(key).get<bool>();
+  }
+  // A list of whole numbers; nullopt (after reporting) if it is not one.
+  std::optional<std::vector<int>> int_list(const std::string& key) {
+    if (!has(key)) return std::vector<int>{};
+    const json& v = j.at(key);
+    std::vector<int> out;
+    bool ok = v.is_array();
+    for (size_t i = 0; ok && i < v.size(); ++i) {
+      ok = v[i].is_number_integer() && v[i].get<long long>() >= 0 && v[i].get<long long>() <= INT_MAX;
+      if (ok) out.push_back(static_cast<int>(v[i].get<long long>()));
+    }
+    if (!ok) {
+      error(key, fmt::format("'{}' must be a list of layer numbers, got {}", key, v.dump()));
+      return std::nullopt;
+    }
+    return out;
+  }
+};
+
+// Line and column of a byte offset, for JSON syntax errors.
+SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return SourceLocation{file, line, col, ""};
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix.
+std::string parse_error_detail(const std::string& what) {
+  const size_t col = what.find("column ");
+  const size_t colon = col == std::string::npos ? std::string::npos : what.find(": ", col);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+// Sliding-window layers. Explicit layer_types win (gpt-oss, recent Qwen3 and Llama 4 configs).
+// Otherwise: Mistral windows every layer (MistralConfig.sliding_window defaults to 4096, Mixtral's
+// to none); Qwen2/3 window layers max_window_layers.. when use_sliding_window (default 28).
+void read_sliding(Fields& f, const std::string& type, ModelArch& m) {
+  if (f.has("layer_types")) {
+    const json& types = f.j.at("layer_types");
+    if (!types.is_array() || types.size() != static_cast<size_t>(m.layers)) {
+      f.error("layer_types",
+              fmt::format("'layer_types' must list one type per layer ({}), got {}", m.layers, types.dump()));
+      return;
+    }
+    for (const auto& t : types) {
+      if (t == "sliding_attention" || t == "chunked_attention") {
+        ++m.sliding_layers;
+      } else if (t != "full_attention") {
+        f.error("layer_types", fmt::format("layer type {} is not supported (only full_attention, "
+                                           "sliding_attention and chunked_attention)",
+                                           t.dump()));
+        return;
+      }
+    }
+    if (m.sliding_layers > 0) {
+      const char* key = f.has("attention_chunk_size") ? "attention_chunk_size" : "sliding_window";
+      m.sliding_window = f.required(key);
+    }
+  } else if (type == "mistral" || type == "mixtral") {
+    if (!f.j.contains("sliding_window") && type == "mistral") {
+      m.sliding_window = 4096;
+    } else {
+      m.sliding_window = f.optional("sliding_window", 0);
+    }
+    if (m.sliding_window > 0) m.sliding_layers = m.layers;
+  } else if (type.starts_with("qwen") && f.flag("use_sliding_window", false)) {
+    m.sliding_window = f.optional("sliding_window", 4096);
+    m.sliding_layers = std::max(0, m.layers - f.optional("max_window_layers", 28, 0));
+  }
+}
+
+// Dense layers a Qwen MoE config asks for: mlp_only_layers must be the leading layers
+// (modeling_qwen2_moe: MoE iff layer not in mlp_only_layers and (layer + 1) % decoder_sparse_step == 0).
+void read_qwen_moe_layout(Fields& f, ModelArch& m) {
+  m.moe.every = f.optional("decoder_sparse_step", 1);
+  auto dense = f.int_list("mlp_only_layers");
+  if (!dense) return;
+  for (size_t i = 0; i < dense->size(); ++i) {
+    if ((*dense)[i] != static_cast<int>(i) || dense->size() % static_cast<size_t>(m.moe.every) != 0) {
+      f.error("mlp_only_layers", fmt::format("'mlp_only_layers' {} is not a leading block of layers that "
+                                             "decoder_sparse_step {} divides; describe the model in YAML instead",
+                                             f.j.at("mlp_only_layers").dump(), m.moe.every));
+      return;
+    }
+  }
+  m.moe.dense_layers = static_cast<int>(dense->size());
+}
+
+void read_deepseek(Fields& f, ModelArch& m) {
+  m.attention = AttentionKind::mla;
+  m.n_kv_heads = m.n_heads;
+  m.mla.q_lora_rank = f.optional("q_lora_rank", 0, 0);  // null in V2-Lite: queries straight from d_model
+  m.mla.kv_lora_rank = f.required("kv_lora_rank");
+  m.mla.qk_nope_head_dim = f.required("qk_nope_head_dim");
+  m.mla.qk_rope_head_dim = f.required("qk_rope_head_dim");
+  m.mla.v_head_dim = f.required("v_head_dim");
+  m.head_dim = m.mla.qk_nope_head_dim + m.mla.qk_rope_head_dim;
+  m.ffn_hidden = f.required("intermediate_size");
+  m.moe.experts = f.required("n_routed_experts");
+  m.moe.active = f.required("num_experts_per_tok");
+  m.moe.expert_ffn = f.required("moe_intermediate_size");
+  m.moe.shared_experts = f.optional("n_shared_experts", 0, 0);
+  // modeling_deepseek: MoE iff layer >= first_k_dense_replace and layer % moe_layer_freq == 0.
+  // MoeDims puts MoE on layers dense_layers + every - 1, + 2 * every - 1, ...: the same set when
+  // dense_layers = (first MoE layer) - freq + 1.
+  const int first_k = f.optional("first_k_dense_replace", 0, 0);
+  const int freq = f.optional("moe_layer_freq", 1);
+  const int first_moe = (first_k + freq - 1) / freq * freq;
+  m.moe.every = freq;
+  m.moe.dense_layers = first_moe - freq + 1;
+  if (m.moe.dense_layers < 0) {
+    f.error("moe_layer_freq", fmt::format("moe_layer_freq {} with first_k_dense_replace 0 makes layer 0 an MoE "
+                                          "layer, which xpuplan cannot describe; use YAML instead",
+                                          freq));
+  }
+}
+
+void read_llama4(Fields& f, ModelArch& m) {
+  m.moe.experts = f.required("num_local_experts");
+  m.moe.active = f.required("num_experts_per_tok");
+  m.moe.expert_ffn = f.required("intermediate_size");
+  m.moe.shared_experts = 1;  // Llama4TextMoe always has one shared expert of intermediate_size
+  m.moe.every = f.optional("interleave_moe_layer_step", 1);
+  if (m.moe.every > 1) m.ffn_hidden = f.required("intermediate_size_mlp");
+  // Llama4TextConfig: moe_layers defaults to every interleave_moe_layer_step-th layer.
+  if (auto listed = f.int_list("moe_layers"); listed && !listed->empty()) {
+    std::vector<int> expected;
+    for (int i = m.moe.every - 1; i < m.layers; i += m.moe.every) expected.push_back(i);
+    if (*listed != expected) {
+      f.error("moe_layers", fmt::format("'moe_layers' {} is not every {}th layer; describe the model in YAML instead",
+                                        f.j.at("moe_layers").dump(), m.moe.every));
+    }
+  }
+  // Chunked local attention on the RoPE layers (no_rope_layers[i] = 1 means RoPE; by default
+  // every no_rope_layer_interval-th layer is a global NoPE layer); recorded as a sliding window.
+  if (f.has("layer_types") || !f.has("attention_chunk_size")) return;
+  m.sliding_window = f.required("attention_chunk_size");
+  auto rope = f.int_list("no_rope_layers");
+  if (rope && !rope->empty()) {
+    for (int r : *rope) m.sliding_layers += r != 0 ? 1 : 0;
+  } else {
+    const int interval = f.optional("no_rope_layer_interval", 4);
+    for (int i = 0; i < m.layers; ++i) m.sliding_layers += (i + 1) % interval != 0 ? 1 : 0;
+  }
+}
+
+}  // namespace
+
+std::optional<ModelArch> parse_hf_config(const std::string& text, const std::string& name, Diagnostics& ds,
+                                         const std::string& key) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // e.byte is 1-based and points at the offending character.
+    ds.push_back(error_at(position_in(text, name, e.byte > 0 ? e.byte - 1 : 0),
+                          fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
+    return std::nullopt;
+  }
+  if (!root.is_object()) {
+    ds.push_back(error_at({name, 0, 0, ""}, "a config.json must be a JSON object"));
+    return std::nullopt;
+  }
+  const size_t errors_before = ds.size();
+  Fields top{root, "", name, ds};
+  if (!top.has("model_type") || !root.at("model_type").is_string()) {
+    top.error("model_type", "missing required field 'model_type' (e.g. \"llama\"); cannot tell the architecture");
+    return std::nullopt;
+  }
+  const std::string type = root.at("model_type").get<std::string>();
+  if (std::find(kSupportedTypes.begin(), kSupportedTypes.end(), type) == kSupportedTypes.end()) {
+    std::string list;
+    for (const auto& t : kSupportedTypes) list += (list.empty() ? "" : ", ") + t;
+    top.error("model_type",
+              fmt::format("unknown model_type '{}'{}; supported: {}", type, did_you_mean(type, kSupportedTypes), list));
+    return std::nullopt;
+  }
+  // Llama 4 checkpoints are multimodal: the language model's fields sit in text_config.
+  if (type == "llama4" && (!root.contains("text_config") || !root.at("text_config").is_object())) {
+    top.error("text_config", "missing required field 'text_config' (a llama4 config keeps the text model there)");
+    return std::nullopt;
+  }
+  const bool nested = type == "llama4";
+  Fields f{nested ? root.at("text_config") : root, nested ? "/text_config" : "", name, ds};
+
+  ModelArch m;
+  m.key = key.empty() ? std::filesystem::path(name).parent_path().filename().string() : key;
+  if (m.key.empty()) m.key = std::filesystem::path(name).stem().string();
+  m.name = m.key;
+  // Family names as in data/models ("gpt-oss", "qwen3-moe").
+  m.family = type == "llama4_text" ? "llama4" : type;
+  std::replace(m.family.begin(), m.family.end(), '_', '-');
+  m.source = fmt::format("Hugging Face config.json: {}", name);
+  m.defined_at = {name, 0, 0, ""};
+  m.layers = f.required("num_hidden_layers");
+  m.d_model = f.required("hidden_size");
+  m.n_heads = f.required("num_attention_heads");
+  m.vocab = f.required("vocab_size");
+  // LlamaConfig: a missing num_key_value_heads means one per query head.
+  m.n_kv_heads = f.optional("num_key_value_heads", m.n_heads);
+  // Qwen3Config defaults head_dim to 128; the others derive hidden_size / num_attention_heads.
+  const int derived_head_dim = type == "qwen3" ? 128 : (m.n_heads > 0 ? m.d_model / m.n_heads : 0);
+  m.head_dim = f.optional("head_dim", derived_head_dim);
+  m.tied_embeddings = f.flag("tie_word_embeddings", nested ? top.flag("tie_word_embeddings", false) : false);
+  m.mlp = MlpKind::gated;  // every supported family uses SwiGLU
+  m.positions = PositionKind::rope;
+  // Qwen2/Qwen2-MoE hard-code biases on Q, K, V; gpt-oss defaults attention_bias to true.
+  if (type == "qwen2" || type == "qwen2_moe") {
+    m.attention_bias = f.flag("qkv_bias", true);
+  } else if (type != "mistral" && type != "mixtral") {
+    m.attention_bias = f.flag("attention_bias", type == "gpt_oss");
+  }
+  m.attention = m.n_kv_heads == m.n_heads ? AttentionKind::mha
+                : m.n_kv_heads == 1       ? AttentionKind::mqa
+                                          : AttentionKind::gqa;
+
+  if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3") {
+    m.ffn_hidden = f.required("intermediate_size");
+    if (type == "llama") m.mlp_bias = f.flag("mlp_bias", false);
+  } else if (type == "mixtral") {
+    m.moe.experts = f.required("num_local_experts");
+    m.moe.active = f.required("num_experts_per_tok");
+    m.moe.expert_ffn = f.required("intermediate_size");
+  } else if (type == "qwen2_moe" || type == "qwen3_moe") {
+    m.moe.experts = f.required("num_experts");
+    m.moe.active = f.required("num_experts_per_tok");
+    m.moe.expert_ffn = f.required("moe_intermediate_size");
+    if (type == "qwen2_moe" && f.optional("shared_expert_intermediate_size", 0, 0) > 0) {
+      m.moe.shared_experts = 1;
+      m.moe.shared_ffn = f.required("shared_expert_intermediate_size");
+    }
+    read_qwen_moe_layout(f, m);
+    if (m.moe.every > 1 || m.moe.dense_layers > 0) m.ffn_hidden = f.required("intermediate_size");
+  } else if (type == "deepseek_v3" || type == "deepseek_v2") {
+    read_deepseek(f, m);
+  } else if (type == "gpt_oss") {
+    m.moe.experts = f.required("num_local_experts");
+    m.moe.active = f.has("num_experts_per_tok") || !f.has("experts_per_token") ? f.required("num_experts_per_tok")
+                                                                               : f.required("experts_per_token");
+    m.moe.expert_ffn = f.required("intermediate_size");
+    m.mlp_bias = true;  // GptOssExperts: gate_up_proj_bias and down_proj_bias
+  } else if (type == "llama4" || type == "llama4_text") {
+    read_llama4(f, m);
+  }
+  if (m.layers > 0) read_sliding(f, type, m);
+
+  if (ds.size() > errors_before) return std::nullopt;
+  for (auto& d : validate_model(m)) ds.push_back(std::move(d));
+  return m;
+}
+
+std::optional<ModelArch> read_hf_config(const std::string& path, Diagnostics& ds, const std::string& key) {
+  auto text = read_text_file(path, ds);
+  if (!text) return std::nullopt;
+  return parse_hf_config(*text, path, ds, key);
+}
+
+}  // namespace xpu

@@ -1,0 +1,199 @@
+// Hugging Face config.json import: the public configs under tests/data/hf import
+// to the same parameter counts as the shipped YAML entries, and bad input is
+// reported with exact messages.
+#include <gtest/gtest.h>
+
+#include "ingest/data_files.h"
+#include "ingest/model_io.h"
+
+namespace xpu {
+namespace {
+
+std::string fixture(const std::string& name) {
+  return std::string(XPUPLAN_TEST_DIR) + "/data/hf/" + name + "/config.json";
+}
+
+const DataSet& shipped() {
+  static const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  return data;
+}
+
+class HfFixture : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(HfFixture, ImportsToTheShippedModel) {
+  const std::string key = GetParam();
+  Diagnostics ds;
+  auto m = read_hf_config(fixture(key), ds);
+  ASSERT_TRUE(m) << format_diagnostics(ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  EXPECT_EQ(m->key, key);  // the directory name
+  const ModelArch* yaml = shipped().find_model(key);
+  ASSERT_NE(yaml, nullptr);
+  // Same shapes field by field, so a mismatch says which.
+  EXPECT_EQ(m->family, yaml->family);
+  EXPECT_EQ(m->layers, yaml->layers);
+  EXPECT_EQ(m->d_model, yaml->d_model);
+  EXPECT_EQ(m->n_heads, yaml->n_heads);
+  if (yaml->attention != AttentionKind::mla) {
+    EXPECT_EQ(m->n_kv_heads, yaml->n_kv_heads);
+    EXPECT_EQ(m->head_dim, yaml->head_dim);
+  }
+  EXPECT_EQ(m->attention, yaml->attention);
+  EXPECT_EQ(m->mla, yaml->mla);
+  EXPECT_EQ(m->ffn_hidden, yaml->ffn_hidden);
+  EXPECT_EQ(m->vocab, yaml->vocab);
+  EXPECT_EQ(m->tied_embeddings, yaml->tied_embeddings);
+  EXPECT_EQ(m->moe, yaml->moe);
+  EXPECT_EQ(m->sliding_window, yaml->sliding_window);
+  EXPECT_EQ(m->sliding_layers, yaml->sliding_layers);
+  EXPECT_EQ(m->attention_bias, yaml->attention_bias);
+  EXPECT_EQ(m->mlp_bias, yaml->mlp_bias);
+  ParamCount a = count_parameters(*m), b = count_parameters(*yaml);
+  EXPECT_DOUBLE_EQ(a.total, b.total);
+  EXPECT_DOUBLE_EQ(a.active, b.active);
+}
+
+INSTANTIATE_TEST_SUITE_P(PublicConfigs, HfFixture,
+                         ::testing::Values("llama3.1-8b", "llama3.2-1b", "mistral-7b", "mixtral-8x7b", "qwen2.5-72b",
+                                           "qwen2-57b-a14b", "qwen3-32b", "qwen3-235b-a22b", "deepseek-v3",
+                                           "deepseek-v2-lite", "gpt-oss-120b", "llama4-maverick"),
+                         [](const auto& param_info) {
+                           std::string s = param_info.param;
+                           for (char& ch : s) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return s;
+                         });
+
+// Parses `json` as "c.json" and returns the formatted diagnostics.
+std::string errors_of(const std::string& json) {
+  Diagnostics ds;
+  auto m = parse_hf_config(json, "c.json", ds, "k");
+  EXPECT_EQ(m.has_value(), ds.empty());
+  return format_diagnostics(ds);
+}
+
+TEST(HfConfig, UnknownModelTypeSuggestsTheNearMiss) {
+  EXPECT_EQ(errors_of(R"({"model_type": "qwen3-moe"})"),
+            "c.json (/model_type): error: unknown model_type 'qwen3-moe' (did you mean 'qwen3_moe'?); supported: "
+            "deepseek_v2, deepseek_v3, gpt_oss, llama, llama4, llama4_text, mistral, mixtral, qwen2, qwen2_moe, "
+            "qwen3, qwen3_moe\n");
+  EXPECT_EQ(errors_of(R"({"hidden_size": 8})"),
+            "c.json (/model_type): error: missing required field 'model_type' (e.g. \"llama\"); cannot tell the "
+            "architecture\n");
+}
+
+TEST(HfConfig, MissingAndWrongFieldsAllReportedWithPointers) {
+  EXPECT_EQ(errors_of(R"({"model_type": "llama", "hidden_size": "4096", "num_hidden_layers": 2.5,
+                          "num_attention_heads": 32, "tie_word_embeddings": "no", "intermediate_size": -1})"),
+            "c.json (/num_hidden_layers): error: 'num_hidden_layers' must be a positive integer, got 2.5\n"
+            "c.json (/hidden_size): error: 'hidden_size' must be a positive integer, got \"4096\"\n"
+            "c.json (/vocab_size): error: missing required field 'vocab_size'\n"
+            "c.json (/tie_word_embeddings): error: 'tie_word_embeddings' must be true or false, got \"no\"\n"
+            "c.json (/intermediate_size): error: 'intermediate_size' must be a positive integer, got -1\n");
+}
+
+TEST(HfConfig, MalformedJsonHasLineAndColumn) {
+  EXPECT_EQ(errors_of("{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 4096,\n}\n"),
+            "c.json:4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; expected "
+            "string literal\n");
+  EXPECT_EQ(errors_of("[1, 2]"), "c.json: error: a config.json must be a JSON object\n");
+}
+
+TEST(HfConfig, NestedTextConfigIsNamedInPointers) {
+  EXPECT_EQ(errors_of(R"({"model_type": "llama4"})"),
+            "c.json (/text_config): error: missing required field 'text_config' (a llama4 config keeps the text "
+            "model there)\n");
+  EXPECT_EQ(errors_of(R"({"model_type": "llama4", "text_config": {"num_hidden_layers": 4, "hidden_size": 64,
+                          "num_attention_heads": 4, "vocab_size": 100, "num_local_experts": 4,
+                          "num_experts_per_tok": 1, "interleave_moe_layer_step": 2}})"),
+            "c.json (/text_config/intermediate_size): error: missing required field 'intermediate_size'\n"
+            "c.json (/text_config/intermediate_size_mlp): error: missing required field 'intermediate_size_mlp'\n");
+}
+
+const char* kTinyDeepseek = R"({"model_type": "deepseek_v3", "num_hidden_layers": 6, "hidden_size": 64,
+  "num_attention_heads": 4, "vocab_size": 100, "kv_lora_rank": 16, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4,
+  "v_head_dim": 8, "intermediate_size": 128, "n_routed_experts": 8, "num_experts_per_tok": 2,
+  "moe_intermediate_size": 32, "first_k_dense_replace": 1, "moe_layer_freq": 2, "q_lora_rank": null})";
+
+TEST(HfConfig, DeepseekLayerFrequencyMapsOntoMoeLayers) {
+  Diagnostics ds;
+  auto m = parse_hf_config(kTinyDeepseek, "c.json", ds, "k");
+  ASSERT_TRUE(m) << format_diagnostics(ds);
+  // modeling_deepseek: MoE iff layer >= 1 and layer % 2 == 0, i.e. layers 2 and 4.
+  std::vector<int> moe;
+  for (int i = 0; i < m->layers; ++i) {
+    if (m->is_moe_layer(i)) moe.push_back(i);
+  }
+  EXPECT_EQ(moe, (std::vector<int>{2, 4}));
+  EXPECT_EQ(m->mla.q_lora_rank, 0);
+}
+
+TEST(HfConfig, UnrepresentableLayoutsAreErrorsNotGuesses) {
+  EXPECT_EQ(errors_of(R"({"model_type": "qwen3_moe", "num_hidden_layers": 4, "hidden_size": 64,
+                          "num_attention_heads": 4, "vocab_size": 100, "num_experts": 4, "num_experts_per_tok": 1,
+                          "moe_intermediate_size": 32, "intermediate_size": 128, "mlp_only_layers": [0, 3]})"),
+            "c.json (/mlp_only_layers): error: 'mlp_only_layers' [0,3] is not a leading block of layers that "
+            "decoder_sparse_step 1 divides; describe the model in YAML instead\n");
+  EXPECT_EQ(errors_of(R"({"model_type": "gpt_oss", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 4, "vocab_size": 100, "num_local_experts": 4,
+                          "num_experts_per_tok": 1, "intermediate_size": 64, "sliding_window": 8,
+                          "layer_types": ["sliding_attention", "linear_attention"]})"),
+            "c.json (/layer_types): error: layer type \"linear_attention\" is not supported (only full_attention, "
+            "sliding_attention and chunked_attention)\n");
+}
+
+TEST(HfConfig, ClassDefaultsForBehaviourFlags) {
+  // MistralConfig defaults sliding_window to 4096 when the key is absent; null turns it off.
+  const std::string mistral = R"({"model_type": "mistral", "num_hidden_layers": 2, "hidden_size": 64,
+      "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100, "intermediate_size": 128)";
+  Diagnostics ds;
+  auto absent = parse_hf_config(mistral + "}", "c.json", ds, "k");
+  auto off = parse_hf_config(mistral + R"(, "sliding_window": null})", "c.json", ds, "k");
+  ASSERT_TRUE(absent && off) << format_diagnostics(ds);
+  EXPECT_EQ(absent->sliding_window, 4096);
+  EXPECT_EQ(absent->sliding_layers, 2);
+  EXPECT_EQ(off->sliding_layers, 0);
+  // Qwen2 always has Q/K/V biases; a missing num_key_value_heads means MHA.
+  auto qwen = parse_hf_config(R"({"model_type": "qwen2", "num_hidden_layers": 2, "hidden_size": 64,
+      "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})",
+                              "c.json", ds, "k");
+  ASSERT_TRUE(qwen) << format_diagnostics(ds);
+  EXPECT_TRUE(qwen->attention_bias);
+  EXPECT_EQ(qwen->n_kv_heads, 4);
+  EXPECT_EQ(qwen->attention, AttentionKind::mha);
+}
+
+TEST(HfConfig, KeyComesFromTheDirectoryOrTheCaller) {
+  Diagnostics ds;
+  auto m = read_hf_config(fixture("mixtral-8x7b"), ds, "my-mixtral");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->key, "my-mixtral");
+  auto missing = read_hf_config("/nonexistent/config.json", ds);
+  EXPECT_FALSE(missing);
+  EXPECT_EQ(format_diagnostics(ds), "/nonexistent/config.json: error: cannot open file: it does not exist\n");
+}
+
+}  // namespace
+}  // namespace xpu
+
+namespace xpu {
+namespace {
+
+TEST(ModelsCsv, ReproducesThePublishedTotals) {
+  Diagnostics ds;
+  const auto models = read_models_csv(std::string(XPUPLAN_DATA_DIR) + "/validation/models.csv", ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  ASSERT_GE(models.size(), 20u);
+  int checked = 0;
+  for (const auto& m : models) {
+    if (m.estimate || m.published_total_b <= 0) continue;
+    const double total = count_parameters(m).total * 1e-9;
+    EXPECT_NEAR(total / m.published_total_b, 1.0, 0.02) << m.key;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,32 @@
+// Reading and writing the price book in YAML (format: docs/data-format.md,
+// section "Prices"): `offers` (an instance under a purchase term at a price
+// per instance-hour or per chip-hour) and `purchase_prices` (what an owned
+// chip costs). Prices are US dollars with their unit written: "55.04 $/h",
+// "6.88 $/chip/h", "33750 $".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/offer.h"
+#include "ingest/yaml_reader.h"
+
+namespace xpu {
+
+// One `offers` entry; nullopt (with diagnostics) when it cannot be used.
+std::optional<Offer> read_offer(MapReader& r);
+// One `purchase_prices` entry.
+std::optional<PurchasePrice> read_purchase_price(MapReader& r);
+
+// Parses a YAML file holding only price sections (for `--prices FILE`).
+PriceBook load_price_file(const std::string& path, Diagnostics& ds);
+
+// Offers as YAML, one `offers:` list in key order, with every provenance field;
+// reading the text back gives the same offers. `header` lines become comments.
+std::string offers_to_yaml(const std::vector<Offer>& offers, const std::vector<std::string>& header = {});
+
+// A price with enough digits to round-trip the cents: "55.04 $/h", "1.34375 $/h".
+std::string price_text(DollarRate rate);
+
+}  // namespace xpu

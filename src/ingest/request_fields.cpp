@@ -1,0 +1,211 @@
+#include "ingest/request_fields.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace xpu {
+
+FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds)
+    : object_(object), style_(std::move(style)), ds_(ds) {
+  if (!object_.is_object()) ds_.push_back(error_at({.pointer = style_.flags ? "" : "/"}, "must be a JSON object"));
+}
+
+bool FieldReader::has(std::string_view name) const {
+  return object_.is_object() && object_.contains(std::string(name)) && !object_.at(std::string(name)).is_null();
+}
+
+std::string field_location(std::string_view name, const FieldStyle& style) {
+  if (!style.flags) return std::string("/").append(name);
+  if (auto it = style.spelled.find(std::string(name)); it != style.spelled.end()) return it->second;
+  std::string flag = std::string("--").append(name);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+std::string spell_fields(const std::string& message, const FieldStyle& style) {
+  std::string out;
+  size_t at = 0;
+  while (at < message.size()) {
+    const size_t open = message.find('`', at);
+    const size_t close = open == std::string::npos ? open : message.find('`', open + 1);
+    if (close == std::string::npos) break;
+    const std::string name = message.substr(open + 1, close - open - 1);
+    out += message.substr(at, open - at) + (style.flags ? field_location(name, style) : name);
+    at = close + 1;
+  }
+  return out + message.substr(std::min(at, message.size()));
+}
+
+Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
+  for (Diagnostic& d : ds) {
+    d.message = spell_fields(d.message, style);
+    const std::string& p = d.where.pointer;
+    if (p.size() > 1 && p.front() == '/' && p.find('/', 1) == std::string::npos) {
+      d.where.pointer = field_location(p.substr(1), style);
+    }
+  }
+  return ds;
+}
+
+std::string FieldReader::where(std::string_view name) const { return field_location(name, style_); }
+
+void FieldReader::error(std::string_view name, std::string message) {
+  ds_.push_back(error_at({.pointer = where(name)}, spell_fields(message, style_)));
+}
+
+const nlohmann::json* FieldReader::value(std::string_view name) {
+  const std::string key(name);
+  if (std::find(read_.begin(), read_.end(), key) == read_.end()) read_.push_back(key);
+  if (!has(name)) return nullptr;
+  return &object_.at(key);
+}
+
+std::optional<std::string> FieldReader::text(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_number()) return v->dump();
+  error(name, fmt::format("must be text, got {}", v->dump()));
+  return std::nullopt;
+}
+
+std::optional<int> FieldReader::integer(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  if (v->is_number_integer()) {
+    const auto n = v->get<long long>();
+    if (n >= -2147483647LL && n <= 2147483647LL) return static_cast<int>(n);
+  } else if (v->is_string()) {
+    const std::string& s = v->get_ref<const std::string&>();
+    int n = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return n;
+  }
+  error(name,
+        fmt::format("must be a whole number, got {}", v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump()));
+  return std::nullopt;
+}
+
+std::optional<double> FieldReader::number(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  double d = 0;
+  bool ok = false;
+  if (v->is_number()) {
+    d = v->get<double>();
+    ok = true;
+  } else if (v->is_string()) {
+    const std::string& s = v->get_ref<const std::string&>();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    ok = ec == std::errc() && p == s.data() + s.size() && !s.empty();
+  }
+  if (ok && std::isfinite(d)) return d;
+  error(name, fmt::format("must be a number, got {}", v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump()));
+  return std::nullopt;
+}
+
+std::optional<double> FieldReader::count(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  const std::string t = v->is_string() ? v->get<std::string>() : v->dump();
+  std::optional<double> c;
+  if (v->is_number()) c = v->get<double>();
+  if (v->is_string()) c = parse_count_text(t);
+  if (c && std::isfinite(*c) && *c > 0) return c;
+  error(name, fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", t));
+  return std::nullopt;
+}
+
+std::optional<bool> FieldReader::boolean(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  if (v->is_boolean()) return v->get<bool>();
+  if (v->is_string()) {
+    const std::string& s = v->get_ref<const std::string&>();
+    if (s == "true" || s == "1") return true;
+    if (s == "false" || s == "0") return false;
+  }
+  error(name, fmt::format("must be true or false, got {}", v->dump()));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> FieldReader::list(std::string_view name) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  std::vector<std::string> out;
+  if (v->is_array()) {
+    for (const auto& e : *v) {
+      if (!e.is_string()) {
+        error(name, fmt::format("must be a list of text, got {}", e.dump()));
+        return std::nullopt;
+      }
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+  if (v->is_string()) {
+    const std::string& s = v->get_ref<const std::string&>();
+    size_t start = 0;
+    while (start <= s.size()) {
+      const size_t comma = std::min(s.find(',', start), s.size());
+      if (comma > start) out.push_back(s.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return out;
+  }
+  error(name, fmt::format("must be a list, got {}", v->dump()));
+  return std::nullopt;
+}
+
+void FieldReader::choice_error(std::string_view name, const std::string& got, const std::vector<std::string>& names) {
+  error(name, fmt::format("must be one of {}; got '{}'{}", fmt::join(names, ", "), got, did_you_mean(got, names)));
+}
+
+std::string FieldReader::field_of(const Diagnostic& d) const {
+  for (const auto& f : read_) {
+    if (d.where.pointer == where(f)) return f;
+  }
+  return "";
+}
+
+void FieldReader::adopt(Diagnostics more) {
+  for (Diagnostic& d : more) {
+    const std::string& p = d.where.pointer;
+    if (p.size() > 1 && p.front() == '/' && p.find('/', 1) == std::string::npos) {
+      const std::string name = p.substr(1);
+      const std::string at = where(name);
+      const bool known_bad = std::any_of(ds_.begin(), ds_.end(), [&](const Diagnostic& x) {
+        return x.severity == Severity::error && x.where.pointer == at;
+      });
+      if (known_bad && d.severity == Severity::error) continue;
+      d.where.pointer = at;
+    }
+    d.message = spell_fields(d.message, style_);
+    ds_.push_back(std::move(d));
+  }
+  sort();
+}
+
+void FieldReader::finish() {
+  if (!style_.flags && object_.is_object()) {
+    for (const auto& [key, v] : object_.items()) {
+      if (std::find(read_.begin(), read_.end(), key) != read_.end()) continue;
+      error(key, fmt::format("unknown field '{}'{}", key, did_you_mean(key, read_)));
+    }
+  }
+  sort();
+}
+
+void FieldReader::sort() {
+  auto rank = [&](const Diagnostic& d) {
+    const std::string f = field_of(d);
+    const auto it = std::find(read_.begin(), read_.end(), f);
+    return it == read_.end() ? read_.size() : static_cast<size_t>(it - read_.begin());
+  };
+  std::stable_sort(ds_.begin(), ds_.end(), [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+}
+
+}  // namespace xpu

@@ -1,0 +1,112 @@
+// Reading a request's fields through one set of parsers, from a JSON object
+// (an HTTP body, a Python dict) or from command-line flags (which the CLI
+// gathers into the same kind of object), so a value is validated identically
+// from every shell. Field names are the CLI's flag names in snake_case.
+//
+// Values: a count ("15T", 2.5e12), a quantity with its unit ("40 ms"), a
+// whole number, a number, a choice from a list, a boolean, or a list (a JSON
+// array or comma-separated text). A JSON number stands for itself; text is
+// parsed. Every problem is a Diagnostic at the field, located by its JSON
+// pointer ("/tokens") or, for flags, as the CLI spells it ("--tokens"); one
+// read reports every problem, in the order the fields were read.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/diagnostics.h"
+#include "base/suggest.h"
+#include "base/unit_text.h"
+
+namespace xpu {
+
+// Where a request's fields came from, for locating problems.
+struct FieldStyle {
+  bool flags = false;  // false: JSON pointers ("/tokens"); true: "--tokens"
+  // Fields the CLI spells otherwise than "--" + the name with '-' for '_'
+  // (positional arguments: {"show", "KEY"}).
+  std::map<std::string, std::string> spelled;
+};
+
+// How field `name` is shown: "/tokens", or as the CLI spells it ("--tokens").
+std::string field_location(std::string_view name, const FieldStyle& style);
+// Diagnostics located at "/field" pointers (the api's) moved to `style`, and
+// the fields their messages name in backticks ("`chips`") spelled its way:
+// "--chips" for flags, "chips" for JSON.
+Diagnostics relocate(Diagnostics ds, const FieldStyle& style);
+// `message` with its backticked field names spelled for `style`.
+std::string spell_fields(const std::string& message, const FieldStyle& style);
+
+class FieldReader {
+ public:
+  FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds);
+
+  [[nodiscard]] bool has(std::string_view name) const;
+  // How a field is shown in messages: "/tokens" or "--tokens".
+  [[nodiscard]] std::string where(std::string_view name) const;
+  void error(std::string_view name, std::string message);
+
+  std::optional<std::string> text(std::string_view name);
+  // A whole number (a JSON integer, or text such as "1024").
+  std::optional<int> integer(std::string_view name);
+  std::optional<double> number(std::string_view name);
+  // A positive count: "15T", "2.5e12", "300B", 40e6.
+  std::optional<double> count(std::string_view name);
+  // A positive quantity of type Q written with its unit ("40 ms", "0.08 $/kWh").
+  template <class Q>
+  std::optional<Q> quantity(std::string_view name) {
+    auto t = text(name);
+    if (!t) return std::nullopt;
+    auto q = parse_quantity<Q>(*t);
+    if (!q) {
+      error(name, q.error().message);
+      return std::nullopt;
+    }
+    if (!(q->si() > 0)) {
+      error(name, "must be positive, got '" + *t + "'");
+      return std::nullopt;
+    }
+    return *q;
+  }
+  // One of `names`, turned into a value by `parse`; a near miss is suggested.
+  template <class E, class Parse>
+  std::optional<E> choice(std::string_view name, Parse parse, const std::vector<std::string>& names) {
+    auto t = text(name);
+    if (!t) return std::nullopt;
+    if (std::find(names.begin(), names.end(), *t) != names.end()) {
+      if (auto v = parse(*t)) return *v;
+    }
+    choice_error(name, *t, names);
+    return std::nullopt;
+  }
+  // true/false (a flag given on the command line is true).
+  std::optional<bool> boolean(std::string_view name);
+  // A JSON array of strings, or comma-separated text.
+  std::optional<std::vector<std::string>> list(std::string_view name);
+
+  // Diagnostics located at "/field" pointers (from api checks) moved to this
+  // reader's style; a field that already has a problem keeps only its own.
+  void adopt(Diagnostics more);
+  // JSON: each field no reader asked for is an error, with the nearest known
+  // name suggested. Then every diagnostic is put in the order fields were read.
+  void finish();
+  [[nodiscard]] bool ok() const { return !has_errors(ds_); }
+
+ private:
+  const nlohmann::json* value(std::string_view name);
+  void choice_error(std::string_view name, const std::string& got, const std::vector<std::string>& names);
+  [[nodiscard]] std::string field_of(const Diagnostic& d) const;
+  void sort();  // diagnostics in the order their fields were read
+
+  const nlohmann::json& object_;
+  FieldStyle style_;
+  Diagnostics& ds_;
+  std::vector<std::string> read_;  // fields asked for, in order
+};
+
+}  // namespace xpu

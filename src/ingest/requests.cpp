@@ -1,0 +1,294 @@
+#include "ingest/requests.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "ingest/cases_io.h"
+#include "ingest/data_files.h"
+#include "ingest/model_io.h"
+#include "ingest/portfolio_io.h"
+
+namespace xpu {
+namespace {
+
+const std::vector<std::string> kPrecisions{"bf16", "fp16", "fp8", "fp4", "int8"};
+
+// Runs the api's checks of `r` into `f`, sorts, and packs the result.
+template <class T>
+RequestRead<T> finish(FieldReader& f, T r, Diagnostics& ds, Diagnostics checks = {}) {
+  f.adopt(std::move(checks));
+  f.finish();
+  RequestRead<T> out;
+  if (!has_errors(ds)) out.request = std::move(r);
+  out.diagnostics = std::move(ds);
+  return out;
+}
+
+Precision precision_or(FieldReader& f, std::string_view name, Precision fallback) {
+  return f.choice<Precision>(name, parse_precision, kPrecisions).value_or(fallback);
+}
+
+unsigned threads_of(FieldReader& f) {
+  const auto t = f.integer("threads");
+  if (t && *t < 0) f.error("threads", fmt::format("must be 0 (all cores) or positive, got {}", *t));
+  return t && *t > 0 ? static_cast<unsigned>(*t) : 0;
+}
+
+}  // namespace
+
+std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view field, const DataSet& data,
+                                            Diagnostics& ds) {
+  auto name = f.text(field);
+  if (!name) return std::nullopt;
+  api::ModelRef ref{*name, std::nullopt};
+  std::error_code ec;
+  if (!data.find_model(*name) && (name->ends_with(".json") || std::filesystem::is_regular_file(*name, ec))) {
+    Diagnostics file;
+    ref.config = read_hf_config(*name, file);
+    if (has_errors(file)) ref.config.reset();
+    for (auto& d : file) ds.push_back(std::move(d));
+    if (!ref.config && !has_errors(file)) f.error(field, fmt::format("cannot read model config '{}'", *name));
+  }
+  return ref;
+}
+
+namespace {
+
+// The two fields every engine job needs: "model" and "accelerator".
+void read_model_and_hardware(FieldReader& f, const DataSet& data, Diagnostics& ds, api::ModelRef& model,
+                             std::string& accelerator) {
+  if (auto m = read_model_ref(f, "model", data, ds)) {
+    model = *m;
+  } else {
+    f.error("model", "is required");
+  }
+  if (auto a = f.text("accelerator")) {
+    accelerator = *a;
+  } else {
+    f.error("accelerator", "is required");
+  }
+}
+
+}  // namespace
+
+RequestRead<api::CatalogRequest> read_catalog_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::CatalogRequest r;
+  r.vendor = f.text("vendor").value_or("");
+  if (auto show = f.text("show")) {
+    r.view = api::CatalogView::show;
+    r.show = *show;
+  }
+  if (f.boolean("systems").value_or(false)) r.view = api::CatalogView::systems;
+  r.accelerator = f.text("accelerator").value_or("");
+  return finish(f, std::move(r), ds);
+}
+
+RequestRead<api::ModelsRequest> read_models_request(const nlohmann::json& fields, const DataSet& data,
+                                                    const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::ModelsRequest r;
+  r.show = read_model_ref(f, "show", data, ds);
+  return finish(f, std::move(r), ds);
+}
+
+RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::PricesRequest r;
+  r.purchase = f.boolean("purchase").value_or(false);
+  r.accelerator = f.text("accelerator").value_or("");
+  r.provider = f.text("provider").value_or("");
+  r.term = f.choice<Term>("term", parse_term, term_names());
+  r.region = f.text("region").value_or("");
+  return finish(f, std::move(r), ds);
+}
+
+RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, const DataSet& data,
+                                                  const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::TrainRequest r;
+  read_model_and_hardware(f, data, ds, r.model, r.accelerator);
+  if (auto n = f.integer("chips"))
+    r.chips = *n;
+  else if (!f.has("chips"))
+    f.error("chips", "is required");
+  r.seq_len = f.integer("seq_len").value_or(r.seq_len);
+  r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+  r.precision = precision_or(f, "precision", r.precision);
+  r.tokens = f.count("tokens").value_or(0);
+  r.stack = f.text("stack").value_or("");
+  LayoutConstraints& c = r.fixed;
+  c.tp = f.integer("tp");
+  c.pp = f.integer("pp");
+  c.dp = f.integer("dp");
+  c.cp = f.integer("cp");
+  c.ep = f.integer("ep");
+  c.vpp = f.integer("vpp");
+  c.micro_batch = f.integer("micro_batch");
+  c.recompute = f.choice<Recompute>("recompute", parse_recompute, {"none", "selective", "full"});
+  c.sharding = f.choice<Sharding>("sharding", parse_sharding, {"none", "zero1", "zero2", "zero3", "fsdp"});
+  c.sequence_parallel = f.boolean("sequence_parallel");
+  r.top = f.integer("top").value_or(r.top);
+  r.memory_margin = f.number("memory_margin").value_or(r.memory_margin);
+  r.threads = threads_of(f);
+  Diagnostics checks = api::check(r, data);
+  return finish(f, std::move(r), ds, std::move(checks));
+}
+
+RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, const DataSet& data,
+                                                  const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::InferRequest r;
+  read_model_and_hardware(f, data, ds, r.model, r.accelerator);
+  r.chips = f.integer("chips");
+  r.tp = f.integer("tp");
+  r.pp = f.integer("pp");
+  r.ep = f.integer("ep");
+  r.precision = precision_or(f, "precision", r.precision);
+  r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
+  r.weight_only = f.boolean("weight_only").value_or(false);
+  r.input_len = f.count("input_len").value_or(r.input_len);
+  r.output_len = f.count("output_len").value_or(r.output_len);
+  r.batch = f.integer("batch");
+  r.rate = f.count("rate");
+  r.ttft_slo = f.quantity<Seconds>("ttft_slo");
+  r.tpot_slo = f.quantity<Seconds>("tpot_slo");
+  r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
+  r.stack = f.text("stack").value_or("");
+  Diagnostics checks = api::check(r, data);
+  return finish(f, std::move(r), ds, std::move(checks));
+}
+
+RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fields, const DataSet& data,
+                                                      const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::CompareRequest r;
+  if (auto m = read_model_ref(f, "model", data, ds))
+    r.model = *m;
+  else
+    f.error("model", "is required");
+  const bool train = f.boolean("train").value_or(false), infer = f.boolean("infer").value_or(false);
+  if (train == infer) {
+    f.error(train ? "infer" : "train", train ? "`train` and `infer` exclude each other" : "give `train` or `infer`");
+  }
+  r.mode = infer ? Mode::infer : Mode::train;
+  // Which workload is meant decides which fields are read (and checked).
+  const bool known = train != infer;
+  if (known && r.mode == Mode::train) {
+    r.tokens = f.count("tokens").value_or(0);
+    r.chips = f.integer("chips");
+    if (f.has("chips") && f.has("deadline")) f.error("deadline", "`chips` and `deadline` exclude each other");
+    r.deadline = f.quantity<Seconds>("deadline");
+    r.seq_len = f.integer("seq_len").value_or(r.seq_len);
+    r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+    r.precision = precision_or(f, "precision", r.precision);
+  } else if (known) {
+    r.rate = f.count("rate").value_or(0);
+    r.input_len = f.count("input_len").value_or(r.input_len);
+    r.output_len = f.count("output_len").value_or(r.output_len);
+    r.precision = precision_or(f, "precision", r.precision);
+    r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
+    r.ttft_slo = f.quantity<Seconds>("ttft_slo");
+    r.tpot_slo = f.quantity<Seconds>("tpot_slo");
+  }
+  std::vector<std::string> bases = term_names();
+  bases.emplace_back("owned");
+  if (auto t = f.choice<std::string>(
+          "term", [](std::string_view s) { return std::optional<std::string>(s); }, bases)) {
+    r.owned = *t == "owned";
+    if (!r.owned) r.term = *parse_term(*t);
+  }
+  r.utilization = f.number("utilization").value_or(r.utilization);
+  r.electricity = f.quantity<EnergyPrice>("electricity").value_or(r.electricity);
+  r.pue = f.number("pue").value_or(r.pue);
+  r.life = f.number("life").value_or(r.life);
+  r.baseline = f.text("baseline").value_or(r.baseline);
+  r.accelerators = f.list("accelerators").value_or(std::vector<std::string>{});
+  r.region = f.text("region").value_or("");
+  r.sensitivity = f.boolean("sensitivity").value_or(false);
+  r.threads = threads_of(f);
+  Diagnostics checks = known ? api::check(r, data) : Diagnostics{};
+  return finish(f, std::move(r), ds, std::move(checks));
+}
+
+RequestRead<api::ClaimsRequest> read_claims_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::ClaimsRequest r;
+  r.threads = threads_of(f);
+  return finish(f, r, ds);
+}
+
+RequestRead<api::ValidateRequest> read_validate_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::ValidateRequest r;
+  const std::string cases = f.text("cases").value_or(shipped_cases_path());
+  std::string models = f.text("models").value_or("");
+  r.mode = f.choice<Mode>("mode", parse_mode, mode_names());
+  r.threads = threads_of(f);
+  f.finish();
+  if (!f.ok()) return {std::nullopt, std::move(ds)};
+  r.cases_name = cases;
+  r.cases = read_cases(cases, ds);
+  // Models the shipped data lacks may come from a models.csv beside the cases
+  // (CASES.md's companion file) or be named with "models".
+  if (models.empty()) {
+    const auto beside = std::filesystem::path(cases).parent_path() / "models.csv";
+    std::error_code ec;
+    if (std::filesystem::exists(beside, ec)) models = beside.string();
+  }
+  if (!models.empty() && !has_errors(ds)) r.models = read_models_csv(models, ds);
+  RequestRead<api::ValidateRequest> out;
+  if (!has_errors(ds)) out.request = std::move(r);
+  out.diagnostics = std::move(ds);
+  return out;
+}
+
+RequestRead<api::CalibrateRequest> read_calibrate_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::CalibrateRequest r;
+  const auto cases = f.text("cases");
+  r.date = f.text("date").value_or("");
+  r.threads = threads_of(f);
+  f.finish();
+  if (!f.ok()) return {std::nullopt, std::move(ds)};
+  r.cases_label = cases.value_or("data/validation/cases.csv");
+  r.cases_name = cases.value_or(shipped_cases_path());
+  r.cases = read_cases(r.cases_name, ds);
+  RequestRead<api::CalibrateRequest> out;
+  if (!has_errors(ds)) out.request = std::move(r);
+  out.diagnostics = std::move(ds);
+  return out;
+}
+
+RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, const DataSet& data,
+                                                const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::PlanRequest r;
+  const auto portfolio = f.text("portfolio");
+  if (!portfolio) f.error("portfolio", "is required");
+  r.time_limit = f.number("time_limit").value_or(r.time_limit);
+  r.gap = f.number("gap").value_or(r.gap);
+  r.threads = f.integer("threads").value_or(r.threads);
+  r.baselines = !f.boolean("no_baselines").value_or(false);
+  f.adopt(api::check(r));
+  f.finish();
+  if (!f.ok()) return {std::nullopt, std::move(ds)};
+  r.portfolio = read_portfolio(*portfolio, data, ds);
+  RequestRead<api::PlanRequest> out;
+  if (!has_errors(ds)) out.request = std::move(r);
+  out.diagnostics = std::move(ds);
+  return out;
+}
+
+}  // namespace xpu

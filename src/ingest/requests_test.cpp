@@ -1,0 +1,160 @@
+// Requests read from JSON objects (what a server or a Python binding hands
+// over) through the same field parsers the CLI's flags go through: values,
+// defaults, unit text, and every problem at its JSON pointer.
+#include "ingest/requests.h"
+
+#include <gtest/gtest.h>
+
+#include "perf/test_fixtures.h"
+
+namespace xpu {
+namespace {
+
+using nlohmann::json;
+
+// A data set written here: one accelerator with a system, a training and a
+// serving stack, one model and one priced region.
+DataSet fixture() {
+  DataSet d;
+  Accelerator a;
+  a.key = "gpu-a";
+  a.name = "GPU A";
+  a.runtime = Runtime::cuda;
+  a.scale_up.domain = 8;
+  d.catalog.accelerators.push_back(a);
+  System s;
+  s.key = "node-a";
+  s.accelerator = "gpu-a";
+  s.chips = 8;
+  s.scale_up_domain = 8;
+  d.catalog.systems.push_back(s);
+  StackEfficiency train = testing::test_stack(), serve = testing::test_stack();
+  train.key = "train-cuda";
+  train.is_default = true;
+  serve.key = "serve-cuda";
+  serve.mode = Mode::infer;
+  serve.is_default = true;
+  d.catalog.stacks = {serve, train};
+  ModelArch m = testing::llama(32, 4096, 32, 8, 14336);
+  m.key = "llama-8b";
+  d.models.push_back(m);
+  Offer o;
+  o.provider = "cloud";
+  o.region = "us-east-1";
+  o.instance = "node-a";
+  o.accelerator = "gpu-a";
+  o.chips = 8;
+  d.prices.offers.push_back(o);
+  return d;
+}
+
+TEST(Requests, TrainFromJsonTakesUnitTextAndTheApiDefaults) {
+  const DataSet d = fixture();
+  const auto r = read_train_request(json{{"model", "llama-8b"},
+                                         {"accelerator", "gpu-a"},
+                                         {"chips", 64},
+                                         {"tokens", "2.5T"},
+                                         {"tp", "8"},
+                                         {"recompute", "selective"},
+                                         {"sequence_parallel", false}},
+                                    d);
+  ASSERT_TRUE(r.request) << format_diagnostics(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty());
+  const api::TrainRequest& t = *r.request;
+  EXPECT_EQ(t.model.name, "llama-8b");
+  EXPECT_EQ(t.chips, 64);
+  EXPECT_DOUBLE_EQ(t.tokens, 2.5e12);
+  EXPECT_EQ(t.fixed.tp, 8);
+  EXPECT_EQ(t.fixed.recompute, Recompute::selective);
+  EXPECT_EQ(t.fixed.sequence_parallel, false);
+  // Defaults are the api's: the same as the CLI's.
+  EXPECT_EQ(t.seq_len, api::TrainRequest{}.seq_len);
+  EXPECT_EQ(t.precision, Precision::bf16);
+  EXPECT_EQ(t.global_batch, 0);
+}
+
+TEST(Requests, TrainProblemsAreReportedAtTheirPointersInFieldOrder) {
+  const DataSet d = fixture();
+  const auto r = read_train_request(json{{"model", "llama-8c"},
+                                         {"accelerator", "gpu-b"},
+                                         {"chips", 0},
+                                         {"precision", "fp9"},
+                                         {"tokens", "lots"},
+                                         {"memory_margin", 1.5},
+                                         {"tpp", 2}},
+                                    d);
+  EXPECT_FALSE(r.request);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/model: error: unknown model 'llama-8c' (did you mean 'llama-8b'?); give a shipped key ('xpuplan "
+            "models') or a Hugging Face config.json path\n"
+            "/accelerator: error: unknown accelerator or system 'gpu-b' (did you mean 'gpu-a'?); see 'xpuplan "
+            "catalog'\n"
+            "/chips: error: must be positive, got 0\n"
+            "/precision: error: must be one of bf16, fp16, fp8, fp4, int8; got 'fp9' (did you mean 'fp8'?)\n"
+            "/tokens: error: expected a positive count such as 15T, 2.5e12 or 300B; got 'lots'\n"
+            "/memory_margin: error: must be in [0, 1), got 1.5\n"
+            "/tpp: error: unknown field 'tpp' (did you mean 'tp'?)\n");
+}
+
+TEST(Requests, InferNeedsUnitsOnLatencyTargets) {
+  const DataSet d = fixture();
+  const auto r = read_infer_request(json{{"model", "llama-8b"},
+                                         {"accelerator", "node-a"},
+                                         {"rate", 20},
+                                         {"ttft_slo", "1 s"},
+                                         {"tpot_slo", "40"},
+                                         {"scenario", "serv"}},
+                                    d);
+  EXPECT_FALSE(r.request);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/tpot_slo: error: '40' has no unit; write it with one (e.g. '40 ms')\n"
+            "/scenario: error: must be one of offline, server, latency; got 'serv' (did you mean 'server'?)\n");
+  const auto ok = read_infer_request(
+      json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", "1.5k"}, {"tpot_slo", "40 ms"}}, d);
+  ASSERT_TRUE(ok.request) << format_diagnostics(ok.diagnostics);
+  EXPECT_DOUBLE_EQ(*ok.request->rate, 1500);
+  EXPECT_DOUBLE_EQ(ok.request->tpot_slo->si(), 0.04);
+  EXPECT_DOUBLE_EQ(ok.request->input_len, api::InferRequest{}.input_len);
+}
+
+TEST(Requests, CompareNamesTheOtherFieldTheJsonWay) {
+  const DataSet d = fixture();
+  const auto both = read_compare_request(json{{"model", "llama-8b"}, {"train", true}, {"infer", true}}, d);
+  EXPECT_EQ(format_diagnostics(both.diagnostics), "/infer: error: train and infer exclude each other\n");
+  const auto r = read_compare_request(json{{"model", "llama-8b"},
+                                           {"train", true},
+                                           {"tokens", "15T"},
+                                           {"chips", 16},
+                                           {"deadline", "90 days"},
+                                           {"accelerators", json::array({"gpu-a", "gpu-x"})},
+                                           {"region", "us-east-2"}},
+                                      d);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/deadline: error: chips and deadline exclude each other\n"
+            "/accelerators: error: unknown accelerator 'gpu-x' (did you mean 'gpu-a'?)\n"
+            "/region: error: no offers in region 'us-east-2' (did you mean 'us-east-1'?)\n");
+  const auto ok = read_compare_request(json{{"model", "llama-8b"}, {"infer", true}, {"rate", 5}, {"term", "owned"}}, d);
+  ASSERT_TRUE(ok.request) << format_diagnostics(ok.diagnostics);
+  EXPECT_EQ(ok.request->mode, Mode::infer);
+  EXPECT_TRUE(ok.request->owned);
+  EXPECT_EQ(ok.request->baseline, "h100-sxm");
+}
+
+TEST(Requests, FlagsSpellTheSameProblemsTheCliWay) {
+  const DataSet d = fixture();
+  const FieldStyle flags{.flags = true, .spelled = {}};
+  const auto r = read_compare_request(json{{"model", "llama-8b"}, {"train", true}, {"tokens", "15T"}}, d, flags);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "--chips: error: give --chips N, or --deadline to find the fewest chips\n");
+}
+
+TEST(Requests, NotAnObjectIsAnError) {
+  const DataSet d = fixture();
+  const auto r = read_train_request(json::array({1, 2}), d);
+  EXPECT_FALSE(r.request);
+  EXPECT_NE(format_diagnostics(r.diagnostics).find("/: error: must be a JSON object\n"), std::string::npos)
+      << format_diagnostics(r.diagnostics);
+}
+
+}  // namespace
+}  // namespace xpu

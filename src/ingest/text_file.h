@@ -1,0 +1,32 @@
+// The one way input files are read, and output files written.
+//
+// Every input file (data YAML, case and model CSVs, price catalogs, portfolio
+// files, config.json, request files) goes through read_text_file(): it
+// refuses what is not a regular file (a directory, /dev/zero, a FIFO) with a
+// clear error, refuses a file larger than the input limit (64 MiB unless the
+// XPUPLAN_MAX_INPUT_BYTES environment variable, e.g. "256M", says otherwise),
+// drops a UTF-8 byte-order mark and turns CRLF line ends into LF.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/diagnostics.h"
+
+namespace xpu {
+
+// The default input limit, and the one in force (the environment variable, when set and valid).
+inline constexpr std::uintmax_t kDefaultMaxInputBytes = 64ULL << 20;
+std::uintmax_t max_input_bytes();
+
+// The whole file as text, or nullopt with a diagnostic at the path.
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& ds);
+
+// Text as read_text_file() leaves it: without a UTF-8 byte-order mark, CRLF as LF.
+std::string normalize_text(std::string text);
+
+// Writes `text` to `path` (creating its directory first when asked); false when it cannot.
+bool write_text_file(const std::string& path, const std::string& text, bool create_directories = false);
+
+}  // namespace xpu

@@ -1,0 +1,267 @@
+#include "ingest/yaml_reader.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "base/suggest.h"
+#include "ingest/text_file.h"
+
+namespace xpu {
+namespace {
+
+SourceLocation at_mark(const std::string& file, const YAML::Mark& m) {
+  if (m.is_null()) return SourceLocation{file, 0, 0, ""};
+  return SourceLocation{file, m.line + 1, m.column + 1, ""};
+}
+
+std::string sign_words(Sign s) { return s == Sign::positive ? "positive" : "zero or positive"; }
+
+bool sign_ok(double v, Sign s) {
+  if (s == Sign::positive) return v > 0;
+  if (s == Sign::non_negative) return v >= 0;
+  return true;
+}
+
+}  // namespace
+
+std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+  } catch (const YAML::Exception& e) {
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+  }
+  return std::nullopt;
+}
+
+std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& ds) {
+  auto text = read_text_file(path, ds);
+  if (!text) return std::nullopt;
+  return parse_yaml_text(*text, path, ds);
+}
+
+SourceLocation location_of(const std::string& file, const YAML::Node& node) { return at_mark(file, node.Mark()); }
+
+MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, std::string what)
+    : node_(node), file_(std::move(file)), ds_(&ds), what_(std::move(what)) {
+  if (!node_.IsMap()) {
+    ds_->push_back(error_at(location_of(file_, node_), fmt::format("{}: expected a mapping of keys to values", what_)));
+    return;
+  }
+  is_map_ = true;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    std::string key = it->first.Scalar();
+    bool dup = false;
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].first == key) {
+        ds_->push_back(error_at(
+            at_mark(file_, it->first.Mark()),
+            fmt::format("{}: duplicate key '{}' (first given on line {})", what_, key, key_marks_[i].line + 1)));
+        dup = true;
+        break;
+      }
+    }
+    if (dup) continue;
+    entries_.emplace_back(key, it->second);
+    key_marks_.push_back(it->first.Mark());
+  }
+}
+
+const YAML::Node* MapReader::find(std::string_view key) const {
+  for (const auto& [k, v] : entries_) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+bool MapReader::has(std::string_view key) const {
+  const YAML::Node* n = find(key);
+  return n != nullptr && !n->IsNull();
+}
+
+std::vector<std::string> MapReader::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : entries_) out.push_back(k);
+  return out;
+}
+
+SourceLocation MapReader::where() const { return location_of(file_, node_); }
+
+SourceLocation MapReader::where(std::string_view key) const {
+  const YAML::Node* n = find(key);
+  return n ? location_of(file_, *n) : where();
+}
+
+void MapReader::allow(std::initializer_list<std::string_view> keys) {
+  for (auto k : keys) known_.emplace(k);
+}
+
+std::string MapReader::msg(std::string_view key, std::string_view text) const {
+  return fmt::format("{}: {}: {}", what_, key, text);
+}
+
+void MapReader::missing(std::string_view key) {
+  ds_->push_back(error_at(where(), fmt::format("{}: missing field '{}'", what_, key)));
+}
+
+void MapReader::error(std::string_view key, const std::string& message) {
+  ds_->push_back(error_at(where(key), msg(key, message)));
+}
+
+void MapReader::error(std::string message) { ds_->push_back(error_at(where(), fmt::format("{}: {}", what_, message))); }
+
+YAML::Node MapReader::node(std::string_view key, Need need) {
+  known_.emplace(key);
+  if (!is_map_) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node* n = find(key);
+  if (n == nullptr || n->IsNull()) {
+    if (need == Need::required) missing(key);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  return *n;
+}
+
+std::optional<std::string> MapReader::str(std::string_view key, Need need) {
+  YAML::Node n = node(key, need);
+  if (!n.IsDefined()) return std::nullopt;
+  if (!n.IsScalar()) {
+    error(key, "must be a single value");
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<double> MapReader::number(std::string_view key, Need need, Sign sign) {
+  auto s = str(key, need);
+  if (!s) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size() || !std::isfinite(v)) {
+    error(key, fmt::format("must be a number, got '{}'", *s));
+    return std::nullopt;
+  }
+  if (!sign_ok(v, sign)) {
+    error(key, fmt::format("must be {}, got {}", sign_words(sign), *s));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<long long> MapReader::integer(std::string_view key, Need need, Sign sign) {
+  auto s = str(key, need);
+  if (!s) return std::nullopt;
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size()) {
+    error(key, fmt::format("must be a whole number, got '{}'", *s));
+    return std::nullopt;
+  }
+  if (!sign_ok(static_cast<double>(v), sign)) {
+    error(key, fmt::format("must be {}, got {}", sign_words(sign), *s));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> MapReader::boolean(std::string_view key, Need need) {
+  auto s = str(key, need);
+  if (!s) return std::nullopt;
+  if (*s == "true" || *s == "yes") return true;
+  if (*s == "false" || *s == "no") return false;
+  error(key, fmt::format("must be true or false, got '{}'", *s));
+  return std::nullopt;
+}
+
+std::optional<std::vector<long long>> MapReader::int_list(std::string_view key, Need need) {
+  YAML::Node n = node(key, need);
+  if (!n.IsDefined()) return std::nullopt;
+  if (!n.IsSequence()) {
+    error(key, "must be a list of whole numbers, e.g. [4, 4]");
+    return std::nullopt;
+  }
+  std::vector<long long> out;
+  for (const auto& e : n) {
+    long long v = 0;
+    const std::string& s = e.Scalar();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!e.IsScalar() || ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+      ds_->push_back(error_at(location_of(file_, e),
+                              msg(key, fmt::format("entries must be positive whole numbers, got '{}'", s))));
+      return std::nullopt;
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> MapReader::str_list(std::string_view key, Need need) {
+  YAML::Node n = node(key, need);
+  if (!n.IsDefined()) return std::nullopt;
+  if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
+  if (!n.IsSequence()) {
+    error(key, "must be a list");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& e : n) {
+    if (!e.IsScalar()) {
+      ds_->push_back(error_at(location_of(file_, e), msg(key, "entries must be single values")));
+      return std::nullopt;
+    }
+    out.push_back(e.Scalar());
+  }
+  return out;
+}
+
+std::optional<ParsedQuantity> MapReader::quantity(std::string_view key, Dimension dim, Need need, Sign sign) {
+  auto s = str(key, need);
+  if (!s) return std::nullopt;
+  auto parsed = parse_unit_text_as(*s, dim);
+  SourceLocation loc = where(key);
+  if (!parsed) {
+    loc.column += parsed.error().offset;
+    ds_->push_back(error_at(loc, msg(key, parsed.error().message)));
+    return std::nullopt;
+  }
+  if (!sign_ok(parsed->si, sign)) {
+    ds_->push_back(error_at(loc, msg(key, fmt::format("must be {}, got {}", sign_words(sign), *s))));
+    return std::nullopt;
+  }
+  return parsed.value();
+}
+
+std::optional<std::string> MapReader::choice(std::string_view key, const std::vector<std::string>& choices, Need need) {
+  auto s = str(key, need);
+  if (!s) return std::nullopt;
+  for (const auto& c : choices) {
+    if (c == *s) return s;
+  }
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  error(key, fmt::format("must be one of {}; got '{}'{}", list, *s, did_you_mean(*s, choices)));
+  return std::nullopt;
+}
+
+std::optional<MapReader> MapReader::map(std::string_view key, Need need, std::string what) {
+  YAML::Node n = node(key, need);
+  if (!n.IsDefined()) return std::nullopt;
+  MapReader r(n, file_, *ds_, what.empty() ? fmt::format("{}: {}", what_, key) : std::move(what));
+  if (!r.ok()) return std::nullopt;
+  return r;
+}
+
+void MapReader::finish() {
+  if (!is_map_) return;
+  std::vector<std::string> known(known_.begin(), known_.end());
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const std::string& key = entries_[i].first;
+    if (known_.count(key)) continue;
+    ds_->push_back(error_at(at_mark(file_, key_marks_[i]),
+                            fmt::format("{}: unknown key '{}'{}", what_, key, did_you_mean(key, known))));
+  }
+}
+
+}  // namespace xpu

@@ -1,0 +1,79 @@
+#include "ingest/yaml_reader.h"
+
+#include <gtest/gtest.h>
+
+namespace xpu {
+namespace {
+
+struct Parsed {
+  Diagnostics ds;
+  YAML::Node root;
+};
+
+Parsed parse(const std::string& text) {
+  Parsed p;
+  auto n = parse_yaml_text(text, "t.yaml", p.ds);
+  if (n) p.root = *n;
+  return p;
+}
+
+std::string all(const Diagnostics& ds) { return format_diagnostics(ds); }
+
+TEST(YamlReader, MalformedYamlHasPosition) {
+  Parsed p = parse("a: [1, 2\nb: 3\n");
+  EXPECT_EQ(all(p.ds), "t.yaml:2:2: error: malformed YAML: end of sequence flow not found\n");
+}
+
+TEST(YamlReader, ReadsTypedValues) {
+  Parsed p = parse("name: x\nn: 4\nbw: 3.35 TB/s\nflag: true\ndims: [4, 4]\n");
+  MapReader r(p.root, "t.yaml", p.ds, "entry");
+  EXPECT_EQ(r.str("name"), "x");
+  EXPECT_EQ(r.integer("n"), 4);
+  EXPECT_DOUBLE_EQ(r.get<ByteRate>("bw")->si(), 3.35e12);
+  EXPECT_EQ(r.boolean("flag"), true);
+  EXPECT_EQ(r.int_list("dims"), (std::vector<long long>{4, 4}));
+  r.finish();
+  EXPECT_TRUE(p.ds.empty()) << all(p.ds);
+}
+
+TEST(YamlReader, ReportsEveryProblemInOnePass) {
+  Parsed p = parse(
+      "bandwith: 3 TB/s\n"
+      "cap: 80\n"
+      "tdp: -700 W\n"
+      "n: 4\n"
+      "n: 5\n"
+      "kind: torus2d\n");
+  MapReader r(p.root, "t.yaml", p.ds, "accelerator 'x'");
+  r.get<ByteRate>("bandwidth", Need::optional);
+  r.get<Bytes>("cap");
+  r.get<Watts>("tdp");
+  r.integer("n");
+  r.choice("kind", {"switch", "torus-2d", "torus-3d"});
+  r.str("name");
+  r.finish();
+  EXPECT_EQ(all(p.ds),
+            "t.yaml:5:1: error: accelerator 'x': duplicate key 'n' (first given on line 4)\n"
+            "t.yaml:2:6: error: accelerator 'x': cap: '80' has no unit; write it with one (e.g. '80 GB')\n"
+            "t.yaml:3:6: error: accelerator 'x': tdp: must be positive, got -700 W\n"
+            "t.yaml:6:7: error: accelerator 'x': kind: must be one of switch, torus-2d, torus-3d; got 'torus2d' "
+            "(did you mean 'torus-2d'?)\n"
+            "t.yaml:1:1: error: accelerator 'x': missing field 'name'\n"
+            "t.yaml:1:1: error: accelerator 'x': unknown key 'bandwith' (did you mean 'bandwidth'?)\n");
+}
+
+TEST(YamlReader, WrongDimensionPointsAtValue) {
+  Parsed p = parse("memory:\n  bandwidth: 80 GB\n");
+  MapReader r(p.root, "t.yaml", p.ds, "accelerator 'x'");
+  auto g = r.map("memory");
+  ASSERT_TRUE(g);
+  g->get<ByteRate>("bandwidth");
+  g->finish();
+  r.finish();
+  EXPECT_EQ(all(p.ds),
+            "t.yaml:2:14: error: accelerator 'x': memory: bandwidth: expected a bandwidth (e.g. 3.35 TB/s), got "
+            "'80 GB' which is a size\n");
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,131 @@
+#include "report/evidence_report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "report/json_perf.h"
+#include "report/table.h"
+
+namespace xpu {
+namespace {
+
+Json stats_json(const ErrorStats& s) {
+  return {{"count", s.count},
+          {"median_abs_error_pct", s.median_abs},
+          {"mean_abs_error_pct", s.mean_abs},
+          {"median_signed_error_pct", s.median_signed}};
+}
+
+std::string stats_line(const ErrorStats& s) {
+  if (s.count == 0) return "no cases";
+  return fmt::format("{:>3} cases  median |err| {:5.1f}%  mean |err| {:5.1f}%  median signed {:+5.1f}%", s.count,
+                     s.median_abs, s.mean_abs, s.median_signed);
+}
+
+}  // namespace
+
+Json to_json(const api::ValidateReport& r) {
+  Json arr = Json::array();
+  for (const auto& c : r.results) {
+    Json j = {{"id", c.id},
+              {"mode", to_string(c.mode)},
+              {"accelerator", c.accelerator},
+              {"metric", to_string(c.metric)},
+              {"measured", c.measured},
+              {"predicted", c.ok ? Json(c.predicted) : Json(nullptr)},
+              {"error_pct", c.ok ? Json(c.error_pct) : Json(nullptr)},
+              {"status", c.ok ? "ok" : "skipped"},
+              {"reason", c.reason},
+              {"stack", c.stack}};
+    if (c.layout) j["layout"] = to_json(*c.layout);
+    arr.push_back(j);
+  }
+  const ErrorSummary& s = r.summary;
+  Json summary;
+  summary["overall"] = stats_json(s.overall);
+  for (const auto& [k, v] : s.by_mode) summary["by_mode"][k] = stats_json(v);
+  for (const auto& [k, v] : s.by_vendor) summary["by_vendor"][k] = stats_json(v);
+  for (const auto& [k, v] : s.by_metric) summary["by_metric"][k] = stats_json(v);
+  for (const auto& [m, vs] : s.by_mode_vendor) {
+    for (const auto& [v, st] : vs) summary["by_mode_vendor"][m][v] = stats_json(st);
+  }
+  for (const auto& [k, v] : s.by_scenario) summary["by_scenario"][k] = stats_json(v);
+  summary["skipped"] = s.skipped;
+  return Json{{"cases", arr}, {"summary", summary}};
+}
+
+std::string to_text(const api::ValidateReport& r) {
+  TextTable t;
+  t.header = {"id", "mode", "accelerator", "metric", "measured", "predicted", "error", "layout / notes"};
+  t.right_align = {false, false, false, false, true, true, true, false};
+  for (const auto& c : r.results) {
+    if (!c.ok) continue;
+    std::string note = c.layout ? describe(*c.layout) : "";
+    if (!c.reason.empty()) note += (note.empty() ? "" : "; ") + c.reason;
+    t.rows.push_back({c.id, std::string(to_string(c.mode)), c.accelerator, std::string(to_string(c.metric)),
+                      fmt_num(c.measured, 4), fmt_num(c.predicted, 4), fmt::format("{:+.1f}%", c.error_pct), note});
+  }
+  std::string out = render(t);
+  out += "\nSummary (error = (predicted - measured) / measured):\n";
+  out += fmt::format("  {:<36} {}\n", "all", stats_line(r.summary.overall));
+  // Groups with predicted cases, by name.
+  const ErrorSummary& s = r.summary;
+  std::map<std::string, ErrorStats> groups;
+  for (const auto& [k, v] : s.by_mode) groups["mode " + k] = v;
+  for (const auto& [k, v] : s.by_vendor) groups["vendor " + k] = v;
+  for (const auto& [k, v] : s.by_metric) groups["metric " + k] = v;
+  for (const auto& [k, v] : s.by_scenario) groups["scenario " + k] = v;
+  for (const auto& [m, vs] : s.by_mode_vendor) {
+    for (const auto& [v, st] : vs) groups["mode " + m + ", vendor " + v] = st;
+  }
+  for (const auto& [name, st] : groups) {
+    if (st.count > 0) out += fmt::format("  {:<36} {}\n", name, stats_line(st));
+  }
+  if (s.skipped > 0) {
+    out += fmt::format("\nSkipped {} cases:\n", s.skipped);
+    for (const auto& c : r.results) {
+      if (!c.ok) out += fmt::format("  {:<8} {}\n", c.id, c.reason);
+    }
+  }
+  return out;
+}
+
+Json to_json(const api::CalibrateReport& r) {
+  Json stacks = Json::array();
+  for (const auto& f : r.fits) {
+    Json fitted = Json::object();
+    for (const auto& [name, value] : f.fitted) fitted[name] = value;
+    stacks.push_back({{"stack", f.stack},
+                      {"cases", f.case_ids.size()},
+                      {"fitted", fitted},
+                      {"in_sample", stats_json(f.in_sample)},
+                      {"leave_one_out", stats_json(f.leave_one_out)},
+                      {"loo_p10_pct", f.loo_p10_pct},
+                      {"loo_p90_pct", f.loo_p90_pct},
+                      {"accelerators", f.accelerators},
+                      {"precisions", f.precisions},
+                      {"max_chips", f.max_chips}});
+  }
+  return Json{{"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}};
+}
+
+std::string to_text(const api::CalibrateReport& r) {
+  TextTable t;
+  t.header = {"stack",       "cases", "fitted parameters", "in-sample median |err|", "leave-one-out median |err|",
+              "LOO p10..p90"};
+  t.right_align = {false, true, false, true, true, true};
+  for (const auto& f : r.fits) {
+    std::string params;
+    for (const auto& [name, value] : f.fitted) {
+      params += fmt::format("{}{}={:.3f}", params.empty() ? "" : " ", name, value);
+    }
+    t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params,
+                      fmt::format("{:.1f}%", f.in_sample.median_abs),
+                      fmt::format("{:.1f}%", f.leave_one_out.median_abs),
+                      fmt::format("{:+.0f}%..{:+.0f}%", f.loo_p10_pct, f.loo_p90_pct)});
+  }
+  return render(t) + fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", r.fits.size(), r.cases_name, r.seconds);
+}
+
+}  // namespace xpu

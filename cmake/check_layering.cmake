@@ -13,6 +13,7 @@ set(allowed_sim      "base;catalog;workload;perf;cost;planner;sim")
 set(allowed_io       "base;catalog;workload;milp;perf;cost;planner;sim;io")
 set(allowed_cli      "base;catalog;workload;milp;perf;cost;planner;sim;io;cli")
 set(allowed_server   "base;catalog;workload;milp;perf;cost;planner;sim;io;server")
+set(allowed_dist     "base;catalog;workload;milp;perf;cost;planner;sim;io;dist")
 
 file(GLOB modules RELATIVE ${SRC} ${SRC}/*)
 set(violations "")

@@ -71,13 +71,17 @@ void Engine::settle(bool new_month) {
       touched_[p] = 0;
       const int pi = static_cast<int>(p);
       recompute_available(pi);
-      int64_t need = pools_[p].held - pools_[p].available;
-      // Losses take whole replicas first (last service first), then whole gangs (last run first).
-      for (size_t s = services_.size(); need > 0 && s-- > 0;) evict_service_chips(static_cast<int>(s), pi, need);
-      for (size_t r = runs_.size(); need > 0 && r-- > 0;) {
-        if (runs_[r].cur.pool != pi) continue;
-        need -= runs_[r].cur.chips;
-        evict_run(static_cast<int>(r));
+      const int64_t held = pools_[p].held;
+      const int64_t need = held - pools_[p].available;
+      if (need <= 0) continue;
+      // The lost instances fall anywhere in the pool: every gang in it loses
+      // some (a gang of hundreds of instances almost surely does) and stops;
+      // each service loses its share of replicas. The policy then re-places
+      // what fits.
+      const double share = static_cast<double>(need) / static_cast<double>(held);
+      for (size_t s = 0; s < services_.size(); ++s) evict_service_share(static_cast<int>(s), pi, share);
+      for (size_t r = 0; r < runs_.size(); ++r) {
+        if (runs_[r].cur.pool == pi) evict_run(static_cast<int>(r));
       }
     }
     any_touched_ = false;

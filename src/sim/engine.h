@@ -174,7 +174,7 @@ class Engine {
   void update_violation(int s);
   void on_service_fail(int s);
   void on_service_back(int s, int pool);
-  void evict_service_chips(int s, int p, int64_t& need);
+  void evict_service_share(int s, int p, double share);
   bool apply_service(int s, std::vector<ReplicaSet> sets);
 
   // --- decisions -------------------------------------------------------------

@@ -97,6 +97,7 @@ void Engine::on_run_event(int r) {
   hazard_update(x);
   if (x.status == RunStatus::running && now_ >= x.finish_at) {
     finish_run(r);
+    decide(false);  // the chips it frees may let a waiting run start
   } else if (x.status == RunStatus::restarting && now_ >= x.ready_at) {
     x.status = RunStatus::running;
     open_segment(r);

@@ -1,6 +1,7 @@
 // Services: replica failures and repairs, evictions, new holdings, and the
 // hours their live capacity stays below demand.
 #include <algorithm>
+#include <cmath>
 
 #include "sim/engine.h"
 
@@ -77,17 +78,19 @@ void Engine::on_service_back(int s, int pool) {
   }
 }
 
-// Takes whole replicas (those down for repair first) out of pool p until `need` chips are freed.
-void Engine::evict_service_chips(int s, int p, int64_t& need) {
+// Takes `share` of the service's replicas in pool p (rounded up to whole
+// replicas; those down for repair go first).
+void Engine::evict_service_share(int s, int p, double share) {
   ServiceState& x = services_[s];
   bool changed = false;
-  for (size_t i = x.sets.size(); i-- > 0 && need > 0;) {
+  for (size_t i = 0; i < x.sets.size(); ++i) {
     ReplicaSet& set = x.sets[i];
     if (set.pool != p || set.replicas == 0) continue;
-    const int64_t n = std::min(set.replicas, (need + set.chips_per_replica - 1) / set.chips_per_replica);
+    const auto n = std::min(set.replicas,
+                            static_cast<int64_t>(std::ceil(share * static_cast<double>(set.replicas) - 1e-9)));
+    if (n <= 0) continue;
     set.replicas -= n;
     x.down[i] = std::max<int64_t>(0, x.down[i] - n);
-    need -= n * set.chips_per_replica;
     change_held(p, -n * set.chips_per_replica);
     changed = true;
   }

@@ -161,30 +161,37 @@ class StaticPolicy final : public SimPolicy {
   }
 };
 
-// Moves what the plan cannot host to other pools chosen by `rank`: the plan
-// first; a run that still holds chips keeps them; otherwise the best pool with room.
+// Moves what the plan cannot host to other pools chosen by `rank`. First
+// every pending run and service takes its planned allocation where it fits
+// (a displaced holder never takes chips another's plan needs); then services
+// fill their shortfall (their SLOs cannot wait); then each run left without
+// chips takes the best pool with room. A run that still holds chips keeps them.
 class MovingPolicy final : public SimPolicy {
  public:
   explicit MovingPolicy(Rank rank) : rank_(rank) {}
 
   void decide(const PolicyView& v, Decision& out) const override {
     Ledger ledger(v);
+    std::vector<int> displaced;
     for (int r : v.pending_runs) {
       const RunView& view = v.runs[r];
-      RunMonth to;
       if (fits(v, ledger, r, view.planned)) {
-        to = view.planned;
-      } else if (view.current.pool >= 0 && view.status != RunStatus::waiting) {
-        continue;  // keeps what it holds
-      } else if (view.planned.pool >= 0) {
-        to = place_run(v, ledger, r, rank_, v.input.runs[r].spot_ok).value_or(RunMonth{});
+        assign(v, ledger, r, view.planned, out);
+      } else if (view.planned.pool < 0) {
+        assign(v, ledger, r, RunMonth{}, out);  // the plan pauses it
+      } else if (view.current.pool < 0 || view.status == RunStatus::waiting) {
+        displaced.push_back(r);
       }
-      assign(v, ledger, r, to, out);
     }
-    for (int s : v.pending_services) {
-      auto sets = planned_within_room(v, ledger, s);
-      fill_shortfall(v, ledger, s, rank_, sets);
-      if (!same_sets(v.services[s].current, sets)) out.services.push_back({s, std::move(sets)});
+    std::vector<std::vector<ReplicaSet>> sets;
+    for (int s : v.pending_services) sets.push_back(planned_within_room(v, ledger, s));
+    for (size_t i = 0; i < sets.size(); ++i) {
+      const int s = v.pending_services[i];
+      fill_shortfall(v, ledger, s, rank_, sets[i]);
+      if (!same_sets(v.services[s].current, sets[i])) out.services.push_back({s, std::move(sets[i])});
+    }
+    for (int r : displaced) {
+      assign(v, ledger, r, place_run(v, ledger, r, rank_, v.input.runs[r].spot_ok).value_or(RunMonth{}), out);
     }
   }
 

@@ -209,6 +209,8 @@ Expected<PreparedSimPtr, Diagnostics> prepare_simulation(const SimInput& in, con
 
 size_t outcome_stride(const PreparedSim& prep) { return prep.layout.stride; }
 
+const SimOptions& options_of(const PreparedSim& prep) { return prep.options; }
+
 ReplicaDraws draw_replica(const PreparedSim& prep, uint32_t replica) {
   const SimInput& in = prep.in;
   const Risks& risks = prep.risks;

@@ -113,6 +113,8 @@ Expected<PreparedSimPtr, Diagnostics> prepare_simulation(const SimInput& in, con
                                                          const SimOptions& options);
 // Doubles per replica in a block (what simulate_block writes for each replica).
 size_t outcome_stride(const PreparedSim& prep);
+// The options it was prepared with (policies resolved: never empty).
+const SimOptions& options_of(const PreparedSim& prep);
 // Replicas [first, first + count) on `threads` threads: count x outcome_stride doubles, in replica order.
 std::vector<double> simulate_block(const PreparedSim& prep, uint32_t first, uint32_t count, unsigned threads);
 // The result from every replica's outcome (all replicas, in order).

@@ -64,7 +64,8 @@ TEST(RisksIo, ShippedDefaultsReadAndEveryEntryHasASource) {
   EXPECT_FALSE(r.checkpoint.source.empty());
   // The generic file names a provider this fleet lacks ('neocloud' it has; 'gcp' spot it does not).
   EXPECT_TRUE(std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) {
-    return d.severity == Severity::warning && d.message == "spot 'gcp-spot': provider 'gcp' matches no spot pool of this input";
+    return d.severity == Severity::warning &&
+           d.message == "spot 'gcp-spot': provider 'gcp' matches no spot pool of this input";
   }));
 }
 

@@ -86,8 +86,8 @@ void Engine::evict_service_share(int s, int p, double share) {
   for (size_t i = 0; i < x.sets.size(); ++i) {
     ReplicaSet& set = x.sets[i];
     if (set.pool != p || set.replicas == 0) continue;
-    const auto n = std::min(set.replicas,
-                            static_cast<int64_t>(std::ceil(share * static_cast<double>(set.replicas) - 1e-9)));
+    const auto n =
+        std::min(set.replicas, static_cast<int64_t>(std::ceil(share * static_cast<double>(set.replicas) - 1e-9)));
     if (n <= 0) continue;
     set.replicas -= n;
     x.down[i] = std::max<int64_t>(0, x.down[i] - n);

@@ -47,6 +47,16 @@ struct RisksReader {
 
   std::optional<int> month(MapReader& r, std::string_view key) { return detail::read_month(r, key, in.horizon); }
 
+  // `v` unless it exceeds `limit` (then an error at the key and nullopt).
+  static std::optional<double> at_most(MapReader& r, std::string_view key, std::optional<double> v, double limit,
+                                       const char* what) {
+    if (v && *v > limit) {
+      r.error(key, fmt::format("must be {}, got {}", what, r.str(key).value_or("")));
+      return std::nullopt;
+    }
+    return v;
+  }
+
   std::optional<double> fraction(MapReader& r, std::string_view key, Need need = Need::required) {
     auto v = r.number(key, need, Sign::any);
     if (v && (*v < 0 || *v > 1)) {
@@ -169,7 +179,9 @@ struct RisksReader {
     each(root, "shocks", "shock", [&](MapReader& r, std::string name) {
       ShockRule s{.name = std::move(name), .at = r.where()};
       s.target = target(r);
-      s.per_year = r.number("per_year", Need::required, Sign::non_negative).value_or(0);
+      s.per_year = at_most(r, "per_year", r.number("per_year", Need::required, Sign::non_negative), 10000,
+                           "at most 10,000 events a year")
+                       .value_or(0);
       s.depth = distribution(r, "depth", false, 0, 1).value_or(Distribution{});
       s.duration = distribution(r, "duration", true, 0, kInf).value_or(Distribution{});
       s.source = r.str("source", Need::optional).value_or("");
@@ -206,6 +218,10 @@ struct RisksReader {
       SpotRule s{.name = std::move(name), .at = r.where()};
       s.target = target(r);
       s.mean_up = r.get<Seconds>("up", Need::required, Sign::positive).value_or(Seconds(1e300));
+      if (s.mean_up.si() < 60) {
+        r.error("up", "must be at least a minute");
+        s.mean_up = Seconds(1e300);
+      }
       s.mean_down = time(r, "down").value_or(Seconds(0));
       s.depth = fraction(r, "depth", Need::optional).value_or(1.0);
       s.source = r.str("source", Need::optional).value_or("");
@@ -216,8 +232,14 @@ struct RisksReader {
       f.accelerator = r.str("accelerator").value_or("default");
       f.at = r.where("accelerator");
       r.set_what(fmt::format("failures '{}'", f.accelerator));
-      f.per_chip_hour = r.number("per_chip_hour", Need::required, Sign::non_negative).value_or(0);
-      f.planned_per_chip_hour = r.number("planned_per_chip_hour", Need::optional, Sign::non_negative).value_or(0);
+      const char* limit = "at most 0.005 per chip-hour each (H100s in Llama 3's run: 2.2e-5)";
+      f.per_chip_hour =
+          at_most(r, "per_chip_hour", r.number("per_chip_hour", Need::required, Sign::non_negative), 0.005, limit)
+              .value_or(0);
+      f.planned_per_chip_hour =
+          at_most(r, "planned_per_chip_hour", r.number("planned_per_chip_hour", Need::optional, Sign::non_negative),
+                  0.005, limit)
+              .value_or(0);
       f.detect = time(r, "detect").value_or(Seconds(0));
       f.replace = time(r, "replace").value_or(Seconds(0));
       f.source = r.str("source", Need::optional).value_or("");

@@ -82,7 +82,7 @@ struct ScenarioReader {
     const bool by_days = h->has("days");
     if (by_days == h->has("months")) h->error("give either months or days");
     const auto n = h->integer(by_days ? "days" : "months", Need::optional, Sign::positive);
-    if (n && *n > 3660) {
+    if (n && *n > (by_days ? 3660 : 120)) {
       h->error(by_days ? "days" : "months", "is too long (at most 10 years)");
     } else if (n && year > 0) {
       in.horizon = by_days ? calendar_horizon(year, first, static_cast<int>(*n / 28 + 1), static_cast<double>(*n) * 24)

@@ -37,11 +37,21 @@ SimHorizon calendar_horizon(int year, int month, int months, double cut_hours) {
   return h;
 }
 
+// Bounds at the door: counts stay far from 64-bit overflow when multiplied
+// (replicas x chips, chips x months), and the engine packs indices in 24 bits.
+constexpr int64_t kMaxChips = 1'000'000'000;
+constexpr size_t kMaxHolders = 1'000'000;
+constexpr int kMaxMonths = 120;
+
 Diagnostics validate_sim_input(const SimInput& in) {
   Diagnostics ds;
   const int M = in.horizon.months();
   auto err = [&](const SourceLocation& at, std::string msg) { ds.push_back(error_at(at, std::move(msg))); };
-  if (M <= 0) err({}, "horizon: needs at least one month");
+  if (M <= 0 || M > kMaxMonths) err({}, fmt::format("horizon: needs 1 to {} months, got {}", kMaxMonths, M));
+  if (in.runs.size() > kMaxHolders || in.services.size() > kMaxHolders || in.pools.size() > kMaxHolders) {
+    err({}, fmt::format("at most {} pools, runs and services each", kMaxHolders));
+    return ds;
+  }
   for (int m = 0; m < M; ++m) {
     if (!(in.horizon.month_hours[m] > 0) || !std::isfinite(in.horizon.month_hours[m])) {
       err({}, fmt::format("horizon: month {} must have positive hours", in.horizon.label(m)));
@@ -53,13 +63,15 @@ Diagnostics validate_sim_input(const SimInput& in) {
   for (const auto& p : in.pools) {
     const std::string what = fmt::format("pool '{}'", p.name);
     if (!names.insert(p.name).second) err(p.defined_at, what + ": name is given twice");
-    if (p.chips_per_instance < 1) err(p.defined_at, what + ": chips per instance must be at least 1");
+    if (p.chips_per_instance < 1 || p.chips_per_instance > kMaxChips) {
+      err(p.defined_at, what + ": chips per instance must be at least 1 (and at most 1e9)");
+    }
     if (!finite_non_negative(p.price_per_chip.si())) err(p.defined_at, what + ": price must be zero or positive");
     if (static_cast<int>(p.capacity.size()) != M) {
       err(p.defined_at, fmt::format("{}: capacity lists {} months; the horizon has {}", what, p.capacity.size(), M));
     }
     for (size_t m = 0; m < p.capacity.size() && p.chips_per_instance >= 1; ++m) {
-      if (p.capacity[m] < 0 || p.capacity[m] % p.chips_per_instance != 0) {
+      if (p.capacity[m] < 0 || p.capacity[m] > kMaxChips || p.capacity[m] % p.chips_per_instance != 0) {
         err(p.defined_at, fmt::format("{}: capacity in {} must be whole instances of {} chips, got {}", what,
                                       in.horizon.label(static_cast<int>(m)), p.chips_per_instance, p.capacity[m]));
       }
@@ -102,7 +114,7 @@ Diagnostics validate_sim_input(const SimInput& in) {
         continue;
       }
       if (m < r.earliest) err(r.defined_at, when + ": allocated before its earliest month");
-      if (a.chips <= 0 || !whole(a.pool, a.chips)) {
+      if (a.chips <= 0 || a.chips > kMaxChips || !whole(a.pool, a.chips)) {
         err(r.defined_at, fmt::format("{}: {} chips is not whole instances of {}", when, a.chips,
                                       in.pools[a.pool].chips_per_instance));
       }
@@ -110,7 +122,7 @@ Diagnostics validate_sim_input(const SimInput& in) {
       used[a.pool][m] += a.chips;
     }
     for (const auto& o : r.options) {
-      if (o.chips <= 0 || !(o.tokens_per_s > 0) || !std::isfinite(o.tokens_per_s)) {
+      if (o.chips <= 0 || o.chips > kMaxChips || !(o.tokens_per_s > 0) || !std::isfinite(o.tokens_per_s)) {
         err(r.defined_at, fmt::format("{}: option on {} needs positive chips and tokens/s", what, o.accelerator));
       }
     }
@@ -131,7 +143,8 @@ Diagnostics validate_sim_input(const SimInput& in) {
           err(s.defined_at, when + ": no such pool");
           continue;
         }
-        if (set.replicas < 0 || set.chips_per_replica < 1 || !finite_non_negative(set.rps_per_replica)) {
+        if (set.replicas < 0 || set.replicas > kMaxChips || set.chips_per_replica < 1 ||
+            set.chips_per_replica > kMaxChips || !finite_non_negative(set.rps_per_replica)) {
           err(s.defined_at, when + ": replicas, chips per replica and req/s per replica must be positive");
           continue;
         }
@@ -143,7 +156,8 @@ Diagnostics validate_sim_input(const SimInput& in) {
       }
     }
     for (const auto& o : s.options) {
-      if (o.chips_per_replica < 1 || !(o.rps_per_replica > 0)) {
+      if (o.chips_per_replica < 1 || o.chips_per_replica > kMaxChips || !(o.rps_per_replica > 0) ||
+          !std::isfinite(o.rps_per_replica)) {
         err(s.defined_at, fmt::format("{}: option on {} needs positive chips and req/s", what, o.accelerator));
       }
     }

@@ -193,7 +193,10 @@ Diagnostics validate_risks(const Risks& risks, const SimInput& in) {
   for (const auto& s : risks.shocks) {
     const std::string what = fmt::format("shock '{}'", s.name);
     check_target(s.target, what, nullptr, "");
-    if (!(s.per_year >= 0) || !std::isfinite(s.per_year)) err(s.at, what + ": rate must be zero or positive");
+    // Bounded so that a typo cannot ask for billions of events per replica.
+    if (!(s.per_year >= 0) || !(s.per_year <= 10000)) {
+      err(s.at, what + ": rate must be between 0 and 10,000 events a year");
+    }
     if (!valid_distribution(s.depth, 0, 1)) err(s.at, what + ": depth must lie in 0..1");
     if (!valid_distribution(s.duration, 0, kInf)) err(s.at, what + ": duration must be zero or positive");
   }
@@ -215,9 +218,9 @@ Diagnostics validate_risks(const Risks& risks, const SimInput& in) {
   for (const auto& s : risks.spot) {
     const std::string what = fmt::format("spot '{}'", s.name);
     check_target(s.target, what, is_spot, "spot ");
-    if (!(s.mean_up.si() > 0) || !(s.mean_down.si() >= 0) || !std::isfinite(s.mean_up.si()) ||
+    if (!(s.mean_up.si() >= 60) || !(s.mean_down.si() >= 0) || !std::isfinite(s.mean_up.si()) ||
         !std::isfinite(s.mean_down.si())) {
-      err(s.at, what + ": mean up time must be positive and mean down time zero or positive");
+      err(s.at, what + ": mean up time must be at least a minute and mean down time zero or positive");
     }
     if (!fraction(s.depth)) err(s.at, what + ": depth must lie in 0..1");
   }
@@ -239,6 +242,9 @@ Diagnostics validate_risks(const Risks& risks, const SimInput& in) {
         err(f.at, what + ": rates and times must be zero or positive");
         break;
       }
+    }
+    if (f.per_chip_hour + f.planned_per_chip_hour > 0.01) {
+      err(f.at, what + ": at most 0.01 interruptions per chip-hour (H100s in Llama 3's run: 2.2e-5)");
     }
   }
   const CheckpointRule& c = risks.checkpoint;

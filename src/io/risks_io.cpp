@@ -104,7 +104,7 @@ struct RisksReader {
       if (auto v = scalar(n, what, is_time)) d = Distribution::fixed_at(*v);
     } else if (n.IsMap() && n.size() == 1) {
       const std::string kind = n.begin()->first.Scalar();
-      const YAML::Node& args = n.begin()->second;
+      const YAML::Node args = n.begin()->second;  // a copy: the iterator's pair is a temporary
       auto list = [&](size_t count) -> std::optional<std::vector<double>> {
         if (!args.IsSequence() || args.size() != count) {
           ds.push_back(

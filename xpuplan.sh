@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy)
+          libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy libopenmpi-dev openmpi-bin)
 JOBS=${JOBS:-$(nproc)}
 
 install_deps() {

@@ -1,0 +1,113 @@
+// Risk and scenario files: error files with exact diagnostics, and the
+// shipped examples (every risk entry carries a source).
+//
+// Each tests/errors/risks/<case>.yaml, read against tests/data/sim/fleet.yaml,
+// must produce tests/errors/risks/<case>.txt verbatim; XPUPLAN_UPDATE_GOLDEN=1 rewrites them.
+#include "ingest/risks_io.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "golden.h"
+#include "ingest/sim_input_io.h"
+
+namespace xpu {
+namespace {
+
+namespace fs = std::filesystem;
+
+const SimInput& fleet() {
+  static const SimInput in = load_sim_input(testing::test_path("data/sim/fleet.yaml"));
+  return in;
+}
+
+std::string diagnostics_for(const std::string& name) {
+  const std::string dir = testing::test_path("errors/risks/");
+  Diagnostics ds;
+  parse_risks(testing::read_file(dir + name + ".yaml"), name + ".yaml", fleet(), ds);
+  return ds.empty() ? "(no errors)\n" : format_diagnostics(ds);
+}
+
+TEST(RisksErrors, EachCaseReportsExactlyItsExpectedDiagnostics) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(testing::test_path("errors/risks"))) {
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"fractions_out_of_range", "negative_rates", "out_of_bounds",
+                                             "outside_horizon", "several_problems", "unknown_names"}));
+  for (const auto& name : names) {
+    SCOPED_TRACE(name);
+    const std::string actual = diagnostics_for(name);
+    EXPECT_NE(actual, "(no errors)\n");
+    testing::expect_golden(actual, "errors/risks/" + name + ".txt");
+  }
+}
+
+TEST(RisksIo, ShippedDefaultsReadAndEveryEntryHasASource) {
+  Diagnostics ds;
+  const std::string path = std::string(XPUPLAN_TEST_DIR) + "/../examples/risks.yaml";
+  const Risks r = parse_risks(testing::read_file(path), "risks.yaml", fleet(), ds);
+  EXPECT_FALSE(has_errors(ds)) << format_diagnostics(ds);
+  ASSERT_EQ(r.shocks.size(), 2u);
+  EXPECT_EQ(r.shocks[0].depth.kind, Distribution::Kind::uniform);
+  EXPECT_DOUBLE_EQ(r.shocks[0].duration.a, 30 * 86400.0);
+  EXPECT_EQ(r.spot.size(), 2u);
+  EXPECT_FALSE(r.checkpoint.interval.has_value());  // young-daly
+  EXPECT_DOUBLE_EQ(r.checkpoint.restart.si(), 600.0);
+  for (const auto& s : r.shocks) EXPECT_FALSE(s.source.empty()) << s.name;
+  for (const auto& s : r.late) EXPECT_FALSE(s.source.empty()) << s.name;
+  for (const auto& s : r.spot) EXPECT_FALSE(s.source.empty()) << s.name;
+  for (const auto& s : r.failures) EXPECT_FALSE(s.source.empty()) << s.accelerator;
+  EXPECT_FALSE(r.checkpoint.source.empty());
+  // The generic file names a provider this fleet lacks ('neocloud' it has; 'gcp' spot it does not).
+  EXPECT_TRUE(std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::warning &&
+           d.message == "spot 'gcp-spot': provider 'gcp' matches no spot pool of this input";
+  }));
+}
+
+TEST(SimInputIo, ScenarioFileReadsIntoPlanValues) {
+  const SimInput& in = fleet();
+  ASSERT_EQ(in.horizon.months(), 6);
+  EXPECT_DOUBLE_EQ(in.horizon.month_hours[1], 672.0);
+  ASSERT_EQ(in.pools.size(), 5u);
+  EXPECT_EQ(in.pools[3].capacity[3], 1024);
+  EXPECT_DOUBLE_EQ(per_hour(in.pools[1].price_per_chip), 4.30);
+  ASSERT_EQ(in.runs.size(), 1u);
+  EXPECT_EQ(in.runs[0].months[2], (RunMonth{1, 512, 1.5e6}));
+  EXPECT_EQ(in.runs[0].months[3].pool, -1);
+  EXPECT_DOUBLE_EQ(in.services[0].demand_rps[5], 120.0);
+}
+
+TEST(SimInputIo, LlamaScenarioCutsTheHorizonAfter54Days) {
+  const SimInput in = load_sim_input(std::string(XPUPLAN_TEST_DIR) + "/../examples/llama3-405b-scenario.yaml");
+  EXPECT_DOUBLE_EQ(in.horizon.total_hours(), 54 * 24.0);
+  EXPECT_EQ(in.runs[0].months[1].chips, 16384);
+}
+
+TEST(SimInputIo, ErrorsSayWhereAndSuggest) {
+  Diagnostics ds;
+  parse_sim_input(
+      "horizon: {start: 2027-01, months: 2}\n"
+      "pools:\n"
+      "  - {name: p, accelerator: h100-sxm, vendor: nvidia, provider: aws, term: on-demnd, price: 2 $/h, "
+      "capacity: 8}\n"
+      "runs:\n"
+      "  - name: r\n"
+      "    tokens: 1T\n"
+      "    allocation: {pool: q, chips: 8, throughput: 5k}\n",
+      "s.yaml", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "s.yaml:3:75: error: pool 'p': term: must be one of on-demand, spot, 1y, 3y, capacity-block; got "
+            "'on-demnd' (did you mean 'on-demand'?)\n"
+            "s.yaml:3:92: error: pool 'p': price: must be per chip, e.g. '2.5 $/chip/h'\n"
+            "s.yaml:7:24: error: run 'r': allocation: pool: unknown pool 'q' (did you mean 'p'?)\n"
+            "s.yaml:7:49: error: run 'r': allocation: throughput: must be a count with its unit, e.g. '2.7M tok/s', "
+            "got '5k'\n");
+}
+
+}  // namespace
+}  // namespace xpu

@@ -1,0 +1,23 @@
+// Reading a simulator input written by hand (format: docs/simulate.md,
+// "Scenario files"; example: examples/llama3-405b-scenario.yaml): a horizon,
+// pools, training runs with their monthly allocation, services with their
+// replica sets, and rules. This is what tests and examples use until the plan
+// adapter builds SimInput from a saved plan. Problems are reported with
+// file:line:col, all at once.
+#pragma once
+
+#include <string>
+
+#include "base/diagnostics.h"
+#include "sim/input.h"
+
+namespace xpu {
+
+// Parses a scenario from `text` (named `name` in messages); `ds` receives
+// every problem. The result is only meaningful without errors.
+SimInput parse_sim_input(const std::string& text, const std::string& name, Diagnostics& ds);
+
+// Reads a scenario file; throws InputError with every diagnostic.
+SimInput load_sim_input(const std::string& path);
+
+}  // namespace xpu

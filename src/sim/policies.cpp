@@ -1,0 +1,228 @@
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "sim/policy.h"
+
+namespace xpu {
+namespace {
+
+// Chips the policy has placed or released in this round, on top of the view,
+// so that two pending runs are not both given the same spare chips.
+class Ledger {
+ public:
+  explicit Ledger(const PolicyView& v) : v_(v), delta_(v.pools.size(), 0) {}
+  // Chips pool p can still give to a holder that already has `own` chips in it.
+  int64_t room(int p, int64_t own) const { return v_.spare(p) - delta_[p] + own; }
+  void take(int p, int64_t chips) {
+    if (p >= 0) delta_[p] += chips;
+  }
+
+ private:
+  const PolicyView& v_;
+  std::vector<int64_t> delta_;
+};
+
+int64_t own_chips(const RunView& r, int pool) { return r.current.pool == pool ? r.current.chips : 0; }
+
+// Preference class of a pool for a policy; nullopt = never used.
+using Rank = std::optional<int> (*)(const SimPool& pool, bool spot_ok);
+
+std::optional<int> on_demand_only(const SimPool& p, bool) {
+  return p.term == Term::on_demand ? std::optional<int>(0) : std::nullopt;
+}
+
+// Kueue-style flavor order: capacity already paid for, then on-demand, then spot.
+std::optional<int> reserved_then_on_demand_then_spot(const SimPool& p, bool spot_ok) {
+  if (p.committed()) return 0;
+  if (p.term == Term::on_demand) return 1;
+  if (p.spot() && spot_ok) return 2;
+  return std::nullopt;
+}
+
+// The placement with the best (class, $ per token, pool, chips) that fits.
+std::optional<RunMonth> place_run(const PolicyView& v, const Ledger& ledger, int r, Rank rank, bool spot_ok) {
+  std::optional<RunMonth> best;
+  std::array<double, 2> best_key{std::numeric_limits<double>::infinity(), 0};
+  const RunView& view = v.runs[r];
+  for (size_t p = 0; p < v.input.pools.size(); ++p) {
+    const SimPool& pool = v.input.pools[p];
+    const auto cls = rank(pool, spot_ok);
+    if (!cls) continue;
+    const int pi = static_cast<int>(p);
+    const int64_t room = ledger.room(pi, own_chips(view, pi));
+    for (const RunOption& o : v.run_options[r]) {
+      if (o.accelerator != pool.accelerator || o.chips > room || o.chips % pool.chips_per_instance != 0) continue;
+      const double per_token = per_hour(pool.price_per_chip) * static_cast<double>(o.chips) / o.tokens_per_s;
+      const std::array<double, 2> key{static_cast<double>(*cls), per_token};
+      if (!best || key < best_key) {
+        best = RunMonth{pi, o.chips, o.tokens_per_s};
+        best_key = key;
+      }
+    }
+  }
+  return best;
+}
+
+bool fits(const PolicyView& v, const Ledger& ledger, int r, const RunMonth& a) {
+  return a.pool >= 0 && a.chips > 0 && ledger.room(a.pool, own_chips(v.runs[r], a.pool)) >= a.chips;
+}
+
+// The plan's sets, each cut to the whole replicas its pool has room for. The
+// service's own chips count as free (they are given back first).
+std::vector<ReplicaSet> planned_within_room(const PolicyView& v, Ledger& ledger, int s) {
+  const ServiceView& view = v.services[s];
+  for (const ReplicaSet& set : view.current) ledger.take(set.pool, -set.replicas * set.chips_per_replica);
+  std::vector<ReplicaSet> out;
+  for (const ReplicaSet& set : view.planned) {
+    const int64_t n = std::clamp<int64_t>(ledger.room(set.pool, 0) / set.chips_per_replica, 0, set.replicas);
+    if (n > 0) {
+      out.push_back(ReplicaSet{set.pool, n, set.chips_per_replica, set.rps_per_replica});
+      ledger.take(set.pool, n * set.chips_per_replica);
+    }
+  }
+  return out;
+}
+
+// Adds replicas on the preferred pools until demand is met or nothing fits.
+void fill_shortfall(const PolicyView& v, Ledger& ledger, int s, Rank rank, std::vector<ReplicaSet>& sets) {
+  const ServiceView& view = v.services[s];
+  double live = 0;
+  for (const auto& set : sets) live += static_cast<double>(set.replicas) * set.rps_per_replica;
+  while (live < view.demand_rps) {
+    // Best (class, $ per request/s, pool) with room for at least one replica.
+    int best_pool = -1;
+    const ServiceOption* best_option = nullptr;
+    std::array<double, 2> best_key{std::numeric_limits<double>::infinity(), 0};
+    for (size_t p = 0; p < v.input.pools.size(); ++p) {
+      const SimPool& pool = v.input.pools[p];
+      const auto cls = rank(pool, false);
+      if (!cls) continue;
+      const int64_t room = ledger.room(static_cast<int>(p), 0);
+      for (const ServiceOption& o : v.service_options[s]) {
+        if (o.accelerator != pool.accelerator || o.chips_per_replica > room) continue;
+        const std::array<double, 2> key{
+            static_cast<double>(*cls),
+            per_hour(pool.price_per_chip) * static_cast<double>(o.chips_per_replica) / o.rps_per_replica};
+        if (key < best_key) {
+          best_key = key;
+          best_pool = static_cast<int>(p);
+          best_option = &o;
+        }
+      }
+    }
+    if (best_pool < 0) return;
+    const int64_t room = ledger.room(best_pool, 0);
+    const auto need = static_cast<int64_t>(std::ceil((view.demand_rps - live) / best_option->rps_per_replica));
+    const int64_t n = std::min(need, room / best_option->chips_per_replica);
+    ledger.take(best_pool, n * best_option->chips_per_replica);
+    live += static_cast<double>(n) * best_option->rps_per_replica;
+    auto it = std::find_if(sets.begin(), sets.end(), [&](const ReplicaSet& x) {
+      return x.pool == best_pool && x.chips_per_replica == best_option->chips_per_replica &&
+             x.rps_per_replica == best_option->rps_per_replica;
+    });
+    if (it != sets.end()) {
+      it->replicas += n;
+    } else {
+      sets.push_back(ReplicaSet{best_pool, n, best_option->chips_per_replica, best_option->rps_per_replica});
+    }
+  }
+}
+
+// Records a run's new allocation (unless it is what the run holds).
+void assign(const PolicyView& v, Ledger& ledger, int r, const RunMonth& to, Decision& out) {
+  const RunView& view = v.runs[r];
+  if (to == view.current) return;
+  ledger.take(to.pool, to.chips);
+  ledger.take(view.current.pool, -view.current.chips);
+  out.runs.push_back({r, to});
+}
+
+bool same_sets(std::span<const ReplicaSet> a, const std::vector<ReplicaSet>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+// The plan as bought: a run takes its planned allocation when the pool has
+// room for it and waits otherwise; a service keeps the planned replicas that fit.
+class StaticPolicy final : public SimPolicy {
+ public:
+  void decide(const PolicyView& v, Decision& out) const override {
+    Ledger ledger(v);
+    for (int r : v.pending_runs) {
+      const RunView& view = v.runs[r];
+      assign(v, ledger, r, fits(v, ledger, r, view.planned) ? view.planned : RunMonth{}, out);
+    }
+    for (int s : v.pending_services) {
+      auto sets = planned_within_room(v, ledger, s);
+      if (!same_sets(v.services[s].current, sets)) out.services.push_back({s, std::move(sets)});
+    }
+  }
+};
+
+// Moves what the plan cannot host to other pools chosen by `rank`. First
+// every pending run and service takes its planned allocation where it fits
+// (a displaced holder never takes chips another's plan needs); then services
+// fill their shortfall (their SLOs cannot wait); then each run left without
+// chips takes the best pool with room. A run that still holds chips keeps them.
+class MovingPolicy final : public SimPolicy {
+ public:
+  explicit MovingPolicy(Rank rank) : rank_(rank) {}
+
+  void decide(const PolicyView& v, Decision& out) const override {
+    Ledger ledger(v);
+    std::vector<int> displaced;
+    for (int r : v.pending_runs) {
+      const RunView& view = v.runs[r];
+      if (fits(v, ledger, r, view.planned)) {
+        assign(v, ledger, r, view.planned, out);
+      } else if (view.planned.pool < 0) {
+        assign(v, ledger, r, RunMonth{}, out);  // the plan pauses it
+      } else if (view.current.pool < 0 || view.status == RunStatus::waiting) {
+        displaced.push_back(r);
+      }
+    }
+    std::vector<std::vector<ReplicaSet>> sets;
+    for (int s : v.pending_services) sets.push_back(planned_within_room(v, ledger, s));
+    for (size_t i = 0; i < sets.size(); ++i) {
+      const int s = v.pending_services[i];
+      fill_shortfall(v, ledger, s, rank_, sets[i]);
+      if (!same_sets(v.services[s].current, sets[i])) out.services.push_back({s, std::move(sets[i])});
+    }
+    for (int r : displaced) {
+      assign(v, ledger, r, place_run(v, ledger, r, rank_, v.input.runs[r].spot_ok).value_or(RunMonth{}), out);
+    }
+  }
+
+ private:
+  Rank rank_;
+};
+
+const std::array<PolicyInfo, 3> kPolicies{{
+    {"static", "the plan as bought; lost capacity is not replaced",
+     []() -> std::unique_ptr<SimPolicy> { return std::make_unique<StaticPolicy>(); }},
+    {"failover", "SkyPilot-like: on a loss, the cheapest launchable on-demand pool with room (per token or request)",
+     []() -> std::unique_ptr<SimPolicy> { return std::make_unique<MovingPolicy>(on_demand_only); }},
+    {"ordered", "Kueue-like fixed preference: idle reserved chips, then on-demand, then spot (runs that allow it)",
+     []() -> std::unique_ptr<SimPolicy> { return std::make_unique<MovingPolicy>(reserved_then_on_demand_then_spot); }},
+}};
+
+}  // namespace
+
+std::span<const PolicyInfo> sim_policies() { return kPolicies; }
+
+const PolicyInfo* find_policy(std::string_view name) {
+  for (const auto& p : kPolicies) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> policy_names() {
+  std::vector<std::string> out;
+  for (const auto& p : kPolicies) out.emplace_back(p.name);
+  return out;
+}
+
+}  // namespace xpu

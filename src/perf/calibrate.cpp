@@ -165,7 +165,9 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
   cal.precisions.assign(precs.begin(), precs.end());
   cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
 
-  // Leave one out: refit without case i (from the fitted values), predict i.
+  // Leave one out: refit without case i (from the fitted values, the other
+  // cases' layouts held), then search case i's layout afresh under the refit
+  // parameters and predict it: nothing of case i enters its own prediction.
   std::vector<double> loo(prepared.size());
   parallel_for(
       prepared.size(),
@@ -177,9 +179,13 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
           if (j != i) rest.push_back(j);
         }
         if (!rest.empty()) fit(local, rest, t, params, 1);
-        loo[i] = (predict(local[i], t) - local[i].source->value) / local[i].source->value * 100.0;
+        std::string reason;
+        std::optional<P> fresh = prepare(*local[i].source, in, t, reason, static_cast<P*>(nullptr));
+        P& held_out = fresh ? *fresh : local[i];
+        loo[i] = (predict(held_out, t) - held_out.source->value) / held_out.source->value * 100.0;
       },
       in.threads);
+  cal.loo_pct = loo;
   std::vector<CaseResult> loo_results(loo.size());
   for (size_t i = 0; i < loo.size(); ++i) {
     loo_results[i].ok = true;

@@ -28,6 +28,7 @@ struct StackCalibration {
   std::vector<std::string> precisions;
   int max_chips = 0;
   std::vector<CaseResult> results;  // in-sample, per case
+  std::vector<double> loo_pct;      // leave-one-out signed error per case, aligned with `results`
 };
 
 // Fits every training stack that has cases. `inputs.catalog` is read only;

@@ -75,13 +75,19 @@ struct ScaleOut {
 struct KernelPhysics {
   Hertz clock_peak;    // clock the dense peaks are quoted at
   Hertz clock_matmul;  // sustained clock under a back-to-back dense bf16 GEMM at the power limit
+  // Sustained/peak clock ratio when the clocks themselves are not published
+  // (an estimate with its reasoning); 0 = from the two clocks, or 1.
+  double clock_ratio = 0;
   // Best library GEMM / clock-limited peak at large shapes, per precision (0 = as bf16).
   std::array<double, kPrecisionCount> matmul{};
   std::array<int, 3> tile{0, 0, 0};  // m, n, k quanta of the GEMM tile (TPU: the MXU's n and k)
   int compute_units = 0;             // SMs, CUs or cores the tiles of one GEMM are spread over
-  double k_half = 0;                 // contraction length at which a tile's fixed prologue/epilogue equals its loop
-  Seconds kernel_latency;            // fixed cost of one kernel in a stream (fill, drain, launch gap)
-  double hbm_stream = 0;             // STREAM copy/triad bandwidth / datasheet HBM bandwidth
+  // A systolic array (TPU MXU, NeuronCore tensor engine) pads a dimension
+  // smaller than its width; a GPU picks a smaller tile instead.
+  bool systolic = false;
+  double k_half = 0;       // contraction length at which a tile's fixed prologue/epilogue equals its loop
+  Seconds kernel_latency;  // fixed cost of one kernel in a stream (fill, drain, launch gap)
+  double hbm_stream = 0;   // STREAM copy/triad bandwidth / datasheet HBM bandwidth
   // Fused (flash) attention, fraction of the bf16 dense peak at long causal
   // sequences and a head dimension that fills the unit (FLOPs: 4 b s^2 h d
   // forward, x2.5 backward, FlashAttention convention).

@@ -110,6 +110,9 @@ void read_kernels(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
                             a.sources)) {
     k.clock_matmul = Hertz(q->si);
   }
+  if (auto v = read_sourced_number(*g, "clock_ratio", 0.2, 1.0, p, "kernels.clock_ratio", a.sources)) {
+    k.clock_ratio = *v;
+  }
   if (k.clock_matmul.si() > 0 && (k.clock_peak.si() <= 0 || k.clock_matmul > k.clock_peak * 1.2)) {
     g->error("clock_matmul", "needs clock_peak and must not exceed it by more than 20%");
   }
@@ -131,6 +134,7 @@ void read_kernels(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
     }
   }
   if (auto v = g->integer("compute_units", Need::optional)) k.compute_units = static_cast<int>(*v);
+  if (auto v = g->boolean("systolic")) k.systolic = *v;
   if (auto v = read_sourced_number(*g, "k_half", 0, 65536, p, "kernels.k_half", a.sources)) k.k_half = *v;
   if (auto q = read_sourced(*g, "kernel_latency", Dimension::time, Need::optional, p, "kernels.kernel_latency",
                             a.sources, Sign::non_negative)) {

@@ -6,9 +6,13 @@
 namespace xpu {
 namespace {
 
-// x padded up to a multiple of q, as a utilization: x / (q ceil(x / q)).
-double quantized(double x, double q) {
-  if (q <= 1.0 || x <= 0.0) return 1.0;
+// x padded up to a multiple of q, as a utilization: x / (q ceil(x / q)). On a
+// GPU a dimension smaller than one tile gets a kernel of its own size
+// (libraries swap operands or pick skinny tiles, down to the 8-wide MMA), so
+// it pads nothing and fills fewer units instead (fill()); a systolic array
+// pads it to its width.
+double quantized(double x, double q, bool systolic) {
+  if (q <= 1.0 || x <= 0.0 || (x <= q && !systolic)) return 1.0;
   return x / (q * std::ceil(x / q));
 }
 
@@ -38,8 +42,8 @@ ByteRate stream_bandwidth(const Fabric& f, double memory) { return f.hbm_bandwid
 
 double gemm_shape_efficiency(const ChipKernels& k, double m, double n, double kdim) {
   const double tiles = std::ceil(m / k.tile_m) * std::ceil(n / k.tile_n);
-  return quantized(m, k.tile_m) * quantized(n, k.tile_n) * quantized(kdim, k.tile_k) * k_loop(k, kdim) *
-         fill(k, tiles, kdim);
+  return quantized(m, k.tile_m, k.systolic) * quantized(n, k.tile_n, k.systolic) *
+         quantized(kdim, k.tile_k, k.systolic) * k_loop(k, kdim) * fill(k, tiles, kdim);
 }
 
 double gemm_compute_fraction(const ChipKernels& k, Precision p, double m, double n, double kdim) {
@@ -74,8 +78,8 @@ Seconds grouped_gemm_time(const Fabric& f, Precision p, double groups, double m,
   const double row_use = m / (row_tiles * tm);
   const double tiles = groups * row_tiles * std::ceil(n / tn);
   // A framework tile is a multiple of the unit's, so the coarser padding is the one paid.
-  const double shape = row_use * std::min(quantized(n, tn), quantized(n, k.tile_n)) *
-                       std::min(quantized(kdim, tk), quantized(kdim, k.tile_k)) * k_loop(k, kdim) *
+  const double shape = row_use * std::min(quantized(n, tn, true), quantized(n, k.tile_n, k.systolic)) *
+                       std::min(quantized(kdim, tk, true), quantized(kdim, k.tile_k, k.systolic)) * k_loop(k, kdim) *
                        fill(k, tiles, kdim);
   const double frac = k.clock_ratio * k.matmul[static_cast<int>(p)] * shape * software;
   const Seconds compute = FlopCount(2.0 * groups * m * n * kdim) / (f.peak_for(p) * frac);

@@ -48,7 +48,11 @@ double head_factor(const ChipKernels& k, double d) {
 ChipKernels chip_kernels(const Accelerator& a) {
   const KernelPhysics& p = a.kernels;
   ChipKernels k;
-  if (p.clock_peak.si() > 0 && p.clock_matmul.si() > 0) k.clock_ratio = std::min(1.0, p.clock_matmul / p.clock_peak);
+  if (p.clock_peak.si() > 0 && p.clock_matmul.si() > 0) {
+    k.clock_ratio = std::min(1.0, p.clock_matmul / p.clock_peak);
+  } else if (p.clock_ratio > 0) {
+    k.clock_ratio = p.clock_ratio;
+  }
   const double bf16 = p.matmul[static_cast<int>(Precision::bf16)];
   k.measured_matmul = bf16 > 0;
   for (int i = 0; i < kPrecisionCount; ++i) {
@@ -62,6 +66,7 @@ ChipKernels chip_kernels(const Accelerator& a) {
     k.tile_k = p.tile[2];
   }
   k.units = p.compute_units;
+  k.systolic = p.systolic;
   k.k_half = p.k_half;
   k.kernel_latency = p.kernel_latency;
   if (p.hbm_stream > 0) k.hbm_stream = p.hbm_stream;

@@ -16,10 +16,13 @@ namespace xpu {
 // (perf/components.h): every field set, unknowns replaced by the defaults
 // docs/data-format.md names.
 struct ChipKernels {
-  double clock_ratio = 1.0;                      // sustained matmul clock / clock the peaks are quoted at
-  std::array<double, kPrecisionCount> matmul{};  // library GEMM / clock-limited peak, large shapes
+  double clock_ratio = 1.0;  // sustained matmul clock / clock the peaks are quoted at
+  // Library GEMM / clock-limited peak at large shapes, per precision (0.75 when unmeasured).
+  std::array<double, kPrecisionCount> matmul{0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75};
+  static_assert(kPrecisionCount == 7, "one default per precision");
   double tile_m = 128, tile_n = 128, tile_k = 64;
-  double units = 0;  // compute units tiles spread over; 0 = no wave quantization
+  double units = 0;       // compute units tiles spread over; 0 = no wave quantization
+  bool systolic = false;  // dimensions smaller than the tile are padded to it
   double k_half = 0;
   Seconds kernel_latency;
   double hbm_stream = 0.8;

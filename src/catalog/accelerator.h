@@ -107,6 +107,8 @@ struct Accelerator {
   std::string key;   // "h100-sxm"
   std::string name;  // "NVIDIA H100 SXM5 80GB"
   Vendor vendor = Vendor::nvidia;
+  std::string
+      family;    // architecture generation ("Hopper", "CDNA 3", "TPU v5p"), for grouping evidence; "" = the vendor
   int year = 0;  // first availability
   Runtime runtime = Runtime::cuda;
   int cores_per_chip = 1;                        // cores a framework may count as ranks (Neuron: NeuronCores)

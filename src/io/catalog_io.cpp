@@ -237,6 +237,8 @@ std::optional<Accelerator> read_accelerator(MapReader& r) {
   }
   if (auto s = r.str("name")) a.name = *s;
   if (auto v = r.choice("vendor", kVendorNames)) a.vendor = *parse_vendor(*v);
+  if (auto f = r.str("family", Need::optional)) a.family = *f;
+  if (a.family.empty()) a.family = std::string(to_string(a.vendor));
   if (auto y = r.integer("year")) a.year = static_cast<int>(*y);
   if (auto rt = r.choice("runtime", kRuntimeNames)) a.runtime = *parse_runtime(*rt);
   Provenance entry = read_provenance(r, {});

@@ -65,6 +65,9 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
                       fmt::format("{:+.0f}%..{:+.0f}%", f.loo_p10_pct, f.loo_p90_pct)});
   }
   out << render(t);
+  for (const auto& f : fits) {
+    for (const auto& b : f.on_bound) out << fmt::format("warning: {}: {} ended on its search bound\n", f.stack, b);
+  }
   out << fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", fits.size(), path, secs);
   if (!o.write.empty()) {
     std::ofstream f(o.write);

@@ -19,6 +19,7 @@ namespace xpu {
 struct StackCalibration {
   std::string stack;
   std::vector<std::pair<std::string, double>> fitted;  // parameter name -> value
+  std::vector<std::string> on_bound;                   // fitted parameters that ended on a search bound, with it
   std::vector<std::string> case_ids;
   ErrorStats in_sample;
   ErrorStats leave_one_out;

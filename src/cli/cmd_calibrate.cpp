@@ -33,7 +33,7 @@ std::string today() {
 int run_calibrate(const CalibrateOptions& o, RunState& st) {
   // Fit from the stack priors, not from an earlier calibration.
   DataSet data = load_data_for(st, /*apply_calibration=*/false);
-  const std::vector<std::string> paths = o.cases.empty() ? std::vector<std::string>{shipped_cases_path()} : o.cases;
+  const std::vector<std::string> paths = o.cases.empty() ? shipped_case_files() : o.cases;
   std::string path;  // the files, for messages and the written file's header
   Diagnostics ds;
   std::vector<ValidationCase> cases;
@@ -73,7 +73,7 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
     std::ofstream f(o.write);
     if (!f) throw InputError({error_at({o.write, 0, 0, ""}, "cannot write file")});
     f << calibration_yaml(fits, o.date.empty() ? today() : o.date,
-                          o.cases.empty() ? "data/validation/cases.csv" : path);
+                          o.cases.empty() ? "data/validation/cases.csv + cases-2025.csv" : path);
     out << fmt::format("Wrote {}.\n", o.write);
   }
   return 0;
@@ -84,7 +84,8 @@ int run_calibrate(const CalibrateOptions& o, RunState& st) {
 void setup_calibrate(CLI::App& app, RunState& st) {
   auto o = std::make_shared<CalibrateOptions>();
   CLI::App* cmd = app.add_subcommand("calibrate", "Fit each stack's efficiency parameters to published runs");
-  cmd->add_option("CASES", o->cases, "Cases CSV files, fitted together (default: the shipped public cases)");
+  cmd->add_option("CASES", o->cases,
+                  "Cases CSV files, fitted together (default: the shipped cases.csv and cases-2025.csv)");
   cmd->add_option("--write", o->write, "Write the calibration file (e.g. data/calibration.yaml)");
   cmd->add_option("--date", o->date, "Date recorded in the file (default: today)");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)");

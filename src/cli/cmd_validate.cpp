@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/command.h"
+#include "cli/validate_components.h"
 #include "cli/validation_inputs.h"
 #include "io/cases_io.h"
 #include "io/json_perf.h"
@@ -23,6 +24,7 @@ struct ValidateOptions {
   bool json = false;
   std::string only_mode;
   unsigned threads = 0;
+  bool components = false;
 };
 
 Json stats_json(const ErrorStats& s) {
@@ -79,6 +81,7 @@ std::string stats_line(const ErrorStats& s) {
 }
 
 int run_validate(const ValidateOptions& o, RunState& st) {
+  if (o.components) return run_validate_components(o.cases, o.json, st);
   DataSet data = load_data_for(st);
   Diagnostics ds;
   const std::string path = o.cases.empty() ? shipped_cases_path() : o.cases;
@@ -193,7 +196,10 @@ void setup_validate(CLI::App& app, RunState& st) {
   cmd->add_option("--mode", o->only_mode, "Only cases of this mode: train, finetune_lora, infer");
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)");
   cmd->add_flag("--json", o->json, "Print JSON: {cases: [...], summary: {...}}");
-  cmd->footer("Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json");
+  cmd->add_flag(
+      "--components", o->components,
+      "Check the component models against microbenchmarks (data/components, or the YAML file or directory given)");
+  cmd->footer("Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json\n  xpuplan validate --components");
   cmd->callback([o, &st] { st.exit_code = run_validate(*o, st); });
 }
 

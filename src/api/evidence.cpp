@@ -35,6 +35,13 @@ Expected<ValidateReport, Diagnostics> run_validate(const DataSet& data, const Va
   return out;
 }
 
+Expected<ComponentsReport, Diagnostics> run_validate_components(const DataSet& data, const ComponentsRequest& r) {
+  ComponentsReport out;
+  out.results.reserve(r.cases.size());
+  for (const auto& c : r.cases) out.results.push_back(predict_component(c, data.catalog));
+  return out;
+}
+
 Expected<CalibrateReport, Diagnostics> run_calibrate(const DataSet& data, const CalibrateRequest& r,
                                                      ThreadBudget threads) {
   CalibrateReport out;

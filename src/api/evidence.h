@@ -11,6 +11,7 @@
 #include "evidence/calibrate.h"
 #include "evidence/summary.h"
 #include "evidence/validate.h"
+#include "perf/component_check.h"
 
 namespace xpu::api {
 
@@ -33,9 +34,9 @@ Expected<ValidateReport, Diagnostics> run_validate(const DataSet& data, const Va
                                                    ThreadBudget threads);
 
 struct CalibrateRequest {
-  std::vector<ValidationCase> cases;  // rows that could not be read are left out
-  std::string cases_name;             // the file they came from
-  std::string cases_label;            // recorded in the calibration file ("data/validation/cases.csv")
+  std::vector<ValidationCase> cases;  // rows that could not be read are left out, from every file
+  std::string cases_name;             // the files they came from ("a.csv + b.csv")
+  std::string cases_label;            // recorded in the calibration file ("data/validation/cases.csv + cases-2025.csv")
   std::string date;                   // recorded in the file (YYYY-MM-DD); a shell fills in today
   unsigned threads = 0;
 };
@@ -46,6 +47,19 @@ struct CalibrateReport {
   double seconds = 0;  // wall time of the fit (text output only)
   Outcome outcome = Outcome::answered;
 };
+
+// validate --components: the component models against published
+// microbenchmarks (data/components), separately from the end-to-end cases.
+struct ComponentsRequest {
+  std::vector<ComponentCase> cases;  // read by a shell (ingest/components_io.h)
+};
+
+struct ComponentsReport {
+  std::vector<ComponentResult> results;  // in entry order
+  Outcome outcome = Outcome::answered;
+};
+
+Expected<ComponentsReport, Diagnostics> run_validate_components(const DataSet& data, const ComponentsRequest& request);
 
 // `data` must hold the stack priors (loaded without the calibration applied).
 Expected<CalibrateReport, Diagnostics> run_calibrate(const DataSet& data, const CalibrateRequest& request,

@@ -44,6 +44,8 @@ constexpr std::array kBaseUnits{
     BaseUnit{"Wh", Dimension::energy, 3600.0, PrefixKind::decimal},
     BaseUnit{"B", Dimension::bytes, 1.0, PrefixKind::binary_or_decimal},
     BaseUnit{"b", Dimension::bytes, 0.125, PrefixKind::decimal},
+    BaseUnit{"Hz", Dimension::frequency, 1.0, PrefixKind::decimal},
+    BaseUnit{"%", Dimension::fraction, 0.01, PrefixKind::none},
     BaseUnit{"W", Dimension::power, 1.0, PrefixKind::decimal},
     BaseUnit{"J", Dimension::energy, 1.0, PrefixKind::decimal},
     BaseUnit{"s", Dimension::time, 1.0, PrefixKind::sub_second},
@@ -172,6 +174,10 @@ std::string_view describe(Dimension d) {
       return "a price per time (e.g. 2.5 $/h)";
     case Dimension::energy_price:
       return "an energy price (e.g. 0.08 $/kWh)";
+    case Dimension::frequency:
+      return "a frequency (e.g. 1830 MHz)";
+    case Dimension::fraction:
+      return "a percentage (e.g. 50 %)";
   }
   return "a quantity";
 }
@@ -234,6 +240,10 @@ std::string_view example_unit(Dimension d) {
       return "$/h";
     case Dimension::energy_price:
       return "$/kWh";
+    case Dimension::frequency:
+      return "MHz";
+    case Dimension::fraction:
+      return "%";
   }
   return "";
 }

@@ -26,6 +26,8 @@ enum class Dimension {
   money,
   money_rate,
   energy_price,
+  frequency,  // Hz (clocks)
+  fraction,   // % (a share of something, stored as 0..1)
 };
 
 // What a dimension is called in messages, with an example: "a time (e.g. 12 ms)".
@@ -86,6 +88,10 @@ struct DimensionOf<DollarRate> {
 template <>
 struct DimensionOf<EnergyPrice> {
   static constexpr Dimension value = Dimension::energy_price;
+};
+template <>
+struct DimensionOf<Hertz> {
+  static constexpr Dimension value = Dimension::frequency;
 };
 
 // A unit that fits a dimension, for hints: "W" for a power, "GB/s" for a bandwidth.

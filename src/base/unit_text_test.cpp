@@ -43,6 +43,19 @@ TEST(UnitText, MorePrefixesAndForms) {
   EXPECT_DOUBLE_EQ(si<Seconds>("  -4 s "), -4);  // sign is the validator's business
 }
 
+TEST(UnitText, ClocksPercentagesAndBinaryRates) {
+  // The component evidence (data/components) writes clocks, shares and nccom-test's binary rates.
+  EXPECT_DOUBLE_EQ(si<Hertz>("1402 MHz"), 1402e6);
+  EXPECT_DOUBLE_EQ(si<Hertz>("1.83 GHz"), 1.83e9);
+  auto pct = parse_unit_text_as("50 %", Dimension::fraction);
+  ASSERT_TRUE(pct);
+  EXPECT_DOUBLE_EQ(pct->si, 0.5);
+  EXPECT_DOUBLE_EQ(si<ByteRate>("49.4 GiB/s"), 49.4 * 1073741824.0);
+  EXPECT_DOUBLE_EQ(si<ByteRate>("400 Gb/s"), 50e9);
+  EXPECT_FALSE(parse_unit_text("5 k%"));  // a percentage takes no prefix
+  EXPECT_EQ(parse_quantity<Hertz>("1402").error().message, "'1402' has no unit; write it with one (e.g. '1402 MHz')");
+}
+
 TEST(UnitText, PerChipIsRecorded) {
   auto a = parse_unit_text("1.2 $/chip/h");
   ASSERT_TRUE(a);

@@ -63,6 +63,7 @@ struct JoulesTag {};
 struct DollarsTag {};
 struct DollarRateTag {};
 struct EnergyPriceTag {};
+struct HertzTag {};
 
 using Seconds = Quantity<SecondsTag>;          // s
 using Bytes = Quantity<BytesTag>;              // B
@@ -74,6 +75,7 @@ using Joules = Quantity<JoulesTag>;            // J
 using Dollars = Quantity<DollarsTag>;          // USD
 using DollarRate = Quantity<DollarRateTag>;    // USD/s (prices are quoted per hour; see per_hour())
 using EnergyPrice = Quantity<EnergyPriceTag>;  // USD/J (electricity is quoted per kWh)
+using Hertz = Quantity<HertzTag>;              // 1/s (clocks; only ratios of clocks enter the models)
 
 // --- Physical identities (the only cross-type operators that exist) ---------
 
@@ -121,6 +123,7 @@ constexpr FlopRate flop_per_second(double v) { return FlopRate(v); }
 constexpr FlopRate teraflop_per_second(double v) { return FlopRate(v * 1e12); }
 
 constexpr Watts watts(double v) { return Watts(v); }
+constexpr Hertz megahertz(double v) { return Hertz(v * 1e6); }
 constexpr Joules joules(double v) { return Joules(v); }
 constexpr Dollars dollars(double v) { return Dollars(v); }
 constexpr DollarRate dollars_per_hour(double v) { return DollarRate(v / 3600.0); }

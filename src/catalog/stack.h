@@ -43,25 +43,47 @@ struct StackEfficiency {
   Mode mode = Mode::train;  // train or infer
   bool is_default = false;  // the stack used for its runtime and mode unless one is named
 
-  // Matmuls: achieved/peak for a large bf16 GEMM, and the dimension at which a
-  // GEMM's efficiency halves (eff = gemm * prod_d x_d / (x_d + gemm_half_dim)).
+  // Matmuls. Training stacks: a multiplier on the accelerator's own GEMM rate
+  // (perf/components.h; 1 = the framework's GEMMs run as the library
+  // microbenchmarks do). Serving stacks: achieved/peak for a large bf16 GEMM,
+  // and the dimension at which a GEMM's efficiency halves
+  // (eff = gemm * prod_d x_d / (x_d + gemm_half_dim)).
   double gemm = 0.75;
   double gemm_half_dim = 96;
   // Achieved fraction of the *format's* peak relative to bf16's (fp8 GEMMs
   // rarely reach the same fraction of a 2x higher peak). Index: Precision.
   std::array<double, kPrecisionCount> precision_factor{1, 1, 1, 1, 1, 1, 1};
-  double attention = 0.5;  // fused (flash) attention achieved/peak, forward
-  double memory = 0.7;     // memory-bound kernels achieved/HBM peak
-  double scale_up = 0.8;   // collective bus bandwidth achieved/link bandwidth, fast fabric
-  double scale_out = 0.8;  // same, across the scale-out network
+  // Training stacks: multipliers on the accelerator's measured attention
+  // efficiency, stream bandwidth and collective bus bandwidth (1 = as the
+  // microbenchmarks). Serving stacks: fractions of peak, HBM bandwidth and
+  // link bandwidth.
+  double attention = 0.5;  // fused (flash) attention, forward
+  double memory = 0.7;     // memory-bound kernels
+  double scale_up = 0.8;   // collectives on the fast fabric
+  double scale_out = 0.8;  // collectives across the scale-out network
   // Fraction of each communication the stack hides behind independent compute.
-  double overlap_dp = 0.8;      // gradient reduce behind backward
-  double overlap_tp = 0.0;      // tensor-parallel collectives behind GEMMs
-  double overlap_pp = 0.5;      // pipeline sends behind compute
-  double overlap_cp = 0.8;      // context-parallel KV ring behind attention
-  double overlap_ep = 0.0;      // expert all-to-all behind expert GEMMs
-  double overlap_fsdp = 0.8;    // FSDP/ZeRO-3 gathers behind compute
-  Seconds layer_overhead;       // host/launch cost per layer per micro-batch (fwd + bwd)
+  double overlap_dp = 0.8;    // gradient reduce behind backward
+  double overlap_tp = 0.0;    // tensor-parallel collectives behind GEMMs
+  double overlap_pp = 0.5;    // pipeline sends behind compute
+  double overlap_cp = 0.8;    // context-parallel KV ring behind attention
+  double overlap_ep = 0.0;    // expert all-to-all behind expert GEMMs
+  double overlap_fsdp = 0.8;  // FSDP/ZeRO-3 gathers behind compute
+  Seconds layer_overhead;     // host/launch cost per layer per micro-batch (fwd + bwd)
+  // MoE routing as the stack's recipes run it: the busiest expert-parallel
+  // rank's tokens over the mean (1 = balanced, e.g. forced balancing in
+  // benchmark recipes), and the capacity factor (0 = dropless; else each
+  // expert computes capacity_factor x its balanced share, padded).
+  double expert_imbalance = 1.0;
+  double capacity_factor = 0.0;
+  // Kernel tilings the framework chooses (0 = the accelerator's own): the q/kv
+  // block of its fused attention, which computes whole blocks of a causal or
+  // sliding-window mask, and the (rows, k, n) tile of its grouped matmul for
+  // experts; `grouped_ragged` when the groups share row tiles (a tile that
+  // straddles two experts is computed for each, MaxText megablox) rather than
+  // each expert being padded to whole tiles.
+  int attention_block = 0;
+  std::array<int, 3> grouped_tile{0, 0, 0};
+  bool grouped_ragged = false;
   Bytes reserve;                // memory the runtime and framework keep per chip
   double weight_bytes = 2;      // bytes per weight kept for compute (2 = bf16; MaxText keeps fp32: 4)
   double grad_bytes = 4;        // bytes per gradient element (4 = fp32 main grads)

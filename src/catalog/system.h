@@ -28,11 +28,12 @@ struct System {
   int chips_per_host = 0;   // chips sharing one host CPU and its NICs
   // The scale-up domain: chips reachable over the fast interconnect.
   TopologyKind topology = TopologyKind::switched;
-  int scale_up_domain = 0;       // chips in one domain (<= chips for a pod that is sliced)
-  std::vector<int> dims;         // torus shape of the largest domain, e.g. {16, 16, 24}
-  ByteRate scale_up_bandwidth;   // per chip per direction; zero = the accelerator's own figure
-  ByteRate scale_out_bandwidth;  // per chip per direction; zero = the accelerator's own figure
-  int max_slice = 0;             // largest single job on the fast fabric (TPU slices); 0 = scale_up_domain
+  int scale_up_domain = 0;          // chips in one domain (<= chips for a pod that is sliced)
+  std::vector<int> dims;            // torus shape of the largest domain, e.g. {16, 16, 24}
+  ByteRate scale_up_bandwidth;      // per chip per direction; zero = the accelerator's own figure
+  ByteRate scale_out_bandwidth;     // per chip per direction; zero = the accelerator's own figure
+  double scale_out_efficiency = 0;  // collective NIC efficiency on this system's network; 0 = the accelerator's
+  int max_slice = 0;                // largest single job on the fast fabric (TPU slices); 0 = scale_up_domain
   std::vector<CloudInstance> instances;
   Provenance provenance;
   SourceLocation defined_at;

@@ -140,6 +140,14 @@ CLI::Option* FlagFields::list(CLI::App* cmd, const std::string& flags, const std
   return o;
 }
 
+CLI::Option* FlagFields::positional_list(CLI::App* cmd, const std::string& name, const std::string& field,
+                                         const std::string& help) {
+  CLI::Option* o = cmd->add_option(name, lists_[field], help);
+  options_[field] = o;
+  style_.spelled[field] = name;
+  return o;
+}
+
 bool FlagFields::given(const std::string& field) const {
   auto it = options_.find(field);
   return it != options_.end() && it->second->count() > 0;

@@ -15,8 +15,9 @@ using test_support::run_cli;
 
 TEST(CliPlanExample, JsonIsGoldenDeterministicAndChecked) {
   const std::string example = std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml";
-  // A generous limit: the golden must come from searches that ran to their end.
-  const auto a = run_cli({"plan", example, "--json", "--time-limit", "600"});
+  // A generous limit and no gap: the golden must come from searches that ran
+  // to their end (a root solution within the default 1e-4 gap is not proven optimal).
+  const auto a = run_cli({"plan", example, "--json", "--time-limit", "600", "--gap", "0"});
   ASSERT_EQ(a.code, 0) << a.err;
   const auto j = nlohmann::json::parse(a.out);
   EXPECT_EQ(j["status"], "optimal");
@@ -25,7 +26,8 @@ TEST(CliPlanExample, JsonIsGoldenDeterministicAndChecked) {
   for (const auto& b : j["baselines"]) EXPECT_TRUE(b["found"].get<bool>()) << b["name"];
   EXPECT_FALSE(j["binding"].empty());
   xpu::testing::expect_golden(a.out, "golden/plan-example.json");
-  EXPECT_EQ(a.out, run_cli({"plan", example, "--json", "--time-limit", "600"}).out) << "same input, different output";
+  EXPECT_EQ(a.out, run_cli({"plan", example, "--json", "--time-limit", "600", "--gap", "0"}).out)
+      << "same input, different output";
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ void setup_calibrate(CLI::App& app, RunState& st) {
   auto c = std::make_shared<CalibrateCli>();
   FlagFields& f = c->fields;
   CLI::App* cmd = app.add_subcommand("calibrate", "Fit each stack's efficiency parameters to published runs");
-  f.positional(cmd, "CASES", "cases", "Cases CSV (default: the shipped public cases)");
+  f.positional_list(cmd, "CASES", "cases",
+                    "Cases CSV files, fitted together (default: the shipped cases.csv and cases-2025.csv)");
   cmd->add_option("--write", c->write, "Write the calibration file (e.g. data/calibration.yaml)");
   f.option(cmd, "--date", "Date recorded in the file (default: today)");
   f.option(cmd, "--threads", "Threads (0 = all cores)");

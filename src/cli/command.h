@@ -58,6 +58,9 @@ class FlagFields {
                     bool value = true);
   // A field the command itself fixes (a subcommand: "catalog systems" sets systems).
   void set(const std::string& field, nlohmann::json value) { fixed_[field] = std::move(value); }
+  // Positional arguments, any number, stored as list field `field`.
+  CLI::Option* positional_list(CLI::App* cmd, const std::string& name, const std::string& field,
+                               const std::string& help);
   // A comma-separated list.
   CLI::Option* list(CLI::App* cmd, const std::string& flags, const std::string& help);
 

@@ -1,5 +1,7 @@
 #include "evidence/calibrate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -124,7 +126,13 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
 
   StackCalibration cal;
   cal.stack = s.key;
-  for (const Param& p : params) cal.fitted.emplace_back(p.name, get_stack_parameter(s, p.name));
+  for (const Param& p : params) {
+    const double v = get_stack_parameter(s, p.name);
+    cal.fitted.emplace_back(p.name, v);
+    // A value within 1% of the range of a bound is on it: the fit wanted more room.
+    const double eps = 0.01 * (p.hi - p.lo);
+    if (v - p.lo < eps || p.hi - v < eps) cal.on_bound.push_back(fmt::format("{} [{:g}, {:g}]", p.name, p.lo, p.hi));
+  }
   std::set<std::string> accels, precs;
   for (auto& p : prepared) {
     const ValidationCase& c = *p.source;
@@ -151,7 +159,9 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
   cal.precisions.assign(precs.begin(), precs.end());
   cal.in_sample = error_stats(cal.results, [](const CaseResult&) { return true; });
 
-  // Leave one out: refit without case i (from the fitted values), predict i.
+  // Leave one out: refit without case i (from the fitted values, the other
+  // cases' layouts held), then search case i's layout afresh under the refit
+  // parameters and predict it: nothing of case i enters its own prediction.
   std::vector<double> loo(prepared.size());
   parallel_for(
       prepared.size(),
@@ -163,9 +173,12 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
           if (j != i) rest.push_back(j);
         }
         if (!rest.empty()) fit(local, rest, t, params, 1);
-        loo[i] = (predict(local[i], t) - local[i].source->value) / local[i].source->value * 100.0;
+        std::optional<P> fresh = prepare(*local[i].source, in, t, static_cast<P*>(nullptr));
+        P& held_out = fresh ? *fresh : local[i];
+        loo[i] = (predict(held_out, t) - held_out.source->value) / held_out.source->value * 100.0;
       },
       in.threads);
+  cal.loo_pct = loo;
   std::vector<CaseResult> loo_results(loo.size());
   for (size_t i = 0; i < loo.size(); ++i) {
     loo_results[i].ok = true;
@@ -196,15 +209,19 @@ std::vector<StackCalibration> calibrate_training(const std::vector<ValidationCas
   std::vector<StackCalibration> out;
   for (const StackEfficiency& base : in.catalog->stacks) {
     if (base.mode != Mode::train) continue;
-    // gemm first, the per-step host time, then a factor for each low precision the cases run at.
+    // On top of the accelerators' measured kernels, what the software adds:
+    // its GEMMs' rate against the library microbenchmark (1 = as measured;
+    // bounds: half to 1.2x), its host time per step (up to half a second),
+    // then a factor for each low precision the cases run at (scaling
+    // bookkeeping the kernel figures do not show; half to 1.5x).
     auto candidates = [](const std::vector<PreparedCase>& prepared) {
-      std::vector<Param> params{{"gemm", 0.25, 0.95}, {"step_overhead", 0.0, 0.1}};
+      std::vector<Param> params{{"gemm", 0.5, 1.2}, {"step_overhead", 0.0, 0.5}};
       std::set<Precision> lows;
       for (const auto& p : prepared) {
         const Precision q = p.ctx.precision;
         if (q == Precision::fp8 || q == Precision::fp4 || q == Precision::int8) lows.insert(q);
       }
-      for (Precision q : lows) params.push_back({"precision_factor." + std::string(to_string(q)), 0.3, 1.2});
+      for (Precision q : lows) params.push_back({"precision_factor." + std::string(to_string(q)), 0.5, 1.5});
       return params;
     };
     if (auto cal = calibrate_stack<PreparedCase>(base, cases_of(base, cases, in), in, 3, candidates)) {

@@ -19,6 +19,7 @@ namespace xpu {
 struct StackCalibration {
   std::string stack;
   std::vector<std::pair<std::string, double>> fitted;  // parameter name -> value
+  std::vector<std::string> on_bound;                   // fitted parameters that ended on a search bound, with it
   std::vector<std::string> case_ids;
   ErrorStats in_sample;
   ErrorStats leave_one_out;
@@ -28,6 +29,7 @@ struct StackCalibration {
   std::vector<std::string> precisions;
   int max_chips = 0;
   std::vector<CaseResult> results;  // in-sample, per case
+  std::vector<double> loo_pct;      // leave-one-out signed error per case, aligned with `results`
 };
 
 // Fits every training stack that has cases. `inputs.catalog` is read only;

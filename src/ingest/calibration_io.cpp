@@ -78,9 +78,12 @@ std::string calibration_yaml(const std::vector<StackCalibration>& fits, const st
     y += fmt::format("      accelerators: {}\n", list(f.accelerators));
     y += fmt::format("      precisions: {}\n", list(f.precisions));
     y += fmt::format("      max_chips: {}\n", f.max_chips);
-    y += "    residuals:  # in-sample: id, measured, predicted, error %\n";
-    for (const auto& r : f.results) {
-      y += fmt::format("      - [{}, {}, {}, {:+.1f}]\n", r.id, num(r.measured), num(r.predicted), r.error_pct);
+    y += "    residuals:  # id, measured, predicted in-sample, error %, leave-one-out error %\n";
+    for (size_t i = 0; i < f.results.size(); ++i) {
+      const CaseResult& r = f.results[i];
+      const double loo = i < f.loo_pct.size() ? f.loo_pct[i] : r.error_pct;
+      y += fmt::format("      - [{}, {}, {}, {:+.1f}, {:+.1f}]\n", r.id, num(r.measured), num(r.predicted), r.error_pct,
+                       loo);
     }
     y += fmt::format("    source: \"fit by xpuplan calibrate to {} ({} cases)\"\n", cases_path, f.case_ids.size());
     y += fmt::format("    retrieved: {}\n", date);

@@ -408,5 +408,8 @@ std::optional<MlperfInference> read_mlperf_inference(MapReader& r) {
 }
 
 std::string shipped_cases_path() { return shipped_data_dir() + "/validation/cases.csv"; }
+std::vector<std::string> shipped_case_files() {
+  return {shipped_cases_path(), shipped_data_dir() + "/validation/cases-2025.csv"};
+}
 
 }  // namespace xpu

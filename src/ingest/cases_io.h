@@ -29,5 +29,8 @@ std::optional<MlperfInference> read_mlperf_inference(MapReader& r);
 
 // The shipped public cases (data/validation/cases.csv).
 std::string shipped_cases_path();
+// Every shipped case file the calibration fits together: cases.csv and the
+// 2025-2026 evidence (cases-2025.csv).
+std::vector<std::string> shipped_case_files();
 
 }  // namespace xpu

@@ -65,6 +65,102 @@ std::optional<ParsedQuantity> read_sourced(MapReader& group, std::string_view ke
 
 namespace {
 
+// A dimensionless number in [lo, hi] with its provenance: "0.87" or {value: 0.87, source: ...}.
+std::optional<double> read_sourced_number(MapReader& group, std::string_view key, double lo, double hi,
+                                          const Provenance& group_prov, const std::string& path,
+                                          std::map<std::string, Provenance>& sources) {
+  YAML::Node n = group.node(key, Need::optional);
+  if (!n.IsDefined()) return std::nullopt;
+  std::optional<double> v;
+  Provenance p = group_prov;
+  if (n.IsMap()) {
+    MapReader fr(n, group.file(), group.diagnostics(), fmt::format("{}: {}", group.what(), key));
+    v = fr.number("value", Need::required, Sign::non_negative);
+    p = read_provenance(fr, group_prov);
+    fr.finish();
+  } else {
+    v = group.number(key, Need::required, Sign::non_negative);
+  }
+  if (!v) return std::nullopt;
+  if (*v < lo || *v > hi) {
+    group.error(key, fmt::format("must be between {} and {}, got {}", lo, hi, *v));
+    return std::nullopt;
+  }
+  record_source(group, key, p, path, sources);
+  return v;
+}
+
+// The scale-up and scale-out collective efficiencies (nccl-tests bus bandwidth / link rate).
+void read_link_efficiency(MapReader& g, const Provenance& p, const std::string& prefix, double& efficiency,
+                          std::map<std::string, Provenance>& sources) {
+  if (auto v = read_sourced_number(g, "efficiency", 0.05, 1.0, p, prefix + ".efficiency", sources)) efficiency = *v;
+}
+
+// kernels: what the chip's own kernels reach (component microbenchmarks).
+void read_kernels(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
+  auto g = r.map("kernels");
+  if (!g) return;
+  KernelPhysics& k = a.kernels;
+  Provenance p = read_provenance(*g, entry_prov);
+  if (auto q =
+          read_sourced(*g, "clock_peak", Dimension::frequency, Need::optional, p, "kernels.clock_peak", a.sources)) {
+    k.clock_peak = Hertz(q->si);
+  }
+  if (auto q = read_sourced(*g, "clock_matmul", Dimension::frequency, Need::optional, p, "kernels.clock_matmul",
+                            a.sources)) {
+    k.clock_matmul = Hertz(q->si);
+  }
+  if (auto v = read_sourced_number(*g, "clock_ratio", 0.2, 1.0, p, "kernels.clock_ratio", a.sources)) {
+    k.clock_ratio = *v;
+  }
+  if (k.clock_matmul.si() > 0 && (k.clock_peak.si() <= 0 || k.clock_matmul > k.clock_peak * 1.2)) {
+    g->error("clock_matmul", "needs clock_peak and must not exceed it by more than 20%");
+  }
+  if (auto m = g->map("matmul")) {
+    Provenance mp = read_provenance(*m, p);
+    for (Precision prec : kAllPrecisions) {
+      const std::string name(to_string(prec));
+      if (auto v = read_sourced_number(*m, name, 0.05, 1.0, mp, "kernels.matmul." + name, a.sources)) {
+        k.matmul[static_cast<int>(prec)] = *v;
+      }
+    }
+    m->finish();
+  }
+  if (auto t = g->int_list("tile")) {
+    if (t->size() != 3 || (*t)[0] < 1 || (*t)[1] < 1 || (*t)[2] < 1) {
+      g->error("tile", "must be three positive integers [m, n, k]");
+    } else {
+      k.tile = {static_cast<int>((*t)[0]), static_cast<int>((*t)[1]), static_cast<int>((*t)[2])};
+    }
+  }
+  if (auto v = g->integer("compute_units", Need::optional)) k.compute_units = static_cast<int>(*v);
+  if (auto v = g->boolean("systolic")) k.systolic = *v;
+  if (auto v = read_sourced_number(*g, "k_half", 0, 65536, p, "kernels.k_half", a.sources)) k.k_half = *v;
+  if (auto q = read_sourced(*g, "kernel_latency", Dimension::time, Need::optional, p, "kernels.kernel_latency",
+                            a.sources, Sign::non_negative)) {
+    k.kernel_latency = Seconds(q->si);
+  }
+  if (auto v = read_sourced_number(*g, "hbm_stream", 0.05, 1.0, p, "kernels.hbm_stream", a.sources)) k.hbm_stream = *v;
+  if (auto at = g->map("attention")) {
+    Provenance ap = read_provenance(*at, p);
+    if (auto v = read_sourced_number(*at, "forward", 0.01, 1.0, ap, "kernels.attention.forward", a.sources)) {
+      k.attention_forward = *v;
+    }
+    if (auto v = read_sourced_number(*at, "backward", 0.01, 1.0, ap, "kernels.attention.backward", a.sources)) {
+      k.attention_backward = *v;
+    }
+    if (auto v = read_sourced_number(*at, "head_half", 0, 4096, ap, "kernels.attention.head_half", a.sources)) {
+      k.attention_head_half = *v;
+    }
+    if (auto v = read_sourced_number(*at, "seq_half", 0, 1e6, ap, "kernels.attention.seq_half", a.sources)) {
+      k.attention_seq_half = *v;
+    }
+    if (auto v = at->integer("head_quantum", Need::optional)) k.attention_head_quantum = static_cast<int>(*v);
+    at->finish();
+  }
+  g->finish();
+}
+
 void read_scale_up(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
   auto g = r.map("scale_up", Need::required);
   if (!g) return;
@@ -81,6 +177,13 @@ void read_scale_up(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
                             Sign::non_negative)) {
     a.scale_up.latency = Seconds(q->si);
   }
+  if (auto q = read_sourced(*g, "collective_latency", Dimension::time, Need::optional, p, "scale_up.collective_latency",
+                            a.sources, Sign::non_negative)) {
+    a.scale_up.collective_latency = Seconds(q->si);
+  }
+  read_link_efficiency(*g, p, "scale_up", a.scale_up.efficiency, a.sources);
+  if (auto v = read_sourced_number(*g, "nvls", 0.05, 2.0, p, "scale_up.nvls", a.sources)) a.scale_up.nvls = *v;
+  if (auto v = g->integer("nvls_min_ranks", Need::optional)) a.scale_up.nvls_min_ranks = static_cast<int>(*v);
   g->finish();
 }
 
@@ -118,6 +221,7 @@ void read_scale_out(MapReader& r, const Provenance& entry_prov, Accelerator& a) 
                             Sign::non_negative)) {
     a.scale_out.latency = Seconds(q->si);
   }
+  read_link_efficiency(*g, p, "scale_out", a.scale_out.efficiency, a.sources);
   g->finish();
 }
 
@@ -133,6 +237,8 @@ std::optional<Accelerator> read_accelerator(MapReader& r) {
   }
   if (auto s = r.str("name")) a.name = *s;
   if (auto v = r.choice("vendor", kVendorNames)) a.vendor = *parse_vendor(*v);
+  if (auto f = r.str("family", Need::optional)) a.family = *f;
+  if (a.family.empty()) a.family = std::string(to_string(a.vendor));
   if (auto y = r.integer("year")) a.year = static_cast<int>(*y);
   if (auto rt = r.choice("runtime", kRuntimeNames)) a.runtime = *parse_runtime(*rt);
   Provenance entry = read_provenance(r, {});
@@ -161,6 +267,7 @@ std::optional<Accelerator> read_accelerator(MapReader& r) {
   }
   read_scale_up(r, entry, a);
   read_scale_out(r, entry, a);
+  read_kernels(r, entry, a);
   if (auto g = r.map("power", Need::required)) {
     Provenance p = read_provenance(*g, entry);
     if (auto q = read_sourced(*g, "tdp", Dimension::power, Need::required, p, "power.tdp", a.sources)) {
@@ -196,6 +303,13 @@ std::optional<System> read_system(MapReader& r) {
   if (auto v = r.integer("max_slice", Need::optional)) s.max_slice = static_cast<int>(*v);
   if (auto q = r.get<ByteRate>("scale_up_bandwidth", Need::optional)) s.scale_up_bandwidth = *q;
   if (auto q = r.get<ByteRate>("scale_out_bandwidth", Need::optional)) s.scale_out_bandwidth = *q;
+  if (auto v = r.number("scale_out_efficiency", Need::optional)) {
+    if (*v > 1.0) {
+      r.error("scale_out_efficiency", fmt::format("must be at most 1, got {}", *v));
+    } else {
+      s.scale_out_efficiency = *v;
+    }
+  }
   YAML::Node inst = r.node("instances");
   if (inst.IsDefined()) {
     if (!inst.IsSequence()) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "ingest/cases_io.h"
+#include "ingest/components_io.h"
 #include "ingest/data_files.h"
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
@@ -252,18 +253,52 @@ RequestRead<api::ValidateRequest> read_validate_request(const nlohmann::json& fi
   return out;
 }
 
+RequestRead<api::ComponentsRequest> read_components_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  const std::string path = f.text("cases").value_or("");
+  f.finish();
+  if (!f.ok()) return {std::nullopt, std::move(ds)};
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (path.empty()) {
+    files = component_files(shipped_data_dir());
+  } else if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+      if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  api::ComponentsRequest r;
+  for (const auto& file : files) {
+    for (auto& c : read_components(file, ds)) r.cases.push_back(std::move(c));
+  }
+  RequestRead<api::ComponentsRequest> out;
+  // A file that cannot be read is an error; a bad entry in it is left out with a warning.
+  if (!has_errors(ds) || !r.cases.empty()) out.request = std::move(r);
+  out.diagnostics = std::move(ds);
+  return out;
+}
+
 RequestRead<api::CalibrateRequest> read_calibrate_request(const nlohmann::json& fields, const FieldStyle& style) {
   Diagnostics ds;
   FieldReader f(fields, style, ds);
   api::CalibrateRequest r;
-  const auto cases = f.text("cases");
+  // One file or several, fitted together (default: every shipped case file).
+  const auto given = f.list("cases");
   r.date = f.text("date").value_or("");
   r.threads = threads_of(f);
   f.finish();
   if (!f.ok()) return {std::nullopt, std::move(ds)};
-  r.cases_label = cases.value_or("data/validation/cases.csv");
-  r.cases_name = cases.value_or(shipped_cases_path());
-  r.cases = read_cases(r.cases_name, ds);
+  const bool shipped = !given || given->empty();
+  const std::vector<std::string> paths = shipped ? shipped_case_files() : *given;
+  for (const auto& p : paths) {
+    for (auto& c : read_cases(p, ds)) r.cases.push_back(std::move(c));
+    r.cases_name += (r.cases_name.empty() ? "" : " + ") + p;
+  }
+  r.cases_label = shipped ? "data/validation/cases.csv + cases-2025.csv" : r.cases_name;
   RequestRead<api::CalibrateRequest> out;
   if (!has_errors(ds)) out.request = std::move(r);
   out.diagnostics = std::move(ds);

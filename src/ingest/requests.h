@@ -41,7 +41,12 @@ RequestRead<api::ClaimsRequest> read_claims_request(const nlohmann::json& fields
 // "cases" (a CSV path; default: the shipped cases), "models" (a models.csv;
 // default: the one beside the cases, if any), "mode", "threads".
 RequestRead<api::ValidateRequest> read_validate_request(const nlohmann::json& fields, const FieldStyle& style = {});
-// "cases", "date" (default: empty, the shell's today), "threads".
+// validate --components: "cases" (a component YAML file or a directory of
+// them; default: the shipped data/components). Bad entries are warnings and
+// left out; the rest are read.
+RequestRead<api::ComponentsRequest> read_components_request(const nlohmann::json& fields,
+                                                            const FieldStyle& style = {});
+// "cases" (one file or a list, fitted together; default: every shipped case file), "date" (default: empty, the shell's today), "threads".
 RequestRead<api::CalibrateRequest> read_calibrate_request(const nlohmann::json& fields, const FieldStyle& style = {});
 // "portfolio" (a file, resolved against `data`), "time_limit", "gap", "threads", "no_baselines".
 RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, const DataSet& data,

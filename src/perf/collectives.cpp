@@ -21,8 +21,20 @@ Seconds switch_ring(const Fabric& f, const Placement& p, Collective c, Bytes byt
   const ByteRate bw = f.up_bandwidth * eff;
   const double frac = rs_fraction(n);
   switch (c) {
-    case Collective::all_reduce:
-      return 2.0 * frac * bytes / bw + f.up_latency * (2.0 * (n - 1));
+    case Collective::all_reduce: {
+      const Seconds ring = 2.0 * frac * bytes / bw + f.up_latency * (2.0 * (n - 1));
+      // NVLink SHARP (NVLS): the switch reduces, so each GPU sends its buffer
+      // once and receives the result once, B / (bandwidth x nvls) whatever n
+      // (nccl-tests H200: algbw 0.61 of the link at 6-8 GPUs, B200 0.53);
+      // NCCL takes it from nvls_min_ranks GPUs on, where it beats the ring.
+      if (f.nvls > 0 && n >= f.nvls_min_ranks) {
+        // Small messages pay the same measured floor either way.
+        const Seconds nvls =
+            bytes / (f.up_bandwidth * (f.nvls * eff / f.up_efficiency)) + f.up_latency * (2.0 * (n - 1));
+        return std::min(ring, nvls);
+      }
+      return ring;
+    }
     case Collective::all_gather:
     case Collective::reduce_scatter:
       return frac * bytes / bw + f.up_latency * dbl(n - 1);
@@ -151,6 +163,8 @@ Placement place_group(const Fabric& f, int size, int stride) {
   // Lay the group's in-domain part on the domain's dimensions: dimension i
   // holds ranks [P(i-1), P(i)) of the domain's linear order (first dim fastest);
   // the group occupies strides [stride, stride * n_in).
+  bool whole_cubes = f.wrap_multiple_of_4;
+  for (int i = 0; i < f.ndims && i < 3; ++i) whole_cubes = whole_cubes && f.dims[i] % 4 == 0;
   const long long lo = stride;
   const long long hi = static_cast<long long>(stride) * p.n_in;
   long long block = 1;
@@ -160,8 +174,12 @@ Placement place_group(const Fabric& f, int size, int stride) {
     const long long b = std::min(next, hi);
     if (b > a) {
       p.extent[i] = static_cast<int>(b / a);
-      const bool full = p.extent[i] == f.dims[i];
-      p.wrap[i] = full || (f.wrap_multiple_of_4 && p.extent[i] % 4 == 0);
+      // Wraparound links exist along a dimension that spans the whole pod, or
+      // (optical circuit switches, TPU v4/v5p/v7) one that is a multiple of 4
+      // in a slice of whole 4x4x4 cubes; a smaller slice is a mesh
+      // ("How to Scale Your Model", ch. 2: TPU networking).
+      const bool full = p.extent[i] == f.pod_dims[i];
+      p.wrap[i] = full || (whole_cubes && p.extent[i] % 4 == 0);
       if (f.topology == TopologyKind::ring) p.wrap[i] = full;
     }
     block = next;

@@ -13,6 +13,7 @@ Fabric torus_fabric(std::array<int, 3> dims, int ndims, TopologyKind kind, doubl
   Fabric f;
   f.topology = kind;
   f.dims = dims;
+  f.pod_dims = dims;  // the whole pod
   f.ndims = ndims;
   f.domain = dims[0] * dims[1] * dims[2];
   f.up_links = kind == TopologyKind::ring ? 2 : 2 * ndims;
@@ -87,6 +88,37 @@ TEST(Collectives, TorusPlacementAndWraparound) {
   const Placement all = place_group(f, 256, 1);
   EXPECT_LT(collective_time(f, all, Collective::all_gather, gigabytes(1), kIdeal).si(),
             1.1 * collective_time(f, ring, Collective::all_gather, gigabytes(1), kIdeal).si());
+}
+
+TEST(Collectives, ASliceSmallerThanThePodIsAMesh) {
+  // A 2x2 slice cut from a 3D-torus pod has no wraparound links (How to Scale
+  // Your Model, ch. 2): an all-gather over it uses one link per dimension.
+  Fabric f = torus_fabric({16, 16, 24}, 3, TopologyKind::torus_3d, 100);
+  f.dims = {2, 2, 1};
+  f.domain = 4;
+  f.up_latency = Seconds(0);
+  const Placement p = place_group(f, 4, 1);
+  EXPECT_FALSE(p.wrap[0]);
+  EXPECT_FALSE(p.wrap[1]);
+  // (n-1)/n of the buffer over two links (tpu-v7-allgather-2x2x1-*: 179 GB/s per chip measured).
+  EXPECT_NEAR(collective_time(f, p, Collective::all_gather, gigabytes(1), kIdeal).si(), 0.75 / 200.0, 1e-12);
+}
+
+TEST(Collectives, NvlsBeatsTheRingFromItsMinimumGroup) {
+  // NVLink SHARP: an all-reduce moves the buffer once each way at the measured
+  // algorithm bandwidth, where the ring moves 2(n-1)/n of it.
+  Fabric f = testing::h100_like(8);
+  f.up_latency = Seconds(0);
+  f.up_efficiency = 0.81;
+  f.nvls = 0.61;
+  f.nvls_min_ranks = 5;
+  const LinkEfficiency ring_eff{0.81, 0.8};
+  const Placement eight = place_group(f, 8, 1);
+  EXPECT_NEAR(collective_time(f, eight, Collective::all_reduce, gigabytes(1), ring_eff).si(), 1e9 / (450e9 * 0.61),
+              1e-12);
+  const Placement four = place_group(f, 4, 1);
+  EXPECT_NEAR(collective_time(f, four, Collective::all_reduce, gigabytes(1), ring_eff).si(),
+              2.0 * 0.75 * 1e9 / (450e9 * 0.81), 1e-12);
 }
 
 TEST(Collectives, OpticalSwitchWrapsMultiplesOfFour) {

@@ -1,6 +1,7 @@
 #include "perf/fabric.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <numeric>
 
@@ -34,7 +35,55 @@ std::array<int, 3> slice_shape(int chips, const std::array<int, 3>& limit, int n
   return d;
 }
 
+// Head-dim factor of flash attention: padding to the unit's quantum times the
+// per-score overhead d / (d + h) (softmax exponentials, masking) against the
+// 4d matmul FLOPs of one score.
+double head_factor(const ChipKernels& k, double d) {
+  double f = 1.0;
+  if (k.attention_head_quantum > 0) f *= d / (k.attention_head_quantum * std::ceil(d / k.attention_head_quantum));
+  if (k.attention_head_half > 0) f *= d / (d + k.attention_head_half);
+  return f;
+}
+
+ChipKernels chip_kernels(const Accelerator& a) {
+  const KernelPhysics& p = a.kernels;
+  ChipKernels k;
+  if (p.clock_peak.si() > 0 && p.clock_matmul.si() > 0) {
+    k.clock_ratio = std::min(1.0, p.clock_matmul / p.clock_peak);
+  } else if (p.clock_ratio > 0) {
+    k.clock_ratio = p.clock_ratio;
+  }
+  const double bf16 = p.matmul[static_cast<int>(Precision::bf16)];
+  k.measured_matmul = bf16 > 0;
+  for (int i = 0; i < kPrecisionCount; ++i) {
+    // Unmeasured formats run at the bf16 kernel efficiency; with nothing measured, 0.75
+    // of peak overall (docs/data-format.md: the median large-GEMM fraction of the evidence).
+    k.matmul[i] = p.matmul[i] > 0 ? p.matmul[i] : bf16 > 0 ? bf16 : 0.75 / k.clock_ratio;
+  }
+  if (p.tile[0] > 0) {
+    k.tile_m = p.tile[0];
+    k.tile_n = p.tile[1];
+    k.tile_k = p.tile[2];
+  }
+  k.units = p.compute_units;
+  k.systolic = p.systolic;
+  k.k_half = p.k_half;
+  k.kernel_latency = p.kernel_latency;
+  if (p.hbm_stream > 0) k.hbm_stream = p.hbm_stream;
+  if (p.attention_forward > 0) k.attention_forward = p.attention_forward;
+  if (p.attention_backward > 0) k.attention_backward = p.attention_backward;
+  k.attention_head_half = p.attention_head_half;
+  k.attention_head_quantum = p.attention_head_quantum;
+  k.attention_seq_half = p.attention_seq_half;
+  k.attention_ref = head_factor(k, 128.0);
+  return k;
+}
+
 }  // namespace
+
+double attention_head_factor(const ChipKernels& k, double head_dim) {
+  return head_factor(k, head_dim) / k.attention_ref;
+}
 
 Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
   Fabric f;
@@ -51,6 +100,13 @@ Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
   f.out_bandwidth = s && s->scale_out_bandwidth.si() > 0 ? s->scale_out_bandwidth : a.scale_out.bandwidth;
   f.up_latency = a.scale_up.latency;
   f.out_latency = a.scale_out.latency;
+  f.up_collective_latency = a.scale_up.collective_latency.si() > 0 ? a.scale_up.collective_latency : a.scale_up.latency;
+  if (a.scale_up.efficiency > 0) f.up_efficiency = a.scale_up.efficiency;
+  f.nvls = a.scale_up.nvls;
+  f.nvls_min_ranks = a.scale_up.nvls_min_ranks;
+  if (a.scale_out.efficiency > 0) f.out_efficiency = a.scale_out.efficiency;
+  if (s && s->scale_out_efficiency > 0) f.out_efficiency = s->scale_out_efficiency;
+  f.kernels = chip_kernels(a);
   f.chips_per_host = s ? s->chips_per_host : 8;
   f.tdp = a.power.tdp;
   f.host_per_chip = a.power.host_per_chip;
@@ -66,6 +122,7 @@ Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
     const int full = std::accumulate(limit.begin(), limit.begin() + f.ndims, 1, std::multiplies<>());
     // A job smaller than the domain gets a slice of it, with the slice's shape.
     f.dims = chips < full ? slice_shape(chips, limit, f.ndims) : limit;
+    f.pod_dims = limit;
     f.domain = std::accumulate(f.dims.begin(), f.dims.begin() + f.ndims, 1, std::multiplies<>());
     f.up_links = f.topology == TopologyKind::ring ? 2 : 2 * f.ndims;
     // Optical circuit switches wrap any dimension that is a multiple of 4 (TPU v4/v5p/v7).
@@ -73,6 +130,7 @@ Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
   } else {
     f.domain = std::max(1, std::min(domain, chips));
     f.dims = {f.domain, 1, 1};
+    f.pod_dims = f.dims;
     f.ndims = 1;
     f.up_links = f.topology == TopologyKind::fully_connected ? std::max(1, domain - 1) : 1;
   }

@@ -1,106 +1,150 @@
 #include "perf/training.h"
 
-#include "perf/kernels.h"
-
 #include <algorithm>
 #include <cmath>
+
+#include "perf/components.h"
+#include "perf/kernels.h"
 
 namespace xpu {
 namespace {
 
 double dbl(int v) { return static_cast<double>(v); }
 
-// Roofline time of one GEMM: compute at the achievable fraction of peak, or
-// operand traffic at the achievable fraction of HBM bandwidth, whichever is longer.
-Seconds gemm_time(const TrainingContext& c, double m, double n, double k, double count = 1.0) {
-  if (m <= 0 || n <= 0 || k <= 0) return Seconds(0);
-  const FlopCount f(2.0 * m * n * k * count);
-  const double elem = bytes_per_element(c.precision);
-  const Bytes traffic((m * k + k * n) * elem * count + m * n * 2.0 * count);
-  const Seconds compute = f / (c.peak * gemm_efficiency(*c.stack, c.precision, m, n, k));
-  const Seconds memory = traffic / (c.fabric.hbm_bandwidth * c.stack->memory);
-  return std::max(compute, memory);
+// The stack's multiplier on the chip's GEMM rate at the job's precision.
+double gemm_software(const TrainingContext& c) {
+  return c.stack->gemm * c.stack->precision_factor[static_cast<int>(c.precision)];
 }
 
-Seconds memory_time(const TrainingContext& c, double bytes) {
-  return Bytes(bytes) / (c.fabric.hbm_bandwidth * c.stack->memory);
+// One GEMM's forward time at the job's precision, with the stack's multipliers.
+Seconds gemm(const TrainingContext& c, double m, double n, double k, double count = 1.0) {
+  return gemm_time(c.fabric, c.precision, m, n, k, count, gemm_software(c), c.stack->memory);
 }
 
-// Forward costs of one layer on one chip for one micro-batch.
-struct LayerForward {
-  Seconds gemm;        // projections and MLP/experts
-  Seconds attention;   // scores and values
-  Seconds memory;      // norms, activation functions, residuals, rotary, casts
-  Seconds tp, cp, ep;  // raw (unhidden) forward communication
+Seconds stream(const TrainingContext& c, double bytes, double kernels = 1.0) {
+  return stream_time(c.fabric, Bytes(bytes), c.stack->memory, kernels);
+}
+
+// Forward and backward costs of one layer on one chip for one micro-batch.
+struct LayerCost {
+  Seconds gemm_fwd, gemm_bwd;  // projections and MLP/experts (backward: data and weight gradients)
+  Seconds memory;              // norms, activation functions, residuals, rotary, casts, MoE permutation (fwd)
+  Seconds tp, ep;              // raw forward communication
 };
 
-LayerForward layer_forward(const TrainingContext& c, const Layout& l, bool moe, bool sliding) {
+// Routed experts on this chip: a grouped GEMM per projection. Each of the
+// `local` experts sees T k ep / E rows when routing is balanced; the busiest
+// expert-parallel rank sees `imbalance` times that (the mean over its experts
+// of a per-expert excess, so sqrt(local) averaging), and a capacity factor
+// pads every expert to its capacity.
+struct ExpertRows {
+  double local = 1, rows = 0;
+};
+ExpertRows expert_rows(const TrainingContext& c, const Layout& l, double T) {
+  const MoeDims& e = c.model->moe;
+  ExpertRows r;
+  r.local = dbl(e.experts) / dbl(l.ep);
+  const double balanced = T * e.active * dbl(l.ep) / dbl(e.experts);
+  const StackEfficiency& s = *c.stack;
+  if (s.capacity_factor > 0) {
+    r.rows = balanced * s.capacity_factor;
+  } else if (l.ep > 1) {
+    r.rows = balanced * (1.0 + (s.expert_imbalance - 1.0) / std::sqrt(r.local));
+  } else {
+    r.rows = balanced;
+  }
+  return r;
+}
+
+GroupedTiling grouped_tiling(const TrainingContext& c) {
+  const StackEfficiency& s = *c.stack;
+  return {s.grouped_tile[0], s.grouped_tile[1], s.grouped_tile[2], s.grouped_ragged};
+}
+
+Seconds experts_fwd(const TrainingContext& c, const ExpertRows& r, double n, double k) {
+  return grouped_gemm_time(c.fabric, c.precision, r.local, r.rows, n, k, gemm_software(c), c.stack->memory,
+                           grouped_tiling(c));
+}
+// Backward of a grouped GEMM: the data gradient has the forward's shape with
+// n and k swapped; the weight gradient contracts over the expert's rows, which
+// is short for small experts (the k-loop's fixed part dominates).
+Seconds experts_bwd(const TrainingContext& c, const ExpertRows& r, double n, double k) {
+  const GroupedTiling t = grouped_tiling(c);
+  return grouped_gemm_time(c.fabric, c.precision, r.local, r.rows, k, n, gemm_software(c), c.stack->memory, t) +
+         grouped_gemm_time(c.fabric, c.precision, r.local, k, n, r.rows, gemm_software(c), c.stack->memory, t);
+}
+
+LayerCost layer_cost(const TrainingContext& c, const Layout& l, bool moe) {
   const ModelArch& m = *c.model;
   const double tp = dbl(l.tp);
   const double s_local = dbl(c.job.seq_len) / dbl(l.cp);
   const double T = dbl(l.micro_batch) * s_local;  // tokens through this chip's GEMMs
   const double d = dbl(m.d_model);
-  LayerForward f;
+  LayerCost f;
+  Seconds dense;  // dense GEMMs' forward; their backward is two GEMMs of the same size
 
   // Attention projections (column-parallel in, row-parallel out).
   if (m.attention == AttentionKind::mla) {
     const MlaDims& a = m.mla;
     const double heads = dbl(m.n_heads) / tp;
     if (a.q_lora_rank > 0) {
-      f.gemm += gemm_time(c, T, a.q_lora_rank, d);
-      f.gemm += gemm_time(c, T, heads * (a.qk_nope_head_dim + a.qk_rope_head_dim), a.q_lora_rank);
+      dense += gemm(c, T, a.q_lora_rank, d);
+      dense += gemm(c, T, heads * (a.qk_nope_head_dim + a.qk_rope_head_dim), a.q_lora_rank);
     } else {
-      f.gemm += gemm_time(c, T, heads * (a.qk_nope_head_dim + a.qk_rope_head_dim), d);
+      dense += gemm(c, T, heads * (a.qk_nope_head_dim + a.qk_rope_head_dim), d);
     }
-    f.gemm += gemm_time(c, T, a.kv_lora_rank + a.qk_rope_head_dim, d);
-    f.gemm += gemm_time(c, T, heads * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
-    f.gemm += gemm_time(c, T, d, heads * a.v_head_dim);
+    dense += gemm(c, T, a.kv_lora_rank + a.qk_rope_head_dim, d);
+    dense += gemm(c, T, heads * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank);
+    dense += gemm(c, T, d, heads * a.v_head_dim);
   } else {
     const double kv_heads_local = std::max(1.0, dbl(m.n_kv_heads) / tp);
-    f.gemm += gemm_time(c, T, (dbl(m.n_heads) / tp + 2.0 * kv_heads_local) * m.head_dim, d);
-    f.gemm += gemm_time(c, T, d, dbl(m.n_heads) / tp * m.head_dim);
+    dense += gemm(c, T, (dbl(m.n_heads) / tp + 2.0 * kv_heads_local) * m.head_dim, d);
+    dense += gemm(c, T, d, dbl(m.n_heads) / tp * m.head_dim);
   }
-
-  // Attention core (fused): QK^T and AV over the keys each query sees.
-  const double keys = sliding ? c.keys_sliding : c.keys_full;
-  const FlopCount attn_flops(2.0 * T * (dbl(m.n_heads) / tp) * keys * (c.qk_dim + c.v_dim));
-  f.attention = attn_flops / (c.peak_bf16 * c.stack->attention);
 
   // MLP or experts.
   const double ffn_mats = m.mlp == MlpKind::gated ? 3.0 : 2.0;
   double act_width = 0;  // hidden activation elements per token, for memory-bound ops
+  double moe_bytes = 0;
   if (!moe) {
     const double fl = dbl(m.ffn_hidden) / tp;
-    f.gemm += gemm_time(c, T, fl * (ffn_mats - 1.0), d);
-    f.gemm += gemm_time(c, T, d, fl);
+    dense += gemm(c, T, fl * (ffn_mats - 1.0), d);
+    dense += gemm(c, T, d, fl);
     act_width = fl * (ffn_mats - 1.0);
   } else {
     const MoeDims& e = m.moe;
-    f.gemm += gemm_time(c, T, e.experts, d);  // router (replicated)
-    // Each local expert sees tokens * top-k * ep / experts rows (balanced routing).
-    const double local_experts = dbl(e.experts) / dbl(l.ep);
-    const double rows = T * e.active / local_experts;
+    // Router: logits GEMM (replicated), then softmax/sigmoid and top-k over fp32 logits.
+    dense += gemm(c, T, e.experts, d);
+    moe_bytes += T * e.experts * 4.0 * 3.0;
+    const ExpertRows r = expert_rows(c, l, T);
     const double fe = dbl(e.expert_ffn) / tp;
-    f.gemm += gemm_time(c, rows, fe * (ffn_mats - 1.0), d, local_experts);
-    f.gemm += gemm_time(c, rows, d, fe, local_experts);
+    f.gemm_fwd += experts_fwd(c, r, fe * (ffn_mats - 1.0), d) + experts_fwd(c, r, d, fe);
+    f.gemm_bwd += experts_bwd(c, r, fe * (ffn_mats - 1.0), d) + experts_bwd(c, r, d, fe);
     act_width = e.active * fe * (ffn_mats - 1.0);
+    // Permutation: gather each token's hidden state into its k experts' rows
+    // and scatter-add the results back (read T d, write T k d, and back), bf16.
+    moe_bytes += 2.0 * (T * d + T * e.active * d) * 2.0;
     if (e.shared_experts > 0) {
       const double fs = dbl(e.shared_ffn > 0 ? e.shared_ffn : e.expert_ffn) * e.shared_experts / tp;
-      f.gemm += gemm_time(c, T, fs * (ffn_mats - 1.0), d);
-      f.gemm += gemm_time(c, T, d, fs);
+      dense += gemm(c, T, fs * (ffn_mats - 1.0), d);
+      dense += gemm(c, T, d, fs);
       act_width += fs * (ffn_mats - 1.0);
     }
-    // Dispatch and combine: each token's hidden state goes to top-k experts and back.
+    // Dispatch and combine all-to-alls over the expert-parallel group, placed
+    // on the fabric (Megatron order: the group follows tp and cp).
     if (l.ep > 1) {
-      const Placement p = place_group(c.fabric, l.ep, l.tp);
+      const Placement p = place_group(c.fabric, l.ep, l.tp * l.cp);
       const Bytes msg(T * e.active * d * 2.0);
       f.ep = 2.0 * collective_time(c.fabric, p, Collective::all_to_all, msg, c.links);
     }
   }
+  f.gemm_fwd += dense;
+  f.gemm_bwd += dense * 2.0;
 
   // Memory-bound work per token: two norms and two residual adds over d
   // (sharded by tp under sequence parallelism), the activation function,
-  // rotary on q and k, and fp8/fp4 casts of every GEMM input.
+  // rotary on q and k, and fp8/fp4 casts of every GEMM input; about ten
+  // kernels per layer.
   const double sp_div = l.sequence_parallel ? tp : 1.0;
   double bytes_per_token = (2.0 * 2.0 * d + 2.0 * 3.0 * d) * 2.0 / sp_div;  // norms r+w, residual 2r+w, bf16
   bytes_per_token += act_width * 1.5 * 2.0;                                 // read gate+up, write product
@@ -108,7 +152,7 @@ LayerForward layer_forward(const TrainingContext& c, const Layout& l, bool moe, 
   if (c.precision == Precision::fp8 || c.precision == Precision::fp4 || c.precision == Precision::int8) {
     bytes_per_token += 3.0 * (3.0 * d + act_width / (ffn_mats - 1.0));  // read bf16, write 8-bit, per GEMM input
   }
-  f.memory = memory_time(c, T * bytes_per_token);
+  f.memory = stream(c, T * bytes_per_token + moe_bytes, moe ? 14.0 : 10.0);
 
   // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather pairs
   // under sequence parallelism; the same volume) of the layer's activations.
@@ -117,14 +161,31 @@ LayerForward layer_forward(const TrainingContext& c, const Layout& l, bool moe, 
     const Bytes act(T * d * 2.0);
     f.tp = 2.0 * collective_time(c.fabric, p, Collective::all_reduce, act, c.links);
   }
+  return f;
+}
+
+// Fused attention of one layer, forward, and the context-parallel KV ring.
+struct AttentionCost {
+  Seconds fwd, bwd, cp;
+};
+AttentionCost attention_cost(const TrainingContext& c, const Layout& l, bool sliding) {
+  const ModelArch& m = *c.model;
+  const double tp = dbl(l.tp);
+  const double T = dbl(l.micro_batch) * dbl(c.job.seq_len) / dbl(l.cp);
+  // The kernel computes whole blocks of the mask: its FLOPs, not the model's.
+  const double keys = sliding ? c.kernel_keys_sliding : c.kernel_keys_full;
+  const FlopCount flops(2.0 * T * (dbl(m.n_heads) / tp) * keys * (c.qk_dim + c.v_dim));
+  AttentionCost a;
+  a.fwd = attention_time(c.fabric, flops, c.attn_head_dim, keys, false, c.stack->attention);
+  a.bwd = attention_time(c.fabric, flops, c.attn_head_dim, keys, true, c.stack->attention);
   // Context parallelism: ring exchange of K and V blocks, cp-1 steps; a ring
   // is as fast as its slowest hop, the scale-out one if it leaves the domain.
   if (l.cp > 1) {
     const Bytes kv_block(T * c.kv_width / std::max(1.0, std::min(tp, dbl(m.n_kv_heads))) * 2.0);
     const Placement p = place_group(c.fabric, l.cp, l.tp);
-    f.cp = collective_time(c.fabric, p, Collective::send_recv, kv_block, c.links) * dbl(l.cp - 1);
+    a.cp = collective_time(c.fabric, p, Collective::send_recv, kv_block, c.links) * dbl(l.cp - 1);
   }
-  return f;
+  return a;
 }
 
 // Time of one micro-batch through one layer, forward + backward, with
@@ -133,41 +194,55 @@ struct LayerTotals {
   Seconds gemm, attention, memory, recompute, overhead, tp, cp, ep;
   Seconds compute() const { return gemm + attention + memory + recompute + overhead; }
   Seconds total() const { return compute() + tp + cp + ep; }
+  void add(const LayerTotals& t, double w) {
+    gemm += t.gemm * w;
+    attention += t.attention * w;
+    memory += t.memory * w;
+    recompute += t.recompute * w;
+    overhead += t.overhead * w;
+    tp += t.tp * w;
+    cp += t.cp * w;
+    ep += t.ep * w;
+  }
 };
 
-LayerTotals layer_totals(const TrainingContext& c, const Layout& l, bool moe, bool sliding) {
-  const LayerForward f = layer_forward(c, l, moe, sliding);
+LayerTotals layer_totals(const TrainingContext& c, const Layout& l, const LayerCost& f, const AttentionCost& a) {
   const StackEfficiency& s = *c.stack;
   LayerTotals t;
-  // Backward: weight GEMMs twice (data and weight gradients; LoRA freezes the
-  // weights, so only the data gradient), fused attention 2.5x (it recomputes
-  // the scores: FlashAttention-2, Dao 2023), memory-bound work about twice.
-  const double bwd_gemm = c.job.lora ? 1.0 : 2.0;
-  t.gemm = f.gemm * (1.0 + bwd_gemm);
-  t.attention = f.attention * 3.5;
-  t.memory = f.memory * 3.0;
+  // LoRA freezes the base weights: no weight gradients, only the data gradient.
+  t.gemm = f.gemm_fwd + (c.job.lora ? f.gemm_bwd * 0.5 : f.gemm_bwd);
+  t.attention = a.fwd + a.bwd;
+  t.memory = f.memory * 3.0;  // backward touches about twice the forward's bytes
   if (l.recompute == Recompute::full) {
-    t.recompute = f.gemm + f.attention + f.memory + f.tp * (1.0 - s.overlap_tp);
+    t.recompute = f.gemm_fwd + a.fwd + f.memory + f.tp * (1.0 - s.overlap_tp) + f.ep * (1.0 - s.overlap_ep);
   } else if (l.recompute == Recompute::selective) {
     // Norms, activation functions and the attention core (Megatron-Core
     // recompute modules); a fused attention kernel recomputes its core anyway.
-    t.recompute = (s.flash_attention ? Seconds(0) : f.attention) + f.memory * 0.6;
+    t.recompute = (s.flash_attention ? Seconds(0) : a.fwd) + f.memory * 0.6;
   }
   t.overhead = s.layer_overhead;
   t.tp = f.tp * 2.0 * (1.0 - s.overlap_tp);
   // The KV ring runs beside the attention kernels it feeds.
-  const Seconds cp_raw = f.cp * 2.0;
-  t.cp = std::max(Seconds(0), cp_raw - (f.attention * 3.5) * s.overlap_cp);
+  t.cp = std::max(Seconds(0), a.cp * 2.0 - t.attention * s.overlap_cp);
   t.ep = f.ep * 2.0 * (1.0 - s.overlap_ep);
   return t;
 }
 
+// The last pipeline stage's extra work: LM head forward + backward, then
+// softmax/cross-entropy over fp32 logits.
 Seconds lm_head_time(const TrainingContext& c, const Layout& l) {
   const double T = dbl(l.micro_batch) * dbl(c.job.seq_len) / dbl(l.cp);
   const double v_local = dbl(c.model->vocab) / dbl(l.tp);
-  // Logits GEMM forward + backward, then softmax/cross-entropy over fp32 logits.
-  const double bwd = c.job.lora ? 1.0 : 2.0;
-  return gemm_time(c, T, v_local, c.model->d_model) * (1.0 + bwd) + memory_time(c, T * v_local * 4.0 * 3.0);
+  const Seconds fwd = gemm(c, T, v_local, c.model->d_model);
+  return fwd * (c.job.lora ? 2.0 : 3.0) + stream(c, T * v_local * 4.0 * 3.0, 3.0);
+}
+
+// The first stage's extra work: the embedding lookup (gather rows, write
+// activations) and, in backward, the scatter-add of its gradient (fp32).
+Seconds embedding_time(const TrainingContext& c, const Layout& l) {
+  const double T = dbl(l.micro_batch) * dbl(c.job.seq_len) / dbl(l.cp);
+  const double d = c.model->d_model;
+  return stream(c, T * d * (2.0 + 2.0) + (c.job.lora ? 0.0 : T * d * (2.0 + 4.0 * 2.0)), 2.0);
 }
 
 }  // namespace
@@ -178,11 +253,14 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
   c.model = &model;
   c.stack = &stack;
   c.fabric = fabric;
+  // Training frameworks call NCCL/RCCL: their measured per-step start-up cost.
+  c.fabric.up_latency = fabric.up_collective_latency;
   c.job = job;
   c.precision = effective_precision(fabric, job.precision);
   c.peak = fabric.peak_for(c.precision);
   c.peak_bf16 = fabric.peak_for(Precision::bf16);
-  c.links = LinkEfficiency{stack.scale_up, stack.scale_out};
+  // Collectives reach the fabric's measured bus bandwidth times what the stack adds.
+  c.links = LinkEfficiency{fabric.up_efficiency * stack.scale_up, fabric.out_efficiency * stack.scale_out};
   c.params = count_parameters(model);
   c.layers = model.layers;
   c.moe_layers = model.moe_layer_count();
@@ -190,6 +268,8 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
   const double s = dbl(job.seq_len);
   c.keys_full = causal_keys(s, 0);
   c.keys_sliding = causal_keys(s, model.sliding_window);
+  c.kernel_keys_full = block_keys(s, 0, stack.attention_block);
+  c.kernel_keys_sliding = block_keys(s, model.sliding_window, stack.attention_block);
   if (model.attention == AttentionKind::mla) {
     c.qk_dim = model.mla.qk_nope_head_dim + model.mla.qk_rope_head_dim;
     c.v_dim = model.mla.v_head_dim;
@@ -201,6 +281,7 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
     c.q_width = dbl(model.n_heads) * model.head_dim;
     c.kv_width = 2.0 * model.n_kv_heads * model.head_dim;
   }
+  c.attn_head_dim = c.qk_dim;
   // Model FLOPs per token: 3x the forward matmuls (weights the token touches,
   // LM head included, embedding lookup not) plus causal attention; the
   // convention of Megatron-Bridge/NeMo and current MaxText.
@@ -228,6 +309,11 @@ std::string_view check_layout(const TrainingContext& c, const Layout& l) {
   }
   if (c.job.seq_len % l.cp != 0) return "cp must divide the sequence length";
   if (c.job.global_batch % (l.dp * l.micro_batch) != 0) return "dp * micro_batch must divide the global batch";
+  // Megatron-LM's interleaved 1F1B runs micro-batches in groups of pp
+  // (schedules.py: "number of microbatches must be divisible by pipeline-model-parallel-size").
+  if (l.vpp > 1 && (c.job.global_batch / (l.dp * l.micro_batch)) % l.pp != 0) {
+    return "an interleaved schedule needs the micro-batch count to be a multiple of pp";
+  }
   if (l.ep > 1) {
     if (!m.is_moe()) return "ep > 1 needs a mixture-of-experts model";
     if (m.moe.experts % l.ep != 0) return "ep must divide the expert count";
@@ -249,49 +335,53 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   const int micro = c.job.global_batch / (l.dp * l.micro_batch);
   e.micro_batches = micro;
 
-  // One micro-batch through the average layer, then through one pipeline stage.
+  // One micro-batch through the average layer. GEMMs differ between dense and
+  // MoE layers, attention between full and sliding-window layers.
   const int dense_layers = c.layers - c.moe_layers;
-  LayerTotals avg;
-  auto add = [&avg](const LayerTotals& t, double w) {
-    avg.gemm += t.gemm * w;
-    avg.attention += t.attention * w;
-    avg.memory += t.memory * w;
-    avg.recompute += t.recompute * w;
-    avg.overhead += t.overhead * w;
-    avg.tp += t.tp * w;
-    avg.cp += t.cp * w;
-    avg.ep += t.ep * w;
-  };
   const double L = dbl(c.layers);
   const double sliding_share = dbl(c.sliding_layers) / L;
+  AttentionCost attn_full, attn_sliding;
+  if (sliding_share < 1.0) attn_full = attention_cost(c, l, false);
+  if (sliding_share > 0.0) attn_sliding = attention_cost(c, l, true);
+  LayerTotals avg;
   for (int moe = 0; moe < 2; ++moe) {
     const double n = dbl(moe ? c.moe_layers : dense_layers) / L;
     if (n <= 0) continue;
-    if (sliding_share < 1.0) add(layer_totals(c, l, moe, false), n * (1.0 - sliding_share));
-    if (sliding_share > 0.0) add(layer_totals(c, l, moe, true), n * sliding_share);
+    const LayerCost cost = layer_cost(c, l, moe);
+    if (sliding_share < 1.0) avg.add(layer_totals(c, l, cost, attn_full), n * (1.0 - sliding_share));
+    if (sliding_share > 0.0) avg.add(layer_totals(c, l, cost, attn_sliding), n * sliding_share);
   }
-  // Layers split evenly over stages; the last stage also runs the LM head.
+
+  // Pipeline stages: layers split evenly; the first stage also embeds, the
+  // last also runs the LM head and loss. A stage's time per micro-batch is its
+  // layers' compute and exposed communication; the slowest stage sets the
+  // steady state and the others fill and drain the pipeline.
   const double layers_per_stage = L / dbl(l.pp);
   const Seconds head = lm_head_time(c, l);
-  const Seconds stage_compute = avg.compute() * layers_per_stage + head;
-  const Seconds stage_comm = (avg.tp + avg.cp + avg.ep) * layers_per_stage;
+  const Seconds embed = embedding_time(c, l);
+  const Seconds layer_time = avg.total() * layers_per_stage;
   // Pipeline sends: each rank sends activations forward and gradients back
-  // once per virtual stage per micro-batch.
+  // once per virtual stage per micro-batch, over the link between stages.
   Seconds p2p(0);
   if (l.pp > 1) {
     const double T = dbl(l.micro_batch) * c.job.seq_len / l.cp;
     const Bytes act(T * m.d_model * 2.0 / (l.sequence_parallel ? l.tp : 1));
     p2p = send_recv_time(c.fabric, l.tp * l.cp * l.dp, act, c.links) * (2.0 * l.vpp) * (1.0 - s.overlap_pp);
   }
-  const Seconds per_micro = stage_compute + stage_comm + p2p;
-  const double bubble_slots = dbl(l.pp - 1) / dbl(l.vpp);
-  const Seconds pipeline = per_micro * (dbl(micro) + bubble_slots);
+  const Seconds slowest = layer_time + (l.pp > 1 ? std::max(head, embed) : head + embed) + p2p;
+  const Seconds all_stages = layer_time * dbl(l.pp) + head + embed + p2p * dbl(l.pp);
+  // 1F1B with vpp virtual stages per rank (Narayanan et al. 2021, Sec. 2.2):
+  // m x t_slowest in steady state, and a fill/drain of the other stages'
+  // work split into vpp chunks: (pp - 1)/vpp slots when stages are equal.
+  const Seconds fill_drain = (all_stages - slowest) / dbl(l.vpp);
+  const Seconds pipeline = slowest * dbl(micro) + fill_drain;
+  const Seconds stage_compute = avg.compute() * layers_per_stage + head;
 
   // Parameters held by one chip: its stage's share of the layers (and of the
   // embedding or LM head), split by tp, experts further split by ep.
-  const double embed = c.params.embedding + c.params.positions;
+  const double embed_params = c.params.embedding + c.params.positions;
   const double head_params = c.params.unembedding;
-  const double edge_params = l.pp > 1 ? std::max(embed, head_params) : embed + head_params;
+  const double edge_params = l.pp > 1 ? std::max(embed_params, head_params) : embed_params + head_params;
   const double expert_params_total = c.params.routed_experts;
   const double dense_params_stage =
       ((c.params.attention + c.params.dense_mlp + c.params.shared_experts + c.params.router + c.params.norms) /
@@ -303,37 +393,46 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   const int expert_dp = std::max(1, l.dp * l.cp / l.ep);  // replicas of each expert shard
   const int dense_dp = l.dp * l.cp;
 
-  // Data-parallel gradient sync, hidden behind the last micro-batch's backward.
+  // Data-parallel gradient sync (Megatron --overlap-grad-reduce and
+  // --overlap-param-gather): gradients reduce behind the last micro-batch's
+  // backward, updated weights gather behind the next step's first forward.
   Seconds dp_time(0);
   const Seconds bwd_window = (stage_compute - avg.recompute * layers_per_stage) * (2.0 / 3.0);
+  const Seconds fwd_window = stage_compute / 3.0;
   const double grad_bytes = c.job.lora ? 0.0 : s.grad_bytes;
   const double weight_bytes = s.weight_bytes;
   if (!c.job.lora && dense_dp > 1) {
     const Placement pd = place_group(c.fabric, dense_dp, l.tp);
     const Placement pe = place_group(c.fabric, expert_dp, l.tp * l.ep);
-    auto sync = [&](const Placement& p, double n_params) {
-      const Bytes g(n_params * grad_bytes);
-      const Bytes w(n_params * weight_bytes);
-      if (l.sharding == Sharding::none) return collective_time(c.fabric, p, Collective::all_reduce, g, c.links);
-      // Sharded optimizer: reduce-scatter gradients, all-gather updated weights.
-      return collective_time(c.fabric, p, Collective::reduce_scatter, g, c.links) +
-             collective_time(c.fabric, p, Collective::all_gather, w, c.links);
-    };
     if (shards_weights(l.sharding)) {
       // FSDP/ZeRO-3: gather weights for forward and again for backward in every
       // micro-batch, reduce-scatter gradients; prefetching hides most of it.
-      const Placement& p = pd;
-      const double n = params_chip;
-      const Seconds ag = collective_time(c.fabric, p, Collective::all_gather, Bytes(n * weight_bytes), c.links);
-      const Seconds rs = collective_time(c.fabric, p, Collective::reduce_scatter, Bytes(n * grad_bytes), c.links);
-      const Seconds fwd_window = stage_compute / 3.0;
+      // Expert weights are sharded over the expert-data-parallel group, the rest over all of dp.
+      auto over = [&](Collective op, double bytes_per_param) {
+        return collective_time(c.fabric, pd, op, Bytes(dense_params_stage * bytes_per_param), c.links) +
+               collective_time(c.fabric, pe, op, Bytes(expert_params_stage * bytes_per_param), c.links);
+      };
+      const Seconds ag = over(Collective::all_gather, weight_bytes);
+      const Seconds rs = over(Collective::reduce_scatter, grad_bytes);
       const Seconds per = std::max(Seconds(0), ag - fwd_window * s.overlap_fsdp) +
                           std::max(Seconds(0), ag + rs - bwd_window * s.overlap_fsdp);
       dp_time = per * dbl(micro);
     } else {
-      const Seconds raw =
-          sync(pd, dense_params_stage) + (expert_params_stage > 0 ? sync(pe, expert_params_stage) : Seconds(0));
-      dp_time = std::max(Seconds(0), raw - bwd_window * s.overlap_dp);
+      Seconds reduce(0), gather(0);
+      auto sync = [&](const Placement& p, double n_params) {
+        const Bytes g(n_params * grad_bytes);
+        if (l.sharding == Sharding::none) {
+          reduce += collective_time(c.fabric, p, Collective::all_reduce, g, c.links);
+        } else {
+          // Sharded optimizer: reduce-scatter gradients, all-gather updated weights.
+          reduce += collective_time(c.fabric, p, Collective::reduce_scatter, g, c.links);
+          gather += collective_time(c.fabric, p, Collective::all_gather, Bytes(n_params * weight_bytes), c.links);
+        }
+      };
+      sync(pd, dense_params_stage);
+      if (expert_params_stage > 0) sync(pe, expert_params_stage);
+      dp_time = std::max(Seconds(0), reduce - bwd_window * s.overlap_dp) +
+                std::max(Seconds(0), gather - fwd_window * s.overlap_dp);
     }
   }
 
@@ -341,20 +440,22 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   // two moments, write them back: ~30 bytes per parameter it owns.
   double owned = params_chip;
   if (l.sharding != Sharding::none) owned = dense_params_stage / dense_dp + expert_params_stage / expert_dp;
-  const Seconds optimizer = c.job.lora ? Seconds(0) : memory_time(c, owned * 30.0);
+  const Seconds optimizer = c.job.lora ? Seconds(0) : stream(c, owned * 30.0, 1.0);
 
   e.step_time = pipeline + dp_time + optimizer + s.step_overhead;
+  // The breakdown follows the slowest stage through all micro-batches; the
+  // fill and drain are the bubble.
   const double mb_scale = dbl(micro);
-  e.time.gemm = (avg.gemm * layers_per_stage + head) * mb_scale;
+  e.time.gemm = (avg.gemm * layers_per_stage + (l.pp > 1 && embed > head ? Seconds(0) : head)) * mb_scale;
   e.time.attention = avg.attention * layers_per_stage * mb_scale;
-  e.time.memory_bound = avg.memory * layers_per_stage * mb_scale;
+  e.time.memory_bound = (avg.memory * layers_per_stage + (l.pp > 1 && embed <= head ? Seconds(0) : embed)) * mb_scale;
   e.time.recompute = avg.recompute * layers_per_stage * mb_scale;
   e.time.overhead = avg.overhead * layers_per_stage * mb_scale;
   e.time.tp_comm = avg.tp * layers_per_stage * mb_scale;
   e.time.cp_comm = avg.cp * layers_per_stage * mb_scale;
   e.time.ep_comm = avg.ep * layers_per_stage * mb_scale;
   e.time.pp_comm = p2p * mb_scale;
-  e.time.bubble = per_micro * bubble_slots;
+  e.time.bubble = fill_drain;
   e.time.dp_comm = dp_time;
   e.time.optimizer = optimizer;
   e.time.step_overhead = s.step_overhead;

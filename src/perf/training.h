@@ -5,9 +5,16 @@
 // estimate_training() evaluates one layout in well under a microsecond, which
 // is what lets the search try millions of them.
 //
-// Step = pipeline of micro-batches (compute + exposed TP/CP/EP communication
-// per layer) + bubble (pp-1)/vpp micro-batch slots + exposed data-parallel
-// gradient sync + optimizer step. Each piece is reported.
+// Every kernel's time comes from the component physics (perf/components.h):
+// the chip's sustained clock, library GEMM efficiency and tile quantization,
+// its flash-attention and stream figures, collectives at the fabric's measured
+// bus bandwidth. The stack multiplies those by what its software adds.
+//
+// Step = 1F1B pipeline of micro-batches over stages that are not equal (the
+// embedding on the first, the LM head and loss on the last):
+// m x t_slowest + (sum of stage times - t_slowest) / vpp, plus exposed
+// data-parallel gradient sync, the optimizer step and the stack's host time.
+// Each piece is reported.
 #pragma once
 
 #include <string_view>
@@ -30,16 +37,19 @@ struct TrainingContext {
   Precision precision = Precision::bf16;  // what the matmuls actually run at on this chip
   FlopRate peak;                          // dense peak for `precision`
   FlopRate peak_bf16;
-  LinkEfficiency links;
+  LinkEfficiency links;  // the fabric's measured collective efficiency x the stack's multiplier
   ParamCount params;
   // Per-layer shapes.
   int layers = 0;
   int moe_layers = 0;
   int sliding_layers = 0;
-  double keys_full = 0;     // average keys a query attends to, causal full attention
-  double keys_sliding = 0;  // same, sliding-window layers
-  double qk_dim = 0;        // per-head dims of scores and values
+  double keys_full = 0;         // average keys a query attends to, causal full attention
+  double keys_sliding = 0;      // same, sliding-window layers
+  double kernel_keys_full = 0;  // keys per query the stack's attention kernel computes (whole mask blocks)
+  double kernel_keys_sliding = 0;
+  double qk_dim = 0;  // per-head dims of scores and values
   double v_dim = 0;
+  double attn_head_dim = 0;         // the head dim attention kernels tile on (MLA: q/k dim)
   double q_width = 0;               // heads * head dims
   double kv_width = 0;              // K and V widths together (MLA: the latent)
   FlopCount model_flops_per_token;  // forward+backward model FLOPs (no recompute), causal attention
@@ -91,7 +101,9 @@ struct TrainingEstimate {
   Bytes missing() const { return memory.total() > capacity ? memory.total() - capacity : Bytes(0); }
 };
 
-// Why `layout` cannot run this job (divisibility, degrees), or empty if it can.
+// Why `layout` cannot run this job (divisibility, degrees, Megatron-LM's rule
+// that an interleaved schedule needs the micro-batch count to be a multiple of
+// pp), or empty if it can.
 std::string_view check_layout(const TrainingContext& ctx, const Layout& layout);
 
 TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout);

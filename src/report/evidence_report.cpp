@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <map>
 
 #include "report/json_perf.h"
@@ -105,7 +108,8 @@ Json to_json(const api::CalibrateReport& r) {
                       {"loo_p90_pct", f.loo_p90_pct},
                       {"accelerators", f.accelerators},
                       {"precisions", f.precisions},
-                      {"max_chips", f.max_chips}});
+                      {"max_chips", f.max_chips},
+                      {"on_bound", f.on_bound}});
   }
   return Json{{"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}};
 }
@@ -125,7 +129,100 @@ std::string to_text(const api::CalibrateReport& r) {
                       fmt::format("{:.1f}%", f.leave_one_out.median_abs),
                       fmt::format("{:+.0f}%..{:+.0f}%", f.loo_p10_pct, f.loo_p90_pct)});
   }
-  return render(t) + fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", r.fits.size(), r.cases_name, r.seconds);
+  std::string out = render(t);
+  for (const auto& f : r.fits) {
+    for (const auto& b : f.on_bound) out += fmt::format("warning: {}: {} ended on its search bound\n", f.stack, b);
+  }
+  return out + fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", r.fits.size(), r.cases_name, r.seconds);
+}
+
+namespace {
+
+struct ErrorGroup {
+  int count = 0;
+  double median_abs = 0, median_signed = 0;
+};
+
+ErrorGroup group_of(std::vector<double> errors) {
+  ErrorGroup g;
+  g.count = static_cast<int>(errors.size());
+  if (errors.empty()) return g;
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  };
+  g.median_signed = median(errors);
+  for (double& e : errors) e = std::fabs(e);
+  g.median_abs = median(errors);
+  return g;
+}
+
+struct ComponentGroups {
+  std::vector<double> all;
+  std::map<std::string, std::vector<double>> by_kind, by_family, by_both;
+};
+
+ComponentGroups component_groups(const api::ComponentsReport& r) {
+  ComponentGroups g;
+  for (const auto& c : r.results) {
+    if (!c.ok) continue;
+    g.all.push_back(c.error_pct);
+    g.by_kind[std::string(to_string(c.kind))].push_back(c.error_pct);
+    g.by_family[c.family].push_back(c.error_pct);
+    g.by_both[fmt::format("{} / {}", c.family, to_string(c.kind))].push_back(c.error_pct);
+  }
+  return g;
+}
+
+}  // namespace
+
+Json to_json(const api::ComponentsReport& r) {
+  auto stats = [](const std::vector<double>& v) {
+    const ErrorGroup g = group_of(v);
+    return Json{{"count", g.count}, {"median_abs_error_pct", g.median_abs}, {"median_signed_error_pct", g.median_signed}};
+  };
+  Json cases = Json::array();
+  for (const auto& c : r.results) {
+    cases.push_back({{"id", c.id},
+                     {"kind", to_string(c.kind)},
+                     {"metric", to_string(c.metric)},
+                     {"accelerator", c.accelerator},
+                     {"family", c.family},
+                     {"measured", c.measured},
+                     {"predicted", c.ok ? Json(c.predicted) : Json(nullptr)},
+                     {"error_pct", c.ok ? Json(c.error_pct) : Json(nullptr)},
+                     {"status", c.ok ? "ok" : "skipped"},
+                     {"estimate", c.estimate},
+                     {"reason", c.reason}});
+  }
+  const ComponentGroups g = component_groups(r);
+  Json summary{{"overall", stats(g.all)}};
+  for (const auto& [k, v] : g.by_kind) summary["by_kind"][k] = stats(v);
+  for (const auto& [k, v] : g.by_family) summary["by_family"][k] = stats(v);
+  summary["skipped"] = static_cast<int>(r.results.size() - g.all.size());
+  return Json{{"components", cases}, {"summary", summary}};
+}
+
+std::string to_text(const api::ComponentsReport& r) {
+  const ComponentGroups g = component_groups(r);
+  TextTable t;
+  t.header = {"group", "entries", "median |err|", "median signed"};
+  t.right_align = {false, true, true, true};
+  auto row = [&t](const std::string& name, const std::vector<double>& v) {
+    const ErrorGroup e = group_of(v);
+    t.rows.push_back({name, std::to_string(e.count), fmt::format("{:.1f}%", e.median_abs),
+                      fmt::format("{:+.1f}%", e.median_signed)});
+  };
+  row("all", g.all);
+  for (const auto& [k, v] : g.by_kind) row("kind " + k, v);
+  for (const auto& [k, v] : g.by_family) row("family " + k, v);
+  for (const auto& [k, v] : g.by_both) row(k, v);
+  return "Component models against published microbenchmarks (error = (predicted - measured) / measured):\n" +
+         render(t) +
+         fmt::format(
+             "{} entries predicted, {} skipped (xpuplan validate --components --json lists each with its reason).\n",
+             g.all.size(), r.results.size() - g.all.size());
 }
 
 }  // namespace xpu

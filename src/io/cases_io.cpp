@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <sstream>
@@ -131,6 +132,36 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
       c.sequence_parallel = false;
     else if (!sp.empty())
       row.error("sequence_parallel", fmt::format("must be 0, 1 or empty, got '{}'", sp));
+    // Typed serving columns.
+    c.mlperf_benchmark = row.get("mlperf_benchmark");
+    c.attn_dp = row.integer("attn_dp");
+    c.kv_precision = row.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8", "fp4"});
+    auto flag01 = [&](const std::string& col) -> std::optional<bool> {
+      const std::string& f = row.get(col);
+      if (f.empty()) return std::nullopt;
+      if (f == "0" || f == "1") return f == "1";
+      row.error(col, fmt::format("must be 0, 1 or empty, got '{}'", f));
+      return std::nullopt;
+    };
+    c.speculative = flag01("speculative");
+    c.weight_only = flag01("weight_only");
+    if (const std::string& a = row.get("spec_accept"); !a.empty()) {
+      double x = 0;
+      auto [q, e] = std::from_chars(a.data(), a.data() + a.size(), x);
+      if (e != std::errc() || q != a.data() + a.size() || !(x >= 1.0) || x > 64.0) {
+        row.error("spec_accept", fmt::format("must be a number of tokens per step in [1, 64], got '{}'", a));
+      } else {
+        c.spec_accept = x;
+      }
+    }
+    if (const std::string& u = row.get("rank_unit"); !u.empty()) {
+      if (u == "chip" || u == "core") {
+        c.ranks_are_cores = u == "core";
+      } else {
+        row.error("rank_unit",
+                  fmt::format("unknown value '{}'{}", u, did_you_mean(u, std::vector<std::string>{"chip", "core"})));
+      }
+    }
     const std::string& v = row.get("value");
     double value = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
@@ -193,6 +224,10 @@ std::optional<MlperfInference> read_mlperf_inference(MapReader& r) {
   if (auto v = r.str("model")) e.model = *v;
   if (auto v = r.number("input_tokens_mean")) e.input_tokens = *v;
   if (auto v = r.number("output_tokens_mean")) e.output_tokens = *v;
+  if (auto v = r.number("input_tokens_cv", Need::optional, Sign::non_negative)) e.input_cv = *v;
+  if (auto v = r.number("output_tokens_cv", Need::optional, Sign::non_negative)) e.output_cv = *v;
+  if (auto v = r.number("input_output_correlation", Need::optional, Sign::any))
+    e.io_correlation = std::clamp(*v, -1.0, 1.0);
   if (auto v = r.get<Seconds>("server_ttft_p99")) e.server_ttft = *v;
   if (auto v = r.get<Seconds>("server_tpot_p99")) e.server_tpot = *v;
   if (auto v = r.boolean("estimate")) e.estimate = *v;

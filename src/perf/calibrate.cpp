@@ -210,6 +210,7 @@ std::vector<const ValidationCase*> cases_of(const StackEfficiency& stack, const 
 }  // namespace
 
 bool set_stack_parameter(StackEfficiency& s, const std::string& name, double value) {
+  if (set_serving_parameter(s, name, value)) return true;
   if (name == "step_overhead") {
     s.step_overhead = Seconds(value);
     return true;
@@ -221,6 +222,7 @@ bool set_stack_parameter(StackEfficiency& s, const std::string& name, double val
 }
 
 double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
+  if (auto v = get_serving_parameter(s, name)) return *v;
   if (name == "step_overhead") return s.step_overhead.si();
   StackEfficiency copy = s;
   const double* f = fraction_field(copy, name);
@@ -254,8 +256,10 @@ std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>
   for (const StackEfficiency& base : in.catalog->stacks) {
     if (base.mode != StackMode::infer) continue;
     // Decode is bandwidth and per-step host time; prefill and big batches are matmuls.
-    auto candidates = [](const std::vector<PreparedInferenceCase>&) {
-      return std::vector<Param>{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
+    auto candidates = [](const std::vector<PreparedInferenceCase>& prepared) {
+      std::vector<Param> params;
+      for (const auto& p : serving_fit_parameters(prepared)) params.push_back({p.name, p.lo, p.hi});
+      return params;
     };
     if (auto cal = calibrate_stack<PreparedInferenceCase>(base, cases_of(base, cases, in), in, 2, candidates)) {
       out.push_back(std::move(*cal));

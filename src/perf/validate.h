@@ -47,6 +47,13 @@ struct ValidationCase {
   std::string scenario;
   Metric metric = Metric::train_tokens_per_s_per_chip;
   double value = 0;
+  // Typed serving columns (data/validation/CASES.md); empty = not stated.
+  std::string mlperf_benchmark;  // a benchmark key of mlperf-inference.yaml
+  std::optional<int> attn_dp;
+  std::optional<Precision> kv_precision;
+  std::optional<bool> speculative, weight_only;
+  std::optional<double> spec_accept;
+  std::optional<bool> ranks_are_cores;  // rank_unit: core (true) or chip (false)
   std::string notes;
   int line = 0;         // in the CSV, for messages
   std::string invalid;  // why the row could not be read (then it is reported as skipped, not predicted)
@@ -109,6 +116,9 @@ struct MlperfInference {
   std::string model;
   double input_tokens = 0;
   double output_tokens = 0;
+  double input_cv = 0;  // spread of the dataset's lengths (standard deviation / mean), 0 = not given
+  double output_cv = 0;
+  double io_correlation = 0;  // of a sample's input and output lengths
   Seconds server_ttft;
   Seconds server_tpot;
   bool estimate = false;

@@ -67,6 +67,17 @@ struct MoeDims {
   friend bool operator==(const MoeDims&, const MoeDims&) = default;
 };
 
+// DeepSeek sparse attention (DSA, DeepSeek-V3.2-Exp tech report, 2025): a
+// lightning indexer scores every cached token with its own few heads (FP8)
+// and each query attends to the `topk` best; the main attention is MLA.
+struct SparseAttention {
+  int topk = 0;  // tokens one query attends to; 0 = dense attention
+  int index_heads = 0;
+  int index_head_dim = 0;
+
+  friend bool operator==(const SparseAttention&, const SparseAttention&) = default;
+};
+
 struct ModelArch {
   std::string key;     // "llama3.1-70b"
   std::string name;    // "Llama 3.1 70B"
@@ -78,6 +89,7 @@ struct ModelArch {
   int head_dim = 0;    // n_heads * head_dim need not equal d_model
   AttentionKind attention = AttentionKind::mha;
   MlaDims mla;
+  SparseAttention sparse;
   int ffn_hidden = 0;  // dense-layer MLP hidden size (0 if every layer is MoE)
   MlpKind mlp = MlpKind::gated;
   int vocab = 0;

@@ -98,6 +98,15 @@ double kv_split(const InferenceContext& c, const ServingLayout& l) {
   return std::min(dbl(l.tp / std::max(1, l.attn_dp)), heads);
 }
 
+// Mean keys a prompt token attends to under chunked causal attention: the
+// mask restarts every `chunk` tokens (Llama 4), so a full chunk averages
+// (chunk + 1) / 2 and the last, partial one (r + 1) / 2.
+double chunked_keys(double s, double chunk) {
+  if (chunk <= 0 || s <= chunk) return (s + 1.0) / 2.0;
+  const double full = std::floor(s / chunk), r = s - full * chunk;
+  return (full * chunk * (chunk + 1.0) / 2.0 + r * (r + 1.0) / 2.0) / s;
+}
+
 // Expected distinct experts that `draws` routed token copies reach out of `e`.
 double touched_experts(double e, double draws) { return e * (1.0 - std::pow(1.0 - 1.0 / e, draws)); }
 
@@ -204,16 +213,19 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const double sliding = m.sliding_layers * in.layer_share;
   const double w = m.sliding_window;
   const double kv_div = kv_split(c, l);
-  auto keys = [&](double ctx, bool windowed) {
-    double k = windowed && w > 0 ? std::min(ctx, w) : ctx;
-    if (!windowed && m.sparse.topk > 0) k = std::min(k, dbl(m.sparse.topk));
-    return k;
+  // Keys one decode query attends to: all of them on a global layer (the
+  // top-k under sparse attention), the window on a sliding layer, and on a
+  // chunked layer the tokens of its current chunk (half a chunk on average).
+  auto keys = [&](double ctx, bool local) {
+    if (local && w > 0) return m.chunked_local ? (ctx < w ? ctx : w / 2.0) : std::min(ctx, w);
+    return m.sparse.topk > 0 ? std::min(ctx, dbl(m.sparse.topk)) : ctx;
   };
   const double decode_flops_per_query = 2.0 * m.n_heads * (s.qk_decode + s.v_decode) *
                                         (full * keys(in.context, false) + sliding * keys(in.context, true));
   const double prefill_keys_full = causal_keys(in.prompt_len, m.sparse.topk > 0 ? m.sparse.topk : 0);
+  const double prefill_keys_local = m.chunked_local ? chunked_keys(in.prompt_len, w) : causal_keys(in.prompt_len, w);
   const double prefill_flops_per_token =
-      2.0 * m.n_heads * (s.qk + s.v) * (full * prefill_keys_full + sliding * causal_keys(in.prompt_len, w));
+      2.0 * m.n_heads * (s.qk + s.v) * (full * prefill_keys_full + sliding * prefill_keys_local);
   double indexer_flops = 0, indexer_bytes = 0;
   if (m.sparse.topk > 0) {
     const double per_key = 2.0 * m.sparse.index_heads * m.sparse.index_head_dim * full;

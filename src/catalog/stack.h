@@ -99,6 +99,9 @@ struct StackEfficiency {
   // `collective_overhead` of runtime software beyond the fabric's hop
   // latency (synchronisation, buffer registration, the collective engine).
   Seconds kernel_overhead;
+  // Decode attention streams the paged KV cache: gathers of pages, not one
+  // contiguous stream, so it reaches its own fraction of HBM (0 = `memory`).
+  double attention_memory = 0;
   bool graphs = true;
   Seconds launch_overhead;
   Seconds collective_overhead;

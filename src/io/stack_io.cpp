@@ -102,6 +102,7 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
   }
   // Serving-only fixed costs (catalog/stack.h).
   if (auto v = r.boolean("graphs")) s.graphs = *v;
+  fraction(r, "attention_memory", s.attention_memory, entry, s);
   for (auto [name, field] :
        {std::pair{"kernel_overhead", &s.kernel_overhead}, std::pair{"launch_overhead", &s.launch_overhead},
         std::pair{"collective_overhead", &s.collective_overhead}}) {

@@ -82,9 +82,12 @@ double kv_bytes(const InferenceContext& c, double context, bool attended = false
   const double full = m.layers - m.sliding_layers;
   const double window = m.sliding_window > 0 ? std::min(context, dbl(m.sliding_window)) : context;
   double keys = context;
+  double local = window;
   if (attended && m.sparse.topk > 0) keys = std::min(context, dbl(m.sparse.topk));
+  // A chunked layer's query reads only its current chunk (half of one on average).
+  if (attended && m.chunked_local && context > m.sliding_window) local = m.sliding_window / 2.0;
   double bytes =
-      kv_elements_per_token_per_layer(m) * bytes_per_element(c.job.kv) * (full * keys + m.sliding_layers * window);
+      kv_elements_per_token_per_layer(m) * bytes_per_element(c.job.kv) * (full * keys + m.sliding_layers * local);
   if (!attended && m.sparse.topk > 0) bytes += full * context * m.sparse.index_head_dim;  // fp8 index keys
   return bytes;
 }
@@ -230,7 +233,7 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   if (m.sparse.topk > 0) {
     const double per_key = 2.0 * m.sparse.index_heads * m.sparse.index_head_dim * full;
     indexer_flops = q * per_key * in.context + in.prefill * per_key * causal_keys(in.prompt_len, 0);
-    indexer_bytes = in.decode * in.context * m.sparse.index_head_dim * full;  // fp8 index keys
+    indexer_bytes = in.context * m.sparse.index_head_dim * full;  // one sequence's fp8 index keys
   }
   const FlopRate attn_rate = c.fabric.peak_for(Precision::bf16) * st.attention;
   const Seconds decode_attn_c = FlopCount((q * decode_flops_per_query + indexer_flops) / dp * share / g) / attn_rate;
@@ -238,7 +241,8 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
       in.decode / dp * (kv_bytes(c, in.context, true) * in.layer_share / kv_div + indexer_bytes) * share;
   const double kv_write = tokens / dp * kv_bytes(c, 1.0) * in.layer_share / kv_div * share;
   const Seconds prefill_attn_c = FlopCount(in.prefill / dp * prefill_flops_per_token * share / g) / attn_rate;
-  out.parts.attention = std::max(decode_attn_c, Bytes(kv_read) / bw) + prefill_attn_c + Bytes(kv_write) / bw;
+  const ByteRate kv_bw = c.fabric.hbm_bandwidth * (st.attention_memory > 0 ? st.attention_memory : st.memory);
+  out.parts.attention = std::max(decode_attn_c, Bytes(kv_read) / kv_bw) + prefill_attn_c + Bytes(kv_write) / bw;
 
   // Element-wise work: norms, residuals and casts on the hidden state (every
   // chip of a group holds all of it), activation functions on each chip's
@@ -299,7 +303,7 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   out.parts.host = std::max(Seconds(0), dispatch - device) + (in.head ? st.step_overhead : Seconds(0));
 
   out.compute = std::max(dense_c, Seconds(0)) + exp_c + decode_attn_c + prefill_attn_c;
-  out.memory = dense_m + exp_m + Bytes(kv_read + kv_write) / bw + out.parts.elementwise;
+  out.memory = dense_m + exp_m + Bytes(kv_read) / kv_bw + Bytes(kv_write) / bw + out.parts.elementwise;
   out.communication = comm;
   out.time = device + out.parts.host;
   const Seconds overhead = out.parts.fixed + out.parts.host;

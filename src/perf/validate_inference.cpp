@@ -199,9 +199,10 @@ std::optional<double> predict_inference_case(const ValidationCase& c, const Vali
 
 std::vector<ServingFitParameter> serving_fit_parameters(const std::vector<PreparedInferenceCase>& cases) {
   std::vector<ServingFitParameter> all{{"gemm", 0.3, 0.95},
-                                       {"memory", 0.5, 0.95},
+                                       {"attention_memory", 0.3, 0.95},
                                        {"kernel_overhead", 0.0, 20e-6},
-                                       {"collective_overhead", 0.0, 300e-6}};
+                                       {"collective_overhead", 0.0, 300e-6},
+                                       {"step_overhead", 0.0, 5e-3}};
   std::vector<Precision> lows;
   for (const auto& p : cases) {
     const Precision q = p.ctx.compute;
@@ -266,7 +267,9 @@ std::vector<ServingFitParameter> serving_fit_parameters(const std::vector<Prepar
 }
 
 bool set_serving_parameter(StackEfficiency& s, const std::string& name, double value) {
-  if (name == "kernel_overhead") {
+  if (name == "attention_memory") {
+    s.attention_memory = value;
+  } else if (name == "kernel_overhead") {
     s.kernel_overhead = Seconds(value);
   } else if (name == "collective_overhead") {
     s.collective_overhead = Seconds(value);
@@ -277,6 +280,7 @@ bool set_serving_parameter(StackEfficiency& s, const std::string& name, double v
 }
 
 std::optional<double> get_serving_parameter(const StackEfficiency& s, const std::string& name) {
+  if (name == "attention_memory") return s.attention_memory > 0 ? s.attention_memory : s.memory;
   if (name == "kernel_overhead") return s.kernel_overhead.si();
   if (name == "collective_overhead") return s.collective_overhead.si();
   return std::nullopt;

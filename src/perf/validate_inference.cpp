@@ -200,9 +200,9 @@ std::optional<double> predict_inference_case(const ValidationCase& c, const Vali
 std::vector<ServingFitParameter> serving_fit_parameters(const std::vector<PreparedInferenceCase>& cases) {
   std::vector<ServingFitParameter> all{{"gemm", 0.3, 0.95},
                                        {"attention_memory", 0.3, 0.95},
-                                       {"kernel_overhead", 0.0, 20e-6},
-                                       {"collective_overhead", 0.0, 300e-6},
-                                       {"step_overhead", 0.0, 5e-3}};
+                                       {"kernel_overhead", 0.0, 6e-6},
+                                       {"collective_overhead", 0.0, 200e-6},
+                                       {"step_overhead", 0.0, 10e-3}};
   std::vector<Precision> lows;
   for (const auto& p : cases) {
     const Precision q = p.ctx.compute;

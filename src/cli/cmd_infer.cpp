@@ -20,13 +20,13 @@ namespace {
 
 struct InferOptions {
   std::string model, accelerator, stack, precision = "bf16", kv_precision, scenario;
-  std::optional<int> chips, tp, pp, ep, batch;
+  std::optional<int> chips, tp, pp, ep, attn_dp, batch;
   std::string input_len = "2048", output_len = "256", rate, ttft_slo, tpot_slo;
   bool weight_only = false, json = false;
 };
 
 Json estimate_json(const ServingEstimate& e, int replicas) {
-  return {{"layout", {{"tp", e.layout.tp}, {"pp", e.layout.pp}, {"ep", e.layout.ep}}},
+  return {{"layout", {{"tp", e.layout.tp}, {"pp", e.layout.pp}, {"ep", e.layout.ep}, {"attn_dp", e.layout.attn_dp}}},
           {"chips_per_replica", e.layout.chips()},
           {"replicas", replicas},
           {"chips", replicas * e.layout.chips()},
@@ -35,6 +35,7 @@ Json estimate_json(const ServingEstimate& e, int replicas) {
           {"ttft_p99_s", e.ttft_p99.si()},
           {"tpot_p50_ms", e.tpot_p50.si() * 1e3},
           {"tpot_p99_ms", e.tpot_p99.si() * 1e3},
+          {"tokens_per_s_per_user", e.tokens_per_s_per_user},
           {"e2e_p50_s", e.e2e_p50.si()},
           {"requests_per_s_per_replica", e.requests_per_s},
           {"output_tokens_per_s_per_replica", e.output_tokens_per_s},
@@ -52,9 +53,7 @@ Json estimate_json(const ServingEstimate& e, int replicas) {
 }
 
 void print_estimate(std::ostream& out, const ServingEstimate& e, int replicas, const PredictionInterval& iv) {
-  out << fmt::format("  layout: tp{}{}{} = {} chips per replica", e.layout.tp,
-                     e.layout.pp > 1 ? fmt::format(" pp{}", e.layout.pp) : "",
-                     e.layout.ep > 1 ? fmt::format(" ep{}", e.layout.ep) : "", e.layout.chips());
+  out << fmt::format("  layout: {} = {} chips per replica", to_string(e.layout), e.layout.chips());
   if (replicas > 1) out << fmt::format(", {} replicas = {} chips", replicas, replicas * e.layout.chips());
   out << "\n";
   out << fmt::format("  batch {} sequences (max concurrency {} by memory)\n", e.batch, e.memory.max_sequences);
@@ -98,6 +97,14 @@ int run_infer(const InferOptions& o, RunState& st) {
   }
   if (o.chips) require_positive(*o.chips, "--chips", bad);
   if (o.batch) require_positive(*o.batch, "--batch", bad);
+  if (o.attn_dp) {
+    require_positive(*o.attn_dp, "--attn-dp", bad);
+    const int tp = o.tp.value_or(std::max(1, o.chips.value_or(1) / std::max(1, o.pp.value_or(1))));
+    if (*o.attn_dp > 0 && tp % *o.attn_dp != 0) {
+      bad.push_back(
+          flag_error("--attn-dp", fmt::format("must divide the tensor-parallel degree {}, got {}", tp, *o.attn_dp)));
+    }
+  }
   std::string scenario = o.scenario.empty() ? (rate ? "server" : o.batch ? "latency" : "offline") : o.scenario;
   const std::vector<std::string> scenarios{"offline", "server", "latency"};
   if (std::find(scenarios.begin(), scenarios.end(), scenario) == scenarios.end()) {
@@ -115,11 +122,12 @@ int run_infer(const InferOptions& o, RunState& st) {
 
   // A fixed layout when chips or degrees are given; else the search.
   std::optional<ServingLayout> fixed;
-  if (o.tp || o.pp || o.chips) {
+  if (o.tp || o.pp || o.chips || o.attn_dp) {
     ServingLayout l;
     l.pp = o.pp.value_or(1);
     l.tp = o.tp.value_or(std::max(1, o.chips.value_or(1) / l.pp));
     l.ep = o.ep.value_or(1);
+    l.attn_dp = o.attn_dp.value_or(1);
     fixed = l;
   }
   auto& out = st.io.out;
@@ -195,10 +203,8 @@ int run_infer(const InferOptions& o, RunState& st) {
     t.header = {"layout", "batch", "tok/s/chip", "TPOT p50", "TTFT p50"};
     t.right_align = {false, true, true, true, true};
     for (const auto& p : search.pareto) {
-      t.rows.push_back({fmt::format("tp{}{}{}", p.layout.tp, p.layout.pp > 1 ? fmt::format(" pp{}", p.layout.pp) : "",
-                                    p.layout.ep > 1 ? fmt::format(" ep{}", p.layout.ep) : ""),
-                        std::to_string(p.batch), fmt_num(p.output_tokens_per_s_per_chip, 4), to_text(p.tpot_p50),
-                        to_text(p.ttft_p50)});
+      t.rows.push_back({to_string(p.layout), std::to_string(p.batch), fmt_num(p.output_tokens_per_s_per_chip, 4),
+                        to_text(p.tpot_p50), to_text(p.ttft_p50)});
     }
     out << "\nThroughput per chip vs TPOT (Pareto front):\n" << render(t);
     out << fmt::format("Evaluated {} configurations in {:.0f} ms.\n", search.evaluated, ms);
@@ -218,6 +224,7 @@ void setup_infer(CLI::App& app, RunState& st) {
   cmd->add_option("--tp", o->tp, "Tensor-parallel degree per replica");
   cmd->add_option("--pp", o->pp, "Pipeline stages per replica");
   cmd->add_option("--ep", o->ep, "Expert-parallel degree (MoE)");
+  cmd->add_option("--attn-dp", o->attn_dp, "Attention data-parallel degree (MoE; divides --tp)");
   cmd->add_option("--precision", o->precision, "Weight format: bf16, fp16, fp8, fp4, int8")->capture_default_str();
   cmd->add_option("--kv-precision", o->kv_precision, "KV-cache format: bf16, fp8 (default: fp8 with fp8/fp4 weights)");
   cmd->add_flag("--weight-only", o->weight_only, "Weights stored low-precision, matmuls in bf16");

@@ -22,6 +22,14 @@ StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double b
 
 }  // namespace
 
+std::string to_string(const ServingLayout& l) {
+  std::string s = "tp" + std::to_string(l.tp);
+  if (l.pp > 1) s += " pp" + std::to_string(l.pp);
+  if (l.ep > 1) s += " ep" + std::to_string(l.ep);
+  if (l.attn_dp > 1) s += " attn-dp" + std::to_string(l.attn_dp);
+  return s;
+}
+
 ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
                       const ServingSlo& slo, int batch_cap) {
   ServingEstimate e;

@@ -66,6 +66,9 @@ struct ServingLayout {
   friend bool operator==(const ServingLayout&, const ServingLayout&) = default;
 };
 
+// "tp8 ep8 attn-dp8", "tp4 pp2": how reports and notes name a layout.
+std::string to_string(const ServingLayout& l);
+
 enum class Bound : unsigned char { compute, memory, communication, overhead };
 std::string_view to_string(Bound b);
 

@@ -166,9 +166,7 @@ std::optional<PreparedInferenceCase> prepare_inference_case(const ValidationCase
     return std::nullopt;
   }
   const ServingLayout& l = p.layout;
-  notes.insert(notes.begin(), fmt::format("tp{}{}{} x {} replica{}", l.tp, l.ep > 1 ? fmt::format(" ep{}", l.ep) : "",
-                                          l.attn_dp > 1 ? fmt::format(" attn-dp{}", l.attn_dp) : "", p.replicas,
-                                          p.replicas > 1 ? "s" : ""));
+  notes.insert(notes.begin(), fmt::format("{} x {} replica{}", to_string(l), p.replicas, p.replicas > 1 ? "s" : ""));
   for (const auto& n : notes) p.notes += (p.notes.empty() ? "" : "; ") + n;
   return p;
 }

@@ -181,6 +181,14 @@ std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_ch
       layouts.push_back({tp, 1, tp, tp});
     }
   }
+  // Wide expert parallelism with data-parallel attention across a large
+  // domain (NVL72, a TPU slice): attention needs no head split then, so the
+  // group need not divide the heads or the domain.
+  if (m.is_moe()) {
+    for (int ep = 16; ep <= std::min(limit, 128); ep *= 2) {
+      if (ep > widest && m.moe.experts % ep == 0) layouts.push_back({ep, 1, ep, ep});
+    }
+  }
   // A ring or torus domain that is not a power of two (inf2.48xlarge: 12
   // chips) is used whole, as Neuron does with tp 24 cores: query heads are
   // padded to a multiple of tp and KV heads replicated (kv_split), which the
@@ -203,7 +211,9 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
   const int caps[] = {0, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1};
   std::optional<ServingEstimate> nearest;
   for (const ServingLayout& l : serving_layouts(c)) {
-    for (int cap : caps) {
+    // Batch caps are per attention group: each data-parallel rank batches its own sequences.
+    for (int group_cap : caps) {
+      const int cap = group_cap * std::max(1, l.attn_dp);
       ServingEstimate e = serve(c, l, std::nullopt, ServingSlo{}, cap);
       ++out.evaluated;
       if (e.memory.max_sequences < 1) break;

@@ -245,9 +245,9 @@ TEST(Inference, BatchOneDecodeNearTheHbmFloorOnEveryVendor) {
   // 8 TB/s parts (B200, MI355X) are allowed more over their floor, and TPU7x
   // most: vLLM-TPU's 3 ms host time per step (a prior, no published figure)
   // is over half of its batch-1 step.
-  for (const Check& k : {Check{"h100-sxm", 1.6}, Check{"h200-sxm", 1.6}, Check{"b200", 2.0}, Check{"mi300x", 2.0},
-                         Check{"mi355x", 2.5}, Check{"tpu-v6e", 2.0}, Check{"tpu-v7", 3.0}, Check{"trn2", 2.0},
-                         Check{"inf2", 2.0}}) {
+  for (const Check& k :
+       {Check{"h100-sxm", 1.6}, Check{"h200-sxm", 1.6}, Check{"b200", 2.0}, Check{"mi300x", 2.0}, Check{"mi355x", 2.5},
+        Check{"tpu-v6e", 2.0}, Check{"tpu-v7", 3.0}, Check{"trn2", 2.0}, Check{"inf2", 2.0}}) {
     SCOPED_TRACE(k.accelerator);
     const Accelerator* a = data.catalog.find_accelerator(k.accelerator);
     ASSERT_NE(a, nullptr);

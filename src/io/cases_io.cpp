@@ -136,11 +136,11 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     c.mlperf_benchmark = row.get("mlperf_benchmark");
     c.attn_dp = row.integer("attn_dp");
     c.kv_precision = row.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8", "fp4"});
-    auto flag01 = [&](const std::string& col) -> std::optional<bool> {
-      const std::string& f = row.get(col);
+    auto flag01 = [&](const std::string& column) -> std::optional<bool> {
+      const std::string& f = row.get(column);
       if (f.empty()) return std::nullopt;
       if (f == "0" || f == "1") return f == "1";
-      row.error(col, fmt::format("must be 0, 1 or empty, got '{}'", f));
+      row.error(column, fmt::format("must be 0, 1 or empty, got '{}'", f));
       return std::nullopt;
     };
     c.speculative = flag01("speculative");

@@ -203,7 +203,9 @@ TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
     const ServingEstimate e = run_batch(c, {1, 1, 1}, 1);
     EXPECT_LT(e.tpot_p50.si(), prev) << accept;
     prev = e.tpot_p50.si();
-    if (accept == 1.0) EXPECT_GT(e.tpot_p50.si(), base);  // nothing accepted: drafts are pure cost
+    if (accept == 1.0) {
+      EXPECT_GT(e.tpot_p50.si(), base);  // nothing accepted: drafts are pure cost
+    }
     EXPECT_NEAR(e.tokens_per_s_per_user, 1.0 / e.tpot_p50.si(), 1e-9);
   }
   EXPECT_LT(prev, base * 0.5);  // all 3 drafts accepted at batch 1: well over twice as fast

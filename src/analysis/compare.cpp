@@ -25,7 +25,7 @@ bool in_region(const Offer& o, const std::string& region) {
 }
 
 std::string describe_serving(const ServingLayout& l, int replicas) {
-  return describe(l) + fmt::format(" x {} replica{}", replicas, replicas == 1 ? "" : "s");
+  return to_string(l) + fmt::format(" x {} replica{}", replicas, replicas == 1 ? "" : "s");
 }
 
 struct TrainAt {

@@ -21,9 +21,20 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
   if (r.rate) positive(*r.rate, "rate");
   if (r.ttft_slo) positive(r.ttft_slo->si(), "ttft_slo");
   if (r.tpot_slo) positive(r.tpot_slo->si(), "tpot_slo");
-  for (const auto& [v, field] :
-       {std::pair{r.chips, "chips"}, {r.tp, "tp"}, {r.pp, "pp"}, {r.ep, "ep"}, {r.batch, "batch"}}) {
+  for (const auto& [v, field] : {std::pair{r.chips, "chips"},
+                                 {r.tp, "tp"},
+                                 {r.pp, "pp"},
+                                 {r.ep, "ep"},
+                                 {r.attn_dp, "attn_dp"},
+                                 {r.batch, "batch"}}) {
     if (v) positive(*v, field);
+  }
+  if (r.attn_dp && *r.attn_dp > 0) {
+    const int tp = r.tp.value_or(std::max(1, r.chips.value_or(1) / std::max(1, r.pp.value_or(1))));
+    if (tp % *r.attn_dp != 0) {
+      ds.push_back(
+          field_error("attn_dp", fmt::format("must divide the tensor-parallel degree {}, got {}", tp, *r.attn_dp)));
+    }
   }
   if (r.scenario == ServingScenario::server && !r.rate) {
     ds.push_back(field_error("rate", "the server scenario needs a request rate"));
@@ -63,12 +74,13 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
   if (r.tpot_slo) slo.tpot = *r.tpot_slo;
 
   const auto t0 = std::chrono::steady_clock::now();
-  out.fixed = r.tp || r.pp || r.chips;
+  out.fixed = r.tp || r.pp || r.chips || r.attn_dp;
   if (out.fixed) {
     ServingLayout l;
     l.pp = r.pp.value_or(1);
     l.tp = r.tp.value_or(std::max(1, r.chips.value_or(1) / l.pp));
     l.ep = r.ep.value_or(1);
+    l.attn_dp = r.attn_dp.value_or(1);
     const int batch_cap = r.batch.value_or(0);
     if (out.scenario == ServingScenario::latency) {
       out.estimate = run_batch(ctx, l, r.batch.value_or(1));

@@ -18,7 +18,7 @@ struct InferRequest {
   std::string accelerator;  // an accelerator key or a system key
   std::string stack;        // empty: the runtime's serving stack
   // A fixed replica layout when chips or degrees are given; else searched.
-  std::optional<int> chips, tp, pp, ep;
+  std::optional<int> chips, tp, pp, ep, attn_dp;  // attn_dp: attention data-parallel degree (divides tp)
   Precision precision = Precision::bf16;  // weight format
   std::optional<Precision> kv_precision;  // empty: default_kv_precision
   bool weight_only = false;

@@ -32,6 +32,9 @@ struct MlperfInference {
   std::string model;
   double input_tokens = 0;
   double output_tokens = 0;
+  double input_cv = 0;  // spread of the dataset's lengths (standard deviation / mean), 0 = not given
+  double output_cv = 0;
+  double io_correlation = 0;  // of a sample's input and output lengths
   Seconds server_ttft;
   Seconds server_tpot;
   bool estimate = false;

@@ -32,6 +32,20 @@ bool set_stack_parameter(StackEfficiency& s, const std::string& name, double val
     s.step_overhead = Seconds(value);
     return true;
   }
+  // Serving-only fields: the decode attention's HBM fraction and the
+  // per-kernel and per-collective fixed costs (seconds).
+  if (name == "attention_memory") {
+    s.attention_memory = value;
+    return true;
+  }
+  if (name == "kernel_overhead") {
+    s.kernel_overhead = Seconds(value);
+    return true;
+  }
+  if (name == "collective_overhead") {
+    s.collective_overhead = Seconds(value);
+    return true;
+  }
   double* f = fraction_field(s, name);
   if (f == nullptr) return false;
   *f = value;
@@ -40,6 +54,10 @@ bool set_stack_parameter(StackEfficiency& s, const std::string& name, double val
 
 double get_stack_parameter(const StackEfficiency& s, const std::string& name) {
   if (name == "step_overhead") return s.step_overhead.si();
+  // An unset attention fraction falls back to the stack's memory fraction.
+  if (name == "attention_memory") return s.attention_memory > 0 ? s.attention_memory : s.memory;
+  if (name == "kernel_overhead") return s.kernel_overhead.si();
+  if (name == "collective_overhead") return s.collective_overhead.si();
   StackEfficiency copy = s;
   const double* f = fraction_field(copy, name);
   return f ? *f : 0.0;

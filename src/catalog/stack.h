@@ -111,6 +111,22 @@ struct StackEfficiency {
   double memory_utilization = 0.9;
   int prefill_chunk = 8192;
 
+  // Serving only: the fixed costs of one engine iteration that no byte or
+  // FLOP count carries (perf/inference). A kernel in a captured (CUDA graph)
+  // or compiled (XLA, Neuron) step costs `kernel_overhead` on top of its
+  // roofline time: launch gap, ramp to full bandwidth, tail. Without capture
+  // the host dispatches each kernel (`launch_overhead`) while the device
+  // runs, so a step takes the longer of the two. Each collective call costs
+  // `collective_overhead` of runtime software beyond the fabric's hop
+  // latency (synchronisation, buffer registration, the collective engine).
+  Seconds kernel_overhead;
+  // Decode attention streams the paged KV cache: gathers of pages, not one
+  // contiguous stream, so it reaches its own fraction of HBM (0 = `memory`).
+  double attention_memory = 0;
+  bool graphs = true;
+  Seconds launch_overhead;
+  Seconds collective_overhead;
+
   StackEvidence evidence;
   std::map<std::string, Provenance> sources;  // by field name
   SourceLocation defined_at;

@@ -36,6 +36,7 @@ void setup_infer(CLI::App& app, RunState& st) {
   f.option(cmd, "--tp", "Tensor-parallel degree per replica");
   f.option(cmd, "--pp", "Pipeline stages per replica");
   f.option(cmd, "--ep", "Expert-parallel degree (MoE)");
+  f.option(cmd, "--attn-dp", "Attention data-parallel degree (MoE; divides --tp)");
   f.option(cmd, "--precision", "Weight format: bf16, fp16, fp8, fp4, int8", "bf16");
   f.option(cmd, "--kv-precision", "KV-cache format: bf16, fp8 (default: fp8 with fp8/fp4 weights, unless weight-only)");
   f.flag(cmd, "--weight-only", "Weights stored low-precision, matmuls in bf16");

@@ -80,7 +80,8 @@ void setup_validate(CLI::App& app, RunState& st) {
   cmd->add_option("--upgrade", c->upgrade,
                   "Rewrite an older case FILE with the typed setting columns, filled from its notes (keeps FILE.orig)");
   cmd->footer(
-      "Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json\n  xpuplan validate --components\n  xpuplan validate --upgrade "
+      "Examples:\n  xpuplan validate\n  xpuplan validate my-runs.csv --json\n  xpuplan validate --components\n  "
+      "xpuplan validate --upgrade "
       "my-old-runs.csv");
   cmd->callback([c, &st] { st.exit_code = run_validate(*c, st); });
 }

@@ -236,8 +236,10 @@ std::vector<StackCalibration> calibrate_stacks(const std::vector<ValidationCase>
   for (const StackEfficiency& base : in.catalog->stacks) {
     if (base.mode != Mode::infer) continue;
     // Decode is bandwidth and per-step host time; prefill and big batches are matmuls.
-    auto candidates = [](const std::vector<PreparedInferenceCase>&) {
-      return std::vector<Param>{{"memory", 0.3, 0.95}, {"gemm", 0.2, 0.9}, {"step_overhead", 0.0, 0.02}};
+    auto candidates = [](const std::vector<PreparedInferenceCase>& prepared) {
+      std::vector<Param> params;
+      for (const auto& p : serving_fit_parameters(prepared)) params.push_back({p.name, p.lo, p.hi});
+      return params;
     };
     if (auto cal = calibrate_stack<PreparedInferenceCase>(base, cases_of(base, cases, in), in, 2, candidates)) {
       out.push_back(std::move(*cal));

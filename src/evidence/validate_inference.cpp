@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "perf/sizing.h"
 
@@ -20,20 +21,9 @@ double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int repl
     e = run_batch(p.ctx, l, std::max(1, p.batch));
   } else if (c.scenario == ServingScenario::server) {
     // The highest rate a replica sustains within the benchmark's p99 limits.
-    ServingEstimate top = serve(p.ctx, l, std::nullopt, ServingSlo{}, p.batch);
-    double lo = 0, hi = top.requests_per_s;
-    e = top;
-    e.output_tokens_per_s = 0;
-    for (int it = 0; it < 30 && hi > 0; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      ServingEstimate s = serve(p.ctx, l, mid, p.slo, p.batch);
-      if (s.meets_slo) {
-        lo = mid;
-        e = s;
-      } else {
-        hi = mid;
-      }
-    }
+    auto best = serve_at_max_rate(p.ctx, l, p.slo, p.batch);
+    if (!best) return 0;
+    e = *best;
   } else {
     e = serve(p.ctx, l, std::nullopt, ServingSlo{}, p.batch);
   }
@@ -71,10 +61,10 @@ std::string unsupported(const ValidationCase& c) {
     default:
       return fmt::format("metric {} is not a serving metric", to_string(c.metric));
   }
-  if (c.speculative) return "speculative decoding: its TPOT is not a plain decode step, which is what xpuplan models";
-  if (c.attn_dp && *c.attn_dp > 1) {
-    return fmt::format("attention data parallelism (attn_dp {}) is not modelled: a replica runs attention at tp",
-                       *c.attn_dp);
+  // Verification of the drafted tokens is modelled; how many are accepted is
+  // the measurement's own property, so it must be published.
+  if (c.speculative && !c.spec_accept) {
+    return "speculative decoding without a published acceptance length (spec_accept): its TPOT depends on it";
   }
   if (c.statistic && !larger_is_better(c.metric)) {
     const Statistic s = *c.statistic;
@@ -99,7 +89,15 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
   PreparedInferenceCase p;
   p.source = &c;
   ServingJob job;
-  // Lengths: the case's, else the benchmark dataset's means (the benchmark
+  if (c.speculative) {
+    // Without a stated draft length, the shortest one that can reach the acceptance.
+    job.spec.accept = *c.spec_accept;
+    job.spec.tokens = std::max(1, static_cast<int>(std::ceil(*c.spec_accept - 1e-9)) - 1);
+    job.spec.accept = std::min(job.spec.accept, job.spec.tokens + 1.0);
+    notes.push_back(fmt::format("speculative: {} draft token{} per step (fewest for the acceptance), {:.2f} accepted",
+                                job.spec.tokens, job.spec.tokens > 1 ? "s" : "", job.spec.accept));
+  }
+  // Lengths: the case's, else the benchmark dataset's means and spread (the benchmark
   // named, else the one defined for the model).
   const MlperfInference* def = nullptr;
   for (const auto& d : in.mlperf_inference) {
@@ -111,6 +109,9 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
   } else if (def) {
     job.input_len = def->input_tokens;
     job.output_len = def->output_tokens;
+    job.input_cv = def->input_cv;
+    job.output_cv = def->output_cv;
+    job.io_correlation = def->io_correlation;
     notes.push_back(fmt::format("lengths from the MLPerf {} dataset: {:.0f} in / {:.0f} out{}", def->benchmark,
                                 job.input_len, job.output_len, def->estimate ? " (partly estimated)" : ""));
   } else {
@@ -130,26 +131,26 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
   }
 
   p.ctx = serving_context({model, acc, default_system(*in.catalog, acc->key), &stack, job}, c.chips);
-  const Fabric& fabric = p.ctx.fabric;
   p.batch = c.batch.value_or(0);
   if (c.scenario == ServingScenario::server) {
     if (!def) return Unexpected{std::string("server scenario without a benchmark definition of its latency limits")};
     p.slo = {def->server_ttft, def->server_tpot};
   }
-  // Layout: the case's tp (Neuron counts cores), else the best that divides the chips.
+  // Layout: the case's degrees (Neuron and TPU sources may count cores), else
+  // the serving layouts that fit on the case's chips.
+  const bool cores = c.rank_unit == RankUnit::core;
+  const int per_chip = cores && acc->cores_per_chip > 1 ? acc->cores_per_chip : 1;
+  auto chips_of = [&](int ranks) { return ranks % per_chip == 0 ? ranks / per_chip : ranks; };
   std::vector<ServingLayout> candidates;
   if (c.tp) {
-    int tp = *c.tp;
-    if (c.rank_unit == RankUnit::core && acc->cores_per_chip > 1 && tp % acc->cores_per_chip == 0) {
-      tp /= acc->cores_per_chip;
-      notes.push_back(fmt::format("Neuron ranks counted in cores: tp {} chips", tp));
-    }
-    candidates.push_back({tp, c.pp.value_or(1), 1});
+    const int tp = chips_of(*c.tp);
+    const int dp = c.attn_dp.value_or(1);
+    const int ep = c.ep ? chips_of(*c.ep) : (dp > 1 ? tp : 1);
+    candidates.push_back({tp, c.pp.value_or(1), ep, dp});
+    if (per_chip > 1) notes.push_back(fmt::format("ranks counted in cores: tp {} chips", tp));
   } else {
-    for (int tp = 1; tp <= c.chips; tp *= 2) {
-      if (c.chips % tp != 0 || model->n_heads % tp != 0 || tp > fabric.domain) continue;
-      candidates.push_back({tp, 1, 1});
-      if (model->is_moe() && tp > 1) candidates.push_back({tp, 1, tp});
+    for (const ServingLayout& l : serving_layouts(p.ctx, c.chips)) {
+      if (c.chips % l.chips() == 0) candidates.push_back(l);
     }
   }
   double best_value = 0;
@@ -167,9 +168,8 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
     }
   }
   if (!found) return Unexpected{std::string("the model does not fit on the case's chips at this precision")};
-  notes.insert(notes.begin(), fmt::format("tp{}{} x {} replica{}", p.layout.tp,
-                                          p.layout.ep > 1 ? fmt::format(" ep{}", p.layout.ep) : "", p.replicas,
-                                          p.replicas > 1 ? "s" : ""));
+  notes.insert(notes.begin(),
+               fmt::format("{} x {} replica{}", to_string(p.layout), p.replicas, p.replicas > 1 ? "s" : ""));
   for (const auto& n : notes) p.notes += (p.notes.empty() ? "" : "; ") + n;
   return p;
 }
@@ -181,6 +181,59 @@ Expected<InferencePrediction, std::string> predict_inference_case(const Validati
   auto p = prepare_inference_case(c, in, stack);
   if (!p) return Unexpected{p.error()};
   return InferencePrediction{inference_metric_value(*p), p->notes};
+}
+
+std::vector<ServingFitParameter> serving_fit_parameters(const std::vector<PreparedInferenceCase>& cases) {
+  std::vector<ServingFitParameter> all{{"gemm", 0.3, 0.95},
+                                       {"attention_memory", 0.3, 0.95},
+                                       // At most the per-kernel gap over streaming time of a CUDA-graph
+                                       // decode step measured on an H200 (about 2.8 us: xp-h200 decode_step
+                                       // against the GEMV stream rate, data/components/h200-measured.yaml).
+                                       {"kernel_overhead", 0.0, 4e-6},
+                                       {"collective_overhead", 0.0, 200e-6},
+                                       {"step_overhead", 0.0, 10e-3}};
+  std::vector<Precision> lows;
+  for (const auto& p : cases) {
+    const Precision q = p.ctx.compute;
+    if ((q == Precision::fp8 || q == Precision::fp4 || q == Precision::int8) &&
+        std::find(lows.begin(), lows.end(), q) == lows.end()) {
+      lows.push_back(q);
+    }
+  }
+  std::sort(lows.begin(), lows.end());
+  for (Precision q : lows) all.push_back({"precision_factor." + std::string(to_string(q)), 0.3, 1.2});
+  if (cases.empty()) return all;
+  // How strongly the cases' predictions follow each parameter: the mean
+  // elasticity |d log prediction / d log parameter| over the cases, from a
+  // 10% step. A parameter the cases barely move cannot be fitted from them.
+  const StackEfficiency base = *cases.front().ctx.stack;
+  std::vector<std::pair<double, ServingFitParameter>> ranked;
+  for (const auto& prm : all) {
+    StackEfficiency s = base;
+    double v = get_stack_parameter(s, prm.name);
+    if (!(v > 0)) v = 0.1 * (prm.hi - prm.lo);
+    const double step = 1.1;
+    set_stack_parameter(s, prm.name, v * step);
+    double sum = 0;
+    int n = 0;
+    for (const auto& p : cases) {
+      PreparedInferenceCase q = p;
+      const double before = inference_metric_value(q);
+      q.ctx.stack = &s;
+      const double after = inference_metric_value(q);
+      if (before > 0 && after > 0) {
+        sum += std::fabs(std::log(after / before)) / std::log(step);
+        ++n;
+      }
+    }
+    const double elasticity = n > 0 ? sum / n : 0.0;
+    if (elasticity >= 0.05) ranked.emplace_back(elasticity, prm);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<ServingFitParameter> out;
+  out.reserve(ranked.size());
+  for (auto& [e, prm] : ranked) out.push_back(prm);
+  return out;
 }
 
 }  // namespace xpu

@@ -1,9 +1,10 @@
-// Predicting the published inference cases: MLPerf Offline and Server
-// throughput of a whole system, fixed-batch latency runs (vLLM
+// Predicting the published inference cases: MLPerf Offline, Server and
+// Interactive throughput of a whole system, fixed-batch latency runs (vLLM
 // benchmark_latency, Neuron tutorials), and closed-loop concurrency runs.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/expected.h"
 #include "evidence/validate.h"
@@ -36,5 +37,17 @@ struct InferencePrediction {
 };
 Expected<InferencePrediction, std::string> predict_inference_case(const ValidationCase& c, const ValidationInputs& in,
                                                                   const StackEfficiency& stack);
+
+// The serving parameters calibration may fit to `cases`, in the order they
+// identify them, with their search ranges (physical bounds, not the data's):
+// the GEMM fraction (throughput runs are matmul-bound), the per-collective
+// overhead where a batch-1 case runs tensor parallel (else the per-kernel
+// one), the decode bandwidth fraction, a factor per low precision the cases
+// run at, the attention fraction, the per-step host time.
+struct ServingFitParameter {
+  std::string name;  // a name set_stack_parameter() knows (catalog/stack.h)
+  double lo, hi;
+};
+std::vector<ServingFitParameter> serving_fit_parameters(const std::vector<PreparedInferenceCase>& cases);
 
 }  // namespace xpu

@@ -397,6 +397,11 @@ std::optional<MlperfInference> read_mlperf_inference(MapReader& r) {
   if (auto v = r.str("model")) e.model = *v;
   if (auto v = r.number("input_tokens_mean")) e.input_tokens = *v;
   if (auto v = r.number("output_tokens_mean")) e.output_tokens = *v;
+  if (auto v = r.number("input_tokens_cv", Need::optional, Sign::non_negative)) e.input_cv = *v;
+  if (auto v = r.number("output_tokens_cv", Need::optional, Sign::non_negative)) e.output_cv = *v;
+  if (auto v = r.number("input_output_correlation", Need::optional, Sign::any)) {
+    e.io_correlation = std::clamp(*v, -1.0, 1.0);
+  }
   if (auto v = r.get<Seconds>("server_ttft_p99")) e.server_ttft = *v;
   if (auto v = r.get<Seconds>("server_tpot_p99")) e.server_tpot = *v;
   if (auto v = r.boolean("estimate")) e.estimate = *v;

@@ -1,9 +1,12 @@
 // Hugging Face config.json import. Field names and defaults follow the
 // transformers configuration classes (LlamaConfig, MistralConfig, MixtralConfig,
 // Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, DeepseekV2Config,
-// DeepseekV3Config, GptOssConfig, Llama4TextConfig; github.com/huggingface/
-// transformers, src/transformers/models/*/configuration_*.py) and the layer
-// rules of the matching modeling_*.py files.
+// DeepseekV3Config, GptOssConfig, Llama4TextConfig, Gemma2Config,
+// Gemma3TextConfig, Phi3Config; github.com/huggingface/transformers,
+// src/transformers/models/*/configuration_*.py) and the layer rules of the
+// matching modeling_*.py files; Kimi K2 (kimi_k2) is DeepSeek-V3's
+// architecture, DeepSeek-V3.2 (deepseek_v32) adds the sparse-attention
+// indexer of deepseek-ai/DeepSeek-V3.2-Exp inference/model.py.
 //
 // Shape fields (sizes, counts) are required: the classes' defaults describe
 // their flagship model and would silently stand in for a missing number.
@@ -24,9 +27,13 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kSupportedTypes{"deepseek_v2", "deepseek_v3", "gpt_oss", "llama",
-                                               "llama4",      "llama4_text", "mistral", "mixtral",
-                                               "qwen2",       "qwen2_moe",   "qwen3",   "qwen3_moe"};
+const std::vector<std::string> kSupportedTypes{"deepseek_v2", "deepseek_v3", "deepseek_v32", "gemma2", "gemma3",
+                                               "gemma3_text", "gpt_oss",     "kimi_k2",      "llama",  "llama4",
+                                               "llama4_text", "mistral",     "mixtral",      "phi3",   "qwen2",
+                                               "qwen2_moe",   "qwen3",       "qwen3_moe"};
+
+// Types whose language model sits in `text_config` (multimodal checkpoints).
+bool nested_text(const std::string& type) { return type == "llama4" || type == "gemma3"; }
 
 // Reads the fields of one JSON object (the root, or Llama 4's text_config),
 // collecting every problem with its JSON pointer.
@@ -134,6 +141,17 @@ void read_sliding(Fields& f, const std::string& type, ModelArch& m) {
       const char* key = f.has("attention_chunk_size") ? "attention_chunk_size" : "sliding_window";
       m.sliding_window = f.required(key);
     }
+  } else if (type == "gemma2" || type == "gemma3_text" || type == "gemma3") {
+    // Gemma2: every other layer slides (modeling_gemma2: layer i slides when (i + 1) % 2);
+    // Gemma3TextConfig: sliding_window_pattern (default 6), the last layer of each group global.
+    const int every = type == "gemma2" ? 2 : f.optional("sliding_window_pattern", 6);
+    m.sliding_window = f.optional("sliding_window", 4096);
+    m.global_every = every;
+    m.sliding_layers = m.layers - m.layers / every;
+  } else if (type == "phi3") {
+    // Phi3Config: sliding_window applies to every layer when set (null in Phi-4).
+    m.sliding_window = f.optional("sliding_window", 0);
+    if (m.sliding_window > 0) m.sliding_layers = m.layers;
   } else if (type == "mistral" || type == "mixtral") {
     if (!f.j.contains("sliding_window") && type == "mistral") {
       m.sliding_window = 4096;
@@ -193,6 +211,14 @@ void read_deepseek(Fields& f, ModelArch& m) {
   }
 }
 
+// DeepSeek-V3.2's lightning indexer (inference/model.py: index_n_heads,
+// index_head_dim, index_topk).
+void read_sparse_indexer(Fields& f, ModelArch& m) {
+  m.sparse.topk = f.required("index_topk");
+  m.sparse.index_heads = f.required("index_n_heads");
+  m.sparse.index_head_dim = f.required("index_head_dim");
+}
+
 void read_llama4(Fields& f, ModelArch& m) {
   m.moe.experts = f.required("num_local_experts");
   m.moe.active = f.required("num_experts_per_tok");
@@ -212,6 +238,7 @@ void read_llama4(Fields& f, ModelArch& m) {
   // Chunked local attention on the RoPE layers (no_rope_layers[i] = 1 means RoPE; by default
   // every no_rope_layer_interval-th layer is a global NoPE layer); recorded as a sliding window.
   if (f.has("layer_types") || !f.has("attention_chunk_size")) return;
+  m.chunked_local = true;
   m.sliding_window = f.required("attention_chunk_size");
   auto rope = f.int_list("no_rope_layers");
   if (rope && !rope->empty()) {
@@ -219,6 +246,7 @@ void read_llama4(Fields& f, ModelArch& m) {
   } else {
     const int interval = f.optional("no_rope_layer_interval", 4);
     for (int i = 0; i < m.layers; ++i) m.sliding_layers += (i + 1) % interval != 0 ? 1 : 0;
+    m.global_every = interval;
   }
 }
 
@@ -253,12 +281,13 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
               fmt::format("unknown model_type '{}'{}; supported: {}", type, did_you_mean(type, kSupportedTypes), list));
     return std::nullopt;
   }
-  // Llama 4 checkpoints are multimodal: the language model's fields sit in text_config.
-  if (type == "llama4" && (!root.contains("text_config") || !root.at("text_config").is_object())) {
-    top.error("text_config", "missing required field 'text_config' (a llama4 config keeps the text model there)");
+  // Llama 4 and Gemma 3 checkpoints are multimodal: the language model's fields sit in text_config.
+  const bool nested = nested_text(type);
+  if (nested && (!root.contains("text_config") || !root.at("text_config").is_object())) {
+    top.error("text_config",
+              fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));
     return std::nullopt;
   }
-  const bool nested = type == "llama4";
   Fields f{nested ? root.at("text_config") : root, nested ? "/text_config" : "", name, ds};
 
   ModelArch m;
@@ -266,21 +295,28 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   if (m.key.empty()) m.key = std::filesystem::path(name).stem().string();
   m.name = m.key;
   // Family names as in data/models ("gpt-oss", "qwen3-moe").
-  m.family = type == "llama4_text" ? "llama4" : type;
+  m.family = type == "llama4_text" ? "llama4" : type == "gemma3_text" ? "gemma3" : type;
   std::replace(m.family.begin(), m.family.end(), '_', '-');
   m.source = fmt::format("Hugging Face config.json: {}", name);
   m.defined_at = {name, 0, 0, ""};
   m.layers = f.required("num_hidden_layers");
   m.d_model = f.required("hidden_size");
   m.n_heads = f.required("num_attention_heads");
-  m.vocab = f.required("vocab_size");
+  // Gemma 3's text_config leaves vocab_size and head_dim to Gemma3TextConfig's
+  // defaults (262208 and 256), which are the released models' values; every
+  // other type must state them.
+  const bool gemma3 = type == "gemma3" || type == "gemma3_text";
+  m.vocab = gemma3 ? f.optional("vocab_size", 262208) : f.required("vocab_size");
   // LlamaConfig: a missing num_key_value_heads means one per query head.
   m.n_kv_heads = f.optional("num_key_value_heads", m.n_heads);
-  // Qwen3Config defaults head_dim to 128; the others derive hidden_size / num_attention_heads.
-  const int derived_head_dim = type == "qwen3" ? 128 : (m.n_heads > 0 ? m.d_model / m.n_heads : 0);
-  m.head_dim = f.optional("head_dim", derived_head_dim);
-  m.tied_embeddings = f.flag("tie_word_embeddings", nested ? top.flag("tie_word_embeddings", false) : false);
-  m.mlp = MlpKind::gated;  // every supported family uses SwiGLU
+  // Qwen3Config defaults head_dim to 128, Gemma 2/3 to 256; the others derive
+  // hidden_size / num_attention_heads.
+  const bool gemma = gemma3 || type == "gemma2";
+  const int derived_head_dim = type == "qwen3" ? 128 : gemma ? 256 : (m.n_heads > 0 ? m.d_model / m.n_heads : 0);
+  m.head_dim = gemma && !gemma3 ? f.required("head_dim") : f.optional("head_dim", derived_head_dim);
+  // Gemma ties its embeddings by default; the other classes do not.
+  m.tied_embeddings = f.flag("tie_word_embeddings", nested ? top.flag("tie_word_embeddings", gemma) : gemma);
+  m.mlp = MlpKind::gated;  // every supported family uses SwiGLU or GeGLU (3 matrices)
   m.positions = PositionKind::rope;
   // Qwen2/Qwen2-MoE hard-code biases on Q, K, V; gpt-oss defaults attention_bias to true.
   if (type == "qwen2" || type == "qwen2_moe") {
@@ -292,7 +328,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
                 : m.n_kv_heads == 1       ? AttentionKind::mqa
                                           : AttentionKind::gqa;
 
-  if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3") {
+  if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3" || type == "phi3" || gemma) {
     m.ffn_hidden = f.required("intermediate_size");
     if (type == "llama") m.mlp_bias = f.flag("mlp_bias", false);
   } else if (type == "mixtral") {
@@ -309,8 +345,9 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     }
     read_qwen_moe_layout(f, m);
     if (m.moe.every > 1 || m.moe.dense_layers > 0) m.ffn_hidden = f.required("intermediate_size");
-  } else if (type == "deepseek_v3" || type == "deepseek_v2") {
+  } else if (type == "deepseek_v3" || type == "deepseek_v2" || type == "kimi_k2" || type == "deepseek_v32") {
     read_deepseek(f, m);
+    if (type == "deepseek_v32") read_sparse_indexer(f, m);
   } else if (type == "gpt_oss") {
     m.moe.experts = f.required("num_local_experts");
     m.moe.active = f.has("num_experts_per_tok") || !f.has("experts_per_token") ? f.required("num_experts_per_tok")

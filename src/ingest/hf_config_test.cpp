@@ -46,6 +46,9 @@ TEST_P(HfFixture, ImportsToTheShippedModel) {
   EXPECT_EQ(m->moe, yaml->moe);
   EXPECT_EQ(m->sliding_window, yaml->sliding_window);
   EXPECT_EQ(m->sliding_layers, yaml->sliding_layers);
+  EXPECT_EQ(m->global_every, yaml->global_every);
+  EXPECT_EQ(m->chunked_local, yaml->chunked_local);
+  EXPECT_EQ(m->sparse, yaml->sparse);
   EXPECT_EQ(m->attention_bias, yaml->attention_bias);
   EXPECT_EQ(m->mlp_bias, yaml->mlp_bias);
   ParamCount a = count_parameters(*m), b = count_parameters(*yaml);
@@ -56,7 +59,9 @@ TEST_P(HfFixture, ImportsToTheShippedModel) {
 INSTANTIATE_TEST_SUITE_P(PublicConfigs, HfFixture,
                          ::testing::Values("llama3.1-8b", "llama3.2-1b", "mistral-7b", "mixtral-8x7b", "qwen2.5-72b",
                                            "qwen2-57b-a14b", "qwen3-32b", "qwen3-235b-a22b", "deepseek-v3",
-                                           "deepseek-v2-lite", "gpt-oss-120b", "llama4-maverick"),
+                                           "deepseek-v2-lite", "gpt-oss-120b", "llama4-maverick", "llama4-scout",
+                                           "gemma2-9b", "gemma3-12b", "phi-4", "phi-4-mini", "kimi-k2", "deepseek-v3.2",
+                                           "qwen3-coder-480b-a35b"),
                          [](const auto& param_info) {
                            std::string s = param_info.param;
                            for (char& ch : s) {
@@ -76,8 +81,8 @@ std::string errors_of(const std::string& json) {
 TEST(HfConfig, UnknownModelTypeSuggestsTheNearMiss) {
   EXPECT_EQ(errors_of(R"({"model_type": "qwen3-moe"})"),
             "c.json (/model_type): error: unknown model_type 'qwen3-moe' (did you mean 'qwen3_moe'?); supported: "
-            "deepseek_v2, deepseek_v3, gpt_oss, llama, llama4, llama4_text, mistral, mixtral, qwen2, qwen2_moe, "
-            "qwen3, qwen3_moe\n");
+            "deepseek_v2, deepseek_v3, deepseek_v32, gemma2, gemma3, gemma3_text, gpt_oss, kimi_k2, llama, llama4, "
+            "llama4_text, mistral, mixtral, phi3, qwen2, qwen2_moe, qwen3, qwen3_moe\n");
   EXPECT_EQ(errors_of(R"({"hidden_size": 8})"),
             "c.json (/model_type): error: missing required field 'model_type' (e.g. \"llama\"); cannot tell the "
             "architecture\n");

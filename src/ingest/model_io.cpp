@@ -10,6 +10,7 @@ namespace {
 const std::vector<std::string> kAttentionNames{"mha", "gqa", "mqa", "mla"};
 const std::vector<std::string> kMlpNames{"gated", "plain"};
 const std::vector<std::string> kPositionNames{"rope", "learned", "alibi", "none"};
+const std::vector<std::string> kLocalNames{"sliding", "chunked"};
 
 int as_int(long long v) { return static_cast<int>(v); }
 
@@ -58,6 +59,18 @@ std::optional<ModelArch> read_model(MapReader& r) {
   }
   if (auto v = r.integer("sliding_window", Need::optional)) m.sliding_window = as_int(*v);
   if (auto v = r.integer("sliding_layers", Need::optional, Sign::non_negative)) m.sliding_layers = as_int(*v);
+  if (auto v = r.choice("local_attention", kLocalNames, Need::optional)) m.chunked_local = *v == "chunked";
+  if (auto v = r.integer("global_every", Need::optional)) {
+    m.global_every = as_int(*v);
+    // The interleave fixes the count; a stated count is checked against it (validate_model).
+    if (!r.has("sliding_layers") && m.layers > 0) m.sliding_layers = m.layers - m.layers / m.global_every;
+  }
+  if (auto g = r.map("sparse_attention", Need::optional)) {
+    if (auto v = g->integer("topk")) m.sparse.topk = as_int(*v);
+    if (auto v = g->integer("index_heads")) m.sparse.index_heads = as_int(*v);
+    if (auto v = g->integer("index_head_dim")) m.sparse.index_head_dim = as_int(*v);
+    g->finish();
+  }
   if (auto v = r.boolean("parallel_block")) m.parallel_block = *v;
   if (auto v = r.boolean("attention_bias")) m.attention_bias = *v;
   if (auto v = r.boolean("mlp_bias")) m.mlp_bias = *v;

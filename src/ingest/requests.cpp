@@ -151,6 +151,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.tp = f.integer("tp");
   r.pp = f.integer("pp");
   r.ep = f.integer("ep");
+  r.attn_dp = f.integer("attn_dp");
   r.precision = precision_or(f, "precision", r.precision);
   r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
   r.weight_only = f.boolean("weight_only").value_or(false);

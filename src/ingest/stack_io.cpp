@@ -123,6 +123,16 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
                             Sign::non_negative)) {
     s.step_overhead = Seconds(q->si);
   }
+  // Serving-only fixed costs (catalog/stack.h).
+  if (auto v = r.boolean("graphs")) s.graphs = *v;
+  fraction(r, "attention_memory", s.attention_memory, entry, s);
+  for (auto [name, field] :
+       {std::pair{"kernel_overhead", &s.kernel_overhead}, std::pair{"launch_overhead", &s.launch_overhead},
+        std::pair{"collective_overhead", &s.collective_overhead}}) {
+    if (auto q = read_sourced(r, name, Dimension::time, Need::optional, entry, name, s.sources, Sign::non_negative)) {
+      *field = Seconds(q->si);
+    }
+  }
   if (auto q = read_sourced(r, "reserve", Dimension::bytes, Need::required, entry, "reserve", s.sources,
                             Sign::non_negative)) {
     s.reserve = Bytes(q->si);

@@ -4,10 +4,13 @@
 // attention quadratic in the prompt); decode produces one token per sequence
 // per step, reading the weights (the routed experts' at small batch) and the
 // KV cache each step (memory-bound at small batch, compute-bound at large).
-// A replica of `tp * pp` chips (`ep` spreads experts over them) serves a
-// stream of requests with continuous batching; its steady state gives the
-// batch that forms, TTFT and TPOT, and the request rate it sustains under
-// latency targets.
+// Every kernel and collective of a step also costs a fixed time, which is what
+// a batch-1 step is made of once the weights stream at full bandwidth.
+// A replica of `tp * pp` chips (`ep` spreads experts over them; `attn_dp`
+// runs attention data-parallel) serves a stream of requests with continuous
+// batching; its steady state gives the batch that forms, TTFT and TPOT, and
+// the request rate it sustains under latency targets. The equations and
+// their sources are in docs/perf-model.md ("Inference").
 #pragma once
 
 #include <optional>
@@ -23,28 +26,55 @@
 
 namespace xpu {
 
+// Speculative decoding with a draft head of the target's own shape (MTP,
+// EAGLE, Medusa-like): each target step drafts `tokens` tokens one after the
+// other with `draft_layers` decoder layers plus the LM head, then verifies
+// the `tokens + 1` positions of every sequence in one target pass.
+struct SpeculativeDecoding {
+  int tokens = 0;           // drafted tokens per step; 0 = off
+  double accept = 1;        // mean tokens emitted per target step (1 .. tokens + 1)
+  double draft_layers = 1;  // decoder layers one draft token runs through
+  bool enabled() const { return tokens > 0; }
+};
+
 struct ServingJob {
   double input_len = 2048;              // mean prompt tokens
   double output_len = 256;              // mean generated tokens
   Precision weights = Precision::bf16;  // weight format
   Precision kv = Precision::bf16;       // KV-cache format
   bool weight_only = false;             // weights stored low-precision, matmuls in bf16 (W8A16, W4A16)
+  // Spread of the request lengths (0 = every request the same length). A
+  // sequence decoding at a random moment belongs to a long request more often
+  // than the mean (length-biased sampling), so these set the mean context
+  // the KV cache holds and attention reads.
+  double input_cv = 0;        // standard deviation / mean of prompt lengths
+  double output_cv = 0;       // standard deviation / mean of output lengths
+  double io_correlation = 0;  // correlation of a request's prompt and output lengths
+  SpeculativeDecoding spec;
 };
 
+// Mean context of a sequence decoding at a random step of the steady state:
+// E[I O]/E[O] + E[O^2]/(2 E[O]) (each request decodes O steps at contexts I+1..I+O).
+double inflight_context(const ServingJob& j);
+
 struct ServingLayout {
-  int tp = 1;  // tensor parallel, inside the scale-up domain
-  int pp = 1;  // pipeline stages
-  int ep = 1;  // expert parallel (MoE); experts spread over ep of the tp*pp chips
+  int tp = 1;       // tensor parallel, inside the scale-up domain
+  int pp = 1;       // pipeline stages
+  int ep = 1;       // expert parallel (MoE); experts spread over ep of each stage's tp chips
+  int attn_dp = 1;  // attention data parallel: tp/attn_dp chips per attention group, each with its own sequences
   int chips() const { return tp * pp; }
   friend bool operator==(const ServingLayout&, const ServingLayout&) = default;
 };
 
-enum class Bound : unsigned char { compute, memory, communication };
+// "tp8 ep8 attn-dp8", "tp4 pp2": how reports and notes name a layout.
+std::string to_string(const ServingLayout& l);
+
+enum class Bound : unsigned char { compute, memory, communication, overhead };
 std::string_view to_string(Bound b);
 
 // Parameter groups of the model, as decode and prefill read them.
 struct ServingShapes {
-  double attn_params = 0;  // one layer's attention projections
+  double attn_params = 0;  // one layer's attention projections (with a sparse-attention indexer)
   double dense_mlp = 0;    // one dense layer's MLP
   double expert = 0;       // one routed expert
   double shared = 0;       // a MoE layer's shared experts together
@@ -52,7 +82,9 @@ struct ServingShapes {
   double head = 0;  // LM head
   int moe_layers = 0;
   int dense_layers = 0;
-  double qk = 0, v = 0;  // per-head dims of scores and values
+  double qk = 0, v = 0;                // per-head dims of scores and values (prefill)
+  double qk_decode = 0, v_decode = 0;  // the same in decode (MLA absorbed into the latent: 576 / 512)
+  int kernels_per_layer = 0;           // kernels of an average layer, collectives excluded
 };
 
 // Everything about (model, hardware, stack, job) that no layout changes.
@@ -68,6 +100,10 @@ struct InferenceContext {
   ServingShapes shapes;
   double weight_bytes = 2;        // per parameter
   double kv_bytes_per_token = 0;  // all layers, whole KV cache of one token
+  // The 99th percentile over requests of their mean per-step prefill load, in
+  // standard deviations of one step's load (a request with few decode steps
+  // averages fewer steps); set from the job's output lengths and spread.
+  double tpot_p99_sigmas = 0;
 };
 
 InferenceContext prepare_inference(const ModelArch& model, const Fabric& fabric, const StackEfficiency& stack,
@@ -84,21 +120,39 @@ struct ServingMemory {
 // The memory plan of one replica; max_sequences = 0 means the weights alone do not fit.
 ServingMemory serving_memory(const InferenceContext& ctx, const ServingLayout& l);
 
+// Where one step's time goes (per chip, whole step; they add up to `time`).
+struct StepParts {
+  Seconds dense;          // non-expert matmuls: the longer of their FLOPs and their weight stream
+  Seconds experts;        // routed experts, on the busiest rank
+  Seconds attention;      // the longer of attention FLOPs and KV-cache traffic
+  Seconds elementwise;    // norms, residuals, activation functions, casts
+  Seconds communication;  // tensor-parallel all-reduces, expert dispatch/combine, pipeline sends
+  Seconds fixed;          // per-kernel overheads (launch, ramp, tail)
+  Seconds host;           // per-step host time not hidden by the device
+  Seconds draft;          // speculative decoding: the draft passes
+};
+
 struct StepTime {
   Seconds time;
   Bound bound = Bound::memory;
   Seconds compute, memory, communication;  // the parts before overlap
+  StepParts parts;
 };
 
-// One decode step for `batch` sequences whose context averages `context` tokens.
+// One decode step for `batch` sequences whose context averages `context` tokens
+// (with speculative decoding: one target step verifying the drafted tokens).
 StepTime decode_step(const InferenceContext& ctx, const ServingLayout& l, double batch, double context);
+// One continuous-batching iteration: `batch` sequences decoding plus `prompt`
+// prompt tokens (of prompts `prompt_len` long) prefilled alongside.
+StepTime mixed_step(const InferenceContext& ctx, const ServingLayout& l, double batch, double context, double prompt,
+                    double prompt_len);
 // Prefill of `tokens` prompt tokens (of prompts `prompt_len` long) in one pass.
 StepTime prefill(const InferenceContext& ctx, const ServingLayout& l, double tokens, double prompt_len);
 
 // Latency targets; zero = none.
 struct ServingSlo {
-  Seconds ttft;  // p50 time to first token (p99 reported separately)
-  Seconds tpot;  // p50 time per output token
+  Seconds ttft;  // p99 time to first token
+  Seconds tpot;  // p99 time per output token
 };
 
 struct ServingEstimate {
@@ -110,6 +164,7 @@ struct ServingEstimate {
   double requests_per_s = 0;       // per replica
   double output_tokens_per_s = 0;  // per replica
   double output_tokens_per_s_per_chip = 0;
+  double tokens_per_s_per_user = 0;  // output tokens per second one request sees (1 / TPOT)
   Bound prefill_bound = Bound::compute;
   Bound decode_bound = Bound::memory;
   ServingMemory memory;
@@ -126,6 +181,17 @@ ServingEstimate serve(const InferenceContext& ctx, const ServingLayout& l, std::
 // benchmark_latency): `batch` requests of the job's lengths started together.
 ServingEstimate run_batch(const InferenceContext& ctx, const ServingLayout& l, int batch);
 
+// The highest request rate one replica sustains within `slo` (bisection over
+// serve()); nullopt when the weights do not fit or no rate meets it.
+std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& ctx, const ServingLayout& l,
+                                                 const ServingSlo& slo, int batch_cap = 0);
+
+// The layouts worth trying for a replica of up to `max_chips` chips (0 = the
+// scale-up domain): tensor parallelism inside the domain, expert parallelism
+// and attention data parallelism for MoE, pipeline stages only when the
+// widest tensor-parallel group cannot hold the weights.
+std::vector<ServingLayout> serving_layouts(const InferenceContext& ctx, int max_chips = 0);
+
 struct ServingSearch {
   std::vector<ServingEstimate> pareto;     // throughput per chip vs TPOT, best per chip first
   std::optional<ServingEstimate> best;     // meets the SLOs at the fewest chips for the rate
@@ -134,7 +200,7 @@ struct ServingSearch {
   long long evaluated = 0;
 };
 
-// Layout search for a load: chips per replica, tp/pp/ep, batch cap; the
+// Layout search for a load: chips per replica, tp/pp/ep/attn_dp, batch cap; the
 // layout meeting the SLOs at the fewest total chips for `rate` requests/s.
 ServingSearch search_serving(const InferenceContext& ctx, double rate, const ServingSlo& slo);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ingest/data_files.h"
 #include "perf/test_fixtures.h"
 
 namespace xpu {
@@ -124,6 +125,150 @@ TEST(Inference, LittlesLawHoldsAtSteadyState) {
   // Sequences decoding = rate x output tokens x TPOT.
   EXPECT_NEAR(e.requests_per_s, 5.0, 0.05);
   EXPECT_NEAR(e.batch, 5.0 * 200 * e.tpot_p50.si(), 1.0);
+}
+
+// DeepSeek-V3-like MLA + MoE model, small enough to reason about.
+ModelArch mla_moe() {
+  ModelArch m = llama(8, 2048, 16, 16, 4096);
+  m.attention = AttentionKind::mla;
+  m.mla = {.q_lora_rank = 512, .kv_lora_rank = 256, .qk_nope_head_dim = 64, .qk_rope_head_dim = 32, .v_head_dim = 64};
+  m.moe = {.experts = 64, .active = 4, .expert_ffn = 512, .shared_experts = 1, .dense_layers = 1};
+  return m;
+}
+
+TEST(Inference, InflightContextIsLengthBiased) {
+  ServingJob j;
+  j.input_len = 1000;
+  j.output_len = 400;
+  EXPECT_DOUBLE_EQ(inflight_context(j), 1200);  // fixed lengths: I + O/2
+  j.output_cv = 1.0;  // exponential-like outputs: a decoding request is a long one twice as often
+  EXPECT_DOUBLE_EQ(inflight_context(j), 1400);
+  j.input_cv = 0.5;
+  j.io_correlation = -0.4;  // long answers to short prompts
+  EXPECT_DOUBLE_EQ(inflight_context(j), 1000 * (1 - 0.4 * 0.5 * 1.0) + 400);
+}
+
+TEST(Inference, FixedCostsSetBatchOneAndNeverHelp) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.step_overhead = Seconds(0);
+  const Fabric f = h100_like(8);
+  const double floor = count_parameters(m).total * 2.0 / f.hbm_bandwidth.si();
+  double prev = 0;
+  for (double kernel_us : {0.0, 1.0, 3.0, 10.0}) {
+    s.kernel_overhead = microseconds(kernel_us);
+    const InferenceContext c = context(m, f, s, 1024, 128);
+    const double t = decode_step(c, {1, 1, 1}, 1, 1088).time.si();
+    EXPECT_GT(t, floor);  // never below the weights at full HBM bandwidth
+    EXPECT_GT(t, prev) << kernel_us;
+    prev = t;
+  }
+  // Per-collective overhead only matters with tensor parallelism, and costs
+  // two all-reduces per layer.
+  s.kernel_overhead = Seconds(0);
+  StackEfficiency with = s;  // contexts point at their stack: one copy each
+  with.collective_overhead = microseconds(10);
+  const InferenceContext base = context(m, f, s, 1024, 128);
+  const InferenceContext slow = context(m, f, with, 1024, 128);
+  EXPECT_DOUBLE_EQ(decode_step(slow, {1, 1, 1}, 1, 1088).time.si(), decode_step(base, {1, 1, 1}, 1, 1088).time.si());
+  EXPECT_NEAR(decode_step(slow, {8, 1, 1}, 1, 1088).time.si() - decode_step(base, {8, 1, 1}, 1, 1088).time.si(),
+              2 * 32 * 10e-6, 1e-9);
+}
+
+TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  const InferenceContext c = context(m, h100_like(8), s, 1024, 1024, Precision::fp8);
+  // Tensor parallel MLA replicates the one latent head on every chip; data
+  // parallel attention keeps each sequence's cache on one rank.
+  const ServingMemory tp = serving_memory(c, {8, 1, 8, 1});
+  const ServingMemory dp = serving_memory(c, {8, 1, 8, 8});
+  EXPECT_GT(dp.max_sequences, 4 * tp.max_sequences);
+  // At a large batch the KV reads per chip fall by the same factor.
+  const double batch = 256;
+  EXPECT_LT(decode_step(c, {8, 1, 8, 8}, batch, 1536).parts.attention,
+            decode_step(c, {8, 1, 8, 1}, batch, 1536).parts.attention * 0.5);
+}
+
+TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = serving_stack();
+  ServingJob j;
+  j.input_len = 512;
+  j.output_len = 256;
+  const InferenceContext plain = prepare_inference(m, h100_like(8), s, j);
+  const double base = run_batch(plain, {1, 1, 1}, 1).tpot_p50.si();
+  double prev = 1e300;
+  for (double accept : {1.0, 2.0, 3.0, 4.0}) {
+    j.spec = {.tokens = 3, .accept = accept};
+    const InferenceContext c = prepare_inference(m, h100_like(8), s, j);
+    const ServingEstimate e = run_batch(c, {1, 1, 1}, 1);
+    EXPECT_LT(e.tpot_p50.si(), prev) << accept;
+    prev = e.tpot_p50.si();
+    if (accept == 1.0) {
+      EXPECT_GT(e.tpot_p50.si(), base);  // nothing accepted: drafts are pure cost
+    }
+    EXPECT_NEAR(e.tokens_per_s_per_user, 1.0 / e.tpot_p50.si(), 1e-9);
+  }
+  EXPECT_LT(prev, base * 0.5);  // all 3 drafts accepted at batch 1: well over twice as fast
+}
+
+TEST(Inference, LocalAndSparseAttentionReadLessAtLongContext) {
+  ModelArch dense = llama(32, 4096, 32, 8, 14336);
+  ModelArch sliding = dense;
+  sliding.sliding_window = 4096;
+  sliding.sliding_layers = 24;
+  sliding.global_every = 4;
+  ModelArch chunked = sliding;
+  chunked.chunked_local = true;
+  const StackEfficiency s = serving_stack();
+  auto attention = [&](const ModelArch& m, double ctx) {
+    return decode_step(context(m, h100_like(8), s, ctx, 128), {1, 1, 1}, 32, ctx).parts.attention.si();
+  };
+  EXPECT_LT(attention(sliding, 65536), attention(dense, 65536) * 0.4);
+  EXPECT_LT(attention(chunked, 65536), attention(sliding, 65536));
+  EXPECT_DOUBLE_EQ(attention(sliding, 2048), attention(dense, 2048));  // inside the window: the same
+  ModelArch mla = mla_moe();
+  ModelArch sparse = mla;
+  sparse.sparse = {.topk = 2048, .index_heads = 8, .index_head_dim = 64};
+  EXPECT_LT(attention(sparse, 131072), attention(mla, 131072) * 0.25);
+}
+
+// Issue 11: Llama 3.1 8B bf16 at batch 1 on one H100 sits between the HBM
+// floor (16 GB at 3.35 TB/s = 4.8 ms) and 1.6x it; the same check on one chip
+// of every vendor, with the shipped stacks and calibration (docs/validation.md).
+TEST(Inference, BatchOneDecodeNearTheHbmFloorOnEveryVendor) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  const ModelArch* m = data.find_model("llama3.1-8b");
+  ASSERT_NE(m, nullptr);
+  struct Check {
+    const char* accelerator;
+    double most;  // upper bound on TPOT / HBM floor
+  };
+  // Faster HBM leaves the fixed costs (kernels, host time) a larger share:
+  // 8 TB/s parts (B200, MI355X) are allowed more over their floor, and TPU7x
+  // most: vLLM-TPU's 3 ms host time per step (a prior, no published figure)
+  // is over half of its batch-1 step.
+  // H200: a CUDA-graph decode of Llama 3.1 8B measured by this project on an
+  // H200 took 5.26 ms, 1.57x this floor (data/components/h200-measured.yaml).
+  for (const Check& k :
+       {Check{"h100-sxm", 1.6}, Check{"h200-sxm", 1.65}, Check{"b200", 2.0}, Check{"mi300x", 2.0}, Check{"mi355x", 2.5},
+        Check{"tpu-v6e", 2.0}, Check{"tpu-v7", 3.0}, Check{"trn2", 2.0}, Check{"inf2", 2.0}}) {
+    SCOPED_TRACE(k.accelerator);
+    const Accelerator* a = data.catalog.find_accelerator(k.accelerator);
+    ASSERT_NE(a, nullptr);
+    const StackEfficiency* st = default_stack(data.catalog.stacks, a->runtime, Mode::infer);
+    ASSERT_NE(st, nullptr);
+    const Fabric f = make_fabric(*a, default_system(data.catalog, a->key), 1);
+    ServingJob j;
+    j.input_len = 1024;
+    j.output_len = 256;
+    const InferenceContext c = prepare_inference(*m, f, *st, j);
+    const double floor = count_parameters(*m).total * 2.0 / f.hbm_bandwidth.si();
+    const double tpot = run_batch(c, {1, 1, 1}, 1).tpot_p50.si();
+    EXPECT_GT(tpot, floor);
+    EXPECT_LT(tpot, k.most * floor) << "TPOT " << tpot * 1e3 << " ms, floor " << floor * 1e3 << " ms";
+  }
 }
 
 }  // namespace

@@ -98,11 +98,4 @@ double replica_capacity(const InferenceContext& ctx, const ServingLayout& layout
   return lo;
 }
 
-std::string describe(const ServingLayout& l) {
-  std::string s = fmt::format("tp{}", l.tp);
-  if (l.pp > 1) s += fmt::format(" pp{}", l.pp);
-  if (l.ep > 1) s += fmt::format(" ep{}", l.ep);
-  return s;
-}
-
 }  // namespace xpu

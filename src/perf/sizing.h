@@ -96,6 +96,5 @@ ServiceSize size_service(const ServingSetup& s, double rate, const ServingSlo& s
 double replica_capacity(const InferenceContext& ctx, const ServingLayout& layout, const ServingSlo& slo, double floor);
 
 // "tp8 pp2 ep8" (pp and ep only when above 1).
-std::string describe(const ServingLayout& l);
 
 }  // namespace xpu

@@ -135,8 +135,8 @@ TEST(Sizing, ServiceSizeMeetsTheSloAndCapacityIsAtLeastTheFloor) {
   const double cap = replica_capacity(size.ctx, b.layout, slo, floor);
   EXPECT_GE(cap, floor);
   EXPECT_TRUE(serve(size.ctx, b.layout, cap, slo, 0).meets_slo);
-  EXPECT_EQ(describe(ServingLayout{4, 2, 8}), "tp4 pp2 ep8");
-  EXPECT_EQ(describe(ServingLayout{2, 1, 1}), "tp2");
+  EXPECT_EQ(to_string(ServingLayout{4, 2, 8}), "tp4 pp2 ep8");
+  EXPECT_EQ(to_string(ServingLayout{2, 1, 1}), "tp2");
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ AcceleratorRate serving_need(const Workload& w, const Accelerator& acc, const Sy
     if (demand[m] > 0) r.need[m] = l.chips() * std::ceil(demand[m] / per_replica - 1e-9);
   }
   r.chips_per_replica = l.chips();
-  r.serving_layout = describe(l);
+  r.serving_layout = to_string(l);
   r.usable = true;
   return r;
 }

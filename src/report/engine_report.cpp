@@ -162,7 +162,7 @@ std::string to_text(const api::TrainReport& r) {
 namespace {
 
 Json estimate_json(const ServingEstimate& e, int replicas) {
-  return {{"layout", {{"tp", e.layout.tp}, {"pp", e.layout.pp}, {"ep", e.layout.ep}}},
+  return {{"layout", {{"tp", e.layout.tp}, {"pp", e.layout.pp}, {"ep", e.layout.ep}, {"attn_dp", e.layout.attn_dp}}},
           {"chips_per_replica", e.layout.chips()},
           {"replicas", replicas},
           {"chips", replicas * e.layout.chips()},
@@ -171,6 +171,7 @@ Json estimate_json(const ServingEstimate& e, int replicas) {
           {"ttft_p99_s", e.ttft_p99.si()},
           {"tpot_p50_ms", e.tpot_p50.si() * 1e3},
           {"tpot_p99_ms", e.tpot_p99.si() * 1e3},
+          {"tokens_per_s_per_user", e.tokens_per_s_per_user},
           {"e2e_p50_s", e.e2e_p50.si()},
           {"requests_per_s_per_replica", e.requests_per_s},
           {"output_tokens_per_s_per_replica", e.output_tokens_per_s},
@@ -188,7 +189,7 @@ Json estimate_json(const ServingEstimate& e, int replicas) {
 }
 
 std::string estimate_text(const ServingEstimate& e, int replicas, const PredictionInterval& iv) {
-  std::string out = fmt::format("  layout: {} = {} chips per replica", describe(e.layout), e.layout.chips());
+  std::string out = fmt::format("  layout: {} = {} chips per replica", to_string(e.layout), e.layout.chips());
   if (replicas > 1) out += fmt::format(", {} replicas = {} chips", replicas, replicas * e.layout.chips());
   out += "\n";
   out += fmt::format("  batch {} sequences (max concurrency {} by memory)\n", e.batch, e.memory.max_sequences);
@@ -257,7 +258,7 @@ std::string to_text(const api::InferReport& r) {
     t.header = {"layout", "batch", "tok/s/chip", "TPOT p50", "TTFT p50"};
     t.right_align = {false, true, true, true, true};
     for (const auto& p : r.pareto) {
-      t.rows.push_back({describe(p.layout), std::to_string(p.batch), fmt_num(p.output_tokens_per_s_per_chip, 4),
+      t.rows.push_back({to_string(p.layout), std::to_string(p.batch), fmt_num(p.output_tokens_per_s_per_chip, 4),
                         to_text(p.tpot_p50), to_text(p.ttft_p50)});
     }
     out += "\nThroughput per chip vs TPOT (Pareto front):\n";

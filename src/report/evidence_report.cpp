@@ -180,7 +180,8 @@ ComponentGroups component_groups(const api::ComponentsReport& r) {
 Json to_json(const api::ComponentsReport& r) {
   auto stats = [](const std::vector<double>& v) {
     const ErrorGroup g = group_of(v);
-    return Json{{"count", g.count}, {"median_abs_error_pct", g.median_abs}, {"median_signed_error_pct", g.median_signed}};
+    return Json{
+        {"count", g.count}, {"median_abs_error_pct", g.median_abs}, {"median_signed_error_pct", g.median_signed}};
   };
   Json cases = Json::array();
   for (const auto& c : r.results) {

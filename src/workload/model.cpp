@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 #include <utility>
 #include "base/enum_names.h"
@@ -50,7 +52,14 @@ double attention_params_per_layer(const ModelArch& m) {
     double kv = dm * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank /* norm */ +
                 d(a.kv_lora_rank) * m.n_heads * (a.qk_nope_head_dim + a.v_head_dim);
     double o = d(m.n_heads) * a.v_head_dim * dm;
-    return q + kv + o;
+    double indexer = 0;
+    if (m.sparse.topk > 0) {
+      const SparseAttention& x = m.sparse;
+      const double q_in = a.q_lora_rank > 0 ? d(a.q_lora_rank) : dm;
+      indexer =
+          q_in * x.index_heads * x.index_head_dim + dm * x.index_head_dim + 2.0 * x.index_head_dim + dm * x.index_heads;
+    }
+    return q + kv + o + indexer;
   }
   const double q_width = d(m.n_heads) * m.head_dim;
   const double kv_width = d(m.n_kv_heads) * m.head_dim;
@@ -116,7 +125,19 @@ PublishedDifference published_difference(const ModelArch& m, const ParamCount& c
     const double active = c.active + (m.published_active_has_embedding ? c.embedding : 0.0);
     d.active = active * 1e-9 / m.published_active_b - 1;
   }
-  if (m.published_nominal) d.total_tolerance = 0.02;
+  if (m.published_nominal) {
+    // A size label is rounded to its last digit ("12B", "1T" = 1000B): half a
+    // unit of that digit, and never under the 2% a label has always had.
+    double unit = 1e-3;
+    for (double u = 1e4; u >= 1e-3; u /= 10) {
+      const double q = m.published_total_b / u;
+      if (std::fabs(q - std::round(q)) < 1e-9 * std::max(1.0, q)) {
+        unit = u;
+        break;
+      }
+    }
+    d.total_tolerance = std::max(0.02, 0.5 * unit / m.published_total_b);
+  }
   return d;
 }
 
@@ -171,6 +192,17 @@ Diagnostics validate_model(const ModelArch& m) {
     err(fmt::format("sliding_layers ({}) exceeds layers ({})", m.sliding_layers, m.layers));
   }
   if (m.sliding_layers > 0 && m.sliding_window <= 0) err("sliding_layers needs a positive sliding_window");
+  if (m.global_every < 0) err(fmt::format("global_every must be positive, got {}", m.global_every));
+  if (m.global_every > 0 && m.layers > 0 && m.sliding_layers != m.layers - m.layers / m.global_every) {
+    err(fmt::format("global_every {} makes {} of {} layers local, but sliding_layers is {}", m.global_every,
+                    m.layers - m.layers / m.global_every, m.layers, m.sliding_layers));
+  }
+  if (m.sparse.topk != 0 || m.sparse.index_heads != 0 || m.sparse.index_head_dim != 0) {
+    if (m.attention != AttentionKind::mla) err("sparse attention (an indexer) is modelled on MLA only");
+    positive(m.sparse.topk, "sparse_attention.topk");
+    positive(m.sparse.index_heads, "sparse_attention.index_heads");
+    positive(m.sparse.index_head_dim, "sparse_attention.index_head_dim");
+  }
   if (m.published_active_b > m.published_total_b && m.published_total_b > 0) {
     err(fmt::format("published active size ({}B) exceeds the total ({}B)", m.published_active_b, m.published_total_b));
   }

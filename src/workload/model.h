@@ -23,6 +23,9 @@
 // - Learned position tables count max_positions * d_model (OPT's table has 2
 //   extra rows: max_positions is 2050 there).
 // - Only the text model: Llama 4's vision encoder is not a ModelArch part.
+// - A sparse-attention indexer (DeepSeek-V3.2) counts its query projection
+//   from the q_lora rank, its key projection, key LayerNorm (weight and bias)
+//   and the per-head weighting projection (DeepSeek-V3.2-Exp inference/model.py).
 #pragma once
 
 #include <optional>
@@ -67,6 +70,17 @@ struct MoeDims {
   friend bool operator==(const MoeDims&, const MoeDims&) = default;
 };
 
+// DeepSeek sparse attention (DSA, DeepSeek-V3.2-Exp tech report, 2025): a
+// lightning indexer scores every cached token with its own few heads (FP8)
+// and each query attends to the `topk` best; the main attention is MLA.
+struct SparseAttention {
+  int topk = 0;  // tokens one query attends to; 0 = dense attention
+  int index_heads = 0;
+  int index_head_dim = 0;
+
+  friend bool operator==(const SparseAttention&, const SparseAttention&) = default;
+};
+
 struct ModelArch {
   std::string key;     // "llama3.1-70b"
   std::string name;    // "Llama 3.1 70B"
@@ -78,6 +92,7 @@ struct ModelArch {
   int head_dim = 0;    // n_heads * head_dim need not equal d_model
   AttentionKind attention = AttentionKind::mha;
   MlaDims mla;
+  SparseAttention sparse;
   int ffn_hidden = 0;  // dense-layer MLP hidden size (0 if every layer is MoE)
   MlpKind mlp = MlpKind::gated;
   int vocab = 0;
@@ -85,8 +100,16 @@ struct ModelArch {
   PositionKind positions = PositionKind::rope;
   int max_positions = 0;  // learned position table size (0 = none)
   MoeDims moe;
-  int sliding_window = 0;       // tokens a sliding-window layer attends to; 0 = none
-  int sliding_layers = 0;       // how many of the layers use the sliding window
+  int sliding_window = 0;  // tokens a local layer attends to (its window, or its chunk); 0 = none
+  int sliding_layers = 0;  // how many of the layers are local
+  // Local layers attend within fixed chunks that restart every sliding_window
+  // tokens (Llama 4's chunked attention) instead of a window sliding with
+  // the query (Mistral, Gemma): same KV bound, half the keys on average.
+  bool chunked_local = false;
+  // The local/global interleave: every global_every-th layer (1-based) is
+  // global, the others local (Gemma 2: 2, Gemma 3: 6, Llama 4: 4); 0 = only
+  // the count sliding_layers is known.
+  int global_every = 0;
   bool parallel_block = false;  // attention and MLP side by side (PaLM, GPT-J)
   bool attention_bias = false;  // biases on QKV and output projections
   bool mlp_bias = false;        // biases on MLP/expert matrices
@@ -115,6 +138,13 @@ struct ModelArch {
     return is_moe() && i >= moe.dense_layers && (i - moe.dense_layers) % moe.every == moe.every - 1;
   }
   int moe_layer_count() const;
+  // Whether decoder layer `i` (0-based) is a local (sliding-window or chunked)
+  // layer: by the interleave when one is given, else the first sliding_layers.
+  bool is_local_layer(int i) const {
+    if (sliding_layers <= 0) return false;
+    if (global_every > 0) return (i + 1) % global_every != 0;
+    return i < sliding_layers;
+  }
 };
 
 // Parameters by part. `active` counts what one token touches: attention,
@@ -145,7 +175,8 @@ double mlp_params(const ModelArch& m, int ffn);
 // Relative differences of the computed sizes from the published ones, on the
 // publisher's conventions (computed / published - 1; 0 where nothing is
 // published), and the tolerance each is held to: 1% for a total, 2% for an
-// active count (publishers round it to 2-3 digits), 2% for a nominal total.
+// active count (publishers round it to 2-3 digits), and for a nominal total
+// (a size label: "12B", "1T") half a unit of its last digit, at least 2%.
 struct PublishedDifference {
   double total = 0;
   double active = 0;

@@ -39,9 +39,20 @@ TEST(Engine, NoRisksReproducesThePlansCostAndFinishMonthsExactly) {
       EXPECT_DOUBLE_EQ(p.runs[i].effective_training_time.mean, 1.0);
       EXPECT_EQ(p.runs[i].p_miss_deadline, 0.0);
       EXPECT_EQ(p.runs[i].interruptions.mean, 0.0);
+      // The monthly series follow the plan's schedule: every replica at the plan's progress, done at its finish.
+      ASSERT_EQ(p.runs[i].progress_by_month.size(), in.horizon.month_hours.size());
+      for (size_t m = 0; m < p.runs[i].progress_by_month.size(); ++m) {
+        EXPECT_NEAR(p.runs[i].progress_by_month[m].p10, p.runs[i].planned_progress[m], 1e-9) << m;
+        EXPECT_NEAR(p.runs[i].progress_by_month[m].p90, p.runs[i].planned_progress[m], 1e-9) << m;
+        EXPECT_EQ(p.runs[i].planned_progress[m] == 1.0, static_cast<int>(m) >= plan.finish_month[i]) << m;
+      }
     }
     EXPECT_EQ(p.services[0].violation_hours.mean, 0.0);
     EXPECT_EQ(p.breaches.mean, 0.0);
+    // Cumulative spend never falls and ends at the total.
+    ASSERT_FALSE(p.cost_by_month.empty());
+    for (size_t m = 1; m < p.cost_by_month.size(); ++m) EXPECT_GE(p.cost_by_month[m].p10, p.cost_by_month[m - 1].p90);
+    EXPECT_NEAR(p.cost_by_month.back().p50 / plan.cost.si(), 1.0, 1e-9);
   }
 }
 

@@ -153,6 +153,20 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     const auto c = r.number(e, at, "chips");
     if (w && o && m && c) plan.assignments.push_back(Assignment{*w, *o, *m, *c});
   });
+  r.each(j, "reserves", [&](const Json& e, const std::string& at) {
+    const auto lost = r.text(e, at, "if_vendor_loses");
+    const auto w = r.workload(e, at);
+    const auto acc = r.text(e, at, "accelerator");
+    const auto provider = r.text(e, at, "provider");
+    const auto m = r.month(e, at);
+    const auto c = r.number(e, at, "chips");
+    const auto vendor = lost ? parse_vendor(*lost) : std::nullopt;
+    if (lost && !vendor) r.error(at + "/if_vendor_loses", fmt::format("unknown vendor '{}'", *lost));
+    const bool spot = e.contains("spot") && e["spot"].is_boolean() && e["spot"].get<bool>();
+    if (vendor && w && acc && provider && m && c) {
+      plan.reserves.push_back(Reserve{*vendor, *w, *acc, *provider, spot, *m, *c});
+    }
+  });
   r.each(j, "porting", [&](const Json& e, const std::string& at) {
     const auto w = r.workload(e, at);
     const auto rt = r.text(e, at, "runtime");

@@ -1,6 +1,6 @@
 // Reading a saved plan (`xpuplan plan PORTFOLIO --json > plan.json`) back
 // against its portfolio: the decisions only (purchases, rentals, assignments,
-// porting); rates, summary and checker are re-derived from the portfolio.
+// robustness reserves, porting); rates, summary and checker are re-derived from the portfolio.
 // Its numbers carry the 6 significant digits of canonical JSON, so the plan
 // read back claims what its decisions cost, not the file's rounded total.
 // Offers, workloads, months and runtimes that do not match the portfolio are

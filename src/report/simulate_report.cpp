@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/unit_text.h"
+#include "report/plan_json.h"
 #include "sim/render.h"
 
 namespace xpu {
@@ -25,7 +26,7 @@ Json to_json(const api::SimulateReport& r) {
     Json plan = {{"portfolio", r.plan->portfolio.name}, {"status", to_string(p.status)}};
     if (p.has_plan()) {
       plan["cost"] = round_sig(p.check.cost.si(), 9);
-      plan["checker"] = p.check.verdict();
+      plan["checker"] = to_json(p.check);
     }
     j["plan"] = plan;
   }

@@ -258,6 +258,14 @@ void Engine::run(double* out) {
 
 void Engine::finalize(double* out) {
   const OutcomeLayout& l = prep_.layout;
+  // A run that reaches its tokens exactly at the horizon's end is done in the
+  // last month, as at every other month's end (settle) and in evaluate_plan.
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    if (runs_[r].status == RunStatus::running &&
+        progress(runs_[r]).tokens >= in_.runs[r].tokens * (1 - kTokensDoneTolerance)) {
+      finish_run(static_cast<int>(r));
+    }
+  }
   double cost = in_.fixed_cost.si();
   for (size_t p = 0; p < pools_.size(); ++p) {
     accrue(static_cast<int>(p));

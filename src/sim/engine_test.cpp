@@ -67,6 +67,24 @@ TEST(Engine, APlanThatFillsItsMonthsExactlyFinishesInThem) {
   EXPECT_NEAR(r.policies[0].cost_mean.mean / plan.cost.si(), 1.0, 1e-9);
 }
 
+// Regression (found on the shipped example through the plan adapter): a run
+// whose tokens end exactly with the horizon finished in evaluate_plan but not
+// in the simulation, which stopped before settling the horizon's end.
+TEST(Engine, ARunThatEndsExactlyWithTheHorizonFinishesInTheLastMonth) {
+  SimInput in = small_fleet();
+  const int last = in.horizon.months() - 1;
+  for (RunMonth& a : in.runs[0].months) a = RunMonth{};
+  in.runs[0].months[last] = RunMonth{.pool = 0, .chips = 1024, .tokens_per_s = 3000.0 * 1024};
+  in.runs[0].earliest = last;
+  in.runs[0].deadline = last;
+  in.runs[0].tokens = 1024 * 3000.0 * 3600 * in.horizon.month_hours[last];
+  const PlanOutcome plan = evaluate_plan(in);
+  ASSERT_EQ(plan.finish_month[0], last);
+  const SimResult r = run_ok(in, Risks{}, {.replicas = 1, .seed = 1, .threads = 1});
+  EXPECT_DOUBLE_EQ(r.policies[0].runs[0].finish_month_p[last], 1.0);
+  EXPECT_EQ(r.policies[0].runs[0].p_miss_deadline, 0.0);
+}
+
 // One month without its pool: the gang stops whole, waits (static does not
 // replace capacity) and resumes from its last checkpoint after a restart.
 TEST(Engine, AGangStopsWholeAndResumesFromItsLastCheckpoint) {

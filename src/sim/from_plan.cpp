@@ -45,6 +45,7 @@ double porting_cost(const Portfolio& p, const Plan& plan) {
 struct Placer {
   SimInput& in;
   std::vector<std::vector<int64_t>> used;
+  double unsimulated = 0;  // $ of pay-as-you-go chips of split runs left out of the simulation
   explicit Placer(SimInput& i)
       : in(i), used(i.pools.size(), std::vector<int64_t>(static_cast<size_t>(i.horizon.months()), 0)) {}
 
@@ -94,6 +95,13 @@ void add_run(const Portfolio& p, const RateTable& rates, const Plan& plan, size_
     const auto main = std::max_element(by_offer.begin(), by_offer.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
     const int pool = main->first;
+    // The run's chips on its other offers this month are not simulated (one gang per run and month); pay-as-you-go
+    // ones are billed as the plan rents them, as fixed cost (commitments bill their capacity anyway).
+    for (const auto& [o, c] : by_offer) {
+      if (o != pool && !placer.in.pools[o].committed()) {
+        placer.unsimulated += c * placer.in.horizon.month_hours[m] * per_hour(placer.in.pools[o].price_per_chip);
+      }
+    }
     const int64_t chips = placer.fit(pool, m, std::llround(main->second));
     if (chips <= 0) continue;
     placer.take(pool, m, chips);
@@ -219,7 +227,7 @@ SimInput sim_input_from_plan(const Portfolio& p, const RateTable& rates, const P
       add_service(p, rates, plan, w, placer);
     }
   }
-  in.fixed_cost = Dollars(porting_cost(p, plan) + commitment_past_horizon(p, plan));
+  in.fixed_cost = Dollars(porting_cost(p, plan) + commitment_past_horizon(p, plan) + placer.unsimulated);
   // plan_cost stays empty: the simulator's baseline is this input without risks
   // (evaluate_plan), whole instances included, so "vs plan" measures the risks alone.
   return in;

@@ -27,7 +27,9 @@ SimInput sim_pools_from_portfolio(const Portfolio& p);
 //  - pools: as sim_pools_from_portfolio; commitments hold the chips bought and
 //    active each month, pay-as-you-go pools the offer's capacity rounded down
 //    to whole instances, raised to what the plan places there;
-//  - a training run holds, each month, the offer carrying most of its chips,
+//  - a training run holds, each month, the offer carrying most of its chips
+//    (its pay-as-you-go chips on other offers that month are fixed cost, not
+//    simulated: one gang per run and month until plans have gangs),
 //    with the plan's chips rounded to whole instances (at least one), at the
 //    tokens/s the plan gives it that month over all its offers (so the plan's
 //    schedule is kept; the rounding shows in cost, not in finish months);

@@ -34,7 +34,8 @@ class ProgressLine {
   explicit ProgressLine(std::ostream& err) : err_(err), start_(Clock::now()) {}
   void operator()(uint32_t done, uint32_t total) {
     const double s = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (s < 1.0) return;
+    if (s < 1.0 || (s - drawn_at_ < 0.1 && done < total)) return;  // at most ten redraws a second
+    drawn_at_ = s;
     const double rate = done / s;
     const double eta = rate > 0 ? (total - done) / rate : 0;
     err_ << fmt::format("\rreplicas {}/{}, {:.0f}/s, ETA {:.0f} s   ", done, total, rate, eta) << std::flush;
@@ -51,6 +52,7 @@ class ProgressLine {
   std::ostream& err_;
   Clock::time_point start_;
   bool drawn_ = false;
+  double drawn_at_ = 0;
 };
 
 int run_simulate(SimulateCli& c, RunState& st) {

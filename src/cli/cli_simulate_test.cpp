@@ -94,6 +94,16 @@ TEST(CliSimulate, WithoutRisksTheRunFinishesWhenThePlanSays) {
   EXPECT_EQ(run["delay_days"]["p99"], 0.0);
 }
 
+TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {
+  const Result r = run_cli({"simulate", portfolio(), "--months", "1", "--replicas", "2", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["input"]["months"], 1);
+  const json& run = j["simulation"]["policies"][0]["runs"][0];
+  EXPECT_EQ(run["deadline"], "2027-01");        // was 2027-02
+  EXPECT_EQ(run["finish_month_p"].size(), 2u);  // January, then not finished
+}
+
 TEST(CliSimulate, MismatchedPlanIsExitTwoAtJsonPointers) {
   const fs::path dir = test_support::temp_dir("xpuplan-sim-badplan");
   const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});

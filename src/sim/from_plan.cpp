@@ -236,6 +236,15 @@ SimInput sim_input_from_plan(const Portfolio& p, const RateTable& rates, const P
 SimInput cut_horizon(SimInput in, int months) {
   const int M = in.horizon.months();
   if (months <= 0 || months >= M) return in;
+  // Commitments bought stay paid for after the cut (as past the horizon).
+  double committed_after = 0;
+  for (const SimPool& p : in.pools) {
+    if (!p.committed()) continue;
+    for (int m = months; m < M; ++m) {
+      committed_after += static_cast<double>(p.capacity[m]) * in.horizon.month_hours[m] * per_hour(p.price_per_chip);
+    }
+  }
+  in.fixed_cost = in.fixed_cost + Dollars(committed_after);
   in.horizon.month_hours.resize(static_cast<size_t>(months));
   for (SimPool& p : in.pools) p.capacity.resize(static_cast<size_t>(months));
   std::erase_if(in.runs, [&](const SimRun& r) { return r.earliest >= months; });

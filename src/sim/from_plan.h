@@ -47,7 +47,8 @@ SimInput sim_input_from_plan(const Portfolio& p, const RateTable& rates, const P
 
 // The first `months` months of `in` (0 or >= its months: unchanged). Runs that
 // may not start before the cut are dropped, later deadlines move to the last
-// month kept; plan_cost is cleared (the simulator re-evaluates the cut plan).
+// month kept; commitments' months after the cut become fixed cost (still paid);
+// plan_cost is cleared (the simulator re-evaluates the cut plan).
 SimInput cut_horizon(SimInput in, int months);
 
 }  // namespace xpu

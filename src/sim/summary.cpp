@@ -90,6 +90,8 @@ RunSummary summarize_run(const PreparedSim& prep, const Column& col, size_t base
   s.interruptions = mean_se(col.at(off + 4));
   s.evictions = mean_se(col.at(off + 5));
   double planned_tokens = 0;
+  s.progress_by_month.reserve(static_cast<size_t>(M));
+  s.planned_progress.reserve(static_cast<size_t>(M));
   for (int m = 0; m < M; ++m) {
     s.progress_by_month.push_back(spread(col.at(base + prep.layout.monthly_progress(r, static_cast<size_t>(m)))));
     const RunMonth& a = run.months[m];
@@ -111,6 +113,7 @@ std::vector<SpendLine> spend_by(const PreparedSim& prep, const Column& col, size
     for (size_t i = 0; i < col.n; ++i) v[i] += spend[i];
   }
   std::vector<SpendLine> out;
+  out.reserve(by.size());
   for (const auto& [k, v] : by) out.push_back({k, mean_se(v)});
   return out;
 }
@@ -199,6 +202,7 @@ SimResult summarize(const PreparedSim& prep, const std::vector<double>& outcomes
     pr.cost = spread(cost);
     pr.cost_mean = mean_se(cost);
     pr.cost_vs_plan = prep.plan_cost.si() > 0 ? pr.cost_mean.mean / prep.plan_cost.si() - 1 : 0;
+    pr.cost_by_month.reserve(static_cast<size_t>(prep.in.horizon.months()));
     for (int m = 0; m < prep.in.horizon.months(); ++m) {
       pr.cost_by_month.push_back(spread(col.at(base + l.monthly_cost(static_cast<size_t>(m)))));
     }

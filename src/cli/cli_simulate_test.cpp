@@ -104,6 +104,21 @@ TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {
   EXPECT_EQ(run["finish_month_p"].size(), 2u);  // January, then not finished
 }
 
+TEST(CliSimulate, NoPlanIsExitOneAndNothingSimulated) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-noplan");
+  std::string text = xpu::testing::read_file(portfolio());
+  const std::string tokens = "tokens: 100B";
+  ASSERT_NE(text.find(tokens), std::string::npos);
+  text.replace(text.find(tokens), tokens.size(), "tokens: 100T");  // far beyond 64 chips for two months
+  const std::string path = write(dir / "small-late.yaml", text);
+  const Result r = run_cli({"simulate", path, "--replicas", "2", "--json", "-q"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "no plan");
+  EXPECT_FALSE(j.contains("simulation"));
+  EXPECT_EQ(j["plan"]["status"], "infeasible");
+}
+
 TEST(CliSimulate, MismatchedPlanIsExitTwoAtJsonPointers) {
   const fs::path dir = test_support::temp_dir("xpuplan-sim-badplan");
   const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});

@@ -13,6 +13,7 @@ void setup_prices(CLI::App& app, RunState& st);
 void setup_compare(CLI::App& app, RunState& st);
 void setup_claims(CLI::App& app, RunState& st);
 void setup_plan(CLI::App& app, RunState& st);
+void setup_simulate(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -24,6 +25,7 @@ const std::vector<CommandEntry>& command_table() {
       {"prices", setup_prices},
       {"compare", setup_compare},
       {"plan", setup_plan},
+      {"simulate", setup_simulate},
       {"claims", setup_claims},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},

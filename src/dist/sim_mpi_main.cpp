@@ -1,4 +1,5 @@
-// xpuplan_sim_mpi: the simulator under MPI, until `xpuplan simulate` exists.
+// xpuplan_sim_mpi: the simulator under MPI, for scenario files (`xpuplan simulate`
+// runs in one process; its --scenario mode reads the same files).
 //
 //   mpirun -np K xpuplan_sim_mpi SCENARIO.yaml RISKS.yaml [--replicas N] [--seed S]
 //          [--threads T] [--policy P]... [--text | --json] [--check] [--bench]

@@ -52,6 +52,23 @@ void Engine::start_month(int m) {
     touched_[p] = 1;
   }
   any_touched_ = true;
+  if (m > 0) record_month_end(m - 1);
+}
+
+// Called with every pool's spend accrued to now (a month's start, or the horizon's end).
+void Engine::record_month_end(int m) {
+  const OutcomeLayout& l = prep_.layout;
+  double spend = 0;
+  for (const PoolState& ps : pools_) spend += ps.spend;
+  if (m == in_.horizon.months() - 1) spend += in_.fixed_cost.si();
+  out_[l.monthly_cost(static_cast<size_t>(m))] = spend;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    const RunState& x = runs_[r];
+    double tokens = x.base;
+    if (x.status == RunStatus::running) tokens = progress(x).tokens;
+    const double fraction = x.finished != SimTime::never() ? 1.0 : tokens / in_.runs[r].tokens;
+    out_[l.monthly_progress(r, static_cast<size_t>(m))] = std::clamp(fraction, 0.0, 1.0);
+  }
 }
 
 // After the capacity changes at one instant: finishes due runs, evicts what
@@ -197,6 +214,7 @@ void Engine::check_rules() {
 }
 
 void Engine::run(double* out) {
+  out_ = out;
   touched_.assign(pools_.size(), 0);
   const int M = in_.horizon.months();
   const auto& events = draws_.events;
@@ -240,6 +258,14 @@ void Engine::run(double* out) {
 
 void Engine::finalize(double* out) {
   const OutcomeLayout& l = prep_.layout;
+  // A run that reaches its tokens exactly at the horizon's end is done in the
+  // last month, as at every other month's end (settle) and in evaluate_plan.
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    if (runs_[r].status == RunStatus::running &&
+        progress(runs_[r]).tokens >= in_.runs[r].tokens * (1 - kTokensDoneTolerance)) {
+      finish_run(static_cast<int>(r));
+    }
+  }
   double cost = in_.fixed_cost.si();
   for (size_t p = 0; p < pools_.size(); ++p) {
     accrue(static_cast<int>(p));
@@ -277,6 +303,8 @@ void Engine::finalize(double* out) {
     if (x.violating) x.violation_s += (now_ - x.violation_t).seconds();
     out[l.service(s)] = x.violation_s / 3600.0;
   }
+  // Pools are accrued to the end above; runs finishing exactly at the end were finished by the last settle.
+  if (in_.horizon.months() > 0) record_month_end(in_.horizon.months() - 1);
 }
 
 }  // namespace engine

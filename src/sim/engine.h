@@ -180,6 +180,8 @@ class Engine {
   // --- decisions -------------------------------------------------------------
   void apply_timeline(const TimelineEvent& e);
   void start_month(int m);
+  // Writes month m's end to the record: cumulative spend and each run's fraction of tokens done.
+  void record_month_end(int m);
   void settle(bool new_month);
   void decide(bool new_month);
   void check_rules();
@@ -209,5 +211,6 @@ class Engine {
   double breaches_ = 0;
   double failure_chip_hours_ = 0;
   double failure_events_ = 0;
+  double* out_ = nullptr;  // this replica's record (set by run())
 };
 }  // namespace xpu::engine

@@ -39,9 +39,20 @@ TEST(Engine, NoRisksReproducesThePlansCostAndFinishMonthsExactly) {
       EXPECT_DOUBLE_EQ(p.runs[i].effective_training_time.mean, 1.0);
       EXPECT_EQ(p.runs[i].p_miss_deadline, 0.0);
       EXPECT_EQ(p.runs[i].interruptions.mean, 0.0);
+      // The monthly series follow the plan's schedule: every replica at the plan's progress, done at its finish.
+      ASSERT_EQ(p.runs[i].progress_by_month.size(), in.horizon.month_hours.size());
+      for (size_t m = 0; m < p.runs[i].progress_by_month.size(); ++m) {
+        EXPECT_NEAR(p.runs[i].progress_by_month[m].p10, p.runs[i].planned_progress[m], 1e-9) << m;
+        EXPECT_NEAR(p.runs[i].progress_by_month[m].p90, p.runs[i].planned_progress[m], 1e-9) << m;
+        EXPECT_EQ(p.runs[i].planned_progress[m] == 1.0, static_cast<int>(m) >= plan.finish_month[i]) << m;
+      }
     }
     EXPECT_EQ(p.services[0].violation_hours.mean, 0.0);
     EXPECT_EQ(p.breaches.mean, 0.0);
+    // Cumulative spend never falls and ends at the total.
+    ASSERT_FALSE(p.cost_by_month.empty());
+    for (size_t m = 1; m < p.cost_by_month.size(); ++m) EXPECT_GE(p.cost_by_month[m].p10, p.cost_by_month[m - 1].p90);
+    EXPECT_NEAR(p.cost_by_month.back().p50 / plan.cost.si(), 1.0, 1e-9);
   }
 }
 
@@ -54,6 +65,24 @@ TEST(Engine, APlanThatFillsItsMonthsExactlyFinishesInThem) {
   const SimResult r = run_ok(in, Risks{}, {.replicas = 1, .seed = 1, .threads = 1});
   EXPECT_DOUBLE_EQ(r.policies[0].runs[0].finish_month_p[1], 1.0);
   EXPECT_NEAR(r.policies[0].cost_mean.mean / plan.cost.si(), 1.0, 1e-9);
+}
+
+// Regression (found on the shipped example through the plan adapter): a run
+// whose tokens end exactly with the horizon finished in evaluate_plan but not
+// in the simulation, which stopped before settling the horizon's end.
+TEST(Engine, ARunThatEndsExactlyWithTheHorizonFinishesInTheLastMonth) {
+  SimInput in = small_fleet();
+  const int last = in.horizon.months() - 1;
+  for (RunMonth& a : in.runs[0].months) a = RunMonth{};
+  in.runs[0].months[last] = RunMonth{.pool = 0, .chips = 1024, .tokens_per_s = 3000.0 * 1024};
+  in.runs[0].earliest = last;
+  in.runs[0].deadline = last;
+  in.runs[0].tokens = 1024 * 3000.0 * 3600 * in.horizon.month_hours[last];
+  const PlanOutcome plan = evaluate_plan(in);
+  ASSERT_EQ(plan.finish_month[0], last);
+  const SimResult r = run_ok(in, Risks{}, {.replicas = 1, .seed = 1, .threads = 1});
+  EXPECT_DOUBLE_EQ(r.policies[0].runs[0].finish_month_p[last], 1.0);
+  EXPECT_EQ(r.policies[0].runs[0].p_miss_deadline, 0.0);
 }
 
 // One month without its pool: the gang stops whole, waits (static does not

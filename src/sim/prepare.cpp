@@ -201,7 +201,9 @@ Expected<PreparedSimPtr, Diagnostics> prepare_simulation(const SimInput& in, con
   l.pools = in.pools.size();
   l.runs = in.runs.size();
   l.services = in.services.size();
-  l.per_policy = OutcomeLayout::kHeader + l.pools + l.runs * OutcomeLayout::kRunFields + l.services;
+  l.months = static_cast<size_t>(in.horizon.months());
+  l.per_policy =
+      OutcomeLayout::kHeader + l.pools + l.runs * OutcomeLayout::kRunFields + l.services + l.months * (1 + l.runs);
   l.policy_base = 2 * l.sources;
   l.stride = l.policy_base + p->policies.size() * l.per_policy;
   return p;

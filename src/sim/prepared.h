@@ -61,7 +61,7 @@ struct OutcomeLayout {
   size_t per_policy = 0;   // doubles per policy
   size_t stride = 0;       // doubles per replica
   size_t policy_base = 0;  // first policy's offset
-  size_t pools = 0, runs = 0, services = 0;
+  size_t pools = 0, runs = 0, services = 0, months = 0;
   // Within a policy block:
   static constexpr size_t kCost = 0, kBreaches = 1, kFailureChipHours = 2, kFailureEvents = 3, kHeader = 4;
   // Per run: finish hours (-1: not finished), finish month (months(): not finished), useful compute s,
@@ -70,6 +70,9 @@ struct OutcomeLayout {
   size_t spend(size_t pool) const { return kHeader + pool; }
   size_t run(size_t r) const { return kHeader + pools + r * kRunFields; }
   size_t service(size_t s) const { return kHeader + pools + runs * kRunFields + s; }
+  // Per month end: cumulative spend ($, fixed cost in the last month), then per run the fraction of its tokens done.
+  size_t monthly_cost(size_t m) const { return service(services) + m; }
+  size_t monthly_progress(size_t r, size_t m) const { return service(services) + months + r * months + m; }
 };
 
 struct PreparedSim {

@@ -25,6 +25,12 @@ json to_json(const Spread& s) {
   return json{{"p10", num(s.p10)}, {"p50", num(s.p50)}, {"p90", num(s.p90)}, {"p99", num(s.p99)}};
 }
 
+json spreads_json(const std::vector<Spread>& v) {
+  json out = json::array();
+  for (const Spread& s : v) out.push_back(to_json(s));
+  return out;
+}
+
 json spend_json(const std::vector<SpendLine>& lines) {
   json out = json::object();
   for (const auto& l : lines) out[l.key] = to_json(l.dollars);
@@ -64,7 +70,13 @@ std::string render_json(const SimResult& r) {
                           {"effective_training_time", to_json(s.effective_training_time)},
                           {"goodput", to_json(s.goodput)},
                           {"interruptions", to_json(s.interruptions)},
-                          {"evictions", to_json(s.evictions)}});
+                          {"evictions", to_json(s.evictions)},
+                          {"progress_by_month", spreads_json(s.progress_by_month)},
+                          {"planned_progress", [&] {
+                             json a = json::array();
+                             for (double x : s.planned_progress) a.push_back(num(x));
+                             return a;
+                           }()}});
     }
     json services = json::array();
     for (const ServiceSummary& s : p.services) {
@@ -84,6 +96,7 @@ std::string render_json(const SimResult& r) {
                             {"cost", to_json(p.cost)},
                             {"cost_mean", to_json(p.cost_mean)},
                             {"cost_vs_plan", num(p.cost_vs_plan)},
+                            {"cost_by_month", spreads_json(p.cost_by_month)},
                             {"runs", runs},
                             {"services", services},
                             {"spend_by_vendor", spend_json(p.spend_by_vendor)},

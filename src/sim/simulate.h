@@ -48,10 +48,12 @@ struct RunSummary {
   MeanSe p_miss_se;                    // the same with its standard error
   Spread delay_days;  // finish - planned finish, days, >= 0 counted as is; unfinished runs count the horizon's end
   MeanSe delay_mean_days;
-  MeanSe effective_training_time;  // useful compute time / time chips were held (Llama 3 paper's definition)
-  MeanSe goodput;                  // useful tokens / tokens the held chips would have trained at their rate
-  MeanSe interruptions;            // failures (unexpected and planned) the gang suffered
-  MeanSe evictions;                // capacity losses (shocks, spot, late deliveries) that stopped it
+  MeanSe effective_training_time;         // useful compute time / time chips were held (Llama 3 paper's definition)
+  MeanSe goodput;                         // useful tokens / tokens the held chips would have trained at their rate
+  MeanSe interruptions;                   // failures (unexpected and planned) the gang suffered
+  MeanSe evictions;                       // capacity losses (shocks, spot, late deliveries) that stopped it
+  std::vector<Spread> progress_by_month;  // fraction of its tokens done at each month's end
+  std::vector<double> planned_progress;   // the same for the plan without risks (evaluate_plan's schedule)
 };
 
 struct ServiceSummary {
@@ -78,7 +80,8 @@ struct PolicyResult {
   std::string policy;
   Spread cost;  // total $ per replica
   MeanSe cost_mean;
-  double cost_vs_plan = 0;  // mean cost / plan cost - 1
+  double cost_vs_plan = 0;            // mean cost / plan cost - 1
+  std::vector<Spread> cost_by_month;  // cumulative spend at each month's end ($; fixed cost in the last)
   std::vector<RunSummary> runs;
   std::vector<ServiceSummary> services;
   std::vector<SpendLine> spend_by_vendor;  // sorted by key

@@ -89,6 +89,16 @@ RunSummary summarize_run(const PreparedSim& prep, const Column& col, size_t base
   s.goodput = mean_se(goodput);
   s.interruptions = mean_se(col.at(off + 4));
   s.evictions = mean_se(col.at(off + 5));
+  double planned_tokens = 0;
+  s.progress_by_month.reserve(static_cast<size_t>(M));
+  s.planned_progress.reserve(static_cast<size_t>(M));
+  for (int m = 0; m < M; ++m) {
+    s.progress_by_month.push_back(spread(col.at(base + prep.layout.monthly_progress(r, static_cast<size_t>(m)))));
+    const RunMonth& a = run.months[m];
+    if (a.pool >= 0) planned_tokens += a.tokens_per_s * in.horizon.month_hours[m] * 3600.0;
+    const bool done = prep.plan.finish_month[r] <= m;
+    s.planned_progress.push_back(done ? 1.0 : std::min(1.0, planned_tokens / run.tokens));
+  }
   return s;
 }
 
@@ -192,6 +202,10 @@ SimResult summarize(const PreparedSim& prep, const std::vector<double>& outcomes
     pr.cost = spread(cost);
     pr.cost_mean = mean_se(cost);
     pr.cost_vs_plan = prep.plan_cost.si() > 0 ? pr.cost_mean.mean / prep.plan_cost.si() - 1 : 0;
+    pr.cost_by_month.reserve(static_cast<size_t>(prep.in.horizon.months()));
+    for (int m = 0; m < prep.in.horizon.months(); ++m) {
+      pr.cost_by_month.push_back(spread(col.at(base + l.monthly_cost(static_cast<size_t>(m)))));
+    }
     for (size_t r = 0; r < prep.in.runs.size(); ++r) pr.runs.push_back(summarize_run(prep, col, base, r));
     for (size_t s = 0; s < prep.in.services.size(); ++s) {
       const auto hours = col.at(base + l.service(s));

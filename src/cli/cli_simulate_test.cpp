@@ -1,0 +1,188 @@
+// xpuplan simulate end to end on the small portfolio: a golden JSON of a
+// fixed-seed run, a saved plan read back equals planning first, a plan that
+// does not match its portfolio is exit 2 at JSON pointers, thread counts do
+// not change output, no risks reproduce the plan's own schedule, scenarios.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.h"
+#include "golden.h"
+#include "report/markup.h"
+
+namespace xpu::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::run_cli;
+using Result = test_support::CliResult;
+
+std::string tests(const std::string& rel) { return std::string(XPUPLAN_TEST_DIR) + "/" + rel; }
+std::string portfolio() { return tests("data/portfolio/small.yaml"); }
+std::string risks() { return tests("data/sim/small-risks.yaml"); }
+
+std::string write(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(CliSimulate, SmallPortfolioJsonIsGoldenAndDeterministic) {
+  const std::vector<std::string> args{"simulate", portfolio(), "--risks", risks(),    "--replicas", "40",    "--seed",
+                                      "7",        "--policy",  "static",  "--policy", "failover",   "--json"};
+  const Result a = run_cli(args);
+  ASSERT_EQ(a.code, 0) << a.err;
+  const json j = json::parse(a.out);
+  EXPECT_EQ(j["plan"]["status"], "optimal");
+  EXPECT_EQ(j["input"]["runs"], 1);
+  EXPECT_EQ(j["input"]["services"], 1);
+  const json& sim = j["simulation"];
+  ASSERT_EQ(sim["policies"].size(), 2u);
+  EXPECT_EQ(sim["policies"][0]["policy"], "static");
+  EXPECT_EQ(sim["policies"][0]["runs"][0]["name"], "tune-8b");
+  // The scripted 10-day cut of Google's pools takes the run's chips: it loses time under every draw.
+  EXPECT_GT(sim["policies"][0]["runs"][0]["delay_days"]["p10"].get<double>(), 0.0);
+  xpu::testing::expect_golden(a.out, "golden/simulate-small.json");
+  EXPECT_EQ(run_cli(args).out, a.out) << "same seed, different output";
+}
+
+TEST(CliSimulate, OneAndTwoThreadsGiveTheSameBytes) {
+  const std::vector<std::string> base{"simulate", portfolio(), "--risks", risks(), "--replicas", "24", "--json"};
+  auto with = [&](const std::string& threads) {
+    auto args = base;
+    args.insert(args.end(), {"--threads", threads});
+    return run_cli(args);
+  };
+  const Result one = with("1"), two = with("2");
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+}
+
+TEST(CliSimulate, SavedPlanEqualsPlanningFirst) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-plan");
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  const std::string saved = write(dir / "plan.json", plan.out);
+  const std::vector<std::string> common{"--risks", risks(), "--replicas", "16", "--seed", "3", "--json"};
+  auto args = [&](std::vector<std::string> head) {
+    head.insert(head.end(), common.begin(), common.end());
+    return head;
+  };
+  const Result first = run_cli(args({"simulate", portfolio()}));
+  const Result again = run_cli(args({"simulate", portfolio(), "--plan", saved}));
+  ASSERT_EQ(first.code, 0) << first.err;
+  ASSERT_EQ(again.code, 0) << again.err;
+  const json a = json::parse(first.out), b = json::parse(again.out);
+  EXPECT_EQ(a["input"], b["input"]);
+  EXPECT_EQ(a["simulation"], b["simulation"]);
+  EXPECT_EQ(b["plan"]["status"], "feasible");  // a given plan, checked, not solved
+  EXPECT_EQ(a["plan"]["checker"]["verdict"], "ok");
+  EXPECT_EQ(b["plan"]["checker"]["verdict"], "ok");
+}
+
+TEST(CliSimulate, WithoutRisksTheRunFinishesWhenThePlanSays) {
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  const json p = json::parse(plan.out);
+  const Result r = run_cli({"simulate", portfolio(), "--replicas", "4", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json run = json::parse(r.out)["simulation"]["policies"][0]["runs"][0];
+  EXPECT_EQ(run["planned_finish"], p["summary"]["workloads"][0]["finish"]);
+  EXPECT_EQ(run["p_miss_deadline"]["mean"], 0.0);
+  EXPECT_EQ(run["delay_days"]["p99"], 0.0);
+}
+
+TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {
+  const Result r = run_cli({"simulate", portfolio(), "--months", "1", "--replicas", "2", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["input"]["months"], 1);
+  const json& run = j["simulation"]["policies"][0]["runs"][0];
+  EXPECT_EQ(run["deadline"], "2027-01");        // was 2027-02
+  EXPECT_EQ(run["finish_month_p"].size(), 2u);  // January, then not finished
+}
+
+TEST(CliSimulate, NoPlanIsExitOneAndNothingSimulated) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-noplan");
+  std::string text = xpu::testing::read_file(portfolio());
+  const std::string tokens = "tokens: 100B";
+  ASSERT_NE(text.find(tokens), std::string::npos);
+  text.replace(text.find(tokens), tokens.size(), "tokens: 100T");  // far beyond 64 chips for two months
+  const std::string path = write(dir / "small-late.yaml", text);
+  const Result r = run_cli({"simulate", path, "--replicas", "2", "--json", "-q"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "no plan");
+  EXPECT_FALSE(j.contains("simulation"));
+  EXPECT_EQ(j["plan"]["status"], "infeasible");
+}
+
+TEST(CliSimulate, MismatchedPlanIsExitTwoAtJsonPointers) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-badplan");
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  json p = json::parse(plan.out);
+  p["plan"]["assignments"][0]["offer"] = "gcp/us-central1/v6e-1/on-demnd";
+  p["plan"]["assignments"][1]["workload"] = "chat-8c";
+  p["plan"]["assignments"][2]["month"] = "2028-01";
+  const std::string bad = write(dir / "plan.json", p.dump());
+  const Result r = run_cli({"simulate", portfolio(), "--plan", bad});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  const std::string at = bad + " (/plan/assignments/";
+  EXPECT_NE(r.err.find(at + "0/offer): error: offer 'gcp/us-central1/v6e-1/on-demnd' is not in portfolio 'small' "
+                            "(did you mean 'gcp/us-central1/v6e-1/on-demand'?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(at + "1/workload): error: workload 'chat-8c' is not in portfolio 'small' (did you mean "
+                            "'chat-8b'?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(at + "2/month): error: must be a month of the portfolio's horizon (2027-01 to 2027-03), got "
+                            "'2028-01'"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(CliSimulate, BadFlagsAreExitTwo) {
+  const Result r = run_cli({"simulate", portfolio(), "--replicas", "0", "--seed", "x1", "--policy", "statik"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--replicas: error: must be at least 1, got 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--seed: error: must be a whole number"), std::string::npos) << r.err;
+  const Result both = run_cli({"simulate", portfolio(), "--scenario", tests("data/sim/fleet.yaml")});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_NE(both.err.find("--scenario: error: give either a portfolio or --scenario, not both"), std::string::npos)
+      << both.err;
+  const Result policy = run_cli({"simulate", portfolio(), "--policy", "statik", "--replicas", "2"});
+  EXPECT_EQ(policy.code, 2);
+  EXPECT_NE(policy.err.find("unknown policy 'statik' (did you mean 'static'?)"), std::string::npos) << policy.err;
+}
+
+TEST(CliSimulate, HtmlPageHasTheFanChartsAndIsSelfContained) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-html");
+  const std::string page = (dir / "sim.html").string();
+  const Result r = run_cli({"simulate", portfolio(), "--risks", risks(), "--replicas", "12", "--policy", "static",
+                            "--policy", "failover", "--html", page, "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = xpu::testing::read_file(page);
+  EXPECT_TRUE(check_markup(html).empty());
+  EXPECT_TRUE(external_references(html).empty());
+  for (const char* want : {"Cumulative cost", "Progress of tune-8b", "When tune-8b finishes", "Total cost by policy",
+                           "<polygon", "deadline"}) {
+    EXPECT_NE(html.find(want), std::string::npos) << want;
+  }
+}
+
+TEST(CliSimulate, ScenarioFileRunsWithTheShippedRisks) {
+  const Result r = run_cli({"simulate", "--scenario", tests("data/sim/fleet.yaml"), "--risks",
+                            std::string(XPUPLAN_TEST_DIR) + "/../examples/risks.yaml", "--replicas", "20", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("simulated 6 months from 2027-01: 5 pools, 1 training runs, 1 services"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("policy static: cost P10"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace xpu::cli

@@ -21,6 +21,7 @@ Relaxation try_relax(const Portfolio& p, const RateTable& rates, const PlanOptio
   out.groups = groups;
   FormulationOptions fo;
   fo.relax = std::move(groups);
+  fo.fluid = options.fluid;
   const Formulation f = formulate(p, rates, fo);
   MilpOptions mo;
   mo.time_limit_s = std::min(30.0, std::max(2.0, options.time_limit_s / 8));
@@ -36,8 +37,8 @@ Relaxation try_relax(const Portfolio& p, const RateTable& rates, const PlanOptio
 }
 
 // The groups that have rows in the unrelaxed model (relaxing the others changes nothing).
-std::vector<Group> present_groups(const Portfolio& p, const RateTable& rates) {
-  const Formulation f = formulate(p, rates);
+std::vector<Group> present_groups(const Portfolio& p, const RateTable& rates, bool fluid) {
+  const Formulation f = formulate(p, rates, {.fluid = fluid});
   std::vector<Group> out;
   for (Group g : relaxable_groups()) {
     if (std::any_of(f.rows.begin(), f.rows.end(), [&](const RowInfo& r) { return r.group == g; })) out.push_back(g);
@@ -84,7 +85,7 @@ Diagnosis diagnose(const Portfolio& p, const RateTable& rates, const PlanOptions
     d.summary = u;
     return d;
   }
-  const std::vector<Group> groups = present_groups(p, rates);
+  const std::vector<Group> groups = present_groups(p, rates, options.fluid);
   std::vector<Group> restoring;
   for (Group g : groups) {
     d.tried.push_back(try_relax(p, rates, options, {g}));

@@ -32,6 +32,10 @@ struct PlanOptions {
   bool baselines = true;
   bool sensitivity = true;
   bool diagnose = true;  // on infeasibility
+  // The fluid model instead of the executable one (average chips; not launchable).
+  bool fluid = false;
+  // Also solve the fluid model's LP relaxation: the bound for the price of executability.
+  bool fluid_bound = true;
   CheckOptions check;
 };
 
@@ -84,6 +88,11 @@ struct PlanResult {
   std::vector<Binding> binding;  // sorted by value, largest first
   std::vector<BaselineResult> baselines;
   Diagnosis diagnosis;  // only when infeasible
+  // The fluid model's LP relaxation (NaN when not solved) and its time: the
+  // price of executability is objective / fluid_bound.
+  double fluid_bound = kNaN;
+  double fluid_seconds = 0;
+  double price_of_executability() const { return objective / fluid_bound; }
 
   bool has_plan() const { return status == PlanStatus::optimal || status == PlanStatus::feasible; }
 };

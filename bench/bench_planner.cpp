@@ -13,6 +13,7 @@
 // (check_ok), and the price of executability (exec_over_fluid_lp).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -90,7 +91,13 @@ Instance generate(uint32_t seed, int workloads, int offers, int months) {
     std::sort(allowed.begin(), allowed.end());
     WorkloadRates wr;
     wr.workload = w.name;
-    const double chips = uni(16, 256);  // average chips the workload needs on a reference chip
+    std::vector<double> speeds;
+    for (int a : allowed) speeds.push_back(accs[a].peak_tf / 989 * uni(0.7, 1.2));
+    // Average chips the workload needs on a reference chip. A run is one gang
+    // at a time (at most 1,024 chips here), so it needs at most 40% of what
+    // a gang of its fastest accelerator does: one cluster can finish it.
+    const double fastest = *std::max_element(speeds.begin(), speeds.end());
+    const double chips = training ? std::min(uni(16, 256), 0.4 * 1024 * fastest) : uni(16, 256);
     if (training) {
       w.earliest = static_cast<int>(gen() % (months - 2));
       w.deadline = std::min(months - 1, w.earliest + 2 + static_cast<int>(gen() % 6));
@@ -106,12 +113,13 @@ Instance generate(uint32_t seed, int workloads, int offers, int months) {
       const double start = uni(0.3, 1.0), growth = uni(0.0, 0.06);
       for (int m = 0; m < months; ++m) w.serve.demand_rps.push_back(start * std::pow(1 + growth, m));
     }
-    for (int a : allowed) {
+    for (size_t k = 0; k < allowed.size(); ++k) {
+      const int a = allowed[k];
       w.accelerators.push_back(accs[a].key);
       AcceleratorRate r;
       r.accelerator = accs[a].key;
       r.usable = true;
-      const double speed = accs[a].peak_tf / 989 * uni(0.7, 1.2);
+      const double speed = speeds[k];
       if (training) {
         const double t0 = 1000 * speed;
         r.points = {{64, t0, 0.4, ""}, {256, t0 * 0.97, 0.4, ""}, {1024, t0 * 0.9, 0.4, ""}};

@@ -209,7 +209,9 @@ TEST(PlanExport, SkyPilotTasksPassSkyPilotsSchema) {
     ASSERT_NE(colon, std::string::npos) << acc;
     const int count = std::stoi(acc.substr(colon + 1));
     EXPECT_GT(count, 0);
-    if (acc.starts_with("tpu-")) EXPECT_EQ(count, 1) << acc;
+    if (acc.starts_with("tpu-")) {
+      EXPECT_EQ(count, 1) << acc;
+    }
     for (const auto& kv : task["envs"]) {
       EXPECT_TRUE(std::regex_match(kv.first.as<std::string>(), env_name));
       EXPECT_TRUE(kv.second.IsNull() || kv.second.IsScalar());
@@ -217,7 +219,9 @@ TEST(PlanExport, SkyPilotTasksPassSkyPilotsSchema) {
     // What `run` needs is declared (null: sky launch asks for it with --env).
     const std::string run = task["run"].as<std::string>();
     for (const char* v : {"XPUPLAN_TRAIN_CMD", "XPUPLAN_SERVE_CMD"}) {
-      if (run.find(v) != std::string::npos) EXPECT_TRUE(task["envs"][v].IsDefined()) << v;
+      if (run.find(v) != std::string::npos) {
+        EXPECT_TRUE(task["envs"][v].IsDefined()) << v;
+      }
     }
     if (task["service"]) {
       EXPECT_GE(task["service"]["replicas"].as<int>(), 1);

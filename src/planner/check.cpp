@@ -70,13 +70,13 @@ void check_decisions(Checker& c, std::vector<double>& provisioned, std::vector<d
       c.add("whole-instances",
             fmt::format("purchase of {} instances names offer {} month {}, out of range", b.instances, b.offer.value(),
                         b.month),
-            b.instances);
+            static_cast<double>(b.instances));
       continue;
     }
     const PlanOffer& po = p.offers[b.offer.value()];
     if (!po.is_commitment()) {
       c.add("offer", fmt::format("offer '{}' is pay-as-you-go; it is rented, not bought", c.offer(b.offer.value())),
-            b.instances);
+            static_cast<double>(b.instances));
       continue;
     }
     for (int k = 0; k < po.term_months() && b.month + k < H; ++k) {
@@ -607,7 +607,7 @@ Dollars plan_cost(const Portfolio& p, const Plan& plan) {
     if (b.offer.value() < 0 || b.offer.value() >= static_cast<int>(p.offers.size())) continue;
     const PlanOffer& po = p.offers[b.offer.value()];
     for (int k = 0; k < po.term_months(); ++k)
-      total += b.instances * per_hour(po.offer.price) * p.horizon.hours(b.month + k);
+      total += static_cast<double>(b.instances) * per_hour(po.offer.price) * p.horizon.hours(b.month + k);
   }
   const std::vector<bool> moved = moves_of(plan);
   for (size_t i = 0; i < plan.gangs.size(); ++i) {

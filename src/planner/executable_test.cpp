@@ -194,6 +194,32 @@ TEST(Executable, CheckerVerifiesReplicas) {
   EXPECT_EQ(rules(few), std::set<std::string>{"demand"});
 }
 
+// A run that may not move, whose pool has room only in its first month and
+// another pool only in its second: capacity, deadlines and "may not move"
+// conflict, and the diagnosis says so in words.
+TEST(Executable, DiagnosisNamesTheConflict) {
+  Fixture f;
+  f.p.horizon = {2027, 4, 2};
+  f.p.offers = {testing::offer("a-od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {32, 0}),
+                testing::offer("b-od", "c2", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {0, 32})};
+  add_ladder_run(f, "big", 1000.0 * 50 * seconds(f.p.horizon, 0), 0, 1, {{"gpu-a", {{16, 1000}, {32, 1000}}}});
+  f.p.workloads[0].train.may_move = false;
+  testing::finish(f);
+  PlanOptions o = exact();
+  o.diagnose = true;
+  const PlanResult r = plan_portfolio(f.p, f.rates, o);
+  ASSERT_EQ(r.status, PlanStatus::infeasible);
+  EXPECT_EQ(r.diagnosis.conflict, (std::vector<Group>{Group::capacity, Group::deadlines, Group::single_vendor}));
+  EXPECT_NE(r.diagnosis.summary.find("run 'big' may not move"), std::string::npos) << r.diagnosis.summary;
+  EXPECT_NE(r.diagnosis.summary.find("cheapest relaxation"), std::string::npos) << r.diagnosis.summary;
+  f.p.workloads[0].train.may_move = true;  // moving makes it feasible: 32 chips in c1, then 32 in c2
+  const PlanResult moved = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(moved.status, PlanStatus::optimal);
+  EXPECT_TRUE(moved.check.ok()) << moved.check.verdict();
+  ASSERT_EQ(moved.plan.gangs.size(), 2u);
+  EXPECT_TRUE(moved.plan.gangs[1].moved_in);
+}
+
 // Enumeration: every gang choice per month (none, or a pool and a ladder
 // count), every commitment purchase up to 3 instances; rentals are the
 // cheapest whole instances covering what commitments leave.

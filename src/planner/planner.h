@@ -69,6 +69,11 @@ struct Relaxation {
 };
 
 struct Diagnosis {
+  // A minimal set of groups that conflict (deletion filter: each group is
+  // relaxed in turn on top of those already dropped, and stays dropped when
+  // the model is still infeasible), and that set in words.
+  std::vector<Group> conflict;
+  std::string conflict_words;     // "run 'pretrain-70b' may not move, the minimum is 2 vendors, and deadlines"
   std::vector<Relaxation> tried;  // singles in relaxable_groups() order, then pairs if no single restored
   std::string summary;            // one line: "capacity or power: relaxing either restores a plan"
 };

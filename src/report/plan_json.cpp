@@ -119,7 +119,7 @@ Json summary_json(const Portfolio& p, const PlanSummary& s) {
   for (const OfferMonths& om : s.offers) {
     const PlanOffer& o = p.offers[om.offer];
     Json bought = Json::array();
-    for (int b : om.bought) bought.push_back(b);
+    for (int64_t b : om.bought) bought.push_back(b);
     offers.push_back({{"offer", o.key},
                       {"provider", o.offer.provider},
                       {"accelerator", o.offer.accelerator},
@@ -204,7 +204,7 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
               {"gap", number_or_null(r.gap)},
               {"model", r.plan.fluid ? "fluid" : "executable"},
               {"fluid_lp_bound", number_or_null(r.fluid_bound)},
-              {"price_of_executability", number_or_null(r.price_of_executability())}}},
+              {"price_of_executability", number_or_null(r.plan.fluid ? kNaN : r.price_of_executability())}}},
             {"rates", rates_json(p, rates)}};
   const double cost = r.has_plan() ? r.check.cost.si() : kNaN;
   if (r.has_plan()) {
@@ -247,7 +247,12 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
                        {"cost", number_or_null(x.cost)},
                        {"violations", violations_json(x.violations)}});
     }
-    j["diagnosis"] = {{"summary", r.diagnosis.summary}, {"tried", tried}};
+    Json conflict = Json::array();
+    for (Group g : r.diagnosis.conflict) conflict.push_back(to_string(g));
+    j["diagnosis"] = {{"summary", r.diagnosis.summary},
+                      {"conflict", conflict},
+                      {"conflict_words", r.diagnosis.conflict_words},
+                      {"tried", tried}};
   }
   return j;
 }

@@ -121,7 +121,7 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
   if (r.has_plan()) {
     out += r.plan.fluid ? "Model: fluid (average chips; not launchable as is)\n"
                         : "Model: executable (one gang per run and month, whole replicas, whole instances)\n";
-    if (std::isfinite(r.fluid_bound) && r.fluid_bound > 0) {
+    if (!r.plan.fluid && std::isfinite(r.fluid_bound) && r.fluid_bound > 0) {
       out += fmt::format("Price of executability: {:.4f} (this plan over the fluid LP bound ${:.0f})\n",
                          r.price_of_executability(), r.fluid_bound);
     }

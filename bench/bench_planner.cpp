@@ -94,10 +94,10 @@ Instance generate(uint32_t seed, int workloads, int offers, int months) {
     std::vector<double> speeds;
     for (int a : allowed) speeds.push_back(accs[a].peak_tf / 989 * uni(0.7, 1.2));
     // Average chips the workload needs on a reference chip. A run is one gang
-    // at a time (at most 1,024 chips here), so it needs at most 40% of what
+    // at a time (at most 1,024 chips here), so it needs at most 20% of what
     // a gang of its fastest accelerator does: one cluster can finish it.
     const double fastest = *std::max_element(speeds.begin(), speeds.end());
-    const double chips = training ? std::min(uni(16, 256), 0.4 * 1024 * fastest) : uni(16, 256);
+    const double chips = training ? std::min(uni(16, 256), 0.2 * 1024 * fastest) : uni(16, 256);
     if (training) {
       w.earliest = static_cast<int>(gen() % (months - 2));
       w.deadline = std::min(months - 1, w.earliest + 2 + static_cast<int>(gen() % 6));

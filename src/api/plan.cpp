@@ -27,6 +27,7 @@ Expected<PlanReport, Diagnostics> run_plan(const DataSet& data, const PlanReques
   po.relative_gap = r.gap;
   po.threads = r.threads;
   po.baselines = r.baselines;
+  po.fluid = r.fluid;
   out.result = plan_portfolio(out.portfolio, out.rates, po);
   if (!out.result.has_plan() || !out.result.check.ok()) out.outcome = Outcome::none_meets;
   return out;

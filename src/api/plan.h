@@ -15,6 +15,7 @@ struct PlanRequest {
   double gap = 1e-4;       // stop within this relative gap of the best bound, [0, 1)
   int threads = 1;         // CBC threads (deterministic); the engines use the budget the shell passes
   bool baselines = true;   // also plan the baselines, for savings
+  bool fluid = false;      // the fluid model (average chips, not launchable) instead of the executable one
 };
 
 struct PlanReport {

@@ -56,7 +56,20 @@ TEST(CliPlan, ExportsAndHtmlAreWritten) {
   const Result r =
       run_cli({"plan", example(), "--no-baselines", "--export", "slurm", (dir / "out").string(), "--html", html});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(fs::exists(dir / "out" / "slurm" / "tune-8b.sbatch"));
+  // One script per run and span of months in one pool (tune-8b-<first month>.sbatch).
+  int scripts = 0;
+  for (const auto& e : fs::directory_iterator(dir / "out" / "slurm")) {
+    scripts += e.path().filename().string().starts_with("tune-8b-2027-") ? 1 : 0;
+  }
+  EXPECT_GE(scripts, 1);
+  EXPECT_TRUE(fs::exists(dir / "out" / ".xpuplan-export"));
+  // Exporting again into the same folder needs --force; two formats in one run.
+  const Result again = run_cli({"plan", example(), "--no-baselines", "--export", "slurm", (dir / "out").string()});
+  EXPECT_EQ(again.code, 2) << again.err;
+  const Result forced = run_cli({"plan", example(), "--no-baselines", "--force", "--export", "slurm",
+                                 (dir / "out").string(), "--export", "kueue", (dir / "k").string()});
+  EXPECT_EQ(forced.code, 0) << forced.err;
+  EXPECT_TRUE(fs::exists(dir / "k" / "kueue" / "2027-01.yaml"));
   std::ifstream in(html);
   std::stringstream text;
   text << in.rdbuf();

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <ostream>
 
@@ -22,30 +23,35 @@ struct PlanCli {
   std::vector<std::string> export_args;
   std::string html;
   bool json = false;
+  bool force = false;
 };
 
-// --export FORMAT DIR: the format, or the problems with the flag.
-std::optional<ExportFormat> export_format(const PlanCli& c, Diagnostics& bad) {
-  if (c.export_args.empty()) return std::nullopt;
-  if (c.export_args.size() != 2) {
+// --export FORMAT DIR (repeatable): the formats and folders, or the problems with the flag.
+std::vector<std::pair<ExportFormat, std::string>> export_targets(const PlanCli& c, Diagnostics& bad) {
+  std::vector<std::pair<ExportFormat, std::string>> out;
+  if (c.export_args.size() % 2 != 0) {
     bad.push_back(
         error_at({.pointer = "--export"}, "takes a format and a directory: --export kueue|slurm|skypilot DIR"));
-    return std::nullopt;
+    return out;
   }
-  auto format = parse_export_format(c.export_args[0]);
-  if (!format) {
-    const std::vector<std::string> names{"kueue", "slurm", "skypilot"};
-    bad.push_back(
-        error_at({.pointer = "--export"}, fmt::format("must be one of kueue, slurm, skypilot; got '{}'{}",
-                                                      c.export_args[0], did_you_mean(c.export_args[0], names))));
+  for (size_t i = 0; i < c.export_args.size(); i += 2) {
+    auto format = parse_export_format(c.export_args[i]);
+    if (!format) {
+      const std::vector<std::string> names{"kueue", "slurm", "skypilot"};
+      bad.push_back(
+          error_at({.pointer = "--export"}, fmt::format("must be one of kueue, slurm, skypilot; got '{}'{}",
+                                                        c.export_args[i], did_you_mean(c.export_args[i], names))));
+      continue;
+    }
+    out.emplace_back(*format, c.export_args[i + 1]);
   }
-  return format;
+  return out;
 }
 
 int run_plan(const PlanCli& c, RunState& st) {
   const DataSet data = load_data_for(st);
   auto read = read_plan_request(c.fields.json(), data, c.fields.style());
-  const auto format = export_format(c, read.diagnostics);
+  const auto targets = export_targets(c, read.diagnostics);
   if (c.json && !c.html.empty()) {
     read.diagnostics.push_back(error_at({.pointer = "--html"}, "give either --json or --html, not both"));
   }
@@ -54,13 +60,23 @@ int run_plan(const PlanCli& c, RunState& st) {
   // The engines use every core; --threads is CBC's.
   const auto report = answer(api::run_plan(data, request, budget_for_request(0)), c.fields);
 
-  if (format && report.result.has_plan()) {
-    const auto files = export_plan(report.portfolio, report.rates, report.result, *format);
-    for (const ExportFile& f : files) {
-      const std::string path = (std::filesystem::path(c.export_args[1]) / f.path).string();
-      if (!write_text_file(path, f.text, true)) throw InputError({error_at({path, 0, 0, ""}, "cannot write file")});
+  if (!targets.empty() && report.result.has_plan()) {
+    // Several formats into one folder are written together (one manifest).
+    std::map<std::string, std::vector<ExportFile>> by_dir;
+    for (const auto& [format, dir] : targets) {
+      auto files = export_plan(report.portfolio, report.rates, report.result, format);
+      auto& all = by_dir[dir];
+      all.insert(all.end(), files.begin(), files.end());
     }
-    st.io.err << fmt::format("wrote {} {} file(s) to {}\n", files.size(), c.export_args[0], c.export_args[1]);
+    for (const auto& [dir, files] : by_dir) {
+      const auto bad = write_export(dir, files, c.force);
+      if (!bad.empty()) {
+        Diagnostics ds;
+        for (const auto& b : bad) ds.push_back(error_at({.pointer = "--export"}, b));
+        throw InputError(std::move(ds));
+      }
+      st.io.err << fmt::format("wrote {} file(s) to {}\n", files.size(), dir);
+    }
   }
   if (!c.html.empty()) {
     const std::string page = to_html(report);
@@ -86,8 +102,12 @@ void setup_plan(CLI::App& app, RunState& st) {
   f.option(cmd, "--time-limit", "Seconds for the main MILP solve", fmt::format("{}", d.time_limit));
   f.option(cmd, "--gap", "Stop within this relative gap of the best bound", fmt::format("{}", d.gap));
   f.option(cmd, "--threads", "CBC threads (deterministic)", fmt::format("{}", d.threads));
-  cmd->add_option("--export", c->export_args, "Write manifests: kueue|slurm|skypilot DIR")->expected(2);
+  cmd->add_option("--export", c->export_args, "Write manifests: kueue|slurm|skypilot DIR (repeatable)")
+      ->expected(2)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_flag("--force", c->force, "Export into a non-empty folder, replacing the files a previous export wrote");
   f.flag(cmd, "--no-baselines", "Skip the baseline plans");
+  f.flag(cmd, "--fluid", "Plan average chips per month (the fluid model: a bound, not launchable)");
   cmd->footer(
       "Exit status: 0 a plan that passes the checker, 1 no plan (infeasible, time limit) or checker violations,\n"
       "2 bad input.\n"

@@ -26,6 +26,60 @@ std::string k8s_name(std::string_view s) {
   return out.empty() ? "xpuplan" : out;
 }
 
+// Text for a shell comment: control characters (a newline would end the
+// comment and start a command) become '?'.
+std::string comment_safe(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
+// A single-quoted shell word: nothing inside is expanded ($, backticks,
+// newlines are literal); a quote closes, escapes and reopens.
+std::string shell_quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// SkyPilot's clouds (sky/skylet/constants.py ALL_CLOUDS, skypilot-org/skypilot
+// commit 00052dfe0d132c5ad6aa9a175572b0695f747c80).
+const std::set<std::string>& skypilot_clouds() {
+  static const std::set<std::string> k{"aws",        "azure",  "gcp",    "ibm",       "lambda", "scp",
+                                       "oci",        "runpod", "vast",   "vsphere",   "cudo",   "fluidstack",
+                                       "paperspace", "do",     "nebius", "hyperbolic"};
+  return k;
+}
+
+// A region name SkyPilot's infra pattern accepts as one path segment.
+bool plain_segment(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// `infra:` pinning the priced provider: "aws/us-east-1" for a cloud SkyPilot
+// knows, "k8s/<context>" otherwise (a neocloud reached through its Kubernetes).
+std::string skypilot_infra(const std::string& provider, const std::string& region) {
+  if (skypilot_clouds().count(provider)) {
+    return plain_segment(region) ? provider + "/" + region : provider;
+  }
+  return "k8s/" + k8s_name(provider + (region.empty() ? "" : "-" + region));
+}
+
+const PlanOffer* pool_offer(const Portfolio& p, const std::string& acc, const std::string& provider,
+                            const std::string& region, bool spot) {
+  const PlanOffer* best = nullptr;
+  for (const PlanOffer& o : p.offers) {
+    if (o.offer.accelerator == acc && o.offer.provider == provider && o.offer.region == region &&
+        (o.offer.term == Term::spot) == spot && (!best || o.offer.chips > best->offer.chips))
+      best = &o;
+  }
+  return best;
+}
+
+bool is_tpu(const std::string& acc) { return acc.starts_with("tpu-"); }
+
 std::string flavor_of(const PlanOffer& o) {
   return k8s_name(
       fmt::format("{}-{}{}", o.offer.accelerator, o.offer.provider, o.offer.term == Term::spot ? "-spot" : ""));
@@ -80,8 +134,9 @@ std::string schedule_lines(const Portfolio& p, const Plan& plan, int w, const st
   std::string out;
   for (const Assignment& a : plan.assignments) {
     if (a.workload != WorkloadId(w)) continue;
-    out += fmt::format("{}{}  {:>10.1f} chips of {} on {}\n", prefix, p.horizon.label(a.month), a.chips,
-                       p.offers[a.offer.index()].offer.accelerator, p.offers[a.offer.index()].key);
+    out += comment_safe(fmt::format("{}{}  {:>10.1f} chips of {} on {}", prefix, p.horizon.label(a.month), a.chips,
+                                    p.offers[a.offer.index()].offer.accelerator, p.offers[a.offer.index()].key)) +
+           "\n";
   }
   return out;
 }
@@ -105,7 +160,8 @@ std::vector<ExportFile> kueue(const Portfolio& p, const PlanResult& r) {
     }
     YAML::Emitter e;
     e << YAML::Comment(
-        fmt::format("xpuplan plan '{}' for {}: quotas are the month's planned chips", p.name, p.horizon.label(m)));
+        comment_safe(fmt::format("xpuplan plan '{}' for {}: quotas are the month's planned whole instances' chips",
+                                 p.name, p.horizon.label(m))));
     for (const auto& [name, o] : flavors) {
       e << YAML::BeginDoc << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "kueue.x-k8s.io/v1beta1"
         << YAML::Key << "kind" << YAML::Value << "ResourceFlavor" << YAML::Key << "metadata" << YAML::Value
@@ -172,8 +228,9 @@ std::vector<ExportFile> slurm(const Portfolio& p, const PlanResult& r) {
     for (int m = u.first; m <= u.last; ++m) hours += p.horizon.hours(m);
     const std::string name = k8s_name(wl.name);
     std::string s = "#!/bin/bash\n";
-    s += fmt::format("# xpuplan plan '{}': training run '{}' ({}, {:.4g} tokens), deadline {}.\n", p.name, wl.name,
-                     wl.model.key, wl.train.job.tokens, p.horizon.label(wl.deadline));
+    s += comment_safe(fmt::format("# xpuplan plan '{}': training run '{}' ({}, {:.4g} tokens), deadline {}.", p.name,
+                                  wl.name, wl.model.key, wl.train.job.tokens, p.horizon.label(wl.deadline))) +
+         "\n";
     s += "# Planned chips per month (monthly averages):\n" + schedule_lines(p, r.plan, int(w), "#   ");
     s += fmt::format("#SBATCH --job-name={}\n", name);
     s += fmt::format("#SBATCH --partition={}\n", k8s_name(u.accelerator));
@@ -183,8 +240,8 @@ std::vector<ExportFile> slurm(const Portfolio& p, const PlanResult& r) {
     s += fmt::format("#SBATCH --time={}-00:00:00\n", static_cast<int>(std::ceil(hours / 24)));
     s += "#SBATCH --exclusive\n";
     s += "set -euo pipefail\n";
-    s += fmt::format("export XPUPLAN_MODEL={}\nexport XPUPLAN_TOKENS={:.0f}\nexport XPUPLAN_SEQ_LEN={}\n", wl.model.key,
-                     wl.train.job.tokens, wl.train.job.seq_len);
+    s += fmt::format("export XPUPLAN_MODEL={}\nexport XPUPLAN_TOKENS={:.0f}\nexport XPUPLAN_SEQ_LEN={}\n",
+                     shell_quote(wl.model.key), wl.train.job.tokens, wl.train.job.seq_len);
     s += "srun --kill-on-bad-exit=1 bash -c \"${XPUPLAN_TRAIN_CMD:?set XPUPLAN_TRAIN_CMD to the training command}\"\n";
     out.push_back({fmt::format("slurm/{}.sbatch", name), s});
   }
@@ -201,8 +258,9 @@ std::vector<ExportFile> skypilot(const Portfolio& p, const RateTable& rates, con
     const PlanOffer& o = p.offers[u.offer];
     const int per_node = std::max(1, o.offer.chips);
     YAML::Emitter e;
-    e << YAML::Comment(fmt::format("xpuplan plan '{}': {} '{}' on {} (its most used offer: {})", p.name,
-                                   wl.kind == Mode::train ? "training run" : "service", wl.name, u.accelerator, o.key));
+    e << YAML::Comment(
+        comment_safe(fmt::format("xpuplan plan '{}': {} '{}' on {} (its most used offer: {})", p.name,
+                                 wl.kind == Mode::train ? "training run" : "service", wl.name, u.accelerator, o.key)));
     e << YAML::BeginMap << YAML::Key << "name" << YAML::Value << k8s_name(wl.name);
     e << YAML::Key << "resources" << YAML::Value << YAML::BeginMap << YAML::Key << "accelerators" << YAML::Value
       << fmt::format("{}:{}", skypilot_accelerator(u.accelerator, per_node), per_node);
@@ -229,6 +287,136 @@ std::vector<ExportFile> skypilot(const Portfolio& p, const RateTable& rates, con
                                  : "${XPUPLAN_SERVE_CMD:?set XPUPLAN_SERVE_CMD}\n")
       << YAML::EndMap;
     out.push_back({fmt::format("skypilot/{}.yaml", k8s_name(wl.name)), std::string(e.c_str()) + "\n"});
+  }
+  return out;
+}
+
+// Executable plans: one script per training run and span of consecutive
+// months in one pool at one gang size.
+std::vector<ExportFile> slurm_gangs(const Portfolio& p, const PlanResult& r) {
+  std::vector<ExportFile> out;
+  const auto& gs = r.plan.gangs;
+  for (size_t i = 0; i < gs.size();) {
+    size_t j = i + 1;
+    while (j < gs.size() && gs[j].workload == gs[i].workload && gs[j].month == gs[j - 1].month + 1 &&
+           gs[j].chips == gs[i].chips && gs[j].accelerator == gs[i].accelerator && gs[j].provider == gs[i].provider &&
+           gs[j].region == gs[i].region && gs[j].spot == gs[i].spot)
+      ++j;
+    const Gang& g = gs[i];
+    const Workload& wl = p.workloads[g.workload.index()];
+    const PlanOffer* o = pool_offer(p, g.accelerator, g.provider, g.region, g.spot);
+    const int per_node = o ? std::max(1, o->offer.chips) : 1;
+    const int64_t nodes = std::max<int64_t>(1, g.chips / per_node);
+    double hours = 0;
+    for (size_t k = i; k < j; ++k) hours += p.horizon.hours(gs[k].month);
+    const std::string name = k8s_name(wl.name) + "-" + p.horizon.label(g.month);
+    std::string s = "#!/bin/bash\n";
+    s += comment_safe(fmt::format("# xpuplan plan '{}': training run '{}' ({}, {:.4g} tokens), deadline {}.", p.name,
+                                  wl.name, wl.model.key, wl.train.job.tokens, p.horizon.label(wl.deadline))) +
+         "\n";
+    s += comment_safe(fmt::format("# Gang: {} chips of {} at {}/{}{} ({} nodes x {}), {}..{}, layout {}.", g.chips,
+                                  g.accelerator, g.provider, g.region.empty() ? "-" : g.region, g.spot ? " spot" : "",
+                                  nodes, per_node, p.horizon.label(g.month), p.horizon.label(gs[j - 1].month),
+                                  g.layout)) +
+         "\n";
+    if (g.moved_in) s += "# The run moves here: copy its checkpoint from the previous cluster first.\n";
+    s += fmt::format("#SBATCH --job-name={}\n", name);
+    s += fmt::format("#SBATCH --partition={}\n", k8s_name(g.accelerator));
+    s += fmt::format("#SBATCH --nodes={}\n", nodes);
+    s += slurm_gres(o ? o->vendor : Vendor::nvidia, per_node) + "\n";
+    s += fmt::format("#SBATCH --begin={}-01T00:00:00\n", p.horizon.label(g.month));
+    s += fmt::format("#SBATCH --time={}-00:00:00\n", static_cast<int>(std::ceil(hours / 24)));
+    s += "#SBATCH --exclusive\n";
+    s += "set -euo pipefail\n";
+    s += fmt::format("export XPUPLAN_RUN={}\nexport XPUPLAN_MODEL={}\nexport XPUPLAN_TOKENS={:.0f}\n",
+                     shell_quote(wl.name), shell_quote(wl.model.key), wl.train.job.tokens);
+    s += "srun --kill-on-bad-exit=1 bash -c \"${XPUPLAN_TRAIN_CMD:?set XPUPLAN_TRAIN_CMD to the training command}\"\n";
+    out.push_back({fmt::format("slurm/{}.sbatch", name), s});
+    i = j;
+  }
+  return out;
+}
+
+// Executable plans: one SkyPilot task per workload and pool the plan uses.
+// Training: the gang's largest count there as num_nodes x chips per node (a
+// TPU slice is one accelerator `tpu-v5p-8` with count 1). Services: SkyServe
+// replicas at the serving search's replica size.
+std::vector<ExportFile> skypilot_pools(const Portfolio& p, const PlanResult& r) {
+  struct Use {
+    int64_t peak = 0;  // chips (training) or replicas (services)
+    int per_replica = 0;
+    int first = 1 << 30, last = -1;
+    std::string layout;
+  };
+  using Key = std::tuple<int, std::string, std::string, std::string, bool>;  // workload, acc, provider, region, spot
+  std::map<Key, Use> uses;
+  for (const Gang& g : r.plan.gangs) {
+    Use& u = uses[{g.workload.value(), g.accelerator, g.provider, g.region, g.spot}];
+    u.peak = std::max(u.peak, g.chips);
+    u.first = std::min(u.first, g.month);
+    u.last = std::max(u.last, g.month);
+    u.layout = g.layout;
+  }
+  for (const Replicas& x : r.plan.replicas) {
+    Use& u = uses[{x.workload.value(), x.accelerator, x.provider, x.region, false}];
+    u.peak = std::max(u.peak, x.replicas);
+    u.per_replica = x.chips_per_replica;
+    u.first = std::min(u.first, x.month);
+    u.last = std::max(u.last, x.month);
+    u.layout = x.layout;
+  }
+  std::vector<ExportFile> out;
+  for (const auto& [key, u] : uses) {
+    const auto& [w, acc, provider, region, spot] = key;
+    const Workload& wl = p.workloads[w];
+    const PlanOffer* o = pool_offer(p, acc, provider, region, spot);
+    const int per_node = o ? std::max(1, o->offer.chips) : 1;
+    const std::string name = k8s_name(wl.name + "-" + acc + "-" + provider + (region.empty() ? "" : "-" + region));
+    YAML::Emitter e;
+    e << YAML::Comment(comment_safe(fmt::format("xpuplan plan '{}': {} '{}' on {} at {}/{}{}, {}..{}, layout {}",
+                                                p.name, wl.kind == Mode::train ? "training run" : "service", wl.name,
+                                                acc, provider, region.empty() ? "-" : region, spot ? " (spot)" : "",
+                                                p.horizon.label(u.first), p.horizon.label(u.last), u.layout)));
+    if (o && o->is_commitment()) {
+      e << YAML::Comment(
+          comment_safe(fmt::format("capacity is a {} commitment ('{}'): SkyPilot has no start or stop "
+                                   "dates; launch inside its term",
+                                   to_string(o->offer.term), o->key)));
+    }
+    e << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name;
+    std::string accelerators;
+    int64_t nodes = 1;
+    if (wl.kind == Mode::train) {
+      if (is_tpu(acc)) {
+        accelerators = skypilot_accelerator(acc, static_cast<int>(u.peak)) + ":1";
+      } else {
+        accelerators = fmt::format("{}:{}", skypilot_accelerator(acc, per_node), per_node);
+        nodes = std::max<int64_t>(1, u.peak / per_node);
+      }
+    } else if (is_tpu(acc)) {
+      accelerators = skypilot_accelerator(acc, u.per_replica) + ":1";
+    } else {
+      accelerators = fmt::format("{}:{}", skypilot_accelerator(acc, u.per_replica), u.per_replica);
+    }
+    e << YAML::Key << "resources" << YAML::Value << YAML::BeginMap << YAML::Key << "infra" << YAML::Value
+      << skypilot_infra(provider, region) << YAML::Key << "accelerators" << YAML::Value << accelerators << YAML::Key
+      << "use_spot" << YAML::Value << spot;
+    if (wl.kind == Mode::infer) e << YAML::Key << "ports" << YAML::Value << 8000;
+    e << YAML::EndMap;
+    if (wl.kind == Mode::train) {
+      e << YAML::Key << "num_nodes" << YAML::Value << nodes;
+    } else {
+      e << YAML::Key << "service" << YAML::Value << YAML::BeginMap << YAML::Key << "readiness_probe" << YAML::Value
+        << "/health" << YAML::Key << "replicas" << YAML::Value << u.peak << YAML::EndMap;
+    }
+    const char* cmd = wl.kind == Mode::train ? "XPUPLAN_TRAIN_CMD" : "XPUPLAN_SERVE_CMD";
+    // A null env must be given with --env before `sky launch` provisions (sky/task.py).
+    e << YAML::Key << "envs" << YAML::Value << YAML::BeginMap << YAML::Key << "XPUPLAN_MODEL" << YAML::Value
+      << wl.model.key << YAML::Key << "XPUPLAN_FIRST_MONTH" << YAML::Value << p.horizon.label(u.first) << YAML::Key
+      << "XPUPLAN_LAST_MONTH" << YAML::Value << p.horizon.label(u.last) << YAML::Key << cmd << YAML::Value << YAML::Null
+      << YAML::EndMap;
+    e << YAML::Key << "run" << YAML::Value << YAML::Literal << fmt::format("bash -c \"${}\"\n", cmd) << YAML::EndMap;
+    out.push_back({fmt::format("skypilot/{}.yaml", name), std::string(e.c_str()) + "\n"});
   }
   return out;
 }
@@ -270,6 +458,44 @@ std::string skypilot_accelerator(const std::string& key, int chips) {
   return key;
 }
 
+std::vector<std::string> write_export(const std::string& dir, const std::vector<ExportFile>& files, bool force) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> bad;
+  std::error_code ec;
+  const fs::path root(dir);
+  const fs::path manifest = root / kExportManifest;
+  if (fs::exists(root, ec) && !fs::is_empty(root, ec)) {
+    if (!force) {
+      bad.push_back(fmt::format("{}: not empty; give --force to replace the files a previous export wrote there", dir));
+      return bad;
+    }
+    std::ifstream in(manifest);
+    if (!in) {
+      bad.push_back(
+          fmt::format("{}: not empty and not written by xpuplan (no {}); nothing removed", dir, kExportManifest));
+      return bad;
+    }
+    for (std::string line; std::getline(in, line);) {
+      // Only relative paths inside the folder, as this function writes them.
+      if (line.empty() || line.find("..") != std::string::npos || line.front() == '/') continue;
+      fs::remove(root / line, ec);
+    }
+  }
+  std::string listed;
+  for (const ExportFile& f : files) {
+    const fs::path path = root / f.path;
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream out(path, std::ios::binary);
+    out << f.text;
+    if (!out) bad.push_back(fmt::format("{}: cannot write", path.string()));
+    listed += f.path + "\n";
+  }
+  std::ofstream m(manifest, std::ios::binary);
+  m << listed;
+  if (!m) bad.push_back(fmt::format("{}: cannot write", manifest.string()));
+  return bad;
+}
+
 std::vector<ExportFile> export_plan(const Portfolio& p, const RateTable& rates, const PlanResult& r,
                                     ExportFormat format) {
   std::vector<ExportFile> out;
@@ -278,10 +504,10 @@ std::vector<ExportFile> export_plan(const Portfolio& p, const RateTable& rates, 
       out = kueue(p, r);
       break;
     case ExportFormat::slurm:
-      out = slurm(p, r);
+      out = r.plan.fluid ? slurm(p, r) : slurm_gangs(p, r);
       break;
     case ExportFormat::skypilot:
-      out = skypilot(p, rates, r);
+      out = r.plan.fluid ? skypilot(p, rates, r) : skypilot_pools(p, r);
       break;
   }
   std::sort(out.begin(), out.end(), [](const ExportFile& a, const ExportFile& b) { return a.path < b.path; });

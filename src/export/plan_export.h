@@ -36,6 +36,13 @@ struct ExportFile {
 std::vector<ExportFile> export_plan(const Portfolio& p, const RateTable& rates, const PlanResult& r,
                                     ExportFormat format);
 
+// Writes `files` under `dir` and a manifest of them (`.xpuplan-export`). A
+// directory that exists and is not empty needs `force`; then the files the
+// manifest of the previous export lists are removed first (and nothing
+// else). Returns the problems in words (empty = written).
+std::vector<std::string> write_export(const std::string& dir, const std::vector<ExportFile>& files, bool force);
+inline constexpr std::string_view kExportManifest = ".xpuplan-export";
+
 // Kubernetes resource name of a vendor's accelerators ("nvidia.com/gpu", "google.com/tpu",
 // "aws.amazon.com/neuron", "amd.com/gpu").
 std::string_view k8s_resource(Vendor v);

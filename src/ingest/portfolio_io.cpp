@@ -150,6 +150,20 @@ void PortfolioReader::read_policy(MapReader& root) {
       pol.load_factor = *v;
     }
   }
+  if (auto v = r->number("move_egress_per_gb", Need::optional, Sign::non_negative)) {
+    if (*v < 0 || *v > 100) {
+      r->error("move_egress_per_gb", fmt::format("must be between 0 and 100 ($ per GB), got {}", *v));
+    } else {
+      pol.move_egress_per_gb = *v;
+    }
+  }
+  if (auto v = r->number("move_gbps", Need::optional)) {
+    if (!(*v > 0) || *v > 1e6) {
+      r->error("move_gbps", fmt::format("must be more than 0 and at most 1e6 (Gbit/s), got {}", *v));
+    } else {
+      pol.move_gbps = *v;
+    }
+  }
   if (auto rob = r->map("robustness", Need::optional, "policy: robustness")) {
     Robustness x;
     bool ok = true;

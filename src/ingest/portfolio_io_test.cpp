@@ -46,7 +46,7 @@ std::string diagnostics_for(const std::string& name) {
 TEST(PortfolioErrors, TheRequiredCasesExist) {
   const std::vector<std::string> required{"deadline_before_start", "negative_capacity",  "negative_demand",
                                           "several_problems",      "share_out_of_range", "unknown_accelerator",
-                                          "unknown_model",         "unknown_offer"};
+                                          "unknown_model",         "unknown_offer",      "unsafe_name"};
   auto names = case_names();
   for (const auto& r : required) {
     EXPECT_TRUE(std::find(names.begin(), names.end(), r) != names.end()) << "missing case " << r;

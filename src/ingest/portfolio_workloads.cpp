@@ -163,7 +163,17 @@ void PortfolioReader::read_workloads(MapReader& root) {
     w.defined_at = r.where();
     if (auto s = r.str("name")) {
       w.name = *s;
-      r.set_what(fmt::format("workload '{}'", w.name));
+      // Names reach file names, YAML keys and shell scripts in exports: no
+      // control characters (a newline ends a comment and starts a command) and
+      // no '/'. The message shows such a name escaped, on one line.
+      const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+      std::string shown;
+      for (char c : w.name)
+        shown += control(c) ? fmt::format("\\x{:02x}", static_cast<unsigned char>(c)) : std::string(1, c);
+      r.set_what(fmt::format("workload '{}'", shown));
+      if (std::any_of(w.name.begin(), w.name.end(), [&](char c) { return control(c) || c == '/'; })) {
+        r.error("name", "may not contain control characters (newline, tab) or '/': it names exported files and jobs");
+      }
       if (auto it = seen.find(w.name); it != seen.end()) {
         r.error("name", fmt::format("is given twice (first on line {})", it->second));
       }

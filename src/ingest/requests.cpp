@@ -317,6 +317,7 @@ RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, co
   r.gap = f.number("gap").value_or(r.gap);
   r.threads = f.integer("threads").value_or(r.threads);
   r.baselines = !f.boolean("no_baselines").value_or(false);
+  r.fluid = f.boolean("fluid").value_or(false);
   f.adopt(api::check(r));
   f.finish();
   if (!f.ok()) return {std::nullopt, std::move(ds)};

@@ -137,14 +137,20 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     if (o && !p.offer(*o).is_commitment())
       r.error(at + "/offer", "is not a commitment: purchases buy 1y, 3y or capacity blocks");
     if (n && *n != std::floor(*n)) r.error(at + "/instances", fmt::format("must be whole, got {}", *n));
-    if (o && m && n) plan.purchases.push_back(Purchase{*o, *m, static_cast<int>(*n)});
+    if (o && m && n) plan.purchases.push_back(Purchase{*o, *m, static_cast<int64_t>(*n)});
   });
   r.each(j, "rentals", [&](const Json& e, const std::string& at) {
     const auto o = r.offer(e, at);
     const auto m = r.month(e, at);
     const auto c = r.number(e, at, "chips");
     if (o && p.offer(*o).is_commitment()) r.error(at + "/offer", "is a commitment: rentals are on-demand or spot");
-    if (o && m && c) plan.rentals.push_back(Rental{*o, *m, *c});
+    // Executable plans rent whole instances; a fluid plan's rentals have none.
+    std::optional<double> n = 0.0;
+    if (e.contains("instances")) {
+      n = r.number(e, at, "instances");
+      if (n && *n != std::floor(*n)) r.error(at + "/instances", fmt::format("must be whole, got {}", *n));
+    }
+    if (o && m && c && n) plan.rentals.push_back(Rental{*o, *m, *c, static_cast<int64_t>(*n)});
   });
   r.each(j, "assignments", [&](const Json& e, const std::string& at) {
     const auto w = r.workload(e, at);
@@ -179,6 +185,68 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     }
     r.error(at + "/runtime", fmt::format("workload '{}' has no porting cost to '{}'", p.workload(*w).name, *rt));
   });
+  // Executable plans: each training run's gang per month and each service's
+  // whole replicas per pool and month.
+  auto flag = [&](const Json& e, const std::string& at, const std::string& key) {
+    if (!e.contains(key)) return false;
+    if (!e[key].is_boolean()) {
+      r.error(at + "/" + key, "must be true or false");
+      return false;
+    }
+    return e[key].get<bool>();
+  };
+  auto whole = [&](const Json& e, const std::string& at, const std::string& key) -> std::optional<int64_t> {
+    const auto v = r.number(e, at, key);
+    if (!v) return std::nullopt;
+    if (*v != std::floor(*v)) {
+      r.error(at + "/" + key, fmt::format("must be whole, got {}", *v));
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(*v);
+  };
+  r.each(j, "gangs", [&](const Json& e, const std::string& at) {
+    Gang g;
+    const auto w = r.workload(e, at);
+    const auto m = r.month(e, at);
+    const auto acc = r.text(e, at, "accelerator");
+    const auto provider = r.text(e, at, "provider");
+    const auto region = r.text(e, at, "region");
+    const auto chips = whole(e, at, "chips");
+    const auto rate = r.number(e, at, "tokens_per_s");
+    g.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
+    g.spot = flag(e, at, "spot");
+    g.moved_in = flag(e, at, "moved_in");
+    if (!(w && m && acc && provider && region && chips && rate)) return;
+    g.workload = *w;
+    g.month = *m;
+    g.accelerator = *acc;
+    g.provider = *provider;
+    g.region = *region;
+    g.chips = *chips;
+    g.tokens_per_s = *rate;
+    plan.gangs.push_back(std::move(g));
+  });
+  r.each(j, "replicas", [&](const Json& e, const std::string& at) {
+    Replicas x;
+    const auto w = r.workload(e, at);
+    const auto m = r.month(e, at);
+    const auto acc = r.text(e, at, "accelerator");
+    const auto provider = r.text(e, at, "provider");
+    const auto region = r.text(e, at, "region");
+    const auto n = whole(e, at, "replicas");
+    const auto per = whole(e, at, "chips_per_replica");
+    x.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
+    if (!(w && m && acc && provider && region && n && per)) return;
+    x.workload = *w;
+    x.month = *m;
+    x.accelerator = *acc;
+    x.provider = *provider;
+    x.region = *region;
+    x.replicas = *n;
+    x.chips_per_replica = static_cast<int>(*per);
+    plan.replicas.push_back(std::move(x));
+  });
+  plan.fluid = flag(j, "/plan", "fluid");
   // The file's numbers carry 6 significant digits (canonical JSON), so its own
   // cost is no check on them: the plan claims what its decisions cost.
   plan.claimed_cost = plan_cost(p, plan);

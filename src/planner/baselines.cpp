@@ -31,6 +31,7 @@ struct Greedy {
   int H;
 
   Greedy(const Portfolio& pf, const RateTable& r) : p(pf), rates(r), H(pf.horizon.months) {
+    plan.fluid = true;  // average chips: the simple rules are compared as fluid plans
     left.assign(p.offers.size() * H, 0.0);
     for (size_t o = 0; o < p.offers.size(); ++o) {
       const PlanOffer& po = p.offers[o];
@@ -252,6 +253,7 @@ BaselineResult best_single_vendor(const Portfolio& p, const RateTable& rates, co
   for (Vendor v : p.vendors()) {
     FormulationOptions fo;
     fo.only_vendors = {v};
+    fo.fluid = options.fluid;
     const Formulation f = formulate(q, rates, fo);
     MilpOptions mo;
     mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);

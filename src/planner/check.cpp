@@ -70,13 +70,13 @@ void check_decisions(Checker& c, std::vector<double>& provisioned, std::vector<d
       c.add("whole-instances",
             fmt::format("purchase of {} instances names offer {} month {}, out of range", b.instances, b.offer.value(),
                         b.month),
-            b.instances);
+            static_cast<double>(b.instances));
       continue;
     }
     const PlanOffer& po = p.offers[b.offer.value()];
     if (!po.is_commitment()) {
       c.add("offer", fmt::format("offer '{}' is pay-as-you-go; it is rented, not bought", c.offer(b.offer.value())),
-            b.instances);
+            static_cast<double>(b.instances));
       continue;
     }
     for (int k = 0; k < po.term_months() && b.month + k < H; ++k) {
@@ -188,7 +188,8 @@ void check_sites_and_shares(Checker& c, const std::vector<double>& provisioned) 
 }
 
 // Chips per (workload, accelerator, month), and progress and service from them.
-void check_workloads(Checker& c) {
+void check_workloads(Checker& c, const std::map<std::pair<int, int>, double>& gang_progress,
+                     const std::map<std::pair<int, int>, double>& replica_served) {
   const Portfolio& p = c.p;
   const int H = c.H;
   const bool lateness_ok = p.policy.objective == Objective::lateness;
@@ -219,7 +220,7 @@ void check_workloads(Checker& c) {
       }
     }
     if (w.kind == Mode::train) {
-      if (!w.train.may_move && vendors_of[int(wi)].size() > 1) {
+      if (!w.train.may_move && vendors_of[int(wi)].size() > 1 && c.plan.fluid) {
         c.add("single-vendor",
               fmt::format("run '{}' may not move between vendors but uses {}", w.name, vendors_of[int(wi)].size()),
               static_cast<double>(vendors_of[int(wi)].size() - 1));
@@ -244,7 +245,11 @@ void check_workloads(Checker& c) {
                               c.month(m), ar->max_chips()),
                   it->second - ar->max_chips());
           }
-          done += ar->tokens_per_s(it->second) * p.horizon.hours(m) * 3600.0 / w.train.job.tokens;
+          if (c.plan.fluid) done += ar->tokens_per_s(it->second) * p.horizon.hours(m) * 3600.0 / w.train.job.tokens;
+        }
+        if (!c.plan.fluid) {
+          auto g = gang_progress.find({int(wi), m});
+          if (g != gang_progress.end()) done += g->second;
         }
         pr.fraction_by_month[m] = done;
         if (pr.finish_month < 0 && done >= 1 - 1e-6) pr.finish_month = m;
@@ -269,8 +274,12 @@ void check_workloads(Checker& c) {
       for (const std::string& a : w.accelerators) {
         auto it = chips.find({int(wi), a, m});
         const AcceleratorRate* ar = c.rate(int(wi), a);
-        if (it == chips.end() || !ar || !ar->usable || !(ar->need[m] > 0)) continue;
+        if (!c.plan.fluid || it == chips.end() || !ar || !ar->usable || !(ar->need[m] > 0)) continue;
         served += it->second / ar->need[m];
+      }
+      if (!c.plan.fluid) {
+        auto r = replica_served.find({int(wi), m});
+        if (r != replica_served.end()) served += r->second;
       }
       pr.served[m] = served;
       if (served < 1 - 1e-6) {
@@ -283,6 +292,180 @@ void check_workloads(Checker& c) {
   }
 }
 
+using PoolKey = std::tuple<std::string, std::string, std::string, bool>;  // accelerator, provider, region, spot
+PoolKey pool_key(const PlanOffer& o) {
+  return {o.offer.accelerator, o.offer.provider, o.offer.region, o.offer.term == Term::spot};
+}
+std::string pool_name(const PoolKey& k) {
+  return fmt::format("{} at {}/{}{}", std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k) ? " (spot)" : "");
+}
+
+// The moves of each run: a gang in a pool other than the one holding the
+// run's checkpoint (the pool of its last gang). Returns moves per gang index.
+std::vector<bool> moves_of(const Plan& plan) {
+  std::vector<bool> out(plan.gangs.size(), false);
+  std::map<int, PoolKey> last;
+  std::vector<size_t> order(plan.gangs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::tuple(plan.gangs[a].workload, plan.gangs[a].month) <
+           std::tuple(plan.gangs[b].workload, plan.gangs[b].month);
+  });
+  for (size_t i : order) {
+    const Gang& g = plan.gangs[i];
+    const PoolKey k{g.accelerator, g.provider, g.region, g.spot};
+    auto it = last.find(g.workload.value());
+    if (it != last.end() && it->second != k) out[i] = true;
+    last[g.workload.value()] = k;
+  }
+  return out;
+}
+
+double move_egress(const Portfolio& p, const Workload& w) {
+  return checkpoint_bytes(w.model) * 1e-9 * p.policy.move_egress_per_gb;
+}
+
+// Executable plans: whole instances, one gang per run and month at a count
+// with a valid layout, whole replicas. Fills the progress of runs from gangs
+// and the service fraction from replicas (check_workloads uses them).
+void check_executable(Checker& c, std::map<std::pair<int, int>, double>& gang_progress,
+                      std::map<std::pair<int, int>, double>& replica_served) {
+  const Portfolio& p = c.p;
+  const int O = static_cast<int>(p.offers.size());
+  const int W = static_cast<int>(p.workloads.size());
+  for (const Rental& r : c.plan.rentals) {
+    if (r.offer.value() < 0 || r.offer.value() >= O) continue;
+    const PlanOffer& po = p.offers[r.offer.value()];
+    if (r.instances < 0 || std::abs(r.chips - static_cast<double>(r.instances) * po.offer.chips) > 1e-9 * r.chips) {
+      c.add("whole-instances",
+            fmt::format("rental of offer '{}' in {}: {:.6g} chips is not {} whole instances of {} chips", po.key,
+                        c.month(r.month), r.chips, r.instances, po.offer.chips),
+            r.chips);
+    }
+  }
+  // Chips per (workload, month, pool) from the assignments.
+  std::map<std::tuple<int, int, PoolKey>, double> assigned;
+  std::map<std::tuple<int, int, PoolKey>, std::set<int>> offers_of;
+  for (const Assignment& a : c.plan.assignments) {
+    if (a.offer.value() < 0 || a.offer.value() >= O || a.workload.value() < 0 || a.workload.value() >= W) continue;
+    const auto k = std::tuple(a.workload.value(), a.month, pool_key(p.offers[a.offer.value()]));
+    assigned[k] += a.chips;
+    offers_of[k].insert(a.offer.value());
+  }
+  // Gangs.
+  std::map<std::pair<int, int>, const Gang*> gang_of;
+  const std::vector<bool> moved = moves_of(c.plan);
+  for (size_t i = 0; i < c.plan.gangs.size(); ++i) {
+    const Gang& g = c.plan.gangs[i];
+    if (g.workload.value() < 0 || g.workload.value() >= W || g.month < 0 || g.month >= c.H) {
+      c.add("gang", fmt::format("a gang names workload {} month {}, out of range", g.workload.value(), g.month),
+            static_cast<double>(g.chips));
+      continue;
+    }
+    const Workload& w = p.workloads[g.workload.value()];
+    const PoolKey k{g.accelerator, g.provider, g.region, g.spot};
+    if (w.kind != Mode::train) {
+      c.add("gang", fmt::format("service '{}' has a gang; services run whole replicas", w.name),
+            static_cast<double>(g.chips));
+      continue;
+    }
+    auto [it, fresh] = gang_of.try_emplace({g.workload.value(), g.month}, &g);
+    if (!fresh) {
+      c.add(
+          "gang",
+          fmt::format("run '{}' in {}: two gangs ({} and {}); a run is one gang on one cluster at a time", w.name,
+                      c.month(g.month), pool_name(k),
+                      pool_name({it->second->accelerator, it->second->provider, it->second->region, it->second->spot})),
+          static_cast<double>(g.chips));
+      continue;
+    }
+    const AcceleratorRate* ar = c.rate(g.workload.value(), g.accelerator);
+    const ScalePoint* pt = ar && ar->usable ? ar->point_at(g.chips) : nullptr;
+    if (!pt) {
+      c.add("layout",
+            fmt::format("run '{}' in {}: {} chips of {} is not a count where the engine found a layout", w.name,
+                        c.month(g.month), g.chips, g.accelerator),
+            static_cast<double>(g.chips));
+      continue;
+    }
+    const double got = assigned[{g.workload.value(), g.month, k}];
+    if (std::abs(got - static_cast<double>(g.chips)) > c.opt.tolerance * static_cast<double>(g.chips)) {
+      c.add("gang",
+            fmt::format("run '{}' in {}: gang of {} chips on {}, but {:.6g} chips are assigned there", w.name,
+                        c.month(g.month), g.chips, pool_name(k), got),
+            std::abs(got - static_cast<double>(g.chips)));
+    }
+    for (int o : offers_of[{g.workload.value(), g.month, k}]) {
+      const int per = std::max(1, p.offers[o].offer.chips);
+      if (g.chips % per != 0) {
+        c.add("whole-instances",
+              fmt::format("run '{}' in {}: {} chips is not whole instances of {} ({} chips each)", w.name,
+                          c.month(g.month), g.chips, p.offers[o].offer.instance, per),
+              static_cast<double>(g.chips % per));
+      }
+    }
+    if (moved[i] != g.moved_in) {
+      c.add("move",
+            fmt::format("run '{}' in {}: the plan says it {} into {}, its gangs say otherwise", w.name,
+                        c.month(g.month), g.moved_in ? "moves" : "does not move", pool_name(k)),
+            1.0);
+    }
+    if (moved[i] && !w.train.may_move) {
+      c.add("single-pool",
+            fmt::format("run '{}' may not move but moves to {} in {}", w.name, pool_name(k), c.month(g.month)), 1.0);
+    }
+    double avail = 1.0;
+    for (int o = 0; o < O; ++o) {
+      if (pool_key(p.offers[o]) == k && g.spot) avail = std::min(avail, p.offers[o].availability);
+    }
+    double tps = pt->tokens_per_s_per_chip * static_cast<double>(pt->chips) * avail;
+    double seconds = p.horizon.hours(g.month) * 3600.0;
+    if (moved[i]) seconds -= checkpoint_bytes(w.model) * 8.0 / (p.policy.move_gbps * 1e9);
+    gang_progress[{g.workload.value(), g.month}] += tps * std::max(0.0, seconds) / w.train.job.tokens;
+  }
+  // Every training run's chips in a month sit in its one gang.
+  for (const auto& [k, chips] : assigned) {
+    const auto& [wi, m, pool] = k;
+    if (p.workloads[wi].kind != Mode::train || chips <= 0) continue;
+    auto g = gang_of.find({wi, m});
+    if (g == gang_of.end() ||
+        PoolKey{g->second->accelerator, g->second->provider, g->second->region, g->second->spot} != pool) {
+      c.add("gang",
+            fmt::format("run '{}' in {}: {:.6g} chips on {} outside its gang", p.workloads[wi].name, c.month(m), chips,
+                        pool_name(pool)),
+            chips);
+    }
+  }
+  // Replicas.
+  for (const Replicas& r : c.plan.replicas) {
+    if (r.workload.value() < 0 || r.workload.value() >= W || r.month < 0 || r.month >= c.H || r.replicas < 0) {
+      c.add("replicas", fmt::format("replicas name workload {} month {}, out of range", r.workload.value(), r.month),
+            static_cast<double>(r.replicas));
+      continue;
+    }
+    const Workload& w = p.workloads[r.workload.value()];
+    const AcceleratorRate* ar = c.rate(r.workload.value(), r.accelerator);
+    if (w.kind == Mode::train || !ar || !ar->usable || ar->chips_per_replica != r.chips_per_replica ||
+        !(static_cast<size_t>(r.month) < ar->need.size() && ar->need[r.month] > 0)) {
+      c.add("replicas",
+            fmt::format("'{}' in {}: replicas of {} chips on {}, the serving search sizes a replica at {}", w.name,
+                        c.month(r.month), r.chips_per_replica, r.accelerator, ar ? ar->chips_per_replica : 0),
+            static_cast<double>(r.replicas));
+      continue;
+    }
+    const PoolKey k{r.accelerator, r.provider, r.region, false};
+    const double got = assigned[{r.workload.value(), r.month, k}];
+    const double need = static_cast<double>(r.replicas) * r.chips_per_replica;
+    if (c.over(need, got)) {
+      c.add("replicas",
+            fmt::format("service '{}' in {}: {} replicas of {} chips on {}, {:.6g} chips assigned", w.name,
+                        c.month(r.month), r.replicas, r.chips_per_replica, pool_name(k), got),
+            need - got);
+    }
+    replica_served[{r.workload.value(), r.month}] += need / ar->need[r.month];
+  }
+}
+
 // The robustness certificate: for each vendor's loss, the plan's reserves
 // must fit spare capacity and bring every run and service back on track.
 void check_robustness(Checker& c, const std::vector<double>& provisioned, const std::vector<double>& used) {
@@ -292,9 +475,9 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
   const int F = std::max(0, rob.from);
   std::map<std::string, Vendor> vendor_of;
   for (const PlanOffer& o : p.offers) vendor_of[o.offer.accelerator] = o.vendor;
-  using PoolKey = std::tuple<std::string, std::string, bool>;
+  using SparePool = std::tuple<std::string, std::string, bool>;
   auto pool_of = [](const PlanOffer& o) {
-    return PoolKey{o.offer.accelerator, o.offer.provider, o.offer.term == Term::spot};
+    return SparePool{o.offer.accelerator, o.offer.provider, o.offer.term == Term::spot};
   };
   // Planned chips per (workload, accelerator, month).
   std::map<std::tuple<int, std::string, int>, double> planned;
@@ -305,7 +488,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
   }
   for (Vendor v : p.vendors()) {
     const std::string vn(to_string(v));
-    std::map<std::pair<PoolKey, int>, double> spare_used;
+    std::map<std::pair<SparePool, int>, double> spare_used;
     std::map<std::tuple<int, std::string, int>, double> extra;
     for (const Reserve& r : c.plan.reserves) {
       if (r.lost != v) continue;
@@ -328,11 +511,11 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
               r.chips);
         continue;
       }
-      spare_used[{PoolKey{r.accelerator, r.provider, r.spot}, r.month}] += r.chips;
+      spare_used[{SparePool{r.accelerator, r.provider, r.spot}, r.month}] += r.chips;
       extra[{r.workload.value(), r.accelerator, r.month}] += r.chips;
     }
     // Spare capacity per pool and month.
-    std::map<std::pair<PoolKey, int>, double> spare;
+    std::map<std::pair<SparePool, int>, double> spare;
     for (size_t o = 0; o < p.offers.size(); ++o) {
       const PlanOffer& po = p.offers[o];
       for (int m = F; m < H; ++m) {
@@ -424,7 +607,12 @@ Dollars plan_cost(const Portfolio& p, const Plan& plan) {
     if (b.offer.value() < 0 || b.offer.value() >= static_cast<int>(p.offers.size())) continue;
     const PlanOffer& po = p.offers[b.offer.value()];
     for (int k = 0; k < po.term_months(); ++k)
-      total += b.instances * per_hour(po.offer.price) * p.horizon.hours(b.month + k);
+      total += static_cast<double>(b.instances) * per_hour(po.offer.price) * p.horizon.hours(b.month + k);
+  }
+  const std::vector<bool> moved = moves_of(plan);
+  for (size_t i = 0; i < plan.gangs.size(); ++i) {
+    const int wi = plan.gangs[i].workload.value();
+    if (moved[i] && wi >= 0 && wi < static_cast<int>(p.workloads.size())) total += move_egress(p, p.workloads[wi]);
   }
   for (const Porting& x : plan.porting) {
     if (x.workload.value() < 0 || x.workload.value() >= static_cast<int>(p.workloads.size())) continue;
@@ -449,7 +637,9 @@ CheckReport check_plan(const Portfolio& p, const RateTable& rates, const Plan& p
   std::vector<double> provisioned(p.offers.size() * c.H, 0.0), used(p.offers.size() * c.H, 0.0);
   check_decisions(c, provisioned, used);
   check_sites_and_shares(c, provisioned);
-  check_workloads(c);
+  std::map<std::pair<int, int>, double> gang_progress, replica_served;
+  if (!plan.fluid) check_executable(c, gang_progress, replica_served);
+  check_workloads(c, gang_progress, replica_served);
   if (p.policy.robustness) check_robustness(c, provisioned, used);
   c.out.cost = plan_cost(p, plan);
   const double cost = c.out.cost.si();

@@ -5,6 +5,8 @@
 // where one offer's chips run out.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <tuple>
 
 #include "planner/formulation.h"
@@ -32,6 +34,11 @@ void canonicalize(Plan& plan) {
             }));
   std::sort(plan.porting.begin(), plan.porting.end(),
             by([](const Porting& x) { return std::tuple(x.workload, static_cast<int>(x.runtime)); }));
+  std::sort(plan.gangs.begin(), plan.gangs.end(), by([](const Gang& x) {
+              return std::tuple(x.workload, x.month, x.accelerator, x.provider, x.region, x.spot);
+            }));
+  std::sort(plan.replicas.begin(), plan.replicas.end(),
+            by([](const Replicas& x) { return std::tuple(x.workload, x.month, x.accelerator, x.provider, x.region); }));
 }
 
 Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>& values) {
@@ -42,7 +49,14 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
   for (size_t o = 0; o < O; ++o) {
     const PlanOffer& po = p.offers[o];
     for (int m = 0; m < H; ++m) {
-      if (int v = f.rent[o * H + m]; v >= 0) {
+      if (int v = f.rent[o * H + m]; v >= 0 && !f.fluid) {
+        const int64_t n = std::llround(values[v]);
+        if (n > 0) {
+          const double chips = static_cast<double>(n) * po.offer.chips;
+          plan.rentals.push_back({OfferId(o), m, chips, n});
+          provided[o * H + m] += chips;
+        }
+      } else if (v >= 0) {
         const double chips = clean(values[v]);
         if (chips > 0) {
           plan.rentals.push_back({OfferId(o), m, chips});
@@ -50,10 +64,11 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
         }
       }
       if (int v = f.buy[o * H + m]; v >= 0) {
-        const int n = static_cast<int>(std::lround(values[v]));
+        const int64_t n = std::llround(values[v]);
         if (n > 0) {
           plan.purchases.push_back({OfferId(o), m, n});
-          for (int k = 0; k < po.term_months() && m + k < H; ++k) provided[o * H + m + k] += n * po.offer.chips;
+          for (int k = 0; k < po.term_months() && m + k < H; ++k)
+            provided[o * H + m + k] += static_cast<double>(n) * po.offer.chips;
         }
       }
     }
@@ -102,6 +117,42 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
   for (const auto& pv : f.porting) {
     if (values[pv.var] > 0.5) plan.porting.push_back({WorkloadId(pv.workload), pv.runtime});
   }
+  plan.fluid = f.fluid;
+  // Moves are read off the gangs (a gang in another pool than the run's
+  // last): the move variables are only bounded from below, so a zero-cost
+  // move (a model without parameters) may sit at 1 without one.
+  double model_moves = 0;
+  std::map<int, double> egress_of;
+  for (const auto& mv : f.moves) {
+    model_moves += mv.egress * values[mv.var];
+    egress_of[mv.workload] = mv.egress;
+  }
+  std::vector<const Formulation::GangVar*> chosen;
+  for (const auto& g : f.gangs) {
+    if (values[g.var] >= 0.5) chosen.push_back(&g);
+  }
+  std::stable_sort(chosen.begin(), chosen.end(), [](const auto* a, const auto* b) {
+    return std::tuple(a->workload, a->month) < std::tuple(b->workload, b->month);
+  });
+  std::map<int, int> last_pool;
+  double move_cost = 0;
+  for (const auto* g : chosen) {
+    auto it = last_pool.find(g->workload);
+    const bool moved = it != last_pool.end() && it->second != g->pool;
+    last_pool[g->workload] = g->pool;
+    if (moved) move_cost += egress_of[g->workload];
+    const PoolInfo& pi = f.pools[g->pool];
+    plan.gangs.push_back({WorkloadId(g->workload), pi.accelerator, pi.provider, pi.region, pi.spot, g->month, g->chips,
+                          g->layout, g->tokens_per_s, moved});
+  }
+  plan.move_cost = Dollars(move_cost);
+  for (const auto& r : f.replicas) {
+    const int64_t n = std::llround(values[r.var]);
+    if (n <= 0) continue;
+    const PoolInfo& pi = f.pools[r.pool];
+    plan.replicas.push_back(
+        {WorkloadId(r.workload), pi.accelerator, pi.provider, pi.region, r.month, n, r.chips_per_replica, r.layout});
+  }
   // Merge assignment pieces of the same (workload, offer, month).
   canonicalize(plan);
   std::vector<Assignment> merged;
@@ -114,7 +165,7 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
     }
   }
   plan.assignments = std::move(merged);
-  plan.claimed_cost = Dollars(plan_cost_of(f, p, values));
+  plan.claimed_cost = Dollars(plan_cost_of(f, p, values) - model_moves + move_cost);
   return plan;
 }
 

@@ -75,7 +75,8 @@ void add_offers(Builder& b) {
   for (size_t o = 0; o < p.offers.size(); ++o) {
     const PlanOffer& po = p.offers[o];
     if (!b.active[o]) continue;
-    const auto key = std::make_tuple(po.offer.accelerator, po.offer.provider, po.offer.term == Term::spot);
+    const auto key =
+        std::make_tuple(po.offer.accelerator, po.offer.provider, po.offer.region, po.offer.term == Term::spot);
     auto [it, fresh] = b.pool_of_key.try_emplace(key, 0);
     (void)fresh;
     b.pool_of_offer[o] = -2;  // resolved below once pools are numbered
@@ -83,14 +84,14 @@ void add_offers(Builder& b) {
   int next = 0;
   for (auto& [key, index] : b.pool_of_key) {
     index = next++;
-    b.f.pools.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), Vendor::nvidia, {}});
+    b.f.pools.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), Vendor::nvidia, {}});
   }
   const bool cap_relaxed = b.relaxed(Group::capacity);
   for (size_t o = 0; o < p.offers.size(); ++o) {
     if (!b.active[o]) continue;
     const PlanOffer& po = p.offers[o];
-    const int pool =
-        b.pool_of_key.at(std::make_tuple(po.offer.accelerator, po.offer.provider, po.offer.term == Term::spot));
+    const int pool = b.pool_of_key.at(
+        std::make_tuple(po.offer.accelerator, po.offer.provider, po.offer.region, po.offer.term == Term::spot));
     b.pool_of_offer[o] = pool;
     b.f.pools[pool].vendor = po.vendor;
     b.f.pools[pool].offers.push_back(int(o));
@@ -98,7 +99,17 @@ void add_offers(Builder& b) {
     for (int m = 0; m < H; ++m) {
       const double cap = eff_capacity(po, m);
       if (cap <= 0 && !cap_relaxed) continue;
-      if (T == 0) {
+      if (T == 0 && !b.f.fluid) {
+        // Whole instances for the whole month; spot delivers its availability.
+        const double dollars = per_hour(po.offer.price) * p.horizon.hours(m);
+        const double upper = cap_relaxed ? kInfinity : std::floor(cap / po.offer.chips + 1e-9);
+        if (upper <= 0) continue;
+        const int v = b.add_var(
+            {.name = fmt::format("rent[{},{}]", po.key, m), .upper = upper, .objective = dollars, .integer = true},
+            dollars);
+        b.f.rent[o * H + m] = v;
+        b.prov[o * H + m].emplace_back(v, po.offer.chips);
+      } else if (T == 0) {
         const double dollars = per_hour(po.price_per_chip()) * p.horizon.hours(m);
         const int v = b.add_var({.name = fmt::format("rent[{},{}]", po.key, m), .objective = dollars}, dollars);
         b.f.rent[o * H + m] = v;
@@ -365,7 +376,8 @@ void add_binaries(Builder& b) {
       for (size_t o = 0; o < p.offers.size(); ++o) all += eff_capacity(p.offers[o], m);
       bound += std::min(most, all);
     }
-    if (w.kind == Mode::train && !w.train.may_move && by_vendor.size() > 1 && !b.relaxed(Group::single_vendor)) {
+    if (b.f.fluid && w.kind == Mode::train && !w.train.may_move && by_vendor.size() > 1 &&
+        !b.relaxed(Group::single_vendor)) {
       Terms one;
       for (auto& [v, terms] : by_vendor) {
         const int z =
@@ -430,10 +442,17 @@ Formulation formulate(const Portfolio& p, const RateTable& rates, const Formulat
     b.f.lateness_weight = b.ref_total / 10;
   }
   b.f.penalty_weight = b.ref_total;
+  b.f.fluid = options.fluid;
   add_offers(b);
   std::vector<Formulation::Usage> usage;
   for (size_t wi = 0; wi < p.workloads.size(); ++wi) {
-    if (p.workloads[wi].kind == Mode::train) {
+    if (!b.f.fluid) {
+      if (p.workloads[wi].kind == Mode::train) {
+        detail::add_training_gangs(b, int(wi), usage);
+      } else {
+        detail::add_service_replicas(b, int(wi), usage);
+      }
+    } else if (p.workloads[wi].kind == Mode::train) {
       add_training(b, int(wi), usage);
     } else {
       add_service(b, int(wi), usage);
@@ -457,6 +476,7 @@ double plan_cost_of(const Formulation& f, const Portfolio& p, const std::vector<
     }
   }
   for (const auto& pv : f.porting) total += f.model.vars[pv.var].objective * values[pv.var];
+  for (const auto& mv : f.moves) total += mv.egress * values[mv.var];
   return total;
 }
 

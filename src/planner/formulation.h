@@ -1,6 +1,11 @@
 // The portfolio MILP (docs/portfolio.md, "Formulation"):
 //
-//   pools      p = (accelerator, provider, spot): offers whose chips are interchangeable
+//   pools      p = (accelerator, provider, region, spot): offers whose chips are one cluster
+//   executable (default): rent[o,m] integer instances, gang[w,p,m,k] binary (run w on pool p in
+//              month m at candidate count k, a count where the engine has a layout, whole
+//              instances), at most one gang per run and month, replicas[w,p,m] integer,
+//              moves between pools at month boundaries (checkpoint egress, transfer time),
+//              an unmovable run in one pool; the fluid rows below otherwise
 //   variables  rent[o,m] >= 0 chips (pay-as-you-go), buy[o,m] integer instances (commitments),
 //              seg[w,a,m,k] chips in throughput piece k (training), use[w,p,m] chips (a run
 //              whose accelerator has several pools; services), porting and vendor binaries,
@@ -49,6 +54,10 @@ struct FormulationOptions {
   // Only offers of these vendors (empty = all): the single-vendor baseline.
   std::vector<Vendor> only_vendors;
   bool robustness = true;  // model the policy's robustness scenarios (when it has any)
+  // The fluid model (average chips, concave throughput pieces, fractional
+  // rentals): the LP bound the price of executability is measured against.
+  // Default false: gangs, whole replicas and whole instances.
+  bool fluid = false;
 };
 
 // What a row is about, for messages: group, and the entity indices (-1 = none).
@@ -59,7 +68,7 @@ struct RowInfo {
 };
 
 struct PoolInfo {
-  std::string accelerator, provider;
+  std::string accelerator, provider, region;
   bool spot = false;
   Vendor vendor = Vendor::nvidia;
   std::vector<int> offers;  // indices into Portfolio::offers
@@ -87,6 +96,28 @@ struct Formulation {
     int var = -1;
   };
   std::vector<PortVar> porting;
+  // Executable model: one binary per candidate gang (run, pool, month, count).
+  struct GangVar {
+    int workload = 0, pool = 0, month = 0, var = -1;
+    int64_t chips = 0;
+    double tokens_per_s = 0;  // whole gang, the engine's at this count
+    std::string layout;
+  };
+  std::vector<GangVar> gangs;
+  // Whole replicas of a service in a pool and month (integer variable).
+  struct ReplicaVar {
+    int workload = 0, pool = 0, month = 0, var = -1;
+    int chips_per_replica = 0;
+    std::string layout;
+  };
+  std::vector<ReplicaVar> replicas;
+  // A run arriving in a pool from another at a month boundary (continuous, 0/1 at integer points).
+  struct MoveVar {
+    int workload = 0, pool = 0, month = 0, var = -1;
+    double egress = 0;  // $ per move
+  };
+  std::vector<MoveVar> moves;
+  bool fluid = false;
   std::vector<int> slack;      // elastic slack variables (their values say what was relaxed)
   double penalty_weight = 0;   // objective weight of one unit of slack
   double lateness_weight = 0;  // objective weight of one month of lateness (objective lateness)

@@ -21,7 +21,7 @@ struct Builder {
   int H = 0;
   std::vector<bool> active;  // offers in play (only_vendors)
   std::vector<Terms> prov;   // [o*H+m]: chips provisioned
-  std::map<std::tuple<std::string, std::string, bool>, int> pool_of_key;
+  std::map<std::tuple<std::string, std::string, std::string, bool>, int> pool_of_key;
   std::vector<int> pool_of_offer;  // -1 when inactive
   std::vector<int> used;           // [pool*H+m]: the variable of the chips used there, or -1
   std::vector<double> cost;        // $ objective coefficient per variable (no penalties)
@@ -45,5 +45,10 @@ struct Builder {
 };
 
 void add_robustness(Builder& b);
+// Executable model (formulation_exec.cpp): gang columns, whole replicas, moves.
+void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usage);
+void add_service_replicas(Builder& b, int wi, std::vector<Formulation::Usage>& usage);
+// Chips one offer's instance holds, the most over the pool's offers.
+int pool_instance_chips(const Builder& b, int pool);
 
 }  // namespace xpu::detail

@@ -25,7 +25,7 @@ std::string_view to_string(PlanStatus s) {
 
 PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
   PlanResult out;
-  const Formulation f = formulate(p, rates);
+  const Formulation f = formulate(p, rates, {.fluid = options.fluid});
   out.variables = static_cast<int>(f.model.vars.size());
   out.rows = static_cast<int>(f.model.rows.size());
   out.integers = f.integers;
@@ -66,6 +66,12 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
       out.binding = binding_constraints(p, f, r.values);
       if (p.policy.objective == Objective::cost) resolve_bindings(p, rates, options, out.check.cost.si(), out.binding);
     }
+  }
+  if (options.fluid_bound && p.policy.objective == Objective::cost) {
+    const Formulation fluid = formulate(p, rates, {.fluid = true});
+    const LpResult lp = solve_lp(fluid.model, {.time_limit_s = options.time_limit_s});
+    out.fluid_seconds = lp.seconds;
+    if (lp.status == LpStatus::optimal) out.fluid_bound = lp.objective;
   }
   if (options.baselines) out.baselines = run_baselines(p, rates, options);
   if (out.status == PlanStatus::infeasible && options.diagnose) out.diagnosis = diagnose(p, rates, options);

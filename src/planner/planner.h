@@ -32,6 +32,10 @@ struct PlanOptions {
   bool baselines = true;
   bool sensitivity = true;
   bool diagnose = true;  // on infeasibility
+  // The fluid model instead of the executable one (average chips; not launchable).
+  bool fluid = false;
+  // Also solve the fluid model's LP relaxation: the bound for the price of executability.
+  bool fluid_bound = true;
   CheckOptions check;
 };
 
@@ -65,6 +69,11 @@ struct Relaxation {
 };
 
 struct Diagnosis {
+  // A minimal set of groups that conflict (deletion filter: each group is
+  // relaxed in turn on top of those already dropped, and stays dropped when
+  // the model is still infeasible), and that set in words.
+  std::vector<Group> conflict;
+  std::string conflict_words;     // "run 'pretrain-70b' may not move, the minimum is 2 vendors, and deadlines"
   std::vector<Relaxation> tried;  // singles in relaxable_groups() order, then pairs if no single restored
   std::string summary;            // one line: "capacity or power: relaxing either restores a plan"
 };
@@ -84,6 +93,11 @@ struct PlanResult {
   std::vector<Binding> binding;  // sorted by value, largest first
   std::vector<BaselineResult> baselines;
   Diagnosis diagnosis;  // only when infeasible
+  // The fluid model's LP relaxation (NaN when not solved) and its time: the
+  // price of executability is objective / fluid_bound.
+  double fluid_bound = kNaN;
+  double fluid_seconds = 0;
+  double price_of_executability() const { return objective / fluid_bound; }
 
   bool has_plan() const { return status == PlanStatus::optimal || status == PlanStatus::feasible; }
 };

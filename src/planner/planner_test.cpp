@@ -13,8 +13,12 @@ namespace {
 
 using testing::Fixture;
 
+// The fluid model (average chips): these tests pin its semantics; the
+// executable model has its own tests in executable_test.cpp.
 PlanOptions exact() {
   PlanOptions o;
+  o.fluid = true;
+  o.fluid_bound = false;
   o.relative_gap = 0;
   o.baselines = false;
   o.sensitivity = false;
@@ -379,6 +383,7 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RandomPortfolios, ::testing::Range(1, 13));
 TEST(Planner, IdenticalInputGivesIdenticalPlans) {
   const Fixture f = testing::random_fixture(3, 6, 8, 3, 3);
   PlanOptions o;
+  o.fluid = true;
   o.diagnose = false;
   const PlanResult a = plan_portfolio(f.p, f.rates, o);
   const PlanResult b = plan_portfolio(f.p, f.rates, o);

@@ -147,4 +147,6 @@ Diagnostics validate_portfolio(const Portfolio& p) {
   return ds;
 }
 
+double checkpoint_bytes(const ModelArch& m) { return 14.0 * count_parameters(m).total; }
+
 }  // namespace xpu

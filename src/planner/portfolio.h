@@ -130,7 +130,20 @@ struct Policy {
   Objective objective = Objective::cost;
   std::optional<Robustness> robustness;
   double load_factor = 1.0;  // average chip draw / TDP for site power
+  // Moving a training run's checkpoint between pools (executable plans):
+  // egress per GB leaving the old pool and the link it crosses. Defaults:
+  // AWS "Data Transfer OUT from Amazon EC2 to Internet", first 10 TB/month,
+  // $0.09/GB (https://aws.amazon.com/ec2/pricing/on-demand/, read 2026-12);
+  // a 10 Gbit/s dedicated link (AWS Direct Connect dedicated port sizes,
+  // https://aws.amazon.com/directconnect/pricing/, read 2026-12).
+  double move_egress_per_gb = 0.09;  // $ per GB, >= 0
+  double move_gbps = 10.0;           // Gbit/s, > 0
 };
+
+// Bytes of a training checkpoint of `m`: bf16 weights plus fp32 master
+// weights and Adam's two moments, 2 + 12 bytes per parameter (ZeRO,
+// Rajbhandari et al. 2020, sec. 3.1, https://arxiv.org/abs/1910.02054).
+double checkpoint_bytes(const ModelArch& m);
 
 struct Portfolio {
   std::string name;

@@ -45,8 +45,9 @@ AcceleratorRate training_curve(const Workload& w, const Accelerator& acc, const 
     return r;
   }
   r.points.push_back(*first);
-  // Geometric steps of at least 4x up to max_chips, at most max_points points.
-  int step = 4;
+  // Geometric steps of at least 2x up to max_chips, at most max_points points:
+  // the candidate gang sizes of the executable model.
+  int step = 2;
   while (static_cast<double>(first->chips) * std::pow(step, o.max_points - 1) < max_chips) step *= 2;
   for (long long next = static_cast<long long>(first->chips) * step;
        next <= max_chips && static_cast<int>(r.points.size()) < o.max_points; next *= step) {
@@ -163,6 +164,13 @@ double AcceleratorRate::tokens_per_s(double chips) const {
     if (left <= 0) break;
   }
   return t;
+}
+
+const ScalePoint* AcceleratorRate::point_at(int64_t chips) const {
+  for (const ScalePoint& p : points) {
+    if (p.chips == chips) return &p;
+  }
+  return nullptr;
 }
 
 const AcceleratorRate* WorkloadRates::find(std::string_view accelerator) const {

@@ -3,7 +3,9 @@
 //
 // Training: tokens/s per chip at the best layout (search_layouts) at a few
 // chip counts: the smallest power-of-two count whose best layout fits memory
-// (N0), then 4x steps (N0, 4N0, 16N0, ...) up to the run's max chips. The
+// (N0), then 2x steps (N0, 2N0, 4N0, ..., wider when max_points cannot reach
+// the run's max chips otherwise). Each point is a gang size the executable
+// model may choose (its exact throughput); the fluid model uses the curve. The
 // run's throughput at N average chips is the piecewise-linear curve through
 // (0, 0), (N0, T(N0)), (4N0, T(4N0)), ...: below N0 the run uses N0 chips
 // for part of the month (chips are monthly averages, so the first piece is
@@ -46,9 +48,11 @@ struct AcceleratorRate {
   std::string reason;  // why not, when !usable ("does not fit in memory at 65536 chips", "misses the TPOT target")
 
   // Training.
-  std::vector<ScalePoint> points;  // increasing chips
-  std::vector<RatePiece> pieces;   // from the points, concave
-  double max_chips() const;        // sum of widths
+  std::vector<ScalePoint> points;  // increasing chips: the counts with a valid layout
+  // The point at exactly `chips`, or null (no layout evaluated there).
+  const ScalePoint* point_at(int64_t chips) const;
+  std::vector<RatePiece> pieces;  // from the points, concave
+  double max_chips() const;       // sum of widths
   // Tokens/s at `chips` average chips (the concave curve; 0 at 0, flat past max_chips()).
   double tokens_per_s(double chips) const;
 
@@ -71,7 +75,7 @@ struct RateTable {
 struct RateOptions {
   ThreadBudget threads;           // services and layout searches spread over these; results do not depend on it
   int default_max_chips = 16384;  // when a run gives none: largest scale evaluated
-  int max_points = 5;             // scale points per (run, accelerator)
+  int max_points = 8;             // scale points per (run, accelerator): the candidate gang sizes
 };
 
 // Evaluates every (workload, allowed accelerator) pair on the system the

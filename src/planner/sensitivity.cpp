@@ -153,7 +153,7 @@ namespace {
 
 // The cost of the best plan for `q` within the time given, or NaN.
 double resolve_cost(const Portfolio& q, const RateTable& rates, const PlanOptions& options) {
-  const Formulation f = formulate(q, rates);
+  const Formulation f = formulate(q, rates, {.fluid = options.fluid});
   MilpOptions mo;
   mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);
   mo.relative_gap = options.relative_gap;

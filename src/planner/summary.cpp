@@ -38,7 +38,8 @@ PlanSummary summarize(const Portfolio& p, const RateTable& rates, const Plan& pl
     for (int k = 0; k < po.term_months(); ++k) {
       if (b.month + k < H)
         all[b.offer.index()].provisioned[b.month + k] += static_cast<double>(b.instances) * po.offer.chips;
-      charge(po, b.month + k, b.instances * per_hour(po.offer.price) * p.horizon.hours(b.month + k));
+      charge(po, b.month + k,
+             static_cast<double>(b.instances) * per_hour(po.offer.price) * p.horizon.hours(b.month + k));
     }
   }
   for (const Porting& x : plan.porting) {

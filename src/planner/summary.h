@@ -19,7 +19,7 @@ struct OfferMonths {
   int offer = 0;
   std::vector<double> provisioned;  // chips per month (rented, or committed and active)
   std::vector<double> used;         // assigned to workloads
-  std::vector<int> bought;          // commitment instances bought per month
+  std::vector<int64_t> bought;      // commitment instances bought per month
 };
 
 struct WorkloadSchedule {

@@ -66,6 +66,18 @@ inline void add_training(Fixture& f, const std::string& name, double tokens, int
   f.rates.workloads.push_back(std::move(wr));
 }
 
+// Gives workload `w` accelerator `acc` with the engine's layouts at `points`
+// (chips, tokens/s per chip): the candidate gang sizes of the executable model.
+inline void add_ladder(Fixture& f, size_t w, const std::string& acc,
+                       const std::vector<std::pair<int, double>>& points) {
+  f.p.workloads[w].accelerators.push_back(acc);
+  AcceleratorRate& ar = f.rates.workloads[w].by_accelerator.emplace_back();
+  ar.accelerator = acc;
+  ar.usable = true;
+  for (auto [n, r] : points) ar.points.push_back({n, r, 0.4, "dp" + std::to_string(n)});
+  ar.pieces = pieces_from_points(ar.points);
+}
+
 // A service needing `need[a]` chips per month at its demand (constant demand of 1 req/s).
 inline void add_service(Fixture& f, const std::string& name, std::vector<std::pair<std::string, double>> need) {
   Workload w;

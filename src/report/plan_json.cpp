@@ -64,8 +64,9 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
                     {"through", p.horizon.label(b.month + o.term_months() - 1)}});
   }
   for (const Rental& r : plan.rentals) {
-    rents.push_back(
-        {{"offer", p.offers[r.offer.index()].key}, {"month", p.horizon.label(r.month)}, {"chips", r.chips}});
+    Json j = {{"offer", p.offers[r.offer.index()].key}, {"month", p.horizon.label(r.month)}, {"chips", r.chips}};
+    if (!plan.fluid) j["instances"] = r.instances;
+    rents.push_back(j);
   }
   for (const Assignment& a : plan.assignments) {
     assign.push_back({{"workload", p.workloads[a.workload.index()].name},
@@ -85,8 +86,32 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
   for (const Porting& x : plan.porting) {
     porting.push_back({{"workload", p.workloads[x.workload.index()].name}, {"runtime", to_string(x.runtime)}});
   }
-  return {
-      {"purchases", buys}, {"rentals", rents}, {"assignments", assign}, {"reserves", reserves}, {"porting", porting}};
+  Json gangs = Json::array(), replicas = Json::array();
+  for (const Gang& g : plan.gangs) {
+    gangs.push_back({{"workload", p.workloads[g.workload.index()].name},
+                     {"month", p.horizon.label(g.month)},
+                     {"accelerator", g.accelerator},
+                     {"provider", g.provider},
+                     {"region", g.region},
+                     {"spot", g.spot},
+                     {"chips", g.chips},
+                     {"layout", g.layout},
+                     {"tokens_per_s", round_sig(g.tokens_per_s, 9)},
+                     {"moved_in", g.moved_in}});
+  }
+  for (const Replicas& r : plan.replicas) {
+    replicas.push_back({{"workload", p.workloads[r.workload.index()].name},
+                        {"month", p.horizon.label(r.month)},
+                        {"accelerator", r.accelerator},
+                        {"provider", r.provider},
+                        {"region", r.region},
+                        {"replicas", r.replicas},
+                        {"chips_per_replica", r.chips_per_replica},
+                        {"layout", r.layout}});
+  }
+  return {{"purchases", buys},    {"rentals", rents},    {"assignments", assign},
+          {"reserves", reserves}, {"porting", porting},  {"gangs", gangs},
+          {"replicas", replicas}, {"fluid", plan.fluid}, {"move_cost", round_sig(plan.move_cost.si(), 9)}};
 }
 
 Json summary_json(const Portfolio& p, const PlanSummary& s) {
@@ -94,7 +119,7 @@ Json summary_json(const Portfolio& p, const PlanSummary& s) {
   for (const OfferMonths& om : s.offers) {
     const PlanOffer& o = p.offers[om.offer];
     Json bought = Json::array();
-    for (int b : om.bought) bought.push_back(b);
+    for (int64_t b : om.bought) bought.push_back(b);
     offers.push_back({{"offer", o.key},
                       {"provider", o.offer.provider},
                       {"accelerator", o.offer.accelerator},
@@ -176,7 +201,10 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
               {"nodes", r.nodes},
               {"objective", number_or_null(r.objective)},
               {"best_bound", number_or_null(r.best_bound)},
-              {"gap", number_or_null(r.gap)}}},
+              {"gap", number_or_null(r.gap)},
+              {"model", r.plan.fluid ? "fluid" : "executable"},
+              {"fluid_lp_bound", number_or_null(r.fluid_bound)},
+              {"price_of_executability", number_or_null(r.plan.fluid ? kNaN : r.price_of_executability())}}},
             {"rates", rates_json(p, rates)}};
   const double cost = r.has_plan() ? r.check.cost.si() : kNaN;
   if (r.has_plan()) {
@@ -219,7 +247,12 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
                        {"cost", number_or_null(x.cost)},
                        {"violations", violations_json(x.violations)}});
     }
-    j["diagnosis"] = {{"summary", r.diagnosis.summary}, {"tried", tried}};
+    Json conflict = Json::array();
+    for (Group g : r.diagnosis.conflict) conflict.push_back(to_string(g));
+    j["diagnosis"] = {{"summary", r.diagnosis.summary},
+                      {"conflict", conflict},
+                      {"conflict_words", r.diagnosis.conflict_words},
+                      {"tried", tried}};
   }
   return j;
 }

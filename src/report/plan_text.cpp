@@ -118,6 +118,25 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
   if (r.has_plan()) out += fmt::format(" (gap {:.2f}%)", 100 * r.gap);
   out += fmt::format("; {} variables, {} rows, {} integers; {} nodes in {:.1f} s\n", r.variables, r.rows, r.integers,
                      r.nodes, r.seconds);
+  if (r.has_plan()) {
+    out += r.plan.fluid ? "Model: fluid (average chips; not launchable as is)\n"
+                        : "Model: executable (one gang per run and month, whole replicas, whole instances)\n";
+    if (!r.plan.fluid && std::isfinite(r.fluid_bound) && r.fluid_bound > 0) {
+      out += fmt::format("Price of executability: {:.4f} (this plan over the fluid LP bound ${:.0f})\n",
+                         r.price_of_executability(), r.fluid_bound);
+    }
+    for (const Gang& g : r.plan.gangs) {
+      out +=
+          fmt::format("  {} {}: {} x {} at {}/{}{}, {}{}\n", p.workloads[g.workload.index()].name,
+                      p.horizon.label(g.month), g.chips, g.accelerator, g.provider, g.region.empty() ? "-" : g.region,
+                      g.spot ? " (spot)" : "", g.layout, g.moved_in ? " (moved in)" : "");
+    }
+    for (const Replicas& x : r.plan.replicas) {
+      out += fmt::format("  {} {}: {} replicas x {} {} at {}/{}, {}\n", p.workloads[x.workload.index()].name,
+                         p.horizon.label(x.month), x.replicas, x.chips_per_replica, x.accelerator, x.provider,
+                         x.region.empty() ? "-" : x.region, x.layout);
+    }
+  }
   if (!r.has_plan()) {
     out += r.status == PlanStatus::infeasible ? "No plan meets every constraint.\n"
                                               : fmt::format("No plan found: {}\n", r.message);

@@ -88,8 +88,16 @@ void add_run(const Portfolio& p, const RateTable& rates, const Plan& plan, size_
     }
     if (by_offer.empty()) continue;
     double tokens_per_s = 0;
-    for (const auto& [acc, chips] : by_accelerator) {
-      if (const AcceleratorRate* r = rates.workloads[w].find(acc)) tokens_per_s += r->tokens_per_s(chips);
+    // An executable plan names the run's gang this month with the engine's
+    // throughput at its chip count; a fluid plan only its average chips.
+    const auto gang = std::find_if(plan.gangs.begin(), plan.gangs.end(),
+                                   [&](const Gang& g) { return g.workload.index() == w && g.month == m; });
+    if (gang != plan.gangs.end()) {
+      tokens_per_s = gang->tokens_per_s;
+    } else {
+      for (const auto& [acc, chips] : by_accelerator) {
+        if (const AcceleratorRate* r = rates.workloads[w].find(acc)) tokens_per_s += r->tokens_per_s(chips);
+      }
     }
     // The offer with most chips; ties to the lower index (deterministic).
     const auto main = std::max_element(by_offer.begin(), by_offer.end(),

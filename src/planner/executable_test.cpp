@@ -1,0 +1,388 @@
+// The executable model: gangs (one pool per run and month, at a count with a
+// layout, whole instances), whole replicas, whole-instance rentals; the
+// checker's rules for them, each violated once by a hand-built plan; small
+// instances proven optimal and equal to enumeration (sharing no code with
+// the formulation).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+
+#include "planner/planner.h"
+#include "test_portfolios.h"
+
+namespace xpu {
+namespace {
+
+using testing::Fixture;
+
+PlanOptions exact() {
+  PlanOptions o;
+  o.relative_gap = 0;
+  o.baselines = false;
+  o.sensitivity = false;
+  o.diagnose = false;
+  o.fluid_bound = false;
+  return o;
+}
+
+// A run whose engine found layouts at `points` (chips, tokens/s per chip) on each accelerator.
+void add_ladder_run(Fixture& f, const std::string& name, double tokens, int earliest, int deadline,
+                    const std::vector<std::pair<std::string, std::vector<std::pair<int, double>>>>& ladders) {
+  testing::add_training(f, name, tokens, earliest, deadline, {});
+  for (const auto& [a, pts] : ladders) testing::add_ladder(f, f.p.workloads.size() - 1, a, pts);
+}
+
+double seconds(const Horizon& h, int m) { return h.hours(m) * 3600.0; }
+
+// Two pools of gpu-a (two providers), one of tpu-b; ladders 8/16/32.
+Fixture two_cloud_run(double chip_months, bool may_move) {
+  Fixture f;
+  f.p.horizon = {2027, 4, 2};
+  f.p.offers = {testing::offer("a-od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {32, 64}),
+                testing::offer("b-od", "c2", "gpu-a", Vendor::nvidia, Term::on_demand, 2.5, 8, {64, 64}),
+                testing::offer("t-od", "c3", "tpu-b", Vendor::google, Term::on_demand, 2.2, 4, {64, 64})};
+  add_ladder_run(f, "run", 1000.0 * chip_months * seconds(f.p.horizon, 0), 0, 1,
+                 {{"gpu-a", {{8, 1000}, {16, 950}, {32, 900}}}, {"tpu-b", {{8, 900}, {16, 880}, {32, 850}}}});
+  f.p.workloads[0].train.may_move = may_move;
+  testing::finish(f);
+  return f;
+}
+
+TEST(Executable, RunIsOneGangPerMonthAtALadderCountInWholeInstances) {
+  const Fixture f = two_cloud_run(40, true);
+  const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+  EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+  ASSERT_FALSE(r.plan.gangs.empty());
+  std::set<int> months;
+  for (const Gang& g : r.plan.gangs) {
+    EXPECT_TRUE(months.insert(g.month).second) << "two gangs in " << g.month;
+    EXPECT_TRUE(g.chips == 8 || g.chips == 16 || g.chips == 32) << g.chips;
+  }
+  for (const Rental& x : r.plan.rentals) {
+    EXPECT_EQ(x.chips, static_cast<double>(x.instances) * f.p.offers[x.offer.value()].offer.chips);
+  }
+  EXPECT_FALSE(r.plan.fluid);
+}
+
+TEST(Executable, UnmovableRunStaysInOnePool) {
+  const Fixture f = two_cloud_run(40, false);
+  const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+  EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+  std::set<std::string> pools;
+  for (const Gang& g : r.plan.gangs) pools.insert(g.accelerator + "/" + g.provider + "/" + g.region);
+  EXPECT_EQ(pools.size(), 1u);
+}
+
+// A service of 2-chip replicas on 8-chip instances needing 6 replicas: 12
+// chips, two whole instances, six whole replicas.
+TEST(Executable, ServiceIsWholeReplicasOnWholeInstances) {
+  Fixture f;
+  f.p.horizon = {2027, 1, 1};
+  f.p.offers = {testing::offer("od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {64})};
+  testing::add_service(f, "svc", {{"gpu-a", 12}});
+  f.rates.workloads[0].by_accelerator[0].chips_per_replica = 2;
+  testing::finish(f);
+  const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+  EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+  ASSERT_EQ(r.plan.replicas.size(), 1u);
+  EXPECT_EQ(r.plan.replicas[0].replicas, 6);
+  ASSERT_EQ(r.plan.rentals.size(), 1u);
+  EXPECT_EQ(r.plan.rentals[0].instances, 2);
+  EXPECT_NEAR(r.check.cost.si(), 16 * 2.0 * 744, 1e-6);
+}
+
+// A demand no capacity can meet is an honest "infeasible", never "1 chip, demand met".
+TEST(Executable, HugeDemandIsInfeasible) {
+  Fixture f;
+  f.p.horizon = {2027, 1, 1};
+  f.p.offers = {testing::offer("od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {64})};
+  testing::add_service(f, "svc", {{"gpu-a", 1e12}});
+  testing::finish(f);
+  const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+  EXPECT_EQ(r.status, PlanStatus::infeasible) << r.message;
+}
+
+// A valid hand-built plan, then one violation of each executable rule.
+TEST(Executable, CheckerCatchesEachRuleOnce) {
+  Fixture f = two_cloud_run(8, true);
+  const int a = f.p.find_offer("a-od");
+  const int b = f.p.find_offer("b-od");
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  // 16 chips of c1 in month 0 (two instances) do 16 x 950 tokens/s: more than 8 chip-months at 1000.
+  Plan plan;
+  plan.rentals = {{OfferId(a), 0, 16, 2}};
+  plan.assignments = {{WorkloadId(0), OfferId(a), 0, 16}};
+  plan.gangs = {{WorkloadId(0), "gpu-a", "c1", "", false, 0, 16, "tp16", 16 * 950.0, false}};
+  plan.claimed_cost = plan_cost(f.p, plan);
+  auto rules = [&](const Plan& x) {
+    std::set<std::string> out;
+    for (const Violation& v : check_plan(f.p, f.rates, x).violations) out.insert(v.rule);
+    return out;
+  };
+  ASSERT_EQ(rules(plan), std::set<std::string>{});
+
+  Plan layout = plan;  // 24 chips: whole instances, but no layout was found there
+  layout.rentals[0] = {OfferId(a), 0, 24, 3};
+  layout.assignments[0].chips = 24;
+  layout.gangs[0].chips = 24;
+  layout.claimed_cost = plan_cost(f.p, layout);
+  // A gang at a count without a layout does no work: its run also misses its deadline.
+  EXPECT_EQ(rules(layout), (std::set<std::string>{"layout", "deadline"}));
+
+  Plan fractional = plan;  // 16 chips billed as 1 instance
+  fractional.rentals[0].instances = 1;
+  EXPECT_EQ(rules(fractional), std::set<std::string>{"whole-instances"});
+
+  Plan split = plan;  // half the gang on another cloud's pool
+  split.rentals.push_back({OfferId(b), 0, 8, 1});
+  split.assignments[0].chips = 8;
+  split.assignments.push_back({WorkloadId(0), OfferId(b), 0, 8});
+  split.claimed_cost = plan_cost(f.p, split);
+  EXPECT_EQ(rules(split), std::set<std::string>{"gang"});
+
+  Plan moved = plan;  // month 1 on c2: a move the plan does not declare
+  moved.rentals.push_back({OfferId(b), 1, 16, 2});
+  moved.assignments.push_back({WorkloadId(0), OfferId(b), 1, 16});
+  moved.gangs.push_back({WorkloadId(0), "gpu-a", "c2", "", false, 1, 16, "tp16", 16 * 950.0, false});
+  moved.claimed_cost = plan_cost(f.p, moved);
+  EXPECT_EQ(rules(moved), std::set<std::string>{"move"});
+  moved.gangs[1].moved_in = true;
+  EXPECT_EQ(rules(moved), std::set<std::string>{});
+  f.p.workloads[0].train.may_move = false;
+  EXPECT_EQ(rules(moved), std::set<std::string>{"single-pool"});
+  f.p.workloads[0].train.may_move = true;
+
+  Plan short_gang = plan;  // the gang says 16, only 8 chips are assigned to it
+  short_gang.assignments[0].chips = 8;
+  EXPECT_TRUE(rules(short_gang).count("gang"));
+}
+
+// Replicas: the size the serving search gave, on chips the plan assigns.
+TEST(Executable, CheckerVerifiesReplicas) {
+  Fixture f;
+  f.p.horizon = {2027, 1, 1};
+  f.p.offers = {testing::offer("od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {64})};
+  testing::add_service(f, "svc", {{"gpu-a", 12}});
+  f.rates.workloads[0].by_accelerator[0].chips_per_replica = 2;
+  testing::finish(f);
+  Plan plan;
+  plan.rentals = {{OfferId(0), 0, 16, 2}};
+  plan.assignments = {{WorkloadId(0), OfferId(0), 0, 12}};
+  plan.replicas = {{WorkloadId(0), "gpu-a", "c1", "", 0, 6, 2, "tp2"}};
+  plan.claimed_cost = plan_cost(f.p, plan);
+  auto rules = [&](const Plan& x) {
+    std::set<std::string> out;
+    for (const Violation& v : check_plan(f.p, f.rates, x).violations) out.insert(v.rule);
+    return out;
+  };
+  ASSERT_EQ(rules(plan), std::set<std::string>{});
+  Plan wrong = plan;
+  wrong.replicas[0].chips_per_replica = 1;  // a replica smaller than the search's: it does not meet the SLOs
+  wrong.replicas[0].replicas = 12;
+  EXPECT_TRUE(rules(wrong).count("replicas"));
+  Plan few = plan;
+  few.replicas[0].replicas = 5;  // 5 of the 6 replicas needed
+  EXPECT_EQ(rules(few), std::set<std::string>{"demand"});
+}
+
+// A run that may not move, whose pool has room only in its first month and
+// another pool only in its second: capacity, deadlines and "may not move"
+// conflict, and the diagnosis says so in words.
+TEST(Executable, DiagnosisNamesTheConflict) {
+  Fixture f;
+  f.p.horizon = {2027, 4, 2};
+  f.p.offers = {testing::offer("a-od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {32, 0}),
+                testing::offer("b-od", "c2", "gpu-a", Vendor::nvidia, Term::on_demand, 2.0, 8, {0, 32})};
+  add_ladder_run(f, "big", 1000.0 * 50 * seconds(f.p.horizon, 0), 0, 1, {{"gpu-a", {{16, 1000}, {32, 1000}}}});
+  f.p.workloads[0].train.may_move = false;
+  testing::finish(f);
+  PlanOptions o = exact();
+  o.diagnose = true;
+  const PlanResult r = plan_portfolio(f.p, f.rates, o);
+  ASSERT_EQ(r.status, PlanStatus::infeasible);
+  EXPECT_EQ(r.diagnosis.conflict, (std::vector<Group>{Group::capacity, Group::deadlines, Group::single_vendor}));
+  EXPECT_NE(r.diagnosis.summary.find("run 'big' may not move"), std::string::npos) << r.diagnosis.summary;
+  EXPECT_NE(r.diagnosis.summary.find("cheapest relaxation"), std::string::npos) << r.diagnosis.summary;
+  f.p.workloads[0].train.may_move = true;  // moving makes it feasible: 32 chips in c1, then 32 in c2
+  const PlanResult moved = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(moved.status, PlanStatus::optimal);
+  EXPECT_TRUE(moved.check.ok()) << moved.check.verdict();
+  ASSERT_EQ(moved.plan.gangs.size(), 2u);
+  EXPECT_TRUE(moved.plan.gangs[1].moved_in);
+}
+
+// Enumeration: every gang choice per month (none, or a pool and a ladder
+// count), every commitment purchase up to 3 instances; rentals are the
+// cheapest whole instances covering what commitments leave.
+double enumerate(const Fixture& f) {
+  const Portfolio& p = f.p;
+  const Workload& w = p.workloads[0];
+  const int H = p.horizon.months;
+  using PoolKey = std::pair<std::string, std::string>;  // accelerator, provider
+  std::vector<PoolKey> pools;
+  for (const PlanOffer& o : p.offers) {
+    const PoolKey k{o.offer.accelerator, o.offer.provider};
+    if (std::find(pools.begin(), pools.end(), k) == pools.end()) pools.push_back(k);
+  }
+  struct Choice {
+    int pool = -1;
+    int chips = 0;
+    double tps = 0;
+  };
+  std::vector<Choice> choices{{}};
+  for (size_t q = 0; q < pools.size(); ++q) {
+    const AcceleratorRate* ar = f.rates.workloads[0].find(pools[q].first);
+    if (!ar) continue;
+    for (const ScalePoint& pt : ar->points) {
+      bool whole = true;
+      for (const PlanOffer& o : p.offers) {
+        if (PoolKey{o.offer.accelerator, o.offer.provider} == pools[q]) whole &= pt.chips % o.offer.chips == 0;
+      }
+      if (whole) choices.push_back({int(q), pt.chips, pt.chips * pt.tokens_per_s_per_chip});
+    }
+  }
+  std::vector<int> commit;
+  for (size_t o = 0; o < p.offers.size(); ++o) {
+    if (p.offers[o].is_commitment()) commit.push_back(int(o));
+  }
+  double best = kInfinity;
+  std::vector<int> pick(H, 0);
+  std::vector<int> bought(commit.size() * H, 0);
+  auto evaluate = [&]() {
+    double done = 0;
+    int pool = -1;
+    for (int m = 0; m < H; ++m) {
+      const Choice& c = choices[pick[m]];
+      if (c.pool < 0) continue;
+      if (m < w.earliest || m > w.deadline) return kInfinity;
+      if (!w.train.may_move && pool >= 0 && c.pool != pool) return kInfinity;
+      pool = c.pool;
+      done += c.tps * seconds(p.horizon, m) / w.train.job.tokens;
+    }
+    if (done < 1 - 1e-9) return kInfinity;
+    double cost = 0;
+    for (int m = 0; m < H; ++m) {
+      const Choice& c = choices[pick[m]];
+      double need = c.pool < 0 ? 0 : c.chips;
+      // Commitments of this pool bought up to m and still in term.
+      for (size_t i = 0; i < commit.size(); ++i) {
+        const PlanOffer& po = p.offers[commit[i]];
+        double held = 0;
+        for (int s = 0; s <= m; ++s) {
+          if (m - s < po.term_months()) held += bought[i * H + s] * po.offer.chips;
+        }
+        if (held > po.capacity[m]) return kInfinity;
+        if (c.pool >= 0 && PoolKey{po.offer.accelerator, po.offer.provider} == pools[c.pool]) need -= held;
+      }
+      if (need <= 0) continue;
+      std::vector<const PlanOffer*> rent;
+      for (const PlanOffer& o : p.offers) {
+        if (!o.is_commitment() && PoolKey{o.offer.accelerator, o.offer.provider} == pools[c.pool]) rent.push_back(&o);
+      }
+      std::sort(rent.begin(), rent.end(),
+                [](const PlanOffer* x, const PlanOffer* y) { return x->price_per_chip() < y->price_per_chip(); });
+      for (const PlanOffer* o : rent) {
+        const double inst = std::min(std::ceil(need / o->offer.chips), std::floor(o->capacity[m] / o->offer.chips));
+        cost += inst * per_hour(o->offer.price) * p.horizon.hours(m);
+        need -= inst * o->offer.chips;
+        if (need <= 0) break;
+      }
+      if (need > 0) return kInfinity;
+    }
+    for (size_t i = 0; i < commit.size(); ++i) {
+      const PlanOffer& po = p.offers[commit[i]];
+      for (int s = 0; s < H; ++s) {
+        for (int k = 0; k < po.term_months(); ++k)
+          cost += bought[i * H + s] * per_hour(po.offer.price) * p.horizon.hours(s + k);
+      }
+    }
+    return cost;
+  };
+  std::function<void(size_t)> buys = [&](size_t i) {
+    if (i == bought.size()) {
+      std::function<void(int)> months = [&](int m) {
+        if (m == H) {
+          best = std::min(best, evaluate());
+          return;
+        }
+        for (size_t c = 0; c < choices.size(); ++c) {
+          pick[m] = int(c);
+          months(m + 1);
+        }
+      };
+      months(0);
+      return;
+    }
+    for (int n = 0; n <= 3; ++n) {
+      bought[i] = n;
+      buys(i + 1);
+    }
+    bought[i] = 0;
+  };
+  buys(0);
+  return best;
+}
+
+Fixture small_gang_instance(uint32_t seed) {
+  std::mt19937 gen(seed);
+  auto uni = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(gen()) / 4294967296.0); };
+  Fixture f;
+  const int H = 2 + static_cast<int>(gen() % 2);
+  f.p.horizon = {2027, 1 + static_cast<int>(gen() % 12), H};
+  auto caps = [&](int per) {
+    std::vector<int> cap(H);
+    for (int& c : cap) c = per * static_cast<int>(uni(1, 6));
+    return cap;
+  };
+  f.p.offers = {testing::offer("o0", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, uni(1.0, 3.0), 8, caps(8)),
+                testing::offer("o1", "c2", "gpu-a", Vendor::nvidia, Term::on_demand, uni(1.0, 3.0), 8, caps(8)),
+                testing::offer("o2", "c3", "tpu-b", Vendor::google, Term::on_demand, uni(1.0, 3.0), 4, caps(4)),
+                testing::offer("o3", "c1", "gpu-a", Vendor::nvidia, Term::commit_1y, uni(0.05, 0.3), 8, caps(8))};
+  const double base = uni(600, 1400);
+  add_ladder_run(f, "run", 1000.0 * uni(10, 40) * seconds(f.p.horizon, 0), 0, H - 1,
+                 {{"gpu-a", {{8, base}, {16, base * 0.95}, {32, base * 0.9}}},
+                  {"tpu-b", {{8, base * uni(0.8, 1.2)}, {16, base * 0.93}}}});
+  f.p.workloads[0].train.may_move = gen() % 2;
+  testing::finish(f);
+  return f;
+}
+
+TEST(Executable, OptimumEqualsEnumeration) {
+  int solved = 0, infeasible = 0, with_commitments = 0, multi_pool = 0;
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    const Fixture f = small_gang_instance(seed);
+    const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+    const double brute = enumerate(f);
+    if (!std::isfinite(brute)) {
+      EXPECT_EQ(r.status, PlanStatus::infeasible);
+      ++infeasible;
+      continue;
+    }
+    ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+    EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+    EXPECT_NEAR(r.check.cost.si(), brute, 1e-6 * brute + 1e-3);
+    ++solved;
+    with_commitments += r.plan.purchases.empty() ? 0 : 1;
+    std::set<std::string> pools;
+    for (const Gang& g : r.plan.gangs) pools.insert(g.provider);
+    multi_pool += pools.size() > 1 ? 1 : 0;
+  }
+  EXPECT_GT(solved, 10);
+  RecordProperty("solved", solved);
+  RecordProperty("infeasible", infeasible);
+  RecordProperty("with_commitments", with_commitments);
+  RecordProperty("multi_pool", multi_pool);
+}
+
+}  // namespace
+}  // namespace xpu

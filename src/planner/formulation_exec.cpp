@@ -1,0 +1,209 @@
+// The executable model's workload columns (docs/portfolio.md, "Executable
+// plans"). A training run picks, per month, at most one candidate gang: a
+// pool and a chip count from the engine's ladder (rates.h: counts where
+// best_layout_at found a layout on the system the pool's offers rent), in
+// whole instances of every offer of that pool. Its progress that month is
+// the engine's throughput at that count. A service buys whole replicas.
+//
+// Moves: s[w,p,m] in [0,1] says the run's checkpoint sits in pool p after
+// month m (s >= gang in p; carried over a pause; at most one pool), and
+// move[w,p,m] >= gang(p,m) - s[p,m-1] - (1 - sum_q s[q,m-1]) is 1 when the
+// run arrives from another pool. A move pays the checkpoint's egress and
+// loses its transfer time at the run's fastest gang (conservative: the
+// checker counts the loss at the gang actually run).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "planner/formulation_build.h"
+
+namespace xpu::detail {
+
+int pool_instance_chips(const Builder& b, int pool) {
+  int most = 1;
+  for (int o : b.f.pools[pool].offers) most = std::max(most, b.p.offers[o].offer.chips);
+  return most;
+}
+
+namespace {
+
+// A count is launchable in a pool when every offer there rents it in whole instances.
+bool whole_in_pool(const Builder& b, int pool, int chips) {
+  for (int o : b.f.pools[pool].offers) {
+    const int per = std::max(1, b.p.offers[o].offer.chips);
+    if (chips % per != 0) return false;
+  }
+  return true;
+}
+
+double spot_factor(const Builder& b, int pool) {
+  if (!b.f.pools[pool].spot) return 1.0;
+  double a = 1.0;
+  for (int o : b.f.pools[pool].offers) a = std::min(a, b.p.offers[o].availability);
+  return a;
+}
+
+}  // namespace
+
+void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usage) {
+  const Portfolio& p = b.p;
+  const Workload& w = p.workloads[wi];
+  const WorkloadRates& wr = b.rates.workloads[wi];
+  const bool late_ok = p.policy.objective == Objective::lateness || b.relaxed(Group::deadlines);
+  const int last = late_ok ? b.H - 1 : w.deadline;
+  const double tokens = w.train.job.tokens;
+  Terms done, total;
+  std::vector<Terms> in_month(b.H);                    // every gang of the run per month
+  std::map<std::pair<int, int>, Terms> in_pool_month;  // (pool, month) -> gang binaries
+  double fastest = 0;                                  // tokens/s of the run's fastest column
+  for (const std::string& a : w.accelerators) {
+    const AcceleratorRate* ar = wr.find(a);
+    if (!ar || !ar->usable) continue;
+    for (int pool : b.pools_of(w, a)) {
+      const double avail = spot_factor(b, pool);
+      for (const ScalePoint& pt : ar->points) {
+        if (!whole_in_pool(b, pool, pt.chips)) continue;
+        const double tps = pt.chips * pt.tokens_per_s_per_chip * avail;
+        // The concave curve at this count, for the robustness scenarios (what the checker counts there).
+        const double curve = ar->tokens_per_s(pt.chips) * avail;
+        fastest = std::max(fastest, tps);
+        for (int m = w.earliest; m <= last; ++m) {
+          const double progress = tps * p.horizon.hours(m) * 3600.0 / tokens;
+          double obj = 0;
+          if (late_ok) obj = -b.f.lateness_weight * progress * (b.H - std::max(w.deadline, m));
+          const int v = b.add_var({.name = fmt::format("gang[{},{},{},{}]", w.name, pool, m, pt.chips),
+                                   .upper = 1,
+                                   .objective = obj,
+                                   .integer = true});
+          usage.push_back({wi, pool, m, {{v, static_cast<double>(pt.chips)}}});
+          b.f.gangs.push_back({wi, pool, m, v, pt.chips, tps, pt.layout});
+          (m <= w.deadline ? done : total).emplace_back(v, progress);
+          in_month[m].emplace_back(v, 1.0);
+          in_pool_month[{pool, m}].emplace_back(v, 1.0);
+          b.segs.push_back({wi, m, a, v, curve * p.horizon.hours(m) * 3600.0 / tokens});
+        }
+      }
+    }
+  }
+  // One gang per month.
+  for (int m = 0; m < b.H; ++m) {
+    if (in_month[m].size() > 1) {
+      b.add_row(row_le(fmt::format("one_gang[{},{}]", w.name, m), in_month[m], 1.0),
+                {.group = Group::other, .month = m, .workload = wi});
+    }
+  }
+  std::vector<int> pools;
+  for (const auto& [pm, t] : in_pool_month) {
+    if (std::find(pools.begin(), pools.end(), pm.first) == pools.end()) pools.push_back(pm.first);
+  }
+  std::sort(pools.begin(), pools.end());
+  if (!w.train.may_move && pools.size() > 1 && !b.relaxed(Group::single_vendor)) {
+    // One pool for the whole run: stay[w,p] binary, sum = 1, each month's gangs in p <= stay[w,p].
+    Terms one;
+    for (int pool : pools) {
+      const int z = b.add_var({.name = fmt::format("stay[{},{}]", w.name, pool), .upper = 1, .integer = true});
+      one.emplace_back(z, 1.0);
+      for (auto& [pm, t] : in_pool_month) {
+        if (pm.first != pool) continue;
+        Terms row = t;
+        row.emplace_back(z, -1.0);
+        b.add_row(row_le(fmt::format("stay[{},{},{}]", w.name, pool, pm.second), std::move(row), 0.0),
+                  {.group = Group::single_vendor, .month = pm.second, .workload = wi});
+      }
+    }
+    b.add_row(row_le(fmt::format("one_pool[{}]", w.name), std::move(one), 1.0),
+              {.group = Group::single_vendor, .workload = wi});
+  } else if (pools.size() > 1) {
+    const double bytes = checkpoint_bytes(w.model);
+    const double egress = bytes * 1e-9 * p.policy.move_egress_per_gb;
+    const double transfer_s = bytes * 8.0 / (p.policy.move_gbps * 1e9);
+    const double lost = transfer_s * fastest / tokens;  // fraction of the run lost per move, at most
+    const int first = w.earliest;
+    std::map<std::pair<int, int>, int> s;  // (pool, month) -> checkpoint-here variable
+    for (int m = first; m <= last; ++m) {
+      Terms sum_s;
+      for (int pool : pools) {
+        const int v = b.add_var({.name = fmt::format("ckpt[{},{},{}]", w.name, pool, m), .upper = 1});
+        s[{pool, m}] = v;
+        sum_s.emplace_back(v, 1.0);
+        auto it = in_pool_month.find({pool, m});
+        Terms here{{v, 1.0}};
+        if (it != in_pool_month.end()) {
+          for (auto t : it->second) here.emplace_back(t.first, -1.0);
+        }
+        b.add_row(row_ge(fmt::format("ckpt_run[{},{},{}]", w.name, pool, m), std::move(here), 0.0),
+                  {.group = Group::other, .month = m, .workload = wi});
+        if (m > first) {
+          // Carried over a month without a gang.
+          Terms carry{{v, 1.0}, {s[{pool, m - 1}], -1.0}};
+          for (auto t : in_month[m]) carry.emplace_back(t.first, 1.0);
+          b.add_row(row_ge(fmt::format("ckpt_carry[{},{},{}]", w.name, pool, m), std::move(carry), 0.0),
+                    {.group = Group::other, .month = m, .workload = wi});
+        }
+      }
+      b.add_row(row_le(fmt::format("ckpt_one[{},{}]", w.name, m), std::move(sum_s), 1.0),
+                {.group = Group::other, .month = m, .workload = wi});
+      if (m == first) continue;
+      for (int pool : pools) {
+        auto it = in_pool_month.find({pool, m});
+        if (it == in_pool_month.end()) continue;
+        const int mv = b.add_var(
+            {.name = fmt::format("move[{},{},{}]", w.name, pool, m), .upper = 1, .objective = egress}, egress);
+        b.f.moves.push_back({wi, pool, m, mv, egress});
+        // move >= gang(p,m) - s[p,m-1] - 1 + sum_q s[q,m-1]
+        Terms row{{mv, 1.0}, {s[{pool, m - 1}], 1.0}};
+        for (auto t : it->second) row.emplace_back(t.first, -1.0);
+        for (int q : pools) row.emplace_back(s[{q, m - 1}], -1.0);
+        b.add_row(row_ge(fmt::format("move[{},{},{}]", w.name, pool, m), std::move(row), -1.0),
+                  {.group = Group::other, .month = m, .workload = wi});
+        (m <= w.deadline ? done : total).emplace_back(mv, -lost);
+      }
+    }
+  }
+  if (!late_ok) {
+    b.add_row(row_ge(fmt::format("complete[{}]", w.name), std::move(done), 1.0),
+              {.group = Group::deadlines, .workload = wi});
+    return;
+  }
+  b.f.model.objective_offset += b.f.lateness_weight * (b.H - w.deadline);
+  Terms all = done;
+  all.insert(all.end(), total.begin(), total.end());
+  const int r =
+      b.add_row(row_ge(fmt::format("complete[{}]", w.name), all, 1.0), {.group = Group::deadlines, .workload = wi});
+  if (b.relaxed(Group::deadlines)) b.add_slack(r, 1.0, b.ref_total, 1.0);
+}
+
+void add_service_replicas(Builder& b, int wi, std::vector<Formulation::Usage>& usage) {
+  const Portfolio& p = b.p;
+  const Workload& w = p.workloads[wi];
+  const WorkloadRates& wr = b.rates.workloads[wi];
+  for (int m = 0; m < b.H; ++m) {
+    if (!(w.serve.demand_rps[m] > 0)) continue;
+    Terms served;
+    for (const std::string& a : w.accelerators) {
+      const AcceleratorRate* ar = wr.find(a);
+      if (!ar || !ar->usable || !(ar->need[m] > 0) || ar->chips_per_replica <= 0) continue;
+      const int cpr = ar->chips_per_replica;
+      const double replicas_needed = ar->need[m] / cpr;
+      for (int pool : b.pools_of(w, a)) {
+        // Chips a replica takes in whole instances: replicas share an instance
+        // when they fit (floor(per / cpr) each), or span ceil(cpr / per) instances.
+        const int per = pool_instance_chips(b, pool);
+        const double e = cpr <= per ? static_cast<double>(per) / (per / cpr) : std::ceil(double(cpr) / per) * per;
+        const int r = b.add_var({.name = fmt::format("replicas[{},{},{}]", w.name, pool, m),
+                                 .upper = std::ceil(replicas_needed * 20) + 1,
+                                 .integer = true});
+        usage.push_back({wi, pool, m, {{r, e}}});
+        b.f.replicas.push_back({wi, pool, m, r, cpr, ar->serving_layout});
+        served.emplace_back(r, 1.0 / replicas_needed);
+      }
+    }
+    const int row = b.add_row(row_ge(fmt::format("demand[{},{}]", w.name, m), std::move(served), 1.0),
+                              {.group = Group::demand, .month = m, .workload = wi});
+    if (b.relaxed(Group::demand)) b.add_slack(row, 1.0, b.ref_total, 1.0);
+  }
+}
+
+}  // namespace xpu::detail

@@ -13,6 +13,10 @@
 namespace xpu {
 namespace {
 
+// A prompt or an answer longer than this many tokens is out of range (the
+// longest context windows shipped are about 10M tokens).
+constexpr double kMaxSequenceTokens = 1e8;
+
 const std::vector<std::string> kPrecisions{"bf16", "fp16", "fp8", "fp4", "int8"};
 
 // Runs the api's checks of `r` into `f`, sorts, and packs the result.
@@ -28,6 +32,14 @@ RequestRead<T> finish(FieldReader& f, T r, Diagnostics& ds, Diagnostics checks =
 
 Precision precision_or(FieldReader& f, std::string_view name, Precision fallback) {
   return f.choice<Precision>(name, parse_precision, kPrecisions).value_or(fallback);
+}
+
+// The global batch in sequences: given, it must be positive (leaving it out
+// picks the default); 0 used to stand for the default, silently.
+int global_batch_of(FieldReader& f, int fallback) {
+  const auto b = f.integer("global_batch");
+  if (b && *b <= 0) f.error("global_batch", fmt::format("must be positive (leave it out for the default), got {}", *b));
+  return b && *b > 0 ? *b : fallback;
 }
 
 unsigned threads_of(FieldReader& f) {
@@ -119,7 +131,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   else if (!f.has("chips"))
     f.error("chips", "is required");
   r.seq_len = f.integer("seq_len").value_or(r.seq_len);
-  r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+  r.global_batch = global_batch_of(f, r.global_batch);
   r.precision = precision_or(f, "precision", r.precision);
   r.tokens = f.count("tokens").value_or(0);
   r.stack = f.text("stack").value_or("");
@@ -155,10 +167,10 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.precision = precision_or(f, "precision", r.precision);
   r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
   r.weight_only = f.boolean("weight_only").value_or(false);
-  r.input_len = f.count("input_len").value_or(r.input_len);
-  r.output_len = f.count("output_len").value_or(r.output_len);
+  r.input_len = f.count("input_len", kMaxSequenceTokens).value_or(r.input_len);
+  r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
   r.batch = f.integer("batch");
-  r.rate = f.count("rate");
+  r.rate = f.rate("rate");
   r.ttft_slo = f.quantity<Seconds>("ttft_slo");
   r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
@@ -187,14 +199,14 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     r.tokens = f.count("tokens").value_or(0);
     r.chips = f.integer("chips");
     if (f.has("chips") && f.has("deadline")) f.error("deadline", "`chips` and `deadline` exclude each other");
-    r.deadline = f.quantity<Seconds>("deadline");
+    r.deadline = f.quantity<Seconds>("deadline", "days");
     r.seq_len = f.integer("seq_len").value_or(r.seq_len);
-    r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+    r.global_batch = global_batch_of(f, r.global_batch);
     r.precision = precision_or(f, "precision", r.precision);
   } else if (known) {
-    r.rate = f.count("rate").value_or(0);
-    r.input_len = f.count("input_len").value_or(r.input_len);
-    r.output_len = f.count("output_len").value_or(r.output_len);
+    r.rate = f.rate("rate").value_or(0);
+    r.input_len = f.count("input_len", kMaxSequenceTokens).value_or(r.input_len);
+    r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
     r.precision = precision_or(f, "precision", r.precision);
     r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
     r.ttft_slo = f.quantity<Seconds>("ttft_slo");
@@ -217,6 +229,10 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.sensitivity = f.boolean("sensitivity").value_or(false);
   r.threads = threads_of(f);
   Diagnostics checks = known ? api::check(r, data) : Diagnostics{};
+  // "give chips or deadline" is noise when one was given but could not be read.
+  if ((f.has("chips") || f.has("deadline")) && !r.chips && !r.deadline) {
+    std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/chips"; });
+  }
   return finish(f, std::move(r), ds, std::move(checks));
 }
 

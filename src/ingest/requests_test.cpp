@@ -117,6 +117,19 @@ TEST(Requests, InferNeedsUnitsOnLatencyTargets) {
   EXPECT_DOUBLE_EQ(ok.request->input_len, api::InferRequest{}.input_len);
 }
 
+// A rate reads as a count or with its unit, as portfolio files write it (issue 12).
+TEST(Requests, RatesReadWithOrWithoutTheirUnit) {
+  const DataSet d = fixture();
+  for (const json& rate : {json(5), json("5"), json("5 req/s"), json("5 requests/s"), json("5rps")}) {
+    const auto r = read_infer_request(json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", rate}}, d);
+    ASSERT_TRUE(r.request) << rate.dump() << ": " << format_diagnostics(r.diagnostics);
+    EXPECT_DOUBLE_EQ(*r.request->rate, 5);
+  }
+  const auto bad = read_infer_request(json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", "5 tok/s"}}, d);
+  EXPECT_EQ(format_diagnostics(bad.diagnostics),
+            "/rate: error: expected a positive request rate such as 20, 1.5k or '20 req/s'; got '5 tok/s'\n");
+}
+
 TEST(Requests, CompareNamesTheOtherFieldTheJsonWay) {
   const DataSet d = fixture();
   const auto both = read_compare_request(json{{"model", "llama-8b"}, {"train", true}, {"infer", true}}, d);

@@ -213,9 +213,14 @@ Expected<ParsedQuantity, UnitTextError> parse_unit_text(std::string_view text) {
                                   text.substr(i, end - i), text.substr(i, end - i), text.substr(i, end - i)),
                       static_cast<int>(i)}};
   }
-  if (auto money = match_money_unit(unit, value)) return *money;
-  if (auto m = match_physical_unit(unit)) return ParsedQuantity{value * m->scale, m->dim, false};
-  return Unexpected{UnitTextError{fmt::format("unknown unit '{}'", unit), static_cast<int>(unit_begin)}};
+  std::optional<ParsedQuantity> q = match_money_unit(unit, value);
+  if (!q) {
+    if (auto m = match_physical_unit(unit)) q = ParsedQuantity{value * m->scale, m->dim, false};
+  }
+  if (!q) return Unexpected{UnitTextError{fmt::format("unknown unit '{}'", unit), static_cast<int>(unit_begin)}};
+  // A prefix can carry a finite number past the largest double ("1e308 MW").
+  if (!std::isfinite(q->si)) return Unexpected{UnitTextError{"number is not finite", static_cast<int>(num_begin)}};
+  return *q;
 }
 
 std::string_view example_unit(Dimension d) {

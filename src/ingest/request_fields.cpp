@@ -10,7 +10,8 @@ namespace xpu {
 
 FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds)
     : object_(object), style_(std::move(style)), ds_(ds) {
-  if (!object_.is_object()) ds_.push_back(error_at({.pointer = style_.flags ? "" : "/"}, "must be a JSON object"));
+  // The whole request is at "/" (a JSON pointer's root) from every shell.
+  if (!object_.is_object()) ds_.push_back(error_at({.pointer = "/"}, "must be a JSON object"));
 }
 
 bool FieldReader::has(std::string_view name) const {

@@ -59,9 +59,12 @@ std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view fie
   if (!data.find_model(*name) && (name->ends_with(".json") || std::filesystem::is_regular_file(*name, ec))) {
     Diagnostics file;
     ref.config = read_hf_config(*name, file);
-    if (has_errors(file)) ref.config.reset();
+    const bool bad = has_errors(file);
+    if (bad) ref.config.reset();
     for (auto& d : file) ds.push_back(std::move(d));
-    if (!ref.config && !has_errors(file)) f.error(field, fmt::format("cannot read model config '{}'", *name));
+    // Said at the field too, so the api's "unknown model" does not follow the file's own errors.
+    if (bad) f.error(field, fmt::format("the model config '{}' has errors", *name));
+    if (!ref.config && !bad) f.error(field, fmt::format("cannot read model config '{}'", *name));
   }
   return ref;
 }

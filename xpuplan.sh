@@ -3,7 +3,7 @@
 #   ./xpuplan.sh demo    install what is missing, build, run the main jobs on the shipped defaults
 #                        (catalog, compare, plan; HTML reports in build/reports/)
 #   ./xpuplan.sh test    install, check formatting, build with -Werror, run every test, run clang-tidy
-#                        (.clang-tidy), then the tests again under ASan+UBSan
+#                        (.clang-tidy), the dashboard's browser tests, then the tests again under ASan+UBSan
 #   ./xpuplan.sh bench   build and run the benchmarks in bench/
 #   ./xpuplan.sh build   install and build only (build/release/xpuplan)
 #   ./xpuplan.sh fuzz [SECONDS]  build the libFuzzer targets (clang, ASan+UBSan; build/fuzz) and run each
@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy libopenmpi-dev openmpi-bin
-          clang libclang-rt-14-dev)
+          chromium clang libclang-rt-14-dev)
 JOBS=${JOBS:-$(nproc)}
 
 install_deps() {
@@ -43,6 +43,19 @@ format_check() {
   # shellcheck disable=SC2086
   clang-format --dry-run --Werror $files
   echo "format: ok"
+}
+
+# The dashboard (web/): install from package-lock.json, build, type-check, and
+# run its unit, API-contract and browser tests (Debian's Chromium, headless)
+# against the mock server. Needs the machine's Node.js 20.19+ and npm.
+web_check() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "xpuplan.sh: the dashboard tests need Node.js 20.19+ and npm" >&2
+    exit 1
+  fi
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent && npx tsc --noEmit &&
+    node tests/run.mjs)
+  echo "web: ok"
 }
 
 # clang-tidy (.clang-tidy) over the library, the shells and the benchmarks. It
@@ -88,6 +101,7 @@ case "${1:-demo}" in
     # debug info for their inlined code roughly doubles compile time.
     build build/ci -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DXPUPLAN_WERROR=ON
     ctest --test-dir build/ci --output-on-failure -j "$JOBS"
+    web_check
     tidy_check
     # Sanitizers at -O1 with line tables: readable reports, tolerable speed.
     build build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DXPUPLAN_WERROR=ON \
@@ -108,13 +122,17 @@ case "${1:-demo}" in
     install_deps
     tidy_check
     ;;
+  web)
+    install_deps
+    web_check
+    ;;
   fuzz)
     install_deps
     fuzz_build
     fuzz/run.sh build/fuzz "${2:-60}"
     ;;
   *)
-    echo "usage: $0 demo|test|bench|build|tidy|fuzz [SECONDS]" >&2
+    echo "usage: $0 demo|test|bench|build|tidy|web|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -19,8 +19,8 @@ struct InferRequest {
   std::string stack;        // empty: the runtime's serving stack
   // A fixed replica layout when chips or degrees are given; else searched.
   std::optional<int> chips, tp, pp, ep, attn_dp;  // attn_dp: attention data-parallel degree (divides tp)
-  Precision precision = Precision::bf16;  // weight format
-  std::optional<Precision> kv_precision;  // empty: default_kv_precision
+  Precision precision = Precision::bf16;          // weight format
+  std::optional<Precision> kv_precision;          // empty: default_kv_precision
   bool weight_only = false;
   double input_len = 2048;     // mean prompt tokens
   double output_len = 256;     // mean generated tokens

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <yaml-cpp/yaml.h>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>

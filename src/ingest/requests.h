@@ -44,9 +44,9 @@ RequestRead<api::ValidateRequest> read_validate_request(const nlohmann::json& fi
 // validate --components: "cases" (a component YAML file or a directory of
 // them; default: the shipped data/components). Bad entries are warnings and
 // left out; the rest are read.
-RequestRead<api::ComponentsRequest> read_components_request(const nlohmann::json& fields,
-                                                            const FieldStyle& style = {});
-// "cases" (one file or a list, fitted together; default: every shipped case file), "date" (default: empty, the shell's today), "threads".
+RequestRead<api::ComponentsRequest> read_components_request(const nlohmann::json& fields, const FieldStyle& style = {});
+// "cases" (one file or a list, fitted together; default: every shipped case file), "date" (default: empty, the shell's
+// today), "threads".
 RequestRead<api::CalibrateRequest> read_calibrate_request(const nlohmann::json& fields, const FieldStyle& style = {});
 // "portfolio" (a file, resolved against `data`), "time_limit", "gap", "threads", "no_baselines".
 RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, const DataSet& data,

@@ -227,7 +227,7 @@ struct RisksReader {
       s.source = r.str("source", Need::optional).value_or("");
       out.spot.push_back(std::move(s));
     });
-    each(root, "failures", "failures", [&](MapReader& r, std::string) {
+    each(root, "failures", "failures", [&](MapReader& r, const std::string& /*name*/) {
       FailureRule f{.at = r.where()};
       f.accelerator = r.str("accelerator").value_or("default");
       f.at = r.where("accelerator");
@@ -257,7 +257,7 @@ struct RisksReader {
       k.source = c->str("source", Need::optional).value_or("");
       c->finish();
     }
-    each(root, "prices", "price change", [&](MapReader& r, std::string) {
+    each(root, "prices", "price change", [&](MapReader& r, const std::string& /*name*/) {
       PriceChange p{.at = r.where()};
       p.target = target(r);
       if (auto t = r.choice("term", term_names(), Need::optional)) p.term = parse_term(*t);

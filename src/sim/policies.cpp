@@ -221,6 +221,7 @@ const PolicyInfo* find_policy(std::string_view name) {
 
 std::vector<std::string> policy_names() {
   std::vector<std::string> out;
+  out.reserve(std::size(kPolicies));
   for (const auto& p : kPolicies) out.emplace_back(p.name);
   return out;
 }

@@ -103,6 +103,7 @@ std::vector<SpendLine> spend_by(const PreparedSim& prep, const Column& col, size
     for (size_t i = 0; i < col.n; ++i) v[i] += spend[i];
   }
   std::vector<SpendLine> out;
+  out.reserve(by.size());
   for (const auto& [k, v] : by) out.push_back({k, mean_se(v)});
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ingest/cases_io.h"
@@ -62,14 +63,22 @@ std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view fie
     const bool bad = has_errors(file);
     if (bad) ref.config.reset();
     for (auto& d : file) ds.push_back(std::move(d));
-    // Said at the field too, so the api's "unknown model" does not follow the file's own errors.
-    if (bad) f.error(field, fmt::format("the model config '{}' has errors", *name));
     if (!ref.config && !bad) f.error(field, fmt::format("cannot read model config '{}'", *name));
   }
   return ref;
 }
 
 namespace {
+
+// The api's "unknown model" when the model named a config file whose own
+// errors are already reported: noise, dropped.
+Diagnostics without_unknown_config(Diagnostics checks, const Diagnostics& ds, const api::ModelRef& model) {
+  const bool config_failed = std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::error && !model.name.empty() && d.where.file == model.name;
+  });
+  if (config_failed) std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/model"; });
+  return checks;
+}
 
 // The two fields every engine job needs: "model" and "accelerator".
 void read_model_and_hardware(FieldReader& f, const DataSet& data, Diagnostics& ds, api::ModelRef& model,
@@ -152,7 +161,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   r.top = f.integer("top").value_or(r.top);
   r.memory_margin = f.number("memory_margin").value_or(r.memory_margin);
   r.threads = threads_of(f);
-  Diagnostics checks = api::check(r, data);
+  Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));
 }
 
@@ -178,7 +187,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
   r.stack = f.text("stack").value_or("");
-  Diagnostics checks = api::check(r, data);
+  Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));
 }
 
@@ -231,7 +240,7 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.region = f.text("region").value_or("");
   r.sensitivity = f.boolean("sensitivity").value_or(false);
   r.threads = threads_of(f);
-  Diagnostics checks = known ? api::check(r, data) : Diagnostics{};
+  Diagnostics checks = known ? without_unknown_config(api::check(r, data), ds, r.model) : Diagnostics{};
   // "give chips or deadline" is noise when one was given but could not be read.
   if ((f.has("chips") || f.has("deadline")) && !r.chips && !r.deadline) {
     std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/chips"; });

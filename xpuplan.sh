@@ -6,12 +6,14 @@
 #                        (.clang-tidy), the dashboard's browser tests, then the tests again under ASan+UBSan
 #   ./xpuplan.sh bench   build and run the benchmarks in bench/
 #   ./xpuplan.sh build   install and build only (build/release/xpuplan)
+#   ./xpuplan.sh fuzz [SECONDS]  build the libFuzzer targets (clang, ASan+UBSan; build/fuzz) and run each
+#                        for SECONDS (default 60); findings in build/fuzz/fuzz-work/ (docs/robustness.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy libopenmpi-dev openmpi-bin
-          chromium)
+          chromium clang libclang-rt-14-dev)
 JOBS=${JOBS:-$(nproc)}
 
 install_deps() {
@@ -59,6 +61,13 @@ web_check() {
 # clang-tidy (.clang-tidy) over the library, the shells and the benchmarks. It
 # reads a compile database without precompiled headers (GCC's are not clang's);
 # configuring one is enough, nothing is built there.
+# The fuzz build: clang, every library instrumented for coverage, ASan+UBSan
+# (a separate configuration; the g++ builds never need clang).
+fuzz_build() {
+  CC=clang CXX=clang++ TARGET=fuzz_all build build/fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1" \
+    -DXPUPLAN_FUZZ=ON -DXPUPLAN_BENCH=OFF -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
+}
+
 tidy_check() {
   cmake -S . -B build/tidy -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON >/dev/null
   git ls-files 'src/*.cpp' 'bench/*.cpp' | grep -v '_test\.cpp$' |
@@ -99,6 +108,9 @@ case "${1:-demo}" in
       -DXPUPLAN_SANITIZE=ON -DXPUPLAN_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --test-dir build/asan --output-on-failure -j "$JOBS" -LE slow
+    # A fuzz smoke: every libFuzzer target for 10 s under ASan+UBSan.
+    fuzz_build
+    fuzz/run.sh build/fuzz "${FUZZ_SMOKE_SECONDS:-10}"
     echo "xpuplan.sh test: all passed"
     ;;
   bench)
@@ -114,8 +126,13 @@ case "${1:-demo}" in
     install_deps
     web_check
     ;;
+  fuzz)
+    install_deps
+    fuzz_build
+    fuzz/run.sh build/fuzz "${2:-60}"
+    ;;
   *)
-    echo "usage: $0 demo|test|bench|build|tidy|web" >&2
+    echo "usage: $0 demo|test|bench|build|tidy|web|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -11,6 +11,7 @@
 #include "analysis/compare_engine.h"
 #include "base/check.h"
 #include "base/parallel.h"
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
 namespace xpu {
@@ -212,9 +213,11 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
     const InferenceContext& ctx = size.ctx;
     const ServingSearch& s = size.search;
     if (!s.best) {
-      e.why = s.closest ? fmt::format("no layout meets the SLOs (the closest binds on {})",
-                                      s.closest->binding.empty() ? "the targets" : s.closest->binding)
-                        : "the model does not fit with any layout tried";
+      e.why = s.over_chip_limit ? fmt::format("{:g} requests/s needs more than {} chips (numbers out of range)", r.rate,
+                                              kMaxChipsSized)
+              : s.closest       ? fmt::format("no layout meets the SLOs (the closest binds on {})",
+                                        s.closest->binding.empty() ? "the targets" : s.closest->binding)
+                                : "the model does not fit with any layout tried";
       return e;
     }
     const ServingEstimate& b = *s.best;

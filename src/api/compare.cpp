@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
 namespace xpu::api {
@@ -26,6 +27,10 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
       ds.push_back(field_error("chips", "give `chips` N, or `deadline` to find the fewest chips"));
     }
     if (r.chips) positive(*r.chips, "chips");
+    if (r.chips && *r.chips > kMaxChipsSized) {
+      ds.push_back(field_error(
+          "chips", fmt::format("must be at most {} (numbers out of range), got {}", kMaxChipsSized, *r.chips)));
+    }
     if (r.deadline) positive(r.deadline->si(), "deadline");
     positive(r.seq_len, "seq_len");
     if (r.global_batch < 0) positive(r.global_batch, "global_batch");
@@ -44,7 +49,13 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
   // The default baseline may be missing from a user's data: the report then says so.
   if (r.baseline != CompareRequest{}.baseline)
     check_known(r.baseline, accelerators, "baseline", "unknown accelerator", ds);
-  for (const auto& a : r.accelerators) check_known(a, accelerators, "accelerators", "unknown accelerator", ds);
+  for (const auto& a : r.accelerators) {
+    if (a.empty()) {
+      ds.push_back(field_error("accelerators", "an accelerator name is empty; list keys such as h100-sxm,mi300x"));
+    } else {
+      check_known(a, accelerators, "accelerators", "unknown accelerator", ds);
+    }
+  }
   check_known(r.region, data.prices.regions(), "region", "no offers in region", ds);
   return ds;
 }

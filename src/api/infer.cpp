@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
 namespace xpu::api {
@@ -28,6 +29,21 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
                                  {r.attn_dp, "attn_dp"},
                                  {r.batch, "batch"}}) {
     if (v) positive(*v, field);
+  }
+  if (r.chips && *r.chips > kMaxChipsSized) {
+    ds.push_back(field_error(
+        "chips", fmt::format("must be at most {} (numbers out of range), got {}", kMaxChipsSized, *r.chips)));
+  }
+  if (auto m = resolve_model(data, r.model, "model")) {
+    for (auto& d : check_fixed_degrees(*m, {.tp = r.tp, .pp = r.pp, .ep = r.ep, .chips_per_replica = r.chips})) {
+      ds.push_back(std::move(d));
+    }
+  }
+  // A batch or an expert degree belongs to a fixed layout; the search picks its own.
+  const bool fixed = r.tp || r.pp || r.chips || r.attn_dp;
+  if (!fixed) {
+    if (r.batch) ds.push_back(field_error("batch", "sets the batch of a fixed layout; give `chips` or `tp` with it"));
+    if (r.ep) ds.push_back(field_error("ep", "sets the expert degree of a fixed layout; give `chips` or `tp` with it"));
   }
   if (r.attn_dp && *r.attn_dp > 0) {
     const int tp = r.tp.value_or(std::max(1, r.chips.value_or(1) / std::max(1, r.pp.value_or(1))));
@@ -88,12 +104,24 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
       out.estimate = serve(ctx, l, std::nullopt, slo, batch_cap);
     } else {
       const ServingEstimate top = serve(ctx, l, std::nullopt, slo, batch_cap);
-      out.replicas =
-          top.requests_per_s > 0 ? std::max(1, static_cast<int>(std::ceil(*r.rate / top.requests_per_s))) : 1;
+      const double need = top.requests_per_s > 0 ? std::max(1.0, std::ceil(*r.rate / top.requests_per_s)) : 1.0;
+      if (!(need * l.chips() <= static_cast<double>(kMaxChipsSized))) {
+        return Unexpected{Diagnostics{field_error(
+            "rate", fmt::format("{:g} requests/s needs {:.4g} replicas of {} chip{}, over the {} chips xpuplan sizes "
+                                "(numbers out of range)",
+                                *r.rate, need, l.chips(), l.chips() == 1 ? "" : "s", kMaxChipsSized))}};
+      }
+      out.replicas = static_cast<int>(need);
       out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
     }
   } else {
     const ServingSearch search = search_serving(ctx, r.rate.value_or(0), slo);
+    if (r.rate && !search.best && search.over_chip_limit) {
+      return Unexpected{Diagnostics{field_error(
+          "rate", fmt::format("{:g} requests/s needs more than {} chips on every layout that meets the targets "
+                              "(numbers out of range)",
+                              *r.rate, kMaxChipsSized))}};
+    }
     out.pareto = search.pareto;
     out.evaluated = search.evaluated;
     if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
 namespace xpu::api {
@@ -12,6 +13,10 @@ Diagnostics check(const TrainRequest& r, const DataSet& data) {
   Diagnostics ds;
   check_names(data, r.model, r.accelerator, r.stack, Mode::train, ds);
   if (r.chips <= 0) ds.push_back(field_error("chips", fmt::format("must be positive, got {}", r.chips)));
+  if (r.chips > kMaxChipsSized) {
+    ds.push_back(field_error(
+        "chips", fmt::format("must be at most {} (numbers out of range), got {}", kMaxChipsSized, r.chips)));
+  }
   if (r.seq_len <= 0) ds.push_back(field_error("seq_len", fmt::format("must be positive, got {}", r.seq_len)));
   if (r.global_batch < 0) {
     ds.push_back(
@@ -32,6 +37,11 @@ Diagnostics check(const TrainRequest& r, const DataSet& data) {
   positive(r.fixed.ep, "ep");
   positive(r.fixed.vpp, "vpp");
   positive(r.fixed.micro_batch, "micro_batch");
+  if (auto m = resolve_model(data, r.model, "model")) {
+    for (auto& d : check_fixed_degrees(*m, {.tp = r.fixed.tp, .pp = r.fixed.pp, .ep = r.fixed.ep})) {
+      ds.push_back(std::move(d));
+    }
+  }
   return ds;
 }
 

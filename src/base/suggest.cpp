@@ -39,13 +39,24 @@ std::string lower(std::string_view s) {
 std::optional<std::string> closest_match(std::string_view name, std::span<const std::string> candidates) {
   const std::string key = lower(name);
   const int limit = std::max(2, static_cast<int>(name.size()) / 3);
+  // A name that starts a candidate ("h100" for "h100-sxm") is the likeliest
+  // miss: prefix matches rank first, the shortest (then the first) winning;
+  // otherwise the nearest by edit distance within `limit`.
   std::optional<std::string> best;
+  size_t best_prefix = std::string::npos;
   int best_d = limit + 1;
   for (const auto& c : candidates) {
-    std::string lc = lower(c);
-    int d = edit_distance(key, lc);
-    // A name that is a prefix of a candidate ("h200" for "h200-sxm") is a near miss too.
-    if (d > limit && key.size() >= 3 && lc.starts_with(key)) d = limit;
+    const std::string lc = lower(c);
+    if (lc == key) return c;
+    if (key.size() >= 2 && lc.size() > key.size() && lc.starts_with(key)) {
+      if (best_prefix == std::string::npos || lc.size() < best_prefix) {
+        best_prefix = lc.size();
+        best = c;
+      }
+      continue;
+    }
+    if (best_prefix != std::string::npos) continue;
+    const int d = edit_distance(key, lc);
     if (d < best_d) {
       best_d = d;
       best = c;

@@ -20,6 +20,10 @@ TEST(Suggest, FindsNearMissOnly) {
   EXPECT_EQ(closest_match("MI300X", keys), "mi300x");
   EXPECT_EQ(closest_match("h200", keys), "h200-sxm");
   EXPECT_EQ(closest_match("gaudi3", keys), std::nullopt);
+  // A prefix beats a closer edit distance ("h100" is one edit from "b200").
+  std::vector<std::string> more{"b200", "h100-sxm", "h100-nvl-pcie", "h200-sxm"};
+  EXPECT_EQ(closest_match("h100", more), "h100-sxm");
+  EXPECT_EQ(closest_match("H100-SXM", more), "h100-sxm");
   EXPECT_EQ(did_you_mean("tpu-v5q", keys), " (did you mean 'tpu-v5p'?)");
   EXPECT_EQ(did_you_mean("zzz", keys), "");
 }

@@ -213,9 +213,14 @@ Expected<ParsedQuantity, UnitTextError> parse_unit_text(std::string_view text) {
                                   text.substr(i, end - i), text.substr(i, end - i), text.substr(i, end - i)),
                       static_cast<int>(i)}};
   }
-  if (auto money = match_money_unit(unit, value)) return *money;
-  if (auto m = match_physical_unit(unit)) return ParsedQuantity{value * m->scale, m->dim, false};
-  return Unexpected{UnitTextError{fmt::format("unknown unit '{}'", unit), static_cast<int>(unit_begin)}};
+  std::optional<ParsedQuantity> q = match_money_unit(unit, value);
+  if (!q) {
+    if (auto m = match_physical_unit(unit)) q = ParsedQuantity{value * m->scale, m->dim, false};
+  }
+  if (!q) return Unexpected{UnitTextError{fmt::format("unknown unit '{}'", unit), static_cast<int>(unit_begin)}};
+  // A prefix can carry a finite number past the largest double ("1e308 MW").
+  if (!std::isfinite(q->si)) return Unexpected{UnitTextError{"number is not finite", static_cast<int>(num_begin)}};
+  return *q;
 }
 
 std::string_view example_unit(Dimension d) {
@@ -271,6 +276,48 @@ Expected<ParsedQuantity, UnitTextError> parse_unit_text_as(std::string_view text
         fmt::format("expected {}, got '{}' which is {}", describe(expected), text, what.substr(0, cut)), 0}};
   }
   return parsed;
+}
+
+double max_magnitude(Dimension d) {
+  switch (d) {
+    case Dimension::time:
+      return 1e11;  // about 3,000 years
+    case Dimension::bytes:
+      return 1e21;
+    case Dimension::byte_rate:
+      return 1e18;
+    case Dimension::flop_count:
+      return 1e32;
+    case Dimension::flop_rate:
+      return 1e22;
+    case Dimension::power:
+      return 1e10;  // 10 GW
+    case Dimension::energy:
+      return 1e20;
+    case Dimension::money:
+      return 1e13;  // $10 trillion
+    case Dimension::money_rate:
+      return 1e7 / 3600;  // $10M per hour
+    case Dimension::energy_price:
+      return 1e3 / 3.6e6;  // $1000 per kWh
+    case Dimension::frequency:
+      return 1e12;
+    case Dimension::fraction:
+      return 1e4;
+  }
+  return 1e30;
+}
+
+std::optional<std::string> out_of_range(const ParsedQuantity& q) {
+  const double limit = max_magnitude(q.dim);
+  if (std::isfinite(q.si) && std::fabs(q.si) <= limit) return std::nullopt;
+  const double shown = q.dim == Dimension::money_rate     ? limit * 3600
+                       : q.dim == Dimension::energy_price ? limit * 3.6e6
+                                                          : limit;
+  static constexpr std::array<std::string_view, 12> kSiUnit{"s", "B", "B/s", "FLOP",  "FLOP/s", "W",
+                                                            "J", "$", "$/h", "$/kWh", "Hz",     ""};
+  const std::string_view unit = kSiUnit[static_cast<size_t>(q.dim)];
+  return fmt::format("out of range (numbers out of range: at most {:g}{}{})", shown, unit.empty() ? "" : " ", unit);
 }
 
 namespace {

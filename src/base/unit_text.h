@@ -102,11 +102,20 @@ std::string_view example_unit(Dimension d);
 // a quantity of another dimension names both.
 Expected<ParsedQuantity, UnitTextError> parse_unit_text_as(std::string_view text, Dimension expected);
 
+// Numbers from outside are bounded at the door: the largest magnitude a
+// quantity of each dimension may have, far past any real value (10 GW,
+// 10 M$/h, 1e30 FLOP) but small enough that sums, products with hours and
+// chips, and the MILP's coefficients stay finite and solvable.
+double max_magnitude(Dimension d);
+// "out of range (at most ...)" when |q| exceeds max_magnitude() or is not finite; nullopt when fine.
+std::optional<std::string> out_of_range(const ParsedQuantity& q);
+
 // Parses text as quantity type Q ("80 GB" as Bytes). Errors say what was expected.
 template <class Q>
 Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
   auto parsed = parse_unit_text_as(text, DimensionOf<Q>::value);
   if (!parsed) return Unexpected{parsed.error()};
+  if (auto why = out_of_range(*parsed)) return Unexpected{UnitTextError{"'" + std::string(text) + "' is " + *why, 0}};
   return Q(parsed->si);
 }
 

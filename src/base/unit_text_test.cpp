@@ -74,6 +74,19 @@ TEST(UnitText, BareNumberIsAnError) {
   EXPECT_EQ(parse_unit_text("80").error().message, "'80' has no unit; write it with one (e.g. '80 GB', '80 TFLOP/s')");
 }
 
+// Found by fuzzing (fuzz/unit_text_fuzz.cpp): a finite number times its
+// prefix overflowed to infinity ("1e308MW"). Numbers are bounded at the door.
+TEST(UnitText, OverflowAndOutOfRangeAreErrors) {
+  EXPECT_EQ(parse_unit_text("1e308MW").error().message, "number is not finite");
+  EXPECT_EQ(parse_unit_text("1e308 PFLOP/s").error().message, "number is not finite");
+  EXPECT_EQ(parse_quantity<Watts>("1e12 W").error().message,
+            "'1e12 W' is out of range (numbers out of range: at most 1e+10 W)");
+  EXPECT_EQ(parse_quantity<DollarRate>("1e300 $/h").error().message,
+            "'1e300 $/h' is out of range (numbers out of range: at most 1e+07 $/h)");
+  EXPECT_TRUE(parse_quantity<DollarRate>("98.32 $/h"));
+  EXPECT_TRUE(parse_quantity<FlopRate>("1.44 EFLOP/s"));  // a rack, well inside the range
+}
+
 TEST(UnitText, WrongDimensionNamesBoth) {
   auto r = parse_quantity<ByteRate>("80 GB");
   ASSERT_FALSE(r);

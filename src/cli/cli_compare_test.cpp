@@ -174,7 +174,7 @@ TEST(Compare, BadFlagsAreExitTwoWithTheFlagNamed) {
   EXPECT_EQ(train.err,
             "--tokens: error: expected a positive count such as 15T, 2.5e12 or 300B; got '0'\n"
             "--deadline: error: --chips and --deadline exclude each other\n"
-            "--deadline: error: '90' has no unit; write it with one (e.g. '90 ms')\n");
+            "--deadline: error: '90' has no unit; write it with one (e.g. '90 days')\n");
   auto missing = run_cli({"compare", "--model", "llama3.1-70b", "--train"});
   EXPECT_EQ(missing.err,
             "--tokens: error: training needs the tokens to train, e.g. 15T\n"

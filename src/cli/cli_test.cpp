@@ -409,7 +409,7 @@ TEST(Infer, BadLengthsRatesAndSlosNameTheFlag) {
   EXPECT_EQ(r.err,
             "--input-len: error: expected a positive count such as 15T, 2.5e12 or 300B; got '0'\n"
             "--output-len: error: expected a positive count such as 15T, 2.5e12 or 300B; got '-5'\n"
-            "--rate: error: expected a positive count such as 15T, 2.5e12 or 300B; got 'abc'\n"
+            "--rate: error: expected a positive request rate such as 20, 1.5k or '20 req/s'; got 'abc'\n"
             "--ttft-slo: error: must be positive, got '-1 s'\n"
             "--tpot-slo: error: '40' has no unit; write it with one (e.g. '40 ms')\n");
 }

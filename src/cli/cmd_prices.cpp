@@ -84,7 +84,9 @@ void setup_prices(CLI::App& app, RunState& st) {
   import_cmd->add_option("--retrieved", imp->import.retrieved, "Date the snapshot was taken or read (YYYY-MM-DD)")
       ->required()
       ->check(CLI::Validator(
-          [](std::string& s) { return is_iso_date(s) ? std::string() : std::string("must be a date YYYY-MM-DD"); },
+          [](std::string& s) {
+            return is_iso_date(s) ? std::string() : "must be a calendar date YYYY-MM-DD, got '" + s + "'";
+          },
           "DATE"));
   import_cmd->add_option("--note", imp->import.note, "Text added to every offer's note (e.g. the snapshot's commit)");
   import_cmd->add_flag("--summary", imp->summary,

@@ -262,6 +262,10 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     ds.push_back(error_at(position_in(text, name, e.byte > 0 ? e.byte - 1 : 0),
                           fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
     return std::nullopt;
+  } catch (const json::exception& e) {
+    // Not a syntax error: a number too large for a double ("1e400"), found by fuzzing.
+    ds.push_back(error_at({name, 0, 0, ""}, fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
+    return std::nullopt;
   }
   if (!root.is_object()) {
     ds.push_back(error_at({name, 0, 0, ""}, "a config.json must be a JSON object"));

@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "base/csv.h"
+#include "base/unit_text.h"
 #include "ingest/price_import_rules.h"
 #include "ingest/text_file.h"
 
@@ -152,6 +153,11 @@ class Importer {
     }
     if (*v <= 0) {
       excl_.add("no-price", fmt::format("{}: {} price is {}; no offer", where, what, text), line);
+      return std::nullopt;
+    }
+    // The loader bounds prices (max_magnitude): an import never writes what it would refuse.
+    if (*v > max_magnitude(Dimension::money_rate) * 3600 || *v < 1e-6) {
+      excl_.add("out-of-range", fmt::format("{}: {} price {} $/h is out of range; no offer", where, what, text), line);
       return std::nullopt;
     }
     return v;

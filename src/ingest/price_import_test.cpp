@@ -174,6 +174,38 @@ TEST(PriceImport, OutputReadsBackAsTheSameOffers) {
   }
 }
 
+// Found by fuzzing (fuzz/price_import_fuzz.cpp): names with YAML syntax, a
+// backslash or control characters were written unquoted, and a price below
+// a millionth of a dollar as "0 $/h", so the loader refused the import's own
+// output. Names are now quoted when they are not plain tokens; prices out of
+// the loader's range are left out of the import.
+TEST(PriceImport, OddNamesAndTinyPricesReadBack) {
+  ImportOptions opt;
+  opt.retrieved = "2026-11-26";
+  const std::string csv =
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,"
+      "AvailabilityZone,Arch\n"
+      "\"\"\"p5\"\": #x\\q\x01\",H100,8.0,192.0,2048.0,x,0.0005,,us-east-1,use1-az1,x86_64\n"
+      "p5.48xlarge,H100,8.0,192.0,2048.0,x,1e300,,us-east-1,use1-az1,x86_64\n";
+  ImportResult r = import_skypilot_text(csv, "odd.csv", CatalogFormat::aws, opt);
+  EXPECT_EQ(r.excluded["out-of-range"], 1);
+  ASSERT_EQ(r.offers.size(), 1u) << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(r.offers[0].instance, "\"p5\": #x\\q\x01");
+  const std::string yaml = offers_to_yaml(r.offers);
+  Diagnostics ds;
+  auto root = parse_yaml_text(yaml, "roundtrip.yaml", ds);
+  ASSERT_TRUE(root) << format_diagnostics(ds) << yaml;
+  std::vector<Offer> back;
+  for (const auto& e : (*root)["offers"]) {
+    MapReader m(e, "roundtrip.yaml", ds, "offer");
+    if (auto o = read_offer(m)) back.push_back(*o);
+  }
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds) << yaml;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].key(), r.offers[0].key());
+  EXPECT_NEAR(per_hour(back[0].price), 0.0005, 1e-12);
+}
+
 TEST(RegionalAnomalies, OneGroupOrNoneDropsNothing) {
   using price_import::regional_anomalies;
   EXPECT_TRUE(regional_anomalies({{"a", 1.2}, {"b", 1.3}, {"c", 1.716}, {"d", 1.4}}, 1.5, 1.8).empty());

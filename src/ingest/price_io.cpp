@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -90,13 +91,31 @@ void require_source(MapReader& r, const Provenance& p) {
   }
 }
 
+// A double-quoted YAML scalar: quotes and backslashes escaped, control
+// characters as \xNN, so that any text reads back as itself.
 std::string yaml_quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
+}
+
+// A name as YAML: plain when it is a simple token ("p5.48xlarge", "us-east-1"), else quoted.
+std::string yaml_name(const std::string& s) {
+  const bool plain =
+      !s.empty() && std::isalnum(static_cast<unsigned char>(s.front())) && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '/' || c == '+';
+      });
+  return plain ? s : yaml_quote(s);
 }
 
 }  // namespace
@@ -200,6 +219,8 @@ PriceBook load_price_file(const std::string& path, Diagnostics& ds) {
 std::string price_text(DollarRate rate) {
   double h = per_hour(rate);
   // Up to 6 decimals, trailing zeros dropped: 55.04, 1.34375, 0.968.
+  // Below a millionth of a dollar, six significant digits instead (never "0 $/h").
+  if (h > 0 && h < 1e-3) return fmt::format("{:.6g} $/h", h);
   std::string s = fmt::format("{:.6f}", h);
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
@@ -213,15 +234,15 @@ std::string offers_to_yaml(const std::vector<Offer>& offers, const std::vector<s
   }
   out += "offers:\n";
   for (const auto& o : offers) {
-    out += fmt::format("  - provider: {}\n", o.provider);
-    if (!o.region.empty()) out += fmt::format("    region: {}\n", o.region);
-    out += fmt::format("    instance: {}\n", o.instance);
-    out += fmt::format("    accelerator: {}\n", o.accelerator);
+    out += fmt::format("  - provider: {}\n", yaml_name(o.provider));
+    if (!o.region.empty()) out += fmt::format("    region: {}\n", yaml_name(o.region));
+    out += fmt::format("    instance: {}\n", yaml_name(o.instance));
+    out += fmt::format("    accelerator: {}\n", yaml_name(o.accelerator));
     out += fmt::format("    chips: {}\n", o.chips);
     out += fmt::format("    term: {}\n", to_string(o.term));
     out += fmt::format("    price: {}\n", price_text(o.price));
     out += fmt::format("    source: {}\n", yaml_quote(o.provenance.source));
-    out += fmt::format("    retrieved: {}\n", o.provenance.retrieved);
+    out += fmt::format("    retrieved: {}\n", yaml_name(o.provenance.retrieved));
     if (o.provenance.estimate) out += "    estimate: true\n";
     if (!o.provenance.note.empty()) out += fmt::format("    note: {}\n", yaml_quote(o.provenance.note));
   }

@@ -10,7 +10,8 @@ namespace xpu {
 
 FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds)
     : object_(object), style_(std::move(style)), ds_(ds) {
-  if (!object_.is_object()) ds_.push_back(error_at({.pointer = style_.flags ? "" : "/"}, "must be a JSON object"));
+  // The whole request is at "/" (a JSON pointer's root) from every shell.
+  if (!object_.is_object()) ds_.push_back(error_at({.pointer = "/"}, "must be a JSON object"));
 }
 
 bool FieldReader::has(std::string_view name) const {
@@ -107,15 +108,46 @@ std::optional<double> FieldReader::number(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<double> FieldReader::count(std::string_view name) {
+std::optional<double> FieldReader::count(std::string_view name, double max) {
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
   const std::string t = v->is_string() ? v->get<std::string>() : v->dump();
   std::optional<double> c;
   if (v->is_number()) c = v->get<double>();
   if (v->is_string()) c = parse_count_text(t);
+  if (c && std::isfinite(*c) && *c > max) {
+    error(name, fmt::format("'{}' is out of range (numbers out of range: at most {:g})", t, max));
+    return std::nullopt;
+  }
   if (c && std::isfinite(*c) && *c > 0) return c;
   error(name, fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", t));
+  return std::nullopt;
+}
+
+std::optional<double> FieldReader::rate(std::string_view name, double max) {
+  const nlohmann::json* v = value(name);
+  if (!v) return std::nullopt;
+  std::string t = v->is_string() ? v->get<std::string>() : v->dump();
+  std::optional<double> c;
+  if (v->is_number()) {
+    c = v->get<double>();
+  } else if (v->is_string()) {
+    std::string_view s = t;
+    for (std::string_view unit : {"requests/s", "req/s", "rps"}) {
+      if (s.ends_with(unit)) {
+        s.remove_suffix(unit.size());
+        break;
+      }
+    }
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (!s.empty()) c = parse_count_text(s);
+  }
+  if (c && std::isfinite(*c) && *c > max) {
+    error(name, fmt::format("'{}' is out of range (numbers out of range: at most {:g} requests/s)", t, max));
+    return std::nullopt;
+  }
+  if (c && std::isfinite(*c) && *c > 0) return c;
+  error(name, fmt::format("expected a positive request rate such as 20, 1.5k or '20 req/s'; got '{}'", t));
   return std::nullopt;
 }
 

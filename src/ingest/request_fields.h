@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,16 +57,31 @@ class FieldReader {
   // A whole number (a JSON integer, or text such as "1024").
   std::optional<int> integer(std::string_view name);
   std::optional<double> number(std::string_view name);
-  // A positive count: "15T", "2.5e12", "300B", 40e6.
-  std::optional<double> count(std::string_view name);
+  // A positive count: "15T", "2.5e12", "300B", 40e6, at most `max` (numbers out of range past it).
+  std::optional<double> count(std::string_view name, double max = 1e18);
+  // A request rate: a positive count ("20", "1.5k") or one with its unit
+  // ("20 req/s", "20 requests/s", "20 rps"), in requests per second.
+  std::optional<double> rate(std::string_view name, double max = 1e12);
   // A positive quantity of type Q written with its unit ("40 ms", "0.08 $/kWh").
+  // A bare number is refused with `bare_unit` suggested when given ("'90' has
+  // no unit; write it with one (e.g. '90 days')"), else the dimension's example.
   template <class Q>
-  std::optional<Q> quantity(std::string_view name) {
+  std::optional<Q> quantity(std::string_view name, std::string_view bare_unit = {}) {
     auto t = text(name);
     if (!t) return std::nullopt;
     auto q = parse_quantity<Q>(*t);
     if (!q) {
-      error(name, q.error().message);
+      double bare = 0;
+      const auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), bare);
+      if (!bare_unit.empty() && !t->empty() && ec == std::errc() && p == t->data() + t->size()) {
+        error(name, "'" + *t + "' has no unit; write it with one (e.g. '" + *t + " " + std::string(bare_unit) + "')");
+      } else {
+        error(name, q.error().message);
+      }
+      return std::nullopt;
+    }
+    if (!std::isfinite(q->si())) {
+      error(name, "must be finite, got '" + *t + "'");
       return std::nullopt;
     }
     if (!(q->si() > 0)) {

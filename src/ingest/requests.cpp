@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ingest/cases_io.h"
@@ -12,6 +13,10 @@
 
 namespace xpu {
 namespace {
+
+// A prompt or an answer longer than this many tokens is out of range (the
+// longest context windows shipped are about 10M tokens).
+constexpr double kMaxSequenceTokens = 1e8;
 
 const std::vector<std::string> kPrecisions{"bf16", "fp16", "fp8", "fp4", "int8"};
 
@@ -28,6 +33,14 @@ RequestRead<T> finish(FieldReader& f, T r, Diagnostics& ds, Diagnostics checks =
 
 Precision precision_or(FieldReader& f, std::string_view name, Precision fallback) {
   return f.choice<Precision>(name, parse_precision, kPrecisions).value_or(fallback);
+}
+
+// The global batch in sequences: given, it must be positive (leaving it out
+// picks the default); 0 used to stand for the default, silently.
+int global_batch_of(FieldReader& f, int fallback) {
+  const auto b = f.integer("global_batch");
+  if (b && *b <= 0) f.error("global_batch", fmt::format("must be positive (leave it out for the default), got {}", *b));
+  return b && *b > 0 ? *b : fallback;
 }
 
 unsigned threads_of(FieldReader& f) {
@@ -47,14 +60,25 @@ std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view fie
   if (!data.find_model(*name) && (name->ends_with(".json") || std::filesystem::is_regular_file(*name, ec))) {
     Diagnostics file;
     ref.config = read_hf_config(*name, file);
-    if (has_errors(file)) ref.config.reset();
+    const bool bad = has_errors(file);
+    if (bad) ref.config.reset();
     for (auto& d : file) ds.push_back(std::move(d));
-    if (!ref.config && !has_errors(file)) f.error(field, fmt::format("cannot read model config '{}'", *name));
+    if (!ref.config && !bad) f.error(field, fmt::format("cannot read model config '{}'", *name));
   }
   return ref;
 }
 
 namespace {
+
+// The api's "unknown model" when the model named a config file whose own
+// errors are already reported: noise, dropped.
+Diagnostics without_unknown_config(Diagnostics checks, const Diagnostics& ds, const api::ModelRef& model) {
+  const bool config_failed = std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::error && !model.name.empty() && d.where.file == model.name;
+  });
+  if (config_failed) std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/model"; });
+  return checks;
+}
 
 // The two fields every engine job needs: "model" and "accelerator".
 void read_model_and_hardware(FieldReader& f, const DataSet& data, Diagnostics& ds, api::ModelRef& model,
@@ -119,7 +143,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   else if (!f.has("chips"))
     f.error("chips", "is required");
   r.seq_len = f.integer("seq_len").value_or(r.seq_len);
-  r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+  r.global_batch = global_batch_of(f, r.global_batch);
   r.precision = precision_or(f, "precision", r.precision);
   r.tokens = f.count("tokens").value_or(0);
   r.stack = f.text("stack").value_or("");
@@ -137,7 +161,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   r.top = f.integer("top").value_or(r.top);
   r.memory_margin = f.number("memory_margin").value_or(r.memory_margin);
   r.threads = threads_of(f);
-  Diagnostics checks = api::check(r, data);
+  Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));
 }
 
@@ -155,15 +179,15 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.precision = precision_or(f, "precision", r.precision);
   r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
   r.weight_only = f.boolean("weight_only").value_or(false);
-  r.input_len = f.count("input_len").value_or(r.input_len);
-  r.output_len = f.count("output_len").value_or(r.output_len);
+  r.input_len = f.count("input_len", kMaxSequenceTokens).value_or(r.input_len);
+  r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
   r.batch = f.integer("batch");
-  r.rate = f.count("rate");
+  r.rate = f.rate("rate");
   r.ttft_slo = f.quantity<Seconds>("ttft_slo");
   r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
   r.stack = f.text("stack").value_or("");
-  Diagnostics checks = api::check(r, data);
+  Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));
 }
 
@@ -187,14 +211,14 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     r.tokens = f.count("tokens").value_or(0);
     r.chips = f.integer("chips");
     if (f.has("chips") && f.has("deadline")) f.error("deadline", "`chips` and `deadline` exclude each other");
-    r.deadline = f.quantity<Seconds>("deadline");
+    r.deadline = f.quantity<Seconds>("deadline", "days");
     r.seq_len = f.integer("seq_len").value_or(r.seq_len);
-    r.global_batch = f.integer("global_batch").value_or(r.global_batch);
+    r.global_batch = global_batch_of(f, r.global_batch);
     r.precision = precision_or(f, "precision", r.precision);
   } else if (known) {
-    r.rate = f.count("rate").value_or(0);
-    r.input_len = f.count("input_len").value_or(r.input_len);
-    r.output_len = f.count("output_len").value_or(r.output_len);
+    r.rate = f.rate("rate").value_or(0);
+    r.input_len = f.count("input_len", kMaxSequenceTokens).value_or(r.input_len);
+    r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
     r.precision = precision_or(f, "precision", r.precision);
     r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
     r.ttft_slo = f.quantity<Seconds>("ttft_slo");
@@ -216,7 +240,11 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.region = f.text("region").value_or("");
   r.sensitivity = f.boolean("sensitivity").value_or(false);
   r.threads = threads_of(f);
-  Diagnostics checks = known ? api::check(r, data) : Diagnostics{};
+  Diagnostics checks = known ? without_unknown_config(api::check(r, data), ds, r.model) : Diagnostics{};
+  // "give chips or deadline" is noise when one was given but could not be read.
+  if ((f.has("chips") || f.has("deadline")) && !r.chips && !r.deadline) {
+    std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/chips"; });
+  }
   return finish(f, std::move(r), ds, std::move(checks));
 }
 

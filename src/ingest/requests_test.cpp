@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "perf/test_fixtures.h"
 
 namespace xpu {
@@ -115,6 +117,31 @@ TEST(Requests, InferNeedsUnitsOnLatencyTargets) {
   EXPECT_DOUBLE_EQ(*ok.request->rate, 1500);
   EXPECT_DOUBLE_EQ(ok.request->tpot_slo->si(), 0.04);
   EXPECT_DOUBLE_EQ(ok.request->input_len, api::InferRequest{}.input_len);
+}
+
+// Found by fuzzing: a body that is not an object had no location when read as flags.
+TEST(Requests, ABodyThatIsNotAnObjectIsAtTheRoot) {
+  const DataSet d = fixture();
+  for (bool flags : {false, true}) {
+    const auto r = read_train_request(json::array({1, 2}), d, FieldStyle{.flags = flags});
+    EXPECT_FALSE(r.request);
+    EXPECT_TRUE(std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& d) {
+      return format_diagnostic(d) == "/: error: must be a JSON object";
+    })) << format_diagnostics(r.diagnostics);
+  }
+}
+
+// A rate reads as a count or with its unit, as portfolio files write it (issue 12).
+TEST(Requests, RatesReadWithOrWithoutTheirUnit) {
+  const DataSet d = fixture();
+  for (const json& rate : {json(5), json("5"), json("5 req/s"), json("5 requests/s"), json("5rps")}) {
+    const auto r = read_infer_request(json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", rate}}, d);
+    ASSERT_TRUE(r.request) << rate.dump() << ": " << format_diagnostics(r.diagnostics);
+    EXPECT_DOUBLE_EQ(*r.request->rate, 5);
+  }
+  const auto bad = read_infer_request(json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", "5 tok/s"}}, d);
+  EXPECT_EQ(format_diagnostics(bad.diagnostics),
+            "/rate: error: expected a positive request rate such as 20, 1.5k or '20 req/s'; got '5 tok/s'\n");
 }
 
 TEST(Requests, CompareNamesTheOtherFieldTheJsonWay) {

@@ -230,6 +230,10 @@ std::optional<ParsedQuantity> MapReader::quantity(std::string_view key, Dimensio
     ds_->push_back(error_at(loc, msg(key, fmt::format("must be {}, got {}", sign_words(sign), *s))));
     return std::nullopt;
   }
+  if (auto why = out_of_range(*parsed)) {
+    ds_->push_back(error_at(loc, msg(key, fmt::format("'{}' is {}", *s, *why))));
+    return std::nullopt;
+  }
   return parsed.value();
 }
 

@@ -74,6 +74,10 @@ Diagnostics validate(const MilpModel& model) {
       out.push_back(error_at(
           {.pointer = fmt::format("/vars/{}/objective", j)},
           fmt::format("{}: objective coefficient must be finite, got {}", label("variable", j, v.name), v.objective)));
+    } else if (std::abs(v.objective) > kMaxCoefficient) {
+      out.push_back(error_at({.pointer = fmt::format("/vars/{}/objective", j)},
+                             fmt::format("{}: numbers out of range: objective coefficient {:g} is beyond {:g}",
+                                         label("variable", j, v.name), v.objective, kMaxCoefficient)));
     }
   }
   std::vector<size_t> last_row_seen(n, SIZE_MAX);  // repeated variables, without a set per row
@@ -94,6 +98,9 @@ Diagnostics validate(const MilpModel& model) {
       if (!std::isfinite(a)) {
         add(error_at,
             fmt::format("coefficient of {} must be finite, got {}", label("variable", j, model.vars[j].name), a));
+      } else if (std::abs(a) > kMaxCoefficient) {
+        add(error_at, fmt::format("numbers out of range: coefficient {:g} of {} is beyond {:g}", a,
+                                  label("variable", j, model.vars[j].name), kMaxCoefficient));
       }
       if (last_row_seen[j] == i) {
         add(warning_at,

@@ -66,7 +66,12 @@ Constraint row_ge(std::string name, std::vector<std::pair<int, double>> terms, d
 Constraint row_eq(std::string name, std::vector<std::pair<int, double>> terms, double rhs);
 Constraint row_range(std::string name, std::vector<std::pair<int, double>> terms, double lower, double upper);
 
-// Everything wrong with the model, in one pass: NaN or infinite coefficients,
+// The largest objective or matrix coefficient a model may hold: Clp asserts
+// (aborts) on objective entries near 1e25 after scaling, so anything past
+// this is refused as "numbers out of range" before the solver sees it.
+inline constexpr double kMaxCoefficient = 1e15;
+
+// Everything wrong with the model, in one pass: NaN, infinite or out-of-range coefficients,
 // NaN bounds, lower > upper, a lower bound of +inf or upper of -inf, term
 // indices out of range (errors); a variable repeated within a row (warning).
 // Locations are JSON pointers: "/vars/3", "/rows/5/terms/2". Empty = valid.

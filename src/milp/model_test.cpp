@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "milp/solve.h"
+
 namespace xpu {
 namespace {
 
@@ -65,6 +67,22 @@ TEST(MilpValidate, ReportsEveryProblemWithItsLocation) {
             "/rows/0/terms/2: error: row 0 'r': coefficient of variable 1 'b' must be finite, got nan\n"
             "/rows/0/terms/3: error: row 0 'r': term 3 refers to variable -1, but the model has 3 variables\n"
             "/rows/1/terms/1: warning: row 1 'dup': variable 0 'a' appears more than once; coefficients are added\n");
+}
+
+// Clp asserts (aborts) on objective entries near 1e25; such numbers (a price
+// of 1e300 $/chip/h) are refused before the solver is called (issue 12).
+TEST(MilpValidate, RefusesCoefficientsOutOfRange) {
+  MilpModel m;
+  m.add_var({.name = "a", .objective = 1e300});
+  m.add_var({.name = "b", .objective = kMaxCoefficient});
+  m.add_row(row_le("r", {{0, 1}, {1, -1e20}}, 1));
+  EXPECT_EQ(format_diagnostics(validate(m)),
+            "/vars/0/objective: error: variable 0 'a': numbers out of range: objective coefficient 1e+300 is "
+            "beyond 1e+15\n"
+            "/rows/0/terms/1: error: row 0 'r': numbers out of range: coefficient -1e+20 of variable 1 'b' is "
+            "beyond 1e+15\n");
+  const MilpResult r = solve_milp(m);
+  EXPECT_EQ(r.status, MilpStatus::error);
 }
 
 TEST(MilpModel, ObjectiveAndViolations) {

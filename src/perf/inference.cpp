@@ -1,5 +1,7 @@
 #include "perf/inference.h"
 
+#include "perf/layout_rules.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -240,7 +242,13 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
         if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
         continue;
       }
-      const int replicas = std::max(1, static_cast<int>(std::ceil(rate / r->requests_per_s - 1e-9)));
+      // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
+      const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
+      if (!(need * l.chips() <= static_cast<double>(kMaxChipsSized))) {
+        out.over_chip_limit = true;
+        continue;
+      }
+      const int replicas = static_cast<int>(need);
       ServingEstimate at = serve(c, l, rate / replicas, slo, cap);
       const int chips = replicas * l.chips();
       const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;

@@ -198,6 +198,7 @@ struct ServingSearch {
   std::optional<ServingEstimate> closest;  // when nothing meets them: the nearest, with `binding`
   int replicas = 0;                        // for the rate, with `best`
   long long evaluated = 0;
+  bool over_chip_limit = false;  // a layout met the SLOs but the rate needs over kMaxChipsSized chips on it
 };
 
 // Layout search for a load: chips per replica, tp/pp/ep/attn_dp, batch cap; the

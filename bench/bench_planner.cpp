@@ -92,6 +92,7 @@ Instance generate(uint32_t seed, int workloads, int offers, int months) {
     WorkloadRates wr;
     wr.workload = w.name;
     std::vector<double> speeds;
+    speeds.reserve(allowed.size());
     for (int a : allowed) speeds.push_back(accs[a].peak_tf / 989 * uni(0.7, 1.2));
     // Average chips the workload needs on a reference chip. A run is one gang
     // at a time (at most 1,024 chips here), so it needs at most 20% of what

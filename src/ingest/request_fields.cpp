@@ -53,7 +53,7 @@ Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
 
 std::string FieldReader::where(std::string_view name) const { return field_location(name, style_); }
 
-void FieldReader::error(std::string_view name, std::string message) {
+void FieldReader::error(std::string_view name, const std::string& message) {
   ds_.push_back(error_at({.pointer = where(name)}, spell_fields(message, style_)));
 }
 

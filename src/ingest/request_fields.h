@@ -51,7 +51,7 @@ class FieldReader {
   [[nodiscard]] bool has(std::string_view name) const;
   // How a field is shown in messages: "/tokens" or "--tokens".
   [[nodiscard]] std::string where(std::string_view name) const;
-  void error(std::string_view name, std::string message);
+  void error(std::string_view name, const std::string& message);
 
   std::optional<std::string> text(std::string_view name);
   // A whole number (a JSON integer, or text such as "1024").

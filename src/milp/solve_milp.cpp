@@ -186,12 +186,18 @@ MilpResult solve_milp(const MilpModel& model, const MilpOptions& options) {
     if (cbc.continuous_unbounded || cbc.secondary == 7) {
       r.status = MilpStatus::unbounded;
       r.message = "unbounded: the objective improves without limit (the continuous relaxation is unbounded)";
-    } else if (cbc.proven_infeasible || cbc.secondary == 1) {
+    } else if (cbc.secondary == 1) {
       r.status = MilpStatus::infeasible;
       r.message = "infeasible: no point satisfies every row, bound and integrality requirement";
-    } else if (cbc.secondary == 4) {
+    } else if (cbc.secondary == 4 || (cbc.status == 1 && !cbc.proven_infeasible)) {
+      // Stopped by the clock: no solution yet is not a proof that none exists.
       r.status = MilpStatus::time_limit;
       r.message = fmt::format("time limit of {} s reached before any solution was found", options.time_limit_s);
+    } else if (cbc.proven_infeasible && cbc.status == 0) {
+      // Only a finished search proves infeasibility (CBC can flag a root LP cut
+      // short by its time limit as infeasible).
+      r.status = MilpStatus::infeasible;
+      r.message = "infeasible: no point satisfies every row, bound and integrality requirement";
     } else {
       r.status = MilpStatus::error;
       r.message =

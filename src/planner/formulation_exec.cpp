@@ -191,7 +191,9 @@ void add_service_replicas(Builder& b, int wi, std::vector<Formulation::Usage>& u
         // Chips a replica takes in whole instances: replicas share an instance
         // when they fit (floor(per / cpr) each), or span ceil(cpr / per) instances.
         const int per = pool_instance_chips(b, pool);
-        const double e = cpr <= per ? static_cast<double>(per) / (per / cpr) : std::ceil(double(cpr) / per) * per;
+        const int per_instance = cpr <= per ? per / cpr : 0;  // replicas in one instance (floor)
+        const double e = per_instance > 0 ? static_cast<double>(per) / per_instance
+                                          : std::ceil(static_cast<double>(cpr) / per) * per;
         const int r = b.add_var({.name = fmt::format("replicas[{},{},{}]", w.name, pool, m),
                                  .upper = std::ceil(replicas_needed * 20) + 1,
                                  .integer = true});

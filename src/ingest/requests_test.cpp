@@ -125,8 +125,8 @@ TEST(Requests, ABodyThatIsNotAnObjectIsAtTheRoot) {
   for (bool flags : {false, true}) {
     const auto r = read_train_request(json::array({1, 2}), d, FieldStyle{.flags = flags});
     EXPECT_FALSE(r.request);
-    EXPECT_TRUE(std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& d) {
-      return format_diagnostic(d) == "/: error: must be a JSON object";
+    EXPECT_TRUE(std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& diag) {
+      return format_diagnostic(diag) == "/: error: must be a JSON object";
     })) << format_diagnostics(r.diagnostics);
   }
 }

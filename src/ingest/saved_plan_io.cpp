@@ -204,44 +204,41 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     }
     return static_cast<int64_t>(*v);
   };
-  r.each(j, "gangs", [&](const Json& e, const std::string& at) {
-    Gang g;
+  // Where a gang or a replica set runs: workload, month, pool and layout (every
+  // field read, so all its problems are reported at once).
+  auto place = [&](const Json& e, const std::string& at, auto& x) {
     const auto w = r.workload(e, at);
     const auto m = r.month(e, at);
     const auto acc = r.text(e, at, "accelerator");
     const auto provider = r.text(e, at, "provider");
     const auto region = r.text(e, at, "region");
+    x.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
+    if (!(w && m && acc && provider && region)) return false;
+    x.workload = *w;
+    x.month = *m;
+    x.accelerator = *acc;
+    x.provider = *provider;
+    x.region = *region;
+    return true;
+  };
+  r.each(j, "gangs", [&](const Json& e, const std::string& at) {
+    Gang g;
+    const bool placed = place(e, at, g);
     const auto chips = whole(e, at, "chips");
     const auto rate = r.number(e, at, "tokens_per_s");
-    g.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
     g.spot = flag(e, at, "spot");
     g.moved_in = flag(e, at, "moved_in");
-    if (!(w && m && acc && provider && region && chips && rate)) return;
-    g.workload = *w;
-    g.month = *m;
-    g.accelerator = *acc;
-    g.provider = *provider;
-    g.region = *region;
+    if (!(placed && chips && rate)) return;
     g.chips = *chips;
     g.tokens_per_s = *rate;
     plan.gangs.push_back(std::move(g));
   });
   r.each(j, "replicas", [&](const Json& e, const std::string& at) {
     Replicas x;
-    const auto w = r.workload(e, at);
-    const auto m = r.month(e, at);
-    const auto acc = r.text(e, at, "accelerator");
-    const auto provider = r.text(e, at, "provider");
-    const auto region = r.text(e, at, "region");
+    const bool placed = place(e, at, x);
     const auto n = whole(e, at, "replicas");
     const auto per = whole(e, at, "chips_per_replica");
-    x.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
-    if (!(w && m && acc && provider && region && n && per)) return;
-    x.workload = *w;
-    x.month = *m;
-    x.accelerator = *acc;
-    x.provider = *provider;
-    x.region = *region;
+    if (!(placed && n && per)) return;
     x.replicas = *n;
     x.chips_per_replica = static_cast<int>(*per);
     plan.replicas.push_back(std::move(x));

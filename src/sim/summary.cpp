@@ -181,7 +181,7 @@ std::vector<double> simulate_block(const PreparedSim& prep, uint32_t first, uint
           run_policy(prep, draws, k, replica, rec + l.policy_base + k * l.per_policy);
         }
       },
-      ThreadBudget(std::max(1u, threads)));
+      ThreadBudget(threads));  // ThreadBudget takes 0 as one thread
   return out;
 }
 

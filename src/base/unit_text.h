@@ -115,7 +115,12 @@ template <class Q>
 Expected<Q, UnitTextError> parse_quantity(std::string_view text) {
   auto parsed = parse_unit_text_as(text, DimensionOf<Q>::value);
   if (!parsed) return Unexpected{parsed.error()};
-  if (auto why = out_of_range(*parsed)) return Unexpected{UnitTextError{"'" + std::string(text) + "' is " + *why, 0}};
+  if (auto why = out_of_range(*parsed)) {
+    // Appended piece by piece: GCC 12 at -O3 warns on "literal" + string&& (bug 105329).
+    std::string message(1, '\'');
+    message.append(text).append("' is ").append(*why);
+    return Unexpected{UnitTextError{std::move(message), 0}};
+  }
   return Q(parsed->si);
 }
 

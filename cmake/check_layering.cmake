@@ -24,9 +24,11 @@ set(allowed_api       "${below_api};api")
 set(allowed_ingest    "${below_api};api;ingest")
 set(allowed_report    "${below_api};api;report")
 set(allowed_export    "${below_api};api;report;export")
+# Layer 6.5: every job by name, JSON in and out (for the server and Python)
+set(allowed_jobs      "${below_api};api;ingest;report;jobs")
 # Layer 7: shells
 set(allowed_cli       "${below_api};api;ingest;report;export;cli")
-set(allowed_server    "${below_api};api;ingest;report;export;server")
+set(allowed_server    "${below_api};api;ingest;report;export;jobs;server")
 set(allowed_dist        "${below_api};api;ingest;report;export;dist")
 
 file(GLOB modules RELATIVE ${SRC} ${SRC}/*)

@@ -1,0 +1,79 @@
+// Every api job by name, from a JSON request to the JSON that the CLI's
+// --json prints for the same request: the one path that the HTTP server and
+// the Python package share. A request's fields are the CLI's flag names in
+// snake_case with the same defaults and unit text (ingest/requests.h); the
+// CLI itself adds text, HTML, CSV and files around the same readers and api
+// calls.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/common.h"
+#include "base/diagnostics.h"
+#include "catalog/data_set.h"
+#include "ingest/request_fields.h"
+
+namespace xpu::jobs {
+
+struct JobKind {
+  std::string_view name;     // "train", "compare", "plan", ...
+  std::string_view summary;  // one line, as the CLI's help says it
+  bool long_running;         // plan, simulate, calibrate: worth a job queue
+};
+
+// Every job, in the CLI's order.
+const std::vector<JobKind>& kinds();
+
+// The data a process answers from: the shipped directory first, then each
+// user directory, then price files, loaded once. `calibrate` fits from the
+// stacks' priors, so that second view is loaded on first use.
+class Data {
+ public:
+  // Throws InputError when the data has errors; `notes` receives replacements and warnings.
+  Data(std::vector<std::string> dirs, std::vector<std::string> price_files, Diagnostics* notes = nullptr);
+  // The shipped data only.
+  static std::shared_ptr<const Data> shipped();
+
+  [[nodiscard]] const DataSet& calibrated() const { return calibrated_; }
+  [[nodiscard]] const DataSet& priors() const;  // thread-safe; throws as the constructor does
+
+ private:
+  std::vector<std::string> dirs_;
+  std::vector<std::string> price_files_;
+  DataSet calibrated_;
+  mutable std::once_flag priors_once_;
+  mutable std::unique_ptr<DataSet> priors_;
+};
+
+struct Options {
+  // Where diagnostics point: JSON pointers ("/chips") by default.
+  FieldStyle style = {};
+  // Caps the threads a request may ask for (0: no cap); a request's own
+  // "threads" field (0 = all cores) applies under it.
+  unsigned max_threads = 0;
+  // simulate: replicas done of total, called from the simulating thread.
+  std::function<void(uint32_t done, uint32_t total)> progress;
+};
+
+struct Result {
+  std::optional<nlohmann::json> report;  // the CLI's --json; empty when the request had errors
+  api::Outcome outcome = api::Outcome::answered;
+  Diagnostics diagnostics;  // the errors (then no report), or warnings and notes
+
+  [[nodiscard]] bool ok() const { return report.has_value(); }
+};
+
+// Runs job `kind` on `request` (a JSON object). An unknown kind, a request
+// with bad fields or a job the api refuses gives diagnostics, never an
+// exception for bad input; only broken invariants (bugs) throw.
+Result run(std::string_view kind, const nlohmann::json& request, const Data& data, const Options& options = {});
+
+}  // namespace xpu::jobs

@@ -212,3 +212,16 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
 }
 
 }  // namespace xpu
+
+namespace xpu {
+
+std::string plan_progress_line(const MilpProgress& p) {
+  std::string out = fmt::format("solving {:.0f} s", p.seconds);
+  out += std::isnan(p.objective) ? "  no plan yet" : "  best " + money(p.objective);
+  if (!std::isnan(p.best_bound)) out += "  bound " + money(p.best_bound);
+  if (std::isfinite(p.gap)) out += fmt::format("  gap {:.2f}%", 100 * p.gap);
+  out += fmt::format("  {} node{}", p.nodes, p.nodes == 1 ? "" : "s");
+  return out;
+}
+
+}  // namespace xpu

@@ -398,7 +398,7 @@ TEST(WarmStart, CompleteStartIsACheckedPlanAndNeverLosesToTheSearch) {
     const Formulation fluid = formulate(fx.p, fx.rates, {.fluid = true});
     const LpResult lp = solve_lp(fluid.model);
     ASSERT_EQ(lp.status, LpStatus::optimal) << lp.message;
-    const std::vector<double> start = executable_start(fx.p, f, fluid, lp.values);
+    const std::vector<double> start = executable_start(fx.p, fx.rates, f, fluid, lp.values);
     ASSERT_EQ(start.size(), f.model.vars.size());
     const MilpResult cold = solve_milp(f.model);
     const MilpResult warm = solve_milp(f.model, {.start = start});

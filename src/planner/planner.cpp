@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "milp/solve.h"
 #include "planner/baselines.h"
 #include "planner/warm_start.h"
@@ -44,7 +47,14 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
     out.fluid_seconds = lp.seconds;
     if (lp.status == LpStatus::optimal) {
       if (bound) out.fluid_bound = lp.objective;
-      if (options.warm_start && !options.fluid) mo.start = executable_start(p, f, fluid, lp.values);
+      if (options.warm_start && !options.fluid) {
+        // Only a complete start: CBC's completion of a partial one (a small
+        // branch and bound) cost more search than it saved in measurements.
+        std::vector<double> start = executable_start(p, rates, f, fluid, lp.values);
+        if (std::none_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) {
+          mo.start = std::move(start);
+        }
+      }
     }
   }
   const MilpResult r = solve_milp(f.model, mo);

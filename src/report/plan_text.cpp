@@ -125,6 +125,12 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
       out += fmt::format("Price of executability: {:.4f} (this plan over the fluid LP bound ${:.0f})\n",
                          r.price_of_executability(), r.fluid_bound);
     }
+    if (std::isfinite(r.start_objective)) {
+      out += fmt::format("Warm start: {} from the fluid LP; the search {}\n", money(r.start_objective),
+                         r.objective < r.start_objective - 1e-9 * r.start_objective
+                             ? fmt::format("improved it by {:.2f}%", 100 * (1 - r.objective / r.start_objective))
+                             : std::string("kept it"));
+    }
     for (const Gang& g : r.plan.gangs) {
       out +=
           fmt::format("  {} {}: {} x {} at {}/{}{}, {}{}\n", p.workloads[g.workload.index()].name,

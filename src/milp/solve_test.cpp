@@ -387,6 +387,19 @@ TEST(SolveMilp, TimeLimitWithoutASolution) {
   }
 }
 
+// A feasible model whose clock runs out in the root relaxation is never
+// called infeasible (CBC flags an LP cut short that way; the 500x100x24
+// bench's executable model came back "infeasible" after 165 s).
+TEST(SolveMilp, ClockInTheRootIsNeverInfeasibility) {
+  const MilpModel m = assignment_model(random_assignment(11, 40, 400));
+  for (double limit : {0.001, 0.01, 0.05}) {
+    SCOPED_TRACE(limit);
+    const MilpResult r = solve_milp(m, {.time_limit_s = limit});
+    EXPECT_NE(r.status, MilpStatus::infeasible) << r.message;
+    EXPECT_NE(r.status, MilpStatus::error) << r.message;
+  }
+}
+
 TEST(SolveMilp, RelativeGapIsRespected) {
   const MilpModel m = multi_knapsack(5, 5, 50);
   const MilpResult exact = solve_milp(m);

@@ -247,6 +247,7 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
       if (pool_month[gv.pool].try_emplace(gv.month, c).second) pool_total[gv.pool] += c;
     }
     std::vector<int> order;
+    order.reserve(pool_total.size());
     for (auto& [pool, t] : pool_total) order.push_back(pool);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return pool_total[a] > pool_total[b]; });
     Choice pick;
@@ -281,7 +282,7 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
     for (auto [v, k] : u.terms) chips_per_replica_in_pool[v] = k;
   }
   for (auto& [wm, cols] : replicas_of) {
-    const auto [wi, m] = wm;
+    const int wi = wm.first, m = wm.second;  // not a structured binding: lambdas below capture them
     std::stable_sort(cols.begin(), cols.end(), [&](const auto* a, const auto* b) {
       return fluid_chips(wi, a->pool, m) > fluid_chips(wi, b->pool, m);
     });

@@ -46,6 +46,9 @@ def main():
             print(r)
         return
     df = pandas.json_normalize(rows)
+    missing = sorted(set(ACCELERATORS) - set(df["accelerator"]))
+    if missing:  # the example is meant to show all four vendors: say so rather than chart fewer
+        sys.exit(f"no answer for {', '.join(missing)}")
     table = df[["accelerator", "vendor", "chips", "layout", "mfu", "time_days", "cost_usd", "usd_per_chip_hour"]]
     print(table.sort_values(["accelerator", "chips"]).to_string(index=False))
     skipped = xpuplan.compare(MODEL, train=True, tokens=TOKENS, chips=CHIPS[0], accelerators=ACCELERATORS).not_compared

@@ -211,3 +211,14 @@ def test_user_catalog_and_price_files(tmp_path):
 
 def test_the_data_directory_is_the_clones(root):
     assert Path(xpuplan.data_dir()).resolve() == (root / "data").resolve() or os.environ.get("XPUPLAN_DATA")
+
+
+def test_the_readme_and_reference_examples_run(root, capsys):
+    import re
+
+    for doc in ("README.md", "docs/python.md"):
+        blocks = re.findall(r"```python\n(.*?)```", (root / doc).read_text(), re.S)
+        assert blocks, doc
+        for code in blocks:
+            exec(compile(code, doc, "exec"), {})
+    assert "days" in capsys.readouterr().out

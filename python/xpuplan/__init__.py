@@ -11,7 +11,7 @@ InputError with the CLI's located diagnostics. Reference: docs/python.md.
 
     import xpuplan
     r = xpuplan.train("llama3.1-70b", accelerator="h100-sxm", chips=1024, tokens="15T")
-    print(r.layouts[0].layout, r.train_time_s / 86400, "days")
+    print(r.layouts[0].estimate.mfu, r.train_time_s / 86400, "days")
     xpuplan.compare("llama3.1-70b", train=True, tokens="15T", chips=1024).to_pandas()
 """
 

@@ -222,3 +222,15 @@ def test_the_readme_and_reference_examples_run(root, capsys):
         for code in blocks:
             exec(compile(code, doc, "exec"), {})
     assert "days" in capsys.readouterr().out
+
+
+def test_an_installed_package_without_its_clone_uses_the_data_installed_with_it(monkeypatch, root):
+    monkeypatch.delenv("XPUPLAN_DATA", raising=False)
+    monkeypatch.setattr(xpuplan._xpuplan, "shipped_data_dir", lambda: str(root / "no-such-clone/data"))
+    monkeypatch.setattr(xpuplan, "_bundled_data", lambda: root / "data")  # stands for site-packages/xpuplan/data
+    try:
+        assert xpuplan.data_dir() == str(root / "data")
+        # Set for the jobs' own defaults (validate's shipped cases) to read the same copy.
+        assert os.environ["XPUPLAN_DATA"] == str(root / "data")
+    finally:
+        os.environ.pop("XPUPLAN_DATA", None)

@@ -6,6 +6,8 @@
 #                        (.clang-tidy), the dashboard's browser tests, then the tests again under ASan+UBSan
 #   ./xpuplan.sh bench   build and run the benchmarks in bench/
 #   ./xpuplan.sh build   install and build only (build/release/xpuplan)
+#   ./xpuplan.sh python  build the Python package (python/; docs/python.md) and install it into $VIRTUAL_ENV,
+#                        else into build/venv (a venv over Debian's packages); no package index
 #   ./xpuplan.sh fuzz [SECONDS]  build the libFuzzer targets (clang, ASan+UBSan; build/fuzz) and run each
 #                        for SECONDS (default 60); findings in build/fuzz/fuzz-work/ (docs/robustness.md)
 set -euo pipefail
@@ -13,7 +15,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy libopenmpi-dev openmpi-bin
-          chromium clang libclang-rt-14-dev)
+          chromium clang libclang-rt-14-dev pybind11-dev python3-dev python3-pytest python3-venv python3-yaml
+          python3-pandas python3-matplotlib)
 JOBS=${JOBS:-$(nproc)}
 
 install_deps() {
@@ -99,7 +102,9 @@ case "${1:-demo}" in
     format_check
     # Optimised without debug info: CLI11 and nlohmann/json are header-only, and
     # debug info for their inlined code roughly doubles compile time.
-    build build/ci -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DXPUPLAN_WERROR=ON
+    # With the Python extension (python/), whose pytest suite CTest runs against the built CLI.
+    build build/ci -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DXPUPLAN_WERROR=ON \
+      -DXPUPLAN_PYTHON=ON -DPYTHON_EXECUTABLE=/usr/bin/python3
     ctest --test-dir build/ci --output-on-failure -j "$JOBS"
     web_check
     tidy_check
@@ -126,13 +131,23 @@ case "${1:-demo}" in
     install_deps
     web_check
     ;;
+  python)
+    install_deps
+    # Debian's interpreter, where apt's pytest, pandas and matplotlib are.
+    venv=${VIRTUAL_ENV:-build/venv}
+    [ -x "$venv/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$venv"
+    XPUPLAN_BUILD_DIR="$PWD/build/python" JOBS=$JOBS "$venv/bin/python" -m pip install --no-index --no-build-isolation \
+      --no-deps --quiet ./python
+    "$venv/bin/python" -c 'import xpuplan; print("xpuplan", xpuplan.__version__, "from", xpuplan.__file__)'
+    echo "xpuplan.sh: installed in $venv (activate it: . $venv/bin/activate)"
+    ;;
   fuzz)
     install_deps
     fuzz_build
     fuzz/run.sh build/fuzz "${2:-60}"
     ;;
   *)
-    echo "usage: $0 demo|test|bench|build|tidy|web|fuzz [SECONDS]" >&2
+    echo "usage: $0 demo|test|bench|build|python|tidy|web|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

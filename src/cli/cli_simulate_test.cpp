@@ -4,6 +4,7 @@
 // not change output, no risks reproduce the plan's own schedule, scenarios.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -92,6 +93,55 @@ TEST(CliSimulate, WithoutRisksTheRunFinishesWhenThePlanSays) {
   EXPECT_EQ(run["planned_finish"], p["summary"]["workloads"][0]["finish"]);
   EXPECT_EQ(run["p_miss_deadline"]["mean"], 0.0);
   EXPECT_EQ(run["delay_days"]["p99"], 0.0);
+}
+
+// No shocks and no failures reproduce an executable plan's own cost (whole
+// instances rented for whole months, commitments for their term, moves'
+// egress) and its finish months, whatever the policy.
+void expect_the_plans_cost_and_finish_months(const json& sim, double plan_cost, const json& planned_workloads) {
+  ASSERT_GT(plan_cost, 0.0);
+  EXPECT_NEAR(sim["plan_cost"].get<double>() / plan_cost, 1.0, 1e-5);
+  for (const json& policy : sim["policies"]) {
+    SCOPED_TRACE(policy["policy"].get<std::string>());
+    for (const char* q : {"p10", "p90"}) EXPECT_NEAR(policy["cost"][q].get<double>() / plan_cost, 1.0, 1e-5) << q;
+    for (const json& run : policy["runs"]) {
+      SCOPED_TRACE(run["name"].get<std::string>());
+      const auto planned = std::find_if(planned_workloads.begin(), planned_workloads.end(),
+                                        [&](const json& w) { return w["name"] == run["name"]; });
+      ASSERT_NE(planned, planned_workloads.end());
+      EXPECT_EQ(run["planned_finish"], (*planned)["finish"]);
+      EXPECT_EQ(run["p_miss_deadline"]["mean"], 0.0);
+      EXPECT_EQ(run["delay_days"]["p99"], 0.0);
+    }
+  }
+}
+
+TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  const json p = json::parse(plan.out);
+  ASSERT_FALSE(p["plan"]["fluid"].get<bool>());
+  const Result r = run_cli({"simulate", portfolio(), "--replicas", "3", "--policy", "static", "--policy", "failover",
+                            "--policy", "ordered", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["plan"]["cost"], p["summary"]["cost"]["total"]);
+  expect_the_plans_cost_and_finish_months(j["simulation"], p["summary"]["cost"]["total"].get<double>(),
+                                          p["summary"]["workloads"]);
+}
+
+// The shipped example's executable plan, saved from `xpuplan plan
+// examples/portfolio.yaml --no-baselines --json` (2026-12-05, 60 s limit,
+// feasible): three runs, two services, commitments, spot and moves.
+TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
+  const std::string saved = tests("data/sim/example-plan.json");
+  const json p = json::parse(xpu::testing::read_file(saved));
+  const Result r = run_cli({"simulate", std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml", "--plan", saved,
+                            "--replicas", "2", "--policy", "static", "--policy", "failover", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  expect_the_plans_cost_and_finish_months(j["simulation"], j["plan"]["cost"].get<double>(), p["summary"]["workloads"]);
+  EXPECT_NEAR(j["plan"]["cost"].get<double>() / p["summary"]["cost"]["total"].get<double>(), 1.0, 1e-5);
 }
 
 TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {

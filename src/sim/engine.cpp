@@ -47,6 +47,7 @@ void Engine::start_month(int m) {
   for (size_t p = 0; p < pools_.size(); ++p) {
     accrue(static_cast<int>(p));
     pools_[p].cap = in_.pools[p].capacity[m];
+    pools_[p].rented = in_.pools[p].rented_in(m);
     pools_[p].price_per_s = in_.pools[p].price_per_chip.si() * prep_.pools[p].price_factor[m];
     rebill(static_cast<int>(p));
     touched_[p] = 1;

@@ -7,6 +7,7 @@
 #include "planner/check.h"
 #include "planner/summary.h"
 #include "sim/from_plan.h"
+#include "sim/replan.h"
 
 namespace xpu::api {
 namespace {
@@ -101,6 +102,9 @@ Expected<SimulateReport, Diagnostics> run_simulate(const DataSet& data, const Si
       return out;
     }
     out.input = cut_horizon(sim_input_from_plan(planned.portfolio, planned.rates, planned.result.plan), r.months);
+    // What the `replan` policy re-solves from.
+    out.input.context =
+        std::make_shared<const PlanContext>(PlanContext{planned.portfolio, planned.rates, planned.result.plan.porting});
     out.plan = std::move(planned);
   }
   auto result = simulate_in_blocks(out.input, r);

@@ -144,6 +144,33 @@ TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   EXPECT_NEAR(j["plan"]["cost"].get<double>() / p["summary"]["cost"]["total"].get<double>(), 1.0, 1e-5);
 }
 
+// The scripted 10-day cut of Google's pools takes tune-8b's TPU chips in
+// January. `failover` moves the run to on-demand H100 at once; `replan`
+// re-solves the planner for the rest of the horizon, which waits for the TPUs
+// (the deadline is February) and spends nothing more. Both see the same
+// failures (common random numbers), and the output does not depend on threads.
+TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
+  const std::vector<std::string> base{"simulate", portfolio(), "--risks",  risks(),    "--replicas", "6",      "--seed",
+                                      "7",        "--policy",  "failover", "--policy", "replan",     "--json", "-q"};
+  auto with = [&](const std::string& threads) {
+    auto args = base;
+    args.insert(args.end(), {"--threads", threads});
+    return run_cli(args);
+  };
+  const Result one = with("1");
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(with("2").out, one.out);
+  const json j = json::parse(one.out);
+  const json& policies = j["simulation"]["policies"];
+  const json &failover = policies[0], &replan = policies[1];
+  ASSERT_EQ(replan["policy"], "replan");
+  EXPECT_EQ(replan["runs"][0]["interruptions"], failover["runs"][0]["interruptions"]);
+  EXPECT_EQ(replan["runs"][0]["p_miss_deadline"]["mean"], 0.0);
+  EXPECT_LT(replan["cost"]["p50"].get<double>(), failover["cost"]["p50"].get<double>());
+  EXPECT_GT(replan["runs"][0]["delay_days"]["p50"].get<double>(),
+            failover["runs"][0]["delay_days"]["p50"].get<double>());
+}
+
 TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {
   const Result r = run_cli({"simulate", portfolio(), "--months", "1", "--replicas", "2", "--json", "-q"});
   ASSERT_EQ(r.code, 0) << r.err;

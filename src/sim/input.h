@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,14 +140,19 @@ struct SimRules {
   double max_provider_share = 1.0;  // same, per provider
 };
 
+// The portfolio and engine rates a plan was made from (sim/replan.h), for
+// policies that re-plan; absent for scenarios written directly.
+struct PlanContext;
+
 struct SimInput {
   SimHorizon horizon;
   std::vector<SimPool> pools;
   std::vector<SimRun> runs;
   std::vector<SimService> services;
   SimRules rules;
-  Dollars fixed_cost;                // paid whatever happens (porting; commitment months past the horizon)
-  std::optional<Dollars> plan_cost;  // the planner's own figure; default: evaluate_plan()
+  Dollars fixed_cost;                          // paid whatever happens (porting; commitment months past the horizon)
+  std::optional<Dollars> plan_cost;            // the planner's own figure; default: evaluate_plan()
+  std::shared_ptr<const PlanContext> context;  // set by sim_input_from_plan
 };
 
 // Consistency of an input an adapter or reader built: list lengths, pool

@@ -2,12 +2,14 @@
 // fixed-seed run, a saved plan read back equals planning first, a plan that
 // does not match its portfolio is exit 2 at JSON pointers, thread counts do
 // not change output, no risks reproduce the plan's own schedule, scenarios.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/cli_test_support.h"
 #include "golden.h"
@@ -169,6 +171,54 @@ TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
   EXPECT_LT(replan["cost"]["p50"].get<double>(), failover["cost"]["p50"].get<double>());
   EXPECT_GT(replan["runs"][0]["delay_days"]["p50"].get<double>(),
             failover["runs"][0]["delay_days"]["p50"].get<double>());
+}
+
+// A portfolio's own `risks:` section reads like a --risks file (same schema),
+// with problems at their line in the portfolio; a --risks file replaces the
+// sections it gives and keeps the others.
+TEST(CliSimulate, RisksSectionInThePortfolio) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-section");
+  const std::string small = xpu::testing::read_file(portfolio());
+  std::string section = "risks:\n";
+  std::istringstream lines(xpu::testing::read_file(risks()));
+  for (std::string line; std::getline(lines, line);) section += line.empty() ? "\n" : "  " + line + "\n";
+  const std::string with = write(dir / "small-with-risks.yaml", small + section);
+  const std::vector<std::string> tail{"--replicas", "6", "--seed", "3", "--json", "-q"};
+  auto sim = [&](std::vector<std::string> head) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return run_cli(head);
+  };
+  const Result file = sim({"simulate", portfolio(), "--risks", risks()});
+  const Result own = sim({"simulate", with});
+  ASSERT_EQ(own.code, 0) << own.err;
+  EXPECT_EQ(json::parse(own.out)["simulation"], json::parse(file.out)["simulation"]);
+
+  // A file with only failures: the portfolio's scripted cut stays, its failures go.
+  const std::string no_failures = write(
+      dir / "no-failures.yaml", "failures:\n  - {accelerator: default, per_chip_hour: 0, detect: 0 s, replace: 0 s}\n");
+  const Result merged = sim({"simulate", with, "--risks", no_failures});
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  const json policy = json::parse(merged.out)["simulation"]["policies"][0];
+  EXPECT_EQ(policy["runs"][0]["interruptions"]["mean"], 0.0);
+  const json& sources = policy["worst_decile"];
+  const auto cut = std::find_if(sources.begin(), sources.end(),
+                                [](const json& x) { return x["source"] == "scripted shock 'gcp-cut'"; });
+  ASSERT_NE(cut, sources.end()) << sources;
+  EXPECT_GT((*cut)["lost_chip_hours_all"].get<double>(), 0.0);
+
+  // Problems at their line and column in the portfolio, all at once.
+  const std::string bad =
+      write(dir / "small-bad-risks.yaml", small +
+                                              "risks:\n  shocks:\n    - {name: s, provider: gcpp, per_year: -1, "
+                                              "depth: 0.5, duration: 10 days}\n");
+  const Result r = run_cli({"simulate", bad, "--replicas", "2", "-q"});
+  EXPECT_EQ(r.code, 2);
+  const int line = static_cast<int>(std::count(small.begin(), small.end(), '\n')) + 3;
+  EXPECT_NE(r.err.find(fmt::format("{}:{}:", bad, line)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("per_year"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'gcp'?"), std::string::npos) << r.err;
+  // The planner reads the same portfolio and leaves the section alone.
+  EXPECT_EQ(run_cli({"plan", with, "--no-baselines", "-q"}).code, 0);
 }
 
 TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {

@@ -59,8 +59,11 @@ int run_simulate(SimulateCli& c, RunState& st) {
   const DataSet data = load_data_for(st);
   if (!c.policies.empty()) c.fields.set("policy", c.policies);
   auto request = take(read_simulate_request(c.fields.json(), data, c.fields.style()), st);
-  if (!c.fields.given("risks") && !st.global.quiet) {
-    st.io.err << "note: no --risks file: simulating without shocks, failures or spot reclaims "
+  const Risks& k = request.risks;
+  const bool no_risks = k.shocks.empty() && k.scripted.empty() && k.late.empty() && k.spot.empty() &&
+                        k.failures.empty() && k.prices.empty();
+  if (!c.fields.given("risks") && no_risks && !st.global.quiet) {
+    st.io.err << "note: no --risks file and no risks: section: simulating without shocks, failures or spot reclaims "
                  "(examples/risks.yaml holds sourced defaults)\n";
   }
   // A progress line only for a person watching: a terminal, not -q, not --json.
@@ -99,7 +102,9 @@ void setup_simulate(CLI::App& app, RunState& st) {
   f.positional(cmd, "portfolio", "portfolio", "Portfolio file (docs/portfolio.md); planned first unless --plan");
   f.option(cmd, "--plan", "A saved plan for the portfolio (xpuplan plan PORTFOLIO --json > plan.json)");
   f.option(cmd, "--scenario", "A simulator input written directly instead of a portfolio (docs/simulate.md)");
-  f.option(cmd, "--risks", "Risks file (docs/simulate.md; example: examples/risks.yaml); default: no risks");
+  f.option(cmd, "--risks",
+           "Risks file (docs/simulate.md; example: examples/risks.yaml); its sections replace the portfolio's "
+           "risks: section's; default: that section, else no risks");
   f.option(cmd, "--replicas", "Monte Carlo replicas", std::to_string(d.replicas));
   f.option(cmd, "--seed", "Random seed (same seed, same output)", std::to_string(d.seed));
   cmd->add_option("--policy", c->policies, "Recovery policy, repeatable (default: static)");

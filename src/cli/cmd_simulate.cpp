@@ -12,6 +12,7 @@
 #include "api/simulate.h"
 #include "base/check.h"
 #include "cli/command.h"
+#include "cli/simulate_hook.h"
 #include "ingest/simulate_request.h"
 #include "report/markup.h"
 #include "report/simulate_report.h"
@@ -72,9 +73,15 @@ int run_simulate(SimulateCli& c, RunState& st) {
     progress = std::make_unique<ProgressLine>(st.io.err);
     request.progress = [p = progress.get()](uint32_t done, uint32_t total) { (*p)(done, total); };
   }
+  request.runner = replica_runner();
+  if (request.runner) {  // ranks of an MPI run: no progress line
+    progress.reset();
+    request.progress = nullptr;
+  }
   // The engines (planning first) use every core; --threads is the simulator's.
   const auto report = answer(api::run_simulate(data, request, budget_for_request(0)), c.fields);
   progress.reset();
+  if (!report.reporter) return 0;  // another MPI rank prints
   if (!c.html.empty()) {
     const std::string page = to_html(report);
     XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
@@ -91,7 +98,15 @@ std::string policy_list() {
   return out;
 }
 
+api::ReplicaRunner& runner_slot() {
+  static api::ReplicaRunner runner;
+  return runner;
+}
+
 }  // namespace
+
+void set_replica_runner(api::ReplicaRunner runner) { runner_slot() = std::move(runner); }
+const api::ReplicaRunner& replica_runner() { return runner_slot(); }
 
 void setup_simulate(CLI::App& app, RunState& st) {
   auto c = std::make_shared<SimulateCli>();

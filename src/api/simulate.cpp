@@ -120,7 +120,7 @@ Expected<SimulateReport, Diagnostics> run_simulate(const DataSet& data, const Si
     out.reporter = false;
     return out;
   }
-  out.result = std::move(**result);
+  out.result = std::move(result).value().value();
   return out;
 }
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 build=$1
 secs=$2
 shift 2
-all=(unit_text catalog_yaml price_yaml price_import portfolio_yaml cases_csv hf_config risks_yaml requests)
+all=(unit_text catalog_yaml price_yaml price_import portfolio_yaml cases_csv hf_config risks_yaml requests saved_plan)
 targets=("${@:-${all[@]}}")
 [ $# -gt 0 ] || targets=("${all[@]}")
 work=$build/fuzz-work
@@ -57,6 +57,7 @@ make_seeds() {
   seed hf_config - $(find tests/data/hf -name '*.json' | sort)
   seed risks_yaml 00 examples/risks.yaml examples/llama3-405b-risks.yaml tests/errors/risks/*.yaml
   seed risks_yaml 01 tests/data/sim/fleet.yaml examples/llama3-405b-scenario.yaml
+  seed saved_plan - tests/data/sim/example-plan.json fuzz/seeds/saved_plan/*.json
   local bodies=(
     '00{"model":"llama3.1-8b","accelerator":"h100-sxm","chips":64,"tokens":"1T","tp":8,"global_batch":512}'
     '01{"model":"llama3.1-8b","accelerator":"h100-sxm","rate":"5 req/s","ttft_slo":"200 ms","tp":2,"batch":8}'
@@ -82,7 +83,7 @@ dict_of() {
   case $1 in
     unit_text) echo fuzz/dict/units.dict ;;
     price_import | cases_csv) echo fuzz/dict/csv.dict ;;
-    hf_config | requests) echo fuzz/dict/json.dict ;;
+    hf_config | requests | saved_plan) echo fuzz/dict/json.dict ;;
     *) echo fuzz/dict/yaml.dict ;;
   esac
 }

@@ -7,6 +7,7 @@
 #include "planner/check.h"
 #include "planner/summary.h"
 #include "sim/from_plan.h"
+#include "sim/replan.h"
 
 namespace xpu::api {
 namespace {
@@ -32,11 +33,18 @@ Risks with_inert_checkpoints(Risks risks) {
   return risks;
 }
 
-Expected<SimResult, Diagnostics> simulate_in_blocks(const SimInput& in, const SimulateRequest& r) {
+// nullopt: another process reports (SimulateRequest::runner).
+Expected<std::optional<SimResult>, Diagnostics> simulate_in_blocks(const SimInput& in, const SimulateRequest& r) {
   auto prep = prepare_simulation(in, with_inert_checkpoints(r.risks), r.options);
   if (!prep) return Unexpected{prep.error()};
   const PreparedSim& p = **prep;
-  if (!r.progress) return summarize(p, simulate_block(p, 0, r.options.replicas, r.options.threads));
+  if (r.runner) {
+    auto all = r.runner(p, r.options.threads);
+    if (!all) return std::optional<SimResult>();
+    return std::optional<SimResult>(summarize(p, *all));
+  }
+  if (!r.progress)
+    return std::optional<SimResult>(summarize(p, simulate_block(p, 0, r.options.replicas, r.options.threads)));
   std::vector<double> outcomes;
   outcomes.reserve(static_cast<size_t>(r.options.replicas) * outcome_stride(p));
   const uint32_t step = block_size(r.options);
@@ -46,7 +54,7 @@ Expected<SimResult, Diagnostics> simulate_in_blocks(const SimInput& in, const Si
     outcomes.insert(outcomes.end(), block.begin(), block.end());
     r.progress(first + count, r.options.replicas);
   }
-  return summarize(p, outcomes);
+  return std::optional<SimResult>(summarize(p, outcomes));
 }
 
 }  // namespace
@@ -101,11 +109,18 @@ Expected<SimulateReport, Diagnostics> run_simulate(const DataSet& data, const Si
       return out;
     }
     out.input = cut_horizon(sim_input_from_plan(planned.portfolio, planned.rates, planned.result.plan), r.months);
+    // What the `replan` policy re-solves from.
+    out.input.context =
+        std::make_shared<const PlanContext>(PlanContext{planned.portfolio, planned.rates, planned.result.plan.porting});
     out.plan = std::move(planned);
   }
   auto result = simulate_in_blocks(out.input, r);
   if (!result) return Unexpected{result.error()};
-  out.result = std::move(result).value();
+  if (!result->has_value()) {
+    out.reporter = false;
+    return out;
+  }
+  out.result = std::move(result).value().value();
   return out;
 }
 

@@ -10,12 +10,18 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/plan.h"
 #include "sim/risks.h"
 #include "sim/simulate.h"
 
 namespace xpu::api {
+
+// Runs every replica of a prepared simulation across processes (MPI ranks,
+// dist/mpi_launch.h): the records of all replicas in replica order on the
+// process that reports, nullopt on the others. `threads` is each process's budget.
+using ReplicaRunner = std::function<std::optional<std::vector<double>>(const PreparedSim&, unsigned threads)>;
 
 struct SimulateRequest {
   // Plan mode: `planning.portfolio` (resolved by a shell), planned first unless
@@ -31,6 +37,8 @@ struct SimulateRequest {
   int months = 0;      // simulate only the first months of the horizon (0 = all)
   // Called between blocks of replicas with (done, total), from the calling thread.
   std::function<void(uint32_t done, uint32_t total)> progress;
+  // Set: the replicas run through it (no progress calls); default: this process.
+  ReplicaRunner runner;
 };
 
 struct SimulateReport {
@@ -40,6 +48,9 @@ struct SimulateReport {
   // none_meets: the planner found no plan; nothing was simulated.
   Outcome outcome = Outcome::answered;
   std::string note;  // why nothing was simulated
+  // False on the processes of a ReplicaRunner that do not report (MPI ranks
+  // other than 0): they computed their share; the result is elsewhere.
+  bool reporter = true;
 };
 
 Diagnostics check(const SimulateRequest& r);

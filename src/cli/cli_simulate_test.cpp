@@ -2,11 +2,14 @@
 // fixed-seed run, a saved plan read back equals planning first, a plan that
 // does not match its portfolio is exit 2 at JSON pointers, thread counts do
 // not change output, no risks reproduce the plan's own schedule, scenarios.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/cli_test_support.h"
 #include "golden.h"
@@ -92,6 +95,130 @@ TEST(CliSimulate, WithoutRisksTheRunFinishesWhenThePlanSays) {
   EXPECT_EQ(run["planned_finish"], p["summary"]["workloads"][0]["finish"]);
   EXPECT_EQ(run["p_miss_deadline"]["mean"], 0.0);
   EXPECT_EQ(run["delay_days"]["p99"], 0.0);
+}
+
+// No shocks and no failures reproduce an executable plan's own cost (whole
+// instances rented for whole months, commitments for their term, moves'
+// egress) and its finish months, whatever the policy.
+void expect_the_plans_cost_and_finish_months(const json& sim, double plan_cost, const json& planned_workloads) {
+  ASSERT_GT(plan_cost, 0.0);
+  EXPECT_NEAR(sim["plan_cost"].get<double>() / plan_cost, 1.0, 1e-5);
+  for (const json& policy : sim["policies"]) {
+    SCOPED_TRACE(policy["policy"].get<std::string>());
+    for (const char* q : {"p10", "p90"}) EXPECT_NEAR(policy["cost"][q].get<double>() / plan_cost, 1.0, 1e-5) << q;
+    for (const json& run : policy["runs"]) {
+      SCOPED_TRACE(run["name"].get<std::string>());
+      const auto planned = std::find_if(planned_workloads.begin(), planned_workloads.end(),
+                                        [&](const json& w) { return w["name"] == run["name"]; });
+      ASSERT_NE(planned, planned_workloads.end());
+      EXPECT_EQ(run["planned_finish"], (*planned)["finish"]);
+      EXPECT_EQ(run["p_miss_deadline"]["mean"], 0.0);
+      EXPECT_EQ(run["delay_days"]["p99"], 0.0);
+    }
+  }
+}
+
+TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  const json p = json::parse(plan.out);
+  ASSERT_FALSE(p["plan"]["fluid"].get<bool>());
+  const Result r = run_cli({"simulate", portfolio(), "--replicas", "3", "--policy", "static", "--policy", "failover",
+                            "--policy", "ordered", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["plan"]["cost"], p["summary"]["cost"]["total"]);
+  expect_the_plans_cost_and_finish_months(j["simulation"], p["summary"]["cost"]["total"].get<double>(),
+                                          p["summary"]["workloads"]);
+}
+
+// The shipped example's executable plan, saved from `xpuplan plan
+// examples/portfolio.yaml --no-baselines --json` (2026-12-05, 60 s limit,
+// feasible): three runs, two services, commitments, spot and moves.
+TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
+  const std::string saved = tests("data/sim/example-plan.json");
+  const json p = json::parse(xpu::testing::read_file(saved));
+  const Result r = run_cli({"simulate", std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml", "--plan", saved,
+                            "--replicas", "2", "--policy", "static", "--policy", "failover", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  expect_the_plans_cost_and_finish_months(j["simulation"], j["plan"]["cost"].get<double>(), p["summary"]["workloads"]);
+  EXPECT_NEAR(j["plan"]["cost"].get<double>() / p["summary"]["cost"]["total"].get<double>(), 1.0, 1e-5);
+}
+
+// The scripted 10-day cut of Google's pools takes tune-8b's TPU chips in
+// January. `failover` moves the run to on-demand H100 at once; `replan`
+// re-solves the planner for the rest of the horizon, which waits for the TPUs
+// (the deadline is February) and spends nothing more. Both see the same
+// failures (common random numbers), and the output does not depend on threads.
+TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
+  const std::vector<std::string> base{"simulate", portfolio(), "--risks",  risks(),    "--replicas", "6",      "--seed",
+                                      "7",        "--policy",  "failover", "--policy", "replan",     "--json", "-q"};
+  auto with = [&](const std::string& threads) {
+    auto args = base;
+    args.insert(args.end(), {"--threads", threads});
+    return run_cli(args);
+  };
+  const Result one = with("1");
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(with("2").out, one.out);
+  const json j = json::parse(one.out);
+  const json& policies = j["simulation"]["policies"];
+  const json &failover = policies[0], &replan = policies[1];
+  ASSERT_EQ(replan["policy"], "replan");
+  EXPECT_EQ(replan["runs"][0]["interruptions"], failover["runs"][0]["interruptions"]);
+  EXPECT_EQ(replan["runs"][0]["p_miss_deadline"]["mean"], 0.0);
+  EXPECT_LT(replan["cost"]["p50"].get<double>(), failover["cost"]["p50"].get<double>());
+  EXPECT_GT(replan["runs"][0]["delay_days"]["p50"].get<double>(),
+            failover["runs"][0]["delay_days"]["p50"].get<double>());
+}
+
+// A portfolio's own `risks:` section reads like a --risks file (same schema),
+// with problems at their line in the portfolio; a --risks file replaces the
+// sections it gives and keeps the others.
+TEST(CliSimulate, RisksSectionInThePortfolio) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-section");
+  const std::string small = xpu::testing::read_file(portfolio());
+  std::string section = "risks:\n";
+  std::istringstream lines(xpu::testing::read_file(risks()));
+  for (std::string line; std::getline(lines, line);) section += line.empty() ? "\n" : "  " + line + "\n";
+  const std::string with = write(dir / "small-with-risks.yaml", small + section);
+  const std::vector<std::string> tail{"--replicas", "6", "--seed", "3", "--json", "-q"};
+  auto sim = [&](std::vector<std::string> head) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return run_cli(head);
+  };
+  const Result file = sim({"simulate", portfolio(), "--risks", risks()});
+  const Result own = sim({"simulate", with});
+  ASSERT_EQ(own.code, 0) << own.err;
+  EXPECT_EQ(json::parse(own.out)["simulation"], json::parse(file.out)["simulation"]);
+
+  // A file with only failures: the portfolio's scripted cut stays, its failures go.
+  const std::string no_failures = write(
+      dir / "no-failures.yaml", "failures:\n  - {accelerator: default, per_chip_hour: 0, detect: 0 s, replace: 0 s}\n");
+  const Result merged = sim({"simulate", with, "--risks", no_failures});
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  const json policy = json::parse(merged.out)["simulation"]["policies"][0];
+  EXPECT_EQ(policy["runs"][0]["interruptions"]["mean"], 0.0);
+  const json& sources = policy["worst_decile"];
+  const auto cut = std::find_if(sources.begin(), sources.end(),
+                                [](const json& x) { return x["source"] == "scripted shock 'gcp-cut'"; });
+  ASSERT_NE(cut, sources.end()) << sources;
+  EXPECT_GT((*cut)["lost_chip_hours_all"].get<double>(), 0.0);
+
+  // Problems at their line and column in the portfolio, all at once.
+  const std::string bad =
+      write(dir / "small-bad-risks.yaml", small +
+                                              "risks:\n  shocks:\n    - {name: s, provider: gcpp, per_year: -1, "
+                                              "depth: 0.5, duration: 10 days}\n");
+  const Result r = run_cli({"simulate", bad, "--replicas", "2", "-q"});
+  EXPECT_EQ(r.code, 2);
+  const int line = static_cast<int>(std::count(small.begin(), small.end(), '\n')) + 3;
+  EXPECT_NE(r.err.find(fmt::format("{}:{}:", bad, line)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("per_year"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'gcp'?"), std::string::npos) << r.err;
+  // The planner reads the same portfolio and leaves the section alone.
+  EXPECT_EQ(run_cli({"plan", with, "--no-baselines", "-q"}).code, 0);
 }
 
 TEST(CliSimulate, MonthsCutsTheHorizonAndMovesLaterDeadlines) {

@@ -12,6 +12,7 @@
 #include "api/simulate.h"
 #include "base/check.h"
 #include "cli/command.h"
+#include "cli/simulate_hook.h"
 #include "ingest/simulate_request.h"
 #include "report/markup.h"
 #include "report/simulate_report.h"
@@ -59,8 +60,11 @@ int run_simulate(SimulateCli& c, RunState& st) {
   const DataSet data = load_data_for(st);
   if (!c.policies.empty()) c.fields.set("policy", c.policies);
   auto request = take(read_simulate_request(c.fields.json(), data, c.fields.style()), st);
-  if (!c.fields.given("risks") && !st.global.quiet) {
-    st.io.err << "note: no --risks file: simulating without shocks, failures or spot reclaims "
+  const Risks& k = request.risks;
+  const bool no_risks = k.shocks.empty() && k.scripted.empty() && k.late.empty() && k.spot.empty() &&
+                        k.failures.empty() && k.prices.empty();
+  if (!c.fields.given("risks") && no_risks && !st.global.quiet) {
+    st.io.err << "note: no --risks file and no risks: section: simulating without shocks, failures or spot reclaims "
                  "(examples/risks.yaml holds sourced defaults)\n";
   }
   // A progress line only for a person watching: a terminal, not -q, not --json.
@@ -69,9 +73,15 @@ int run_simulate(SimulateCli& c, RunState& st) {
     progress = std::make_unique<ProgressLine>(st.io.err);
     request.progress = [p = progress.get()](uint32_t done, uint32_t total) { (*p)(done, total); };
   }
+  request.runner = replica_runner();
+  if (request.runner) {  // ranks of an MPI run: no progress line
+    progress.reset();
+    request.progress = nullptr;
+  }
   // The engines (planning first) use every core; --threads is the simulator's.
   const auto report = answer(api::run_simulate(data, request, budget_for_request(0)), c.fields);
   progress.reset();
+  if (!report.reporter) return 0;  // another MPI rank prints
   if (!c.html.empty()) {
     const std::string page = to_html(report);
     XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
@@ -88,7 +98,15 @@ std::string policy_list() {
   return out;
 }
 
+api::ReplicaRunner& runner_slot() {
+  static api::ReplicaRunner runner;
+  return runner;
+}
+
 }  // namespace
+
+void set_replica_runner(api::ReplicaRunner runner) { runner_slot() = std::move(runner); }
+const api::ReplicaRunner& replica_runner() { return runner_slot(); }
 
 void setup_simulate(CLI::App& app, RunState& st) {
   auto c = std::make_shared<SimulateCli>();
@@ -99,7 +117,9 @@ void setup_simulate(CLI::App& app, RunState& st) {
   f.positional(cmd, "portfolio", "portfolio", "Portfolio file (docs/portfolio.md); planned first unless --plan");
   f.option(cmd, "--plan", "A saved plan for the portfolio (xpuplan plan PORTFOLIO --json > plan.json)");
   f.option(cmd, "--scenario", "A simulator input written directly instead of a portfolio (docs/simulate.md)");
-  f.option(cmd, "--risks", "Risks file (docs/simulate.md; example: examples/risks.yaml); default: no risks");
+  f.option(cmd, "--risks",
+           "Risks file (docs/simulate.md; example: examples/risks.yaml); its sections replace the portfolio's "
+           "risks: section's; default: that section, else no risks");
   f.option(cmd, "--replicas", "Monte Carlo replicas", std::to_string(d.replicas));
   f.option(cmd, "--seed", "Random seed (same seed, same output)", std::to_string(d.seed));
   cmd->add_option("--policy", c->policies, "Recovery policy, repeatable (default: static)");

@@ -11,7 +11,7 @@ uint32_t first_replica(uint32_t replicas, int rank, int ranks) {
                                static_cast<uint64_t>(ranks));
 }
 
-std::optional<SimResult> simulate_mpi(const PreparedSim& prep, MPI_Comm comm, unsigned threads) {
+std::optional<std::vector<double>> simulate_mpi_records(const PreparedSim& prep, MPI_Comm comm, unsigned threads) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -34,7 +34,13 @@ std::optional<SimResult> simulate_mpi(const PreparedSim& prep, MPI_Comm comm, un
   MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
               MPI_DOUBLE, 0, comm);
   if (rank != 0) return std::nullopt;
-  return summarize(prep, all);
+  return all;
+}
+
+std::optional<SimResult> simulate_mpi(const PreparedSim& prep, MPI_Comm comm, unsigned threads) {
+  auto all = simulate_mpi_records(prep, comm, threads);
+  if (!all) return std::nullopt;
+  return summarize(prep, *all);
 }
 
 }  // namespace xpu

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "sim/simulate.h"
 
@@ -19,7 +20,11 @@ namespace xpu {
 uint32_t first_replica(uint32_t replicas, int rank, int ranks);
 
 // Collective over `comm`: every rank passes the same prepared simulation. The
-// result on rank 0; nullopt on the others. `threads` is each rank's budget.
+// records of every replica, in replica order, on rank 0; nullopt on the
+// others. `threads` is each rank's budget.
+std::optional<std::vector<double>> simulate_mpi_records(const PreparedSim& prep, MPI_Comm comm, unsigned threads);
+
+// The same, summarized: the result on rank 0; nullopt on the others.
 std::optional<SimResult> simulate_mpi(const PreparedSim& prep, MPI_Comm comm, unsigned threads);
 
 }  // namespace xpu

@@ -240,7 +240,7 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
   const size_t before = ds.size();
   pr.read_horizon(r);
   if (has_errors(Diagnostics(ds.begin() + static_cast<long>(before), ds.end()))) {
-    r.allow({"policy", "sites", "offers", "workloads"});
+    r.allow({"policy", "sites", "offers", "workloads", "risks"});
     r.finish();
     return {};
   }
@@ -248,6 +248,7 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
   pr.read_sites(r);
   pr.read_offers(r);
   pr.read_workloads(r);
+  r.allow({"risks"});  // for `xpuplan simulate` (ingest/risks_io.h parse_portfolio_risks); the planner ignores it
   r.finish();
   if (!has_errors(ds)) {
     for (Diagnostic& d : validate_portfolio(pr.p)) {

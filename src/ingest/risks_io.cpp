@@ -274,11 +274,11 @@ struct RisksReader {
 
 }  // namespace
 
-Risks parse_risks(const std::string& text, const std::string& name, const SimInput& in, Diagnostics& ds) {
+namespace {
+
+Risks read_risks_node(const YAML::Node& node, const std::string& name, const SimInput& in, Diagnostics& ds) {
   RisksReader reader{in, name, ds, {}};
-  auto root_node = parse_yaml_text(text, name, ds);
-  if (!root_node) return {};
-  MapReader root(*root_node, name, ds, "risks");
+  MapReader root(node, name, ds, "risks");
   if (!root.ok()) return {};
   reader.read(root);
   root.finish();
@@ -289,6 +289,49 @@ Risks parse_risks(const std::string& text, const std::string& name, const SimInp
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
   return reader.out;
+}
+
+}  // namespace
+
+Risks parse_risks(const std::string& text, const std::string& name, const SimInput& in, Diagnostics& ds) {
+  auto root_node = parse_yaml_text(text, name, ds);
+  if (!root_node) return {};
+  return read_risks_node(*root_node, name, in, ds);
+}
+
+std::optional<Risks> parse_portfolio_risks(const std::string& portfolio_text, const std::string& name,
+                                           const SimInput& in, Diagnostics& ds) {
+  auto root = parse_yaml_text(portfolio_text, name, ds);
+  if (!root || !root->IsMap() || !(*root)["risks"].IsDefined()) return std::nullopt;
+  return read_risks_node((*root)["risks"], name, in, ds);
+}
+
+std::vector<std::string> risk_sections(const std::string& text) {
+  std::vector<std::string> out;
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) return out;
+    for (const auto& kv : root) {
+      if (kv.first.IsScalar()) out.push_back(kv.first.Scalar());
+    }
+  } catch (const YAML::Exception&) {
+    // parse_risks reports it
+  }
+  return out;
+}
+
+Risks merge_risks(Risks base, Risks over, const std::vector<std::string>& over_sections) {
+  auto given = [&](std::string_view key) {
+    return std::find(over_sections.begin(), over_sections.end(), key) != over_sections.end();
+  };
+  if (given("shocks")) base.shocks = std::move(over.shocks);
+  if (given("scripted")) base.scripted = std::move(over.scripted);
+  if (given("late_deliveries")) base.late = std::move(over.late);
+  if (given("spot")) base.spot = std::move(over.spot);
+  if (given("failures")) base.failures = std::move(over.failures);
+  if (given("checkpoint")) base.checkpoint = over.checkpoint;
+  if (given("prices")) base.prices = std::move(over.prices);
+  return base;
 }
 
 Risks load_risks(const std::string& path, const SimInput& in) {

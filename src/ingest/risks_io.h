@@ -6,7 +6,9 @@
 // file:line:col, near misses suggested, all in one pass.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "base/diagnostics.h"
 #include "sim/input.h"
@@ -17,6 +19,18 @@ namespace xpu {
 // Parses risks from `text` (named `name` in messages). `ds` receives every
 // problem, sorted by position; the result is only meaningful without errors.
 Risks parse_risks(const std::string& text, const std::string& name, const SimInput& in, Diagnostics& ds);
+
+// The `risks:` section of a portfolio file (same schema as a risks file),
+// with problems at their place in that file; nullopt when it has none.
+std::optional<Risks> parse_portfolio_risks(const std::string& portfolio_text, const std::string& name,
+                                           const SimInput& in, Diagnostics& ds);
+
+// The top-level sections a risks text gives ("shocks", "checkpoint", ...).
+std::vector<std::string> risk_sections(const std::string& text);
+
+// `base` with each section `over` gives (`over_sections`) replaced by over's:
+// a --risks file overrides the portfolio's section by section.
+Risks merge_risks(Risks base, Risks over, const std::vector<std::string>& over_sections);
 
 // Reads a risks file; throws InputError with every diagnostic.
 Risks load_risks(const std::string& path, const SimInput& in);

@@ -88,6 +88,26 @@ TEST(SimInputIo, LlamaScenarioCutsTheHorizonAfter54Days) {
   EXPECT_EQ(in.runs[0].months[1].chips, 16384);
 }
 
+TEST(SimInputIo, RentedChipsAreReadAndChecked) {
+  const std::string head =
+      "horizon: {start: 2027-01, months: 2}\n"
+      "pools:\n"
+      "  - {name: p, accelerator: h100-sxm, vendor: nvidia, provider: aws, term: on-demand, chips_per_instance: 8,\n"
+      "     price: 2 $/chip/h, capacity: 16, ";
+  Diagnostics ds;
+  const SimInput in = parse_sim_input(head + "rented: [16, 8]}\n", "s.yaml", ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  ASSERT_EQ(in.pools.size(), 1u);
+  EXPECT_EQ(in.pools[0].rented, (std::vector<int64_t>{16, 8}));
+  Diagnostics bad;
+  const SimInput over = parse_sim_input(head + "rented: 20}\n", "s.yaml", bad);
+  EXPECT_EQ(format_diagnostics(validate_sim_input(over)),
+            "s.yaml:3:5: error: pool 'p': rented chips in 2027-01 must be whole instances of 8 chips within the "
+            "capacity 16, got 20\n"
+            "s.yaml:3:5: error: pool 'p': rented chips in 2027-02 must be whole instances of 8 chips within the "
+            "capacity 16, got 20\n");
+}
+
 TEST(SimInputIo, ErrorsSayWhereAndSuggest) {
   Diagnostics ds;
   parse_sim_input(

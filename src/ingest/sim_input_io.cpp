@@ -91,11 +91,11 @@ struct ScenarioReader {
     h->finish();
   }
 
-  std::optional<std::vector<int64_t>> per_month(MapReader& r, std::string_view key) {
-    YAML::Node n = r.node(key, Need::required);
+  std::optional<std::vector<int64_t>> per_month(MapReader& r, std::string_view key, Need need = Need::required) {
+    YAML::Node n = r.node(key, need);
     if (!n.IsDefined()) return std::nullopt;
     if (n.IsScalar()) {
-      auto v = r.integer(key, Need::required, Sign::non_negative);
+      auto v = r.integer(key, need, Sign::non_negative);
       if (!v) return std::nullopt;
       return std::vector<int64_t>(months(), *v);
     }
@@ -140,6 +140,8 @@ struct ScenarioReader {
         p.price_per_chip = DollarRate(q->si);
       }
       p.capacity = per_month(r, "capacity").value_or(std::vector<int64_t>(months(), 0));
+      // Pay-as-you-go chips rented for whole months, billed held or not (an executable plan's rentals).
+      p.rented = per_month(r, "rented", Need::optional).value_or(std::vector<int64_t>());
       p.site = r.str("site", Need::optional).value_or("");
       p.watts_per_chip = r.get<Watts>("power_per_chip", Need::optional, Sign::non_negative).value_or(Watts(0));
       p.compute_weight = r.number("compute_weight", Need::optional, Sign::non_negative).value_or(1.0);

@@ -80,9 +80,20 @@ RequestRead<api::SimulateRequest> read_simulate_request(const nlohmann::json& fi
     shape = *r.scenario;
   }
   shape = cut_horizon(std::move(shape), r.months);
+  // The portfolio's own `risks:` section, then a --risks file: each section the
+  // file gives replaces the portfolio's (docs/simulate.md, "Risk files").
+  std::optional<Risks> section;
+  if (portfolio) {
+    if (const auto text = read_text_file(*portfolio, ds)) section = parse_portfolio_risks(*text, *portfolio, shape, ds);
+  }
   if (risks) {
     // Read here rather than through load_risks, to keep its warnings (names a generic file may lack).
-    if (const auto text = read_text_file(*risks, ds)) r.risks = parse_risks(*text, *risks, shape, ds);
+    if (const auto text = read_text_file(*risks, ds)) {
+      Risks file = parse_risks(*text, *risks, shape, ds);
+      r.risks = section ? merge_risks(std::move(*section), std::move(file), risk_sections(*text)) : std::move(file);
+    }
+  } else if (section) {
+    r.risks = std::move(*section);
   }
   RequestRead<api::SimulateRequest> out;
   if (!has_errors(ds)) out.request = std::move(r);

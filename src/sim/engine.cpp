@@ -47,6 +47,7 @@ void Engine::start_month(int m) {
   for (size_t p = 0; p < pools_.size(); ++p) {
     accrue(static_cast<int>(p));
     pools_[p].cap = in_.pools[p].capacity[m];
+    pools_[p].rented = in_.pools[p].rented_in(m);
     pools_[p].price_per_s = in_.pools[p].price_per_chip.si() * prep_.pools[p].price_factor[m];
     rebill(static_cast<int>(p));
     touched_[p] = 1;
@@ -117,7 +118,8 @@ void Engine::decide(bool new_month) {
   for (size_t r = 0; r < runs_.size(); ++r) {
     const RunState& x = runs_[r];
     const RunMonth& planned = prep_.runs[r].planned[month_];
-    run_views_[r] = RunView{x.status, x.cur, x.status == RunStatus::done ? RunMonth{} : planned};
+    run_views_[r] = RunView{x.status, x.cur, x.status == RunStatus::done ? RunMonth{} : planned,
+                            x.status == RunStatus::running ? progress(x).tokens : x.saved};
     if (x.status == RunStatus::done) continue;
     if (new_month || (x.status == RunStatus::waiting && planned.pool >= 0))
       pending_runs_.push_back(static_cast<int>(r));

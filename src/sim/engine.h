@@ -37,6 +37,7 @@ struct PoolState {
   std::vector<std::pair<uint32_t, int64_t>> missing;  // late deliveries: (effect, chips)
   int64_t available = 0;
   int64_t held = 0;
+  int64_t rented = 0;  // pay-as-you-go chips rented for this whole month (billed held or not)
   int64_t billed = 0;
   double price_per_s = 0;  // per chip, this month's price path applied
   SimTime bill_t;
@@ -123,7 +124,8 @@ class Engine {
   void rebill(int p) {
     accrue(p);
     PoolState& ps = pools_[p];
-    ps.billed = in_.pools[p].committed() ? std::max<int64_t>(0, ps.cap - missing_chips(ps)) : ps.held;
+    ps.billed =
+        in_.pools[p].committed() ? std::max<int64_t>(0, ps.cap - missing_chips(ps)) : std::max(ps.held, ps.rented);
   }
   void change_held(int p, int64_t delta) {
     if (p < 0 || delta == 0) return;

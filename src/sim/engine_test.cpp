@@ -56,6 +56,30 @@ TEST(Engine, NoRisksReproducesThePlansCostAndFinishMonthsExactly) {
   }
 }
 
+// Whole-month rentals (executable plans) are billed every hour, held or not;
+// chips held beyond them only while held. The TPU run finishes mid-month on a
+// rental of 768 chips (512 held) and the service holds 128 H100 chips of 64
+// rented: without risks the simulation bills exactly what evaluate_plan does,
+// the rentals in full.
+TEST(Engine, WholeMonthRentalsAreBilledAsThePlanBuysThem) {
+  SimInput in = small_fleet();
+  in.pools[2].rented.assign(in.horizon.month_hours.size(), 0);
+  in.pools[2].rented[1] = 768;
+  in.pools[1].rented.assign(in.horizon.month_hours.size(), 64);
+  const PlanOutcome plan = evaluate_plan(in);
+  const PlanOutcome unrented = evaluate_plan(small_fleet());
+  // The TPU rental: 768 chips all of February at $3, against 512 for the 300 hours the run held them.
+  const double feb = in.horizon.month_hours[1];
+  EXPECT_NEAR(plan.spend_by_pool[2] - unrented.spend_by_pool[2], 3.0 * (768 * feb - 512 * 300.0), 1e-6);
+  EXPECT_NEAR(plan.spend_by_pool[1], unrented.spend_by_pool[1], 1e-6);  // held beyond the rental anyway
+  const SimResult r = run_ok(in, Risks{}, {.replicas = 2, .seed = 5, .threads = 1, .policies = {"static", "failover"}});
+  for (const PolicyResult& p : r.policies) {
+    SCOPED_TRACE(p.policy);
+    EXPECT_NEAR(p.cost.p10 / plan.cost.si(), 1.0, 1e-9);
+    EXPECT_NEAR(p.cost.p90 / plan.cost.si(), 1.0, 1e-9);
+  }
+}
+
 TEST(Engine, APlanThatFillsItsMonthsExactlyFinishesInThem) {
   SimInput in = small_fleet();
   // Exactly January + February at the planned rate.

@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 
+#include "planner/check.h"
 #include "workload/mode.h"
 #include "workload/model.h"
 
@@ -104,9 +105,10 @@ void add_run(const Portfolio& p, const RateTable& rates, const Plan& plan, size_
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
     const int pool = main->first;
     // The run's chips on its other offers this month are not simulated (one gang per run and month); pay-as-you-go
-    // ones are billed as the plan rents them, as fixed cost (commitments bill their capacity anyway).
+    // ones are billed as the plan rents them: as fixed cost, unless the plan rents whole instances there this month
+    // (SimPool::rented, billed whole anyway); commitments bill their capacity anyway.
     for (const auto& [o, c] : by_offer) {
-      if (o != pool && !placer.in.pools[o].committed()) {
+      if (o != pool && !placer.in.pools[o].committed() && placer.in.pools[o].rented_in(m) == 0) {
         placer.unsimulated += c * placer.in.horizon.month_hours[m] * per_hour(placer.in.pools[o].price_per_chip);
       }
     }
@@ -227,6 +229,16 @@ SimInput sim_input_from_plan(const Portfolio& p, const RateTable& rates, const P
           static_cast<int64_t>(b.instances) * in.pools[b.offer.index()].chips_per_instance;
     }
   }
+  // An executable plan rents whole instances for whole months: billed whether held or not, as the plan prices them.
+  if (!plan.fluid) {
+    for (const Rental& r : plan.rentals) {
+      SimPool& sp = in.pools[r.offer.index()];
+      if (sp.committed() || r.month < 0 || r.month >= M || r.instances <= 0) continue;
+      if (sp.rented.empty()) sp.rented.assign(static_cast<size_t>(M), 0);
+      sp.rented[r.month] += r.instances * sp.chips_per_instance;
+      sp.capacity[r.month] = std::max(sp.capacity[r.month], sp.rented[r.month]);
+    }
+  }
   Placer placer(in);
   for (size_t w = 0; w < p.workloads.size(); ++w) {
     if (is_training(p.workloads[w].kind)) {
@@ -235,7 +247,12 @@ SimInput sim_input_from_plan(const Portfolio& p, const RateTable& rates, const P
       add_service(p, rates, plan, w, placer);
     }
   }
-  in.fixed_cost = Dollars(porting_cost(p, plan) + commitment_past_horizon(p, plan) + placer.unsimulated);
+  // The checkpoint egress of the gangs' moves (executable plans): what the plan's cost holds beyond its gangs' chips.
+  Plan without_moves = plan;
+  without_moves.gangs.clear();
+  const double moves = plan_cost(p, plan).si() - plan_cost(p, without_moves).si();
+  in.fixed_cost =
+      Dollars(porting_cost(p, plan) + commitment_past_horizon(p, plan) + placer.unsimulated + std::max(0.0, moves));
   // plan_cost stays empty: the simulator's baseline is this input without risks
   // (evaluate_plan), whole instances included, so "vs plan" measures the risks alone.
   return in;
@@ -254,7 +271,10 @@ SimInput cut_horizon(SimInput in, int months) {
   }
   in.fixed_cost = in.fixed_cost + Dollars(committed_after);
   in.horizon.month_hours.resize(static_cast<size_t>(months));
-  for (SimPool& p : in.pools) p.capacity.resize(static_cast<size_t>(months));
+  for (SimPool& p : in.pools) {
+    p.capacity.resize(static_cast<size_t>(months));
+    if (!p.rented.empty()) p.rented.resize(static_cast<size_t>(months));  // rentals after the cut are not made
+  }
   std::erase_if(in.runs, [&](const SimRun& r) { return r.earliest >= months; });
   for (SimRun& r : in.runs) {
     r.months.resize(static_cast<size_t>(months));

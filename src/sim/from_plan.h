@@ -37,7 +37,11 @@ SimInput sim_pools_from_portfolio(const Portfolio& p);
 //  - a service holds, per offer and month, whole replicas of the engine's
 //    chips per replica covering the plan's chips there (rounded up to whole
 //    instances), each sustaining demand x chips per replica / need;
-//  - porting and commitment months past the horizon are fixed cost; plan_cost
+//  - an executable plan's rentals (whole instances for whole months) are the
+//    pools' `rented` chips, billed held or not, so without risks the input
+//    costs what the plan's decisions cost (planner/check.h plan_cost);
+//  - porting, moves' checkpoint egress and commitment months past the horizon
+//    are fixed cost; plan_cost
 //    is left empty (the baseline is this input without risks, whole instances
 //    included; the planner's own figure may be lower where it rents fractions).
 // Chips in today's plans are monthly averages and may be fractions of an

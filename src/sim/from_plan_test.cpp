@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "planner/check.h"
 #include "planner/test_portfolios.h"
 
 namespace xpu {
@@ -71,6 +72,33 @@ TEST(FromPlan, PoolsRunsServicesAndFixedCostFollowThePlan) {
 
   // Without risks the adapted plan finishes the run when the planner's schedule does (February).
   EXPECT_EQ(evaluate_plan(in).finish_month[0], 1);
+}
+
+// An executable plan rents whole instances for whole months. The run finishes
+// three quarters into February on two rented instances: without risks the
+// adapted plan still costs exactly what the plan's decisions cost.
+TEST(FromPlan, WholeRentalsMakeTheSimulatedCostThePlansOwn) {
+  Example ex;
+  const WorkloadId run(0), svc(1);
+  const OfferId a(0), b(1), g(2);
+  ex.plan.rentals = {{a, 0, 8, 1}, {a, 1, 24, 3}, {a, 2, 8, 1}, {g, 0, 8, 2}};
+  ex.plan.assignments = {{run, b, 0, 16}, {run, g, 0, 8}, {run, a, 1, 16},
+                         {svc, a, 0, 8},  {svc, a, 1, 8}, {svc, a, 2, 8}};
+  canonicalize(ex.plan);
+  const SimInput in = sim_input_from_plan(ex.f.p, ex.f.rates, ex.plan);
+  EXPECT_TRUE(validate_sim_input(in).empty()) << format_diagnostics(validate_sim_input(in));
+  EXPECT_EQ(in.pools[0].rented, (std::vector<int64_t>{8, 24, 8}));
+  EXPECT_EQ(in.pools[2].rented, (std::vector<int64_t>{8, 0, 0}));
+  const PlanOutcome o = evaluate_plan(in);
+  EXPECT_EQ(o.finish_month[0], 1);
+  EXPECT_NEAR(o.cost.si(), plan_cost(ex.f.p, ex.plan).si(), 1e-6 * o.cost.si());
+  // The v5p rental is billed as rented, not as unsimulated fixed cost as well.
+  double past = 0;
+  const Horizon longer{2027, 1, 12};
+  for (int m = 3; m < 12; ++m) past += 16 * 2.0 * longer.hours(m);
+  EXPECT_NEAR(in.fixed_cost.si(), past, 1e-6);
+  // Cut after January: February's rentals are not made.
+  EXPECT_EQ(cut_horizon(in, 1).pools[0].rented, (std::vector<int64_t>{8}));
 }
 
 TEST(FromPlan, CutHorizonKeepsCommitmentsPaidAndMovesDeadlines) {

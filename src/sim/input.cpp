@@ -76,6 +76,18 @@ Diagnostics validate_sim_input(const SimInput& in) {
                                       in.horizon.label(static_cast<int>(m)), p.chips_per_instance, p.capacity[m]));
       }
     }
+    if (!p.rented.empty() && p.rented.size() != p.capacity.size()) {
+      err(p.defined_at, fmt::format("{}: rented lists {} months; the horizon has {}", what, p.rented.size(), M));
+    }
+    if (!p.rented.empty() && p.committed()) err(p.defined_at, what + ": a commitment pool rents nothing");
+    for (size_t m = 0; m < p.rented.size() && m < p.capacity.size() && p.chips_per_instance >= 1; ++m) {
+      if (p.rented[m] < 0 || p.rented[m] > p.capacity[m] || p.rented[m] % p.chips_per_instance != 0) {
+        err(p.defined_at,
+            fmt::format("{}: rented chips in {} must be whole instances of {} chips within the "
+                        "capacity {}, got {}",
+                        what, in.horizon.label(static_cast<int>(m)), p.chips_per_instance, p.capacity[m], p.rented[m]));
+      }
+    }
     if (!p.site.empty() && !sites.count(p.site)) err(p.defined_at, fmt::format("{}: unknown site '{}'", what, p.site));
     if (!finite_non_negative(p.compute_weight) || !finite_non_negative(p.watts_per_chip.si())) {
       err(p.defined_at, what + ": compute weight and power must be zero or positive");
@@ -175,6 +187,27 @@ Diagnostics validate_sim_input(const SimInput& in) {
   return ds;
 }
 
+namespace {
+
+// Chip-hours billed in one pay-as-you-go pool over one month: `rented` chips
+// all month, and chips held beyond them while held. `always` chips are held
+// all month (services); each run holds its chips from the month's start for
+// its hours.
+double billed_chip_hours(int64_t rented, int64_t always, std::vector<std::pair<double, int64_t>> runs, double month_h) {
+  std::sort(runs.begin(), runs.end());
+  int64_t held = always;
+  for (const auto& r : runs) held += r.second;
+  double total = 0, t = 0;
+  for (const auto& [hours, chips] : runs) {
+    total += static_cast<double>(std::max(rented, held)) * (hours - t);
+    t = hours;
+    held -= chips;
+  }
+  return total + static_cast<double>(std::max(rented, held)) * (month_h - t);
+}
+
+}  // namespace
+
 PlanOutcome evaluate_plan(const SimInput& in) {
   const int M = in.horizon.months();
   PlanOutcome out;
@@ -187,6 +220,10 @@ PlanOutcome evaluate_plan(const SimInput& in) {
     for (int m = 0; m < M; ++m)
       bill(static_cast<int>(p), static_cast<double>(in.pools[p].capacity[m]), in.horizon.month_hours[m]);
   }
+  // Pay-as-you-go: per pool and month, services' chips (all month) and runs' (chips, hours held).
+  std::vector<std::vector<int64_t>> always(in.pools.size(), std::vector<int64_t>(static_cast<size_t>(M), 0));
+  std::vector<std::vector<std::vector<std::pair<double, int64_t>>>> held(
+      in.pools.size(), std::vector<std::vector<std::pair<double, int64_t>>>(static_cast<size_t>(M)));
   double start_h = 0;
   std::vector<double> month_start_h;
   for (int m = 0; m < M; ++m) {
@@ -203,7 +240,7 @@ PlanOutcome evaluate_plan(const SimInput& in) {
       const double month_s = in.horizon.month_hours[m] * 3600.0;
       const double need_s = a.tokens_per_s > 0 ? left / a.tokens_per_s : std::numeric_limits<double>::infinity();
       const double held_s = std::min(need_s, month_s);
-      if (!in.pools[a.pool].committed()) bill(a.pool, static_cast<double>(a.chips), held_s / 3600.0);
+      if (!in.pools[a.pool].committed()) held[a.pool][m].emplace_back(held_s / 3600.0, a.chips);
       left -= a.tokens_per_s * held_s;
       if (need_s <= month_s || left <= r.tokens * kTokensDoneTolerance) {
         left = 0;
@@ -217,10 +254,16 @@ PlanOutcome evaluate_plan(const SimInput& in) {
   for (const auto& s : in.services) {
     for (int m = 0; m < M; ++m) {
       for (const auto& set : s.months[m]) {
-        if (!in.pools[set.pool].committed()) {
-          bill(set.pool, static_cast<double>(set.replicas * set.chips_per_replica), in.horizon.month_hours[m]);
-        }
+        if (!in.pools[set.pool].committed()) always[set.pool][m] += set.replicas * set.chips_per_replica;
       }
+    }
+  }
+  for (size_t p = 0; p < in.pools.size(); ++p) {
+    if (in.pools[p].committed()) continue;
+    for (int m = 0; m < M; ++m) {
+      const double month_h = in.horizon.month_hours[m];
+      bill(static_cast<int>(p),
+           billed_chip_hours(in.pools[p].rented_in(m), always[p][m], std::move(held[p][m]), month_h), 1.0);
     }
   }
   double total = in.fixed_cost.si();

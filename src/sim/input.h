@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,11 @@ struct SimPool {
   // billed every hour whether used or not. Pay-as-you-go (on-demand, spot):
   // the most the offer can supply; only chips held are billed.
   std::vector<int64_t> capacity;
+  // Pay-as-you-go chips rented for the whole month (an executable plan's
+  // rentals; empty = none, else one per month): billed every hour of the month
+  // whether held or not (even while spot reclaims them), as the plan prices
+  // them; chips held beyond them are billed while held.
+  std::vector<int64_t> rented;
   std::string site;             // power site name ("" = none)
   Watts watts_per_chip;         // facility power per chip, for site budgets (0 = not checked)
   double compute_weight = 1.0;  // per chip, for vendor/provider share rules (e.g. bf16 PFLOP/s)
@@ -63,6 +69,7 @@ struct SimPool {
 
   bool spot() const { return term == Term::spot; }
   bool committed() const { return term == Term::commit_1y || term == Term::commit_3y || term == Term::capacity_block; }
+  int64_t rented_in(int m) const { return m >= 0 && m < static_cast<int>(rented.size()) ? rented[m] : 0; }
 };
 
 // What the plan gives a training run in one month: one pool, a chip count at
@@ -133,14 +140,19 @@ struct SimRules {
   double max_provider_share = 1.0;  // same, per provider
 };
 
+// The portfolio and engine rates a plan was made from (sim/replan.h), for
+// policies that re-plan; absent for scenarios written directly.
+struct PlanContext;
+
 struct SimInput {
   SimHorizon horizon;
   std::vector<SimPool> pools;
   std::vector<SimRun> runs;
   std::vector<SimService> services;
   SimRules rules;
-  Dollars fixed_cost;                // paid whatever happens (porting; commitment months past the horizon)
-  std::optional<Dollars> plan_cost;  // the planner's own figure; default: evaluate_plan()
+  Dollars fixed_cost;                          // paid whatever happens (porting; commitment months past the horizon)
+  std::optional<Dollars> plan_cost;            // the planner's own figure; default: evaluate_plan()
+  std::shared_ptr<const PlanContext> context;  // set by sim_input_from_plan
 };
 
 // Consistency of an input an adapter or reader built: list lengths, pool
@@ -150,7 +162,8 @@ Diagnostics validate_sim_input(const SimInput& in);
 
 // The plan on its own terms, without any risk: each run trains at its planned
 // rate month by month (finishing inside a month when its tokens are reached),
-// pay-as-you-go chips are billed while held, commitments every hour.
+// commitments and rented chips are billed every hour, pay-as-you-go chips held
+// beyond the rented ones while held.
 struct PlanOutcome {
   Dollars cost;                       // incl. fixed_cost
   std::vector<double> finish_hours;   // per run, hours from the start; < 0 = not finished in the horizon

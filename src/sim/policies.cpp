@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sim/policy.h"
+#include "sim/replan.h"
 
 namespace xpu {
 namespace {
@@ -70,13 +71,14 @@ bool fits(const PolicyView& v, const Ledger& ledger, int r, const RunMonth& a) {
   return a.pool >= 0 && a.chips > 0 && ledger.room(a.pool, own_chips(v.runs[r], a.pool)) >= a.chips;
 }
 
-// The plan's sets, each cut to the whole replicas its pool has room for. The
-// service's own chips count as free (they are given back first).
-std::vector<ReplicaSet> planned_within_room(const PolicyView& v, Ledger& ledger, int s) {
+// The wanted sets (default: the plan's), each cut to the whole replicas its
+// pool has room for. The service's own chips count as free (they are given back first).
+std::vector<ReplicaSet> planned_within_room(const PolicyView& v, Ledger& ledger, int s,
+                                            std::optional<std::span<const ReplicaSet>> wanted = std::nullopt) {
   const ServiceView& view = v.services[s];
   for (const ReplicaSet& set : view.current) ledger.take(set.pool, -set.replicas * set.chips_per_replica);
   std::vector<ReplicaSet> out;
-  for (const ReplicaSet& set : view.planned) {
+  for (const ReplicaSet& set : wanted.value_or(view.planned)) {
     const int64_t n = std::clamp<int64_t>(ledger.room(set.pool, 0) / set.chips_per_replica, 0, set.replicas);
     if (n > 0) {
       out.push_back(ReplicaSet{set.pool, n, set.chips_per_replica, set.rps_per_replica});
@@ -199,13 +201,127 @@ class MovingPolicy final : public SimPolicy {
   Rank rank_;
 };
 
-const std::array<PolicyInfo, 3> kPolicies{{
+double live_rps(std::span<const ReplicaSet> sets) {
+  double live = 0;
+  for (const auto& set : sets) live += static_cast<double>(set.replicas) * set.rps_per_replica;
+  return live;
+}
+
+// Whether run r can still finish by its deadline on the plan's remaining
+// allocations from now (this month's rest, then the plan's months).
+bool deadline_at_risk(const PolicyView& v, int r) {
+  const SimRun& run = v.input.runs[r];
+  const RunView& view = v.runs[r];
+  if (view.status == RunStatus::done) return false;
+  double start_s = 0;
+  for (int m = 0; m < v.month; ++m) start_s += v.input.horizon.month_hours[m] * 3600.0;
+  double can = 0;
+  for (int m = v.month; m <= run.deadline && m < v.input.horizon.months(); ++m) {
+    const double month_s = v.input.horizon.month_hours[m] * 3600.0;
+    const double from = m == v.month ? std::max(0.0, (v.now.ns() * 1e-9) - start_s) : 0.0;
+    can += run.months[m].tokens_per_s * std::max(0.0, month_s - from);
+    start_s += month_s;
+  }
+  return run.tokens - view.tokens_done > can * (1 + 1e-9) + run.tokens * kTokensDoneTolerance;
+}
+
+// The fastest of run r's layouts on `to`'s pool that fits there (`to` itself when none is faster).
+RunMonth fastest_on(const PolicyView& v, const Ledger& ledger, int r, RunMonth to) {
+  const SimPool& pool = v.input.pools[to.pool];
+  for (const RunOption& o : v.run_options[r]) {
+    const RunMonth candidate{to.pool, o.chips, o.tokens_per_s};
+    if (o.accelerator == pool.accelerator && o.chips % pool.chips_per_instance == 0 &&
+        o.tokens_per_s > to.tokens_per_s && fits(v, ledger, r, candidate)) {
+      to = candidate;
+    }
+  }
+  return to;
+}
+
+// Re-solves the planner for the remaining horizon (sim/replan.h) when the plan
+// cannot be followed: a pending run's or service's planned chips are gone, or
+// a run's deadline is at risk on the plan's remaining allocations; otherwise
+// follows the plan as `static` does. Pending runs and services take the new
+// plan's current month where it fits what others hold, and fail over
+// (on-demand) where it does not or where the planner finds no plan in time.
+// Inputs without a portfolio (scenarios) fail over.
+class ReplanPolicy final : public SimPolicy {
+ public:
+  void decide(const PolicyView& v, Decision& out) const override {
+    if (!v.input.context || !needs_replan(v)) {
+      (v.input.context ? static_cast<const SimPolicy&>(static_) : failover_).decide(v, out);
+      return;
+    }
+    ReplanState state{.month = v.month};
+    for (const PoolView& p : v.pools) state.available.push_back(p.available);
+    for (const RunView& r : v.runs) state.tokens_done.push_back(r.tokens_done);
+    const auto plan = replan(*v.input.context, v.input, state);
+    if (!plan) {
+      failover_.decide(v, out);
+      return;
+    }
+    // The new plan's current month for every run and service (not only the
+    // pending ones: a re-plan may move what still runs). A run takes its new
+    // allocation once the chips are free (passes until nothing more moves, so
+    // one run leaving a pool lets another in); services then take their sets
+    // within room and fill any shortfall; a run whose allocation never fits fails over.
+    Ledger ledger(v);
+    const auto& kept = plan->residual.kept_runs;
+    std::vector<int> left;
+    for (size_t j = 0; j < kept.size(); ++j) left.push_back(static_cast<int>(j));
+    for (bool moved = true; moved && !left.empty();) {
+      moved = false;
+      std::erase_if(left, [&](int j) {
+        RunMonth to = plan->input.runs[j].months[0];
+        // The fluid plan gives average chips; a run at risk takes the fastest of its layouts on the chosen pool.
+        if (to.pool >= 0 && deadline_at_risk(v, kept[j])) to = fastest_on(v, ledger, kept[j], to);
+        if (to.pool >= 0 && !fits(v, ledger, kept[j], to)) return false;
+        assign(v, ledger, kept[j], to, out);
+        moved = true;
+        return true;
+      });
+    }
+    for (size_t si = 0; si < plan->residual.kept_services.size(); ++si) {
+      const int s = plan->residual.kept_services[si];
+      auto sets = planned_within_room(v, ledger, s, std::span<const ReplicaSet>(plan->input.services[si].months[0]));
+      fill_shortfall(v, ledger, s, on_demand_only, sets);
+      if (!same_sets(v.services[s].current, sets)) out.services.push_back({s, std::move(sets)});
+    }
+    for (int j : left) {
+      const int r = kept[j];
+      if (v.runs[r].current.pool >= 0 && v.runs[r].status != RunStatus::waiting) continue;  // keeps what it holds
+      assign(v, ledger, r, place_run(v, ledger, r, on_demand_only, v.input.runs[r].spot_ok).value_or(RunMonth{}), out);
+    }
+  }
+
+ private:
+  static bool needs_replan(const PolicyView& v) {
+    Ledger ledger(v);
+    for (int r : v.pending_runs) {
+      const RunMonth& planned = v.runs[r].planned;
+      if ((planned.pool >= 0 && !fits(v, ledger, r, planned)) || deadline_at_risk(v, r)) return true;
+      if (planned.pool >= 0) ledger.take(planned.pool, planned.chips - own_chips(v.runs[r], planned.pool));
+    }
+    for (int s : v.pending_services) {
+      if (live_rps(planned_within_room(v, ledger, s)) < live_rps(v.services[s].planned)) return true;
+    }
+    return false;
+  }
+
+  StaticPolicy static_;
+  MovingPolicy failover_{on_demand_only};
+};
+
+const std::array<PolicyInfo, 4> kPolicies{{
     {"static", "the plan as bought; lost capacity is not replaced",
      []() -> std::unique_ptr<SimPolicy> { return std::make_unique<StaticPolicy>(); }},
     {"failover", "SkyPilot-like: on a loss, the cheapest launchable on-demand pool with room (per token or request)",
      []() -> std::unique_ptr<SimPolicy> { return std::make_unique<MovingPolicy>(on_demand_only); }},
     {"ordered", "Kueue-like fixed preference: idle reserved chips, then on-demand, then spot (runs that allow it)",
      []() -> std::unique_ptr<SimPolicy> { return std::make_unique<MovingPolicy>(reserved_then_on_demand_then_spot); }},
+    {"replan",
+     "re-solves the planner (fluid model, time-limited) for the remaining horizon at each loss or deadline at risk",
+     []() -> std::unique_ptr<SimPolicy> { return std::make_unique<ReplanPolicy>(); }},
 }};
 
 }  // namespace

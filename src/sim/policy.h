@@ -7,8 +7,8 @@
 // provider share cap is applied and counted as a breach.
 //
 // The registry lists every policy with one line; there is no self-registration.
-// A policy that re-plans (`replan`, to come) fits the same interface: it may
-// return allocations for any pending run or service.
+// `replan` (sim/replan.h) re-solves the planner for the remaining horizon
+// through the same interface.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +31,9 @@ enum class RunStatus : unsigned char {
 
 struct RunView {
   RunStatus status = RunStatus::waiting;
-  RunMonth current;  // what it holds now (pool -1 when waiting or done)
-  RunMonth planned;  // what the plan gives it this month (past the plan's last month: its last allocation)
+  RunMonth current;        // what it holds now (pool -1 when waiting or done)
+  RunMonth planned;        // what the plan gives it this month (past the plan's last month: its last allocation)
+  double tokens_done = 0;  // trained so far (running: up to now; otherwise: in its last checkpoint)
 };
 
 struct ServiceView {
@@ -99,6 +100,7 @@ struct PolicyInfo {
 //   static    the plan as bought; lost capacity is not replaced
 //   failover  SkyPilot-like: on a loss, the cheapest launchable on-demand pool with room
 //   ordered   Kueue-like fixed preference: idle reserved chips, then on-demand, then spot
+//   replan    re-solves the planner (fluid model) for the remaining horizon at each loss or deadline at risk
 std::span<const PolicyInfo> sim_policies();
 const PolicyInfo* find_policy(std::string_view name);
 std::vector<std::string> policy_names();

@@ -41,17 +41,26 @@ const PolicyResult& policy(const SimResult& r, std::string_view name) {
 }
 
 TEST(Policies, RegistryListsEachWithOneLine) {
-  EXPECT_EQ(policy_names(), (std::vector<std::string>{"static", "failover", "ordered"}));
+  EXPECT_EQ(policy_names(), (std::vector<std::string>{"static", "failover", "ordered", "replan"}));
   for (const auto& p : sim_policies()) EXPECT_FALSE(p.description.empty());
   EXPECT_EQ(find_policy("nope"), nullptr);
+}
+
+// A scenario has no portfolio to re-plan: `replan` fails over, decision for decision.
+TEST(Policies, ReplanWithoutAPortfolioFailsOver) {
+  const auto r = simulate(outage_fleet(), february_outage(),
+                          {.replicas = 2, .seed = 1, .threads = 1, .policies = {"failover", "replan"}});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(policy(*r, "replan").cost.p50, policy(*r, "failover").cost.p50);
+  EXPECT_EQ(policy(*r, "replan").runs[0].delay_days.p50, policy(*r, "failover").runs[0].delay_days.p50);
 }
 
 TEST(Policies, UnknownPolicyIsReportedWithTheNearMiss) {
   auto r = simulate(small_fleet(), Risks{}, {.replicas = 1, .seed = 1, .threads = 1, .policies = {"failvoer"}});
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(
-      format_diagnostics(r.error()),
-      "--policy: error: unknown policy 'failvoer' (did you mean 'failover'?); known: static, failover, ordered\n");
+  EXPECT_EQ(format_diagnostics(r.error()),
+            "--policy: error: unknown policy 'failvoer' (did you mean 'failover'?); known: static, failover, ordered, "
+            "replan\n");
 }
 
 TEST(Policies, StaticWaitsFailoverBuysOnDemandOrderedUsesIdleReservedChipsFirst) {

@@ -124,9 +124,12 @@ Result run_calibrate(const nlohmann::json& q, const Data& d, const Options& o) {
   });
 }
 Result run_plan(const nlohmann::json& q, const Data& d, const Options& o) {
-  return finish<api::PlanRequest, api::PlanReport>(
-      read_plan_request(q, d.calibrated(), o.style), o,
-      [&](const auto& r) { return api::run_plan(d.calibrated(), r, budget(0, o)); });
+  return finish<api::PlanRequest, api::PlanReport>(read_plan_request(q, d.calibrated(), o.style), o,
+                                                   [&](const auto& r) {
+                                                     auto report = api::run_plan(d.calibrated(), r, budget(0, o));
+                                                     if (report && o.on_plan) o.on_plan(*report);
+                                                     return report;
+                                                   });
 }
 Result run_simulate(const nlohmann::json& q, const Data& d, const Options& o) {
   auto read = read_simulate_request(q, d.calibrated(), o.style);

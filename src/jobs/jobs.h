@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/common.h"
+#include "api/plan.h"
 #include "base/diagnostics.h"
 #include "catalog/data_set.h"
 #include "ingest/request_fields.h"
@@ -71,6 +72,9 @@ struct Options {
   // Reads and checks the request only, running nothing: a good request gives
   // an empty object as its report (a server refuses a bad job before queueing it).
   bool check_only = false;
+  // plan: called with the report before it is rendered, on the running
+  // thread (a server keeps what it needs to export the plan later).
+  std::function<void(const api::PlanReport&)> on_plan;
 };
 
 // The request fields of job `kind` that name a file when files are allowed

@@ -175,6 +175,13 @@ std::optional<JobView> JobQueue::wait_change(const std::string& id, uint64_t ver
   }
 }
 
+std::optional<nlohmann::json> JobQueue::extra(const std::string& id) {
+  const std::scoped_lock lock(mu_);
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second->extra;
+}
+
 JobQueue::Counts JobQueue::counts() {
   const std::scoped_lock lock(mu_);
   prune();
@@ -206,9 +213,10 @@ void JobQueue::work() {
     };
     const auto t0 = std::chrono::steady_clock::now();
     jobs::Result r;
+    nlohmann::json extra;
     std::string failure;
     try {
-      r = run_(j->view.kind, j->request, progress);
+      r = run_(j->view.kind, j->request, progress, extra);
     } catch (const std::exception& e) {
       failure = e.what();
     }
@@ -230,6 +238,7 @@ void JobQueue::work() {
         j->view.status = JobStatus::done;
         j->view.fraction = 1;
         j->view.result = std::move(*r.report);
+        j->extra = std::move(extra);
       }
       j->view.message = std::string(to_string(j->view.status));
       touch(*j);

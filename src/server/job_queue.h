@@ -53,10 +53,11 @@ nlohmann::json to_json(const Diagnostics& ds, std::string_view where);
 
 class JobQueue {
  public:
-  // `run` does a job's work; it may call `progress` from its thread and
-  // should return early when `cancelled` turns true (it is only a hint).
-  using Runner = std::function<jobs::Result(const std::string& kind, const nlohmann::json& request,
-                                            const std::function<void(double, std::string)>& progress)>;
+  // `run` does a job's work; it may call `progress` from its thread, and
+  // put in `extra` what the job keeps beside its result (a plan's exports).
+  using Runner =
+      std::function<jobs::Result(const std::string& kind, const nlohmann::json& request,
+                                 const std::function<void(double, std::string)>& progress, nlohmann::json& extra)>;
   JobQueue(JobLimits limits, Runner run);
   ~JobQueue();  // cancels what is queued and waits for the running jobs
   JobQueue(const JobQueue&) = delete;
@@ -69,6 +70,8 @@ class JobQueue {
   // and its result dropped when its library call returns; a finished one is
   // forgotten (then nullopt is what later views get). nullopt: no such job.
   std::optional<JobView> cancel(const std::string& id);
+  // What a done job kept beside its result (null when nothing; nullopt: no such job).
+  std::optional<nlohmann::json> extra(const std::string& id);
   // Waits until job `id` changes past `version` or `timeout` passes.
   std::optional<JobView> wait_change(const std::string& id, uint64_t version, std::chrono::milliseconds timeout);
 
@@ -82,6 +85,7 @@ class JobQueue {
   struct Job {
     JobView view;
     nlohmann::json request;
+    nlohmann::json extra;
     std::chrono::steady_clock::time_point finished;
   };
   void work();

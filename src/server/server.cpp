@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "base/suggest.h"
+#include "export/plan_export.h"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -137,10 +140,22 @@ struct Server::Impl {
   Impl(std::shared_ptr<const jobs::Data> d, ServerOptions opts)
       : data(std::move(d)),
         o(std::move(opts)),
-        queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, const auto& progress) {
+        queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, const auto& progress,
+                             nlohmann::json& extra) {
           jobs::Options jo = options();
           jo.progress = [&](uint32_t done, uint32_t total) {
             progress(total == 0 ? 0.0 : double(done) / total, fmt::format("replica {} of {}", done, total));
+          };
+          // A plan's exports, made while its report is at hand (the JSON alone cannot make them).
+          jo.on_plan = [&](const api::PlanReport& rep) {
+            if (!rep.result.has_plan()) return;
+            for (const std::string name : {"kueue", "slurm", "skypilot"}) {
+              nlohmann::json files = nlohmann::json::object();
+              for (const auto& file : export_plan(rep.portfolio, rep.rates, rep.result, *parse_export_format(name))) {
+                files[file.path] = file.text;
+              }
+              extra[name] = std::move(files);
+            }
           };
           return jobs::run(kind, request, *data, jo);
         }) {
@@ -409,6 +424,22 @@ void Server::Impl::build_table() {
            send(res, 200, to_json(*v));
          }}}},
       {"/api/jobs/{id}/events", {{"GET", [this](Req, Res res, P p) { events(res, p.at("id")); }}}},
+      {"/api/jobs/{id}/export/{format}",
+       {{"GET",
+         [this](Req, Res res, P p) {
+           const auto v = job(p.at("id"));
+           const auto& format = p.at("format");
+           const std::vector<std::string> names{"kueue", "slurm", "skypilot"};
+           if (std::find(names.begin(), names.end(), format) == names.end()) {
+             throw not_found(fmt::format("unknown export format '{}'{}; one of kueue, slurm, skypilot", format,
+                                         did_you_mean(format, names)));
+           }
+           const auto extra = queue.extra(v.id);
+           if (v.kind != "plan" || v.status != JobStatus::done || !extra || !extra->contains(format)) {
+             throw not_found(fmt::format("job '{}' has no plan to export ({}, {})", v.id, v.kind, to_string(v.status)));
+           }
+           send(res, 200, {{"format", format}, {"files", (*extra)[format]}});
+         }}}},
   };
   // routes() (which the OpenAPI filter and its test read) lists this table.
   std::vector<Route> mine;
@@ -506,7 +537,7 @@ const std::vector<Route>& routes() {
       {"/api/claims", {"GET"}},           {"/api/calibrate", {"POST"}},
       {"/api/jobs/compare", {"POST"}},    {"/api/jobs/plan", {"POST"}},
       {"/api/jobs/simulate", {"POST"}},   {"/api/jobs/{id}", {"DELETE", "GET"}},
-      {"/api/jobs/{id}/events", {"GET"}},
+      {"/api/jobs/{id}/events", {"GET"}}, {"/api/jobs/{id}/export/{format}", {"GET"}},
   };
   return out;
 }

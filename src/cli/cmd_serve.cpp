@@ -2,7 +2,9 @@
 // The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
 // the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <ostream>
 #include <thread>
@@ -63,6 +65,14 @@ int run_serve(ServeCli& c, RunState& st) {
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  // A running plan or simulation cannot be interrupted inside the library;
+  // rather than wait for it, the process ends here (its result was never
+  // going to be fetched from a stopped server).
+  if (const size_t busy = srv.running_jobs(); busy > 0) {
+    st.io.out << "xpuplan serve: stopped; " << busy << " running job(s) abandoned" << std::endl;
+    std::cerr.flush();
+    std::_Exit(0);
+  }
   st.io.out << "xpuplan serve: stopped" << std::endl;
   return 0;
 }

@@ -497,6 +497,8 @@ void Server::Impl::setup_http() {
   http.set_payload_max_length(o.body_limit);
   // Small answers go out at once (Nagle with the client's delayed ACK costs 40 ms a request).
   http.set_tcp_nodelay(true);
+  // A keep-alive connection serves many requests (httplib's default closes it after 5).
+  http.set_keep_alive_max_count(10'000);
   const auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
   const std::string api = "/api/.*";
   http.Get(api, handler);
@@ -574,6 +576,8 @@ int Server::bind(std::string* error) {
 }
 
 void Server::run() { impl_->http.listen_after_bind(); }
+
+size_t Server::running_jobs() { return impl_->queue.counts().running; }
 
 void Server::stop() {
   impl_->stopping = true;

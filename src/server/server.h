@@ -50,6 +50,9 @@ class Server {
   void run();
   // Stops run() (any thread; async-signal handlers should only set a flag).
   void stop();
+  // Long jobs running now. The destructor waits for them (a library call
+  // cannot be interrupted), so a shell that must stop at once exits instead.
+  size_t running_jobs();
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 
 namespace xpu::server {
 namespace {
@@ -15,6 +16,10 @@ std::string new_id() {
   const std::scoped_lock lock(mu);
   return fmt::format("{:016x}", rng());
 }
+
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
 
 bool ended(JobStatus s) { return s == JobStatus::done || s == JobStatus::failed || s == JobStatus::cancelled; }
 
@@ -204,9 +209,10 @@ void JobQueue::work() {
       touch(*j);
       renumber();
     }
+    // A cancelled job stops at its next progress report (the simulator's, between blocks of replicas).
     const auto progress = [this, j](double fraction, std::string message) {
       const std::scoped_lock lock(mu_);
-      if (j->view.status != JobStatus::running) return;
+      if (j->view.status == JobStatus::cancelled) throw Cancelled();
       j->view.fraction = std::clamp(fraction, 0.0, 1.0);
       j->view.message = std::move(message);
       touch(*j);

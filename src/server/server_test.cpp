@@ -338,6 +338,36 @@ TEST(Server, QueuedJobsHaveTheirPlaceAndCanBeCancelled) {
   EXPECT_EQ(c.Get("/api/jobs/" + ids[1])->status, 200);  // cancelled: kept until its TTL
 }
 
+TEST(Server, ACancelledSimulationStopsAtItsNextProgressReport) {
+  Running r;
+  auto c = r.client();
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/tests/data/portfolio/small.yaml")}, {"replicas", 2000000}};
+  const auto res = c.Post("/api/jobs/simulate", q.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  nlohmann::json seen;
+  for (int i = 0; i < 1200; ++i) {  // until replicas are being simulated
+    seen = body_of(c.Get("/api/jobs/" + id));
+    if (seen["progress"]["fraction"].get<double>() > 0 || (seen["status"] != "running" && seen["status"] != "queued")) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(seen["status"], "running") << seen.dump();
+  ASSERT_GT(seen["progress"]["fraction"].get<double>(), 0) << seen.dump();
+  ASSERT_LT(seen["progress"]["fraction"].get<double>(), 0.5) << seen.dump();
+  ASSERT_EQ(body_of(c.Delete("/api/jobs/" + id))["status"], "cancelled");
+  // The worker is free again long before two million replicas could be done.
+  bool freed = false;
+  for (int i = 0; i < 600 && !freed; ++i) {
+    freed = body_of(c.Get("/api/health"))["jobs"]["running"] == 0;
+    if (!freed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(freed);
+  EXPECT_EQ(body_of(c.Get("/api/jobs/" + id))["status"], "cancelled");
+}
+
 TEST(Server, HealthListsTheJobKindsAndLimits) {
   auto c = shared().client();
   const auto res = c.Get("/api/health");

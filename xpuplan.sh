@@ -142,6 +142,8 @@ case "${1:-demo}" in
     build build/ci -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DXPUPLAN_WERROR=ON
     ctest --test-dir build/ci --output-on-failure -j "$JOBS"
     web_check build/ci/xpuplan
+    # The server's load client for 2 s (docs/benchmarks.md has the long run): every request must succeed.
+    build/ci/bench/bench_serve_load --smoke
     tidy_check
     # Sanitizers at -O1 with line tables: readable reports, tolerable speed.
     build build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DXPUPLAN_WERROR=ON \

@@ -6,6 +6,10 @@
 #include "base/suggest.h"
 #include "export/plan_export.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -568,10 +572,34 @@ Server::Server(std::shared_ptr<const jobs::Data> data, ServerOptions options)
 
 Server::~Server() { stop(); }
 
+namespace {
+
+// Debian's libcpp-httplib 0.11.4 listens with a backlog of 5 (compiled in):
+// 64 clients connecting at once lose SYNs and wait a second for the
+// retransmit. Linux lets listen() be called again to raise it; the socket is
+// found as this process's listening TCP socket on `port`.
+void raise_backlog(int port) {
+  for (int fd = 0; fd < 4096; ++fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    int listening = 0;
+    socklen_t olen = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &olen) != 0 || listening == 0) continue;
+    int p = -1;
+    if (addr.ss_family == AF_INET) p = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) p = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (p == port) ::listen(fd, SOMAXCONN);
+  }
+}
+
+}  // namespace
+
 int Server::bind(std::string* error) {
   const int port = impl_->o.port == 0 ? impl_->http.bind_to_any_port(impl_->o.host)
                                       : (impl_->http.bind_to_port(impl_->o.host, impl_->o.port) ? impl_->o.port : -1);
   if (port < 0 && error) *error = fmt::format("cannot listen on {}:{}", impl_->o.host, impl_->o.port);
+  if (port > 0) raise_backlog(port);
   return port;
 }
 

@@ -16,6 +16,11 @@ struct PlanRequest {
   int threads = 1;         // CBC threads (deterministic); the engines use the budget the shell passes
   bool baselines = true;   // also plan the baselines, for savings
   bool fluid = false;      // the fluid model (average chips, not launchable) instead of the executable one
+  // The main solve's state about every progress_interval seconds (elapsed,
+  // incumbent, bound, gap), from a solver thread; empty: none. Not part of
+  // the report.
+  std::function<void(const MilpProgress&)> progress;
+  double progress_interval = 0.25;
 };
 
 struct PlanReport {

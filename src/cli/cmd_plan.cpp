@@ -1,7 +1,9 @@
 // xpuplan plan PORTFOLIO.yaml [--json | --html FILE] [--time-limit S] [--gap G] [--export FORMAT DIR]
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -14,6 +16,7 @@
 #include "ingest/text_file.h"
 #include "report/markup.h"
 #include "report/plan_report_api.h"
+#include "report/plan_text.h"
 
 namespace xpu::cli {
 namespace {
@@ -48,6 +51,35 @@ std::vector<std::pair<ExportFormat, std::string>> export_targets(const PlanCli& 
   return out;
 }
 
+// The solve's elapsed time, incumbent, bound and gap, redrawn in place on a
+// terminal (the solver calls it about four times a second) after the first
+// second; cleared when the solve ends.
+class SolveProgress {
+ public:
+  explicit SolveProgress(std::ostream& err) : err_(err) {}
+  void operator()(const MilpProgress& p) {
+    if (p.done) {
+      clear();
+      return;
+    }
+    if (p.seconds < 1.0) return;
+    const std::string line = plan_progress_line(p);
+    width_ = std::max(width_, line.size());
+    err_ << '\r' << line << std::string(width_ - line.size(), ' ') << std::flush;
+  }
+  ~SolveProgress() { clear(); }
+  SolveProgress(const SolveProgress&) = delete;
+  SolveProgress& operator=(const SolveProgress&) = delete;
+
+ private:
+  void clear() {
+    if (width_ > 0) err_ << '\r' << std::string(width_, ' ') << '\r' << std::flush;
+    width_ = 0;
+  }
+  std::ostream& err_;
+  size_t width_ = 0;
+};
+
 int run_plan(const PlanCli& c, RunState& st) {
   const DataSet data = load_data_for(st);
   auto read = read_plan_request(c.fields.json(), data, c.fields.style());
@@ -56,9 +88,16 @@ int run_plan(const PlanCli& c, RunState& st) {
     read.diagnostics.push_back(error_at({.pointer = "--html"}, "give either --json or --html, not both"));
   }
   if (has_errors(read.diagnostics)) read.request.reset();
-  const auto request = take(std::move(read), st);
+  auto request = take(std::move(read), st);
+  // Progress only for a person watching: a terminal, not -q, not --json.
+  std::unique_ptr<SolveProgress> progress;
+  if (!c.json && !st.global.quiet && &st.io.err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {
+    progress = std::make_unique<SolveProgress>(st.io.err);
+    request.progress = [p = progress.get()](const MilpProgress& m) { (*p)(m); };
+  }
   // The engines use every core; --threads is CBC's.
   const auto report = answer(api::run_plan(data, request, budget_for_request(0)), c.fields);
+  progress.reset();
 
   if (!targets.empty() && report.result.has_plan()) {
     // Several formats into one folder are written together (one manifest).

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,16 @@
 #include "milp/model.h"
 
 namespace xpu {
+
+// What the search knows at one moment, for a progress display.
+struct MilpProgress {
+  double seconds = 0;        // since solve_milp was called; never decreases between calls
+  double objective = kNaN;   // the incumbent's objective, offset included; NaN before the first
+  double best_bound = kNaN;  // the proven bound; NaN before the root LP
+  double gap = kInfinity;    // relative, as MilpResult::gap; never increases between calls
+  long nodes = 0;            // branch-and-bound nodes so far
+  bool done = false;         // the last call, once the search has stopped
+};
 
 struct MilpOptions {
   double time_limit_s = kInfinity;  // wall clock, including CBC's preprocessing
@@ -25,6 +36,21 @@ struct MilpOptions {
   int threads = 1;
   bool log = false;         // CBC's progress log on stdout (debugging only)
   uint64_t seed = 1234567;  // seeds CBC's heuristics and Clp's tie-breaking
+  // A start solution (CBC's MIP start), one value per variable, or empty.
+  // After CBC's preprocessing its integer values are fixed and an LP finds
+  // the continuous ones; integers given as NaN are left to CBC, which
+  // completes them with a small branch and bound (and, if the fixed values
+  // admit no point, retries with only the non-zero ones fixed). When that
+  // gives a feasible point the search starts with it as the incumbent. If
+  // CBC ends without a solution as good as a complete `start` (no NaN) that
+  // satisfies the model (1e-6), that start is returned, so a solve with a
+  // feasible start never returns a worse plan than the start.
+  std::vector<double> start;
+  // Called with the search's state about every progress_interval_s, from a
+  // thread of solve_milp's own, one call at a time, and once more with done
+  // set before solve_milp returns. Must not call solve_milp. Empty: none.
+  std::function<void(const MilpProgress&)> progress;
+  double progress_interval_s = 0.25;
 };
 
 enum class MilpStatus : unsigned char {
@@ -47,7 +73,9 @@ struct MilpResult {
   double max_violation = 0;    // max_violation(model, values): what solver tolerances left over
   double seconds = 0;          // wall clock of the whole call
   long nodes = 0;              // branch-and-bound nodes
-  std::string message;         // what happened, in words; the diagnostics when status is error
+  // The objective of options.start when it satisfied the model; NaN otherwise.
+  double start_objective = kNaN;
+  std::string message;  // what happened, in words; the diagnostics when status is error
 
   bool has_solution() const { return !values.empty(); }
 };

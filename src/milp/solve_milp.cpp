@@ -3,13 +3,18 @@
 // CbcModel::branchAndBound does none of that and is far slower (CBC's
 // examples/driver3.cpp; coin-or/Cbc issue #179).
 #include <fmt/format.h>
+#include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
 #include <OsiClpSolverInterface.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 #include "milp/detail.h"
 #include "milp/solve.h"
@@ -56,6 +61,11 @@ Diagnostics validate_options(const MilpOptions& o) {
     out.push_back(error_at({.pointer = "/options/relative_gap"},
                            fmt::format("relative gap must be a non-negative fraction, got {}", o.relative_gap)));
   }
+  if (!(o.progress_interval_s > 0) || !std::isfinite(o.progress_interval_s)) {
+    out.push_back(
+        error_at({.pointer = "/options/progress_interval_s"},
+                 fmt::format("progress interval must be a positive number of seconds, got {}", o.progress_interval_s)));
+  }
   if (o.threads < 1) {
     out.push_back(
         error_at({.pointer = "/options/threads"},
@@ -93,6 +103,128 @@ int no_callback(CbcModel* /*model*/, int /*where_from*/) { return 0; }
 // CBC's seeds are ints where 0 means "seed from the clock"; map ours to [1, INT_MAX).
 int cbc_seed(uint64_t seed) { return static_cast<int>(seed % 2147483646u) + 1; }
 
+// The search's state as CBC's event handler last saw it, shared by the
+// handler's clones (CBC clones it into every thread's model) and the thread
+// that calls MilpOptions::progress. Values are in the model's sense, offset included.
+class ProgressState {
+ public:
+  ProgressState(Sense sense, std::chrono::steady_clock::time_point start) : sense_(sense), start_(start) {}
+
+  // The model of the main search (CbcMain1 hands it to its callback just
+  // before branch and bound). Sub-searches inside heuristics get a clone of
+  // the handler too; their incumbents and bounds are of another problem.
+  void set_main(const void* model) { main_.store(model); }
+  bool is_main(const void* model) const { return model != nullptr && model == main_.load(); }
+
+  void observe(double objective, double bound, long nodes) {
+    std::lock_guard lock(mutex_);
+    const bool min = sense_ == Sense::minimize;
+    if (std::isfinite(objective)) {
+      objective_ = std::isnan(objective_) ? objective
+                   : min                  ? std::min(objective_, objective)
+                                          : std::max(objective_, objective);
+    }
+    if (std::isfinite(bound)) {
+      bound_ = std::isnan(bound_) ? bound : min ? std::max(bound_, bound) : std::min(bound_, bound);
+    }
+    nodes_ = std::max(nodes_, nodes);
+  }
+
+  // The state now; elapsed and gap made monotone across calls (CBC's threads
+  // each report their own view).
+  MilpProgress snapshot(bool done) {
+    std::lock_guard lock(mutex_);
+    MilpProgress p{.seconds = std::max(last_seconds_, milp_detail::seconds_since(start_)),
+                   .objective = objective_,
+                   .best_bound = bound_,
+                   .nodes = nodes_,
+                   .done = done};
+    if (!std::isnan(objective_) && !std::isnan(bound_)) {
+      const double scale = std::max(std::abs(objective_), std::abs(bound_));
+      p.gap = scale == 0 ? 0 : std::max(0.0, (sense_ == Sense::minimize ? 1 : -1) * (objective_ - bound_)) / scale;
+    }
+    p.gap = std::min(p.gap, last_gap_);
+    last_gap_ = p.gap;
+    last_seconds_ = p.seconds;
+    return p;
+  }
+
+ private:
+  std::mutex mutex_;
+  Sense sense_;
+  std::chrono::steady_clock::time_point start_;
+  double objective_ = kNaN, bound_ = kNaN;
+  long nodes_ = 0;
+  double last_seconds_ = 0, last_gap_ = kInfinity;
+  std::atomic<const void*> main_{nullptr};
+};
+
+// The state CbcMain1's callback reports the main model to; set and read only
+// under cbc_driver_mutex() (the callback has no user pointer).
+ProgressState* g_driver_progress = nullptr;
+
+// CbcMain1 calls this at fixed points; 3 is "just before branchAndBound", with the model it searches.
+int driver_callback(CbcModel* model, int where_from) {
+  if (where_from == 3 && g_driver_progress != nullptr) g_driver_progress->set_main(model);
+  return 0;
+}
+
+// CBC's values come in its minimisation form with "none" as about 1e50.
+double cbc_value(double v) { return std::abs(v) >= 1e49 ? kNaN : v; }
+
+class ProgressHandler : public CbcEventHandler {
+ public:
+  explicit ProgressHandler(std::shared_ptr<ProgressState> state) : state_(std::move(state)) {}
+  CbcEventHandler* clone() const override { return new ProgressHandler(*this); }
+  CbcAction event(CbcEvent e) override {
+    if (state_->is_main(model_) && e != endSearch) {
+      // Both in the model's own sense (CbcModel multiplies by the objective sense).
+      const bool has = model_->getSolutionCount() > 0 || model_->bestSolution() != nullptr;
+      state_->observe(has ? cbc_value(model_->getObjValue()) : kNaN, cbc_value(model_->getBestPossibleObjValue()),
+                      model_->getNodeCount());
+    }
+    return noAction;
+  }
+
+ private:
+  std::shared_ptr<ProgressState> state_;
+};
+
+// Calls `progress` every `interval` seconds from its own thread until stopped.
+class ProgressTicker {
+ public:
+  ProgressTicker(std::shared_ptr<ProgressState> state, const std::function<void(const MilpProgress&)>& progress,
+                 double interval)
+      : state_(std::move(state)), progress_(progress) {
+    thread_ = std::thread([this, interval] {
+      std::unique_lock lock(mutex_);
+      while (!stop_) {
+        if (cv_.wait_for(lock, std::chrono::duration<double>(interval), [this] { return stop_; })) break;
+        progress_(state_->snapshot(false));
+      }
+    });
+  }
+  ProgressTicker(const ProgressTicker&) = delete;
+  ProgressTicker& operator=(const ProgressTicker&) = delete;
+  ~ProgressTicker() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::shared_ptr<ProgressState> state_;
+  const std::function<void(const MilpProgress&)>& progress_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 struct CbcOutcome {
   int status = -1;     // CbcModel::status(): 0 finished, 1 stopped, 2 abandoned, 5 event
   int secondary = -1;  // CbcModel::secondaryStatus(): 1 infeasible, 2 gap, 4 time, 7 unbounded, ...
@@ -103,7 +235,7 @@ struct CbcOutcome {
   long nodes = 0;
 };
 
-CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
+CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std::shared_ptr<ProgressState>& progress) {
   const bool offset_column = model.objective_offset != 0;
   const milp_detail::CoinArrays a = milp_detail::to_coin_arrays(model, offset_column);
 
@@ -118,6 +250,21 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
 
   CbcModel cbc(solver);
   cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
+  if (!options.start.empty()) {
+    // By column name: CbcMain1 maps the start onto the preprocessed model
+    // through the names (CbcSolver.cpp, "translating mipstart solution").
+    std::vector<std::pair<std::string, double>> start;
+    for (size_t j = 0; j < model.vars.size(); ++j) {
+      if (model.vars[j].integer && !std::isnan(options.start[j])) {
+        start.emplace_back(cbc.solver()->getColName(static_cast<int>(j)), options.start[j]);
+      }
+    }
+    cbc.setMIPStart(start);
+  }
+  if (progress) {
+    ProgressHandler handler(progress);
+    cbc.passInEventHandler(&handler);  // CBC keeps a clone
+  }
 
   // The driver's options, as the cbc executable would read them.
   const int threads = options.threads == 1 ? 0 : options.threads;
@@ -149,7 +296,9 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
     data.noPrinting_ = !options.log;
     data.useSignalHandler_ = false;  // a library must not take over SIGINT
     CbcMain0(cbc, data);
-    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, no_callback, data);
+    g_driver_progress = progress.get();
+    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, progress ? driver_callback : no_callback, data);
+    g_driver_progress = nullptr;
   }
   out.status = cbc.status();
   out.secondary = cbc.secondaryStatus();
@@ -158,10 +307,10 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options) {
   out.nodes = cbc.getNodeCount();
   if (const double* best = cbc.bestSolution(); best != nullptr && cbc.getNumCols() == a.cols) {
     out.solution.assign(best, best + a.cols);
-    // CBC writes "no bound" as +-COIN_DBL_MAX, or +-1e50 for objectives.
-    const double bound = cbc.getBestPossibleObjValue();
-    out.bound = std::abs(bound) >= 1e50 ? std::copysign(kInfinity, bound) : bound;
   }
+  // CBC writes "no bound" as +-COIN_DBL_MAX, or +-1e50 for objectives.
+  const double bound = cbc.getBestPossibleObjValue();
+  out.bound = std::abs(bound) >= 1e50 ? std::copysign(kInfinity, bound) : bound;
   return out;
 }
 
@@ -180,19 +329,69 @@ MilpResult solve_milp(const MilpModel& model, const MilpOptions& options) {
   }
   if (model.vars.empty()) return done(solve_empty(model));
 
-  const CbcOutcome cbc = run_cbc(model, options);
+  if (!options.start.empty() && options.start.size() != model.vars.size()) {
+    return done({.status = MilpStatus::error,
+                 .message = fmt::format("/options/start: a start has one value per variable ({}), got {}",
+                                        model.vars.size(), options.start.size())});
+  }
+  // The start, when it satisfies the model: the fallback if CBC ends worse.
+  double start_objective = kNaN;
+  if (!options.start.empty() &&
+      std::none_of(options.start.begin(), options.start.end(), [](double x) { return std::isnan(x); }) &&
+      violations(model, options.start, 1e-6, 1).empty()) {
+    start_objective = evaluate_objective(model, options.start);
+  }
+  std::shared_ptr<ProgressState> progress;
+  std::unique_ptr<ProgressTicker> ticker;
+  if (options.progress) {
+    progress = std::make_shared<ProgressState>(model.sense, start);
+    if (!std::isnan(start_objective)) progress->observe(start_objective, kNaN, 0);
+    ticker = std::make_unique<ProgressTicker>(progress, options.progress, options.progress_interval_s);
+  }
+  auto finish = [&](MilpResult r) {
+    r.start_objective = start_objective;
+    if (ticker) {
+      ticker->stop();
+      // The last call states the result itself (CBC's own view during the
+      // search can differ from it by tolerances); its gap stays clamped.
+      MilpProgress last = progress->snapshot(true);
+      last.objective = r.objective;
+      last.best_bound = r.best_bound;
+      last.nodes = std::max(last.nodes, r.nodes);
+      last.gap = std::min(last.gap, r.gap);
+      options.progress(last);
+    }
+    return done(std::move(r));
+  };
+  CbcOutcome cbc = run_cbc(model, options, progress);
+  // CBC reports a root LP that its clock cut short as infeasible (secondary
+  // status 1; seen on the 500x100x24 bench, whose executable model the warm
+  // start proves feasible): once the limit is spent, "no solution" is only that.
+  const bool clock_ran_out =
+      std::isfinite(options.time_limit_s) && milp_detail::seconds_since(start) >= 0.99 * options.time_limit_s;
+  if (cbc.solution.size() > model.vars.size()) cbc.solution.resize(model.vars.size());  // the offset column
+  if (!std::isnan(start_objective)) {
+    // CBC may drop a start (its LP over the continuous columns failed after
+    // preprocessing) or end on a worse incumbent: the start stands then.
+    const double tol = 1e-9 * std::max(1.0, std::abs(start_objective));
+    const double sign = model.sense == Sense::minimize ? 1.0 : -1.0;
+    if (cbc.solution.empty() || sign * (evaluate_objective(model, cbc.solution) - start_objective) > tol) {
+      cbc.solution = options.start;
+    }
+  }
   MilpResult r{.nodes = cbc.nodes};
   if (cbc.solution.empty()) {
     if (cbc.continuous_unbounded || cbc.secondary == 7) {
       r.status = MilpStatus::unbounded;
       r.message = "unbounded: the objective improves without limit (the continuous relaxation is unbounded)";
-    } else if (cbc.secondary == 1) {
+    } else if (cbc.secondary == 1 && !clock_ran_out) {
       r.status = MilpStatus::infeasible;
       r.message = "infeasible: no point satisfies every row, bound and integrality requirement";
-    } else if (cbc.secondary == 4 || (cbc.status == 1 && !cbc.proven_infeasible)) {
+    } else if (cbc.secondary == 4 || clock_ran_out || (cbc.status == 1 && !cbc.proven_infeasible)) {
       // Stopped by the clock: no solution yet is not a proof that none exists.
       r.status = MilpStatus::time_limit;
       r.message = fmt::format("time limit of {} s reached before any solution was found", options.time_limit_s);
+      if (cbc.secondary == 1) r.message += " (CBC stopped in the root relaxation; infeasibility is not proven)";
     } else if (cbc.proven_infeasible && cbc.status == 0) {
       // Only a finished search proves infeasibility (CBC can flag a root LP cut
       // short by its time limit as infeasible).
@@ -203,7 +402,7 @@ MilpResult solve_milp(const MilpModel& model, const MilpOptions& options) {
       r.message =
           fmt::format("CBC stopped without a solution (status {}, secondary status {})", cbc.status, cbc.secondary);
     }
-    return done(std::move(r));
+    return finish(std::move(r));
   }
 
   // Integers exactly integral, continuous values inside their bounds, no -0.
@@ -242,7 +441,7 @@ MilpResult solve_milp(const MilpModel& model, const MilpOptions& options) {
   if (const auto bad = violations(model, r.values, 1e-6, 3); !bad.empty()) {
     r.message += fmt::format("; solver tolerances left violations, e.g. {}", bad.front());
   }
-  return done(std::move(r));
+  return finish(std::move(r));
 }
 
 }  // namespace xpu

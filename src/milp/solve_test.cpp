@@ -387,6 +387,19 @@ TEST(SolveMilp, TimeLimitWithoutASolution) {
   }
 }
 
+// A feasible model whose clock runs out in the root relaxation is never
+// called infeasible (CBC flags an LP cut short that way; the 500x100x24
+// bench's executable model came back "infeasible" after 165 s).
+TEST(SolveMilp, ClockInTheRootIsNeverInfeasibility) {
+  const MilpModel m = assignment_model(random_assignment(11, 40, 400));
+  for (double limit : {0.001, 0.01, 0.05}) {
+    SCOPED_TRACE(limit);
+    const MilpResult r = solve_milp(m, {.time_limit_s = limit});
+    EXPECT_NE(r.status, MilpStatus::infeasible) << r.message;
+    EXPECT_NE(r.status, MilpStatus::error) << r.message;
+  }
+}
+
 TEST(SolveMilp, RelativeGapIsRespected) {
   const MilpModel m = multi_knapsack(5, 5, 50);
   const MilpResult exact = solve_milp(m);
@@ -461,6 +474,85 @@ TEST(SolveMilp, ConcurrentCallsGiveSequentialResults) {
     EXPECT_EQ(concurrent[i].values, sequential[i].values) << i;
     EXPECT_EQ(concurrent[i].nodes, sequential[i].nodes) << i;
   }
+}
+
+// A feasible start is the incumbent from the first node: at any limit the
+// result is at least as good as the start, and at the optimum the answer is
+// the proven optimum. A start that breaks a row is ignored, and one of the
+// wrong length is an error.
+TEST(SolveMilp, StartIsNeverBeatenByTheResult) {
+  const MilpModel m = market_split(7, 6, 60);
+  // Any 0/1 point is feasible (the slacks absorb it): half the items.
+  std::vector<double> start(m.vars.size(), 0.0);
+  for (size_t j = 0; j < 60; j += 2) start[j] = 1;
+  for (size_t i = 0; i < m.rows.size(); ++i) {
+    double a = 0;
+    for (auto [j, c] : m.rows[i].terms) {
+      if (j < 60) a += c * start[j];
+    }
+    const double gap = m.rows[i].lower - a;  // a + under - over = b
+    start[60 + 2 * i] = std::max(0.0, -gap);
+    start[61 + 2 * i] = std::max(0.0, gap);
+  }
+  ASSERT_EQ(violations(m, start), std::vector<std::string>{});
+  const double start_cost = evaluate_objective(m, start);
+  for (double limit : {0.01, 0.3}) {
+    SCOPED_TRACE(limit);
+    const MilpResult r = solve_milp(m, {.time_limit_s = limit, .start = start});
+    ASSERT_TRUE(r.has_solution()) << r.message;
+    expect_feasible(m, r);
+    EXPECT_LE(r.objective, start_cost + 1e-9);
+    EXPECT_DOUBLE_EQ(r.start_objective, start_cost);
+  }
+  const MilpModel k = multi_knapsack(5, 5, 50);
+  const MilpResult exact = solve_milp(k);
+  ASSERT_EQ(exact.status, MilpStatus::optimal);
+  const MilpResult warm = solve_milp(k, {.start = exact.values});
+  EXPECT_EQ(warm.status, MilpStatus::optimal);
+  EXPECT_DOUBLE_EQ(warm.objective, exact.objective);
+  EXPECT_DOUBLE_EQ(warm.start_objective, exact.objective);
+  // A start that breaks every capacity row: not used, same answer.
+  const MilpResult bad = solve_milp(k, {.start = std::vector<double>(k.vars.size(), 1.0)});
+  EXPECT_TRUE(std::isnan(bad.start_objective));
+  EXPECT_DOUBLE_EQ(bad.objective, exact.objective);
+  const MilpResult wrong = solve_milp(k, {.start = {1.0}});
+  EXPECT_EQ(wrong.status, MilpStatus::error);
+  EXPECT_NE(wrong.message.find("one value per variable (50), got 1"), std::string::npos) << wrong.message;
+}
+
+// Progress comes without a terminal: monotone elapsed, a gap that never goes
+// up, a last call marked done that agrees with the result.
+TEST(SolveMilp, ProgressIsMonotoneAndEndsWithTheResult) {
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    const MilpModel m = market_split(7, 6, 60);
+    std::vector<MilpProgress> seen;
+    const MilpResult r = solve_milp(m, {.time_limit_s = 1.5,
+                                        .threads = threads,
+                                        .progress = [&](const MilpProgress& p) { seen.push_back(p); },
+                                        .progress_interval_s = 0.05});
+    ASSERT_GE(seen.size(), 4u);
+    for (size_t i = 1; i < seen.size(); ++i) {
+      EXPECT_GE(seen[i].seconds, seen[i - 1].seconds) << i;
+      EXPECT_LE(seen[i].gap, seen[i - 1].gap) << i;
+      EXPECT_GE(seen[i].nodes, seen[i - 1].nodes) << i;
+      EXPECT_FALSE(seen[i - 1].done) << i;
+    }
+    const MilpProgress& last = seen.back();
+    EXPECT_TRUE(last.done);
+    EXPECT_LE(last.seconds, r.seconds + 1e-6);
+    ASSERT_TRUE(r.has_solution()) << r.message;
+    EXPECT_DOUBLE_EQ(last.objective, r.objective);
+    EXPECT_DOUBLE_EQ(last.best_bound, r.best_bound);
+    EXPECT_NEAR(last.gap, r.gap, 1e-6);
+    // Some call during the search saw an incumbent and a bound (not only the last).
+    const bool mid = std::any_of(seen.begin(), seen.end() - 1,
+                                 [](const MilpProgress& p) { return std::isfinite(p.gap) && !p.done; });
+    EXPECT_TRUE(mid);
+  }
+  MilpOptions bad;
+  bad.progress_interval_s = 0;
+  EXPECT_EQ(solve_milp(multi_knapsack(2, 3, 20), bad).status, MilpStatus::error);
 }
 
 TEST(SolveMilp, SilentUnlessLogIsOn) {

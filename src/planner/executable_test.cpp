@@ -12,7 +12,9 @@
 #include <random>
 #include <set>
 
+#include "milp/solve.h"
 #include "planner/planner.h"
+#include "planner/warm_start.h"
 #include "test_portfolios.h"
 
 namespace xpu {
@@ -382,6 +384,47 @@ TEST(Executable, OptimumEqualsEnumeration) {
   RecordProperty("infeasible", infeasible);
   RecordProperty("with_commitments", with_commitments);
   RecordProperty("multi_pool", multi_pool);
+}
+
+// The warm start (warm_start.h) on random portfolios: when it is complete it
+// is a plan the checker accepts; a solve given it never ends worse than the
+// start, and a proven optimum is the same with or without it.
+TEST(WarmStart, CompleteStartIsACheckedPlanAndNeverLosesToTheSearch) {
+  int complete = 0, feasible = 0;
+  for (uint32_t seed = 0; seed < 16; ++seed) {
+    SCOPED_TRACE(seed);
+    const Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
+    const Formulation f = formulate(fx.p, fx.rates);
+    const Formulation fluid = formulate(fx.p, fx.rates, {.fluid = true});
+    const LpResult lp = solve_lp(fluid.model);
+    ASSERT_EQ(lp.status, LpStatus::optimal) << lp.message;
+    const std::vector<double> start = executable_start(fx.p, fx.rates, f, fluid, lp.values);
+    ASSERT_EQ(start.size(), f.model.vars.size());
+    const MilpResult cold = solve_milp(f.model);
+    const MilpResult warm = solve_milp(f.model, {.start = start});
+    if (cold.status == MilpStatus::infeasible) {
+      EXPECT_EQ(warm.status, MilpStatus::infeasible);
+      continue;
+    }
+    ++feasible;
+    ASSERT_EQ(cold.status, MilpStatus::optimal) << cold.message;
+    ASSERT_EQ(warm.status, MilpStatus::optimal) << warm.message;
+    EXPECT_NEAR(warm.objective, cold.objective, 1e-7 * cold.objective);
+    if (std::any_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) continue;
+    ++complete;
+    EXPECT_EQ(violations(f.model, start), std::vector<std::string>{});
+    const CheckReport check = check_plan(fx.p, fx.rates, decode(fx.p, f, start));
+    EXPECT_TRUE(check.ok()) << check.verdict();
+    EXPECT_DOUBLE_EQ(warm.start_objective, evaluate_objective(f.model, start));
+    EXPECT_GE(warm.start_objective, cold.objective - 1e-7 * cold.objective);
+    // Cut short at once, the answer is still no worse than the start.
+    const MilpResult quick = solve_milp(f.model, {.time_limit_s = 0.001, .start = start});
+    ASSERT_TRUE(quick.has_solution()) << quick.message;
+    EXPECT_LE(quick.objective, warm.start_objective + 1e-9 * warm.start_objective);
+  }
+  // The heuristic is only worth having if it usually completes.
+  EXPECT_GE(feasible, 6);
+  EXPECT_GE(2 * complete, feasible) << complete << " of " << feasible;
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "milp/solve.h"
 #include "planner/baselines.h"
+#include "planner/warm_start.h"
 
 namespace xpu {
 
@@ -33,7 +37,28 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   mo.time_limit_s = options.time_limit_s;
   mo.relative_gap = options.relative_gap;
   mo.threads = options.threads;
+  mo.progress = options.progress;
+  mo.progress_interval_s = options.progress_interval_s;
+  // The fluid LP: the bound for the price of executability, and the warm start's guide.
+  const bool bound = options.fluid_bound && p.policy.objective == Objective::cost;
+  if (bound || (options.warm_start && !options.fluid)) {
+    const Formulation fluid = formulate(p, rates, {.fluid = true});
+    const LpResult lp = solve_lp(fluid.model, {.time_limit_s = options.time_limit_s});
+    out.fluid_seconds = lp.seconds;
+    if (lp.status == LpStatus::optimal) {
+      if (bound) out.fluid_bound = lp.objective;
+      if (options.warm_start && !options.fluid) {
+        // Only a complete start: CBC's completion of a partial one (a small
+        // branch and bound) cost more search than it saved in measurements.
+        std::vector<double> start = executable_start(p, rates, f, fluid, lp.values);
+        if (std::none_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) {
+          mo.start = std::move(start);
+        }
+      }
+    }
+  }
   const MilpResult r = solve_milp(f.model, mo);
+  out.start_objective = r.start_objective;
   out.seconds = r.seconds;
   out.nodes = r.nodes;
   out.objective = r.objective;
@@ -66,12 +91,6 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
       out.binding = binding_constraints(p, f, r.values);
       if (p.policy.objective == Objective::cost) resolve_bindings(p, rates, options, out.check.cost.si(), out.binding);
     }
-  }
-  if (options.fluid_bound && p.policy.objective == Objective::cost) {
-    const Formulation fluid = formulate(p, rates, {.fluid = true});
-    const LpResult lp = solve_lp(fluid.model, {.time_limit_s = options.time_limit_s});
-    out.fluid_seconds = lp.seconds;
-    if (lp.status == LpStatus::optimal) out.fluid_bound = lp.objective;
   }
   if (options.baselines) out.baselines = run_baselines(p, rates, options);
   if (out.status == PlanStatus::infeasible && options.diagnose) out.diagnosis = diagnose(p, rates, options);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "milp/solve.h"
 #include "planner/check.h"
 #include "planner/formulation.h"
 #include "planner/plan.h"
@@ -37,6 +38,12 @@ struct PlanOptions {
   // Also solve the fluid model's LP relaxation: the bound for the price of executability.
   bool fluid_bound = true;
   CheckOptions check;
+  // Start the executable model's search from a plan built out of the fluid
+  // LP's solution (warm_start.h); the LP is the one fluid_bound reports.
+  bool warm_start = true;
+  // The main solve's progress (MilpOptions::progress); empty: none.
+  std::function<void(const MilpProgress&)> progress;
+  double progress_interval_s = 0.25;
 };
 
 // A constraint that binds at the plan, with what relaxing it is worth.
@@ -98,6 +105,8 @@ struct PlanResult {
   double fluid_bound = kNaN;
   double fluid_seconds = 0;
   double price_of_executability() const { return objective / fluid_bound; }
+  // The warm start's objective when it was a complete feasible plan; NaN otherwise.
+  double start_objective = kNaN;
 
   bool has_plan() const { return status == PlanStatus::optimal || status == PlanStatus::feasible; }
 };

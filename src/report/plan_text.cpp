@@ -125,6 +125,12 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
       out += fmt::format("Price of executability: {:.4f} (this plan over the fluid LP bound ${:.0f})\n",
                          r.price_of_executability(), r.fluid_bound);
     }
+    if (std::isfinite(r.start_objective)) {
+      out += fmt::format("Warm start: {} from the fluid LP; the search {}\n", money(r.start_objective),
+                         r.objective < r.start_objective - 1e-9 * r.start_objective
+                             ? fmt::format("improved it by {:.2f}%", 100 * (1 - r.objective / r.start_objective))
+                             : std::string("kept it"));
+    }
     for (const Gang& g : r.plan.gangs) {
       out +=
           fmt::format("  {} {}: {} x {} at {}/{}{}, {}{}\n", p.workloads[g.workload.index()].name,
@@ -208,6 +214,19 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
     out += "\nChecker: " + r.check.verdict() + "\n";
     for (const Violation& v : r.check.violations) out += "  " + v.rule + ": " + v.message + "\n";
   }
+  return out;
+}
+
+}  // namespace xpu
+
+namespace xpu {
+
+std::string plan_progress_line(const MilpProgress& p) {
+  std::string out = fmt::format("solving {:.0f} s", p.seconds);
+  out += std::isnan(p.objective) ? "  no plan yet" : "  best " + money(p.objective);
+  if (!std::isnan(p.best_bound)) out += "  bound " + money(p.best_bound);
+  if (std::isfinite(p.gap)) out += fmt::format("  gap {:.2f}%", 100 * p.gap);
+  out += fmt::format("  {} node{}", p.nodes, p.nodes == 1 ? "" : "s");
   return out;
 }
 

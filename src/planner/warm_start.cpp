@@ -1,0 +1,333 @@
+// A start for the executable model, built from the fluid LP's solution
+// (docs/portfolio.md, "Warm start"):
+//   - training runs first (the lumpy part): each goes to one pool (the one
+//     the fluid plan gave it most chips in, else the next), at the one ladder
+//     count and the fewest chip-months that finish it by its deadline, months
+//     taken in the order the fluid plan used them;
+//   - then services: per month, the fluid chips rounded up to whole replicas
+//     where they fit, and any demand still uncovered wherever it fits;
+//   - every placement rents whole instances (pay-as-you-go first, then
+//     commitments for their whole term, cheapest per chip first) within each
+//     offer's capacity and each site's power;
+//   - porting binaries follow the runtimes used.
+// An LP over what is left (checkpoints, moves, vendor and stay binaries)
+// completes it when its optimum is integral and the start satisfies the
+// model; otherwise the result keeps NaN entries. Share caps and vendor
+// minimums are not steered by the greedy; when they break, there is no
+// complete start.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "milp/solve.h"
+#include "planner/warm_start.h"
+
+namespace xpu {
+namespace {
+
+// Whole instances for each pool's use: pay-as-you-go offers first, then
+// commitments (bought in the month they are first needed, for their whole
+// term, so they also cover later months), cheapest per chip first, within
+// each offer's capacity and each site's power in every month they run.
+class Rentals {
+ public:
+  struct State {
+    std::vector<double> count, bought, active, used, rented, mw;
+  };
+  State state() const { return {count_, bought_, active_, used_, rented_, mw_}; }
+  void restore(State s) {
+    count_ = std::move(s.count);
+    bought_ = std::move(s.bought);
+    active_ = std::move(s.active);
+    used_ = std::move(s.used);
+    rented_ = std::move(s.rented);
+    mw_ = std::move(s.mw);
+  }
+
+  Rentals(const Portfolio& p, const Formulation& f)
+      : p_(p),
+        f_(f),
+        H_(p.horizon.months),
+        count_(p.offers.size() * H_, 0.0),
+        bought_(p.offers.size() * H_, 0.0),
+        active_(p.offers.size() * H_, 0.0),
+        used_(f.pools.size() * H_, 0.0),
+        rented_(f.pools.size() * H_, 0.0),
+        mw_(p.sites.size() * H_, 0.0),
+        offers_(f.pools.size()),
+        site_of_(p.offers.size(), -1) {
+    for (size_t pool = 0; pool < f.pools.size(); ++pool) {
+      offers_[pool] = f.pools[pool].offers;
+      std::stable_sort(offers_[pool].begin(), offers_[pool].end(), [&](int a, int b) {
+        const bool ca = p.offers[a].is_commitment(), cb = p.offers[b].is_commitment();
+        if (ca != cb) return cb;  // pay-as-you-go first
+        return p.offers[a].price_per_chip().si() < p.offers[b].price_per_chip().si();
+      });
+    }
+    for (size_t o = 0; o < p.offers.size(); ++o) {
+      for (size_t s = 0; s < p.sites.size(); ++s) {
+        if (p.offers[o].site == p.sites[s].name) site_of_[o] = int(s);
+      }
+    }
+    for (size_t s = 0; s < p.sites.size(); ++s) {
+      for (int m = 0; m < H_; ++m) mw_[s * H_ + m] = p.sites[s].budget.si() * 1e-6;
+    }
+  }
+
+  bool fits(int pool, int m, double chips) const { return plan(pool, m, chips, nullptr); }
+  // Adds `chips` of use in (pool, m), renting or buying what is missing; false (nothing changed) when it does not fit.
+  bool take(int pool, int m, double chips) {
+    std::vector<std::pair<int, double>> more;
+    if (!plan(pool, m, chips, &more)) return false;
+    used_[pool * H_ + m] += chips;
+    for (auto [o, n] : more) {
+      const bool buy = p_.offers[o].is_commitment();
+      (buy ? bought_ : count_)[o * H_ + m] += n;
+      for (int k = m; k < last(o, m); ++k) {
+        active_[o * H_ + k] += n * per(o);
+        rented_[pool * H_ + k] += n * per(o);
+        if (site_of_[o] >= 0) mw_[site_of_[o] * H_ + k] -= n * per(o) * mw_per_chip(o);
+      }
+    }
+    return true;
+  }
+  void write(std::vector<double>& x) const {
+    for (size_t o = 0; o < p_.offers.size(); ++o) {
+      for (int m = 0; m < H_; ++m) {
+        if (f_.rent[o * H_ + m] >= 0) x[f_.rent[o * H_ + m]] = count_[o * H_ + m];
+        if (f_.buy[o * H_ + m] >= 0) x[f_.buy[o * H_ + m]] = bought_[o * H_ + m];
+      }
+    }
+  }
+
+ private:
+  double per(int o) const { return std::max(1, p_.offers[o].offer.chips); }
+  double mw_per_chip(int o) const { return p_.offers[o].it_watts.si() * p_.sites[site_of_[o]].pue * 1e-6; }
+  // One past the last month an instance taken in month m runs.
+  int last(int o, int m) const {
+    const int T = p_.offers[o].term_months();
+    return T == 0 ? m + 1 : std::min(H_, m + T);
+  }
+  // Instances of offer o that fit from month m on (capacity and power in every month of the term).
+  double room(int o, int m, const std::vector<double>& mw) const {
+    const int v = (p_.offers[o].is_commitment() ? f_.buy : f_.rent)[o * H_ + m];
+    if (v < 0) return 0;
+    double n = f_.model.vars[v].upper - (p_.offers[o].is_commitment() ? 0.0 : count_[o * H_ + m]);
+    for (int k = m; k < last(o, m); ++k) {
+      const PlanOffer& po = p_.offers[o];
+      const double cap = po.capacity[k] * (po.offer.term == Term::spot ? po.availability : 1.0);
+      n = std::min(n, std::floor((cap - active_[o * H_ + k]) / per(o) + 1e-9));
+      if (site_of_[o] >= 0) n = std::min(n, std::floor(mw[site_of_[o] * H_ + k] / (per(o) * mw_per_chip(o)) + 1e-9));
+    }
+    return n;
+  }
+  bool plan(int pool, int m, double chips, std::vector<std::pair<int, double>>* more) const {
+    double need = used_[pool * H_ + m] + chips - rented_[pool * H_ + m];
+    std::vector<double> mw = mw_;  // offers of one pool can share a site
+    for (int o : offers_[pool]) {
+      if (need <= 1e-9) break;
+      const double n = std::min(std::ceil(need / per(o) - 1e-9), room(o, m, mw));
+      if (n <= 0) continue;
+      if (more) more->emplace_back(o, n);
+      need -= n * per(o);
+      if (site_of_[o] >= 0) {
+        for (int k = m; k < last(o, m); ++k) mw[site_of_[o] * H_ + k] -= n * per(o) * mw_per_chip(o);
+      }
+    }
+    return need <= 1e-9;
+  }
+
+  const Portfolio& p_;
+  const Formulation& f_;
+  int H_;
+  std::vector<double> count_;   // [o*H+m] pay-as-you-go instances rented in month m
+  std::vector<double> bought_;  // [o*H+m] commitment instances bought in month m
+  std::vector<double> active_;  // [o*H+m] chips of offer o running in month m
+  std::vector<double> used_;    // [pool*H+m] chips the start uses
+  std::vector<double> rented_;  // [pool*H+m] chips provisioned
+  std::vector<double> mw_;      // [site*H+m] MW left
+  std::vector<std::vector<int>> offers_;
+  std::vector<int> site_of_;
+};
+
+struct Choice {
+  double chip_months = kInfinity;
+  std::vector<int> vars;  // the gang binaries set to 1
+};
+
+// The cheapest (fewest chip-months) one-count schedule of run `wi` in `pool`
+// that reaches 100% by its deadline; months ordered by the fluid plan's use.
+// Only months where the pool's rentals still fit `chips`.
+Choice best_in_pool(const Portfolio& p, const Formulation& f, const std::vector<int>& gangs, int pool,
+                    const std::map<int, double>& fluid_by_month, const Rentals& rentals) {
+  std::map<int64_t, std::vector<const Formulation::GangVar*>> by_count;
+  for (int g : gangs) {
+    if (f.gangs[g].pool == pool) by_count[f.gangs[g].chips].push_back(&f.gangs[g]);
+  }
+  Choice best;
+  for (auto& [chips, cols] : by_count) {
+    const Workload& w = p.workloads[cols.front()->workload];
+    auto used = [&](int m) {
+      auto it = fluid_by_month.find(m);
+      return it == fluid_by_month.end() ? 0.0 : it->second;
+    };
+    std::stable_sort(cols.begin(), cols.end(), [&](const auto* a, const auto* b) {
+      return used(a->month) != used(b->month) ? used(a->month) > used(b->month) : a->month < b->month;
+    });
+    double done = 0;
+    Choice c{.chip_months = 0};
+    for (const auto* g : cols) {
+      if (g->month > w.deadline || !rentals.fits(pool, g->month, static_cast<double>(chips))) continue;
+      // 0.1% over: the move-free schedule has no lost transfer time, and CBC's tolerances stay clear.
+      if (done >= 1.001) break;
+      done += g->tokens_per_s * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
+      c.chip_months += static_cast<double>(chips);
+      c.vars.push_back(g->var);
+    }
+    if (done >= 1.001 && c.chip_months < best.chip_months) best = std::move(c);
+  }
+  return best;
+}
+
+// The LP over what the start leaves open (continuous columns and the NaN
+// integers) with the set integers fixed. When its optimum is integral the
+// start is complete (so it can be checked, and solve_milp can fall back on
+// it); otherwise the partial start goes to CBC as it is.
+std::vector<double> complete(const MilpModel& model, std::vector<double> x) {
+  MilpModel fixed = model;
+  for (size_t j = 0; j < x.size(); ++j) {
+    if (std::isnan(x[j])) continue;
+    fixed.vars[j].lower = fixed.vars[j].upper = x[j];
+    fixed.vars[j].integer = false;
+  }
+  const LpResult lp = solve_lp(fixed);
+  if (lp.status != LpStatus::optimal) return x;
+  std::vector<double> full = lp.values;
+  for (size_t j = 0; j < full.size(); ++j) {
+    if (!model.vars[j].integer) continue;
+    const double r = std::round(full[j]);
+    if (std::abs(full[j] - r) > 1e-6) return x;
+    full[j] = r + 0.0;
+  }
+  if (!violations(model, full, 1e-6, 1).empty()) return x;
+  return full;
+}
+
+}  // namespace
+
+std::vector<double> executable_start(const Portfolio& p, const RateTable& rates, const Formulation& f,
+                                     const Formulation& fluid, const std::vector<double>& fluid_values) {
+  std::vector<double> x(f.model.vars.size(), kNaN);
+  if (f.fluid || fluid_values.size() != fluid.model.vars.size()) return x;
+  // Fluid chips by (workload, pool, month); both models number pools alike.
+  std::map<std::tuple<int, int, int>, double> chips;
+  for (const auto& u : fluid.usage) {
+    double c = 0;
+    for (auto [v, k] : u.terms) c += k * fluid_values[v];
+    if (c > 1e-9) chips[{u.workload, u.pool, u.month}] += c;
+  }
+  auto fluid_chips = [&](int w, int pool, int m) {
+    auto it = chips.find({w, pool, m});
+    return it == chips.end() ? 0.0 : it->second;
+  };
+  Rentals rentals(p, f);
+
+  // Training runs first (the lumpy part), each into the room earlier ones left.
+  std::map<int, std::vector<int>> gangs_of;
+  for (size_t g = 0; g < f.gangs.size(); ++g) gangs_of[f.gangs[g].workload].push_back(int(g));
+  for (auto& [wi, gangs] : gangs_of) {
+    std::map<int, double> pool_total;
+    std::map<int, std::map<int, double>> pool_month;
+    for (int g : gangs) {
+      const auto& gv = f.gangs[g];
+      const double c = fluid_chips(wi, gv.pool, gv.month);
+      pool_total.try_emplace(gv.pool, 0.0);
+      if (pool_month[gv.pool].try_emplace(gv.month, c).second) pool_total[gv.pool] += c;
+    }
+    std::vector<int> order;
+    order.reserve(pool_total.size());
+    for (auto& [pool, t] : pool_total) order.push_back(pool);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return pool_total[a] > pool_total[b]; });
+    Choice pick;
+    for (int pool : order) {
+      pick = best_in_pool(p, f, gangs, pool, pool_month[pool], rentals);
+      if (pick.vars.empty()) continue;
+      // Months were checked one by one; a commitment bought for one can fill another's room.
+      const Rentals::State saved = rentals.state();
+      bool all = true;
+      for (int g : gangs) {
+        const auto& gv = f.gangs[g];
+        if (std::find(pick.vars.begin(), pick.vars.end(), gv.var) != pick.vars.end()) {
+          all = all && rentals.take(gv.pool, gv.month, static_cast<double>(gv.chips));
+        }
+      }
+      if (all) break;
+      rentals.restore(saved);
+      pick = {};
+    }
+    if (pick.vars.empty()) return x;  // fits nowhere at one count: no start
+    for (int g : gangs) x[f.gangs[g].var] = 0.0;
+    for (int v : pick.vars) x[v] = 1.0;
+  }
+
+  // Services: per month, the fluid chips rounded up to whole replicas where
+  // they fit, then what demand is still uncovered wherever it fits.
+  std::map<std::pair<int, int>, std::vector<const Formulation::ReplicaVar*>> replicas_of;
+  for (const auto& rv : f.replicas) replicas_of[{rv.workload, rv.month}].push_back(&rv);
+  std::map<int, double> chips_per_replica_in_pool;  // replica var -> chips it takes in whole instances
+  for (const auto& u : f.usage) {
+    if (p.workloads[u.workload].kind != Mode::infer) continue;
+    for (auto [v, k] : u.terms) chips_per_replica_in_pool[v] = k;
+  }
+  for (auto& [wm, cols] : replicas_of) {
+    const int wi = wm.first, m = wm.second;  // not a structured binding: lambdas below capture them
+    std::stable_sort(cols.begin(), cols.end(), [&](const auto* a, const auto* b) {
+      return fluid_chips(wi, a->pool, m) > fluid_chips(wi, b->pool, m);
+    });
+    double cover = 0;
+    auto place = [&](const Formulation::ReplicaVar* rv, double want) {
+      const AcceleratorRate* ar = rates.workloads[wi].find(f.pools[rv->pool].accelerator);
+      const double needed = ar ? ar->need[m] / ar->chips_per_replica : kInfinity;
+      const double e = chips_per_replica_in_pool[rv->var];
+      double n = std::min(want, f.model.vars[rv->var].upper - x[rv->var]);
+      while (n > 0 && !rentals.fits(rv->pool, m, n * e)) n = std::floor(n / 2);
+      if (n <= 0 || !(needed > 0)) return;
+      rentals.take(rv->pool, m, n * e);
+      x[rv->var] += n;
+      cover += n / needed;
+    };
+    for (const auto* rv : cols) x[rv->var] = 0.0;
+    for (const auto* rv : cols) {
+      const double c = fluid_chips(wi, rv->pool, m);
+      if (c > 0) place(rv, std::ceil(c / rv->chips_per_replica - 1e-6));
+    }
+    for (int pass = 0; pass < 3 && cover < 1 - 1e-9; ++pass) {
+      for (const auto* rv : cols) {
+        if (cover >= 1 - 1e-9) break;
+        const AcceleratorRate* ar = rates.workloads[wi].find(f.pools[rv->pool].accelerator);
+        if (!ar || !(ar->need[m] > 0)) continue;
+        place(rv, std::ceil((1 - cover) * ar->need[m] / ar->chips_per_replica - 1e-9));
+      }
+    }
+    if (cover < 1 - 1e-9)
+      return std::vector<double>(x.size(), kNaN);  // demand does not fit: no start  // demand does not fit: no start
+  }
+  rentals.write(x);
+
+  // Porting follows the runtimes the start uses.
+  for (const auto& pv : f.porting) {
+    bool on = false;
+    for (const auto& u : f.usage) {
+      if (u.workload != pv.workload) continue;
+      const PoolInfo& pi = f.pools[u.pool];
+      if (p.offers[pi.offers.front()].runtime != pv.runtime) continue;
+      for (auto [v, k] : u.terms) on |= !std::isnan(x[v]) && x[v] * k > 0;
+    }
+    x[pv.var] = on ? 1.0 : 0.0;
+  }
+  return complete(f.model, std::move(x));
+}
+
+}  // namespace xpu

@@ -1,6 +1,7 @@
 // xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--web DIR]
 // The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
 // the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -55,14 +56,19 @@ int run_serve(ServeCli& c, RunState& st) {
     st.io.out << "xpuplan serve: no dashboard build in " << c.o.static_dir << " (the API only; run ./xpuplan.sh serve)"
               << std::endl;
   }
+  // The waiter looks for a signal every 200 ms, so it also ends when run() returns by itself.
+  std::atomic<bool> served{false};
   std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    srv.stop();
+    const timespec tick{0, 200'000'000};
+    while (!served) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        srv.stop();
+        return;
+      }
+    }
   });
   srv.run();
-  // run() also returns when listening fails later: wake the waiter so it can end.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  served = true;
   waiter.join();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   // A running plan or simulation cannot be interrupted inside the library;

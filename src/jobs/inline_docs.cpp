@@ -117,7 +117,7 @@ std::string InlineDocuments::write(std::string_view field, const std::string& na
     if (mkdtemp(buf.data()) == nullptr) throw std::runtime_error("cannot create a temporary directory");
     dir_ = buf.data();
   }
-  const std::string path = (std::filesystem::path(dir_) / name).string();
+  std::string path = (std::filesystem::path(dir_) / name).string();
   if (!write_text_file(path, text, /*create_directories=*/true)) throw std::runtime_error("cannot write " + path);
   files_[path] = std::string(field);
   return path;

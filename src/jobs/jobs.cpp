@@ -208,6 +208,7 @@ Result run(std::string_view kind, const nlohmann::json& request, const Data& dat
   const auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind.name == kind; });
   if (it == entries.end()) {
     std::vector<std::string> names;
+    names.reserve(entries.size());
     for (const auto& e : entries) names.emplace_back(e.kind.name);
     Result r;
     r.diagnostics.push_back(

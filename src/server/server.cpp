@@ -60,7 +60,7 @@ std::string media_type(const httplib::Request& req) {
 
 // The body's media type when it is one of `allowed`; else 415.
 std::string require_media(const httplib::Request& req, const std::vector<std::string>& allowed) {
-  const auto t = media_type(req);
+  auto t = media_type(req);
   if (std::find(allowed.begin(), allowed.end(), t) != allowed.end()) return t;
   throw HttpError{415,
                   {{"error", "unsupported media type"},

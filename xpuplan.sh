@@ -8,6 +8,8 @@
 #   ./xpuplan.sh build   install and build only (build/release/xpuplan)
 #   ./xpuplan.sh python  build the Python package (python/; docs/python.md) and install it into $VIRTUAL_ENV,
 #                        else into build/venv (a venv over Debian's packages); no package index
+#   ./xpuplan.sh serve [OPTIONS]  build everything with the dashboard (web/dist) and serve both on the
+#                        shipped data (xpuplan serve: http://127.0.0.1:8080/ unless --port says otherwise)
 #   ./xpuplan.sh fuzz [SECONDS]  build the libFuzzer targets (clang, ASan+UBSan; build/fuzz) and run each
 #                        for SECONDS (default 60); findings in build/fuzz/fuzz-work/ (docs/robustness.md)
 set -euo pipefail
@@ -16,7 +18,7 @@ cd "$(dirname "$0")"
 PACKAGES=(g++ cmake ninja-build pkg-config git libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev coinor-libcbc-dev clang-format clang-tidy libopenmpi-dev openmpi-bin
           chromium clang libclang-rt-14-dev pybind11-dev python3-dev python3-pytest python3-venv python3-yaml
-          python3-pandas python3-matplotlib)
+          python3-pandas python3-matplotlib libcpp-httplib-dev)
 JOBS=${JOBS:-$(nproc)}
 
 install_deps() {
@@ -51,13 +53,51 @@ format_check() {
 # The dashboard (web/): install from package-lock.json, build, type-check, and
 # run its unit, API-contract and browser tests (Debian's Chromium, headless)
 # against the mock server. Needs the machine's Node.js 20.19+ and npm.
-web_check() {
+need_node() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "xpuplan.sh: the dashboard tests need Node.js 20.19+ and npm" >&2
+    echo "xpuplan.sh: the dashboard needs Node.js 20.19+ and npm" >&2
     exit 1
   fi
-  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent && npx tsc --noEmit &&
-    node tests/run.mjs)
+}
+
+web_build() {
+  need_node
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+}
+
+# Starts BINARY serve on a free port in the background; sets SERVE_PID and SERVE_URL.
+serve_start() {
+  local log
+  log=$(mktemp)
+  "$1" serve --port 0 "${@:2}" >"$log" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 1 600); do
+    SERVE_URL=$(grep -o 'http://[0-9.:]*/' "$log" | head -1 || true)
+    [ -n "$SERVE_URL" ] && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log" >&2
+  echo "xpuplan.sh: '$1 serve' did not start" >&2
+  exit 1
+}
+
+# web_check [BINARY]: the dashboard's type check, unit, contract and browser
+# tests against the mock server, then (given the xpuplan binary) the same
+# browser tests against the real server, `xpuplan serve`.
+web_check() {
+  web_build
+  (cd web && npx tsc --noEmit && node tests/run.mjs)
+  if [ -n "${1:-}" ]; then
+    serve_start "$1" --jobs 2
+    local rc=0
+    # The Simulate view reads the proposed result shape, not the library's yet (docs/api/README.md).
+    (cd web && XPUPLAN_URL="$SERVE_URL" XPUPLAN_ARTIFACTS=test-artifacts/real \
+      XPUPLAN_SKIP_SIMULATE="the dashboard does not read the library's simulate JSON yet" node tests/run.mjs) || rc=$?
+    kill -TERM "$SERVE_PID"
+    wait "$SERVE_PID" || true
+    [ "$rc" -eq 0 ] || exit "$rc"
+  fi
   echo "web: ok"
 }
 
@@ -106,7 +146,9 @@ case "${1:-demo}" in
     build build/ci -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DXPUPLAN_WERROR=ON \
       -DXPUPLAN_PYTHON=ON -DPYTHON_EXECUTABLE=/usr/bin/python3
     ctest --test-dir build/ci --output-on-failure -j "$JOBS"
-    web_check
+    web_check build/ci/xpuplan
+    # The server's load client for 2 s (docs/benchmarks.md has the long run): every request must succeed.
+    build/ci/bench/bench_serve_load --smoke
     tidy_check
     # Sanitizers at -O1 with line tables: readable reports, tolerable speed.
     build build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DXPUPLAN_WERROR=ON \
@@ -141,13 +183,19 @@ case "${1:-demo}" in
     "$venv/bin/python" -c 'import xpuplan; print("xpuplan", xpuplan.__version__, "from", xpuplan.__file__)'
     echo "xpuplan.sh: installed in $venv (activate it: . $venv/bin/activate)"
     ;;
+  serve)
+    install_deps
+    TARGET=xpuplan build build/release -DCMAKE_BUILD_TYPE=Release -DXPUPLAN_BENCH=OFF
+    web_build
+    exec ./build/release/xpuplan serve --web web/dist "${@:2}"
+    ;;
   fuzz)
     install_deps
     fuzz_build
     fuzz/run.sh build/fuzz "${2:-60}"
     ;;
   *)
-    echo "usage: $0 demo|test|bench|build|python|tidy|web|fuzz [SECONDS]" >&2
+    echo "usage: $0 demo|test|bench|build|python|serve|tidy|web|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -27,7 +27,7 @@ set(allowed_export    "${below_api};api;report;export")
 # Layer 6.5: every job by name, JSON in and out (for the server and Python)
 set(allowed_jobs      "${below_api};api;ingest;report;jobs")
 # Layer 7: shells
-set(allowed_cli       "${below_api};api;ingest;report;export;cli")
+set(allowed_cli       "${below_api};api;ingest;report;export;jobs;server;cli")
 set(allowed_server    "${below_api};api;ingest;report;export;jobs;server")
 set(allowed_dist        "${below_api};api;ingest;report;export;cli;dist")  # dist wraps the CLI (xpuplan_main.cpp)
 

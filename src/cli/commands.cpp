@@ -14,6 +14,7 @@ void setup_compare(CLI::App& app, RunState& st);
 void setup_claims(CLI::App& app, RunState& st);
 void setup_plan(CLI::App& app, RunState& st);
 void setup_simulate(CLI::App& app, RunState& st);
+void setup_serve(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -29,6 +30,7 @@ const std::vector<CommandEntry>& command_table() {
       {"claims", setup_claims},
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},
+      {"serve", setup_serve},
       // clang-format on
   };
   return table;

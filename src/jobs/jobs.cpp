@@ -17,6 +17,7 @@
 #include "ingest/data_files.h"
 #include "ingest/requests.h"
 #include "ingest/simulate_request.h"
+#include "jobs/inline_docs.h"
 #include "report/catalog_report.h"
 #include "report/compare_report.h"
 #include "report/engine_report.h"
@@ -42,6 +43,10 @@ Result finish(RequestRead<Request> read, const Options& o,
   Result r;
   r.diagnostics = std::move(read.diagnostics);
   if (!read.request || has_errors(r.diagnostics)) return r;
+  if (o.check_only) {
+    r.report = nlohmann::json::object();
+    return r;
+  }
   auto report = call(*read.request);
   if (!report) {
     auto more = relocate(std::move(report).error(), o.style);
@@ -119,9 +124,12 @@ Result run_calibrate(const nlohmann::json& q, const Data& d, const Options& o) {
   });
 }
 Result run_plan(const nlohmann::json& q, const Data& d, const Options& o) {
-  return finish<api::PlanRequest, api::PlanReport>(
-      read_plan_request(q, d.calibrated(), o.style), o,
-      [&](const auto& r) { return api::run_plan(d.calibrated(), r, budget(0, o)); });
+  return finish<api::PlanRequest, api::PlanReport>(read_plan_request(q, d.calibrated(), o.style), o,
+                                                   [&](const auto& r) {
+                                                     auto report = api::run_plan(d.calibrated(), r, budget(0, o));
+                                                     if (report && o.on_plan) o.on_plan(*report);
+                                                     return report;
+                                                   });
 }
 Result run_simulate(const nlohmann::json& q, const Data& d, const Options& o) {
   auto read = read_simulate_request(q, d.calibrated(), o.style);
@@ -148,7 +156,27 @@ const std::vector<Entry>& table() {
   return entries;
 }
 
+Result run_reading_files(const Entry& e, const nlohmann::json& request, const Data& data, const Options& options) {
+  try {
+    return e.run(request, data, options);
+  } catch (const InputError& err) {  // a file named by the request could not be read or parsed
+    Result r;
+    r.diagnostics = err.diagnostics();
+    return r;
+  }
+}
+
 }  // namespace
+
+std::vector<std::string_view> document_fields(std::string_view kind) {
+  if (kind == "train" || kind == "infer" || kind == "compare") return {"model"};
+  if (kind == "models") return {"show"};
+  if (kind == "validate") return {"cases", "models"};
+  if (kind == "components" || kind == "calibrate") return {"cases"};
+  if (kind == "plan") return {"portfolio"};
+  if (kind == "simulate") return {"portfolio", "plan", "scenario", "risks"};
+  return {};
+}
 
 const std::vector<JobKind>& kinds() {
   static const std::vector<JobKind> out = [] {
@@ -180,6 +208,7 @@ Result run(std::string_view kind, const nlohmann::json& request, const Data& dat
   const auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind.name == kind; });
   if (it == entries.end()) {
     std::vector<std::string> names;
+    names.reserve(entries.size());
     for (const auto& e : entries) names.emplace_back(e.kind.name);
     Result r;
     r.diagnostics.push_back(
@@ -192,13 +221,18 @@ Result run(std::string_view kind, const nlohmann::json& request, const Data& dat
     r.diagnostics.push_back(error_at({.pointer = ""}, "a request is a JSON object of fields"));
     return r;
   }
-  try {
-    return it->run(request, data, options);
-  } catch (const InputError& e) {  // a file named by the request could not be read or parsed
+  if (!options.allow_files) {
+    nlohmann::json inlined = request;
     Result r;
-    r.diagnostics = e.diagnostics();
+    const InlineDocuments docs(kind, inlined, data.calibrated(), r.diagnostics);
+    if (!has_errors(r.diagnostics)) {
+      r = run_reading_files(*it, inlined, data, options);
+      if (r.report) docs.map_back(*r.report);
+    }
+    docs.map_back(r.diagnostics);
     return r;
   }
+  return run_reading_files(*it, request, data, options);
 }
 
 }  // namespace xpu::jobs

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/common.h"
+#include "api/plan.h"
 #include "base/diagnostics.h"
 #include "catalog/data_set.h"
 #include "ingest/request_fields.h"
@@ -61,7 +62,24 @@ struct Options {
   unsigned max_threads = 0;
   // simulate: replicas done of total, called from the simulating thread.
   std::function<void(uint32_t done, uint32_t total)> progress;
+  // false (a server): no field of the request names a file. Documents come
+  // inline instead: "model"/"show" a shipped key or a Hugging Face
+  // config.json object; "cases", "models", "portfolio", "plan", "scenario"
+  // and "risks" their text (a portfolio also a JSON object). A value that
+  // looks like a file name is refused at its pointer; diagnostics in an
+  // inline document are located `in` it (SourceLocation::file = the field).
+  bool allow_files = true;
+  // Reads and checks the request only, running nothing: a good request gives
+  // an empty object as its report (a server refuses a bad job before queueing it).
+  bool check_only = false;
+  // plan: called with the report before it is rendered, on the running
+  // thread (a server keeps what it needs to export the plan later).
+  std::function<void(const api::PlanReport&)> on_plan;
 };
+
+// The request fields of job `kind` that name a file when files are allowed
+// (and carry the document's text when they are not).
+std::vector<std::string_view> document_fields(std::string_view kind);
 
 struct Result {
   std::optional<nlohmann::json> report;  // the CLI's --json; empty when the request had errors

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include "ingest/data_files.h"
 
 namespace xpu::jobs {
@@ -57,6 +60,38 @@ TEST(Jobs, ThreadCapDoesNotChangeTheAnswer) {
   ja.erase("threads");
   jb.erase("threads");
   EXPECT_EQ(ja, jb);
+}
+
+TEST(Jobs, WithoutFilesAPathIsRefusedAtItsPointer) {
+  const Options no_files{.allow_files = false};
+  for (const auto& [kind, q, pointer] : std::vector<std::tuple<std::string, nlohmann::json, std::string>>{
+           {"train", {{"model", "/etc/passwd"}, {"accelerator", "h100-sxm"}, {"chips", 8}}, "/model"},
+           {"plan", {{"portfolio", "examples/portfolio.yaml"}}, "/portfolio"},
+           {"validate", {{"cases", "data/validation/cases.csv"}}, "/cases"},
+           {"calibrate", {{"cases", {"a.csv"}}}, "/cases/0"},
+           {"simulate", {{"portfolio", "p.yaml"}, {"risks", "../risks.yaml"}}, "/portfolio"},
+       }) {
+    const auto r = run(kind, q, shipped(), no_files);
+    EXPECT_FALSE(r.ok()) << kind;
+    ASSERT_FALSE(r.diagnostics.empty()) << kind;
+    EXPECT_EQ(r.diagnostics.front().where.pointer, pointer) << kind;
+    EXPECT_NE(r.diagnostics.front().message.find("opens no files"), std::string::npos) << r.diagnostics.front().message;
+  }
+  // A shipped key names no file.
+  const auto r =
+      run("train", {{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"chips", 8}}, shipped(), no_files);
+  EXPECT_TRUE(r.ok());
+}
+
+TEST(Jobs, WithoutFilesADocumentComesInlineAndItsProblemsAreLocatedInIt) {
+  const Options no_files{.allow_files = false};
+  const std::string bad = "horizon: {start: 2027-01, months: 3}\nworkloads:\n  - name: x\n    kind: trainin\n";
+  const auto r = run("plan", {{"portfolio", bad}}, shipped(), no_files);
+  ASSERT_FALSE(r.ok());
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_EQ(r.diagnostics.front().where.file, "portfolio");
+  EXPECT_GT(r.diagnostics.front().where.line, 0);
+  for (const auto& d : r.diagnostics) EXPECT_EQ(d.message.find("xpuplan-request-"), std::string::npos) << d.message;
 }
 
 }  // namespace

@@ -1,0 +1,177 @@
+// A bounded, self-stopping load test of `xpuplan serve` on loopback: the
+// server in this process on a free port, C concurrent keep-alive connections
+// (default 64) alternating GET /api/catalog and POST /api/infer for S
+// seconds, while one plan job (examples/portfolio.yaml) runs in the job
+// queue. Prints requests/s, p50/p99 latency and the process's RSS before and
+// after (a soak: run it with --seconds 120 and compare the RSS lines).
+//
+//   serve_load [--seconds 10] [--connections 64] [--no-plan] [--smoke]
+//
+// Latencies go into one fixed histogram, so the client's own memory stays flat.
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ingest/data_files.h"
+#include "server/server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Latency buckets: 10 us wide up to 100 ms, then 1 ms wide up to 30 s; one
+// shared histogram, allocated before the RSS baseline.
+constexpr size_t kFine = 10'000;
+constexpr size_t kBuckets = kFine + 29'900;
+size_t bucket_of(double us) {
+  if (us < 100'000) return static_cast<size_t>(us / 10);
+  return std::min(kBuckets - 1, kFine + static_cast<size_t>((us - 100'000) / 1000));
+}
+double bucket_ms(size_t i) {
+  return i < kFine ? (static_cast<double>(i) + 0.5) / 100 : 100 + static_cast<double>(i - kFine) + 0.5;
+}
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+double percentile(const std::vector<std::atomic<uint64_t>>& b, uint64_t total, double p) {
+  const auto want = static_cast<uint64_t>(p * static_cast<double>(total));
+  uint64_t seen = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    seen += b[i].load();
+    if (seen > want) return bucket_ms(i);
+  }
+  return bucket_ms(b.size() - 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 10;
+  unsigned connections = 64;
+  bool plan = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--seconds" && i + 1 < argc) {
+      seconds = std::atof(argv[++i]);
+    } else if (a == "--connections" && i + 1 < argc) {
+      connections = static_cast<unsigned>(std::atoi(argv[++i]));
+    } else if (a == "--no-plan") {
+      plan = false;
+    } else if (a == "--smoke") {
+      seconds = 2;
+    } else {
+      fmt::print(stderr, "usage: serve_load [--seconds S] [--connections C] [--no-plan] [--smoke]\n");
+      return 2;
+    }
+  }
+  if (!(seconds > 0) || seconds > 3600 || connections == 0 || connections > 1024) {
+    fmt::print(stderr, "serve_load: --seconds in (0, 3600], --connections in [1, 1024]\n");
+    return 2;
+  }
+
+  xpu::server::ServerOptions o;
+  o.port = 0;
+  o.threads = connections + 8;  // one per open connection, and a few for the job's events
+  auto data = xpu::jobs::Data::shipped();
+  xpu::server::Server srv(data, o);
+  const int port = srv.bind();
+  if (port < 0) return 1;
+  std::thread serving([&] { srv.run(); });
+
+  const std::string infer = R"({"model":"llama3.1-8b","accelerator":"h100-sxm","rate":5})";
+  // Warm-up (first-use caches), then the RSS baseline.
+  {
+    httplib::Client c("127.0.0.1", port);
+    for (int i = 0; i < 50; ++i) {
+      c.Get("/api/catalog");
+      c.Post("/api/infer", infer, "application/json");
+    }
+  }
+  std::vector<std::atomic<uint64_t>> histogram(kBuckets);
+  std::atomic<uint64_t> ok{0}, failed{0};
+  const long rss_before = rss_kib();
+
+  std::string job_id;
+  if (plan) {
+    std::ifstream in(std::filesystem::path(xpu::shipped_data_dir()).parent_path() / "examples" / "portfolio.yaml");
+    const std::string portfolio((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    httplib::Client c("127.0.0.1", port);
+    const auto r = c.Post("/api/jobs/plan", portfolio, "application/yaml");
+    if (!r || r->status != 202) {
+      fmt::print(stderr, "serve_load: the plan job was not accepted\n");
+      srv.stop();
+      serving.join();
+      return 1;
+    }
+    job_id = nlohmann::json::parse(r->body)["id"];
+  }
+
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  const auto t0 = Clock::now();
+  for (unsigned k = 0; k < connections; ++k) {
+    clients.emplace_back([&, k] {
+      httplib::Client c("127.0.0.1", port);
+      c.set_keep_alive(true);
+      c.set_tcp_nodelay(true);
+      c.set_read_timeout(30, 0);  // a failure is a failure, not a slow answer on a busy machine
+      for (uint64_t n = k; !stop.load(std::memory_order_relaxed); ++n) {
+        const auto s = Clock::now();
+        const auto r = n % 2 == 0 ? c.Get("/api/catalog") : c.Post("/api/infer", infer, "application/json");
+        const double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+        if (r && r->status == 200) {
+          ++ok;
+          histogram[bucket_of(us)].fetch_add(1, std::memory_order_relaxed);
+        } else if (++failed <= 3) {
+          fmt::print(stderr, "serve_load: a request failed: {}\n",
+                     r ? fmt::format("HTTP {}", r->status) : httplib::to_string(r.error()));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : clients) t.join();
+  const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+
+  std::string plan_status = "none";
+  if (plan) {
+    httplib::Client c("127.0.0.1", port);
+    if (const auto r = c.Get("/api/jobs/" + job_id)) plan_status = nlohmann::json::parse(r->body)["status"];
+  }
+  const long rss_after = rss_kib();
+  srv.stop();
+  serving.join();
+  const bool abandon = srv.running_jobs() > 0;  // the plan may still be solving: do not wait for it
+
+  fmt::print("serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer alternating, plan job: {}\n",
+             connections, took, plan ? "submitted" : "none");
+  fmt::print("requests: {} ok, {} failed; {:.0f} requests/s\n", ok.load(), failed.load(),
+             static_cast<double>(ok.load()) / took);
+  fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),
+             percentile(histogram, ok, 0.99));
+  fmt::print("plan job at the end: {}\n", plan_status);
+  fmt::print("RSS: {} KiB before, {} KiB after ({:+} KiB)\n", rss_before, rss_after, rss_after - rss_before);
+  const int code = failed == 0 ? 0 : 1;
+  if (abandon) {
+    std::fflush(stdout);
+    std::_Exit(code);
+  }
+  return code;
+}

@@ -1,0 +1,107 @@
+// xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--web DIR]
+// The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
+// the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <ostream>
+#include <thread>
+
+#include "cli/command.h"
+#include "server/server.h"
+
+namespace xpu::cli {
+namespace {
+
+struct ServeCli {
+  server::ServerOptions o;
+  std::string web;
+};
+
+int run_serve(ServeCli& c, RunState& st) {
+  std::vector<std::string> dirs{shipped_data_dir()};
+  dirs.insert(dirs.end(), st.global.catalogs.begin(), st.global.catalogs.end());
+  Diagnostics notes;
+  auto data = std::make_shared<const jobs::Data>(dirs, st.global.price_files, &notes);
+  if (!st.global.quiet) st.io.err << format_diagnostics(notes);
+
+  // The source tree's dashboard build and contract, beside the shipped data.
+  const auto root = std::filesystem::path(shipped_data_dir()).parent_path();
+  c.o.static_dir = c.web.empty() ? (root / "web" / "dist").string() : c.web;
+  c.o.openapi_file = (root / "docs" / "api" / "openapi.json").string();
+  c.o.version = XPUPLAN_VERSION;
+  std::error_code ec;
+  const bool dashboard = std::filesystem::is_regular_file(std::filesystem::path(c.o.static_dir) / "index.html", ec);
+
+  // SIGINT and SIGTERM go to one waiting thread (blocked here before any other thread starts).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::Server srv(data, c.o);
+  std::string error;
+  const int port = srv.bind(&error);
+  if (port < 0) {
+    st.io.err << "xpuplan serve: error: " << error << "\n";
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    return 2;
+  }
+  st.io.out << "xpuplan serve: listening on http://" << c.o.host << ":" << port << "/" << std::endl;
+  if (!dashboard) {
+    st.io.out << "xpuplan serve: no dashboard build in " << c.o.static_dir << " (the API only; run ./xpuplan.sh serve)"
+              << std::endl;
+  }
+  // The waiter looks for a signal every 200 ms, so it also ends when run() returns by itself.
+  std::atomic<bool> served{false};
+  std::thread waiter([&] {
+    const timespec tick{0, 200'000'000};
+    while (!served) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        srv.stop();
+        return;
+      }
+    }
+  });
+  srv.run();
+  served = true;
+  waiter.join();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  // A running plan or simulation cannot be interrupted inside the library;
+  // rather than wait for it, the process ends here (its result was never
+  // going to be fetched from a stopped server).
+  if (const size_t busy = srv.running_jobs(); busy > 0) {
+    st.io.out << "xpuplan serve: stopped; " << busy << " running job(s) abandoned" << std::endl;
+    std::cerr.flush();
+    std::_Exit(0);
+  }
+  st.io.out << "xpuplan serve: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void setup_serve(CLI::App& app, RunState& st) {
+  auto c = std::make_shared<ServeCli>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP/JSON API and the dashboard (docs/api/README.md)");
+  cmd->add_option("--host", c->o.host, "Address to listen on (loopback by default)")->capture_default_str();
+  cmd->add_option("--port", c->o.port, "Port (0: any free one)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", c->o.threads,
+                  "HTTP worker threads (0: 8 per core, at least 64; each open connection holds one)");
+  cmd->add_option("--jobs", c->o.jobs.max_running, "Long jobs (plan, simulate, compare) running at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 64U));
+  cmd->add_option("--job-seconds", c->o.jobs.job_seconds,
+                  "Each long job's time budget (a plan's solver is capped at it)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--web", c->web, "The dashboard's build (default: web/dist in the source tree)");
+  cmd->footer("Examples:\n  xpuplan serve\n  xpuplan serve --port 0 --jobs 2 --catalog my-data/");
+  cmd->callback([c, &st] { st.exit_code = run_serve(*c, st); });
+}
+
+}  // namespace xpu::cli

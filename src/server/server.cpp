@@ -1,0 +1,615 @@
+#include "server/server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "base/suggest.h"
+#include "export/plan_export.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace xpu::server {
+namespace {
+
+using Params = std::map<std::string, std::string>;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Params&)>;
+
+const std::vector<std::string> kJsonTypes{"application/json"};
+const std::vector<std::string> kYamlTypes{"application/yaml", "text/yaml", "application/x-yaml"};
+
+// Thrown by a handler for an answer other than 200 (the body is the API's error object).
+struct HttpError {
+  int status;
+  nlohmann::json body;
+  std::string allow;  // 405
+};
+
+HttpError not_found(const std::string& message) { return {404, {{"error", "not found"}, {"message", message}}, ""}; }
+HttpError bad_request(nlohmann::json diagnostics) {
+  return {400, {{"error", "bad request"}, {"diagnostics", std::move(diagnostics)}}, ""};
+}
+HttpError bad_request(const std::string& in, const std::string& pointer, const std::string& message) {
+  return bad_request(
+      nlohmann::json::array({{{"in", in}, {"pointer", pointer}, {"severity", "error"}, {"message", message}}}));
+}
+
+void send(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+std::string media_type(const httplib::Request& req) {
+  std::string t = req.get_header_value("Content-Type");
+  t = t.substr(0, t.find(';'));
+  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t;
+}
+
+// The body's media type when it is one of `allowed`; else 415.
+std::string require_media(const httplib::Request& req, const std::vector<std::string>& allowed) {
+  auto t = media_type(req);
+  if (std::find(allowed.begin(), allowed.end(), t) != allowed.end()) return t;
+  throw HttpError{415,
+                  {{"error", "unsupported media type"},
+                   {"message", fmt::format("this route takes {}, not '{}'", fmt::join(allowed, " or "),
+                                           t.empty() ? "no Content-Type" : t)}},
+                  ""};
+}
+
+// The body as a JSON object, or 400 with the parser's line and column.
+nlohmann::json json_body(const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw bad_request("body", "", "the body is empty; send a JSON object");
+  }
+  try {
+    auto j = nlohmann::json::parse(text);
+    if (!j.is_object()) throw bad_request("body", "", "the body must be a JSON object");
+    return j;
+  } catch (const nlohmann::json::parse_error& e) {
+    const size_t at = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    const size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    const size_t nl = text.rfind('\n', at == 0 ? 0 : at - 1);
+    const size_t column = nl == std::string::npos || at == 0 ? at + 1 : at - nl;
+    std::string what = e.what();
+    if (const auto p = what.find("]: "); p != std::string::npos) what = what.substr(p + 3);
+    throw bad_request(nlohmann::json::array({{{"in", "body"},
+                                              {"pointer", ""},
+                                              {"line", line},
+                                              {"column", column},
+                                              {"severity", "error"},
+                                              {"message", "invalid JSON: " + what}}}));
+  }
+}
+
+nlohmann::json query_fields(const httplib::Request& req) {
+  nlohmann::json q = nlohmann::json::object();
+  for (const auto& [k, v] : req.params) q[k] = v;
+  return q;
+}
+
+std::string random_hex() {
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  const std::scoped_lock lock(mu);
+  return fmt::format("{:08x}", static_cast<uint32_t>(rng()));
+}
+
+// Does `path` match the template `pattern` ("/api/jobs/{id}")? Fills `params`.
+bool match(const std::string& pattern, const std::string& path, Params& params) {
+  size_t i = 0, j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern[i] == '{') {
+      const size_t close = pattern.find('}', i);
+      const size_t end = std::min(path.find('/', j), path.size());
+      if (end == j) return false;
+      params[pattern.substr(i + 1, close - i - 1)] = httplib::detail::decode_url(path.substr(j, end - j), false);
+      i = close + 1;
+      j = end;
+    } else if (pattern[i++] != path[j++]) {
+      return false;
+    }
+  }
+  return i == pattern.size() && j == path.size();
+}
+
+struct RouteEntry {
+  std::string path;
+  std::map<std::string, Handler> methods;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<const jobs::Data> data;
+  ServerOptions o;
+  httplib::Server http;
+  JobQueue queue;
+  nlohmann::json openapi;
+  std::vector<RouteEntry> table;
+  std::atomic<bool> stopping{false};
+
+  Impl(std::shared_ptr<const jobs::Data> d, ServerOptions opts)
+      : data(std::move(d)),
+        o(std::move(opts)),
+        queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, const auto& progress,
+                             nlohmann::json& extra) {
+          jobs::Options jo = options();
+          jo.progress = [&](uint32_t done, uint32_t total) {
+            progress(total == 0 ? 0.0 : double(done) / total, fmt::format("replica {} of {}", done, total));
+          };
+          // A plan's exports, made while its report is at hand (the JSON alone cannot make them).
+          jo.on_plan = [&](const api::PlanReport& rep) {
+            if (!rep.result.has_plan()) return;
+            for (const std::string name : {"kueue", "slurm", "skypilot"}) {
+              nlohmann::json files = nlohmann::json::object();
+              for (const auto& file : export_plan(rep.portfolio, rep.rates, rep.result, *parse_export_format(name))) {
+                files[file.path] = file.text;
+              }
+              extra[name] = std::move(files);
+            }
+          };
+          return jobs::run(kind, request, *data, jo);
+        }) {
+    if (!o.openapi_file.empty()) {
+      std::ifstream in(o.openapi_file);
+      if (in) openapi = filter_openapi(nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false));
+    }
+    build_table();
+    setup_http();
+  }
+
+  [[nodiscard]] jobs::Options options() const {
+    jobs::Options jo;
+    jo.max_threads = std::max(1U, o.request_threads);
+    jo.allow_files = false;
+    return jo;
+  }
+
+  // A short job answered directly: the CLI's JSON, 400 at its fields, or 422 when nothing meets the request.
+  void answer(httplib::Response& res, const std::string& kind, const nlohmann::json& request, const std::string& in,
+              bool none_meets_is_422 = false) const {
+    const auto r = jobs::run(kind, request, *data, options());
+    if (!r.ok()) throw bad_request(to_json(r.diagnostics, in));
+    if (none_meets_is_422 && r.outcome == api::Outcome::none_meets) {
+      send(res, 422, {{"error", "no answer"}, {"message", "no option meets the request"}, {"result", *r.report}});
+      return;
+    }
+    send(res, 200, *r.report);
+  }
+
+  // A key in the path that the library does not know is 404 with its near miss.
+  void answer_key(httplib::Response& res, const std::string& kind, const nlohmann::json& request) const {
+    const auto r = jobs::run(kind, request, *data, options());
+    if (!r.ok()) {
+      std::string message;
+      for (const auto& d : r.diagnostics) {
+        if (d.severity == Severity::error) message += (message.empty() ? "" : "; ") + d.message;
+      }
+      throw not_found(message);
+    }
+    send(res, 200, *r.report);
+  }
+
+  void submit(httplib::Response& res, const std::string& kind, nlohmann::json request) {
+    // A solver's time limit is capped at the job's time budget.
+    if (kind == "plan" || kind == "simulate") {
+      const double given = request.contains("time_limit") && request["time_limit"].is_number()
+                               ? request["time_limit"].get<double>()
+                               : 60.0;
+      if (!request.contains("time_limit") || request["time_limit"].is_number()) {
+        request["time_limit"] = std::min(given, o.jobs.job_seconds);
+      }
+    }
+    jobs::Options check = options();
+    check.check_only = true;
+    const auto r = jobs::run(kind, request, *data, check);
+    if (!r.ok()) throw bad_request(to_json(r.diagnostics, "body"));
+    const auto v = queue.submit(kind, std::move(request));
+    if (!v) {
+      res.set_header("Retry-After", "10");
+      send(res, 503, {{"error", "busy"}, {"retry_after_s", 10}});
+      return;
+    }
+    res.set_header("Location", "/api/jobs/" + v->id);
+    send(res, 202,
+         {{"id", v->id}, {"kind", v->kind}, {"status", to_string(v->status)}, {"queue_position", v->queue_position}});
+  }
+
+  JobView job(const std::string& id) {
+    auto v = queue.view(id);
+    if (!v) throw not_found(fmt::format("no job '{}' (unknown, or finished and forgotten)", id));
+    return *v;
+  }
+
+  void events(httplib::Response& res, const std::string& id) {
+    job(id);  // 404 first
+    res.set_header("Cache-Control", "no-store");
+    struct State {
+      bool first = true;
+      uint64_t version = 0;
+      std::chrono::steady_clock::time_point sent = std::chrono::steady_clock::now();
+    };
+    auto st = std::make_shared<State>();
+    res.set_chunked_content_provider("text/event-stream", [this, id, st](size_t, httplib::DataSink& sink) {
+      if (stopping) return false;
+      std::optional<JobView> v;
+      if (st->first) {
+        v = queue.view(id);
+      } else {
+        // At most ~10 events a second.
+        const auto next = st->sent + std::chrono::milliseconds(100);
+        if (std::chrono::steady_clock::now() < next) std::this_thread::sleep_until(next);
+        v = queue.wait_change(id, st->version, std::chrono::seconds(1));
+      }
+      if (!v) {  // forgotten meanwhile
+        sink.done();
+        return true;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (!st->first && v->version == st->version) {
+        if (now - st->sent >= std::chrono::seconds(15)) {
+          const std::string ka = ": keep-alive\n\n";
+          st->sent = now;
+          return sink.write(ka.data(), ka.size());
+        }
+        return true;
+      }
+      st->first = false;
+      st->version = v->version;
+      st->sent = now;
+      const bool end =
+          v->status == JobStatus::done || v->status == JobStatus::failed || v->status == JobStatus::cancelled;
+      const nlohmann::json event{{"id", v->id},
+                                 {"status", to_string(v->status)},
+                                 {"queue_position", v->queue_position},
+                                 {"progress", {{"fraction", v->fraction}, {"message", v->message}}}};
+      const std::string text = fmt::format("event: {}\ndata: {}\n\n", end ? "done" : "progress", event.dump());
+      if (!sink.write(text.data(), text.size())) return false;
+      if (end) sink.done();
+      return true;
+    });
+  }
+
+  nlohmann::json health() {
+    const auto c = queue.counts();
+    std::vector<std::string> queued_kinds;
+    nlohmann::json library = nlohmann::json::array();
+    for (const auto& k : jobs::kinds()) {
+      library.push_back({{"name", k.name}, {"summary", k.summary}, {"long_running", k.long_running}});
+    }
+    for (const auto& r : table) {
+      if (r.path.starts_with("/api/jobs/") && r.path.find('{') == std::string::npos) {
+        queued_kinds.push_back(r.path.substr(std::string("/api/jobs/").size()));
+      }
+    }
+    const auto& d = data->calibrated();
+    return {{"status", "ok"},
+            {"version", o.version},
+            {"data",
+             {{"accelerators", d.catalog.accelerators.size()},
+              {"systems", d.catalog.systems.size()},
+              {"models", d.models.size()},
+              {"offers", d.prices.offers.size()}}},
+            {"jobs",
+             {{"kinds", queued_kinds},
+              {"library", library},
+              {"running", c.running},
+              {"queued", c.queued},
+              {"kept", c.kept},
+              {"max_running", o.jobs.max_running}}},
+            {"limits",
+             {{"body_bytes", o.body_limit},
+              {"job_seconds", o.jobs.job_seconds},
+              {"result_ttl_s", o.jobs.result_ttl_s},
+              {"max_queued", o.jobs.max_queued},
+              {"request_threads", o.request_threads}}}};
+  }
+
+  void build_table();
+  void setup_http();
+  void dispatch(const httplib::Request& req, httplib::Response& res);
+};
+
+void Server::Impl::build_table() {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  using P = const Params&;
+  auto json_post = [this](const std::string& kind, bool none_meets_is_422 = false) -> Handler {
+    return [this, kind, none_meets_is_422](Req req, Res res, P) {
+      require_media(req, kJsonTypes);
+      answer(res, kind, json_body(req.body), "body", none_meets_is_422);
+    };
+  };
+  auto with = [](nlohmann::json q, const std::string& k, nlohmann::json v) {
+    q[k] = std::move(v);
+    return q;
+  };
+  table = {
+      {"/api/health", {{"GET", [this](Req, Res res, P) { send(res, 200, health()); }}}},
+      {"/api/openapi.json",
+       {{"GET",
+         [this](Req, Res res, P) {
+           if (openapi.is_discarded() || openapi.is_null()) throw not_found("this server has no OpenAPI document");
+           send(res, 200, openapi);
+         }}}},
+      {"/api/catalog", {{"GET", [this](Req req, Res res, P) { answer(res, "catalog", query_fields(req), "query"); }}}},
+      {"/api/catalog/{key}",
+       {{"GET", [this, with](Req req, Res res,
+                             P p) { answer_key(res, "catalog", with(query_fields(req), "show", p.at("key"))); }}}},
+      {"/api/systems",
+       {{"GET", [this, with](Req req, Res res,
+                             P) { answer(res, "catalog", with(query_fields(req), "systems", true), "query"); }}}},
+      {"/api/models", {{"GET", [this](Req req, Res res, P) { answer(res, "models", query_fields(req), "query"); }}}},
+      {"/api/models/{key}",
+       {{"GET", [this, with](Req req, Res res,
+                             P p) { answer_key(res, "models", with(query_fields(req), "show", p.at("key"))); }}}},
+      {"/api/models/import",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           require_media(req, kJsonTypes);
+           answer(res, "models", {{"show", json_body(req.body)}}, "model");
+         }}}},
+      {"/api/prices", {{"GET", [this](Req req, Res res, P) { answer(res, "prices", query_fields(req), "query"); }}}},
+      {"/api/prices/purchase",
+       {{"GET", [this, with](Req req, Res res,
+                             P) { answer(res, "prices", with(query_fields(req), "purchase", true), "query"); }}}},
+      {"/api/train", {{"POST", json_post("train", true)}}},
+      {"/api/infer", {{"POST", json_post("infer", true)}}},
+      {"/api/compare", {{"POST", json_post("compare")}}},
+      {"/api/validate",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           nlohmann::json q = nlohmann::json::object();
+           if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+             const auto t = require_media(req, {"application/json", "text/csv"});
+             q = t == "text/csv" ? nlohmann::json{{"cases", req.body}} : json_body(req.body);
+           }
+           answer(res, "validate", q, "body");
+         }}}},
+      {"/api/claims", {{"GET", [this](Req req, Res res, P) { answer(res, "claims", query_fields(req), "query"); }}}},
+      {"/api/calibrate",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           nlohmann::json q = nlohmann::json::object();
+           if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+             require_media(req, kJsonTypes);
+             q = json_body(req.body);
+           }
+           answer(res, "calibrate", q, "body");
+         }}}},
+      {"/api/jobs/compare",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           require_media(req, kJsonTypes);
+           submit(res, "compare", json_body(req.body));
+         }}}},
+      {"/api/jobs/plan",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           std::vector<std::string> types = kJsonTypes;
+           types.insert(types.end(), kYamlTypes.begin(), kYamlTypes.end());
+           const auto t = require_media(req, types);
+           if (t == "application/json") return submit(res, "plan", json_body(req.body));
+           nlohmann::json q = query_fields(req);  // flags such as time_limit in the query
+           for (auto& [k, v] : q.items()) {
+             if (k == "time_limit" || k == "gap") {
+               double x = 0;
+               if (std::istringstream(v.get<std::string>()) >> x) v = x;
+             }
+           }
+           q["portfolio"] = req.body;
+           submit(res, "plan", q);
+         }}}},
+      {"/api/jobs/simulate",
+       {{"POST",
+         [this](Req req, Res res, P) {
+           require_media(req, kJsonTypes);
+           submit(res, "simulate", json_body(req.body));
+         }}}},
+      {"/api/jobs/{id}",
+       {{"GET", [this](Req, Res res, P p) { send(res, 200, to_json(job(p.at("id")))); }},
+        {"DELETE",
+         [this](Req, Res res, P p) {
+           const auto v = queue.cancel(p.at("id"));
+           if (!v) throw not_found(fmt::format("no job '{}' (unknown, or finished and forgotten)", p.at("id")));
+           send(res, 200, to_json(*v));
+         }}}},
+      {"/api/jobs/{id}/events", {{"GET", [this](Req, Res res, P p) { events(res, p.at("id")); }}}},
+      {"/api/jobs/{id}/export/{format}",
+       {{"GET",
+         [this](Req, Res res, P p) {
+           const auto v = job(p.at("id"));
+           const auto& format = p.at("format");
+           const std::vector<std::string> names{"kueue", "slurm", "skypilot"};
+           if (std::find(names.begin(), names.end(), format) == names.end()) {
+             throw not_found(fmt::format("unknown export format '{}'{}; one of kueue, slurm, skypilot", format,
+                                         did_you_mean(format, names)));
+           }
+           const auto extra = queue.extra(v.id);
+           if (v.kind != "plan" || v.status != JobStatus::done || !extra || !extra->contains(format)) {
+             throw not_found(fmt::format("job '{}' has no plan to export ({}, {})", v.id, v.kind, to_string(v.status)));
+           }
+           send(res, 200, {{"format", format}, {"files", (*extra)[format]}});
+         }}}},
+  };
+  // routes() (which the OpenAPI filter and its test read) lists this table.
+  std::vector<Route> mine;
+  for (const auto& r : table) {
+    Route x{r.path, {}};
+    for (const auto& [m, h] : r.methods) x.methods.push_back(m);
+    mine.push_back(std::move(x));
+  }
+  const auto& listed = routes();
+  const bool same = mine.size() == listed.size() &&
+                    std::equal(mine.begin(), mine.end(), listed.begin(), [](const Route& a, const Route& b) {
+                      return a.path == b.path && a.methods == b.methods;
+                    });
+  if (!same) throw std::logic_error("server: routes() differs from the route table");
+}
+
+void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res) {
+  try {
+    // Literal routes win over templates ("/api/models/import" before "/api/models/{key}").
+    const RouteEntry* hit = nullptr;
+    Params params;
+    for (const auto& r : table) {
+      Params p;
+      if (!match(r.path, req.path, p)) continue;
+      if (hit == nullptr || (r.path.find('{') == std::string::npos && hit->path.find('{') != std::string::npos)) {
+        hit = &r;
+        params = std::move(p);
+      }
+    }
+    if (hit == nullptr) throw not_found("no route " + req.path);
+    const auto m = hit->methods.find(req.method == "HEAD" ? "GET" : req.method);
+    if (m == hit->methods.end()) {
+      std::vector<std::string> allow;
+      for (const auto& [k, v] : hit->methods) allow.push_back(k);
+      throw HttpError{405,
+                      {{"error", "method not allowed"},
+                       {"message", fmt::format("{} {}: allowed {}", req.method, req.path, fmt::join(allow, ", "))}},
+                      fmt::format("{}", fmt::join(allow, ", "))};
+    }
+    m->second(req, res, params);
+  } catch (const HttpError& e) {
+    if (!e.allow.empty()) res.set_header("Allow", e.allow);
+    send(res, e.status, e.body);
+  } catch (const std::exception& e) {
+    const auto id = random_hex();
+    std::cerr << fmt::format("xpuplan serve: [{}] {} {}: {}\n", id, req.method, req.path, e.what());
+    send(res, 500, {{"error", "internal error"}, {"id", id}});
+  }
+}
+
+void Server::Impl::setup_http() {
+  const unsigned threads =
+      o.threads != 0 ? o.threads : std::max(64U, 8 * std::max(1U, std::thread::hardware_concurrency()));
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(o.body_limit);
+  // Small answers go out at once (Nagle with the client's delayed ACK costs 40 ms a request).
+  http.set_tcp_nodelay(true);
+  // A keep-alive connection serves many requests (httplib's default closes it after 5).
+  http.set_keep_alive_max_count(10'000);
+  const auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  const std::string api = "/api/.*";
+  http.Get(api, handler);
+  http.Post(api, handler);
+  http.Put(api, handler);
+  http.Patch(api, handler);
+  http.Delete(api, handler);
+  http.Options(api, handler);
+  // The routing's own answers (a non-API path without a file; a body over the limit) as the API's JSON.
+  http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      send(res, 413, {{"error", "payload too large"}, {"limit_bytes", o.body_limit}});
+    } else if (res.status == 404) {
+      send(res, 404, {{"error", "not found"}, {"message", "no route " + req.path}});
+    }
+  });
+  std::error_code ec;
+  if (!o.static_dir.empty() && std::filesystem::is_directory(o.static_dir, ec)) {
+    http.set_mount_point("/", o.static_dir);
+    http.set_file_request_handler([](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Cache-Control",
+                     req.path.starts_with("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+      res.set_header("Content-Security-Policy",
+                     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:");
+    });
+  }
+}
+
+const std::vector<Route>& routes() {
+  // The same as Impl::build_table's, which checks it at start-up.
+  static const std::vector<Route> out{
+      {"/api/health", {"GET"}},           {"/api/openapi.json", {"GET"}},
+      {"/api/catalog", {"GET"}},          {"/api/catalog/{key}", {"GET"}},
+      {"/api/systems", {"GET"}},          {"/api/models", {"GET"}},
+      {"/api/models/{key}", {"GET"}},     {"/api/models/import", {"POST"}},
+      {"/api/prices", {"GET"}},           {"/api/prices/purchase", {"GET"}},
+      {"/api/train", {"POST"}},           {"/api/infer", {"POST"}},
+      {"/api/compare", {"POST"}},         {"/api/validate", {"POST"}},
+      {"/api/claims", {"GET"}},           {"/api/calibrate", {"POST"}},
+      {"/api/jobs/compare", {"POST"}},    {"/api/jobs/plan", {"POST"}},
+      {"/api/jobs/simulate", {"POST"}},   {"/api/jobs/{id}", {"DELETE", "GET"}},
+      {"/api/jobs/{id}/events", {"GET"}}, {"/api/jobs/{id}/export/{format}", {"GET"}},
+  };
+  return out;
+}
+
+nlohmann::json filter_openapi(nlohmann::json document) {
+  if (!document.is_object() || !document.contains("paths")) return document;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& r : routes()) {
+    if (!document["paths"].contains(r.path)) continue;
+    nlohmann::json item = document["paths"][r.path];
+    for (const std::string m : {"get", "put", "post", "delete", "options", "head", "patch", "trace"}) {
+      std::string upper = m;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      if (std::find(r.methods.begin(), r.methods.end(), upper) == r.methods.end()) item.erase(m);
+    }
+    kept[r.path] = std::move(item);
+  }
+  document["paths"] = std::move(kept);
+  return document;
+}
+
+Server::Server(std::shared_ptr<const jobs::Data> data, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(data), std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+namespace {
+
+// Debian's libcpp-httplib 0.11.4 listens with a backlog of 5 (compiled in):
+// 64 clients connecting at once lose SYNs and wait a second for the
+// retransmit. Linux lets listen() be called again to raise it; the socket is
+// found as this process's listening TCP socket on `port`.
+void raise_backlog(int port) {
+  for (int fd = 0; fd < 4096; ++fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    int listening = 0;
+    socklen_t olen = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &olen) != 0 || listening == 0) continue;
+    int p = -1;
+    if (addr.ss_family == AF_INET) p = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) p = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (p == port) ::listen(fd, SOMAXCONN);
+  }
+}
+
+}  // namespace
+
+int Server::bind(std::string* error) {
+  const int port = impl_->o.port == 0 ? impl_->http.bind_to_any_port(impl_->o.host)
+                                      : (impl_->http.bind_to_port(impl_->o.host, impl_->o.port) ? impl_->o.port : -1);
+  if (port < 0 && error) *error = fmt::format("cannot listen on {}:{}", impl_->o.host, impl_->o.port);
+  if (port > 0) raise_backlog(port);
+  return port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+
+size_t Server::running_jobs() { return impl_->queue.counts().running; }
+
+void Server::stop() {
+  impl_->stopping = true;
+  impl_->http.stop();
+}
+
+}  // namespace xpu::server

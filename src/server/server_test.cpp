@@ -1,0 +1,384 @@
+// The server in-process on an ephemeral port, each route over real HTTP: the
+// same JSON as jobs::run for the same request, the error statuses, and a
+// long job's lifecycle (queue, progress events, result, cancel).
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace xpu::server {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string kRoot = std::string(XPUPLAN_TEST_DIR) + "/..";
+
+std::shared_ptr<const jobs::Data> shipped() {
+  static const auto data = jobs::Data::shipped();
+  return data;
+}
+
+jobs::Options server_like() {
+  jobs::Options o;
+  o.max_threads = 1;
+  o.allow_files = false;
+  return o;
+}
+
+class Running {
+ public:
+  explicit Running(ServerOptions o = {}) {
+    o.port = 0;
+    o.openapi_file = kRoot + "/docs/api/openapi.json";
+    o.threads = 8;
+    srv_ = std::make_unique<Server>(shipped(), o);
+    port_ = srv_->bind();
+    EXPECT_GT(port_, 0);
+    thread_ = std::thread([this] { srv_->run(); });
+  }
+  ~Running() {
+    srv_->stop();
+    thread_.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(120, 0);
+    return c;
+  }
+
+ private:
+  std::unique_ptr<Server> srv_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+Running& shared() {
+  static Running r;
+  return r;
+}
+
+nlohmann::json body_of(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
+
+TEST(Server, RoutesAndTheOpenApiDocumentAgreeBothWays) {
+  const auto doc = nlohmann::json::parse(slurp(kRoot + "/docs/api/openapi.json"));
+  // Every route the server has is in the document, with its methods.
+  for (const auto& r : routes()) {
+    ASSERT_TRUE(doc["paths"].contains(r.path)) << r.path;
+    for (auto m : r.methods) {
+      std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
+      EXPECT_TRUE(doc["paths"][r.path].contains(m)) << m << " " << r.path;
+    }
+  }
+  // Every path of the document is served, but for the ones listed here with why.
+  const std::set<std::string> not_served{};
+  for (const auto& [path, item] : doc["paths"].items()) {
+    const bool served = std::any_of(routes().begin(), routes().end(), [&](const Route& r) { return r.path == path; });
+    EXPECT_TRUE(served || not_served.count(path)) << path << " is in the document but not served";
+    EXPECT_FALSE(served && not_served.count(path)) << path << " is served now: take it off the list";
+  }
+  // The served document leaves out what is not served.
+  auto c = shared().client();
+  const auto res = c.Get("/api/openapi.json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const auto served = body_of(res);
+  EXPECT_EQ(served["paths"].size(), routes().size());
+}
+
+TEST(Server, GetRoutesAnswerWithTheCliJson) {
+  auto c = shared().client();
+  const std::vector<std::pair<std::string, std::pair<std::string, nlohmann::json>>> cases{
+      {"/api/catalog", {"catalog", nlohmann::json::object()}},
+      {"/api/catalog?vendor=amd", {"catalog", {{"vendor", "amd"}}}},
+      {"/api/catalog/h100-sxm", {"catalog", {{"show", "h100-sxm"}}}},
+      {"/api/systems", {"catalog", {{"systems", true}}}},
+      {"/api/models", {"models", nlohmann::json::object()}},
+      {"/api/models/llama3.1-8b", {"models", {{"show", "llama3.1-8b"}}}},
+      {"/api/prices?accelerator=h100-sxm", {"prices", {{"accelerator", "h100-sxm"}}}},
+      {"/api/prices/purchase", {"prices", {{"purchase", true}}}},
+  };
+  for (const auto& [path, job] : cases) {
+    const auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    ASSERT_EQ(res->status, 200) << path << ": " << res->body.substr(0, 300);
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8");
+    const auto want = jobs::run(job.first, job.second, *shipped(), server_like());
+    ASSERT_TRUE(want.ok()) << path;
+    EXPECT_EQ(body_of(res), *want.report) << path;
+  }
+}
+
+TEST(Server, PostRoutesAnswerWithTheCliJson) {
+  auto c = shared().client();
+  const nlohmann::json train{{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"chips", 8}};
+  const nlohmann::json infer{{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"rate", 5}};
+  const nlohmann::json compare{{"model", "llama3.1-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 64}};
+  for (const auto& [path, kind, q] : std::vector<std::tuple<std::string, std::string, nlohmann::json>>{
+           {"/api/train", "train", train}, {"/api/infer", "infer", infer}, {"/api/compare", "compare", compare}}) {
+    const auto res = c.Post(path, q.dump(), "application/json");
+    ASSERT_TRUE(res) << path;
+    ASSERT_EQ(res->status, 200) << path << ": " << res->body.substr(0, 400);
+    const auto want = jobs::run(kind, q, *shipped(), server_like());
+    ASSERT_TRUE(want.ok());
+    EXPECT_EQ(body_of(res), *want.report) << path;
+  }
+}
+
+TEST(Server, BadRequestsAreLocatedByJsonPointer) {
+  auto c = shared().client();
+  auto res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":"many","tokns":"1T"})",
+                    "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  const auto b = body_of(res);
+  EXPECT_EQ(b["error"], "bad request");
+  std::set<std::string> pointers;
+  for (const auto& d : b["diagnostics"]) {
+    pointers.insert(d["pointer"].get<std::string>());
+    EXPECT_EQ(d["in"], "body");
+    EXPECT_EQ(d["severity"], "error");
+  }
+  EXPECT_TRUE(pointers.count("/chips")) << b.dump();
+  EXPECT_TRUE(pointers.count("/tokns")) << b.dump();
+  EXPECT_NE(b.dump().find("did you mean 'tokens'"), std::string::npos) << b.dump();
+
+  res = c.Post("/api/train", "{\"model\":\n  oops}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["line"], 2) << res->body;
+
+  res = c.Get("/api/catalog?vendr=amd");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["in"], "query");
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/vendr");
+}
+
+TEST(Server, StatusCodesForRoutesMethodsSizesAndTypes) {
+  auto c = shared().client();
+  auto res = c.Get("/api/nothing-here");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(body_of(res)["error"], "not found");
+
+  res = c.Get("/api/catalog/h100-sxn");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_NE(body_of(res)["message"].get<std::string>().find("h100-sxm"), std::string::npos) << res->body;
+
+  res = c.Get("/api/train");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "POST");
+
+  res = c.Delete("/api/catalog");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+
+  res = c.Post("/api/train", "model: x", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 415);
+
+  const std::string big(5U << 20, ' ');
+  res = c.Post("/api/train", big, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(body_of(res)["error"], "payload too large");
+}
+
+TEST(Server, NoRequestNamesAFile) {
+  auto c = shared().client();
+  auto res = c.Post("/api/train", R"({"model":"/etc/passwd","accelerator":"h100-sxm","chips":8})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/model") << res->body;
+
+  res = c.Post("/api/jobs/plan", R"({"portfolio":"examples/portfolio.yaml"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/portfolio") << res->body;
+
+  res = c.Post("/api/validate", R"({"cases":"/etc/hosts"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/cases") << res->body;
+}
+
+TEST(Server, AModelComesInlineAsAConfigObject) {
+  auto c = shared().client();
+  const auto config = slurp(kRoot + "/web/fixtures/hf_config.json");
+  auto res = c.Post("/api/models/import", config, "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body.find("xpuplan-request-"), std::string::npos) << "a temporary path leaked: " << res->body;
+  EXPECT_EQ(body_of(res)["source"], "Hugging Face config.json: request body") << res->body;
+
+  // Too big for 8 chips: 422 with the closest option, as the CLI exits 1; 64 chips fit.
+  nlohmann::json q{{"model", nlohmann::json::parse(config)}, {"accelerator", "h100-sxm"}, {"chips", 8}};
+  res = c.Post("/api/train", q.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422) << res->body.substr(0, 300);
+  EXPECT_TRUE(body_of(res).contains("result"));
+  q["chips"] = 64;
+  res = c.Post("/api/train", q.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body.substr(0, 300);
+}
+
+TEST(Server, BadPortfolioIs400BeforeItIsQueued) {
+  auto c = shared().client();
+  const auto bad = slurp(kRoot + "/tests/errors/portfolio/deadline_before_start.yaml");
+  const auto res = c.Post("/api/jobs/plan", bad, "application/yaml");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 400) << res->body;
+  const auto d = body_of(res)["diagnostics"][0];
+  EXPECT_EQ(d["in"], "portfolio") << res->body;
+  EXPECT_GT(d["line"].get<int>(), 0) << res->body;
+  EXPECT_EQ(res->body.find("xpuplan-request-"), std::string::npos) << res->body;
+}
+
+nlohmann::json wait_for_end(httplib::Client& c, const std::string& id) {
+  for (int i = 0; i < 1200; ++i) {
+    const auto res = c.Get("/api/jobs/" + id);
+    if (!res || res->status != 200) return nullptr;
+    auto j = body_of(res);
+    if (j["status"] != "queued" && j["status"] != "running") return j;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return nullptr;
+}
+
+TEST(Server, APlanJobRunsToTheSameResultAsTheLibrary) {
+  auto c = shared().client();
+  const auto portfolio = slurp(kRoot + "/tests/data/portfolio/small.yaml");
+  const nlohmann::json q{{"portfolio", portfolio}, {"time_limit", 20}};
+  const auto res = c.Post("/api/jobs/plan", q.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  EXPECT_EQ(res->get_header_value("Location"), "/api/jobs/" + id);
+
+  // The event stream: progress events, then exactly one done, then the end.
+  std::string events;
+  auto sse = shared().client();
+  const auto stream = sse.Get("/api/jobs/" + id + "/events", [&](const char* data, size_t n) {
+    events.append(data, n);
+    return true;
+  });
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->get_header_value("Content-Type"), "text/event-stream");
+  size_t dones = 0;
+  for (size_t at = events.find("event: done"); at != std::string::npos; at = events.find("event: done", at + 1))
+    ++dones;
+  EXPECT_EQ(dones, 1U) << events;
+  EXPECT_EQ(events.rfind("event: done"), events.rfind("event: ")) << events;
+
+  const auto job = wait_for_end(c, id);
+  ASSERT_EQ(job["status"], "done") << job.dump().substr(0, 500);
+  const auto want = jobs::run("plan", q, *shipped(), server_like());
+  ASSERT_TRUE(want.ok());
+  auto got = job["result"], exp = *want.report;
+  // Solver timings differ run to run; everything else is the same.
+  for (auto* j : {&got, &exp}) {
+    if (j->contains("solve")) (*j)["solve"].erase("seconds");
+  }
+  EXPECT_EQ(got.dump().size() > 100, true);
+  EXPECT_EQ(got["summary"]["cost"], exp["summary"]["cost"]);
+
+  // Its exports: the files the CLI's --export writes, by path.
+  const auto kueue = c.Get("/api/jobs/" + id + "/export/kueue");
+  ASSERT_TRUE(kueue);
+  ASSERT_EQ(kueue->status, 200) << kueue->body;
+  const auto files = body_of(kueue)["files"];
+  ASSERT_FALSE(files.empty());
+  EXPECT_TRUE(files.begin().key().starts_with("kueue/")) << files.begin().key();
+  EXPECT_EQ(c.Get("/api/jobs/" + id + "/export/kueu")->status, 404);
+}
+
+TEST(Server, QueuedJobsHaveTheirPlaceAndCanBeCancelled) {
+  ServerOptions o;
+  o.jobs.max_running = 1;
+  Running r(o);
+  auto c = r.client();
+  const nlohmann::json q{
+      {"model", "llama3.1-70b"}, {"train", true}, {"tokens", "15T"}, {"chips", 1024}, {"sensitivity", true}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto res = c.Post("/api/jobs/compare", q.dump(), "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 202) << res->body;
+    ids.push_back(body_of(res)["id"]);
+  }
+  auto third = body_of(c.Get("/api/jobs/" + ids[2]));
+  ASSERT_EQ(third["status"], "queued") << third.dump();
+  EXPECT_GE(third["queue_position"].get<int>(), 1);
+  // Cancel the second: the third moves up; cancelling a running job ends it at once.
+  auto res = c.Delete("/api/jobs/" + ids[1]);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(body_of(res)["status"], "cancelled");
+  res = c.Delete("/api/jobs/" + ids[0]);
+  EXPECT_EQ(body_of(res)["status"], "cancelled");
+  const auto done = wait_for_end(c, ids[2]);
+  ASSERT_EQ(done["status"], "done") << done.dump().substr(0, 300);
+  const auto direct = c.Post("/api/compare", q.dump(), "application/json");
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(done["result"], body_of(direct));
+  // A finished job is forgotten by DELETE.
+  EXPECT_EQ(c.Delete("/api/jobs/" + ids[2])->status, 200);
+  EXPECT_EQ(c.Get("/api/jobs/" + ids[2])->status, 404);
+  EXPECT_EQ(c.Get("/api/jobs/" + ids[1])->status, 200);  // cancelled: kept until its TTL
+}
+
+TEST(Server, ACancelledSimulationStopsAtItsNextProgressReport) {
+  Running r;
+  auto c = r.client();
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/tests/data/portfolio/small.yaml")}, {"replicas", 2000000}};
+  const auto res = c.Post("/api/jobs/simulate", q.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  nlohmann::json seen;
+  for (int i = 0; i < 1200; ++i) {  // until replicas are being simulated
+    seen = body_of(c.Get("/api/jobs/" + id));
+    if (seen["progress"]["fraction"].get<double>() > 0 || (seen["status"] != "running" && seen["status"] != "queued")) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(seen["status"], "running") << seen.dump();
+  ASSERT_GT(seen["progress"]["fraction"].get<double>(), 0) << seen.dump();
+  ASSERT_LT(seen["progress"]["fraction"].get<double>(), 0.5) << seen.dump();
+  ASSERT_EQ(body_of(c.Delete("/api/jobs/" + id))["status"], "cancelled");
+  // The worker is free again long before two million replicas could be done.
+  bool freed = false;
+  for (int i = 0; i < 600 && !freed; ++i) {
+    freed = body_of(c.Get("/api/health"))["jobs"]["running"] == 0;
+    if (!freed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(freed);
+  EXPECT_EQ(body_of(c.Get("/api/jobs/" + id))["status"], "cancelled");
+}
+
+TEST(Server, HealthListsTheJobKindsAndLimits) {
+  auto c = shared().client();
+  const auto res = c.Get("/api/health");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const auto h = body_of(res);
+  EXPECT_EQ(h["status"], "ok");
+  EXPECT_EQ(h["jobs"]["kinds"], nlohmann::json({"compare", "plan", "simulate"}));
+  EXPECT_EQ(h["jobs"]["library"].size(), jobs::kinds().size());
+  EXPECT_GT(h["data"]["accelerators"].get<int>(), 5);
+}
+
+}  // namespace
+}  // namespace xpu::server

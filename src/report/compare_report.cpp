@@ -40,8 +40,8 @@ std::string describe_workload(const CompareQuery& r) {
                                : fmt::format("fewest chips to finish within {} days", days(*r.deadline)));
   }
   std::string slo;
-  if (r.slo.ttft.si() > 0) slo += fmt::format(", TTFT p50 <= {}", to_text(r.slo.ttft));
-  if (r.slo.tpot.si() > 0) slo += fmt::format(", TPOT p50 <= {}", to_text(r.slo.tpot));
+  if (r.slo.ttft.si() > 0) slo += fmt::format(", TTFT {} <= {}", kSloStatistic, to_text(r.slo.ttft));
+  if (r.slo.tpot.si() > 0) slo += fmt::format(", TPOT {} <= {}", kSloStatistic, to_text(r.slo.tpot));
   return fmt::format("{} serving {} requests/s, {} tokens in / {} out, weights {}{}", model, fmt_num(r.rate, 4),
                      fmt_num(r.serving.input_len, 5), fmt_num(r.serving.output_len, 5), to_string(r.serving.weights),
                      slo);
@@ -179,6 +179,7 @@ Json compare_to_json(const CompareResult& res) {
     workload["precision"] = to_string(r.serving.weights);
     workload["ttft_slo_s"] = round_sig(r.slo.ttft.si());
     workload["tpot_slo_ms"] = round_sig(in_ms(r.slo.tpot));
+    workload["slo_statistic"] = kSloStatistic;  // what ttft_slo_s and tpot_slo_ms bound
   }
   Json prices = {
       {"basis", basis_name(r.basis)}, {"region", r.region}, {"utilization", r.basis.utilization}, {"pue", r.pue}};

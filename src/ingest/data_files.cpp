@@ -70,6 +70,33 @@ void check_duplicate_models(const std::vector<ModelArch>& models, Diagnostics& d
   }
 }
 
+// A calibration from a later directory is applied after the earlier ones:
+// its parameters and its evidence (which prediction intervals use) win, and
+// predictions for that stack change. Silently replacing the shipped fit would
+// hide that, so each entry leaves a note naming what it replaces.
+void note_calibration_override(const std::vector<CalibrationEntry>& earlier, const CalibrationEntry& c,
+                               Diagnostics& ds) {
+  const CalibrationEntry* prior = nullptr;
+  for (const auto& e : earlier) {
+    if (e.stack == c.stack) prior = &e;
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, value] : c.parameters) names.push_back(name);
+  const std::string params = names.empty() ? "no parameters" : fmt::format("{}", fmt::join(names, ", "));
+  if (prior) {
+    ds.push_back(Diagnostic{
+        Severity::note, c.defined_at,
+        fmt::format("calibration of stack '{}' replaces the one at {}:{} ({} cases, leave-one-out median {:.1f}%): "
+                    "its {} and its evidence ({} cases) are used instead; parameters it does not set keep that fit",
+                    c.stack, prior->defined_at.file, prior->defined_at.line, prior->evidence.cases,
+                    prior->evidence.median_abs_pct, params, c.evidence.cases)});
+  } else {
+    ds.push_back(Diagnostic{
+        Severity::note, c.defined_at,
+        fmt::format("calibration of stack '{}' is applied ({}); the shipped data has none for it", c.stack, params)});
+  }
+}
+
 }  // namespace
 
 void load_data_text(const std::string& text, const std::string& name, DataSet& into, Diagnostics& ds) {
@@ -117,8 +144,11 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
       merged = std::move(layer);
       continue;
     }
-    // Later calibrations are applied after earlier ones, so they win.
-    for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
+    // Later calibrations are applied after earlier ones, so they win: say so.
+    for (auto& c : layer.calibrations) {
+      note_calibration_override(merged.calibrations, c, ds);
+      merged.calibrations.push_back(std::move(c));
+    }
     for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
     for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));

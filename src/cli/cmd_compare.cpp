@@ -63,6 +63,8 @@ void setup_compare(CLI::App& app, RunState& st) {
   f.option(cmd, "--tpot-slo", "Time-per-output-token target (p99), e.g. '40 ms'");
   f.option(cmd, "--term", "on-demand, spot, 1y, 3y, capacity-block, or owned", "on-demand");
   f.option(cmd, "--region", "Only offers in this region (default: the cheapest anywhere)");
+  f.option(cmd, "--provider", "Only this provider's offers (aws, gcp, azure, oci, tensorwave, ...)");
+  f.option(cmd, "--provider-class", "Only offers from this class of provider: hyperscaler, neocloud, other");
   f.option(cmd, "--utilization", "Share of committed (1y/3y) or owned hours doing paid work", "1");
   f.option(cmd, "--electricity", "Electricity price for --term owned", "0.08 $/kWh");
   f.option(cmd, "--pue", "Power usage effectiveness: facility power / IT power (energy, facility MW)",

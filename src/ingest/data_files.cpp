@@ -47,6 +47,7 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "models", into.models, read_model, "model");
   read_list(top, "offers", into.prices.offers, read_offer, "offer");
   read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
+  read_list(top, "providers", into.prices.provider_classes, read_provider, "provider");
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
   read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
@@ -175,6 +176,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
   }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  classify_offers(merged.prices);
   for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
   if (apply_calibration) {
     for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));

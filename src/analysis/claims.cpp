@@ -65,8 +65,8 @@ ClaimWorkload serving(const DataSet& d, const std::string& key, const std::strin
   ClaimWorkload w;
   w.key = key;
   const ModelArch* m = d.find_model(model);
-  w.title = fmt::format("{} serving {} requests/s, 2048 tokens in / 300 out, TTFT p50 <= 1 s, TPOT p50 <= 40 ms, {}",
-                        m->name, rate, to_string(p));
+  w.title = fmt::format("{} serving {} requests/s, 2048 tokens in / 300 out, TTFT {} <= 1 s, TPOT {} <= 40 ms, {}",
+                        m->name, rate, kSloStatistic, kSloStatistic, to_string(p));
   w.command = fmt::format(
       "--model {} --infer --rate {} --input-len 2048 --output-len 300 --ttft-slo '1 s' --tpot-slo '40 ms'{}", model,
       rate, p == Precision::bf16 ? "" : " --precision " + std::string(to_string(p)));

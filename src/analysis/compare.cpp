@@ -250,6 +250,7 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
   if (c.offer) {
     p.what = c.offer->key();
     p.provider = c.offer->provider;
+    p.provider_class = c.offer->provider_class;
     p.region = c.offer->region;
     p.instance = c.offer->instance;
     p.instance_chips = c.offer->chips;
@@ -259,6 +260,8 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
     p.what = fmt::format("purchase: {} ({})", c.purchase->accelerator,
                          c.purchase->includes_system ? "system share" : "chip only, no server or network");
     p.purchase = c.purchase->per_chip;
+    p.owned = true;
+    p.includes_system = c.purchase->includes_system;
     p.provenance = c.purchase->provenance;
   }
   e.ok = true;
@@ -268,10 +271,13 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
 }  // namespace compare_detail
 
 std::vector<SystemOffer> system_offers(const DataSet& data, const std::string& accelerator, Term term,
-                                       const std::string& region) {
+                                       const std::string& region, const std::string& provider,
+                                       std::optional<ProviderClass> provider_class) {
   std::vector<SystemOffer> out;
   for (const auto& o : data.prices.offers) {
     if (o.accelerator != accelerator || o.term != term || o.chips <= 0 || !in_region(o, region)) continue;
+    if (!provider.empty() && o.provider != provider) continue;
+    if (provider_class && o.provider_class != *provider_class) continue;
     const System* sys = system_for_offer(data.catalog, o);
     if (!sys) continue;
     auto it = std::find_if(out.begin(), out.end(), [&](const SystemOffer& x) { return x.system == sys; });
@@ -292,11 +298,13 @@ namespace {
 std::string unpriced_reason(const DataSet& data, const std::string& acc, const CompareQuery& r) {
   if (r.basis.owned) return "no purchase price in the price book ('xpuplan prices purchase')";
   const std::string term(to_string(r.basis.term));
-  const std::string where = r.region.empty() ? "" : fmt::format(" in {}", r.region);
+  std::string where = r.region.empty() ? "" : fmt::format(" in {}", r.region);
+  if (!r.provider.empty()) where += fmt::format(" from {}", r.provider);
+  if (r.provider_class) where += fmt::format(" from a {} provider", to_string(*r.provider_class));
   std::vector<std::string> terms;
   std::string partial;
   for (Term t : kAllTerms) {
-    OfferFilter f{acc, "", "", t};
+    OfferFilter f{acc, r.provider, "", t, r.provider_class};
     for (const Offer* o : data.prices.find(f)) {
       if (!in_region(*o, r.region)) continue;
       if (t == r.basis.term && partial.empty())
@@ -310,6 +318,45 @@ std::string unpriced_reason(const DataSet& data, const std::string& acc, const C
   }
   if (terms.empty()) return fmt::format("no price{} in the price book (data/prices/README.md says why)", where);
   return fmt::format("no {} price{} (priced: {})", term, where, fmt::join(terms, ", "));
+}
+
+// Does `accelerator` have a whole-system offer from a `cls` provider under the query's term and filters?
+bool has_offer_in(const DataSet& data, const CompareQuery& r, const std::string& accelerator, ProviderClass cls) {
+  return !system_offers(data, accelerator, r.basis.term, r.region, r.provider, cls).empty();
+}
+
+std::optional<ClassCaveat> class_caveat(const DataSet& data, const CompareResult& res) {
+  const CompareQuery& r = res.query;
+  if (r.basis.owned || res.options.empty()) return std::nullopt;
+  const CompareOption& top = res.options.front();
+  ClassCaveat c{top.accelerator, top.price.provider_class, {}, std::nullopt, {}};
+  for (const auto& o : res.options) {
+    if (o.vendor != top.vendor && !has_offer_in(data, r, o.accelerator, c.provider_class)) {
+      c.without.push_back(o.accelerator);
+    }
+  }
+  if (c.without.empty()) return std::nullopt;
+  // The class that covers the most compared accelerators (ties: the order of the enum).
+  for (ProviderClass k : {ProviderClass::hyperscaler, ProviderClass::neocloud, ProviderClass::other}) {
+    if (k == c.provider_class) continue;
+    std::vector<std::string> covers;
+    for (const auto& o : res.options) {
+      if (has_offer_in(data, r, o.accelerator, k)) covers.push_back(o.accelerator);
+    }
+    if (covers.size() > c.suggested_covers.size()) {
+      c.suggested = k;
+      c.suggested_covers = std::move(covers);
+    }
+  }
+  return c;
+}
+
+std::optional<PurchaseBasisCaveat> basis_caveat(const CompareResult& res) {
+  if (!res.query.basis.owned) return std::nullopt;
+  PurchaseBasisCaveat c;
+  for (const auto& o : res.options) (o.price.includes_system ? c.system_share : c.chip_only).push_back(o.accelerator);
+  if (c.chip_only.empty() || c.system_share.empty()) return std::nullopt;
+  return c;
 }
 
 }  // namespace
@@ -343,7 +390,7 @@ CompareResult run_compare(const DataSet& data, const CompareQuery& query) {
         owner.push_back(k);
       }
     } else {
-      for (const SystemOffer& so : system_offers(data, a->key, r.basis.term, r.region)) {
+      for (const SystemOffer& so : system_offers(data, a->key, r.basis.term, r.region, r.provider, r.provider_class)) {
         candidates.push_back({a, stack, so.system, so.offer, nullptr});
         owner.push_back(k);
       }
@@ -408,6 +455,8 @@ CompareResult run_compare(const DataSet& data, const CompareQuery& query) {
                                : fmt::format("baseline {} is not among the accelerators compared", r.baseline);
   }
   for (auto& o : result.options) o.relative = relative_to(base_cost, o.cost.total.si());
+  result.class_caveat = class_caveat(data, result);
+  result.basis_caveat = basis_caveat(result);
   if (r.sensitivity) compare_detail::add_sensitivity(data, result, sorted_chosen);
   return result;
 }

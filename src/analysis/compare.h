@@ -39,10 +39,12 @@ struct CompareQuery {
   ServingSlo slo;
   // Prices.
   PriceBasis basis;
-  std::string region;                     // only offers in this region (and region-less ones); empty = any
-  std::string baseline = "h100-sxm";      // relative price-performance is baseline cost / cost
-  std::vector<std::string> accelerators;  // only these; empty = every catalog accelerator
-  double pue = PowerModel{}.pue;          // facility power / IT power, for energy and facility MW (cost/energy.h)
+  std::string region;                           // only offers in this region (and region-less ones); empty = any
+  std::string provider;                         // only this provider's offers; empty = any
+  std::optional<ProviderClass> provider_class;  // only offers from this class of provider; empty = any
+  std::string baseline = "h100-sxm";            // relative price-performance is baseline cost / cost
+  std::vector<std::string> accelerators;        // only these; empty = every catalog accelerator
+  double pue = PowerModel{}.pue;                // facility power / IT power, for energy and facility MW (cost/energy.h)
   bool sensitivity = false;
   ThreadBudget threads;  // candidates spread over these; results do not depend on it
 };
@@ -51,6 +53,9 @@ struct CompareQuery {
 struct PriceSource {
   std::string what;  // "aws/us-east-1/p5.48xlarge/on-demand" or "purchase: h100-sxm"
   std::string provider, region, instance;
+  ProviderClass provider_class = ProviderClass::unclassified;  // rented: the offer's provider class
+  bool owned = false;                                          // a purchase price, not an offer
+  bool includes_system = false;                                // owned: a system share, not the chip alone
   int instance_chips = 0;
   DollarRate per_chip;  // list price per chip-hour (rented), before utilization
   Dollars purchase;     // owned: per chip
@@ -93,6 +98,24 @@ struct SensitivityFactor {
   std::vector<std::pair<std::string, std::string>> swaps;  // accelerators that trade places (a was cheaper)
 };
 
+// The cheapest option rents from a class of provider (say a neocloud) that
+// other vendors' compared accelerators have no offer in under the same term:
+// its lead may be the provider class rather than the chip.
+struct ClassCaveat {
+  std::string accelerator;                    // the cheapest option
+  ProviderClass provider_class{};             // its offer's class
+  std::vector<std::string> without;           // other vendors' compared accelerators with no offer in that class
+  std::optional<ProviderClass> suggested;     // a class the most compared accelerators have offers in
+  std::vector<std::string> suggested_covers;  // the compared accelerators with an offer in `suggested`
+};
+
+// Owned options priced on different bases: some for the chip alone, some as
+// a share of a whole system (servers, CPUs, NICs, switches). Not like for
+// like; the report flags it rather than inventing a system share.
+struct PurchaseBasisCaveat {
+  std::vector<std::string> chip_only, system_share;  // compared accelerators on each basis
+};
+
 struct CompareResult {
   CompareQuery query;
   std::string cost_unit;               // "USD per run" or "USD per hour"
@@ -101,6 +124,8 @@ struct CompareResult {
   std::optional<size_t> baseline;  // index in options
   std::string baseline_note;       // why there is no baseline, when there is none
   std::vector<SensitivityFactor> sensitivity;
+  std::optional<ClassCaveat> class_caveat;
+  std::optional<PurchaseBasisCaveat> basis_caveat;
 };
 
 // Runs the comparison. `data` supplies the catalog, its stacks and the price
@@ -114,7 +139,9 @@ struct SystemOffer {
   const System* system = nullptr;
   const Offer* offer = nullptr;
 };
+// `provider` and `provider_class` narrow the offers further when given.
 std::vector<SystemOffer> system_offers(const DataSet& data, const std::string& accelerator, Term term,
-                                       const std::string& region);
+                                       const std::string& region, const std::string& provider = "",
+                                       std::optional<ProviderClass> provider_class = std::nullopt);
 
 }  // namespace xpu

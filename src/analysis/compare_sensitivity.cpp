@@ -128,7 +128,7 @@ void term_factor(const DataSet& data, CompareResult& res, const std::vector<Cand
     b.term = t;
     std::vector<std::optional<double>> scenario(chosen.size());
     for (size_t i = 0; i < chosen.size(); ++i) {
-      const auto offers = system_offers(data, chosen[i].accelerator->key, t, r.region);
+      const auto offers = system_offers(data, chosen[i].accelerator->key, t, r.region, r.provider, r.provider_class);
       auto it = std::find_if(offers.begin(), offers.end(),
                              [&](const SystemOffer& so) { return so.system == chosen[i].system; });
       if (it == offers.end()) continue;

@@ -99,7 +99,8 @@ Expected<PricesReport, Diagnostics> run_prices(const DataSet& data, const Prices
   }
   check_known(r.region, book.regions(), "region", "no offers in region", bad);
   if (has_errors(bad)) return Unexpected{std::move(bad)};
-  for (const Offer* o : book.find({r.accelerator, r.provider, r.region, r.term})) out.offers.push_back(*o);
+  for (const Offer* o : book.find({r.accelerator, r.provider, r.region, r.term, r.provider_class}))
+    out.offers.push_back(*o);
   // Cheapest first within an accelerator and term; the key breaks ties.
   std::stable_sort(out.offers.begin(), out.offers.end(), [](const Offer& a, const Offer& b) {
     return std::make_tuple(a.accelerator, term_rank(a.term), a.price_per_chip(), a.key()) <

@@ -60,6 +60,7 @@ struct PricesRequest {
   // Offer filters; empty matches everything.
   std::string accelerator, provider, region;
   std::optional<Term> term;
+  std::optional<ProviderClass> provider_class;  // hyperscaler, neocloud, other
 };
 
 struct PricesReport {

@@ -57,6 +57,11 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
     }
   }
   check_known(r.region, data.prices.regions(), "region", "no offers in region", ds);
+  check_known(r.provider, data.prices.providers(), "provider", "no offers from provider", ds);
+  if ((!r.provider.empty() || r.provider_class) && r.owned) {
+    ds.push_back(field_error(r.provider.empty() ? "provider_class" : "provider",
+                             "filters rented offers; `term` owned prices purchases, which have no provider"));
+  }
   return ds;
 }
 
@@ -91,6 +96,8 @@ Expected<CompareReport, Diagnostics> run_compare(const DataSet& data, const Comp
   q.basis.ownership.years = r.life;
   q.pue = r.pue;
   q.region = r.region;
+  q.provider = r.provider;
+  q.provider_class = r.provider_class;
   q.baseline = r.baseline;
   q.accelerators = r.accelerators;
   q.sensitivity = r.sensitivity;

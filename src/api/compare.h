@@ -32,6 +32,8 @@ struct CompareRequest {
   bool owned = false;  // owned hardware (purchase price) instead of a rental term
   Term term = Term::on_demand;
   std::string region;                               // only offers in this region; empty = the cheapest anywhere
+  std::string provider;                             // only this provider's offers ("aws"); empty = any
+  std::optional<ProviderClass> provider_class;      // only offers from this class (hyperscaler, neocloud, other)
   double utilization = 1.0;                         // share of committed (1y/3y) or owned hours doing paid work, (0, 1]
   EnergyPrice electricity = dollars_per_kwh(0.08);  // owned only
   double pue = PowerModel{}.pue;                    // facility / IT power, [1, 3]

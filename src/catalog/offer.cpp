@@ -21,6 +21,13 @@ constexpr std::array<std::pair<Term, std::string_view>, kTermCount> kTerms{{
     {Term::capacity_block, "capacity-block"},
 }};
 
+constexpr std::array<std::pair<ProviderClass, std::string_view>, 4> kClasses{{
+    {ProviderClass::unclassified, "unclassified"},
+    {ProviderClass::hyperscaler, "hyperscaler"},
+    {ProviderClass::neocloud, "neocloud"},
+    {ProviderClass::other, "other"},
+}};
+
 std::string where(const SourceLocation& loc) {
   return loc.line > 0 ? fmt::format("{}:{}", loc.file, loc.line) : loc.file;
 }
@@ -55,6 +62,22 @@ std::optional<Term> parse_term(std::string_view s) {
 
 std::vector<std::string> term_names() { return names_of(kTerms); }
 
+std::string_view to_string(ProviderClass c) {
+  for (const auto& [v, n] : kClasses) {
+    if (v == c) return n;
+  }
+  return "?";
+}
+
+std::optional<ProviderClass> parse_provider_class(std::string_view s) {
+  for (const auto& [v, n] : kClasses) {
+    if (n == s && v != ProviderClass::unclassified) return v;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> provider_class_names() { return {"hyperscaler", "neocloud", "other"}; }
+
 Seconds commitment_length(Term t) {
   switch (t) {
     case Term::commit_1y:
@@ -77,6 +100,7 @@ std::vector<const Offer*> PriceBook::find(const OfferFilter& f) const {
     if (!f.provider.empty() && o.provider != f.provider) continue;
     if (!f.region.empty() && o.region != f.region) continue;
     if (f.term && o.term != *f.term) continue;
+    if (f.provider_class && o.provider_class != *f.provider_class) continue;
     out.push_back(&o);
   }
   return out;
@@ -107,6 +131,21 @@ const PurchasePrice* PriceBook::purchase_price(std::string_view accelerator) con
   return nullptr;
 }
 
+const ProviderInfo* PriceBook::provider_info(std::string_view name) const {
+  for (const auto& p : provider_classes) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+void classify_offers(PriceBook& book) {
+  for (auto& o : book.offers) {
+    if (o.class_on_offer) continue;
+    const ProviderInfo* p = book.provider_info(o.provider);
+    o.provider_class = p ? p->provider_class : ProviderClass::unclassified;
+  }
+}
+
 std::vector<std::string> PriceBook::priced_accelerators() const {
   return sorted_unique(offers, [](const Offer& o) -> const std::string& { return o.accelerator; });
 }
@@ -120,6 +159,8 @@ std::vector<std::string> PriceBook::regions() const {
 void sort_price_book(PriceBook& book) {
   std::stable_sort(book.offers.begin(), book.offers.end(), by_key);
   std::stable_sort(book.purchases.begin(), book.purchases.end(), by_accelerator);
+  std::stable_sort(book.provider_classes.begin(), book.provider_classes.end(),
+                   [](const ProviderInfo& a, const ProviderInfo& b) { return a.name < b.name; });
 }
 
 Diagnostics merge_price_book(PriceBook& base, PriceBook overlay) {
@@ -151,6 +192,21 @@ Diagnostics merge_price_book(PriceBook& base, PriceBook overlay) {
       base.purchases.push_back(std::move(p));
     }
   }
+  seen.clear();
+  for (auto& p : overlay.provider_classes) {
+    if (!seen.insert(p.name).second) continue;
+    auto it = std::find_if(base.provider_classes.begin(), base.provider_classes.end(),
+                           [&](const ProviderInfo& b) { return b.name == p.name; });
+    if (it != base.provider_classes.end()) {
+      notes.push_back(
+          Diagnostic{Severity::note, p.defined_at,
+                     fmt::format("provider '{}' ({}) replaces the one defined at {} ({})", p.name,
+                                 to_string(p.provider_class), where(it->defined_at), to_string(it->provider_class))});
+      *it = std::move(p);
+    } else {
+      base.provider_classes.push_back(std::move(p));
+    }
+  }
   sort_price_book(base);
   return notes;
 }
@@ -172,6 +228,16 @@ Diagnostics check_unique_prices(const PriceBook& book) {
         ds.push_back(error_at(book.purchases[i].defined_at,
                               fmt::format("duplicate purchase price for '{}' (first defined at {})",
                                           book.purchases[i].accelerator, where(book.purchases[j].defined_at))));
+        break;
+      }
+    }
+  }
+  for (size_t i = 0; i < book.provider_classes.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (book.provider_classes[i].name == book.provider_classes[j].name) {
+        ds.push_back(error_at(book.provider_classes[i].defined_at,
+                              fmt::format("duplicate provider '{}' (first defined at {})",
+                                          book.provider_classes[i].name, where(book.provider_classes[j].defined_at))));
         break;
       }
     }

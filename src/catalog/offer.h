@@ -39,12 +39,39 @@ std::vector<std::string> term_names();
 // zero for pay-as-you-go terms (on-demand, spot, capacity blocks).
 Seconds commitment_length(Term t);
 
+// What kind of seller an offer comes from. Prices differ by class for the same
+// chip (a neocloud's GPU-hour is often a fraction of a hyperscaler's), so a
+// ranking across vendors is like for like only within one class.
+enum class ProviderClass : unsigned char {
+  unclassified,  // the provider has no class in any `providers:` section
+  hyperscaler,   // a general-purpose public cloud (AWS, Google Cloud, Azure, Oracle)
+  neocloud,      // a GPU-first cloud built for AI workloads (CoreWeave, Lambda, TensorWave, ...)
+  other,         // any other seller a user classifies (a regional cloud, a marketplace, a colocation deal)
+};
+// "unclassified", "hyperscaler", "neocloud", "other".
+std::string_view to_string(ProviderClass c);
+std::optional<ProviderClass> parse_provider_class(std::string_view s);
+// The classes a data file may assign: hyperscaler, neocloud, other.
+std::vector<std::string> provider_class_names();
+
+// One seller and its class (a `providers:` entry).
+struct ProviderInfo {
+  std::string name;  // as offers spell `provider:`
+  ProviderClass provider_class = ProviderClass::other;
+  Provenance provenance;
+  SourceLocation defined_at;
+};
+
 struct Offer {
-  std::string provider;     // "aws", "gcp", "azure", "oci", or any other seller
-  std::string region;       // "us-east-1"; empty when the price holds in every region
-  std::string instance;     // "p5.48xlarge", "a3-megagpu-8g", "v5p-8", "trn2u-ultraserver"
-  std::string accelerator;  // catalog key of its chip
-  int chips = 0;            // accelerators in one instance
+  std::string provider;  // "aws", "gcp", "azure", "oci", or any other seller
+  // The provider's class: from the offer's own `provider_class:` when given,
+  // else from the `providers:` entry (classify_offers()).
+  ProviderClass provider_class = ProviderClass::unclassified;
+  bool class_on_offer = false;  // `provider_class:` was written on the offer itself
+  std::string region;           // "us-east-1"; empty when the price holds in every region
+  std::string instance;         // "p5.48xlarge", "a3-megagpu-8g", "v5p-8", "trn2u-ultraserver"
+  std::string accelerator;      // catalog key of its chip
+  int chips = 0;                // accelerators in one instance
   Term term = Term::on_demand;
   DollarRate price;  // per instance-hour (stored in $/s; see per_hour())
   Provenance provenance;
@@ -73,11 +100,13 @@ struct OfferFilter {
   std::string provider;
   std::string region;
   std::optional<Term> term;
+  std::optional<ProviderClass> provider_class;
 };
 
 struct PriceBook {
-  std::vector<Offer> offers;             // sorted by key()
-  std::vector<PurchasePrice> purchases;  // sorted by accelerator
+  std::vector<Offer> offers;                   // sorted by key()
+  std::vector<PurchasePrice> purchases;        // sorted by accelerator
+  std::vector<ProviderInfo> provider_classes;  // `providers:` entries, sorted by name
 
   // Offers matching `f`, in key order.
   std::vector<const Offer*> find(const OfferFilter& f) const;
@@ -87,12 +116,18 @@ struct PriceBook {
   // smaller key, so the answer is deterministic.
   const Offer* best_price(std::string_view accelerator, Term term, std::string_view region = "") const;
   const PurchasePrice* purchase_price(std::string_view accelerator) const;
+  const ProviderInfo* provider_info(std::string_view name) const;
   // Accelerator keys with at least one offer, sorted.
   std::vector<std::string> priced_accelerators() const;
   // Providers, regions with at least one offer, sorted (for suggestions).
   std::vector<std::string> providers() const;
   std::vector<std::string> regions() const;
 };
+
+// Sets each offer's provider_class from `provider_classes` (an offer's own
+// `provider_class:` wins). Offers of a provider with no class anywhere are
+// 'unclassified', which reports show as such.
+void classify_offers(PriceBook& book);
 
 // Sorts offers by key and purchases by accelerator (stable: the order given breaks ties).
 void sort_price_book(PriceBook& book);
@@ -103,7 +138,7 @@ void sort_price_book(PriceBook& book);
 // Keeps both lists sorted.
 Diagnostics merge_price_book(PriceBook& base, PriceBook overlay);
 
-// Offers (or purchase prices) given twice in one layer (one directory): errors naming both places.
+// Offers, purchase prices (or providers) given twice in one layer (one directory): errors naming both places.
 Diagnostics check_unique_prices(const PriceBook& book);
 
 // Offers and purchase prices must name catalog accelerators (with a suggestion).

@@ -59,10 +59,12 @@ void setup_compare(CLI::App& app, RunState& st) {
   f.option(cmd, "--rate", "Requests per second to serve");
   f.option(cmd, "--input-len", "Mean prompt tokens", std::to_string(static_cast<int>(d.input_len)));
   f.option(cmd, "--output-len", "Mean generated tokens", std::to_string(static_cast<int>(d.output_len)));
-  f.option(cmd, "--ttft-slo", "Time-to-first-token target, e.g. '1 s'");
-  f.option(cmd, "--tpot-slo", "Time-per-output-token target, e.g. '40 ms'");
+  f.option(cmd, "--ttft-slo", "Time-to-first-token target (p99), e.g. '1 s'");
+  f.option(cmd, "--tpot-slo", "Time-per-output-token target (p99), e.g. '40 ms'");
   f.option(cmd, "--term", "on-demand, spot, 1y, 3y, capacity-block, or owned", "on-demand");
   f.option(cmd, "--region", "Only offers in this region (default: the cheapest anywhere)");
+  f.option(cmd, "--provider", "Only this provider's offers (aws, gcp, azure, oci, tensorwave, ...)");
+  f.option(cmd, "--provider-class", "Only offers from this class of provider: hyperscaler, neocloud, other");
   f.option(cmd, "--utilization", "Share of committed (1y/3y) or owned hours doing paid work", "1");
   f.option(cmd, "--electricity", "Electricity price for --term owned", "0.08 $/kWh");
   f.option(cmd, "--pue", "Power usage effectiveness: facility power / IT power (energy, facility MW)",

@@ -44,8 +44,8 @@ void setup_infer(CLI::App& app, RunState& st) {
   f.option(cmd, "--output-len", "Mean generated tokens", std::to_string(static_cast<int>(d.output_len)));
   f.option(cmd, "--batch", "Fixed batch (latency) or concurrency cap (offline)");
   f.option(cmd, "--rate", "Requests per second to serve");
-  f.option(cmd, "--ttft-slo", "Time-to-first-token target (p50), e.g. '1 s'");
-  f.option(cmd, "--tpot-slo", "Time-per-output-token target (p50), e.g. '40 ms'");
+  f.option(cmd, "--ttft-slo", "Time-to-first-token target (p99), e.g. '1 s'");
+  f.option(cmd, "--tpot-slo", "Time-per-output-token target (p99), e.g. '40 ms'");
   f.option(cmd, "--scenario",
            "offline | server | latency (default: server with --rate, latency with --batch, else offline)");
   f.option(cmd, "--stack", "Serving stack (default: the runtime's)");

@@ -1,4 +1,4 @@
-// xpuplan prices [--accelerator A] [--provider P] [--term T] [--region R] [--json]
+// xpuplan prices [--accelerator A] [--provider P] [--provider-class C] [--term T] [--region R] [--json]
 // xpuplan prices purchase [--json]
 // xpuplan prices import aws|gcp FILE.csv --retrieved DATE [--summary] [...]
 #include <fmt/format.h>
@@ -59,6 +59,7 @@ void setup_prices(CLI::App& app, RunState& st) {
   CLI::App* cmd = app.add_subcommand("prices", "List the price book: offers by provider, region and purchase term");
   list->fields.option(cmd, "--accelerator", "Only this accelerator, e.g. h100-sxm");
   list->fields.option(cmd, "--provider", "Only this provider (aws, gcp, azure, oci, ...)");
+  list->fields.option(cmd, "--provider-class", "Only this provider class: hyperscaler, neocloud, other");
   list->fields.option(cmd, "--term", "Only this term: on-demand, spot, 1y, 3y, capacity-block");
   list->fields.option(cmd, "--region", "Only this region, e.g. us-east-1");
   cmd->add_flag("--json", list->json, "Print JSON instead of a table");

@@ -47,6 +47,7 @@ void parse_sections(const YAML::Node& root, const std::string& name, DataSet& in
   read_list(top, "models", into.models, read_model, "model");
   read_list(top, "offers", into.prices.offers, read_offer, "offer");
   read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
+  read_list(top, "providers", into.prices.provider_classes, read_provider, "provider");
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
   read_list(top, "mlperf_evaluation", into.mlperf, read_mlperf_evaluation, "MLPerf benchmark");
@@ -67,6 +68,33 @@ void check_duplicate_models(const std::vector<ModelArch>& models, Diagnostics& d
       ds.push_back(error_at(models[i].defined_at, fmt::format("duplicate model key '{}' (first defined at {}:{})",
                                                               models[i].key, first.file, first.line)));
     }
+  }
+}
+
+// A calibration from a later directory is applied after the earlier ones:
+// its parameters and its evidence (which prediction intervals use) win, and
+// predictions for that stack change. Silently replacing the shipped fit would
+// hide that, so each entry leaves a note naming what it replaces.
+void note_calibration_override(const std::vector<CalibrationEntry>& earlier, const CalibrationEntry& c,
+                               Diagnostics& ds) {
+  const CalibrationEntry* prior = nullptr;
+  for (const auto& e : earlier) {
+    if (e.stack == c.stack) prior = &e;
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, value] : c.parameters) names.push_back(name);
+  const std::string params = names.empty() ? "no parameters" : fmt::format("{}", fmt::join(names, ", "));
+  if (prior) {
+    ds.push_back(Diagnostic{
+        Severity::note, c.defined_at,
+        fmt::format("calibration of stack '{}' replaces the one at {}:{} ({} cases, leave-one-out median {:.1f}%): "
+                    "its {} and its evidence ({} cases) are used instead; parameters it does not set keep that fit",
+                    c.stack, prior->defined_at.file, prior->defined_at.line, prior->evidence.cases,
+                    prior->evidence.median_abs_pct, params, c.evidence.cases)});
+  } else {
+    ds.push_back(Diagnostic{
+        Severity::note, c.defined_at,
+        fmt::format("calibration of stack '{}' is applied ({}); the shipped data has none for it", c.stack, params)});
   }
 }
 
@@ -117,8 +145,11 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
       merged = std::move(layer);
       continue;
     }
-    // Later calibrations are applied after earlier ones, so they win.
-    for (auto& c : layer.calibrations) merged.calibrations.push_back(std::move(c));
+    // Later calibrations are applied after earlier ones, so they win: say so.
+    for (auto& c : layer.calibrations) {
+      note_calibration_override(merged.calibrations, c, ds);
+      merged.calibrations.push_back(std::move(c));
+    }
     for (auto& m : layer.mlperf) merged.mlperf.push_back(std::move(m));
     for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
@@ -145,6 +176,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
   }
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
+  classify_offers(merged.prices);
   for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
   if (apply_calibration) {
     for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));

@@ -148,6 +148,10 @@ std::optional<Offer> read_offer(MapReader& r) {
     o.term = *parse_term(*t);
   else
     ok = false;
+  if (auto c = r.choice("provider_class", provider_class_names(), Need::optional)) {
+    o.provider_class = *parse_provider_class(*c);
+    o.class_on_offer = true;
+  }
   read_currency(r);
   auto price = read_money(r, "price", Dimension::money_rate);
   if (price && o.chips > 0) {
@@ -191,6 +195,27 @@ std::optional<PurchasePrice> read_purchase_price(MapReader& r) {
   return p;
 }
 
+std::optional<ProviderInfo> read_provider(MapReader& r) {
+  ProviderInfo p;
+  p.defined_at = r.where();
+  bool ok = true;
+  if (auto s = r.str("name")) {
+    p.name = *s;
+    r.set_what(fmt::format("provider '{}'", p.name));
+  } else {
+    ok = false;
+  }
+  if (auto c = r.choice("class", provider_class_names()))
+    p.provider_class = *parse_provider_class(*c);
+  else
+    ok = false;
+  p.provenance = read_provenance(r, Provenance{});
+  require_source(r, p.provenance);
+  r.finish();
+  if (!ok) return std::nullopt;
+  return p;
+}
+
 PriceBook load_price_file(const std::string& path, Diagnostics& ds) {
   PriceBook book;
   auto root = load_yaml_file(path, ds);
@@ -212,6 +237,7 @@ PriceBook load_price_file(const std::string& path, Diagnostics& ds) {
   };
   read("offers", "offer", read_offer, book.offers);
   read("purchase_prices", "purchase price", read_purchase_price, book.purchases);
+  read("providers", "provider", read_provider, book.provider_classes);
   top.finish();
   return book;
 }
@@ -240,6 +266,7 @@ std::string offers_to_yaml(const std::vector<Offer>& offers, const std::vector<s
     out += fmt::format("    accelerator: {}\n", yaml_name(o.accelerator));
     out += fmt::format("    chips: {}\n", o.chips);
     out += fmt::format("    term: {}\n", to_string(o.term));
+    if (o.class_on_offer) out += fmt::format("    provider_class: {}\n", to_string(o.provider_class));
     out += fmt::format("    price: {}\n", price_text(o.price));
     out += fmt::format("    source: {}\n", yaml_quote(o.provenance.source));
     out += fmt::format("    retrieved: {}\n", yaml_name(o.provenance.retrieved));

@@ -1,8 +1,8 @@
 // Reading and writing the price book in YAML (format: docs/data-format.md,
 // section "Prices"): `offers` (an instance under a purchase term at a price
-// per instance-hour or per chip-hour) and `purchase_prices` (what an owned
-// chip costs). Prices are US dollars with their unit written: "55.04 $/h",
-// "6.88 $/chip/h", "33750 $".
+// per instance-hour or per chip-hour), `purchase_prices` (what an owned
+// chip costs) and `providers` (each seller's provider class). Prices are US dollars with their unit written: "55.04
+// $/h", "6.88 $/chip/h", "33750 $".
 #pragma once
 
 #include <optional>
@@ -18,8 +18,10 @@ namespace xpu {
 std::optional<Offer> read_offer(MapReader& r);
 // One `purchase_prices` entry.
 std::optional<PurchasePrice> read_purchase_price(MapReader& r);
+// One `providers` entry: a seller's name and class, with its source.
+std::optional<ProviderInfo> read_provider(MapReader& r);
 
-// Parses a YAML file holding only price sections (for `--prices FILE`).
+// Parses a YAML file holding only price sections (for `--prices FILE`), providers included.
 PriceBook load_price_file(const std::string& path, Diagnostics& ds);
 
 // Offers as YAML, one `offers:` list in key order, with every provenance field;

@@ -129,6 +129,7 @@ RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields
   r.provider = f.text("provider").value_or("");
   r.term = f.choice<Term>("term", parse_term, term_names());
   r.region = f.text("region").value_or("");
+  r.provider_class = f.choice<ProviderClass>("provider_class", parse_provider_class, provider_class_names());
   return finish(f, std::move(r), ds);
 }
 
@@ -238,6 +239,8 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.baseline = f.text("baseline").value_or(r.baseline);
   r.accelerators = f.list("accelerators").value_or(std::vector<std::string>{});
   r.region = f.text("region").value_or("");
+  r.provider = f.text("provider").value_or("");
+  r.provider_class = f.choice<ProviderClass>("provider_class", parse_provider_class, provider_class_names());
   r.sensitivity = f.boolean("sensitivity").value_or(false);
   r.threads = threads_of(f);
   Diagnostics checks = known ? without_unknown_config(api::check(r, data), ds, r.model) : Diagnostics{};

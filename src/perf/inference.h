@@ -150,10 +150,14 @@ StepTime mixed_step(const InferenceContext& ctx, const ServingLayout& l, double 
 StepTime prefill(const InferenceContext& ctx, const ServingLayout& l, double tokens, double prompt_len);
 
 // Latency targets; zero = none.
+// Serving targets are enforced on the p99 (MLPerf Inference's server
+// constraint): a layout meets them when ttft_p99 <= ttft and tpot_p99 <= tpot.
 struct ServingSlo {
   Seconds ttft;  // p99 time to first token
   Seconds tpot;  // p99 time per output token
 };
+// The statistic ServingSlo is enforced on, as reports label it.
+inline constexpr std::string_view kSloStatistic = "p99";
 
 struct ServingEstimate {
   ServingLayout layout;

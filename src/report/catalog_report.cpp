@@ -261,13 +261,14 @@ std::string to_text(const api::PricesReport& r) {
            "have no public price and why.\n";
   }
   TextTable t;
-  t.header = {"provider", "region", "instance", "accelerator", "chips", "term", "$/h", "$/chip-h", "date", "est"};
-  t.right_align = {false, false, false, false, true, false, true, true, false, false};
+  t.header = {"provider", "class", "region",   "instance", "accelerator", "chips",
+              "term",     "$/h",   "$/chip-h", "date",     "est"};
+  t.right_align = {false, false, false, false, false, true, false, true, true, false, false};
   for (const Offer& x : r.offers) {
-    t.rows.push_back({x.provider, x.region.empty() ? "any" : x.region, x.instance, x.accelerator,
-                      std::to_string(x.chips), std::string(to_string(x.term)), fmt::format("{:.2f}", per_hour(x.price)),
-                      fmt::format("{:.3f}", per_hour(x.price_per_chip())), x.provenance.retrieved,
-                      x.provenance.estimate ? "*" : ""});
+    t.rows.push_back({x.provider, std::string(to_string(x.provider_class)), x.region.empty() ? "any" : x.region,
+                      x.instance, x.accelerator, std::to_string(x.chips), std::string(to_string(x.term)),
+                      fmt::format("{:.2f}", per_hour(x.price)), fmt::format("{:.3f}", per_hour(x.price_per_chip())),
+                      x.provenance.retrieved, x.provenance.estimate ? "*" : ""});
   }
   return render(t) + fmt::format(
                          "{} offers. * = estimate (see its note: 'xpuplan prices --json'). 1y/3y prices bill every "

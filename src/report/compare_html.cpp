@@ -153,8 +153,8 @@ std::string options_table(const CompareResult& res) {
 
 std::string sources_table(const CompareResult& res, const Catalog& catalog) {
   std::string h =
-      "<div class=\"scroll\"><table>\n<thead><tr><th>accelerator</th><th>price (offer)</th><th "
-      "class=\"n\">$/chip-h</th>"
+      "<div class=\"scroll\"><table>\n<thead><tr><th>accelerator</th><th>price (offer)</th><th>provider class</th>"
+      "<th class=\"n\">$/chip-h</th>"
       "<th>price source</th><th>retrieved</th><th>spec sources (bf16 peak, HBM, TDP)</th></tr></thead>\n<tbody>\n";
   for (const auto& o : res.options) {
     // Each distinct source once, with the fields it backs; "estimate" if any of them is one.
@@ -183,9 +183,9 @@ std::string sources_table(const CompareResult& res, const Catalog& catalog) {
     }
     const auto& p = o.price;
     h += fmt::format(
-        "<tr><td class=\"acc\">{}{}</td><td>{}</td><td class=\"n\">{}</td><td>{}{}</td><td class=\"acc\">{}</td>"
-        "<td class=\"small\">{}</td></tr>\n",
-        swatch(o.vendor), escape(o.accelerator), escape(p.what),
+        "<tr><td class=\"acc\">{}{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}{}</td>"
+        "<td class=\"acc\">{}</td><td class=\"small\">{}</td></tr>\n",
+        swatch(o.vendor), escape(o.accelerator), escape(p.what), escape(price_class(o)),
         p.purchase.si() > 0 ? money(p.purchase.si()) + "/chip" : fmt::format("{:.3f}", per_hour(p.per_chip)),
         p.provenance.estimate ? "<span class=\"est\">estimate:</span> " : "", cite(p.provenance.source),
         escape(p.provenance.retrieved), spec_text);
@@ -290,6 +290,9 @@ std::string compare_to_html(const CompareResult& res, const Catalog& catalog) {
     h += "</div>\n";
   }
   if (!res.baseline_note.empty()) h += fmt::format("<p class=\"warn\">Note: {}.</p>\n", escape(res.baseline_note));
+  for (const std::string& caveat : {class_caveat_text(res), basis_caveat_text(res)}) {
+    if (!caveat.empty()) h += fmt::format("<p class=\"warn\">Like for like: {}</p>\n", escape(caveat));
+  }
 
   h += "<h2>Cost by accelerator</h2>\n<figure>\n" + cost_chart(res) +
        "<figcaption>Bars are coloured by vendor (Okabe–Ito palette, distinguishable with common colour-vision "

@@ -29,7 +29,40 @@ std::string offer_text(const CompareOption& o) {
   return fmt::format("{}/{}", o.price.provider, o.price.instance);
 }
 
+std::string list_text(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
+
 }  // namespace
+
+std::string price_class(const CompareOption& o) {
+  return o.price.owned ? "owned" : std::string(to_string(o.price.provider_class));
+}
+
+std::string class_caveat_text(const CompareResult& res) {
+  if (!res.class_caveat) return "";
+  const ClassCaveat& c = *res.class_caveat;
+  const auto& top = res.options.front();
+  std::string s = fmt::format(
+      "{} ranks first on a {} offer ({}), but {} {} no {} offer under this term: its lead may come from the "
+      "provider class rather than the chip.",
+      c.accelerator, to_string(c.provider_class), top.price.provider, list_text(c.without),
+      c.without.size() == 1 ? "has" : "have", to_string(c.provider_class));
+  if (c.suggested) {
+    s += fmt::format(" For like with like, --provider-class {} ({} of the {} compared have one: {}).",
+                     to_string(*c.suggested), c.suggested_covers.size(), res.options.size(),
+                     list_text(c.suggested_covers));
+  }
+  return s;
+}
+
+std::string basis_caveat_text(const CompareResult& res) {
+  if (!res.basis_caveat) return "";
+  const PurchaseBasisCaveat& c = *res.basis_caveat;
+  return fmt::format(
+      "Mixed purchase bases: {} {} priced for the chip alone (no server, CPUs, NICs or switches), {} as a share of a "
+      "whole system; the chip-only options look cheaper than installed hardware would be. For like with like, give "
+      "them a system price (purchase_prices with 'includes: system', via --prices FILE).",
+      list_text(c.chip_only), c.chip_only.size() == 1 ? "is" : "are", list_text(c.system_share));
+}
 
 std::string describe_workload(const CompareQuery& r) {
   const std::string model = r.model.name.empty() ? r.model.key : r.model.name;
@@ -40,8 +73,8 @@ std::string describe_workload(const CompareQuery& r) {
                                : fmt::format("fewest chips to finish within {} days", days(*r.deadline)));
   }
   std::string slo;
-  if (r.slo.ttft.si() > 0) slo += fmt::format(", TTFT p50 <= {}", to_text(r.slo.ttft));
-  if (r.slo.tpot.si() > 0) slo += fmt::format(", TPOT p50 <= {}", to_text(r.slo.tpot));
+  if (r.slo.ttft.si() > 0) slo += fmt::format(", TTFT {} <= {}", kSloStatistic, to_text(r.slo.ttft));
+  if (r.slo.tpot.si() > 0) slo += fmt::format(", TPOT {} <= {}", kSloStatistic, to_text(r.slo.tpot));
   return fmt::format("{} serving {} requests/s, {} tokens in / {} out, weights {}{}", model, fmt_num(r.rate, 4),
                      fmt_num(r.serving.input_len, 5), fmt_num(r.serving.output_len, 5), to_string(r.serving.weights),
                      slo);
@@ -67,12 +100,42 @@ std::string cost_basis_note(const CompareQuery& r, bool ascii) {
         "electricity and operations.",
         r.mode == Mode::train ? "for the whole run" : "per hour of service at the load", x);
   }
+  if (commitment_length(r.basis.term).si() > 0) {
+    // A commitment bills every hour of its term, used or not: say what the cost column counts and what it leaves out.
+    const std::string term(to_string(r.basis.term));
+    const std::string util = fmt::format("{:.0f}%", 100 * r.basis.utilization);
+    const std::string idle =
+        r.basis.utilization >= 1
+            ? "at 100% the term's other hours are assumed to do other paid work"
+            : fmt::format("its idle {:.0f}% is charged to the work", 100 * (1 - r.basis.utilization));
+    return r.mode == Mode::train
+               ? fmt::format(
+                     "Cost is the run's share of a {0} commitment: whole instances {1} committed price {1} the "
+                     "run's hours / {2} utilization ({3}). The commitment bills every hour of its term: the "
+                     "'{0} bill' column is what the billed chips cost for the whole term.",
+                     term, x, util, idle)
+               : fmt::format(
+                     "Cost is per hour of service on a {0} commitment: whole instances {1} committed price / {2} "
+                     "utilization ({3}). The commitment bills every hour of its term: the '{0} bill' column is "
+                     "what the billed chips cost for the whole term.",
+                     term, x, util, idle);
+  }
   return r.mode == Mode::train ? fmt::format("Cost is for the whole run: whole instances {0} price {0} time.", x)
                                : fmt::format("Cost is per hour of service at the load: whole instances {} price.", x);
 }
 
+namespace {
+
+// What the billed chips' commitment costs over its whole term.
+Dollars term_bill(const CompareQuery& r, const CompareOption& o) {
+  return commitment_bill(o.price.per_chip, o.cost.billed_chips, r.basis.term);
+}
+
+}  // namespace
+
 std::string compare_to_text(const CompareResult& res) {
   const bool train = training(res);
+  const bool committed = !res.query.basis.owned && commitment_length(res.query.basis.term).si() > 0;
   std::string out = describe_workload(res.query) + "\n" + describe_prices(res.query) + "\n";
   out += cost_basis_note(res.query, true) + "\n";
   if (res.options.empty()) {
@@ -80,36 +143,17 @@ std::string compare_to_text(const CompareResult& res) {
   } else {
     TextTable t;
     if (train) {
-      t.header = {"#",
-                  "accelerator",
-                  "offer",
-                  "chips",
-                  "layout",
-                  "days",
-                  "cost",
-                  "80% interval",
-                  "$/Mtok",
-                  "MWh",
-                  "MW",
-                  "tok/J",
-                  "vs " + res.query.baseline};
+      t.header = {"#",    "accelerator",  "offer",  "class", "chips", "layout", "days",
+                  "cost", "80% interval", "$/Mtok", "MWh",   "MW",    "tok/J",  "vs " + res.query.baseline};
     } else {
-      t.header = {"#",
-                  "accelerator",
-                  "offer",
-                  "chips",
-                  "layout",
-                  "$/h",
-                  "80% interval",
-                  "$/Mtok out",
-                  "kW",
-                  "tok/J",
-                  "vs " + res.query.baseline};
+      t.header = {"#",   "accelerator",  "offer",      "class", "chips", "layout",
+                  "$/h", "80% interval", "$/Mtok out", "kW",    "tok/J", "vs " + res.query.baseline};
     }
-    t.right_align = {true, false, false, true, false, true, true, true, true, true, true, true, true};
+    if (committed) t.header.insert(t.header.end() - 1, fmt::format("{} bill", to_string(res.query.basis.term)));
+    t.right_align = {true, false, false, false, true, false, true, true, true, true, true, true, true, true, true};
     for (const auto& o : res.options) {
-      std::vector<std::string> row{std::to_string(o.rank), o.accelerator, offer_text(o), std::to_string(o.chips),
-                                   o.layout};
+      std::vector<std::string> row{std::to_string(o.rank), o.accelerator,           offer_text(o),
+                                   price_class(o),         std::to_string(o.chips), o.layout};
       const std::string interval = fmt::format("{}..{}", money(o.cost_low.si()), money(o.cost_high.si()));
       if (train) {
         row.insert(row.end(),
@@ -121,6 +165,7 @@ std::string compare_to_text(const CompareResult& res) {
                                fmt_num(o.cost.facility.si() * 1e-3, 3), fmt_num(o.cost.tokens_per_joule, 3),
                                relative_text(o.relative)});
       }
+      if (committed) row.insert(row.end() - 1, money(term_bill(res.query, o).si()));
       t.rows.push_back(std::move(row));
     }
     out += "\n";
@@ -128,6 +173,8 @@ std::string compare_to_text(const CompareResult& res) {
     out += fmt::format("vs {}: its cost / this cost (above 1 = cheaper for the same work).\n", res.query.baseline);
   }
   if (!res.baseline_note.empty()) out += "Note: " + res.baseline_note + ".\n";
+  if (res.class_caveat) out += "Like for like: " + class_caveat_text(res) + "\n";
+  if (res.basis_caveat) out += "Like for like: " + basis_caveat_text(res) + "\n";
   for (const auto& o : res.options) {
     if (!o.note.empty()) out += fmt::format("Note: {} runs on {} chips: {}.\n", o.accelerator, o.chips, o.note);
   }
@@ -179,9 +226,12 @@ Json compare_to_json(const CompareResult& res) {
     workload["precision"] = to_string(r.serving.weights);
     workload["ttft_slo_s"] = round_sig(r.slo.ttft.si());
     workload["tpot_slo_ms"] = round_sig(in_ms(r.slo.tpot));
+    workload["slo_statistic"] = kSloStatistic;  // what ttft_slo_s and tpot_slo_ms bound
   }
   Json prices = {
       {"basis", basis_name(r.basis)}, {"region", r.region}, {"utilization", r.basis.utilization}, {"pue", r.pue}};
+  if (!r.provider.empty()) prices["provider"] = r.provider;
+  if (r.provider_class) prices["provider_class"] = to_string(*r.provider_class);
   if (r.basis.owned) {
     prices["electricity_usd_per_kwh"] = round_sig(per_kwh(r.basis.ownership.electricity));
     prices["years"] = r.basis.ownership.years;
@@ -217,6 +267,8 @@ Json compare_to_json(const CompareResult& res) {
                 {"extrapolations", extrapolations}}},
               {"price",
                {{"offer", o.price.what},
+                {"provider", o.price.provider},
+                {"provider_class", price_class(o)},
                 {"instance_chips", o.price.instance_chips},
                 {"usd_per_chip_hour_list", round_sig(per_hour(o.price.per_chip))},
                 {"source", o.price.provenance.source},
@@ -225,11 +277,13 @@ Json compare_to_json(const CompareResult& res) {
     if (!o.note.empty()) j["note"] = o.note;
     if (r.basis.owned) {
       j["price"]["purchase_usd_per_chip"] = round_sig(o.price.purchase.si());
+      j["price"]["includes"] = o.price.includes_system ? "system" : "chip";
       j["capex_usd"] = round_sig(o.cost.capex.si());
       j["energy_usd"] = round_sig(o.cost.energy_cost.si());
       j["ops_usd"] = round_sig(o.cost.ops.si());
     } else {
       j["instances"] = o.cost.instances;
+      if (commitment_length(r.basis.term).si() > 0) j["commitment_bill_usd"] = round_sig(term_bill(r, o).si());
     }
     if (train) {
       j["time_days"] = round_sig(o.time.si() / 86400);
@@ -255,6 +309,21 @@ Json compare_to_json(const CompareResult& res) {
       {"baseline", {{"accelerator", r.baseline}, {"priced", res.baseline.has_value()}, {"note", res.baseline_note}}},
       {"options", options},
       {"not_compared", not_compared}};
+  if (const auto& c = res.class_caveat) {
+    Json j = {{"accelerator", c->accelerator},
+              {"provider_class", to_string(c->provider_class)},
+              {"without", c->without},
+              {"note", class_caveat_text(res)}};
+    if (c->suggested) {
+      j["suggested_class"] = to_string(*c->suggested);
+      j["suggested_covers"] = c->suggested_covers;
+    }
+    out["provider_class_caveat"] = j;
+  }
+  if (const auto& c = res.basis_caveat) {
+    out["purchase_basis_caveat"] = {
+        {"chip_only", c->chip_only}, {"system_share", c->system_share}, {"note", basis_caveat_text(res)}};
+  }
   if (r.sensitivity) {
     Json factors = Json::array();
     for (const auto& f : res.sensitivity) {
@@ -280,8 +349,9 @@ Json compare_to_json(const CompareResult& res) {
 
 std::string compare_to_csv(const CompareResult& res) {
   const bool train = training(res);
-  std::vector<std::string> header{"rank",   "accelerator", "vendor",      "system", "offer", "usd_per_chip_hour_list",
-                                  "layout", "chips",       "billed_chips"};
+  std::vector<std::string> header{
+      "rank",   "accelerator", "vendor",      "system", "offer", "provider_class", "usd_per_chip_hour_list",
+      "layout", "chips",       "billed_chips"};
   if (train) {
     header.insert(header.end(), {"time_days", "time_days_low", "time_days_high", "mfu"});
   } else {
@@ -298,6 +368,7 @@ std::string compare_to_csv(const CompareResult& res) {
                                  o.vendor,
                                  o.system,
                                  o.price.what,
+                                 price_class(o),
                                  g(per_hour(o.price.per_chip)),
                                  o.layout,
                                  std::to_string(o.chips),

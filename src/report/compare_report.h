@@ -19,6 +19,15 @@ std::string describe_prices(const CompareQuery& r);
 // How the cost column is computed, in one sentence (`ascii`: "x" for the multiplication sign).
 std::string cost_basis_note(const CompareQuery& r, bool ascii);
 
+// An option's price basis in a word: its offer's provider class
+// ("hyperscaler", "neocloud", ...), or "owned" for a purchase price.
+std::string price_class(const CompareOption& o);
+// Sentences saying where the comparison is not like for like: the cheapest
+// option rests on a provider class other vendors have no offer in, or owned
+// options mix chip-only and system-share purchase prices. Empty when neither.
+std::string class_caveat_text(const CompareResult& res);
+std::string basis_caveat_text(const CompareResult& res);
+
 // The ranking table, the accelerators left out with reasons, and (when
 // computed) what moves the ranking.
 std::string compare_to_text(const CompareResult& res);

@@ -153,6 +153,7 @@ Json to_json(const ModelArch& m) {
 Json to_json(const Offer& o) {
   return Json{{"key", o.key()},
               {"provider", o.provider},
+              {"provider_class", to_string(o.provider_class)},
               {"region", o.region},
               {"instance", o.instance},
               {"accelerator", o.accelerator},

@@ -218,7 +218,7 @@ bool deadline_at_risk(const PolicyView& v, int r) {
   double can = 0;
   for (int m = v.month; m <= run.deadline && m < v.input.horizon.months(); ++m) {
     const double month_s = v.input.horizon.month_hours[m] * 3600.0;
-    const double from = m == v.month ? std::max(0.0, (v.now.ns() * 1e-9) - start_s) : 0.0;
+    const double from = m == v.month ? std::max(0.0, (static_cast<double>(v.now.ns()) * 1e-9) - start_s) : 0.0;
     can += run.months[m].tokens_per_s * std::max(0.0, month_s - from);
     start_s += month_s;
   }

@@ -62,11 +62,22 @@ class FieldReader {
   // A request rate: a positive count ("20", "1.5k") or one with its unit
   // ("20 req/s", "20 requests/s", "20 rps"), in requests per second.
   std::optional<double> rate(std::string_view name, double max = 1e12);
-  // A positive quantity of type Q written with its unit ("40 ms", "0.08 $/kWh").
-  // A bare number is refused with `bare_unit` suggested when given ("'90' has
-  // no unit; write it with one (e.g. '90 days')"), else the dimension's example.
+  // A positive quantity of type Q written with its unit ("40 ms", "0.08 $/kWh"),
+  // or a JSON number in SI units (0.04 for 40 ms: seconds, bytes, FLOP/s, W,
+  // $), as an HTTP body or a Python call may give it. Text without a unit is
+  // refused with `bare_unit` suggested when given ("'90' has no unit; write it
+  // with one (e.g. '90 days')"), else the dimension's example: flags are text,
+  // so the CLI always asks for the unit.
   template <class Q>
   std::optional<Q> quantity(std::string_view name, std::string_view bare_unit = {}) {
+    if (const nlohmann::json* v = value(name); v != nullptr && v->is_number()) {
+      const double si = v->get<double>();
+      if (!std::isfinite(si) || !(si > 0)) {
+        error(name, "must be a positive number in SI units, got " + v->dump());
+        return std::nullopt;
+      }
+      return Q(si);
+    }
     auto t = text(name);
     if (!t) return std::nullopt;
     auto q = parse_quantity<Q>(*t);

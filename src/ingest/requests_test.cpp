@@ -119,6 +119,22 @@ TEST(Requests, InferNeedsUnitsOnLatencyTargets) {
   EXPECT_DOUBLE_EQ(ok.request->input_len, api::InferRequest{}.input_len);
 }
 
+// A JSON number is the quantity in SI units (an HTTP body, a Python call);
+// text still needs its unit.
+TEST(Requests, JsonNumbersAreQuantitiesInSiUnits) {
+  const DataSet d = fixture();
+  const auto ok = read_infer_request(
+      json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", 20}, {"tpot_slo", 0.04}, {"ttft_slo", 2}}, d);
+  ASSERT_TRUE(ok.request) << format_diagnostics(ok.diagnostics);
+  EXPECT_DOUBLE_EQ(ok.request->tpot_slo->si(), 0.04);
+  EXPECT_DOUBLE_EQ(ok.request->ttft_slo->si(), 2.0);
+  const auto bad =
+      read_infer_request(json{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", 20}, {"tpot_slo", -0.04}}, d);
+  EXPECT_FALSE(bad.request);
+  EXPECT_EQ(format_diagnostics(bad.diagnostics),
+            "/tpot_slo: error: must be a positive number in SI units, got -0.04\n");
+}
+
 // Found by fuzzing: a body that is not an object had no location when read as flags.
 TEST(Requests, ABodyThatIsNotAnObjectIsAtTheRoot) {
   const DataSet d = fixture();

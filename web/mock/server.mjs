@@ -72,6 +72,7 @@ function loadFixtures() {
     compareInfer: readJson('compare_infer.json'),
     validate: readJson('validate.json'),
     plan: readJson('plan.json'),
+    simulate: readJson('simulate.json'),
     planBad: readJson('plan_bad.json'),
     portfolioBad: readText('portfolio_bad.yaml'),
     modelImport: readJson('models_import.json'),
@@ -602,12 +603,17 @@ function makeRoutes(opts, f, jobs) {
         requireMedia(req, ['application/json']);
         const body = parseJsonBody(await readBody(req));
         const problems = checkPortfolio(f, body.portfolio);
-        const policies = ['static', 'replan', 'failover', 'ordered'];
+        const policies = ['static', 'failover', 'ordered', 'replan'];
         (body.policy ?? []).forEach((x, i) => {
           if (!policies.includes(x)) problems.push(diag(`/policy/${i}`, `unknown policy '${x}'${nearMiss(String(x), policies)}; one of ${policies.join(', ')}`));
         });
+        if (body.replicas !== undefined && !(Number.isInteger(body.replicas) && body.replicas >= 1)) problems.push(diag('/replicas', `must be at least 1, got '${body.replicas}'`));
+        if (body.seed !== undefined && !/^\d+$/.test(String(body.seed))) problems.push(diag('/seed', `must be a whole number from 0 to 2^64-1, got '${body.seed}'`));
+        for (const doc of ['plan', 'risks']) {
+          if (body[doc] !== undefined && typeof body[doc] !== 'string') problems.push(diag(`/${doc}`, "expected the document's text"));
+        }
         if (problems.length) throw new BadRequest(problems);
-        accepted(res, jobs.submit('simulate', () => simulateExample(f.plan, body)));
+        accepted(res, jobs.submit('simulate', () => simulateExample(f.simulate, body)));
       },
     }]] : []),
     ['/api/jobs/{id}', {

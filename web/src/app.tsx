@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import defaultPortfolio from '../../examples/portfolio.yaml?raw';
 import { health, type Health } from './api/health';
+import type { SavedPlan } from './api/simulate';
 import { CatalogView } from './views/Catalog';
 import { CompareView } from './views/Compare';
 import { PlanView } from './views/Plan';
@@ -28,6 +29,7 @@ export function App() {
   const [view, setView] = useState<ViewId>(viewOf(location.hash));
   const [visited, setVisited] = useState<Set<ViewId>>(new Set([viewOf(location.hash)]));
   const [portfolio, setPortfolio] = useState<string>(defaultPortfolio);
+  const [lastPlan, setLastPlan] = useState<SavedPlan | null>(null);
   const [server, setServer] = useState<Health | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
@@ -89,12 +91,12 @@ export function App() {
         )}
         {visited.has('plan') && (
           <section id="view-plan" hidden={view !== 'plan'} aria-labelledby="h-plan">
-            <PlanView portfolio={portfolio} setPortfolio={setPortfolio} />
+            <PlanView portfolio={portfolio} setPortfolio={setPortfolio} onPlanned={setLastPlan} />
           </section>
         )}
         {visited.has('simulate') && (
           <section id="view-simulate" hidden={view !== 'simulate'} aria-labelledby="h-simulate">
-            <SimulateView portfolio={portfolio} />
+            <SimulateView portfolio={portfolio} plan={lastPlan} />
           </section>
         )}
         {visited.has('validate') && (

@@ -482,11 +482,7 @@ describe('dashboard', () => {
     await page.click('text=Reset to the example');
   });
 
-  test('Simulate: fan charts and deadline risks, or "not available yet" without the route', async (t) => {
-    // XPUPLAN_SKIP_SIMULATE: the real server answers simulate with the library's JSON
-    // ({input, outcome, plan, simulation}), which the dashboard's adapter (written to the
-    // proposed SimulateResult of docs/api/openapi.json) does not read yet.
-    if (process.env.XPUPLAN_SKIP_SIMULATE) return t.skip(`XPUPLAN_SKIP_SIMULATE: ${process.env.XPUPLAN_SKIP_SIMULATE}`);
+  test('Simulate: fan charts and deadline risks, or "not available yet" without the route', async () => {
     const health = (await api('GET', 'api/health')).json;
     await go('simulate');
     if (!health.jobs.kinds.includes('simulate')) {
@@ -495,16 +491,29 @@ describe('dashboard', () => {
       return;
     }
     const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/jobs/simulate')), page.click('[data-testid="simulate-submit"]')]);
+    const body = JSON.parse(request.postData());
+    // The Plan test finished a plan of this portfolio: it goes inline, so the job does not plan again.
+    assert.equal(typeof body.plan, 'string', 'the Plan view\'s plan is sent with the request');
+    assert.ok(body.policy.length > 0 && typeof body.risks === 'string');
     await page.waitForSelector('[data-testid="simulate-result"]', { timeout: JOB_TIMEOUT });
-    const accepted = await api('POST', 'api/jobs/simulate', JSON.parse(request.postData()));
+    const accepted = await api('POST', 'api/jobs/simulate', body);
+    assert.equal(accepted.status, 202);
+    conforms('POST', '/api/jobs/simulate', accepted);
     const job = await followJob(accepted.json.id);
+    assert.equal(job.status, 'done');
     conforms('GET', '/api/jobs/{id}', { status: 200, json: job });
-    const sim = job.result;
+    assert.equal(job.result.outcome, 'answered');
+    const sim = job.result.simulation;
+    assert.deepEqual(sim.policies.map((p) => p.policy), body.policy, 'one result per policy asked for');
     for (const p of sim.policies) {
-      assert.ok(await page.$(`[data-testid="fan-${p.name}"] svg`), `fan chart of ${p.name}`);
-      assertShows(await page.textContent(`[data-testid="policy-${p.name}-value"]`), p.cost_usd.p50, `${p.name} P50 cost`);
+      assert.ok(await page.$(`[data-testid="fan-${p.policy}"] svg`), `cost fan chart of ${p.policy}`);
+      if (p.runs.length) assert.ok(await page.$(`[data-testid="progress-${p.policy}"] svg`), `progress fan chart of ${p.policy}`);
+      assertShows(await page.textContent(`[data-testid="policy-${p.policy}-value"]`), p.cost.p50, `${p.policy} P50 cost`);
     }
-    assert.ok(await page.$('[data-testid="miss-chart"] svg'));
+    assertShows(await page.textContent('[data-testid="plan-cost-value"]'), sim.plan_cost, 'the plan\'s cost without risks');
+    const runs = sim.policies.reduce((n, p) => n + p.runs.length, 0);
+    if (runs) assert.ok(await page.$('[data-testid="miss-chart"] svg'));
+    assert.equal(await page.$$eval('[data-testid="finish-table"] tbody tr', (r) => r.length), runs, 'one finish row per run and policy');
     await shot('simulate');
   });
 

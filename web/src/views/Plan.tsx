@@ -8,6 +8,7 @@ import { useCallback, useRef, useState } from 'preact/hooks';
 import defaultPortfolio from '../../../examples/portfolio.yaml?raw';
 import { ApiError, type Diagnostic } from '../api/http';
 import { DEFAULT_PLAN_OPTIONS, loadExport, planView, submitPlan, type ExportFormat, type MonthValue, type PlanJson, type PlanOptions, type PlanView as View } from '../api/plan';
+import type { SavedPlan } from '../api/simulate';
 import { Card, Cards } from '../components/Cards';
 import { JobProgress } from '../components/JobProgress';
 import { DiagnosticList, ErrorBox } from '../components/Messages';
@@ -151,7 +152,7 @@ function Exports({ jobId }: { jobId: string }) {
   );
 }
 
-export function PlanView({ portfolio, setPortfolio }: { portfolio: string; setPortfolio: (s: string) => void }) {
+export function PlanView({ portfolio, setPortfolio, onPlanned }: { portfolio: string; setPortfolio: (s: string) => void; onPlanned?: (p: SavedPlan) => void }) {
   const [opts, setOpts] = useState<PlanOptions>(DEFAULT_PLAN_OPTIONS);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const jobs = useJob();
@@ -166,11 +167,14 @@ export function PlanView({ portfolio, setPortfolio }: { portfolio: string; setPo
     e.preventDefault();
     setError(null);
     setDiagnostics([]);
+    const planned = portfolio;
     try {
-      const done = await jobs.run<PlanJson>(() => submitPlan(portfolio, opts));
+      const done = await jobs.run<PlanJson>(() => submitPlan(planned, opts));
       if (!done) return;
       setView(planView(done.result));
       setDoneJob(done.id);
+      // The Simulate view sends this plan with the same portfolio, so its job need not plan again.
+      if (['optimal', 'feasible'].includes(done.result.status)) onPlanned?.({ portfolio: planned, result: done.result });
     } catch (err) {
       if (err instanceof ApiError && err.diagnostics.length) {
         setDiagnostics(err.diagnostics);

@@ -1,8 +1,8 @@
 // The mock server's simulate result: web/fixtures/simulate.json, what the real
-// `xpuplan simulate --json` printed for the fixture portfolio and its saved plan
-// under examples/risks.yaml, every policy on the same draws (200 replicas,
-// seed 1). web/fixtures/regenerate.sh [BINARY] rebuilds it with the other
-// fixtures. The mock does not simulate: it answers that one result whatever the
+// `xpuplan simulate --json` printed for the example portfolio and a saved plan
+// of it under examples/risks.yaml, every policy on the same draws (200
+// replicas, seed 1; the command is in web/fixtures/index.json).
+// web/fixtures/regenerate.sh [BINARY] rebuilds it with the other fixtures. The mock does not simulate: it answers that one result whatever the
 // request's replicas, seed, risks or plan, keeping only the policies asked for
 // (in the order asked). A policy's figures do not depend on the others run
 // beside it, so the subset is what the CLI prints for those policies alone.

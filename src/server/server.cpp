@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "api/plan.h"
 #include "base/suggest.h"
 #include "export/plan_export.h"
 
@@ -12,11 +13,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 namespace xpu::server {
@@ -205,13 +206,23 @@ struct Server::Impl {
 
   void submit(httplib::Response& res, const std::string& kind, nlohmann::json request) {
     // A solver's time limit is capped at the job's time budget.
+    // The limit may be a JSON number or text (a query string); text that is
+    // not a number is left for the request reader to report at its pointer.
     if (kind == "plan" || kind == "simulate") {
-      const double given = request.contains("time_limit") && request["time_limit"].is_number()
-                               ? request["time_limit"].get<double>()
-                               : 60.0;
-      if (!request.contains("time_limit") || request["time_limit"].is_number()) {
-        request["time_limit"] = std::min(given, o.jobs.job_seconds);
+      double given = api::PlanRequest{}.time_limit;  // the CLI's default
+      bool readable = true;
+      if (const auto it = request.find("time_limit"); it != request.end()) {
+        if (it->is_number()) {
+          given = it->get<double>();
+        } else if (it->is_string()) {
+          const std::string& t = it->get_ref<const std::string&>();
+          const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), given);
+          readable = ec == std::errc() && end == t.data() + t.size() && !t.empty();
+        } else {
+          readable = false;
+        }
       }
+      if (readable) request["time_limit"] = std::min(given, o.jobs.job_seconds);
     }
     jobs::Options check = options();
     check.check_only = true;
@@ -403,13 +414,7 @@ void Server::Impl::build_table() {
            types.insert(types.end(), kYamlTypes.begin(), kYamlTypes.end());
            const auto t = require_media(req, types);
            if (t == "application/json") return submit(res, "plan", json_body(req.body));
-           nlohmann::json q = query_fields(req);  // flags such as time_limit in the query
-           for (auto& [k, v] : q.items()) {
-             if (k == "time_limit" || k == "gap") {
-               double x = 0;
-               if (std::istringstream(v.get<std::string>()) >> x) v = x;
-             }
-           }
+           nlohmann::json q = query_fields(req);  // flags such as time_limit in the query, as text
            q["portfolio"] = req.body;
            submit(res, "plan", q);
          }}}},

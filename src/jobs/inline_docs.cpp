@@ -27,7 +27,12 @@ bool looks_like_file_name(const std::string& s) {
   return s.find('/') != std::string::npos;
 }
 
-std::string pointer(std::string_view field) { return "/" + std::string(field); }
+// Appended, not "/" + string&&: GCC 12 at -O3 warns a false -Wrestrict on that (bug 105329).
+std::string pointer(std::string_view field) {
+  std::string p = "/";
+  p += field;
+  return p;
+}
 
 // The repo's name from "_name_or_path" ("Qwen/Qwen3-32B" -> "Qwen3-32B"), else "imported".
 std::string model_folder(const nlohmann::json& config) {

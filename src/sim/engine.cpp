@@ -121,7 +121,15 @@ void Engine::decide(bool new_month) {
     run_views_[r] = RunView{x.status, x.cur, x.status == RunStatus::done ? RunMonth{} : planned,
                             x.status == RunStatus::running ? progress(x).tokens : x.saved};
     if (x.status == RunStatus::done) continue;
-    if (new_month || (x.status == RunStatus::waiting && planned.pool >= 0))
+    // A run held off its plan (a policy kept it on other chips when its
+    // planned pool was full) is offered its planned allocation as soon as
+    // that pool has room, not only at the next month start: a late run
+    // leaving the pool mid-month must let the planned holder back in.
+    const bool plan_has_room_again =
+        x.status != RunStatus::waiting && planned.pool >= 0 && !(x.cur == planned) &&
+        pools_[planned.pool].available - pools_[planned.pool].held + (x.cur.pool == planned.pool ? x.cur.chips : 0) >=
+            planned.chips;
+    if (new_month || (x.status == RunStatus::waiting && planned.pool >= 0) || plan_has_room_again)
       pending_runs_.push_back(static_cast<int>(r));
   }
   for (size_t s = 0; s < services_.size(); ++s) {

@@ -90,6 +90,34 @@ TEST(Policies, StaticWaitsFailoverBuysOnDemandOrderedUsesIdleReservedChipsFirst)
   for (const auto* p : {&st, &fo, &od}) EXPECT_EQ(p->breaches.mean, 0.0);
 }
 
+// A late run holds the pool another run is planned on next month; the other
+// run keeps its slower chips at the month start under `failover` (it holds
+// chips, so it is not displaced) and must take its planned pool the moment the
+// late run leaves it, as `static` (which waits) does, not a month later.
+TEST(Policies, ARunKeptOffItsPlanTakesItsPlannedPoolWhenItFreesMidMonth) {
+  const int M = 3;
+  SimInput in;
+  in.horizon = calendar_horizon(2027, 1, M);
+  in.pools = {pool("h100-od", "h100-sxm", "nvidia", "aws", Term::on_demand, 4.0, 1024, M),
+              pool("v5p-od", "tpu-v5p", "google", "gcp", Term::on_demand, 3.0, 64, M, 4)};
+  const double fast = 1024 * 3000.0;
+  const double slow = 64 * 2000.0;
+  // 10 days more than January holds: past its plan it keeps the H100s into February.
+  in.runs.push_back(run("late", fast * 3600 * (744 + 240), M, 0, 1024, fast, 0, 0, 1));
+  SimRun next = run("next", slow * 3600 * 744 + fast * 3600 * 672, M, 1, 64, slow, 0, 0, 1);
+  next.months[1] = RunMonth{0, 1024, fast};
+  in.runs.push_back(next);
+  const auto r = simulate(in, Risks{}, {.replicas = 1, .seed = 1, .threads = 1, .policies = {"static", "failover"}});
+  ASSERT_TRUE(r.has_value());
+  const double st = policy(*r, "static").runs[1].delay_days.p50;
+  const double fo = policy(*r, "failover").runs[1].delay_days.p50;
+  // Static waits the 10 days and then runs February's work; failover keeps
+  // the TPUs meanwhile and moves (one checkpoint and restart) when the H100s free.
+  EXPECT_GT(st, 9.0);
+  EXPECT_LT(st, 12.0);
+  EXPECT_LE(fo, st + 0.1);
+}
+
 // A policy that asks for more chips than a pool has: rejected, counted.
 class Greedy final : public SimPolicy {
  public:

@@ -42,6 +42,19 @@ std::string month_or_never(const SimResult& r, int m) {
 }
 
 // The month by which half the replicas have finished.
+// "delay P50/P90/P99 a/b/c days"; a percentile that falls on replicas
+// unfinished at the horizon's end is a lower bound (">=c"); a run the plan
+// itself does not finish has no planned finish to be late against.
+std::string delay_text(const RunSummary& s) {
+  if (!s.plan_finishes) return "no delay measured (the plan does not finish it within the horizon)";
+  const bool censored = !s.finish_month_p.empty() && s.finish_month_p.back() > 0;
+  auto one = [&](double d) {
+    return fmt::format("{}{:.1f}", censored && d >= s.delay_censored_days - 1e-9 ? ">=" : "", d);
+  };
+  return fmt::format("delay P50/P90/P99 {}/{}/{} days", one(s.delay_days.p50), one(s.delay_days.p90),
+                     one(s.delay_days.p99));
+}
+
 int median_month(const RunSummary& s) {
   double acc = 0;
   for (size_t m = 0; m < s.finish_month_p.size(); ++m) {
@@ -65,7 +78,9 @@ std::string render_json(const SimResult& r) {
                           {"planned_finish", month_or_never(r, s.planned_finish_month)},
                           {"finish_month_p", finish},
                           {"p_miss_deadline", to_json(s.p_miss_se)},
+                          {"plan_finishes", s.plan_finishes},
                           {"delay_days", to_json(s.delay_days)},
+                          {"delay_censored_days", num(s.delay_censored_days)},
                           {"delay_days_mean", to_json(s.delay_mean_days)},
                           {"effective_training_time", to_json(s.effective_training_time)},
                           {"goodput", to_json(s.goodput)},
@@ -122,12 +137,11 @@ std::string render_text(const SimResult& r) {
                        to_short_text(Dollars(p.cost_mean.se)), 100 * p.cost_vs_plan, p.breaches.mean);
     for (const RunSummary& s : p.runs) {
       out += fmt::format(
-          "  run {}: P(miss {}) {:.1f}% +/- {:.1f}%, median finish {}, delay P50/P90/P99 {:.1f}/{:.1f}/{:.1f} days, "
+          "  run {}: P(miss {}) {:.1f}% +/- {:.1f}%, median finish {}, {}, "
           "effective training time {:.1f}% +/- {:.1f}%, interruptions {:.1f} +/- {:.1f}\n",
           s.name, month_or_never(r, s.deadline), 100 * s.p_miss_deadline, 100 * s.p_miss_se.se,
-          month_or_never(r, median_month(s)), s.delay_days.p50, s.delay_days.p90, s.delay_days.p99,
-          100 * s.effective_training_time.mean, 100 * s.effective_training_time.se, s.interruptions.mean,
-          s.interruptions.se);
+          month_or_never(r, median_month(s)), delay_text(s), 100 * s.effective_training_time.mean,
+          100 * s.effective_training_time.se, s.interruptions.mean, s.interruptions.se);
     }
     for (const ServiceSummary& s : p.services) {
       out += fmt::format("  service {}: SLO violated {:.1f} +/- {:.1f} h (P90 {:.1f} h)\n", s.name,

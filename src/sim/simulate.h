@@ -46,7 +46,14 @@ struct RunSummary {
   std::vector<double> finish_month_p;  // P(finish in month m), m = 0..months()-1, then P(not finished)
   double p_miss_deadline = 0;          // not done by the end of its deadline month
   MeanSe p_miss_se;                    // the same with its standard error
-  Spread delay_days;  // finish - planned finish, days, >= 0 counted as is; unfinished runs count the horizon's end
+  // finish - planned finish, days. A replica that does not finish within the
+  // horizon counts the horizon's end: its delay is only a lower bound
+  // (`delay_censored_days`). Without a planned finish (the plan does not
+  // finish the run in the horizon) there is no delay to measure: every value
+  // is measured from the horizon's end and `plan_finishes` is false.
+  Spread delay_days;
+  bool plan_finishes = true;
+  double delay_censored_days = 0;  // the value an unfinished replica counts (horizon end - planned finish)
   MeanSe delay_mean_days;
   MeanSe effective_training_time;         // useful compute time / time chips were held (Llama 3 paper's definition)
   MeanSe goodput;                         // useful tokens / tokens the held chips would have trained at their rate

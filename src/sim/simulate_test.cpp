@@ -2,6 +2,7 @@
 // common random numbers across policies.
 #include "sim/simulate.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "sim/prepared.h"
@@ -101,6 +102,32 @@ TEST(Simulate, WorstDecileNamesTheShockBehindIt) {
   EXPECT_EQ(worst.front().source, "shock 'rare-deep'");
   EXPECT_GT(worst.front().mean_worst_decile, 3 * worst.front().mean_all);
   EXPECT_EQ(r->policies[0].worst_replicas.size(), 10u);
+}
+
+// A run the plan does not finish has no delay to report; a run that finishes
+// in plan but not under the risks has a delay that is only a lower bound.
+TEST(Simulate, DelaysWithoutAPlannedFinishOrPastTheHorizonAreNotShownAsMeasured) {
+  SimInput in = small_fleet();
+  in.runs[1].tokens *= 100;  // the plan's chips never finish the fine-tune
+  Risks outage;
+  outage.scripted.push_back(
+      {.name = "outage", .target = {Scope::pool, "h100-od", {}}, .depth = 1.0, .from = 2, .months = 4});
+  const auto r = simulate(in, outage, {.replicas = 1, .seed = 1, .threads = 1});
+  ASSERT_TRUE(r.has_value());
+  const RunSummary& pretrain = r->policies[0].runs[0];
+  const RunSummary& finetune = r->policies[0].runs[1];
+  EXPECT_FALSE(finetune.plan_finishes);
+  EXPECT_TRUE(pretrain.plan_finishes);
+  // Pretraining's March is on the lost on-demand pool: unfinished, so censored.
+  EXPECT_DOUBLE_EQ(pretrain.finish_month_p.back(), 1.0);
+  EXPECT_DOUBLE_EQ(pretrain.delay_days.p50, pretrain.delay_censored_days);
+  const std::string text = render_text(*r);
+  EXPECT_NE(text.find("run finetune: P(miss 2027-03) 100.0% +/- 0.0%, median finish after the horizon, no delay "
+                      "measured (the plan does not finish it within the horizon)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(fmt::format("delay P50/P90/P99 >={:.1f}/", pretrain.delay_censored_days)), std::string::npos)
+      << text;
 }
 
 TEST(Simulate, BadOptionsAndInputAreReportedTogether) {

@@ -64,6 +64,8 @@ RunSummary summarize_run(const PreparedSim& prep, const Column& col, size_t base
   s.deadline = run.deadline;
   s.planned_finish_month = prep.plan.finish_month[r];
   const double planned_h = prep.plan.finish_hours[r] >= 0 ? prep.plan.finish_hours[r] : end_h;
+  s.plan_finishes = prep.plan.finish_hours[r] >= 0;
+  s.delay_censored_days = (end_h - planned_h) / 24.0;
   const size_t off = base + prep.layout.run(r);
   const auto finish_h = col.at(off + 0);
   const auto finish_month = col.at(off + 1);

@@ -95,7 +95,8 @@ Expected<SimulateReport, Diagnostics> run_simulate(const DataSet& data, const Si
       planned.rates = estimate_rates(planned.portfolio, data.catalog, ro);
       planned.result.plan = *r.plan;
       planned.result.status = PlanStatus::feasible;
-      planned.result.check = check_plan(planned.portfolio, planned.rates, *r.plan);
+      planned.result.check =
+          check_plan(planned.portfolio, planned.rates, *r.plan, CheckOptions{.tolerance = kSavedPlanCheckTolerance});
       planned.result.summary = summarize(planned.portfolio, planned.rates, planned.result.plan, planned.result.check);
     } else {
       auto p = run_plan(data, *r.planning, engines);

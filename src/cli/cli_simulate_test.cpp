@@ -144,6 +144,9 @@ TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   const json j = json::parse(r.out);
   expect_the_plans_cost_and_finish_months(j["simulation"], j["plan"]["cost"].get<double>(), p["summary"]["workloads"]);
   EXPECT_NEAR(j["plan"]["cost"].get<double>() / p["summary"]["cost"]["total"].get<double>(), 1.0, 1e-5);
+  // The planner's checker passed it; read back from its 6-digit JSON it must
+  // still pass (a re-routed 256 chips against 255.9997 spare once failed).
+  EXPECT_EQ(j["plan"]["checker"]["verdict"], "ok") << j["plan"]["checker"].dump(1);
 }
 
 // The scripted 10-day cut of Google's pools takes tune-8b's TPU chips in

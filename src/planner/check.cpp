@@ -176,7 +176,7 @@ void check_sites_and_shares(Checker& c, const std::vector<double>& provisioned) 
     }
     if (pol.min_vendors > 1) {
       int enough = 0;
-      for (const auto& [v, pf] : vendor) enough += pf / total >= pol.min_vendor_share - 1e-6 ? 1 : 0;
+      for (const auto& [v, pf] : vendor) enough += pf / total >= pol.min_vendor_share - c.opt.tolerance ? 1 : 0;
       if (enough < pol.min_vendors) {
         c.add("min-vendors",
               fmt::format("{}: {} vendor(s) carry at least {:.0f}% of used compute, {} required", c.month(m), enough,
@@ -252,11 +252,11 @@ void check_workloads(Checker& c, const std::map<std::pair<int, int>, double>& ga
           if (g != gang_progress.end()) done += g->second;
         }
         pr.fraction_by_month[m] = done;
-        if (pr.finish_month < 0 && done >= 1 - 1e-6) pr.finish_month = m;
+        if (pr.finish_month < 0 && done >= 1 - c.opt.tolerance) pr.finish_month = m;
         if (m >= w.deadline) pr.lateness_months += std::max(0.0, 1 - done);
       }
       const double by_deadline = pr.fraction_by_month[w.deadline];
-      if (by_deadline < 1 - 1e-6 && !(lateness_ok && done >= 1 - 1e-6)) {
+      if (by_deadline < 1 - c.opt.tolerance && !(lateness_ok && done >= 1 - c.opt.tolerance)) {
         c.add("deadline",
               fmt::format("run '{}' is {:.2f}% done at the end of {}, its deadline{}", w.name, 100 * by_deadline,
                           c.month(w.deadline),
@@ -282,7 +282,7 @@ void check_workloads(Checker& c, const std::map<std::pair<int, int>, double>& ga
         if (r != replica_served.end()) served += r->second;
       }
       pr.served[m] = served;
-      if (served < 1 - 1e-6) {
+      if (served < 1 - c.opt.tolerance) {
         c.add("demand",
               fmt::format("service '{}' in {}: capacity for {:.2f}% of its {:.4g} requests/s", w.name, c.month(m),
                           100 * served, demand),
@@ -567,7 +567,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
             done += weight * ar->tokens_per_s(n) * p.horizon.hours(m) * 3600.0 / w.train.job.tokens;
           }
         }
-        if (done < 1 - 1e-6) {
+        if (done < 1 - c.opt.tolerance) {
           c.add("robustness",
                 fmt::format("if {} loses {:.0f}% from {}: run '{}' is {:.2f}% done {:.0f}% after its "
                             "deadline",
@@ -583,7 +583,7 @@ void check_robustness(Checker& c, const std::vector<double>& provisioned, const 
           const AcceleratorRate* ar = c.rate(int(wi), a);
           if (ar && ar->usable && ar->need[m] > 0) served += chips_at(a, m) / ar->need[m];
         }
-        if (served < 1 - 1e-6) {
+        if (served < 1 - c.opt.tolerance) {
           c.add("robustness",
                 fmt::format("if {} loses {:.0f}% from {}: service '{}' has capacity for {:.2f}% of its "
                             "demand in {}",
@@ -643,7 +643,7 @@ CheckReport check_plan(const Portfolio& p, const RateTable& rates, const Plan& p
   if (p.policy.robustness) check_robustness(c, provisioned, used);
   c.out.cost = plan_cost(p, plan);
   const double cost = c.out.cost.si();
-  if (std::abs(plan.claimed_cost.si() - cost) > 1e-6 * std::max(1.0, cost) + 0.01) {
+  if (std::abs(plan.claimed_cost.si() - cost) > options.tolerance * std::max(1.0, cost) + 0.01) {
     c.add("cost", fmt::format("the plan claims ${:.2f}, its decisions cost ${:.2f}", plan.claimed_cost.si(), cost),
           plan.claimed_cost.si() - cost);
   }

@@ -50,6 +50,13 @@ struct CheckReport {
   std::string verdict() const;
 };
 
+// The relative tolerance for a plan read back from its JSON (a saved plan):
+// each number there is within half a unit of its 6th significant digit (5e-6
+// relative; canonical JSON), and sums of them too, so the checker compares at
+// twice that. A plan that passed at the planner's 1e-6 must not fail for the
+// file's rounding.
+inline constexpr double kSavedPlanCheckTolerance = 1e-5;
+
 CheckReport check_plan(const Portfolio& p, const RateTable& rates, const Plan& plan, const CheckOptions& options = {});
 
 // What a plan costs, recomputed from its decisions: rentals x price per chip-hour

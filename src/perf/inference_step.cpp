@@ -136,6 +136,35 @@ Seconds serving_all_reduce(const InferenceContext& c, int n, Bytes bytes) {
   return t + c.stack->collective_overhead;
 }
 
+// Prompt tokens the busiest attention data-parallel rank prefills in one
+// iteration. Under attention data parallelism a prompt is prefilled on the
+// rank that will hold its KV cache, and the expert exchange of every MoE
+// layer makes all ranks wait for the slowest: the step runs at the busiest
+// rank's pace, not the mean's. A balancing scheduler deals the iteration's
+// prompts round-robin (SGLang's and TensorRT-LLM's attention-DP schedulers
+// assign new requests to the least-loaded rank), so the busiest rank gets
+// ceil(N / dp) of the N prompts. In a steady stream N is Poisson: requests
+// finish at random moments (mean `prompts` per iteration); a lone prefill
+// pass (`deterministic`) has exactly `prompts`.
+double busiest_rank_prefill(double prefill, double prompt_len, double dp, bool deterministic) {
+  if (dp <= 1 || prefill <= 0 || prompt_len <= 0) return prefill / std::max(1.0, dp);
+  const double n = prefill / prompt_len;
+  double prompts = 0;
+  if (deterministic || n > 200) {
+    prompts = std::ceil(n / dp - 1e-9);
+  } else {
+    // E[ceil(N / dp)] for N ~ Poisson(n), summed over N.
+    double pmf = std::exp(-n), cdf = 0;
+    for (int k = 0; k < 1000 && cdf < 1.0 - 1e-12; ++k) {
+      prompts += pmf * std::ceil(k / dp);
+      cdf += pmf;
+      pmf *= n / (k + 1.0);
+    }
+  }
+  // Partial prompts (a chunk of one) keep their share; never more than the whole.
+  return std::min(prefill, prompts * std::min(prompt_len, prefill));
+}
+
 // The quantities one iteration works on.
 struct StepInput {
   double decode = 0;       // sequences decoding
@@ -175,15 +204,19 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
 
   // Non-expert matmuls (attention projections, dense MLPs, shared experts,
   // router, LM head): each attention group holds them split g ways and runs
-  // its own 1/dp of the tokens.
+  // its own tokens; the busiest group's set the pace.
   // The LM head runs only for the rows that sample: decode queries and the
   // last token of each prompt.
   const double ne_params = s.attn_params * layers + s.dense_mlp * dense_layers + (s.shared + s.router) * moe_layers;
-  const double head_rows = q + (in.prompt_len > 0 ? in.prefill / in.prompt_len : 0.0);
-  const double rows = mb_tokens / dp;
+  // The busiest attention group's tokens (decode sequences are balanced across
+  // groups; prompts are not: busiest_rank_prefill).
+  const double rank_prefill = busiest_rank_prefill(in.prefill, in.prompt_len, dp, in.decode <= 0);
+  const double rank_tokens = q / dp + rank_prefill;
+  const double rank_head_rows = q / dp + (in.prompt_len > 0 ? rank_prefill / in.prompt_len : 0.0);
+  const double rows = in.one_batch ? rank_tokens : rank_tokens / pp;
   const double eff_dense = gemm_efficiency(st, c.compute, rows, d / g, d);
   const Seconds dense_c =
-      FlopCount(2.0 * (tokens * ne_params + head_rows * head) / dp * share / g) / (c.peak * eff_dense);
+      FlopCount(2.0 * (rank_tokens * ne_params + rank_head_rows * head) * share / g) / (c.peak * eff_dense);
   const Seconds dense_m = Bytes((ne_params + head) * wb / g) / bw;
   out.parts.dense = std::max(dense_c, dense_m);
 
@@ -239,8 +272,8 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const Seconds decode_attn_c = FlopCount((q * decode_flops_per_query + indexer_flops) / dp * share / g) / attn_rate;
   const double kv_read =
       in.decode / dp * (kv_bytes(c, in.context, true) * in.layer_share / kv_div + indexer_bytes) * share;
-  const double kv_write = tokens / dp * kv_bytes(c, 1.0) * in.layer_share / kv_div * share;
-  const Seconds prefill_attn_c = FlopCount(in.prefill / dp * prefill_flops_per_token * share / g) / attn_rate;
+  const double kv_write = rank_tokens * kv_bytes(c, 1.0) * in.layer_share / kv_div * share;
+  const Seconds prefill_attn_c = FlopCount(rank_prefill * prefill_flops_per_token * share / g) / attn_rate;
   const ByteRate kv_bw = c.fabric.hbm_bandwidth * (st.attention_memory > 0 ? st.attention_memory : st.memory);
   out.parts.attention = std::max(decode_attn_c, Bytes(kv_read) / kv_bw) + prefill_attn_c + Bytes(kv_write) / bw;
 
@@ -249,8 +282,8 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   // share of the MLP width.
   const double shared_ffn = m.moe.shared_experts * dbl(m.moe.shared_ffn > 0 ? m.moe.shared_ffn : m.moe.expert_ffn);
   const double act_elems =
-      tokens / dp * kElementwisePerLayer * d * layers + tokens / dp * 3.0 * (m.ffn_hidden / g) * dense_layers +
-      (tokens * m.moe.active * 3.0 * m.moe.expert_ffn / l.tp + tokens / dp * 3.0 * shared_ffn / g) * moe_layers;
+      rank_tokens * kElementwisePerLayer * d * layers + rank_tokens * 3.0 * (m.ffn_hidden / g) * dense_layers +
+      (tokens * m.moe.active * 3.0 * m.moe.expert_ffn / l.tp + rank_tokens * 3.0 * shared_ffn / g) * moe_layers;
   out.parts.elementwise = Bytes(act_elems * 2.0 * share) / bw;
 
   // Communication. Tensor parallelism: an all-reduce of the hidden state after

@@ -190,6 +190,28 @@ TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
             decode_step(c, {8, 1, 8, 1}, batch, 1536).parts.attention * 0.5);
 }
 
+TEST(Inference, AttentionDataParallelWaitsForTheRankThatPrefills) {
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  const InferenceContext c = context(m, h100_like(8), s, 1024, 1024, Precision::fp8);
+  const ServingLayout dp{8, 1, 8, 8};
+  // A lone prompt is prefilled on one rank; eight prompts, one per rank, take
+  // about as long on the attention side (not eight times as long).
+  const StepTime one = prefill(c, dp, 1024, 1024);
+  const StepTime eight = prefill(c, dp, 8 * 1024, 1024);
+  EXPECT_GT(one.parts.attention.si(), 0.6 * eight.parts.attention.si());
+  // Beside a decoding batch, two prompts per iteration land on at most two of
+  // the eight ranks: the busiest rank prefills a whole prompt, well above the
+  // even split that tensor-parallel attention (eight chips per prompt) gets.
+  const double batch = 512, prompts = 2.0;
+  const StepTime mixed = mixed_step(c, dp, batch, 1536, prompts * 1024, 1024);
+  const StepTime none = mixed_step(c, dp, batch, 1536, 0, 1024);
+  const StepTime even = mixed_step(c, {8, 1, 8, 1}, batch, 1536, prompts * 1024, 1024);
+  const StepTime even_none = mixed_step(c, {8, 1, 8, 1}, batch, 1536, 0, 1024);
+  EXPECT_GT((mixed.parts.attention - none.parts.attention).si(),
+            1.5 * (even.parts.attention - even_none.parts.attention).si());
+}
+
 TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
   const ModelArch m = llama(32, 4096, 32, 8, 14336);
   const StackEfficiency s = serving_stack();

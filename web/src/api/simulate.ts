@@ -81,7 +81,9 @@ interface SimulateJson {
         planned_finish: string;
         finish_month_p: number[]; // one per month, then "after the horizon"
         p_miss_deadline: MeanSe;
+        plan_finishes?: boolean; // false: the plan itself does not finish the run, so there is no delay to measure
         delay_days: Spread;
+        delay_censored_days?: number; // an unfinished replica counts this: a percentile equal to it is a lower bound
         progress_by_month: Spread[];
         planned_progress: number[];
       }[];
@@ -117,7 +119,7 @@ export interface SimulateView {
   policies: { name: string; p10: number; p50: number; p90: number; mean: number | null; se: number | null; vsPlan: number | null; breaches: number | null }[];
   fan: FanPoint[];
   progress: ProgressPoint[];
-  misses: { policy: string; workload: string; deadline: string; plannedFinish: string; probability: number; stderr: number | null; delayP50: number | null; delayP90: number | null }[];
+  misses: { policy: string; workload: string; deadline: string; plannedFinish: string; probability: number; stderr: number | null; delayP50: number | null; delayP90: number | null; censoredAt: number | null }[];
   finish: { policy: string; workload: string; month: string; probability: number }[];
   services: { policy: string; workload: string; mean: number | null; p50: number | null; p90: number | null }[];
 }
@@ -142,7 +144,8 @@ export function simulateView(json: SimulateJson): SimulateView {
     for (const r of p.runs) {
       misses.push({
         policy: p.policy, workload: r.name, deadline: r.deadline, plannedFinish: r.planned_finish,
-        probability: n(r.p_miss_deadline.mean), stderr: r.p_miss_deadline.se, delayP50: r.delay_days.p50, delayP90: r.delay_days.p90,
+        probability: n(r.p_miss_deadline.mean), stderr: r.p_miss_deadline.se, delayP50: r.plan_finishes === false ? null : r.delay_days.p50, delayP90: r.plan_finishes === false ? null : r.delay_days.p90,
+        censoredAt: r.finish_month_p[r.finish_month_p.length - 1] > 0 ? (r.delay_censored_days ?? null) : null,
       });
       months.forEach((month, i) => {
         const s = r.progress_by_month[i];

@@ -87,6 +87,11 @@ function MissChart({ view }: { view: View }) {
   return <PlotFigure options={options} label="Probability of missing each run's deadline, per policy" testId="miss-chart" caption="Per training run, one bar per policy (the same random draws for every policy)." />;
 }
 
+// A delay that falls on replicas unfinished at the horizon's end is a lower bound.
+function atLeast(delay: number | null, censoredAt: number | null): string {
+  return delay !== null && censoredAt !== null && delay >= censoredAt - 1e-9 ? '≥' : '';
+}
+
 export function SimulateView({ portfolio, plan }: { portfolio: string; plan: SavedPlan | null }) {
   const [available, setAvailable] = useState<boolean | null>(null);
   const [form, setForm] = useState<SimulateForm>({ ...DEFAULT_SIMULATE, risks: defaultRisks });
@@ -254,7 +259,9 @@ export function SimulateView({ portfolio, plan }: { portfolio: string; plan: Sav
                         <td>{m.deadline}</td>
                         <td>{m.plannedFinish}</td>
                         <td class="n">
-                          {num(m.delayP50)} / {num(m.delayP90)}
+                          {atLeast(m.delayP50, m.censoredAt)}
+                          {num(m.delayP50)} / {atLeast(m.delayP90, m.censoredAt)}
+                          {num(m.delayP90)}
                         </td>
                         {[...view.months, LATER].map((month) => {
                           const p = view.finish.find((f) => f.policy === m.policy && f.workload === m.workload && f.month === month)?.probability ?? 0;

@@ -112,7 +112,22 @@ TEST(Validate, RanksCountedInCoresAreDividedPerChip) {
   const CaseResult r = predict_case(c, f.in);
   ASSERT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.layout->tp, 2);
-  EXPECT_NE(r.reason.find("Neuron ranks counted in cores: divided by 2 per chip"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("ranks counted in cores: divided by 2 per chip"), std::string::npos) << r.reason;
+}
+
+// Cores folded along dp: a chip runs both cores' per-device batches at once,
+// so the micro-batch per chip doubles and the micro-batch count is the source's.
+TEST(Validate, CoresFoldedAlongDpKeepTheMicroBatchCount) {
+  Fixture f;
+  ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 3000);
+  c.tp = 1;
+  c.dp = 2 * c.chips;
+  c.micro_batch = 1;
+  c.rank_unit = RankUnit::core;
+  const CaseResult r = predict_case(c, f.in);
+  ASSERT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.layout->dp, c.chips);
+  EXPECT_EQ(r.layout->micro_batch, 2);
 }
 
 TEST(Validate, FlopConventionScalesModelFlopMetrics) {

@@ -142,15 +142,22 @@ Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const 
   f.recompute = c.recompute;
   f.sharding = c.sharding;
   f.sequence_parallel = c.sequence_parallel;
-  // Neuron sources count ranks in NeuronCores (CASES.md): convert to chips.
+  // Neuron and TPU7x sources count ranks in cores (CASES.md): convert to chips.
+  // Folded along tp, a chip's cores share one micro-batch. Folded along dp, a
+  // chip runs its k cores' per-device batches at once in its whole HBM (each
+  // TPU7x TensorCore is a JAX device with half the chip's HBM: Cloud TPU docs,
+  // TPU7x, https://docs.cloud.google.com/tpu/docs/tpu7x, retrieved 2026-11-26),
+  // so the chip's micro-batch is k per-device batches and the source's
+  // micro-batch count is kept.
   if (c.rank_unit == RankUnit::core && acc->cores_per_chip > 1) {
     const int k = acc->cores_per_chip;
     if (f.tp && *f.tp % k == 0) {
       *f.tp /= k;
     } else if (f.dp && *f.dp % k == 0) {
       *f.dp /= k;
+      if (f.micro_batch) *f.micro_batch *= k;
     }
-    notes.push_back(fmt::format("Neuron ranks counted in cores: divided by {} per chip", k));
+    notes.push_back(fmt::format("ranks counted in cores: divided by {} per chip", k));
   }
   PreparedCase p;
   p.source = &c;

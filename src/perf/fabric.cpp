@@ -92,6 +92,7 @@ Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
   f.peak = a.peak;
   f.hbm_capacity = a.hbm_capacity;
   f.hbm_bandwidth = a.hbm_bandwidth;
+  f.devices_per_chip = std::max(1, a.cores_per_chip);
   f.topology = s ? s->topology : a.scale_up.topology;
   int domain = s ? s->scale_up_domain : a.scale_up.domain;
   if (s && s->max_slice > 0) domain = std::min(domain, s->max_slice);

@@ -58,6 +58,7 @@ struct Fabric {
   Seconds out_latency;
   double out_efficiency = 0.8;  // NIC rate a collective reaches / line rate; default when unmeasured
   int chips_per_host = 8;
+  int devices_per_chip = 1;  // framework devices per chip (accelerator cores_per_chip: TPU7x TensorCores, NeuronCores)
   Watts tdp;
   Watts host_per_chip;
   // What the chip's kernels reach (perf/components.h), with defaults filled in.

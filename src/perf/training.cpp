@@ -401,6 +401,14 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   const Seconds fwd_window = stage_compute / 3.0;
   const double grad_bytes = c.job.lora ? 0.0 : s.grad_bytes;
   const double weight_bytes = s.weight_bytes;
+  // XLA makes each core of a multi-core chip a device of its own (TPU7x: two
+  // TensorCores, each a JAX device with half the chip's HBM; Cloud TPU docs,
+  // TPU7x, https://docs.cloud.google.com/tpu/docs/tpu7x, retrieved 2026-11-26),
+  // and MaxText meshes shard the batch and the weights over every device: the
+  // chip's cores are data-parallel peers, each gathers the whole layer and
+  // reduce-scatters its own gradients, so the chip's links carry one copy per
+  // device. (v4/v5p run their two cores as one device: cores_per_chip 1.)
+  const double copies = s.runtime == Runtime::xla ? dbl(c.fabric.devices_per_chip) : 1.0;
   if (!c.job.lora && dense_dp > 1) {
     const Placement pd = place_group(c.fabric, dense_dp, l.tp);
     const Placement pe = place_group(c.fabric, expert_dp, l.tp * l.ep);
@@ -409,8 +417,8 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
       // micro-batch, reduce-scatter gradients; prefetching hides most of it.
       // Expert weights are sharded over the expert-data-parallel group, the rest over all of dp.
       auto over = [&](Collective op, double bytes_per_param) {
-        return collective_time(c.fabric, pd, op, Bytes(dense_params_stage * bytes_per_param), c.links) +
-               collective_time(c.fabric, pe, op, Bytes(expert_params_stage * bytes_per_param), c.links);
+        return collective_time(c.fabric, pd, op, Bytes(dense_params_stage * bytes_per_param * copies), c.links) +
+               collective_time(c.fabric, pe, op, Bytes(expert_params_stage * bytes_per_param * copies), c.links);
       };
       const Seconds ag = over(Collective::all_gather, weight_bytes);
       const Seconds rs = over(Collective::reduce_scatter, grad_bytes);
@@ -420,13 +428,14 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
     } else {
       Seconds reduce(0), gather(0);
       auto sync = [&](const Placement& p, double n_params) {
-        const Bytes g(n_params * grad_bytes);
+        const Bytes g(n_params * grad_bytes * copies);
         if (l.sharding == Sharding::none) {
           reduce += collective_time(c.fabric, p, Collective::all_reduce, g, c.links);
         } else {
           // Sharded optimizer: reduce-scatter gradients, all-gather updated weights.
           reduce += collective_time(c.fabric, p, Collective::reduce_scatter, g, c.links);
-          gather += collective_time(c.fabric, p, Collective::all_gather, Bytes(n_params * weight_bytes), c.links);
+          gather +=
+              collective_time(c.fabric, p, Collective::all_gather, Bytes(n_params * weight_bytes * copies), c.links);
         }
       };
       sync(pd, dense_params_stage);

@@ -289,5 +289,30 @@ TEST(Search, RespectsFixedDegreesAndReportsMissingMemory) {
   EXPECT_EQ(r.closest->layout.tp, 8);
 }
 
+// A chip whose cores are separate XLA devices (TPU7x) moves one copy of the
+// data-parallel and FSDP traffic per device; a CUDA stack's ranks are chips.
+TEST(Training, DevicesPerChipMultiplyXlaDataParallelTraffic) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency xla = test_stack();
+  xla.runtime = Runtime::xla;
+  xla.overlap_fsdp = 0;  // expose the gathers
+  xla.overlap_dp = 0;
+  const Fabric one = h100_like(64);
+  Fabric two = one;
+  two.devices_per_chip = 2;
+  for (Sharding sh : {Sharding::fsdp, Sharding::none}) {
+    const Layout l{.tp = 1, .pp = 1, .dp = 64, .micro_batch = 1, .sharding = sh};
+    const TrainingEstimate a = estimate_training(context(m, one, xla, 4096, 128), l);
+    const TrainingEstimate b = estimate_training(context(m, two, xla, 4096, 128), l);
+    ASSERT_TRUE(a.valid && b.valid) << a.invalid << b.invalid;
+    EXPECT_GT(b.time.dp_comm.si(), 1.5 * a.time.dp_comm.si()) << to_string(sh);
+    EXPECT_EQ(b.time.gemm.si(), a.time.gemm.si());
+    StackEfficiency cuda = xla;
+    cuda.runtime = Runtime::cuda;
+    EXPECT_EQ(estimate_training(context(m, two, cuda, 4096, 128), l).time.dp_comm.si(),
+              estimate_training(context(m, one, cuda, 4096, 128), l).time.dp_comm.si());
+  }
+}
+
 }  // namespace
 }  // namespace xpu

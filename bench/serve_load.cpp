@@ -5,7 +5,11 @@
 // queue. Prints requests/s, p50/p99 latency and the process's RSS before and
 // after (a soak: run it with --seconds 120 and compare the RSS lines).
 //
-//   serve_load [--seconds 10] [--connections 64] [--no-plan] [--smoke]
+//   serve_load [--seconds 10] [--connections 64] [--no-plan] [--no-cache] [--job-nice N] [--smoke]
+//
+// --no-cache turns the server's answer cache off (every request computes, as
+// before the cache: the baseline); --job-nice sets the long jobs' worker
+// priority (default the server's; 0: as the HTTP threads).
 //
 // Latencies go into one fixed histogram, so the client's own memory stays flat.
 #include <fmt/format.h>
@@ -65,6 +69,8 @@ int main(int argc, char** argv) {
   double seconds = 10;
   unsigned connections = 64;
   bool plan = true;
+  bool cache = true;
+  int nice = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--seconds" && i + 1 < argc) {
@@ -73,10 +79,16 @@ int main(int argc, char** argv) {
       connections = static_cast<unsigned>(std::atoi(argv[++i]));
     } else if (a == "--no-plan") {
       plan = false;
+    } else if (a == "--no-cache") {
+      cache = false;
+    } else if (a == "--job-nice" && i + 1 < argc) {
+      nice = std::atoi(argv[++i]);
     } else if (a == "--smoke") {
       seconds = 2;
     } else {
-      fmt::print(stderr, "usage: serve_load [--seconds S] [--connections C] [--no-plan] [--smoke]\n");
+      fmt::print(
+          stderr,
+          "usage: serve_load [--seconds S] [--connections C] [--no-plan] [--no-cache] [--job-nice N] [--smoke]\n");
       return 2;
     }
   }
@@ -88,6 +100,8 @@ int main(int argc, char** argv) {
   xpu::server::ServerOptions o;
   o.port = 0;
   o.threads = connections + 8;  // one per open connection, and a few for the job's events
+  if (!cache) o.cache_bytes = 0;
+  if (nice >= 0) o.jobs.worker_nice = nice;
   auto data = xpu::jobs::Data::shipped();
   xpu::server::Server srv(data, o);
   const int port = srv.bind();
@@ -151,9 +165,13 @@ int main(int argc, char** argv) {
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
 
   std::string plan_status = "none";
-  if (plan) {
+  nlohmann::json cached;
+  {
     httplib::Client c("127.0.0.1", port);
-    if (const auto r = c.Get("/api/jobs/" + job_id)) plan_status = nlohmann::json::parse(r->body)["status"];
+    if (plan) {
+      if (const auto r = c.Get("/api/jobs/" + job_id)) plan_status = nlohmann::json::parse(r->body)["status"];
+    }
+    if (const auto r = c.Get("/api/health")) cached = nlohmann::json::parse(r->body)["cache"];
   }
   const long rss_after = rss_kib();
   srv.stop();
@@ -167,6 +185,7 @@ int main(int argc, char** argv) {
   fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),
              percentile(histogram, ok, 0.99));
   fmt::print("plan job at the end: {}\n", plan_status);
+  fmt::print("answer cache: {}\n", cache ? cached.dump() : "off");
   fmt::print("RSS: {} KiB before, {} KiB after ({:+} KiB)\n", rss_before, rss_after, rss_after - rss_before);
   const int code = failed == 0 ? 0 : 1;
   if (abandon) {

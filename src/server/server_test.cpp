@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -469,6 +471,28 @@ TEST(Server, AShortAnswerIsServedAgainFromTheCacheByteForByte) {
   EXPECT_EQ(h["misses"], 5);
   EXPECT_EQ(h["entries"], 3);
   EXPECT_GT(h["bytes"].get<size_t>(), miss->body.size());
+}
+
+TEST(Server, LongJobsRunAtTheirNiceValue) {
+  for (const int nice : {0, 10}) {
+    const int before = getpriority(PRIO_PROCESS, 0);
+    std::atomic<int> seen{-100};
+    JobLimits l;
+    l.worker_nice = nice;
+    {
+      JobQueue q(l, [&](const std::string&, const nlohmann::json&, const auto&, nlohmann::json&) {
+        seen = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+        jobs::Result r;
+        r.report = nlohmann::json::object();
+        return r;
+      });
+      const auto v = q.submit("plan", nlohmann::json::object());
+      ASSERT_TRUE(v);
+      for (int i = 0; i < 200 && seen == -100; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(seen, before + nice);
+    EXPECT_EQ(getpriority(PRIO_PROCESS, 0), before);  // this thread (and the HTTP threads) keep theirs
+  }
 }
 
 TEST(Server, TheCacheIsBoundedAndCanBeTurnedOff) {

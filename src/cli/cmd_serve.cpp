@@ -1,5 +1,5 @@
 // xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--job-memory G]
-//               [--cache-mb M] [--web DIR]
+//               [--job-nice N] [--cache-mb M] [--web DIR]
 // The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
 // the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
 #include <atomic>
@@ -108,6 +108,11 @@ void setup_serve(CLI::App& app, RunState& st) {
                   "GiB each plan or simulation may need by its estimate (a larger one is refused); 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 4096.0));
+  cmd->add_option("--job-nice", c->o.jobs.worker_nice,
+                  "Nice value of the long jobs' threads, so a solve yields the cores to short requests (0: same "
+                  "priority; on a machine shared with other work a niced solve gets less done in its time limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
   cmd->add_option("--cache-mb", c->cache_mb,
                   "MiB of short answers (catalog, infer, ...) kept to serve again; 0: none (X-Cache says which)")
       ->capture_default_str()

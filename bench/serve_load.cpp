@@ -5,7 +5,17 @@
 // queue. Prints requests/s, p50/p99 latency and the process's RSS before and
 // after (a soak: run it with --seconds 120 and compare the RSS lines).
 //
-//   serve_load [--seconds 10] [--connections 64] [--no-plan] [--smoke]
+//   serve_load [--seconds 10] [--connections 64] [--rate R] [--no-plan] [--no-cache] [--job-nice N] [--smoke]
+//
+// Without --rate each connection sends its next request as soon as the last
+// is answered (closed loop: the latency is that of a saturated server, 64
+// requests always in flight). --rate R paces all connections together at R
+// requests/s (open loop), and a latency counts from the request's scheduled
+// time, so a client held up by a slow answer is not hidden.
+//
+// --no-cache turns the server's answer cache off (every request computes, as
+// before the cache: the baseline); --job-nice sets the long jobs' worker
+// priority (default the server's; 0: as the HTTP threads).
 //
 // Latencies go into one fixed histogram, so the client's own memory stays flat.
 #include <fmt/format.h>
@@ -65,6 +75,9 @@ int main(int argc, char** argv) {
   double seconds = 10;
   unsigned connections = 64;
   bool plan = true;
+  bool cache = true;
+  int nice = -1;
+  double rate = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--seconds" && i + 1 < argc) {
@@ -73,21 +86,31 @@ int main(int argc, char** argv) {
       connections = static_cast<unsigned>(std::atoi(argv[++i]));
     } else if (a == "--no-plan") {
       plan = false;
+    } else if (a == "--rate" && i + 1 < argc) {
+      rate = std::atof(argv[++i]);
+    } else if (a == "--no-cache") {
+      cache = false;
+    } else if (a == "--job-nice" && i + 1 < argc) {
+      nice = std::atoi(argv[++i]);
     } else if (a == "--smoke") {
       seconds = 2;
     } else {
-      fmt::print(stderr, "usage: serve_load [--seconds S] [--connections C] [--no-plan] [--smoke]\n");
+      fmt::print(stderr,
+                 "usage: serve_load [--seconds S] [--connections C] [--rate R] [--no-plan] [--no-cache] [--job-nice N] "
+                 "[--smoke]\n");
       return 2;
     }
   }
-  if (!(seconds > 0) || seconds > 3600 || connections == 0 || connections > 1024) {
-    fmt::print(stderr, "serve_load: --seconds in (0, 3600], --connections in [1, 1024]\n");
+  if (!(seconds > 0) || seconds > 3600 || connections == 0 || connections > 1024 || !(rate >= 0)) {
+    fmt::print(stderr, "serve_load: --seconds in (0, 3600], --connections in [1, 1024], --rate >= 0\n");
     return 2;
   }
 
   xpu::server::ServerOptions o;
   o.port = 0;
   o.threads = connections + 8;  // one per open connection, and a few for the job's events
+  if (!cache) o.cache_bytes = 0;
+  if (nice >= 0) o.jobs.worker_nice = nice;
   auto data = xpu::jobs::Data::shipped();
   xpu::server::Server srv(data, o);
   const int port = srv.bind();
@@ -131,8 +154,17 @@ int main(int argc, char** argv) {
       c.set_keep_alive(true);
       c.set_tcp_nodelay(true);
       c.set_read_timeout(30, 0);  // a failure is a failure, not a slow answer on a busy machine
+      // Paced: this connection's requests every connections/rate seconds, the connections staggered.
+      const auto every = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(rate > 0 ? connections / rate : 0.0));
+      auto scheduled = t0 + (every * k) / connections;
       for (uint64_t n = k; !stop.load(std::memory_order_relaxed); ++n) {
-        const auto s = Clock::now();
+        if (rate > 0) {
+          std::this_thread::sleep_until(scheduled);
+          if (stop.load(std::memory_order_relaxed)) break;
+        }
+        const auto s = rate > 0 ? scheduled : Clock::now();
+        scheduled += every;
         const auto r = n % 2 == 0 ? c.Get("/api/catalog") : c.Post("/api/infer", infer, "application/json");
         const double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
         if (r && r->status == 200) {
@@ -151,22 +183,28 @@ int main(int argc, char** argv) {
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
 
   std::string plan_status = "none";
-  if (plan) {
+  nlohmann::json cached;
+  {
     httplib::Client c("127.0.0.1", port);
-    if (const auto r = c.Get("/api/jobs/" + job_id)) plan_status = nlohmann::json::parse(r->body)["status"];
+    if (plan) {
+      if (const auto r = c.Get("/api/jobs/" + job_id)) plan_status = nlohmann::json::parse(r->body)["status"];
+    }
+    if (const auto r = c.Get("/api/health")) cached = nlohmann::json::parse(r->body)["cache"];
   }
   const long rss_after = rss_kib();
   srv.stop();
   serving.join();
   const bool abandon = srv.running_jobs() > 0;  // the plan may still be solving: do not wait for it
 
-  fmt::print("serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer alternating, plan job: {}\n",
-             connections, took, plan ? "submitted" : "none");
+  fmt::print("serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer alternating, {}, plan job: {}\n",
+             connections, took, rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop",
+             plan ? "submitted" : "none");
   fmt::print("requests: {} ok, {} failed; {:.0f} requests/s\n", ok.load(), failed.load(),
              static_cast<double>(ok.load()) / took);
   fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),
              percentile(histogram, ok, 0.99));
   fmt::print("plan job at the end: {}\n", plan_status);
+  fmt::print("answer cache: {}\n", cache ? cached.dump() : "off");
   fmt::print("RSS: {} KiB before, {} KiB after ({:+} KiB)\n", rss_before, rss_after, rss_after - rss_before);
   const int code = failed == 0 ? 0 : 1;
   if (abandon) {

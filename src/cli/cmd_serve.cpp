@@ -1,4 +1,5 @@
-// xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--web DIR]
+// xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--job-memory G]
+//               [--job-nice N] [--cache-mb M] [--web DIR]
 // The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
 // the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
 #include <atomic>
@@ -19,6 +20,8 @@ namespace {
 struct ServeCli {
   server::ServerOptions o;
   std::string web;
+  double cache_mb = 64;
+  double job_memory_gib = 4;
 };
 
 int run_serve(ServeCli& c, RunState& st) {
@@ -33,6 +36,8 @@ int run_serve(ServeCli& c, RunState& st) {
   c.o.static_dir = c.web.empty() ? (root / "web" / "dist").string() : c.web;
   c.o.openapi_file = (root / "docs" / "api" / "openapi.json").string();
   c.o.version = XPUPLAN_VERSION;
+  c.o.cache_bytes = static_cast<size_t>(c.cache_mb * 1024 * 1024);
+  c.o.jobs.job_memory_bytes = static_cast<size_t>(c.job_memory_gib * 1024 * 1024 * 1024);
   std::error_code ec;
   const bool dashboard = std::filesystem::is_regular_file(std::filesystem::path(c.o.static_dir) / "index.html", ec);
 
@@ -99,6 +104,19 @@ void setup_serve(CLI::App& app, RunState& st) {
                   "Each long job's time budget (a plan's solver is capped at it)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--job-memory", c->job_memory_gib,
+                  "GiB each plan or simulation may need by its estimate (a larger one is refused); 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 4096.0));
+  cmd->add_option("--job-nice", c->o.jobs.worker_nice,
+                  "Nice value of the long jobs' threads, so a solve yields the cores to short requests (0: same "
+                  "priority; on a machine shared with other work a niced solve gets less done in its time limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
+  cmd->add_option("--cache-mb", c->cache_mb,
+                  "MiB of short answers (catalog, infer, ...) kept to serve again; 0: none (X-Cache says which)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 65536.0));
   cmd->add_option("--web", c->web, "The dashboard's build (default: web/dist in the source tree)");
   cmd->footer("Examples:\n  xpuplan serve\n  xpuplan serve --port 0 --jobs 2 --catalog my-data/");
   cmd->callback([c, &st] { st.exit_code = run_serve(*c, st); });

@@ -123,19 +123,81 @@ Result run_calibrate(const nlohmann::json& q, const Data& d, const Options& o) {
     return api::run_calibrate(d.priors(), r, budget(r.threads, o));
   });
 }
-Result run_plan(const nlohmann::json& q, const Data& d, const Options& o) {
-  return finish<api::PlanRequest, api::PlanReport>(read_plan_request(q, d.calibrated(), o.style), o,
-                                                   [&](const auto& r) {
-                                                     auto report = api::run_plan(d.calibrated(), r, budget(0, o));
-                                                     if (report && o.on_plan) o.on_plan(*report);
-                                                     return report;
-                                                   });
+// Bytes per MILP cell (one offer-month, or one workload on one usable offer
+// in one month): the slope of the peak RSS of `xpuplan plan` over the loaded
+// data (`xpuplan catalog`, 20.3 MiB) between tests/data/portfolio/small.yaml
+// (27 cells, +6.6 MiB) and examples/portfolio.yaml (672 cells, +68.9 MiB at
+// --time-limit 20), measured 2026-12-05 (docs/benchmarks.md): CBC's copies of
+// the model and its search tree, the names, the rate table, the planner's maps.
+constexpr double kMilpBytesPerCell = 100.0 * 1024;
+
+MemoryEstimate plan_memory(const Portfolio& p) {
+  const double months = std::max(1, p.horizon.months);
+  size_t usable = 0;  // (workload, offer) pairs: the offers of a workload's accelerators
+  for (const auto& w : p.workloads) {
+    for (const auto& o : p.offers) {
+      if (std::binary_search(w.accelerators.begin(), w.accelerators.end(), o.offer.accelerator)) ++usable;
+    }
+  }
+  const double cells = months * static_cast<double>(p.offers.size() + usable);
+  return {cells * kMilpBytesPerCell,
+          fmt::format("MILP of {} months x ({} offers + {} workload-offer pairs) = {:.0f} cells x {:.0f} KiB", months,
+                      p.offers.size(), usable, cells, kMilpBytesPerCell / 1024)};
 }
+
+// The outcome records: OutcomeLayout's doubles per replica and policy (pools
+// counted as offers in plan mode, an upper bound).
+MemoryEstimate records_memory(size_t replicas, size_t policies, size_t pools, size_t runs, size_t services,
+                              size_t months) {
+  const double stride =
+      4.0 + double(pools) + 8.0 * double(runs) + double(services) + double(months) + double(runs) * double(months);
+  const double bytes = 8.0 * double(replicas) * double(std::max<size_t>(1, policies)) * stride;
+  return {bytes, fmt::format("outcome records of {} replicas x {} policies x {:.0f} doubles", replicas,
+                             std::max<size_t>(1, policies), stride)};
+}
+
+Result run_plan(const nlohmann::json& q, const Data& d, const Options& o) {
+  auto read = read_plan_request(q, d.calibrated(), o.style);
+  if (read.request && o.plan_progress) read.request->progress = o.plan_progress;
+  std::optional<MemoryEstimate> memory;
+  if (o.check_only && read.request) memory = plan_memory(read.request->portfolio);
+  auto r = finish<api::PlanRequest, api::PlanReport>(std::move(read), o, [&](const auto& req) {
+    auto report = api::run_plan(d.calibrated(), req, budget(0, o));
+    if (report && o.on_plan) o.on_plan(*report);
+    return report;
+  });
+  if (r.ok()) r.memory = std::move(memory);
+  return r;
+}
+
+// The larger of the plan made first (plan mode without a saved plan) and the outcome records.
+MemoryEstimate simulate_memory(const api::SimulateRequest& s) {
+  const size_t replicas = s.options.replicas, policies = s.options.policies.size();
+  if (s.scenario) {
+    const auto& in = *s.scenario;
+    return records_memory(replicas, policies, in.pools.size(), in.runs.size(), in.services.size(),
+                          size_t(s.months > 0 ? std::min(s.months, in.horizon.months()) : in.horizon.months()));
+  }
+  if (!s.planning) return {};
+  const Portfolio& p = s.planning->portfolio;
+  const auto runs = size_t(
+      std::count_if(p.workloads.begin(), p.workloads.end(), [](const Workload& w) { return w.kind == Mode::train; }));
+  const int months = s.months > 0 ? std::min(s.months, p.horizon.months) : p.horizon.months;
+  auto records = records_memory(replicas, policies, p.offers.size(), runs, p.workloads.size() - runs, size_t(months));
+  if (s.plan) return records;
+  auto plan = plan_memory(p);
+  return plan.bytes > records.bytes ? plan : records;
+}
+
 Result run_simulate(const nlohmann::json& q, const Data& d, const Options& o) {
   auto read = read_simulate_request(q, d.calibrated(), o.style);
   if (read.request && o.progress) read.request->progress = o.progress;
-  return finish<api::SimulateRequest, api::SimulateReport>(
-      std::move(read), o, [&](const auto& r) { return api::run_simulate(d.calibrated(), r, budget(0, o)); });
+  std::optional<MemoryEstimate> memory;
+  if (o.check_only && read.request) memory = simulate_memory(*read.request);
+  auto r = finish<api::SimulateRequest, api::SimulateReport>(
+      std::move(read), o, [&](const auto& req) { return api::run_simulate(d.calibrated(), req, budget(0, o)); });
+  if (r.ok()) r.memory = std::move(memory);
+  return r;
 }
 
 const std::vector<Entry>& table() {

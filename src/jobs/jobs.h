@@ -62,6 +62,9 @@ struct Options {
   unsigned max_threads = 0;
   // simulate: replicas done of total, called from the simulating thread.
   std::function<void(uint32_t done, uint32_t total)> progress;
+  // plan: the main solve's state about every 0.25 s, from a solver thread
+  // (api::PlanRequest::progress); it must not throw.
+  std::function<void(const MilpProgress&)> plan_progress;
   // false (a server): no field of the request names a file. Documents come
   // inline instead: "model"/"show" a shipped key or a Hugging Face
   // config.json object; "cases", "models", "portfolio", "plan", "scenario"
@@ -81,8 +84,19 @@ struct Options {
 // (and carry the document's text when they are not).
 std::vector<std::string_view> document_fields(std::string_view kind);
 
+// What a long job's largest structures would hold, estimated from its request
+// before it runs: the planner's MILP (variables of every offer-month and of
+// every workload on every offer it may use, each month) and the simulator's
+// outcome records (replicas x policies x the record's doubles).
+struct MemoryEstimate {
+  double bytes = 0;
+  std::string what;  // how it was counted ("MILP of 12 months x 40 offer and workload cells: ...")
+};
+
 struct Result {
   std::optional<nlohmann::json> report;  // the CLI's --json; empty when the request had errors
+  // check_only, plan and simulate: the job's memory estimate.
+  std::optional<MemoryEstimate> memory;
   api::Outcome outcome = api::Outcome::answered;
   Diagnostics diagnostics;  // the errors (then no report), or warnings and notes
 

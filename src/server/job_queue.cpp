@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <random>
 #include <stdexcept>
@@ -41,12 +44,18 @@ std::string_view to_string(JobStatus s) {
   return "?";
 }
 
+nlohmann::json progress_json(const JobView& v) {
+  nlohmann::json p{{"fraction", v.fraction}, {"message", v.message}};
+  if (!v.solver.is_null()) p["solver"] = v.solver;
+  return p;
+}
+
 nlohmann::json to_json(const JobView& v, bool with_result) {
   nlohmann::json j{{"id", v.id},
                    {"kind", v.kind},
                    {"status", to_string(v.status)},
                    {"queue_position", v.queue_position},
-                   {"progress", {{"fraction", v.fraction}, {"message", v.message}}}};
+                   {"progress", progress_json(v)}};
   if (with_result && v.result) j["result"] = *v.result;
   if (v.diagnostics) j["diagnostics"] = *v.diagnostics;
   if (!v.error.empty()) j["error"] = v.error;
@@ -194,6 +203,8 @@ JobQueue::Counts JobQueue::counts() {
 }
 
 void JobQueue::work() {
+  // A thread's own nice value: Linux applies setpriority to the thread whose id it is given.
+  if (limits_.worker_nice != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), limits_.worker_nice);
   while (true) {
     std::shared_ptr<Job> j;
     {
@@ -210,11 +221,12 @@ void JobQueue::work() {
       renumber();
     }
     // A cancelled job stops at its next progress report (the simulator's, between blocks of replicas).
-    const auto progress = [this, j](double fraction, std::string message) {
+    const auto progress = [this, j](double fraction, std::string message, nlohmann::json solver) {
       const std::scoped_lock lock(mu_);
       if (j->view.status == JobStatus::cancelled) throw Cancelled();
       j->view.fraction = std::clamp(fraction, 0.0, 1.0);
       j->view.message = std::move(message);
+      j->view.solver = std::move(solver);
       touch(*j);
     };
     const auto t0 = std::chrono::steady_clock::now();

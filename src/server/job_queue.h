@@ -22,11 +22,18 @@
 namespace xpu::server {
 
 struct JobLimits {
-  unsigned max_running = 1;    // jobs running at once
-  size_t max_queued = 64;      // waiting jobs; past it a submit is refused (503)
-  double job_seconds = 600;    // each job's time budget: solver limits are capped at it
+  unsigned max_running = 1;  // jobs running at once
+  size_t max_queued = 64;    // waiting jobs; past it a submit is refused (503)
+  double job_seconds = 600;  // each job's time budget: solver limits are capped at it
+  // Each job's memory budget: a plan or simulation whose estimate
+  // (jobs::MemoryEstimate) is over it is refused before it is queued; 0: none.
+  size_t job_memory_bytes = size_t{4} << 30;
   double result_ttl_s = 3600;  // how long a finished job is kept
   size_t max_kept = 200;       // finished jobs kept at most (the oldest go first)
+  // The nice value of the job threads (Linux: per thread, and the solver's and
+  // engines' threads started from them inherit it), so a long solve yields the
+  // cores to the short requests; 0: as the server's other threads.
+  int worker_nice = 10;
 };
 
 enum class JobStatus { queued, running, done, failed, cancelled };
@@ -40,12 +47,16 @@ struct JobView {
   size_t queue_position = 0;  // 1 = next to start; 0 once running or ended
   double fraction = 0;
   std::string message;
+  // The running solve's state (a plan: elapsed_s, objective, bound, gap, nodes); null: none.
+  nlohmann::json solver;
   uint64_t version = 0;  // grows with every change (for event streams)
   std::optional<nlohmann::json> result;
   std::optional<nlohmann::json> diagnostics;
   std::string error;
 };
 nlohmann::json to_json(const JobView& v, bool with_result = true);
+// {fraction, message, solver?}: a job's "progress" object.
+nlohmann::json progress_json(const JobView& v);
 // Diagnostics as the API answers them: [{in, pointer, line?, column?,
 // severity, message}]; `in` is the document a diagnostic's file names (an
 // inline "portfolio"), else `where` ("body" or "query").
@@ -53,11 +64,12 @@ nlohmann::json to_json(const Diagnostics& ds, std::string_view where);
 
 class JobQueue {
  public:
-  // `run` does a job's work; it may call `progress` from its thread, and
+  // `run` does a job's work; it may call `progress` (fraction, message,
+  // solver state or null) from any thread (it throws once the job is cancelled), and
   // put in `extra` what the job keeps beside its result (a plan's exports).
-  using Runner =
-      std::function<jobs::Result(const std::string& kind, const nlohmann::json& request,
-                                 const std::function<void(double, std::string)>& progress, nlohmann::json& extra)>;
+  using Runner = std::function<jobs::Result(const std::string& kind, const nlohmann::json& request,
+                                            const std::function<void(double, std::string, nlohmann::json)>& progress,
+                                            nlohmann::json& extra)>;
   JobQueue(JobLimits limits, Runner run);
   ~JobQueue();  // cancels what is queued and waits for the running jobs
   JobQueue(const JobQueue&) = delete;

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -45,11 +46,12 @@ HttpError bad_request(const std::string& in, const std::string& pointer, const s
       nlohmann::json::array({{{"in", in}, {"pointer", pointer}, {"severity", "error"}, {"message", message}}}));
 }
 
-void send(httplib::Response& res, int status, const nlohmann::json& body) {
+void send_text(httplib::Response& res, int status, std::string body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(std::move(body), "application/json; charset=utf-8");
 }
+void send(httplib::Response& res, int status, const nlohmann::json& body) { send_text(res, status, body.dump()); }
 
 std::string media_type(const httplib::Request& req) {
   std::string t = req.get_header_value("Content-Type");
@@ -136,6 +138,7 @@ struct RouteEntry {
 struct Server::Impl {
   std::shared_ptr<const jobs::Data> data;
   ServerOptions o;
+  ResponseCache cache;
   httplib::Server http;
   JobQueue queue;
   nlohmann::json openapi;
@@ -145,12 +148,14 @@ struct Server::Impl {
   Impl(std::shared_ptr<const jobs::Data> d, ServerOptions opts)
       : data(std::move(d)),
         o(std::move(opts)),
+        cache(o.cache_bytes, o.cache_entries),
         queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, const auto& progress,
                              nlohmann::json& extra) {
           jobs::Options jo = options();
           jo.progress = [&](uint32_t done, uint32_t total) {
-            progress(total == 0 ? 0.0 : double(done) / total, fmt::format("replica {} of {}", done, total));
+            progress(total == 0 ? 0.0 : double(done) / total, fmt::format("replica {} of {}", done, total), nullptr);
           };
+          if (kind == "plan") jo.plan_progress = plan_progress(request, progress);
           // A plan's exports, made while its report is at hand (the JSON alone cannot make them).
           jo.on_plan = [&](const api::PlanReport& rep) {
             if (!rep.result.has_plan()) return;
@@ -172,6 +177,35 @@ struct Server::Impl {
     setup_http();
   }
 
+  // A plan's main solve as the job's progress: the fraction is the share of
+  // its time limit spent (the solve ends there at the latest), the message and
+  // `solver` its incumbent, bound and gap. Called on the solver's progress
+  // thread, which must not see the exception a cancelled job's progress
+  // throws: a running solve cannot be stopped, its result is dropped instead.
+  static std::function<void(const MilpProgress&)> plan_progress(
+      const nlohmann::json& request, const std::function<void(double, std::string, nlohmann::json)>& progress) {
+    const auto it = request.find("time_limit");
+    const double limit = it != request.end() && it->is_number() ? it->get<double>() : api::PlanRequest{}.time_limit;
+    return [limit, &progress](const MilpProgress& p) {
+      const auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+      const nlohmann::json solver{{"elapsed_s", p.seconds},
+                                  {"objective", number(p.objective)},
+                                  {"bound", number(p.best_bound)},
+                                  {"gap", number(p.gap)},
+                                  {"nodes", p.nodes},
+                                  {"done", p.done}};
+      const std::string gap = std::isfinite(p.gap) ? fmt::format("gap {:.2f}%", 100 * p.gap) : "no plan yet";
+      const std::string message =
+          p.done ? fmt::format("main solve done in {:.1f} s ({}); baselines and checks", p.seconds, gap)
+                 : fmt::format("solving: {:.1f} s of at most {:.0f} s, {}", p.seconds, limit, gap);
+      const double fraction = p.done ? 0.95 : std::min(0.95, limit > 0 ? p.seconds / limit : 0.0);
+      try {
+        progress(fraction, message, solver);
+      } catch (...) {  // cancelled meanwhile
+      }
+    };
+  }
+
   [[nodiscard]] jobs::Options options() const {
     jobs::Options jo;
     jo.max_threads = std::max(1U, o.request_threads);
@@ -179,29 +213,58 @@ struct Server::Impl {
     return jo;
   }
 
+  // A short job's answer from the cache, or from `compute` (kept when it is
+  // an answer: errors throw HttpError and are not kept). The header X-Cache
+  // says which: hit, miss, or off (no cache; a key that cannot be written).
+  void cached(httplib::Response& res, const std::string& kind, const nlohmann::json& request, char variant,
+              const std::function<ResponseCache::Answer()>& compute) {
+    std::string key;
+    if (cache.enabled()) {
+      try {
+        key = kind + variant + request.dump();
+      } catch (const nlohmann::json::type_error&) {  // text that is not UTF-8 (from a query): no key
+        key.clear();
+      }
+    }
+    std::optional<ResponseCache::Answer> a;
+    if (!key.empty()) a = cache.get(key);
+    res.set_header("X-Cache", key.empty() ? "off" : a ? "hit" : "miss");
+    if (!a) {
+      a = compute();
+      if (!key.empty()) cache.put(key, *a);
+    }
+    send_text(res, a->status, std::move(a->body));
+  }
+
   // A short job answered directly: the CLI's JSON, 400 at its fields, or 422 when nothing meets the request.
   void answer(httplib::Response& res, const std::string& kind, const nlohmann::json& request, const std::string& in,
-              bool none_meets_is_422 = false) const {
-    const auto r = jobs::run(kind, request, *data, options());
-    if (!r.ok()) throw bad_request(to_json(r.diagnostics, in));
-    if (none_meets_is_422 && r.outcome == api::Outcome::none_meets) {
-      send(res, 422, {{"error", "no answer"}, {"message", "no option meets the request"}, {"result", *r.report}});
-      return;
-    }
-    send(res, 200, *r.report);
+              bool none_meets_is_422 = false) {
+    cached(res, kind, request, none_meets_is_422 ? '!' : '\n', [&]() -> ResponseCache::Answer {
+      const auto r = jobs::run(kind, request, *data, options());
+      if (!r.ok()) throw bad_request(to_json(r.diagnostics, in));
+      if (none_meets_is_422 && r.outcome == api::Outcome::none_meets) {
+        return {
+            422,
+            nlohmann::json{{"error", "no answer"}, {"message", "no option meets the request"}, {"result", *r.report}}
+                .dump()};
+      }
+      return {200, r.report->dump()};
+    });
   }
 
   // A key in the path that the library does not know is 404 with its near miss.
-  void answer_key(httplib::Response& res, const std::string& kind, const nlohmann::json& request) const {
-    const auto r = jobs::run(kind, request, *data, options());
-    if (!r.ok()) {
-      std::string message;
-      for (const auto& d : r.diagnostics) {
-        if (d.severity == Severity::error) message += (message.empty() ? "" : "; ") + d.message;
+  void answer_key(httplib::Response& res, const std::string& kind, const nlohmann::json& request) {
+    cached(res, kind, request, '\n', [&]() -> ResponseCache::Answer {
+      const auto r = jobs::run(kind, request, *data, options());
+      if (!r.ok()) {
+        std::string message;
+        for (const auto& d : r.diagnostics) {
+          if (d.severity == Severity::error) message += (message.empty() ? "" : "; ") + d.message;
+        }
+        throw not_found(message);
       }
-      throw not_found(message);
-    }
-    send(res, 200, *r.report);
+      return {200, r.report->dump()};
+    });
   }
 
   void submit(httplib::Response& res, const std::string& kind, nlohmann::json request) {
@@ -228,6 +291,20 @@ struct Server::Impl {
     check.check_only = true;
     const auto r = jobs::run(kind, request, *data, check);
     if (!r.ok()) throw bad_request(to_json(r.diagnostics, "body"));
+    if (r.memory && o.jobs.job_memory_bytes > 0 && r.memory->bytes > double(o.jobs.job_memory_bytes)) {
+      const double gib = 1024.0 * 1024 * 1024;
+      const std::string pointer = r.memory->what.starts_with("MILP") ? "/portfolio" : "/replicas";
+      auto e = bad_request(
+          "body", pointer,
+          fmt::format(
+              "this job would need about {:.2f} GiB ({}), {:.1f}x this server's memory budget of {:.2f} GiB "
+              "per job (xpuplan serve --job-memory); fewer {} fit",
+              r.memory->bytes / gib, r.memory->what, r.memory->bytes / double(o.jobs.job_memory_bytes),
+              double(o.jobs.job_memory_bytes) / gib,
+              pointer == "/portfolio" ? "months, offers or accelerators per workload" : "replicas or policies"));
+      e.body["memory"] = {{"estimate_bytes", r.memory->bytes}, {"budget_bytes", o.jobs.job_memory_bytes}};
+      throw e;
+    }
     const auto v = queue.submit(kind, std::move(request));
     if (!v) {
       res.set_header("Retry-After", "10");
@@ -235,8 +312,10 @@ struct Server::Impl {
       return;
     }
     res.set_header("Location", "/api/jobs/" + v->id);
-    send(res, 202,
-         {{"id", v->id}, {"kind", v->kind}, {"status", to_string(v->status)}, {"queue_position", v->queue_position}});
+    nlohmann::json accepted{
+        {"id", v->id}, {"kind", v->kind}, {"status", to_string(v->status)}, {"queue_position", v->queue_position}};
+    if (r.memory) accepted["memory_estimate_bytes"] = r.memory->bytes;
+    send(res, 202, accepted);
   }
 
   JobView job(const std::string& id) {
@@ -286,7 +365,7 @@ struct Server::Impl {
       const nlohmann::json event{{"id", v->id},
                                  {"status", to_string(v->status)},
                                  {"queue_position", v->queue_position},
-                                 {"progress", {{"fraction", v->fraction}, {"message", v->message}}}};
+                                 {"progress", progress_json(*v)}};
       const std::string text = fmt::format("event: {}\ndata: {}\n\n", end ? "done" : "progress", event.dump());
       if (!sink.write(text.data(), text.size())) return false;
       if (end) sink.done();
@@ -307,6 +386,7 @@ struct Server::Impl {
       }
     }
     const auto& d = data->calibrated();
+    const auto cs = cache.stats();
     return {{"status", "ok"},
             {"version", o.version},
             {"data",
@@ -324,9 +404,18 @@ struct Server::Impl {
             {"limits",
              {{"body_bytes", o.body_limit},
               {"job_seconds", o.jobs.job_seconds},
+              {"job_memory_bytes", o.jobs.job_memory_bytes},
               {"result_ttl_s", o.jobs.result_ttl_s},
               {"max_queued", o.jobs.max_queued},
-              {"request_threads", o.request_threads}}}};
+              {"request_threads", o.request_threads}}},
+            {"cache",
+             {{"entries", cs.entries},
+              {"bytes", cs.bytes},
+              {"max_entries", cs.max_entries},
+              {"max_bytes", cs.max_bytes},
+              {"hits", cs.hits},
+              {"misses", cs.misses},
+              {"evictions", cs.evictions}}}};
   }
 
   void build_table();

@@ -12,6 +12,7 @@
 
 #include "jobs/jobs.h"
 #include "server/job_queue.h"
+#include "server/response_cache.h"
 
 namespace xpu::server {
 
@@ -21,6 +22,9 @@ struct ServerOptions {
   unsigned threads = 0;          // HTTP worker threads; 0: 8 per core, at least 64
   unsigned request_threads = 1;  // the most threads one request's job may use
   size_t body_limit = 4U << 20;  // bytes; a larger body is answered 413
+  // The short routes' answers kept in memory (ResponseCache); either 0: none.
+  size_t cache_bytes = 64U << 20;
+  size_t cache_entries = 4096;
   JobLimits jobs;
   std::string static_dir;    // the dashboard (web/dist) served at "/"; empty: none
   std::string openapi_file;  // docs/api/openapi.json; empty: /api/openapi.json is 404

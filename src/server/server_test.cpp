@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -246,6 +248,48 @@ TEST(Server, BadPortfolioIs400BeforeItIsQueued) {
   EXPECT_EQ(res->body.find("xpuplan-request-"), std::string::npos) << res->body;
 }
 
+TEST(Server, AJobOverTheMemoryBudgetIsRefusedWithItsEstimate) {
+  const auto portfolio = slurp(kRoot + "/tests/data/portfolio/small.yaml");
+  // The estimate, as the server accepts it under the default budget.
+  auto c = shared().client();
+  const auto ok = c.Post("/api/jobs/simulate", nlohmann::json{{"portfolio", portfolio}, {"replicas", 100}}.dump(),
+                         "application/json");
+  ASSERT_EQ(ok->status, 202) << ok->body;
+  const double estimate = body_of(ok)["memory_estimate_bytes"];
+  ASSERT_GT(estimate, 0);
+  EXPECT_EQ(body_of(c.Get("/api/health"))["limits"]["job_memory_bytes"], size_t{4} << 30);
+
+  ServerOptions o;
+  o.jobs.job_memory_bytes = static_cast<size_t>(estimate / 2);
+  Running r(o);
+  auto small = r.client();
+  // The plan the simulation makes first is what is over: refused at the portfolio, before it is queued.
+  const auto res = small.Post("/api/jobs/simulate", nlohmann::json{{"portfolio", portfolio}, {"replicas", 100}}.dump(),
+                              "application/json");
+  ASSERT_EQ(res->status, 400) << res->body;
+  const auto b = body_of(res);
+  EXPECT_EQ(b["memory"]["estimate_bytes"].get<double>(), estimate);
+  EXPECT_EQ(b["memory"]["budget_bytes"], o.jobs.job_memory_bytes);
+  const std::string message = b["diagnostics"][0]["message"];
+  EXPECT_EQ(b["diagnostics"][0]["pointer"], "/portfolio") << message;
+  EXPECT_NE(message.find("2.0x this server's memory budget"), std::string::npos) << message;
+  EXPECT_NE(message.find("--job-memory"), std::string::npos) << message;
+  EXPECT_EQ(body_of(small.Get("/api/health"))["jobs"]["queued"], 0);
+  // Many replicas make the outcome records the larger part: refused at /replicas.
+  const auto many =
+      small.Post("/api/jobs/simulate", nlohmann::json{{"portfolio", portfolio}, {"replicas", 100'000'000}}.dump(),
+                 "application/json");
+  ASSERT_EQ(many->status, 400) << many->body;
+  EXPECT_EQ(body_of(many)["diagnostics"][0]["pointer"], "/replicas") << many->body;
+  // Under the budget, the same plan runs.
+  ServerOptions big;
+  big.jobs.job_memory_bytes = static_cast<size_t>(estimate * 2);
+  Running r2(big);
+  EXPECT_EQ(
+      r2.client().Post("/api/jobs/plan", nlohmann::json{{"portfolio", portfolio}}.dump(), "application/json")->status,
+      202);
+}
+
 nlohmann::json wait_for_end(httplib::Client& c, const std::string& id) {
   for (int i = 0; i < 1200; ++i) {
     const auto res = c.Get("/api/jobs/" + id);
@@ -284,6 +328,14 @@ TEST(Server, APlanJobRunsToTheSameResultAsTheLibrary) {
 
   const auto job = wait_for_end(c, id);
   ASSERT_EQ(job["status"], "done") << job.dump().substr(0, 500);
+  // The main solve reported its state (its last report has done set), in the events too.
+  const auto solver = job["progress"]["solver"];
+  ASSERT_TRUE(solver.is_object()) << job["progress"].dump();
+  EXPECT_EQ(solver["done"], true);
+  EXPECT_GE(solver["elapsed_s"].get<double>(), 0);
+  EXPECT_TRUE(solver["objective"].is_number()) << solver.dump();
+  EXPECT_LE(solver["gap"].get<double>(), 1e-4 + 1e-9) << solver.dump();
+  EXPECT_NE(events.find("\"solver\":{"), std::string::npos) << events;
   const auto want = jobs::run("plan", q, *shipped(), server_like());
   ASSERT_TRUE(want.ok());
   auto got = job["result"], exp = *want.report;
@@ -378,6 +430,93 @@ TEST(Server, HealthListsTheJobKindsAndLimits) {
   EXPECT_EQ(h["jobs"]["kinds"], nlohmann::json({"compare", "plan", "simulate"}));
   EXPECT_EQ(h["jobs"]["library"].size(), jobs::kinds().size());
   EXPECT_GT(h["data"]["accelerators"].get<int>(), 5);
+}
+
+TEST(Server, AShortAnswerIsServedAgainFromTheCacheByteForByte) {
+  Running r;  // its own cache, so the first request is a miss
+  auto c = r.client();
+  // The same request twice, its fields in another order and spacing the second time.
+  const auto miss =
+      c.Post("/api/infer", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","rate":5})", "application/json");
+  const auto hit = c.Post("/api/infer", "{ \"rate\": 5,\n \"accelerator\": \"h100-sxm\", \"model\": \"llama3.1-8b\" }",
+                          "application/json");
+  ASSERT_TRUE(miss && hit);
+  ASSERT_EQ(miss->status, 200);
+  EXPECT_EQ(miss->get_header_value("X-Cache"), "miss");
+  EXPECT_EQ(hit->get_header_value("X-Cache"), "hit");
+  EXPECT_EQ(hit->status, 200);
+  EXPECT_EQ(hit->body, miss->body);
+  EXPECT_EQ(hit->get_header_value("Content-Type"), miss->get_header_value("Content-Type"));
+  // And the kept answer is the library's answer now.
+  const auto want = jobs::run("infer", {{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"rate", 5}}, *shipped(),
+                              server_like());
+  ASSERT_TRUE(want.ok());
+  EXPECT_EQ(hit->body, want.report->dump());
+  // Another request is another entry; a query is keyed by its fields too.
+  EXPECT_EQ(c.Post("/api/infer", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","rate":6})", "application/json")
+                ->get_header_value("X-Cache"),
+            "miss");
+  EXPECT_EQ(c.Get("/api/catalog?vendor=amd")->get_header_value("X-Cache"), "miss");
+  const auto amd = c.Get("/api/catalog?vendor=amd");
+  EXPECT_EQ(amd->get_header_value("X-Cache"), "hit");
+  EXPECT_EQ(body_of(amd), *jobs::run("catalog", {{"vendor", "amd"}}, *shipped(), server_like()).report);
+  // Errors are not kept: a bad request is computed (and refused) each time.
+  for (int i = 0; i < 2; ++i) {
+    const auto bad = c.Post("/api/infer", R"({"model":"llama3.1-8b","accelerator":"h100-sxn"})", "application/json");
+    EXPECT_EQ(bad->status, 400);
+    EXPECT_EQ(bad->get_header_value("X-Cache"), "miss");
+  }
+  const auto h = body_of(c.Get("/api/health"))["cache"];
+  EXPECT_EQ(h["hits"], 2);
+  EXPECT_EQ(h["misses"], 5);
+  EXPECT_EQ(h["entries"], 3);
+  EXPECT_GT(h["bytes"].get<size_t>(), miss->body.size());
+}
+
+TEST(Server, LongJobsRunAtTheirNiceValue) {
+  for (const int nice : {0, 10}) {
+    const int before = getpriority(PRIO_PROCESS, 0);
+    std::atomic<int> seen{-100};
+    JobLimits l;
+    l.worker_nice = nice;
+    {
+      JobQueue q(l, [&](const std::string&, const nlohmann::json&, const auto&, nlohmann::json&) {
+        seen = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+        jobs::Result r;
+        r.report = nlohmann::json::object();
+        return r;
+      });
+      const auto v = q.submit("plan", nlohmann::json::object());
+      ASSERT_TRUE(v);
+      for (int i = 0; i < 200 && seen == -100; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(seen, before + nice);
+    EXPECT_EQ(getpriority(PRIO_PROCESS, 0), before);  // this thread (and the HTTP threads) keep theirs
+  }
+}
+
+TEST(Server, TheCacheIsBoundedAndCanBeTurnedOff) {
+  ResponseCache small(1'000'000, 2);
+  small.put("a", {200, "1"});
+  small.put("b", {200, "2"});
+  ASSERT_TRUE(small.get("a"));  // a is now the most recently used
+  small.put("c", {200, "3"});
+  EXPECT_FALSE(small.get("b"));
+  EXPECT_TRUE(small.get("a") && small.get("c"));
+  EXPECT_EQ(small.stats().evictions, 1U);
+  ResponseCache tiny(100, 10);
+  tiny.put("big", {200, std::string(200, 'x')});  // over the byte bound: not kept
+  EXPECT_EQ(tiny.stats().entries, 0U);
+  tiny.put("x", {200, "1"});
+  tiny.put("y", {200, "2"});  // two entries with their overhead pass 100 bytes: the older goes
+  EXPECT_LE(tiny.stats().bytes, 100U);
+
+  ServerOptions off;
+  off.cache_bytes = 0;
+  Running r(off);
+  auto c = r.client();
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(c.Get("/api/catalog")->get_header_value("X-Cache"), "off");
+  EXPECT_EQ(body_of(c.Get("/api/health"))["cache"]["hits"], 0);
 }
 
 }  // namespace

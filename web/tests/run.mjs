@@ -394,10 +394,11 @@ describe('dashboard', () => {
     await page.waitForSelector('#view-plan [data-testid="job"] progress');
     await page.waitForSelector('[data-testid="plan-result"]', { timeout: JOB_TIMEOUT });
     const jobId = await page.getAttribute('[data-testid="plan-result"]', 'data-job');
-    const body = JSON.parse(request.postData());
-    const accepted = await api('POST', 'api/jobs/plan', body);
-    assert.equal(accepted.status, 202);
-    const job = await followJob(accepted.json.id);
+    JSON.parse(request.postData()); // the dashboard sent a JSON request
+    // The dashboard's own job, read from the API: a plan solve stopped by its
+    // time limit is not repeatable, so a second job of the same request may
+    // stop at another incumbent (seen under load: $42.6M shown vs $42,526,482).
+    const job = await followJob(jobId);
     assert.equal(job.status, 'done');
     conforms('GET', '/api/jobs/{id}', { status: 200, json: job });
     const plan = job.result;

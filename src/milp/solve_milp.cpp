@@ -270,7 +270,7 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std
 
   CbcModel cbc(solver);
   cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
-  if (!options.start.empty()) {
+  if (!options.start.empty() && options.start_to_cbc) {
     // By column name: CbcMain1 maps the start onto the preprocessed model
     // through the names (CbcSolver.cpp, "translating mipstart solution").
     std::vector<std::pair<std::string, double>> start;

@@ -46,6 +46,12 @@ struct MilpOptions {
   // satisfies the model (1e-6), that start is returned, so a solve with a
   // feasible start never returns a worse plan than the start.
   std::vector<double> start;
+  // False: `start` is not handed to CBC, only kept as the fallback above (a
+  // complete feasible start is still returned when CBC ends worse or
+  // without a solution). CBC with an incumbent skips heuristics that find
+  // better plans on its own (the feasibility pump runs only without one):
+  // a poor start can pin the search to itself.
+  bool start_to_cbc = true;
   // Called with the search's state about every progress_interval_s, from a
   // thread of solve_milp's own, one call at a time, and once more with done
   // set before solve_milp returns. Must not call solve_milp. Empty: none.

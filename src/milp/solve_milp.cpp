@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "milp/detail.h"
@@ -163,9 +164,26 @@ class ProgressState {
 // under cbc_driver_mutex() (the callback has no user pointer).
 ProgressState* g_driver_progress = nullptr;
 
+// The wall-clock time the search must end by (steady clock), or none; set
+// and read only under cbc_driver_mutex(), like g_driver_progress.
+std::optional<std::chrono::steady_clock::time_point> g_driver_deadline;
+
 // CbcMain1 calls this at fixed points; 3 is "just before branchAndBound", with the model it searches.
 int driver_callback(CbcModel* model, int where_from) {
-  if (where_from == 3 && g_driver_progress != nullptr) g_driver_progress->set_main(model);
+  if (where_from != 3) return 0;
+  if (g_driver_progress != nullptr) g_driver_progress->set_main(model);
+  if (g_driver_deadline) {
+    // CbcMain1 hands branch and bound the limit less the CPU time of its
+    // preprocessing (CbcSolver.cpp, "timeLeft - (CoinCpuTime() - time2)"),
+    // and branch and bound starts its clock anew: the initial LP, the MIP
+    // start's translation and a loaded machine's waits were not counted,
+    // which overran a 120 s limit to 165-198 s. The search gets the time
+    // left by the wall clock. (Clp's own wall limit on the root LP was
+    // tried too: CBC then lost solutions it finds within the limit.)
+    const double left =
+        std::max(0.01, std::chrono::duration<double>(*g_driver_deadline - std::chrono::steady_clock::now()).count());
+    model->setMaximumSeconds(left);
+  }
   return 0;
 }
 
@@ -235,7 +253,9 @@ struct CbcOutcome {
   long nodes = 0;
 };
 
-CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std::shared_ptr<ProgressState>& progress) {
+// `started`: when solve_milp was called (its time limit counts from then).
+CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std::shared_ptr<ProgressState>& progress,
+                   std::chrono::steady_clock::time_point started) {
   const bool offset_column = model.objective_offset != 0;
   const milp_detail::CoinArrays a = milp_detail::to_coin_arrays(model, offset_column);
 
@@ -250,7 +270,7 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std
 
   CbcModel cbc(solver);
   cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
-  if (!options.start.empty()) {
+  if (!options.start.empty() && options.start_to_cbc) {
     // By column name: CbcMain1 maps the start onto the preprocessed model
     // through the names (CbcSolver.cpp, "translating mipstart solution").
     std::vector<std::pair<std::string, double>> start;
@@ -297,8 +317,14 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std
     data.useSignalHandler_ = false;  // a library must not take over SIGINT
     CbcMain0(cbc, data);
     g_driver_progress = progress.get();
-    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, progress ? driver_callback : no_callback, data);
+    if (std::isfinite(options.time_limit_s)) {
+      g_driver_deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(options.time_limit_s));
+    }
+    const bool hook = progress || g_driver_deadline;
+    CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, hook ? driver_callback : no_callback, data);
     g_driver_progress = nullptr;
+    g_driver_deadline.reset();
   }
   out.status = cbc.status();
   out.secondary = cbc.secondaryStatus();
@@ -363,7 +389,7 @@ MilpResult solve_milp(const MilpModel& model, const MilpOptions& options) {
     }
     return done(std::move(r));
   };
-  CbcOutcome cbc = run_cbc(model, options, progress);
+  CbcOutcome cbc = run_cbc(model, options, progress, start);
   // CBC reports a root LP that its clock cut short as infeasible (secondary
   // status 1; seen on the 500x100x24 bench, whose executable model the warm
   // start proves feasible): once the limit is spent, "no solution" is only that.

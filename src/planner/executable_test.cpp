@@ -386,6 +386,22 @@ TEST(Executable, OptimumEqualsEnumeration) {
   RecordProperty("multi_pool", multi_pool);
 }
 
+// A random fixture's executable model and the greedy start from its fluid LP.
+struct Started {
+  Fixture fx;
+  Formulation f;
+  std::vector<double> greedy;
+};
+Started started(uint32_t seed) {
+  Started s{testing::random_fixture(seed, 4, 8, 3, 3), {}, {}};
+  s.f = formulate(s.fx.p, s.fx.rates);
+  const Formulation fluid = formulate(s.fx.p, s.fx.rates, {.fluid = true});
+  const LpResult lp = solve_lp(fluid.model);
+  EXPECT_EQ(lp.status, LpStatus::optimal) << lp.message;
+  s.greedy = executable_start(s.fx.p, s.fx.rates, s.f, fluid, lp.values);
+  return s;
+}
+
 // The warm start (warm_start.h) on random portfolios: when it is complete it
 // is a plan the checker accepts; a solve given it never ends worse than the
 // start, and a proven optimum is the same with or without it.
@@ -393,12 +409,10 @@ TEST(WarmStart, CompleteStartIsACheckedPlanAndNeverLosesToTheSearch) {
   int complete = 0, feasible = 0;
   for (uint32_t seed = 0; seed < 16; ++seed) {
     SCOPED_TRACE(seed);
-    const Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
-    const Formulation f = formulate(fx.p, fx.rates);
-    const Formulation fluid = formulate(fx.p, fx.rates, {.fluid = true});
-    const LpResult lp = solve_lp(fluid.model);
-    ASSERT_EQ(lp.status, LpStatus::optimal) << lp.message;
-    const std::vector<double> start = executable_start(fx.p, fx.rates, f, fluid, lp.values);
+    const Started st = started(seed);
+    const Fixture& fx = st.fx;
+    const Formulation& f = st.f;
+    const std::vector<double>& start = st.greedy;
     ASSERT_EQ(start.size(), f.model.vars.size());
     const MilpResult cold = solve_milp(f.model);
     const MilpResult warm = solve_milp(f.model, {.start = start});
@@ -425,6 +439,63 @@ TEST(WarmStart, CompleteStartIsACheckedPlanAndNeverLosesToTheSearch) {
   // The heuristic is only worth having if it usually completes.
   EXPECT_GE(feasible, 6);
   EXPECT_GE(2 * complete, feasible) << complete << " of " << feasible;
+}
+
+// The rounding cuts (formulation_exec.cpp) cut no integer point off: the
+// executable optimum is the same with and without them, and their LP bound
+// is never lower.
+TEST(RoundingCuts, KeepTheOptimumAndRaiseTheLpBound) {
+  int solved = 0, raised = 0;
+  for (uint32_t seed = 0; seed < 16; ++seed) {
+    SCOPED_TRACE(seed);
+    const Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
+    const Formulation with = formulate(fx.p, fx.rates);
+    const Formulation without = formulate(fx.p, fx.rates, {.rounding_cuts = false});
+    const MilpResult a = solve_milp(with.model), b = solve_milp(without.model);
+    ASSERT_EQ(a.status, b.status) << a.message << " / " << b.message;
+    if (a.status != MilpStatus::optimal) continue;
+    ++solved;
+    EXPECT_NEAR(a.objective, b.objective, 1e-7 * std::abs(b.objective));
+    const LpResult la = solve_lp(with.model), lb = solve_lp(without.model);
+    ASSERT_EQ(la.status, LpStatus::optimal);
+    ASSERT_EQ(lb.status, LpStatus::optimal);
+    EXPECT_GE(la.objective, lb.objective - 1e-7 * std::abs(lb.objective));
+    raised += la.objective > lb.objective * (1 + 1e-6);
+  }
+  EXPECT_GE(solved, 6);
+  RecordProperty("lp_bound_raised", raised);
+}
+
+// The repair (polish_start): from the greedy's gangs, a complete start that
+// satisfies the model and passes the checker, never worse than a complete
+// greedy start and never better than the optimum.
+TEST(WarmStart, RepairCompletesTheStart) {
+  int feasible = 0, repaired = 0;
+  for (uint32_t seed = 0; seed < 16; ++seed) {
+    SCOPED_TRACE(seed);
+    const Started st = started(seed);
+    const Fixture& fx = st.fx;
+    const Formulation& f = st.f;
+    const std::vector<double>& greedy = st.greedy;
+    const std::vector<double> start = polish_start(f, greedy, {.time_limit_s = 20});
+    ASSERT_EQ(start.size(), f.model.vars.size());
+    const MilpResult exact = solve_milp(f.model);
+    if (exact.status != MilpStatus::optimal) continue;
+    ++feasible;
+    if (std::any_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) continue;
+    ++repaired;
+    EXPECT_EQ(violations(f.model, start), std::vector<std::string>{});
+    const CheckReport check = check_plan(fx.p, fx.rates, decode(fx.p, f, start));
+    EXPECT_TRUE(check.ok()) << check.verdict();
+    const double cost = evaluate_objective(f.model, start);
+    EXPECT_GE(cost, exact.objective - 1e-7 * std::abs(exact.objective));
+    if (std::none_of(greedy.begin(), greedy.end(), [](double v) { return std::isnan(v); })) {
+      EXPECT_LE(cost, evaluate_objective(f.model, greedy) * (1 + 1e-9));
+    }
+  }
+  EXPECT_GE(feasible, 6);
+  EXPECT_GE(4 * repaired, 3 * feasible) << repaired << " of " << feasible;
+  RecordProperty("repaired", repaired);
 }
 
 }  // namespace

@@ -58,6 +58,9 @@ struct FormulationOptions {
   // rentals): the LP bound the price of executability is measured against.
   // Default false: gangs, whole replicas and whole instances.
   bool fluid = false;
+  // Executable model: the rounding cuts on each run's completion row
+  // (formulation_exec.cpp). They cut no integer point off; off only to test that.
+  bool rounding_cuts = true;
 };
 
 // What a row is about, for messages: group, and the entity indices (-1 = none).

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "planner/formulation_build.h"
@@ -43,6 +44,46 @@ double spot_factor(const Builder& b, int pool) {
   double a = 1.0;
   for (int o : b.f.pools[pool].offers) a = std::min(a, b.p.offers[o].availability);
   return a;
+}
+
+// Whole months at ladder counts overshoot what a run needs, and the LP
+// relaxation does not see it (a fraction of a gang looks like average
+// chips). The completion row sum_j a_j g_j >= 1 (gangs g_j binary, the move
+// terms dropped: they only subtract) divided by a unit d and rounded up,
+// sum_j ceil(a_j / d) g_j >= ceil(1 / d), holds at every integer point (a
+// Chvatal-Gomory cut). One cut per unit d = the largest progress of a gang
+// at the smallest count on one accelerator (its columns then weigh 1 each),
+// added only where 1 / d is not already whole.
+void add_rounding_cuts(Builder& b, int wi, const Terms& done) {
+  const Workload& w = b.p.workloads[wi];
+  std::map<std::string, std::pair<int64_t, double>>
+      unit;                        // accelerator (+spot) -> (smallest count, its largest progress)
+  std::map<int, double> progress;  // gang var -> a_j
+  for (auto [v, a] : done) progress[v] = a;
+  for (const auto& g : b.f.gangs) {
+    if (g.workload != wi || !progress.contains(g.var)) continue;
+    const PoolInfo& pi = b.f.pools[g.pool];
+    const std::string key = pi.accelerator + (pi.spot ? "/spot" : "");
+    auto [it, fresh] = unit.try_emplace(key, g.chips, 0.0);
+    if (g.chips < it->second.first) it->second = {g.chips, 0.0};
+    if (g.chips == it->second.first) it->second.second = std::max(it->second.second, progress[g.var]);
+  }
+  for (const auto& [key, cd] : unit) {
+    const double d = cd.second;
+    if (!(d > 0) || d >= 1) continue;
+    const double rhs = std::ceil(1.0 / d - 1e-9);
+    if (rhs - 1.0 / d < 1e-6 || rhs > 1e4) continue;  // nothing to round up, or too fine to matter
+    Terms t;
+    t.reserve(progress.size());
+    for (auto [v, a] : progress) {
+      // Never below a_j / d (rounding down would cut integer points off).
+      const double c = std::ceil(a / d * (1 - 1e-12));
+      if (c > 0) t.emplace_back(v, std::max(c, a / d));
+    }
+    // Group other: implied by the completion row at integer points, never relaxed or reported.
+    b.add_row(row_ge(fmt::format("complete_rounded[{},{}]", w.name, key), std::move(t), rhs),
+              {.group = Group::other, .workload = wi});
+  }
 }
 
 }  // namespace
@@ -163,6 +204,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
     }
   }
   if (!late_ok) {
+    if (b.opt.rounding_cuts && !b.relaxed(Group::deadlines)) add_rounding_cuts(b, wi, done);
     b.add_row(row_ge(fmt::format("complete[{}]", w.name), std::move(done), 1.0),
               {.group = Group::deadlines, .workload = wi});
     return;

@@ -27,7 +27,8 @@ enum class PlanStatus : unsigned char { optimal, feasible, infeasible, time_limi
 std::string_view to_string(PlanStatus s);
 
 struct PlanOptions {
-  double time_limit_s = 60;    // per MILP solve (the main one; baselines and diagnosis get a share)
+  double time_limit_s =
+      60;  // the plan's solve: fluid LP, start and main search together (baselines and diagnosis get a share)
   double relative_gap = 1e-4;  // stop when within this of the best bound
   int threads = 1;             // CBC threads (deterministic mode when > 1)
   bool baselines = true;

@@ -12,10 +12,14 @@
 //   - porting binaries follow the runtimes used.
 // An LP over what is left (checkpoints, moves, vendor and stay binaries)
 // completes it when its optimum is integral and the start satisfies the
-// model; otherwise the result keeps NaN entries. Share caps and vendor
-// minimums are not steered by the greedy; when they break, there is no
-// complete start.
+// model. When something does not fit, only the gang choices of the runs
+// that did are kept (the rest NaN). Share caps, vendor minimums and the
+// robustness rule's spare capacity are not steered by the greedy; the
+// repair (polish_start) fixes the gang choices and lets CBC choose the
+// rentals, replicas and binaries under every row, which also buys the cheap
+// commitments the greedy's pay-as-you-go-first rentals miss.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -155,6 +159,7 @@ class Rentals {
 struct Choice {
   double chip_months = kInfinity;
   std::vector<int> vars;  // the gang binaries set to 1
+  bool robust = false;    // also meets the vendor-loss rule without re-routing
 };
 
 // The cheapest (fewest chip-months) one-count schedule of run `wi` in `pool`
@@ -176,17 +181,33 @@ Choice best_in_pool(const Portfolio& p, const Formulation& f, const std::vector<
     std::stable_sort(cols.begin(), cols.end(), [&](const auto* a, const auto* b) {
       return used(a->month) != used(b->month) ? used(a->month) > used(b->month) : a->month < b->month;
     });
-    double done = 0;
-    Choice c{.chip_months = 0};
-    for (const auto* g : cols) {
-      if (g->month > w.deadline || !rentals.fits(pool, g->month, static_cast<double>(chips))) continue;
-      // 0.1% over: the move-free schedule has no lost transfer time, and CBC's tolerances stay clear.
-      if (done >= 1.001) break;
-      done += g->tokens_per_s * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
-      c.chip_months += static_cast<double>(chips);
-      c.vars.push_back(g->var);
+    // The vendor-loss rule (when the policy has one): the run, in this
+    // pool's vendor, keeps only (1 - loss) of each month from `from` on and
+    // should still finish by its deadline without re-routing (conservative:
+    // the model may also re-route onto other vendors' spare capacity). A
+    // schedule that meets it comes first; one that only finishes is kept
+    // for when none does (the repair may then re-route or rent spare).
+    const Robustness* rob = p.policy.robustness && p.policy.robustness->loss < 0.95 ? &*p.policy.robustness : nullptr;
+    for (const bool robust_target : {true, false}) {
+      if (robust_target && !rob) continue;
+      double done = 0, robust = 0;
+      Choice c{.chip_months = 0};
+      for (const auto* g : cols) {
+        if (g->month > w.deadline || !rentals.fits(pool, g->month, static_cast<double>(chips))) continue;
+        // 0.1% over: the move-free schedule has no lost transfer time, and CBC's tolerances stay clear.
+        if (done >= 1.001 && (!robust_target || robust >= 1.001)) break;
+        const double progress = g->tokens_per_s * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
+        done += progress;
+        robust += rob && g->month >= std::max(0, rob->from) ? progress * (1 - rob->loss) : progress;
+        c.chip_months += static_cast<double>(chips);
+        c.vars.push_back(g->var);
+      }
+      c.robust = !rob || robust >= 1.001;
+      if (done < 1.001) continue;
+      // Ranked by (meets the rule, fewer chip-months).
+      if ((c.robust && !best.robust) || (c.robust == best.robust && c.chip_months < best.chip_months))
+        best = std::move(c);
     }
-    if (done >= 1.001 && c.chip_months < best.chip_months) best = std::move(c);
   }
   return best;
 }
@@ -233,6 +254,7 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
     return it == chips.end() ? 0.0 : it->second;
   };
   Rentals rentals(p, f);
+  bool partial = false;  // something did not fit: only the gang choices are a start
 
   // Training runs first (the lumpy part), each into the room earlier ones left.
   std::map<int, std::vector<int>> gangs_of;
@@ -249,7 +271,14 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
     std::vector<int> order;
     order.reserve(pool_total.size());
     for (auto& [pool, t] : pool_total) order.push_back(pool);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return pool_total[a] > pool_total[b]; });
+    // Pools under a site's power budget last: the services' replicas and
+    // the spare capacity the vendor-loss rule needs compete for that power.
+    auto sited = [&](int pool) {
+      return std::any_of(f.pools[pool].offers.begin(), f.pools[pool].offers.end(),
+                         [&](int o) { return !p.offers[o].site.empty(); });
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return sited(a) != sited(b) ? sited(b) : pool_total[a] > pool_total[b]; });
     Choice pick;
     for (int pool : order) {
       pick = best_in_pool(p, f, gangs, pool, pool_month[pool], rentals);
@@ -267,7 +296,10 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
       rentals.restore(saved);
       pick = {};
     }
-    if (pick.vars.empty()) return x;  // fits nowhere at one count: no start
+    if (pick.vars.empty()) {
+      partial = true;  // fits nowhere at one count: its gangs stay open (NaN) for the repair
+      continue;
+    }
     for (int g : gangs) x[f.gangs[g].var] = 0.0;
     for (int v : pick.vars) x[v] = 1.0;
   }
@@ -311,8 +343,13 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
         place(rv, std::ceil((1 - cover) * ar->need[m] / ar->chips_per_replica - 1e-9));
       }
     }
-    if (cover < 1 - 1e-9)
-      return std::vector<double>(x.size(), kNaN);  // demand does not fit: no start  // demand does not fit: no start
+    if (cover < 1 - 1e-9) partial = true;  // demand does not fit
+  }
+  if (partial) {
+    // Only the runs' gang choices stand; the repair (polish_start) does the rest.
+    std::vector<double> gangs_only(x.size(), kNaN);
+    for (const auto& g : f.gangs) gangs_only[g.var] = x[g.var];
+    return gangs_only;
   }
   rentals.write(x);
 
@@ -328,6 +365,60 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
     x[pv.var] = on ? 1.0 : 0.0;
   }
   return complete(f.model, std::move(x));
+}
+
+namespace {
+
+// CBC on f.model with the columns in `fixed` held at their values in `x`
+// (NaN ones left free); `x` is the MIP start when complete. The result's
+// plan, when it satisfies f.model and is no worse than a complete `x`; else `x`.
+std::vector<double> solve_fixed(const Formulation& f, const std::vector<double>& x, const std::vector<int>& fixed,
+                                MilpOptions o) {
+  MilpModel m = f.model;
+  for (int v : fixed) {
+    if (!std::isnan(x[v])) m.vars[v].lower = m.vars[v].upper = x[v];
+  }
+  const bool complete = std::none_of(x.begin(), x.end(), [](double v) { return std::isnan(v); });
+  o.progress = {};
+  o.start = complete ? x : std::vector<double>{};
+  const MilpResult r = solve_milp(m, o);
+  if (!r.has_solution()) return x;
+  // The fixed bounds lie inside the full model's, so the sub-problem's plan is one of the full model's.
+  if (!violations(f.model, r.values, 1e-6, 1).empty()) return x;
+  if (complete && evaluate_objective(f.model, r.values) > evaluate_objective(f.model, x)) return x;
+  return r.values;
+}
+
+}  // namespace
+
+std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options) {
+  if (start.size() != f.model.vars.size() || f.gangs.empty()) return start;
+  std::vector<int> gangs;
+  for (const auto& g : f.gangs) {
+    if (!std::isnan(start[g.var])) gangs.push_back(g.var);
+  }
+  if (gangs.empty()) return start;  // nothing to fix: no smaller problem
+  const auto begin = std::chrono::steady_clock::now();
+  std::vector<double> x = start;
+  const bool complete = std::none_of(x.begin(), x.end(), [](double v) { return std::isnan(v); });
+  if (complete) {
+    // First the rentals and commitments alone (gangs and replicas held): a
+    // covering problem CBC closes fast, where the greedy rented
+    // pay-as-you-go first.
+    std::vector<int> held = gangs;
+    for (const auto& rv : f.replicas) held.push_back(rv.var);
+    MilpOptions o = options;
+    o.time_limit_s = options.time_limit_s / 2;
+    x = solve_fixed(f, x, held, o);
+  }
+  auto left = [&] {
+    return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  };
+  // Then the replicas, binaries and rentals together, gangs still held.
+  MilpOptions o = options;
+  o.time_limit_s = std::max(1.0, left());
+  x = solve_fixed(f, x, gangs, o);
+  return x;
 }
 
 }  // namespace xpu

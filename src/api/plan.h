@@ -10,12 +10,13 @@
 namespace xpu::api {
 
 struct PlanRequest {
-  Portfolio portfolio;     // resolved against the data set by a shell (ingest/portfolio_io.h)
-  double time_limit = 60;  // seconds for the main MILP solve
-  double gap = 1e-4;       // stop within this relative gap of the best bound, [0, 1)
-  int threads = 1;         // CBC threads (deterministic); the engines use the budget the shell passes
-  bool baselines = true;   // also plan the baselines, for savings
-  bool fluid = false;      // the fluid model (average chips, not launchable) instead of the executable one
+  Portfolio portfolio;  // resolved against the data set by a shell (ingest/portfolio_io.h)
+  double time_limit =
+      60;  // seconds for the solve: fluid LP, warm start and search together (sensitivity re-solves come after)
+  double gap = 1e-4;      // stop within this relative gap of the best bound, [0, 1)
+  int threads = 1;        // CBC threads (deterministic); the engines use the budget the shell passes
+  bool baselines = true;  // also plan the baselines, for savings
+  bool fluid = false;     // the fluid model (average chips, not launchable) instead of the executable one
   // The main solve's state about every progress_interval seconds (elapsed,
   // incumbent, bound, gap), from a solver thread; empty: none. Not part of
   // the report.

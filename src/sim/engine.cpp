@@ -154,24 +154,36 @@ void Engine::decide(bool new_month) {
   decision_.clear();
   policy_.decide(view, decision_);
   bool off_plan = false;
-  for (const RunAllocation& a : decision_.runs) {
-    if (a.run < 0 || a.run >= static_cast<int>(runs_.size()) || runs_[a.run].status == RunStatus::done) continue;
-    RunState& x = runs_[a.run];
-    if (a.to == x.cur) continue;
-    if (a.to.pool >= 0 && a.to.chips > 0) {
-      const bool valid_pool = a.to.pool < static_cast<int>(pools_.size());
-      const int64_t own = valid_pool && x.cur.pool == a.to.pool ? x.cur.chips : 0;
-      if (!valid_pool || pools_[a.to.pool].available - pools_[a.to.pool].held + own < a.to.chips) {
-        breaches_ += 1;  // more chips than the pool has: not applied
-        continue;
+  // Applied in three steps so chips given back are free for what takes them
+  // in the same decision, whatever the order the policy listed them in: run
+  // allocations that add no chips to any pool (releases, shrinks in place),
+  // then services, then the other run allocations.
+  auto adds_chips = [&](const RunAllocation& a) {
+    const RunMonth& cur = runs_[a.run].cur;
+    return a.to.pool >= 0 && a.to.chips > 0 && !(a.to.pool == cur.pool && a.to.chips <= cur.chips);
+  };
+  auto apply_runs = [&](bool adding) {
+    for (const RunAllocation& a : decision_.runs) {
+      if (a.run < 0 || a.run >= static_cast<int>(runs_.size()) || runs_[a.run].status == RunStatus::done) continue;
+      if (adds_chips(a) != adding) continue;
+      RunState& x = runs_[a.run];
+      if (a.to == x.cur) continue;
+      if (a.to.pool >= 0 && a.to.chips > 0) {
+        const bool valid_pool = a.to.pool < static_cast<int>(pools_.size());
+        const int64_t own = valid_pool && x.cur.pool == a.to.pool ? x.cur.chips : 0;
+        if (!valid_pool || pools_[a.to.pool].available - pools_[a.to.pool].held + own < a.to.chips) {
+          breaches_ += 1;  // more chips than the pool has: not applied
+          continue;
+        }
       }
+      const RunMonth& planned = prep_.runs[a.run].planned[month_];
+      const bool planned_transition =
+          new_month && a.to == planned && month_ > 0 && x.cur == prep_.runs[a.run].planned[month_ - 1];
+      if (a.to.pool >= 0 && !(a.to == planned)) off_plan = true;
+      apply_run(a.run, a.to, planned_transition);
     }
-    const RunMonth& planned = prep_.runs[a.run].planned[month_];
-    const bool planned_transition =
-        new_month && a.to == planned && month_ > 0 && x.cur == prep_.runs[a.run].planned[month_ - 1];
-    if (a.to.pool >= 0 && !(a.to == planned)) off_plan = true;
-    apply_run(a.run, a.to, planned_transition);
-  }
+  };
+  apply_runs(false);
   for (ServiceAllocation& a : decision_.services) {
     if (a.service < 0 || a.service >= static_cast<int>(services_.size())) continue;
     const auto& planned = in_.services[a.service].months[month_];
@@ -182,6 +194,7 @@ void Engine::decide(bool new_month) {
     }
     if (!on_plan) off_plan = true;
   }
+  apply_runs(true);
   if (off_plan) check_rules();
 }
 

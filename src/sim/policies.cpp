@@ -14,16 +14,39 @@ namespace {
 // so that two pending runs are not both given the same spare chips.
 class Ledger {
  public:
-  explicit Ledger(const PolicyView& v) : v_(v), delta_(v.pools.size(), 0) {}
+  explicit Ledger(const PolicyView& v) : v_(v), delta_(v.pools.size(), 0), given_back_(v.services.size()) {}
   // Chips pool p can still give to a holder that already has `own` chips in it.
   int64_t room(int p, int64_t own) const { return v_.spare(p) - delta_[p] + own; }
   void take(int p, int64_t chips) {
     if (p >= 0) delta_[p] += chips;
   }
+  // Frees, before anything is placed, the chips pending services give back
+  // under their plan this decision (held in a pool beyond what the plan sets
+  // there), so a run planned into them finds them free.
+  void release_given_back(const PolicyView& v) {
+    for (int s : v.pending_services) {
+      std::vector<int64_t> held(v.pools.size(), 0);
+      for (const ReplicaSet& set : v.services[s].current) held[set.pool] += set.replicas * set.chips_per_replica;
+      for (const ReplicaSet& set : v.services[s].planned) held[set.pool] -= set.replicas * set.chips_per_replica;
+      for (size_t p = 0; p < held.size(); ++p) {
+        if (held[p] > 0) {
+          take(static_cast<int>(p), -held[p]);
+          given_back_[s].push_back({static_cast<int>(p), held[p]});
+        }
+      }
+    }
+  }
+  // Frees all of service s's chips (less what release_given_back freed).
+  void release_service(int s) {
+    for (const ReplicaSet& set : v_.services[s].current) take(set.pool, -set.replicas * set.chips_per_replica);
+    for (const auto& [p, chips] : given_back_[s]) take(p, chips);
+    given_back_[s].clear();
+  }
 
  private:
   const PolicyView& v_;
   std::vector<int64_t> delta_;
+  std::vector<std::vector<std::pair<int, int64_t>>> given_back_;
 };
 
 int64_t own_chips(const RunView& r, int pool) { return r.current.pool == pool ? r.current.chips : 0; }
@@ -67,6 +90,19 @@ std::optional<RunMonth> place_run(const PolicyView& v, const Ledger& ledger, int
   return best;
 }
 
+// The pending runs, those that give chips back this decision first (a pause,
+// a shrink, a move out), so that a run planned into chips another run gives
+// back finds them free whatever the two runs' order. Ties keep index order.
+std::vector<int> releases_first(const PolicyView& v) {
+  std::vector<int> order(v.pending_runs.begin(), v.pending_runs.end());
+  auto freed = [&](int r) {
+    const RunView& x = v.runs[r];
+    return x.current.chips - (x.planned.pool == x.current.pool ? x.planned.chips : 0);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return freed(a) > freed(b); });
+  return order;
+}
+
 bool fits(const PolicyView& v, const Ledger& ledger, int r, const RunMonth& a) {
   return a.pool >= 0 && a.chips > 0 && ledger.room(a.pool, own_chips(v.runs[r], a.pool)) >= a.chips;
 }
@@ -76,7 +112,7 @@ bool fits(const PolicyView& v, const Ledger& ledger, int r, const RunMonth& a) {
 std::vector<ReplicaSet> planned_within_room(const PolicyView& v, Ledger& ledger, int s,
                                             std::optional<std::span<const ReplicaSet>> wanted = std::nullopt) {
   const ServiceView& view = v.services[s];
-  for (const ReplicaSet& set : view.current) ledger.take(set.pool, -set.replicas * set.chips_per_replica);
+  ledger.release_service(s);
   std::vector<ReplicaSet> out;
   for (const ReplicaSet& set : wanted.value_or(view.planned)) {
     const int64_t n = std::clamp<int64_t>(ledger.room(set.pool, 0) / set.chips_per_replica, 0, set.replicas);
@@ -152,7 +188,8 @@ class StaticPolicy final : public SimPolicy {
  public:
   void decide(const PolicyView& v, Decision& out) const override {
     Ledger ledger(v);
-    for (int r : v.pending_runs) {
+    ledger.release_given_back(v);
+    for (int r : releases_first(v)) {
       const RunView& view = v.runs[r];
       assign(v, ledger, r, fits(v, ledger, r, view.planned) ? view.planned : RunMonth{}, out);
     }
@@ -174,8 +211,9 @@ class MovingPolicy final : public SimPolicy {
 
   void decide(const PolicyView& v, Decision& out) const override {
     Ledger ledger(v);
+    ledger.release_given_back(v);
     std::vector<int> displaced;
-    for (int r : v.pending_runs) {
+    for (int r : releases_first(v)) {
       const RunView& view = v.runs[r];
       if (fits(v, ledger, r, view.planned)) {
         assign(v, ledger, r, view.planned, out);
@@ -297,10 +335,13 @@ class ReplanPolicy final : public SimPolicy {
  private:
   static bool needs_replan(const PolicyView& v) {
     Ledger ledger(v);
-    for (int r : v.pending_runs) {
+    ledger.release_given_back(v);
+    for (int r : releases_first(v)) {
       const RunMonth& planned = v.runs[r].planned;
       if ((planned.pool >= 0 && !fits(v, ledger, r, planned)) || deadline_at_risk(v, r)) return true;
       if (planned.pool >= 0) ledger.take(planned.pool, planned.chips - own_chips(v.runs[r], planned.pool));
+      const RunMonth& held = v.runs[r].current;
+      if (held.pool >= 0 && held.pool != planned.pool) ledger.take(held.pool, -held.chips);  // given back
     }
     for (int s : v.pending_services) {
       if (live_rps(planned_within_room(v, ledger, s)) < live_rps(v.services[s].planned)) return true;

@@ -118,6 +118,33 @@ TEST(Policies, ARunKeptOffItsPlanTakesItsPlannedPoolWhenItFreesMidMonth) {
   EXPECT_LE(fo, st + 0.1);
 }
 
+// In February the first run grows into the chips the second run's plan
+// pauses. Without risks every policy must follow the plan whatever the runs'
+// order: the pause is applied before the growth (it used to be the other way
+// round, so the growing run found no room, waited, and lost February).
+TEST(Policies, ChipsAPausedRunGivesBackAreFreeForARunGrowingIntoThemTheSameMonth) {
+  const int M = 3;
+  SimInput in;
+  in.horizon = calendar_horizon(2027, 1, M);
+  in.pools = {pool("h100-od", "h100-sxm", "nvidia", "aws", Term::on_demand, 4.0, 1024, M)};
+  const double r512 = 512 * 3000.0;
+  SimRun grows = run("grows", r512 * 3600 * 744 + 2 * r512 * 3600 * 672, M, 0, 512, r512, 0, 0, 1);
+  grows.months[1] = RunMonth{0, 1024, 2 * r512};
+  SimRun pauses = run("pauses", r512 * 3600 * (744 + 744), M, 0, 512, r512, 0, 0, 2);
+  pauses.months[2] = RunMonth{0, 512, r512};
+  in.runs = {grows, pauses};
+  const auto r =
+      simulate(in, Risks{}, {.replicas = 1, .seed = 1, .threads = 1, .policies = {"static", "failover", "ordered"}});
+  ASSERT_TRUE(r.has_value());
+  for (const PolicyResult& p : r->policies) {
+    for (const RunSummary& s : p.runs) {
+      EXPECT_NEAR(s.delay_days.p50, 0.0, 1e-6) << p.policy << " " << s.name;
+      EXPECT_EQ(s.p_miss_deadline, 0.0) << p.policy << " " << s.name;
+    }
+    EXPECT_EQ(p.breaches.mean, 0.0) << p.policy;
+  }
+}
+
 // A policy that asks for more chips than a pool has: rejected, counted.
 class Greedy final : public SimPolicy {
  public:

@@ -80,6 +80,7 @@ RunSummary summarize_run(const PreparedSim& prep, const Column& col, size_t base
     s.finish_month_p[m] += 1.0 / static_cast<double>(col.n);
     miss[i] = m > run.deadline ? 1.0 : 0.0;
     delay[i] = ((finish_h[i] >= 0 ? finish_h[i] : end_h) - planned_h) / 24.0;
+    if (std::abs(delay[i]) < 1e-9) delay[i] = 0;  // under 0.1 ms: the rounding of summed hours, not a delay
     if (held_s[i] > 0) ett.push_back(useful_s[i] / held_s[i]);
     if (potential_tokens[i] > 0) goodput.push_back(useful_tokens[i] / potential_tokens[i]);
   }

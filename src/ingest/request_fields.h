@@ -93,7 +93,7 @@ class FieldReader {
       } else {
         // The text as given, unless the message already quotes it: "unknown unit '-01-01'" alone hides the input.
         const std::string& m = q.error().message;
-        error(name, m.find("'" + *t + "'") != std::string::npos ? m : "'" + *t + "': " + m);
+        error(name, t->empty() || m.find("'" + *t + "'") != std::string::npos ? m : "'" + *t + "': " + m);
       }
       return std::nullopt;
     }

@@ -1,8 +1,13 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "base/diagnostics.h"
+#include "base/suggest.h"
 #include "cli/command.h"
 #include "ingest/text_file.h"
 
@@ -31,6 +36,110 @@ void write_output(const std::string& flag, const std::string& path, const std::s
   if (!write_text_file(path, text))
     throw InputError({error_at({.pointer = flag}, fmt::format("cannot write '{}'", path))});
 }
+
+namespace {
+
+// The subcommand of `app` named `name` (or one of its aliases), or null.
+const CLI::App* subcommand_named(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->check_name(name)) return sub;
+  }
+  return nullptr;
+}
+
+// Every spelling ("--tokens", "-n", "train") a command line may use at this
+// point of `chain` (the app and the commands named so far), for near misses.
+std::vector<std::string> option_names(const std::vector<const CLI::App*>& chain) {
+  std::vector<std::string> names;
+  for (const CLI::App* a : chain) {
+    for (const CLI::Option* o : a->get_options()) {
+      for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+    }
+  }
+  return names;
+}
+
+// "xpuplan catalog show" for the chain root, catalog, show.
+std::string command_path(const std::vector<const CLI::App*>& chain) {
+  std::string path = "xpuplan";
+  for (size_t i = 1; i < chain.size(); ++i) path += " " + chain[i]->get_name();
+  return path;
+}
+
+// CLI11 words a misspelt option or command as "arguments were not expected"
+// (and a misspelt required one as "--model is required"), losing the name the
+// user typed. Before parsing, every option and command name is checked against
+// the commands named so far; each unknown one is reported with its flag and the
+// near miss.
+Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& args) {
+  Diagnostics ds;
+  std::vector<const CLI::App*> chain{&app};
+  bool value_next = false;  // the previous argument was an option that takes a value
+  std::string last_option;  // the last option that took a value, and that value
+  std::string last_value;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (value_next) {
+      value_next = false;
+      last_value = last_option.empty() ? "" : arg;
+      continue;
+    }
+    const bool long_opt = arg.size() > 2 && arg.starts_with("--");
+    const bool short_opt = arg.size() > 1 && arg[0] == '-' && std::isalpha(static_cast<unsigned char>(arg[1]));
+    if (long_opt || short_opt) {
+      const std::string name = long_opt ? arg.substr(0, arg.find('=')) : arg.substr(0, 2);
+      const CLI::Option* known = nullptr;
+      for (const CLI::App* a : chain) {
+        if (!known) known = a->get_option_no_throw(name);
+      }
+      if (!known) {
+        const auto candidates = option_names(chain);
+        ds.push_back(
+            error_at({.pointer = name}, fmt::format("unknown option for '{}'{}; see '{} --help'", command_path(chain),
+                                                    did_you_mean(name, candidates), command_path(chain))));
+        // Its value, if it has one, is not reported again.
+        last_option.clear();
+        value_next =
+            long_opt && arg.find('=') == std::string::npos && i + 1 < args.size() && !args[i + 1].starts_with("-");
+        continue;
+      }
+      const bool inline_value = long_opt ? arg.find('=') != std::string::npos : arg.size() > 2;
+      value_next = known->get_items_expected_max() > 0 && !inline_value;  // a flag expects none
+      // An option that takes several values ("--catalog A B") takes what follows too.
+      last_option = value_next && known->get_items_expected_max() <= 1 ? name : "";
+      last_value.clear();
+      continue;
+    }
+    const CLI::App* current = chain.back();
+    if (const CLI::App* sub = subcommand_named(*current, arg)) {
+      chain.push_back(sub);
+      continue;
+    }
+    const auto subs = current->get_subcommands({});
+    const bool takes_positional =
+        std::ranges::any_of(current->get_options(), [](const CLI::Option* o) { return !o->nonpositional(); });
+    if (!subs.empty() && !takes_positional) {
+      std::vector<std::string> names;
+      for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+      ds.push_back(
+          error_at({.pointer = arg}, fmt::format("unknown command for '{}'{}; see '{} --help'", command_path(chain),
+                                                 did_you_mean(arg, names), command_path(chain))));
+      break;  // what follows belongs to a command we cannot tell
+    }
+    if (subs.empty() && !takes_positional && !last_value.empty()) {
+      // "--tpot-slo 40 ms": the shell split one value in two.
+      ds.push_back(error_at({.pointer = last_option},
+                            fmt::format("'{}' follows the value '{}' but is not an option; a value with a space "
+                                        "needs quotes: {} '{} {}'",
+                                        arg, last_value, last_option, last_value, arg)));
+      last_value.clear();
+    }
+  }
+  return ds;
+}
+
+}  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   RunState st{{}, {out, err}, 0};
@@ -66,6 +175,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "Run 'xpuplan COMMAND --help' for a command's options.");
   for (const auto& entry : command_table()) entry.setup(app, st);
 
+  if (const Diagnostics unknown = unknown_names(app, args); !unknown.empty()) {
+    err << format_diagnostics(unknown);
+    return 2;
+  }
   std::vector<std::string> argv(args.rbegin(), args.rend());  // CLI11 takes them reversed
   try {
     app.parse(argv);

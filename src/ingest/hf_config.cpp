@@ -17,8 +17,11 @@
 #include <climits>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "base/suggest.h"
+#include "ingest/json_text.h"
 #include "ingest/model_io.h"
 #include "ingest/text_file.h"
 
@@ -94,27 +97,6 @@ struct Fields {
     return out;
   }
 };
-
-// Line and column of a byte offset, for JSON syntax errors.
-SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
-  int line = 1, col = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return SourceLocation{file, line, col, ""};
-}
-
-// nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix.
-std::string parse_error_detail(const std::string& what) {
-  const size_t col = what.find("column ");
-  const size_t colon = col == std::string::npos ? std::string::npos : what.find(": ", col);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
 
 // Sliding-window layers. Explicit layer_types win (gpt-oss, recent Qwen3 and Llama 4 configs).
 // Otherwise: Mistral windows every layer (MistralConfig.sliding_window defaults to 4096, Mixtral's
@@ -254,19 +236,9 @@ void read_llama4(Fields& f, ModelArch& m) {
 
 std::optional<ModelArch> parse_hf_config(const std::string& text, const std::string& name, Diagnostics& ds,
                                          const std::string& key) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte is 1-based and points at the offending character.
-    ds.push_back(error_at(position_in(text, name, e.byte > 0 ? e.byte - 1 : 0),
-                          fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
-    return std::nullopt;
-  } catch (const json::exception& e) {
-    // Not a syntax error: a number too large for a double ("1e400"), found by fuzzing.
-    ds.push_back(error_at({name, 0, 0, ""}, fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
-    return std::nullopt;
-  }
+  auto parsed = parse_json_text(text, name, ds);
+  if (!parsed) return std::nullopt;
+  const json& root = *parsed;
   if (!root.is_object()) {
     ds.push_back(error_at({name, 0, 0, ""}, "a config.json must be a JSON object"));
     return std::nullopt;

@@ -105,6 +105,16 @@ TEST(HfConfig, MalformedJsonHasLineAndColumn) {
   EXPECT_EQ(errors_of("[1, 2]"), "c.json: error: a config.json must be a JSON object\n");
 }
 
+TEST(HfConfig, DuplicateKeysAreErrorsWithTheirPointers) {
+  // nlohmann keeps the last of two equal keys: the model was read twice as wide, silently.
+  EXPECT_EQ(errors_of(R"({"model_type": "llama", "hidden_size": 4096, "hidden_size": 8192,
+                          "layers": [{"a/b": 1, "a/b": 2}], "rope_scaling": {"factor": 8, "factor": 4}})"),
+            "c.json (/hidden_size): error: duplicate key 'hidden_size': the file gives it more than once; keep one\n"
+            "c.json (/layers/0/a~1b): error: duplicate key 'a/b': the file gives it more than once; keep one\n"
+            "c.json (/rope_scaling/factor): error: duplicate key 'factor': the file gives it more than once; keep "
+            "one\n");
+}
+
 TEST(HfConfig, NestedTextConfigIsNamedInPointers) {
   EXPECT_EQ(errors_of(R"({"model_type": "llama4"})"),
             "c.json (/text_config): error: missing required field 'text_config' (a llama4 config keeps the text "

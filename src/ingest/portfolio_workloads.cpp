@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -312,7 +313,12 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
   if (w.kind == Mode::train) {
     TrainingJob& job = w.train.job;
     if (auto t = r.str("tokens")) {
-      if (auto v = parse_count_text(*t); v && *v > 0) {
+      // The same bound as a request's count (request_fields.h): a 64-bit overflow such as
+      // 18446744073709551617 parses as a finite double and otherwise reaches the planner.
+      constexpr double kMaxTokens = 1e18;
+      if (auto v = parse_count_text(*t); v && std::isfinite(*v) && *v > kMaxTokens) {
+        r.error("tokens", fmt::format("'{}' is out of range (numbers out of range: at most {:g})", *t, kMaxTokens));
+      } else if (v && *v > 0) {
         job.tokens = *v;
       } else {
         r.error("tokens", fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", *t));

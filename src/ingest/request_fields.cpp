@@ -79,11 +79,28 @@ std::optional<int> FieldReader::integer(std::string_view name) {
   if (v->is_number_integer()) {
     const auto n = v->get<long long>();
     if (n >= -2147483647LL && n <= 2147483647LL) return static_cast<int>(n);
-  } else if (v->is_string()) {
+    error(name, fmt::format("{} is out of range (numbers out of range: at most 2147483647)", v->dump()));
+    return std::nullopt;
+  }
+  if (v->is_string()) {
     const std::string& s = v->get_ref<const std::string&>();
     int n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return n;
+    // "18446744073709551617" is whole but past an int; "1e9" is whole but not in digits.
+    double d = 0;
+    const auto [dp, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    const bool whole =
+        !s.empty() && dp == s.data() + s.size() &&
+        (dec == std::errc::result_out_of_range || (dec == std::errc() && std::isfinite(d) && d == std::floor(d)));
+    if (whole && (dec == std::errc::result_out_of_range || std::fabs(d) > 2147483647.0)) {
+      error(name, fmt::format("'{}' is out of range (numbers out of range: at most 2147483647)", s));
+      return std::nullopt;
+    }
+    if (whole) {
+      error(name, fmt::format("write '{}' in digits ({:.0f})", s, d));
+      return std::nullopt;
+    }
   }
   error(name,
         fmt::format("must be a whole number, got {}", v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump()));

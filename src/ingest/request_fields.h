@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -86,8 +87,13 @@ class FieldReader {
       const auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), bare);
       if (!bare_unit.empty() && !t->empty() && ec == std::errc() && p == t->data() + t->size()) {
         error(name, "'" + *t + "' has no unit; write it with one (e.g. '" + *t + " " + std::string(bare_unit) + "')");
+      } else if (looks_like_date(*t)) {
+        // "--deadline 2027-01-01" read as 2027 with the unit "-01-01".
+        error(name, "'" + *t + "' is a date; give a duration with its unit (e.g. '90 days')");
       } else {
-        error(name, q.error().message);
+        // The text as given, unless the message already quotes it: "unknown unit '-01-01'" alone hides the input.
+        const std::string& m = q.error().message;
+        error(name, t->empty() || m.find("'" + *t + "'") != std::string::npos ? m : "'" + *t + "': " + m);
       }
       return std::nullopt;
     }
@@ -100,6 +106,15 @@ class FieldReader {
       return std::nullopt;
     }
     return *q;
+  }
+  // "2027-01" or "2027-01-31": a calendar date where a quantity was expected.
+  static bool looks_like_date(std::string_view t) {
+    const auto digits = [&](size_t from, size_t n) {
+      return t.size() >= from + n &&
+             std::all_of(t.begin() + from, t.begin() + from + n, [](char c) { return c >= '0' && c <= '9'; });
+    };
+    return (t.size() == 7 || t.size() == 10) && digits(0, 4) && t[4] == '-' && digits(5, 2) &&
+           (t.size() == 7 || (t[7] == '-' && digits(8, 2)));
   }
   // One of `names`, turned into a value by `parse`; a near miss is suggested.
   template <class E, class Parse>

@@ -57,9 +57,17 @@ std::optional<api::ModelRef> read_model_ref(FieldReader& f, std::string_view fie
   if (!name) return std::nullopt;
   api::ModelRef ref{*name, std::nullopt};
   std::error_code ec;
-  if (!data.find_model(*name) && (name->ends_with(".json") || std::filesystem::is_regular_file(*name, ec))) {
+  // Anything on disk that is not a shipped key is read as a config, so that a
+  // folder or a device gets the file reader's "is a directory", not "unknown
+  // model"; a Hugging Face model folder is read through its config.json.
+  if (!data.find_model(*name) && (name->ends_with(".json") || std::filesystem::exists(*name, ec))) {
+    std::string path = *name;
+    if (const auto inner = std::filesystem::path(path) / "config.json";
+        std::filesystem::is_directory(path, ec) && std::filesystem::exists(inner, ec)) {
+      path = inner.string();
+    }
     Diagnostics file;
-    ref.config = read_hf_config(*name, file);
+    ref.config = read_hf_config(path, file);
     const bool bad = has_errors(file);
     if (bad) ref.config.reset();
     for (auto& d : file) ds.push_back(std::move(d));
@@ -74,7 +82,8 @@ namespace {
 // errors are already reported: noise, dropped.
 Diagnostics without_unknown_config(Diagnostics checks, const Diagnostics& ds, const api::ModelRef& model) {
   const bool config_failed = std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) {
-    return d.severity == Severity::error && !model.name.empty() && d.where.file == model.name;
+    return d.severity == Severity::error && !model.name.empty() &&
+           (d.where.file == model.name || d.where.file.starts_with(model.name + "/"));  // a model folder's config.json
   });
   if (config_failed) std::erase_if(checks, [](const Diagnostic& d) { return d.where.pointer == "/model"; });
   return checks;

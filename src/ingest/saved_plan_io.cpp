@@ -4,8 +4,10 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/suggest.h"
+#include "ingest/json_text.h"
 #include "ingest/text_file.h"
 #include "planner/check.h"
 
@@ -116,8 +118,10 @@ class PlanReader {
 Plan parse_saved_plan(const std::string& text, const std::string& name, const Portfolio& p, Diagnostics& ds) {
   Plan plan;
   PlanReader r(p, name, ds);
-  const Json doc = Json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  const std::optional<Json> parsed = parse_json_text(text, name, ds);
+  if (!parsed) return plan;
+  const Json& doc = *parsed;
+  if (!doc.is_object()) {
     r.error("", "is not a JSON object (expected the output of `xpuplan plan ... --json`)");
     return plan;
   }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "base/suggest.h"
 #include "ingest/text_file.h"
 
@@ -29,6 +31,10 @@ bool sign_ok(double v, Sign s) {
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp words its nesting limit as "bad file".
+    ds.push_back(error_at(at_mark(name, e.mark),
+                          fmt::format("malformed YAML: nested too deep (past {} levels of lists or maps)", e.depth())));
   } catch (const YAML::ParserException& e) {
     ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
   } catch (const YAML::Exception& e) {

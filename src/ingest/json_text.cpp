@@ -1,0 +1,119 @@
+#include "ingest/json_text.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <set>
+#include <utility>
+#include <vector>
+
+namespace xpu {
+namespace {
+
+using nlohmann::json;
+
+// Line and column of a byte offset, for JSON syntax errors.
+SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return SourceLocation{file, line, col, ""};
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix.
+std::string parse_error_detail(const std::string& what) {
+  const size_t col = what.find("column ");
+  const size_t colon = col == std::string::npos ? std::string::npos : what.find(": ", col);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+// A key given twice in one object: nlohmann keeps the last silently, so a config with
+// "hidden_size": 4096 and later "hidden_size": 8192 described a model twice the size
+// without a word. Each duplicate is reported with its JSON pointer.
+class DuplicateKeys {
+ public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    switch (event) {
+      case E::object_start:
+      case E::array_start:
+        frames_.push_back({event == E::array_start, element_pointer(), {}, {}, 0});
+        break;
+      case E::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) duplicates_.push_back({f.pointer + "/" + escape(f.key), f.key});
+        break;
+      }
+      case E::object_end:
+      case E::array_end:
+        frames_.pop_back();
+        next_element();
+        break;
+      case E::value:
+        next_element();
+        break;
+    }
+    return true;
+  }
+  // (JSON pointer, key) of each repeated key.
+  const std::vector<std::pair<std::string, std::string>>& duplicates() const { return duplicates_; }
+
+ private:
+  struct Frame {
+    bool array;
+    std::string pointer;
+    std::set<std::string> keys;
+    std::string key;
+    size_t index;
+  };
+  // RFC 6901: '~' is written '~0' and '/' is written '~1'.
+  static std::string escape(const std::string& key) {
+    std::string out;
+    for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    return out;
+  }
+  std::string element_pointer() const {
+    if (frames_.empty()) return "";
+    const Frame& f = frames_.back();
+    return f.pointer + "/" + (f.array ? std::to_string(f.index) : escape(f.key));
+  }
+  void next_element() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::vector<Frame> frames_;
+  std::vector<std::pair<std::string, std::string>> duplicates_;
+};
+
+}  // namespace
+
+std::optional<json> parse_json_text(const std::string& text, const std::string& name, Diagnostics& ds) {
+  json root;
+  DuplicateKeys dups;
+  try {
+    root = json::parse(text, std::ref(dups));
+  } catch (const json::parse_error& e) {
+    // e.byte is 1-based and points at the offending character.
+    ds.push_back(error_at(position_in(text, name, e.byte > 0 ? e.byte - 1 : 0),
+                          fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
+    return std::nullopt;
+  } catch (const json::exception& e) {
+    // Not a syntax error: a number too large for a double ("1e400"), found by fuzzing.
+    ds.push_back(error_at({name, 0, 0, ""}, fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
+    return std::nullopt;
+  }
+  for (const auto& [at, key] : dups.duplicates()) {
+    ds.push_back(
+        error_at({name, 0, 0, at}, fmt::format("duplicate key '{}': the file gives it more than once; keep one", key)));
+  }
+  if (!dups.duplicates().empty()) return std::nullopt;
+  return root;
+}
+
+}  // namespace xpu

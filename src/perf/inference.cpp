@@ -82,8 +82,8 @@ class StepMemo {
 };
 
 // serve() with the steps of `memo` (none: computed afresh); `verdict_only`:
-// an estimate that misses the rate returns as soon as it does, its other
-// fields unset (for bisections that read only meets_slo then).
+// an estimate that misses the rate or the TPOT target returns as soon as it
+// does, its other fields unset (for bisections that read only meets_slo then).
 ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
                            const ServingSlo& slo, int batch_cap, StepMemo* memo, bool verdict_only = false);
 
@@ -152,6 +152,11 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   const double n = batch * a / j.output_len;
   const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
   e.tpot_p99 = std::max(step, steady_step(c, l, batch, extra).time) / a;
+  if (verdict_only && slo.tpot.si() > 0 && e.tpot_p99 > slo.tpot) {  // the verdict below, reached early
+    e.meets_slo = false;
+    e.binding = "tpot";
+    return e;
+  }
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and

@@ -8,6 +8,7 @@
 #include "ingest/data_files.h"
 #include "perf/inference.h"
 #include "perf/search.h"
+#include "perf/sizing.h"
 #include "perf/test_fixtures.h"
 
 namespace xpu {
@@ -111,6 +112,27 @@ void BM_SearchServing(benchmark::State& state) {
   state.counters["configurations"] = static_cast<double>(evaluated);
 }
 BENCHMARK(BM_SearchServing)->Unit(benchmark::kMillisecond);
+
+// The search behind one POST /api/infer of bench_serve_load (Llama 3.1 8B on
+// H100 SXM at 5 requests/s, default lengths, bf16, no SLOs) on the shipped
+// catalog: every layout and batch cap, each with its max-rate bisection.
+void BM_SearchServingLlama8bH100(benchmark::State& state) {
+  const Catalog& cat = shipped().catalog;
+  const Accelerator& h100 = *cat.find_accelerator("h100-sxm");
+  ServingJob job;
+  job.kv = default_kv_precision(job.weights, false);
+  const ServingSetup setup{shipped().find_model("llama3.1-8b"), &h100, default_system(cat, "h100-sxm"),
+                           default_stack(cat.stacks, h100.runtime, Mode::infer), job};
+  const InferenceContext ctx = serving_context(setup);
+  long long evaluated = 0;
+  for (auto _ : state) {
+    ServingSearch r = search_serving(ctx, 5.0, ServingSlo{});
+    evaluated = r.evaluated;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["configurations"] = static_cast<double>(evaluated);
+}
+BENCHMARK(BM_SearchServingLlama8bH100)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace xpu

@@ -3,7 +3,10 @@
 #include "perf/layout_rules.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 namespace xpu {
 namespace {
@@ -22,6 +25,68 @@ StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double b
   return mixed_step(c, l, batch, inflight_context(j), prompts * j.input_len, j.input_len);
 }
 
+// Steady-step times of one layout, kept while serve_at_max_rate bisects on the
+// rate: every serve() there solves Little's law by bisecting the batch over
+// [0, cap], whose mid-points are exact dyadic fractions of cap (and of the
+// other, power-of-two caps), so the same batch recurs bit for bit across rates
+// and caps and its step time (independent of both) is looked up instead of
+// recomputed. Open addressing on the batch's bits: a lookup costs a few ns,
+// a step ~100 ns. The prefill bound depends on the layout alone.
+class StepMemo {
+ public:
+  double steady_time(const InferenceContext& c, const ServingLayout& l, double batch) {
+    const auto key = std::bit_cast<std::uint64_t>(batch);
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot* s = find(key);
+    if (!s->used) {
+      *s = {key, steady_step(c, l, batch).time.si(), true};
+      ++used_;
+    }
+    return s->time;
+  }
+  Bound prefill_bound(const InferenceContext& c, const ServingLayout& l) {
+    if (!prefill_bound_) prefill_bound_ = first_prefill_bound(c, l);
+    return *prefill_bound_;
+  }
+  static Bound first_prefill_bound(const InferenceContext& c, const ServingLayout& l) {
+    const ServingJob& j = c.job;
+    return prefill(c, l, std::min(j.input_len, dbl(c.stack->prefill_chunk)), j.input_len).bound;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    double time = 0;
+    bool used = false;
+  };
+  Slot* find(std::uint64_t key) {
+    // Fibonacci hashing: the top bits of the product mix all of the key's
+    // (a dyadic batch has a mantissa of few leading bits and zeros after).
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
+      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(1024, 2 * slots_.size()));
+    old.swap(slots_);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& s : old) {
+      if (s.used) *find(s.key) = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  int shift_ = 64;
+  std::optional<Bound> prefill_bound_;
+};
+
+// serve() with the steps of `memo` (none: computed afresh); `verdict_only`:
+// an estimate that misses the rate or the TPOT target returns as soon as it
+// does, its other fields unset (for bisections that read only meets_slo then).
+ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
+                           const ServingSlo& slo, int batch_cap, StepMemo* memo, bool verdict_only = false);
+
 }  // namespace
 
 std::string to_string(const ServingLayout& l) {
@@ -34,6 +99,13 @@ std::string to_string(const ServingLayout& l) {
 
 ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
                       const ServingSlo& slo, int batch_cap) {
+  return serve_with(c, l, rate, slo, batch_cap, nullptr);
+}
+
+namespace {
+
+ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
+                           const ServingSlo& slo, int batch_cap, StepMemo* memo, bool verdict_only) {
   ServingEstimate e;
   e.layout = l;
   e.memory = serving_memory(c, l);
@@ -49,11 +121,15 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
   if (rate) {
     // Little's law: B = rate * output_len * TPOT(B), TPOT = step / emitted.
     // f(B) - B is increasing in rate; solve by bisection on [0, cap].
-    auto f = [&](double b) { return *rate * j.output_len * steady_step(c, l, b).time.si() / a - b; };
+    auto f = [&](double b) {
+      const double time = memo ? memo->steady_time(c, l, b) : steady_step(c, l, b).time.si();
+      return *rate * j.output_len * time / a - b;
+    };
     if (f(cap) > 0) {
       batch = cap;
       e.meets_slo = false;
       e.binding = "throughput";
+      if (verdict_only) return e;
     } else {
       double lo = 0, hi = cap;
       for (int it = 0; it < 30; ++it) {
@@ -76,6 +152,11 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
   const double n = batch * a / j.output_len;
   const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
   e.tpot_p99 = std::max(step, steady_step(c, l, batch, extra).time) / a;
+  if (verdict_only && slo.tpot.si() > 0 && e.tpot_p99 > slo.tpot) {  // the verdict below, reached early
+    e.meets_slo = false;
+    e.binding = "tpot";
+    return e;
+  }
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
@@ -100,7 +181,7 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
   e.requests_per_s = e.output_tokens_per_s / j.output_len;
   e.output_tokens_per_s_per_chip = e.output_tokens_per_s / l.chips();
   e.tokens_per_s_per_user = 1.0 / e.tpot_p50.si();
-  e.prefill_bound = prefill(c, l, std::min(j.input_len, dbl(c.stack->prefill_chunk)), j.input_len).bound;
+  e.prefill_bound = memo ? memo->prefill_bound(c, l) : StepMemo::first_prefill_bound(c, l);
   e.decode_bound = st.bound;
   if (e.meets_slo) {
     if (slo.tpot.si() > 0 && e.tpot_p99 > slo.tpot) {
@@ -113,6 +194,8 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
   }
   return e;
 }
+
+}  // namespace
 
 ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int batch) {
   ServingEstimate e;
@@ -142,16 +225,19 @@ ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int
   return e;
 }
 
-std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, const ServingLayout& l,
-                                                 const ServingSlo& slo, int cap) {
-  const ServingEstimate top = serve(c, l, std::nullopt, ServingSlo{}, cap);
+namespace {
+
+// serve_at_max_rate given `top`, the layout's serve() without a rate or SLOs
+// at `cap`, and the memo of the layout's steps.
+std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
+                                             int cap, const ServingEstimate& top, StepMemo& memo) {
   if (top.memory.max_sequences < 1) return std::nullopt;
   double hi = top.requests_per_s;
   double lo = 0;
   std::optional<ServingEstimate> best;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
-    ServingEstimate e = serve(c, l, mid, slo, cap);
+    ServingEstimate e = serve_with(c, l, mid, slo, cap, &memo, true);
     if (e.meets_slo) {
       lo = mid;
       best = e;
@@ -160,6 +246,14 @@ std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, cons
     }
   }
   return best;
+}
+
+}  // namespace
+
+std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, const ServingLayout& l,
+                                                 const ServingSlo& slo, int cap) {
+  StepMemo memo;
+  return max_rate_from(c, l, slo, cap, serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo), memo);
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -213,10 +307,11 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
   const int caps[] = {0, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1};
   std::optional<ServingEstimate> nearest;
   for (const ServingLayout& l : serving_layouts(c)) {
+    StepMemo memo;  // a step depends on the layout and batch, not on the cap
     // Batch caps are per attention group: each data-parallel rank batches its own sequences.
     for (int group_cap : caps) {
       const int cap = group_cap * std::max(1, l.attn_dp);
-      ServingEstimate e = serve(c, l, std::nullopt, ServingSlo{}, cap);
+      ServingEstimate e = serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo);
       ++out.evaluated;
       if (e.memory.max_sequences < 1) break;
       if (cap > 0 && cap > e.memory.max_sequences) continue;
@@ -235,10 +330,10 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
         out.pareto.push_back(e);
       }
       // Fewest chips for the rate within the SLOs.
-      auto r = serve_at_max_rate(c, l, slo, cap);
+      auto r = max_rate_from(c, l, slo, cap, e, memo);
       out.evaluated += 30;
       if (!r) {
-        ServingEstimate loose = serve(c, l, std::nullopt, slo, cap);
+        ServingEstimate loose = serve_with(c, l, std::nullopt, slo, cap, &memo);
         if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
         continue;
       }
@@ -249,7 +344,7 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
         continue;
       }
       const int replicas = static_cast<int>(need);
-      ServingEstimate at = serve(c, l, rate / replicas, slo, cap);
+      ServingEstimate at = serve_with(c, l, rate / replicas, slo, cap, &memo);
       const int chips = replicas * l.chips();
       const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
       if (!out.best || chips < best_chips || (chips == best_chips && at.tpot_p50 < out.best->tpot_p50)) {

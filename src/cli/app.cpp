@@ -121,6 +121,7 @@ Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& a
         std::ranges::any_of(current->get_options(), [](const CLI::Option* o) { return !o->nonpositional(); });
     if (!subs.empty() && !takes_positional) {
       std::vector<std::string> names;
+      names.reserve(subs.size());
       for (const CLI::App* sub : subs) names.push_back(sub->get_name());
       ds.push_back(
           error_at({.pointer = arg}, fmt::format("unknown command for '{}'{}; see '{} --help'", command_path(chain),

@@ -46,10 +46,10 @@ HttpError bad_request(const std::string& in, const std::string& pointer, const s
       nlohmann::json::array({{{"in", in}, {"pointer", pointer}, {"severity", "error"}, {"message", message}}}));
 }
 
-void send_text(httplib::Response& res, int status, std::string body) {
+void send_text(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(std::move(body), "application/json; charset=utf-8");
+  res.set_content(body, "application/json; charset=utf-8");  // Debian's httplib copies either way
 }
 void send(httplib::Response& res, int status, const nlohmann::json& body) { send_text(res, status, body.dump()); }
 
@@ -233,7 +233,7 @@ struct Server::Impl {
       a = compute();
       if (!key.empty()) cache.put(key, *a);
     }
-    send_text(res, a->status, std::move(a->body));
+    send_text(res, a->status, a->body);
   }
 
   // A short job answered directly: the CLI's JSON, 400 at its fields, or 422 when nothing meets the request.

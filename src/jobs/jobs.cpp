@@ -24,6 +24,7 @@
 #include "report/evidence_report.h"
 #include "report/plan_report_api.h"
 #include "report/simulate_report.h"
+#include "sim/simulate.h"
 
 namespace xpu::jobs {
 namespace {
@@ -145,12 +146,11 @@ MemoryEstimate plan_memory(const Portfolio& p) {
                       p.offers.size(), usable, cells, kMilpBytesPerCell / 1024)};
 }
 
-// The outcome records: OutcomeLayout's doubles per replica and policy (pools
+// The outcome records: the simulator's doubles per replica and policy (pools
 // counted as offers in plan mode, an upper bound).
 MemoryEstimate records_memory(size_t replicas, size_t policies, size_t pools, size_t runs, size_t services,
                               size_t months) {
-  const double stride =
-      4.0 + double(pools) + 8.0 * double(runs) + double(services) + double(months) + double(runs) * double(months);
+  const auto stride = static_cast<double>(outcome_doubles_per_policy(pools, runs, services, months));
   const double bytes = 8.0 * double(replicas) * double(std::max<size_t>(1, policies)) * stride;
   return {bytes, fmt::format("outcome records of {} replicas x {} policies x {:.0f} doubles", replicas,
                              std::max<size_t>(1, policies), stride)};

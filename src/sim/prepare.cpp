@@ -202,11 +202,14 @@ Expected<PreparedSimPtr, Diagnostics> prepare_simulation(const SimInput& in, con
   l.runs = in.runs.size();
   l.services = in.services.size();
   l.months = static_cast<size_t>(in.horizon.months());
-  l.per_policy =
-      OutcomeLayout::kHeader + l.pools + l.runs * OutcomeLayout::kRunFields + l.services + l.months * (1 + l.runs);
+  l.per_policy = outcome_doubles_per_policy(l.pools, l.runs, l.services, l.months);
   l.policy_base = 2 * l.sources;
   l.stride = l.policy_base + p->policies.size() * l.per_policy;
   return p;
+}
+
+size_t outcome_doubles_per_policy(size_t pools, size_t runs, size_t services, size_t months) {
+  return OutcomeLayout::kHeader + pools + runs * OutcomeLayout::kRunFields + services + months * (1 + runs);
 }
 
 size_t outcome_stride(const PreparedSim& prep) { return prep.layout.stride; }

@@ -121,6 +121,9 @@ using PreparedSimPtr = std::unique_ptr<PreparedSim, PreparedSimDeleter>;
 // Validates input, risks and options (every problem at once) and prepares.
 Expected<PreparedSimPtr, Diagnostics> prepare_simulation(const SimInput& in, const Risks& risks,
                                                          const SimOptions& options);
+// Doubles each policy records per replica for an input of this size (the
+// outcome layout's policy block; a replica adds two per risk source).
+size_t outcome_doubles_per_policy(size_t pools, size_t runs, size_t services, size_t months);
 // Doubles per replica in a block (what simulate_block writes for each replica).
 size_t outcome_stride(const PreparedSim& prep);
 // The options it was prepared with (policies resolved: never empty).

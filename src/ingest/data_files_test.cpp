@@ -68,10 +68,10 @@ TEST(ModelYaml, ReportsEveryMistakeInOnePass) {
             "m.yaml:2:5: error: model 'bad-moe': has no source; add 'source:' naming the config or paper its "
             "shapes come from\n"
             "m.yaml:2:5: error: model 'bad-moe': is marked 'estimate: true'; add a 'note:' saying what is guessed\n"
-            "m.yaml:2:5: error: model 'bad-moe': heads (8) must be a multiple of kv_heads (3)\n"
+            "m.yaml:8:15: error: model 'bad-moe': heads (8) must be a multiple of kv_heads (3)\n"
             "m.yaml:2:5: error: model 'bad-moe': learned positions need max_positions (the size of the position "
             "table)\n"
-            "m.yaml:2:5: error: model 'bad-moe': moe.expert_ffn must be positive, got 0\n");
+            "m.yaml:14:10: error: model 'bad-moe': moe.expert_ffn must be positive, got 0\n");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <climits>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ const std::vector<std::string> kSupportedTypes{"deepseek_v2", "deepseek_v3", "de
 // Types whose language model sits in `text_config` (multimodal checkpoints).
 bool nested_text(const std::string& type) { return type == "llama4" || type == "gemma3"; }
 
+// The keys a reader asked one JSON object for: those it found, and those it
+// did not (with whether the field was required), so that a key it never asked
+// for can be matched against a missing one as a likely typo.
+struct KeyUse {
+  std::set<std::string, std::less<>> asked;
+  std::vector<std::pair<std::string, bool>> absent;  // key, required
+};
+
 // Reads the fields of one JSON object (the root, or Llama 4's text_config),
 // collecting every problem with its JSON pointer.
 struct Fields {
@@ -45,11 +54,22 @@ struct Fields {
   std::string prefix;  // JSON pointer of `j`: "" or "/text_config"
   const std::string& file;
   Diagnostics& ds;
+  KeyUse& use;
 
   void error(const std::string& key, std::string msg) {
     ds.push_back(error_at({file, 0, 0, prefix + "/" + key}, std::move(msg)));
   }
-  bool has(const std::string& key) const { return j.contains(key) && !j.at(key).is_null(); }
+  bool has(const std::string& key, bool required = false) {
+    use.asked.insert(key);
+    const bool present = j.contains(key) && !j.at(key).is_null();
+    if (!present && !j.contains(key)) use.absent.emplace_back(key, required);
+    return present;
+  }
+  // Present, null or not (where null means something else than absent).
+  bool given(const std::string& key) {
+    has(key);
+    return j.contains(key);
+  }
   // A whole number in [min, INT_MAX]; reports and returns nullopt otherwise.
   std::optional<int> whole(const std::string& key, int min) {
     const json& v = j.at(key);
@@ -61,7 +81,7 @@ struct Fields {
     return static_cast<int>(v.get<long long>());
   }
   int required(const std::string& key) {
-    if (!has(key)) {
+    if (!has(key, true)) {
       error(key, fmt::format("missing required field '{}'", key));
       return 0;
     }
@@ -135,7 +155,7 @@ void read_sliding(Fields& f, const std::string& type, ModelArch& m) {
     m.sliding_window = f.optional("sliding_window", 0);
     if (m.sliding_window > 0) m.sliding_layers = m.layers;
   } else if (type == "mistral" || type == "mixtral") {
-    if (!f.j.contains("sliding_window") && type == "mistral") {
+    if (!f.given("sliding_window") && type == "mistral") {
       m.sliding_window = 4096;
     } else {
       m.sliding_window = f.optional("sliding_window", 0);
@@ -232,6 +252,65 @@ void read_llama4(Fields& f, ModelArch& m) {
   }
 }
 
+// A key the reader never asked for that is a near miss of one it asked for and
+// did not find is most likely a typo: silently ignoring it would take a class
+// default (or report a bare "missing") where the user meant a value. Keys far
+// from every asked one are the many fields xpuplan does not need
+// (bos_token_id, rope_scaling, ...) and stay quiet.
+void report_near_misses(const Fields& f) {
+  std::vector<std::string> unasked;
+  for (const auto& [key, value] : f.j.items()) {
+    if (!f.use.asked.contains(key)) unasked.push_back(key);
+  }
+  if (unasked.empty()) return;
+  std::set<std::string, std::less<>> reported;
+  for (const auto& [key, required] : f.use.absent) {
+    auto near = closest_match(key, unasked);
+    if (!near || !reported.insert(key).second) continue;
+    const std::string at = f.prefix + "/" + *near;
+    if (required) {
+      // Amend the "missing required field" error already reported for `key`.
+      for (auto& d : f.ds) {
+        if (d.where.pointer == f.prefix + "/" + key && d.message.starts_with("missing required field")) {
+          d.message += fmt::format(" (the file has '{}' at {}: a typo?)", *near, at);
+        }
+      }
+    } else {
+      f.ds.push_back(
+          warning_at({f.file, 0, 0, at}, fmt::format("'{}' is not a field xpuplan reads (did you mean '{}'?); '{}' was "
+                                                     "not given, so the configuration class's default was used",
+                                                     *near, key, key)));
+    }
+  }
+}
+
+// The config.json key that gave a model field, for `type`; "" when the field
+// has no key of its own there (a class default, or derived).
+std::string_view hf_key_of(std::string_view field, const std::string& type) {
+  const bool deepseek = type.starts_with("deepseek") || type == "kimi_k2";
+  const bool qwen_moe = type == "qwen2_moe" || type == "qwen3_moe";
+  const bool llama4 = type.starts_with("llama4");
+  if (field == "layers") return "num_hidden_layers";
+  if (field == "d_model") return "hidden_size";
+  if (field == "heads") return "num_attention_heads";
+  if (field == "kv_heads") return "num_key_value_heads";
+  if (field == "head_dim") return "head_dim";
+  if (field == "vocab") return "vocab_size";
+  if (field == "ffn") return llama4 ? "intermediate_size_mlp" : "intermediate_size";
+  if (field == "moe.experts") return deepseek ? "n_routed_experts" : qwen_moe ? "num_experts" : "num_local_experts";
+  if (field == "moe.active") return "num_experts_per_tok";
+  if (field == "moe.expert_ffn") return deepseek || qwen_moe ? "moe_intermediate_size" : "intermediate_size";
+  if (field == "moe.every")
+    return deepseek ? "moe_layer_freq" : qwen_moe ? "decoder_sparse_step" : "interleave_moe_layer_step";
+  if (field == "moe.dense_layers") return deepseek ? "first_k_dense_replace" : "mlp_only_layers";
+  if (field.starts_with("mla.")) return field.substr(4);
+  if (field == "sliding_window") return llama4 ? "attention_chunk_size" : "sliding_window";
+  if (field == "sliding_layers") return "layer_types";
+  if (field == "global_every") return llama4 ? "no_rope_layer_interval" : "sliding_window_pattern";
+  if (field.starts_with("sparse_attention")) return "index_topk";
+  return "";
+}
+
 }  // namespace
 
 std::optional<ModelArch> parse_hf_config(const std::string& text, const std::string& name, Diagnostics& ds,
@@ -244,7 +323,9 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     return std::nullopt;
   }
   const size_t errors_before = ds.size();
-  Fields top{root, "", name, ds};
+  KeyUse root_use;
+  KeyUse text_use;
+  Fields top{root, "", name, ds, root_use};
   if (!top.has("model_type") || !root.at("model_type").is_string()) {
     top.error("model_type", "missing required field 'model_type' (e.g. \"llama\"); cannot tell the architecture");
     return std::nullopt;
@@ -264,7 +345,8 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
               fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));
     return std::nullopt;
   }
-  Fields f{nested ? root.at("text_config") : root, nested ? "/text_config" : "", name, ds};
+  Fields f{nested ? root.at("text_config") : root, nested ? "/text_config" : "", name, ds,
+           nested ? text_use : root_use};
 
   ModelArch m;
   m.key = key.empty() ? std::filesystem::path(name).parent_path().filename().string() : key;
@@ -334,9 +416,19 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     read_llama4(f, m);
   }
   if (m.layers > 0) read_sliding(f, type, m);
+  report_near_misses(f);
+  if (nested) report_near_misses(top);
 
-  if (ds.size() > errors_before) return std::nullopt;
-  for (auto& d : validate_model(m)) ds.push_back(std::move(d));
+  if (std::any_of(ds.begin() + static_cast<std::ptrdiff_t>(errors_before), ds.end(),
+                  [](const Diagnostic& d) { return d.severity == Severity::error; })) {
+    return std::nullopt;
+  }
+  // A shape check names the key that gave the field, when the file has it.
+  const auto locate = [&](std::string_view field) {
+    const std::string k{hf_key_of(field, type)};
+    return !k.empty() && f.j.contains(k) ? SourceLocation{name, 0, 0, f.prefix + "/" + k} : m.defined_at;
+  };
+  for (auto& d : validate_model(m, locate)) ds.push_back(std::move(d));
   return m;
 }
 

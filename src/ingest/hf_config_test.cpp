@@ -126,6 +126,42 @@ TEST(HfConfig, NestedTextConfigIsNamedInPointers) {
             "c.json (/text_config/intermediate_size_mlp): error: missing required field 'intermediate_size_mlp'\n");
 }
 
+// Diagnostics of any severity, for configs that import with warnings.
+std::string diagnostics_of(const std::string& json, bool* imported = nullptr) {
+  Diagnostics ds;
+  auto m = parse_hf_config(json, "c.json", ds, "k");
+  if (imported) *imported = m.has_value();
+  return format_diagnostics(ds);
+}
+
+TEST(HfConfig, AKeyNearAMissingOneIsNamedAsALikelyTypo) {
+  // An optional field misspelt: the class default stands in, and the user is told so.
+  bool imported = false;
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "mistral", "num_hidden_layers": 2, "hidden_size": 64,
+                               "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100,
+                               "intermediate_size": 128, "slding_window": 8192, "bos_token_id": 1})",
+                           &imported),
+            "c.json (/slding_window): warning: 'slding_window' is not a field xpuplan reads (did you mean "
+            "'sliding_window'?); 'sliding_window' was not given, so the configuration class's default was used\n");
+  EXPECT_TRUE(imported);
+  // A required field misspelt: the "missing" error names the key the file has.
+  EXPECT_EQ(errors_of(R"({"model_type": "llama", "num_hiden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})"),
+            "c.json (/num_hidden_layers): error: missing required field 'num_hidden_layers' (the file has "
+            "'num_hiden_layers' at /num_hiden_layers: a typo?)\n");
+}
+
+TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 4, "num_key_value_heads": 3, "vocab_size": 100,
+                          "intermediate_size": 128})"),
+            "c.json (/num_key_value_heads): error: model 'k': heads (4) must be a multiple of kv_heads (3)\n");
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "qwen3_moe", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100, "head_dim": 16,
+                          "num_experts": 4, "num_experts_per_tok": 8, "moe_intermediate_size": 32})"),
+            "c.json (/num_experts_per_tok): error: model 'k': moe.active (8) exceeds moe.experts (4)\n");
+}
+
 const char* kTinyDeepseek = R"({"model_type": "deepseek_v3", "num_hidden_layers": 6, "hidden_size": 64,
   "num_attention_heads": 4, "vocab_size": 100, "kv_lora_rank": 16, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4,
   "v_head_dim": 8, "intermediate_size": 128, "n_routed_experts": 8, "num_experts_per_tok": 2,

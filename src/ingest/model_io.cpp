@@ -90,7 +90,9 @@ std::optional<ModelArch> read_model(MapReader& r) {
   if (p.estimate && p.note.empty()) r.error("is marked 'estimate: true'; add a 'note:' saying what is guessed");
   r.finish();
   if (!key) return std::nullopt;
-  for (auto& d : validate_model(m)) r.diagnostics().push_back(std::move(d));
+  // A check on "moe.active" points at the `moe:` mapping's line, "kv_heads" at its own.
+  const auto locate = [&r](std::string_view field) { return r.where(field.substr(0, field.find('.'))); };
+  for (auto& d : validate_model(m, locate)) r.diagnostics().push_back(std::move(d));
   return m;
 }
 

@@ -202,9 +202,10 @@ std::optional<ModelArch> resolve_model(PortfolioReader& pr, MapReader& r) {
   if (std::filesystem::is_regular_file(path)) {
     Diagnostics hf;
     auto m = read_hf_config(path.string(), hf);
-    if (m && !has_errors(hf)) return m;
-    for (Diagnostic& d : hf) pr.ds.push_back(std::move(d));
-    if (hf.empty()) r.error("model", fmt::format("cannot read '{}'", path.string()));
+    const bool bad = !m || has_errors(hf);
+    if (bad && hf.empty()) r.error("model", fmt::format("cannot read '{}'", path.string()));
+    for (Diagnostic& d : hf) pr.ds.push_back(std::move(d));  // warnings too (near-miss keys)
+    if (!bad) return m;
     return std::nullopt;
   }
   r.error("model", fmt::format("unknown model '{}'{}; give a shipped key ('xpuplan models') or a Hugging Face "

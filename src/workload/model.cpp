@@ -141,11 +141,13 @@ PublishedDifference published_difference(const ModelArch& m, const ParamCount& c
   return d;
 }
 
-Diagnostics validate_model(const ModelArch& m) {
+Diagnostics validate_model(const ModelArch& m, const ModelFieldLocator& locate) {
   Diagnostics ds;
-  auto err = [&](std::string msg) { ds.push_back(error_at(m.defined_at, fmt::format("model '{}': {}", m.key, msg))); };
-  auto positive = [&](int v, std::string_view name) {
-    if (v <= 0) err(fmt::format("{} must be positive, got {}", name, v));
+  auto err = [&](std::string_view field, std::string msg) {
+    ds.push_back(error_at(locate ? locate(field) : m.defined_at, fmt::format("model '{}': {}", m.key, msg)));
+  };
+  auto positive = [&](int v, std::string_view field, std::string_view name = {}) {
+    if (v <= 0) err(field, fmt::format("{} must be positive, got {}", name.empty() ? field : name, v));
   };
   positive(m.layers, "layers");
   positive(m.d_model, "d_model");
@@ -161,50 +163,55 @@ Diagnostics validate_model(const ModelArch& m) {
     positive(m.head_dim, "head_dim");
     if (m.n_heads > 0 && m.n_kv_heads > 0) {
       if (m.n_heads % m.n_kv_heads != 0) {
-        err(fmt::format("heads ({}) must be a multiple of kv_heads ({})", m.n_heads, m.n_kv_heads));
+        err("kv_heads", fmt::format("heads ({}) must be a multiple of kv_heads ({})", m.n_heads, m.n_kv_heads));
       } else if (m.attention == AttentionKind::mha && m.n_kv_heads != m.n_heads) {
-        err(fmt::format("attention 'mha' needs kv_heads = heads ({}), got {}; use 'gqa'", m.n_heads, m.n_kv_heads));
+        err("kv_heads",
+            fmt::format("attention 'mha' needs kv_heads = heads ({}), got {}; use 'gqa'", m.n_heads, m.n_kv_heads));
       } else if (m.attention == AttentionKind::mqa && m.n_kv_heads != 1) {
-        err(fmt::format("attention 'mqa' needs kv_heads = 1, got {}; use 'gqa'", m.n_kv_heads));
+        err("kv_heads", fmt::format("attention 'mqa' needs kv_heads = 1, got {}; use 'gqa'", m.n_kv_heads));
       } else if (m.attention == AttentionKind::gqa && m.n_kv_heads == m.n_heads && m.n_heads > 1) {
-        err(fmt::format("attention 'gqa' needs fewer kv_heads than heads ({}); use 'mha'", m.n_heads));
+        err("kv_heads", fmt::format("attention 'gqa' needs fewer kv_heads than heads ({}); use 'mha'", m.n_heads));
       }
     }
   }
   if (m.positions == PositionKind::learned && m.max_positions <= 0) {
-    err("learned positions need max_positions (the size of the position table)");
+    err("max_positions", "learned positions need max_positions (the size of the position table)");
   }
   if (m.is_moe()) {
     positive(m.moe.active, "moe.active");
     positive(m.moe.expert_ffn, "moe.expert_ffn");
     positive(m.moe.every, "moe.every");
     if (m.moe.active > m.moe.experts) {
-      err(fmt::format("moe.active ({}) exceeds moe.experts ({})", m.moe.active, m.moe.experts));
+      err("moe.active", fmt::format("moe.active ({}) exceeds moe.experts ({})", m.moe.active, m.moe.experts));
     }
     if (m.moe.dense_layers >= m.layers && m.layers > 0) {
-      err(fmt::format("moe.dense_layers ({}) leaves no MoE layer of {}", m.moe.dense_layers, m.layers));
+      err("moe.dense_layers",
+          fmt::format("moe.dense_layers ({}) leaves no MoE layer of {}", m.moe.dense_layers, m.layers));
     }
-    if (m.moe.dense_layers > 0 || m.moe.every > 1) positive(m.ffn_hidden, "ffn (the dense layers' MLP width)");
+    if (m.moe.dense_layers > 0 || m.moe.every > 1) positive(m.ffn_hidden, "ffn", "ffn (the dense layers' MLP width)");
   } else {
     positive(m.ffn_hidden, "ffn");
   }
   if (m.sliding_layers > m.layers) {
-    err(fmt::format("sliding_layers ({}) exceeds layers ({})", m.sliding_layers, m.layers));
+    err("sliding_layers", fmt::format("sliding_layers ({}) exceeds layers ({})", m.sliding_layers, m.layers));
   }
-  if (m.sliding_layers > 0 && m.sliding_window <= 0) err("sliding_layers needs a positive sliding_window");
-  if (m.global_every < 0) err(fmt::format("global_every must be positive, got {}", m.global_every));
+  if (m.sliding_layers > 0 && m.sliding_window <= 0)
+    err("sliding_window", "sliding_layers needs a positive sliding_window");
+  if (m.global_every < 0) err("global_every", fmt::format("global_every must be positive, got {}", m.global_every));
   if (m.global_every > 0 && m.layers > 0 && m.sliding_layers != m.layers - m.layers / m.global_every) {
-    err(fmt::format("global_every {} makes {} of {} layers local, but sliding_layers is {}", m.global_every,
-                    m.layers - m.layers / m.global_every, m.layers, m.sliding_layers));
+    err("global_every", fmt::format("global_every {} makes {} of {} layers local, but sliding_layers is {}",
+                                    m.global_every, m.layers - m.layers / m.global_every, m.layers, m.sliding_layers));
   }
   if (m.sparse.topk != 0 || m.sparse.index_heads != 0 || m.sparse.index_head_dim != 0) {
-    if (m.attention != AttentionKind::mla) err("sparse attention (an indexer) is modelled on MLA only");
+    if (m.attention != AttentionKind::mla)
+      err("sparse_attention", "sparse attention (an indexer) is modelled on MLA only");
     positive(m.sparse.topk, "sparse_attention.topk");
     positive(m.sparse.index_heads, "sparse_attention.index_heads");
     positive(m.sparse.index_head_dim, "sparse_attention.index_head_dim");
   }
   if (m.published_active_b > m.published_total_b && m.published_total_b > 0) {
-    err(fmt::format("published active size ({}B) exceeds the total ({}B)", m.published_active_b, m.published_total_b));
+    err("params_b",
+        fmt::format("published active size ({}B) exceeds the total ({}B)", m.published_active_b, m.published_total_b));
   }
   return ds;
 }

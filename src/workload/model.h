@@ -28,6 +28,7 @@
 //   and the per-head weighting projection (DeepSeek-V3.2-Exp inference/model.py).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -189,7 +190,13 @@ PublishedDifference published_difference(const ModelArch& m, const ParamCount& c
 // (2 * kv_heads * head_dim; MLA stores the latent kv_lora_rank + rope dims).
 double kv_elements_per_token_per_layer(const ModelArch& m);
 
+// Where a model field was given, for the checks below: the readers map a
+// field name ("kv_heads", "moe.active", ...) to its line or JSON pointer in
+// their own format. Empty: every problem is reported at `m.defined_at`.
+using ModelFieldLocator = std::function<SourceLocation(std::string_view field)>;
+
 // Shape checks: positive sizes, heads divisible by KV heads, MoE top-k <= experts.
-Diagnostics validate_model(const ModelArch& m);
+// Each problem is reported where `locate` says its field was given.
+Diagnostics validate_model(const ModelArch& m, const ModelFieldLocator& locate = {});
 
 }  // namespace xpu

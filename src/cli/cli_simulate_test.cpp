@@ -276,6 +276,30 @@ TEST(CliSimulate, MismatchedPlanIsExitTwoAtJsonPointers) {
       << r.err;
 }
 
+TEST(CliSimulate, AMisspeltKeyInASavedPlanIsNamedNotIgnored) {
+  const fs::path dir = test_support::temp_dir("xpuplan-sim-typoplan");
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  json p = json::parse(plan.out);
+  json& a = p["plan"]["assignments"][0];
+  a["chip"] = a["chips"];
+  a.erase("chips");
+  ASSERT_TRUE(p["plan"].contains("gangs"));
+  p["plan"]["gang"] = p["plan"]["gangs"];
+  p["plan"].erase("gangs");
+  const std::string bad = write(dir / "plan.json", p.dump());
+  const Result r = run_cli({"simulate", portfolio(), "--plan", bad});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(bad + " (/plan/assignments/0/chips): error: must be a number (the file has 'chip' at "
+                             "/plan/assignments/0/chip: a typo?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(bad + " (/plan/gang): warning: 'gang' is not a field xpuplan reads here (did you mean "
+                             "'gangs'?); 'gangs' was not given, so its default was used"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(CliSimulate, BadFlagsAreExitTwo) {
   const Result r = run_cli({"simulate", portfolio(), "--replicas", "0", "--seed", "x1", "--policy", "statik"});
   EXPECT_EQ(r.code, 2);

@@ -17,7 +17,6 @@
 #include <climits>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -39,14 +38,6 @@ const std::vector<std::string> kSupportedTypes{"deepseek_v2", "deepseek_v3", "de
 // Types whose language model sits in `text_config` (multimodal checkpoints).
 bool nested_text(const std::string& type) { return type == "llama4" || type == "gemma3"; }
 
-// The keys a reader asked one JSON object for: those it found, and those it
-// did not (with whether the field was required), so that a key it never asked
-// for can be matched against a missing one as a likely typo.
-struct KeyUse {
-  std::set<std::string, std::less<>> asked;
-  std::vector<std::pair<std::string, bool>> absent;  // key, required
-};
-
 // Reads the fields of one JSON object (the root, or Llama 4's text_config),
 // collecting every problem with its JSON pointer.
 struct Fields {
@@ -54,22 +45,14 @@ struct Fields {
   std::string prefix;  // JSON pointer of `j`: "" or "/text_config"
   const std::string& file;
   Diagnostics& ds;
-  KeyUse& use;
+  JsonKeyUse& use;
 
   void error(const std::string& key, std::string msg) {
     ds.push_back(error_at({file, 0, 0, prefix + "/" + key}, std::move(msg)));
   }
-  bool has(const std::string& key, bool required = false) {
-    use.asked.insert(key);
-    const bool present = j.contains(key) && !j.at(key).is_null();
-    if (!present && !j.contains(key)) use.absent.emplace_back(key, required);
-    return present;
-  }
+  bool has(const std::string& key, bool required = false) { return use.ask(j, key, required) && !j.at(key).is_null(); }
   // Present, null or not (where null means something else than absent).
-  bool given(const std::string& key) {
-    has(key);
-    return j.contains(key);
-  }
+  bool given(const std::string& key) { return use.ask(j, key, false); }
   // A whole number in [min, INT_MAX]; reports and returns nullopt otherwise.
   std::optional<int> whole(const std::string& key, int min) {
     const json& v = j.at(key);
@@ -252,38 +235,6 @@ void read_llama4(Fields& f, ModelArch& m) {
   }
 }
 
-// A key the reader never asked for that is a near miss of one it asked for and
-// did not find is most likely a typo: silently ignoring it would take a class
-// default (or report a bare "missing") where the user meant a value. Keys far
-// from every asked one are the many fields xpuplan does not need
-// (bos_token_id, rope_scaling, ...) and stay quiet.
-void report_near_misses(const Fields& f) {
-  std::vector<std::string> unasked;
-  for (const auto& [key, value] : f.j.items()) {
-    if (!f.use.asked.contains(key)) unasked.push_back(key);
-  }
-  if (unasked.empty()) return;
-  std::set<std::string, std::less<>> reported;
-  for (const auto& [key, required] : f.use.absent) {
-    auto near = closest_match(key, unasked);
-    if (!near || !reported.insert(key).second) continue;
-    const std::string at = f.prefix + "/" + *near;
-    if (required) {
-      // Amend the "missing required field" error already reported for `key`.
-      for (auto& d : f.ds) {
-        if (d.where.pointer == f.prefix + "/" + key && d.message.starts_with("missing required field")) {
-          d.message += fmt::format(" (the file has '{}' at {}: a typo?)", *near, at);
-        }
-      }
-    } else {
-      f.ds.push_back(
-          warning_at({f.file, 0, 0, at}, fmt::format("'{}' is not a field xpuplan reads (did you mean '{}'?); '{}' was "
-                                                     "not given, so the configuration class's default was used",
-                                                     *near, key, key)));
-    }
-  }
-}
-
 // The config.json key that gave a model field, for `type`; "" when the field
 // has no key of its own there (a class default, or derived).
 std::string_view hf_key_of(std::string_view field, const std::string& type) {
@@ -323,8 +274,8 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     return std::nullopt;
   }
   const size_t errors_before = ds.size();
-  KeyUse root_use;
-  KeyUse text_use;
+  JsonKeyUse root_use;
+  JsonKeyUse text_use;
   Fields top{root, "", name, ds, root_use};
   if (!top.has("model_type") || !root.at("model_type").is_string()) {
     top.error("model_type", "missing required field 'model_type' (e.g. \"llama\"); cannot tell the architecture");
@@ -416,8 +367,8 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     read_llama4(f, m);
   }
   if (m.layers > 0) read_sliding(f, type, m);
-  report_near_misses(f);
-  if (nested) report_near_misses(top);
+  report_near_miss_keys(f.j, f.use, name, f.prefix, ds);
+  if (nested) report_near_miss_keys(top.j, top.use, name, top.prefix, ds);
 
   if (std::any_of(ds.begin() + static_cast<std::ptrdiff_t>(errors_before), ds.end(),
                   [](const Diagnostic& d) { return d.severity == Severity::error; })) {

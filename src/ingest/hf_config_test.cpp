@@ -141,8 +141,8 @@ TEST(HfConfig, AKeyNearAMissingOneIsNamedAsALikelyTypo) {
                                "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100,
                                "intermediate_size": 128, "slding_window": 8192, "bos_token_id": 1})",
                            &imported),
-            "c.json (/slding_window): warning: 'slding_window' is not a field xpuplan reads (did you mean "
-            "'sliding_window'?); 'sliding_window' was not given, so the configuration class's default was used\n");
+            "c.json (/slding_window): warning: 'slding_window' is not a field xpuplan reads here (did you mean "
+            "'sliding_window'?); 'sliding_window' was not given, so its default was used\n");
   EXPECT_TRUE(imported);
   // A required field misspelt: the "missing" error names the key the file has.
   EXPECT_EQ(errors_of(R"({"model_type": "llama", "num_hiden_layers": 2, "hidden_size": 64,

@@ -7,10 +7,19 @@
 #include <utility>
 #include <vector>
 
+#include "base/suggest.h"
+
 namespace xpu {
 namespace {
 
 using nlohmann::json;
+
+// RFC 6901: '~' is written '~0' and '/' is written '~1'.
+std::string escape_pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
 
 // Line and column of a byte offset, for JSON syntax errors.
 SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
@@ -48,7 +57,7 @@ class DuplicateKeys {
       case E::key: {
         Frame& f = frames_.back();
         f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second) duplicates_.push_back({f.pointer + "/" + escape(f.key), f.key});
+        if (!f.keys.insert(f.key).second) duplicates_.push_back({f.pointer + "/" + escape_pointer_token(f.key), f.key});
         break;
       }
       case E::object_end:
@@ -73,16 +82,10 @@ class DuplicateKeys {
     std::string key;
     size_t index;
   };
-  // RFC 6901: '~' is written '~0' and '/' is written '~1'.
-  static std::string escape(const std::string& key) {
-    std::string out;
-    for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    return out;
-  }
   std::string element_pointer() const {
     if (frames_.empty()) return "";
     const Frame& f = frames_.back();
-    return f.pointer + "/" + (f.array ? std::to_string(f.index) : escape(f.key));
+    return f.pointer + "/" + (f.array ? std::to_string(f.index) : escape_pointer_token(f.key));
   }
   void next_element() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
@@ -114,6 +117,41 @@ std::optional<json> parse_json_text(const std::string& text, const std::string& 
   }
   if (!dups.duplicates().empty()) return std::nullopt;
   return root;
+}
+
+bool JsonKeyUse::ask(const json& object, const std::string& key, bool required) {
+  asked.insert(key);
+  const bool present = object.is_object() && object.contains(key);
+  if (!present) absent.emplace_back(key, required);
+  return present;
+}
+
+void report_near_miss_keys(const json& object, const JsonKeyUse& use, const std::string& file,
+                           const std::string& prefix, Diagnostics& ds) {
+  if (!object.is_object()) return;
+  std::vector<std::string> unasked;
+  for (const auto& [key, value] : object.items()) {
+    if (!use.asked.contains(key)) unasked.push_back(key);
+  }
+  if (unasked.empty()) return;
+  std::set<std::string, std::less<>> done;
+  for (const auto& [key, required] : use.absent) {
+    const auto near = closest_match(key, unasked);
+    if (!near || !done.insert(key).second) continue;
+    const std::string at = prefix + "/" + escape_pointer_token(*near);
+    if (required) {
+      const std::string missing_at = prefix + "/" + escape_pointer_token(key);
+      for (Diagnostic& d : ds) {
+        if (d.severity == Severity::error && d.where.file == file && d.where.pointer == missing_at) {
+          d.message += fmt::format(" (the file has '{}' at {}: a typo?)", *near, at);
+        }
+      }
+    } else {
+      ds.push_back(warning_at({file, 0, 0, at}, fmt::format("'{}' is not a field xpuplan reads here (did you mean "
+                                                            "'{}'?); '{}' was not given, so its default was used",
+                                                            *near, key, key)));
+    }
+  }
 }
 
 }  // namespace xpu

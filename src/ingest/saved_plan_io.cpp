@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "base/suggest.h"
 #include "ingest/json_text.h"
@@ -31,7 +33,7 @@ class PlanReader {
   template <class F>
   void each(const Json& plan, const std::string& key, F one) {
     const std::string at = "/plan/" + key;
-    if (!plan.contains(key)) return;
+    if (!use(plan, "/plan").ask(plan, key, false)) return;
     const Json& list = plan[key];
     if (!list.is_array()) {
       error(at, "must be a list");
@@ -84,7 +86,7 @@ class PlanReader {
   }
 
   std::optional<double> number(const Json& e, const std::string& at, const std::string& key) {
-    if (!e.contains(key) || !e[key].is_number()) {
+    if (!use(e, at).ask(e, key, true) || !e[key].is_number()) {
       error(at + "/" + key, "must be a number");
       return std::nullopt;
     }
@@ -97,7 +99,7 @@ class PlanReader {
   }
 
   std::optional<std::string> text(const Json& e, const std::string& at, const std::string& key) {
-    if (!e.contains(key) || !e[key].is_string()) {
+    if (!use(e, at).ask(e, key, true) || !e[key].is_string()) {
       error(at + "/" + key, "must be a string");
       return std::nullopt;
     }
@@ -106,7 +108,26 @@ class PlanReader {
 
   const Portfolio& portfolio() const { return p_; }
 
+  // The keys asked of the object `e` at pointer `at` (the first call names it).
+  JsonKeyUse& use(const Json& e, const std::string& at) {
+    auto [it, added] = index_.try_emplace(at, objects_.size());
+    if (added) objects_.push_back({&e, at, {}});
+    return objects_[it->second].use;
+  }
+  // A key a reader never asked for that is a near miss of one it did not
+  // find ("gang" for "gangs", "chip" for "chips") is named, not ignored.
+  void report_near_misses() {
+    for (const Tracked& t : objects_) report_near_miss_keys(*t.object, t.use, name_, t.at, ds_);
+  }
+
  private:
+  struct Tracked {
+    const Json* object;
+    std::string at;
+    JsonKeyUse use;
+  };
+  std::vector<Tracked> objects_;
+  std::unordered_map<std::string, size_t> index_;
   const Portfolio& p_;
   std::string name_;
   Diagnostics& ds_;
@@ -125,11 +146,11 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     r.error("", "is not a JSON object (expected the output of `xpuplan plan ... --json`)");
     return plan;
   }
-  if (doc.contains("portfolio") && doc["portfolio"].is_string() && doc["portfolio"] != p.name) {
+  if (r.use(doc, "").ask(doc, "portfolio", false) && doc["portfolio"].is_string() && doc["portfolio"] != p.name) {
     r.error("/portfolio",
             fmt::format("the plan is for portfolio '{}', not '{}'", doc["portfolio"].get<std::string>(), p.name));
   }
-  if (!doc.contains("plan") || !doc["plan"].is_object()) {
+  if (!r.use(doc, "").ask(doc, "plan", true) || !doc["plan"].is_object()) {
     r.error("/plan", "missing: the file has no plan (the planner found none?)");
     return plan;
   }
@@ -150,7 +171,7 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     if (o && p.offer(*o).is_commitment()) r.error(at + "/offer", "is a commitment: rentals are on-demand or spot");
     // Executable plans rent whole instances; a fluid plan's rentals have none.
     std::optional<double> n = 0.0;
-    if (e.contains("instances")) {
+    if (r.use(e, at).ask(e, "instances", false)) {
       n = r.number(e, at, "instances");
       if (n && *n != std::floor(*n)) r.error(at + "/instances", fmt::format("must be whole, got {}", *n));
     }
@@ -172,7 +193,7 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     const auto c = r.number(e, at, "chips");
     const auto vendor = lost ? parse_vendor(*lost) : std::nullopt;
     if (lost && !vendor) r.error(at + "/if_vendor_loses", fmt::format("unknown vendor '{}'", *lost));
-    const bool spot = e.contains("spot") && e["spot"].is_boolean() && e["spot"].get<bool>();
+    const bool spot = r.use(e, at).ask(e, "spot", false) && e["spot"].is_boolean() && e["spot"].get<bool>();
     if (vendor && w && acc && provider && m && c) {
       plan.reserves.push_back(Reserve{*vendor, *w, *acc, *provider, spot, *m, *c});
     }
@@ -192,7 +213,7 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
   // Executable plans: each training run's gang per month and each service's
   // whole replicas per pool and month.
   auto flag = [&](const Json& e, const std::string& at, const std::string& key) {
-    if (!e.contains(key)) return false;
+    if (!r.use(e, at).ask(e, key, false)) return false;
     if (!e[key].is_boolean()) {
       r.error(at + "/" + key, "must be true or false");
       return false;
@@ -216,7 +237,7 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     const auto acc = r.text(e, at, "accelerator");
     const auto provider = r.text(e, at, "provider");
     const auto region = r.text(e, at, "region");
-    x.layout = e.contains("layout") && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
+    x.layout = r.use(e, at).ask(e, "layout", false) && e["layout"].is_string() ? e["layout"].get<std::string>() : "";
     if (!(w && m && acc && provider && region)) return false;
     x.workload = *w;
     x.month = *m;
@@ -248,6 +269,7 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     plan.replicas.push_back(std::move(x));
   });
   plan.fluid = flag(j, "/plan", "fluid");
+  r.report_near_misses();
   // The file's numbers carry 6 significant digits (canonical JSON), so its own
   // cost is no check on them: the plan claims what its decisions cost.
   plan.claimed_cost = plan_cost(p, plan);

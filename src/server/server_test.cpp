@@ -498,7 +498,8 @@ TEST(Server, AWorkerThatCrashesFailsItsJobWithAnId) {
   unsetenv("XPUPLAN_TEST_WORKER_ABORT");
   ASSERT_EQ(job["status"], "failed") << job.dump();
   EXPECT_EQ(job["id"], id);
-  EXPECT_EQ(job["error"], "the job failed inside the library: its worker process died of signal 6 (Aborted)");
+  const std::string error = job["error"];
+  EXPECT_EQ(error, "the job failed inside the library: its worker process died of signal 6 (Aborted)");
   EXPECT_EQ(c.Get("/api/health")->status, 200);
   EXPECT_TRUE(children().empty());
 }

@@ -315,7 +315,17 @@ std::optional<jobs::Result> run_in_worker(const WorkerSpec& spec, const std::str
   }
   if (result && WIFEXITED(status) && WEXITSTATUS(status) == 0) return result;
   if (!error.empty()) throw std::runtime_error(error);
-  throw std::runtime_error(describe_end(status));
+  // C code in the solver does not check malloc: past the limit it may crash
+  // before operator new could say so. A crash with the resident set at half
+  // the limit or more (RLIMIT_DATA also counts what is reserved but untouched) names the budget.
+  std::string hint;
+  if (limit_bytes > 0 && WIFSIGNALED(status) && peak >= 0.5 * limit_bytes) {
+    hint = fmt::format(
+        " (under a memory budget of {} per job, limit {} with data and thread stacks, peak RSS {}: a library "
+        "that does not check its allocations ends this way when it runs out)",
+        bytes_text(double(spec.memory_bytes)), bytes_text(limit_bytes), bytes_text(peak));
+  }
+  throw std::runtime_error(describe_end(status) + hint);
 }
 
 int job_worker_main(std::istream& in, int out_fd) {

@@ -254,7 +254,9 @@ void JobQueue::work() {
     const std::scoped_lock lock(mu_);
     --running_;
     if (j->view.status == JobStatus::running) {  // not cancelled meanwhile
-      if (!failure.empty()) {
+      if (stopping_ && !failure.empty()) {       // its worker was stopped with the server
+        j->view.status = JobStatus::cancelled;
+      } else if (!failure.empty()) {
         j->view.status = JobStatus::failed;
         j->view.error = failure;
         std::cerr << fmt::format("xpuplan serve: job {} ({}) failed: {}\n", j->view.id, j->view.kind, failure);

@@ -527,6 +527,19 @@ TEST(Server, ACancelledJobsWorkerIsKilledAndReaped) {
   EXPECT_EQ(body_of(c.Get("/api/health"))["jobs"]["running"], 0);
 }
 
+TEST(Server, StoppingTheServerKillsAndReapsItsWorkers) {
+  auto r = std::make_unique<Running>();
+  auto c = r->client();
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/examples/portfolio.yaml")}, {"time_limit", 120}};
+  ASSERT_EQ(c.Post("/api/jobs/plan", q.dump(), "application/json")->status, 202);
+  for (int i = 0; i < 600 && children().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(children().size(), 1U);
+  const auto t0 = std::chrono::steady_clock::now();
+  r.reset();  // stop(), then the destructor joins the job threads
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));  // not the solve's 120 s
+  EXPECT_TRUE(children().empty());
+}
+
 TEST(Server, AWorkerPastItsTimeBudgetIsStopped) {
   ServerOptions o = with_workers();
   o.jobs.job_seconds = 1;

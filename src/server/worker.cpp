@@ -120,6 +120,8 @@ class LineWriter {
   std::mutex mu_;
 };
 
+// The worker's protocol descriptor, for the new-handler (which takes no
+// argument); set once by job_worker_main, in the worker process only.
 int g_out_fd = -1;
 
 // The first allocation refused by RLIMIT_DATA says so on the line protocol

@@ -612,7 +612,7 @@ TEST(Server, TwoPlanJobsSolveAtTheSameTime) {
   std::cout << fmt::format(
       "two plans, --jobs 2: {:.1f} s wall; both solving {:.1f} s, both workers on a CPU {:.1f} s\n", now(),
       both_solving, both_busy);
-  EXPECT_GT(both_busy, 1.0);
+  EXPECT_GT(both_busy, 0.5);  // in-process: 0 (no worker); loose, for a loaded machine
 }
 
 // --in-process (and a worker that cannot start): the same job on the server's own threads.

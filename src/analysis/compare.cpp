@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include "analysis/compare_engine.h"
 #include "base/check.h"
@@ -401,10 +402,16 @@ CompareResult run_compare(const DataSet& data, const CompareQuery& query) {
   }
 
   std::vector<Evaluation> evals(candidates.size());
+  std::mutex progress_mu;
+  uint32_t evaluated = 0;
   parallel_for(
       candidates.size(),
       [&](size_t i) {
         evals[i] = compare_detail::evaluate(r, candidates[i], *candidates[i].stack, r.chips.value_or(0));
+        if (r.progress) {
+          const std::scoped_lock lock(progress_mu);
+          r.progress(++evaluated, static_cast<uint32_t>(candidates.size()));
+        }
       },
       r.threads);
 

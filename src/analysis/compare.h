@@ -10,6 +10,8 @@
 // reports that print a CompareResult are in compare_report.h and compare_html.h.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,9 @@ struct CompareQuery {
   double pue = PowerModel{}.pue;                // facility power / IT power, for energy and facility MW (cost/energy.h)
   bool sensitivity = false;
   ThreadBudget threads;  // candidates spread over these; results do not depend on it
+  // Candidates evaluated of total (sensitivity runs after the last), one call
+  // at a time from the evaluating threads; a throw stops the compare.
+  std::function<void(uint32_t done, uint32_t total)> progress;
 };
 
 // Where an option's price comes from.

@@ -102,6 +102,7 @@ Expected<CompareReport, Diagnostics> run_compare(const DataSet& data, const Comp
   q.accelerators = r.accelerators;
   q.sensitivity = r.sensitivity;
   q.threads = threads;
+  q.progress = r.progress;
   CompareReport out;
   out.result = xpu::run_compare(data, q);
   if (out.result.options.empty()) out.outcome = Outcome::none_meets;

@@ -3,6 +3,8 @@
 // with compare on concrete workloads).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +44,8 @@ struct CompareRequest {
   std::vector<std::string> accelerators;  // only these; empty = every catalog accelerator
   bool sensitivity = false;               // vary each assumption and say whether the ranking changes
   unsigned threads = 0;                   // the user's request (0 = all cores); the shell passes the budget
+  // Options evaluated of total, from the evaluating threads one call at a time; a throw stops the compare.
+  std::function<void(uint32_t done, uint32_t total)> progress;
 };
 
 struct CompareReport {

@@ -1,8 +1,9 @@
 // xpuplan serve [--host 127.0.0.1] [--port 8080] [--threads N] [--jobs N] [--job-seconds S] [--job-memory G]
-//               [--job-nice N] [--cache-mb M] [--web DIR]
+//               [--job-nice N] [--cache-mb M] [--in-process] [--web DIR]
 // The HTTP/JSON API (docs/api/openapi.json) and the dashboard (web/dist), on
 // the data the global --catalog and --prices options load. Stops on SIGINT or SIGTERM.
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,7 @@ struct ServeCli {
   std::string web;
   double cache_mb = 64;
   double job_memory_gib = 4;
+  bool in_process = false;
 };
 
 int run_serve(ServeCli& c, RunState& st) {
@@ -38,6 +40,8 @@ int run_serve(ServeCli& c, RunState& st) {
   c.o.version = XPUPLAN_VERSION;
   c.o.cache_bytes = static_cast<size_t>(c.cache_mb * 1024 * 1024);
   c.o.jobs.job_memory_bytes = static_cast<size_t>(c.job_memory_gib * 1024 * 1024 * 1024);
+  // Long jobs in worker processes of this same binary (server/worker.h).
+  if (!c.in_process) c.o.worker_exe = "/proc/self/exe";
   std::error_code ec;
   const bool dashboard = std::filesystem::is_regular_file(std::filesystem::path(c.o.static_dir) / "index.html", ec);
 
@@ -76,9 +80,11 @@ int run_serve(ServeCli& c, RunState& st) {
   served = true;
   waiter.join();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-  // A running plan or simulation cannot be interrupted inside the library;
-  // rather than wait for it, the process ends here (its result was never
-  // going to be fetched from a stopped server).
+  // stop() killed the worker processes; their threads reap them within a poll (0.1 s).
+  for (int i = 0; i < 50 && srv.running_jobs() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // A plan or simulation running in-process cannot be interrupted inside the
+  // library; rather than wait for it, the process ends here (its result was
+  // never going to be fetched from a stopped server).
   if (const size_t busy = srv.running_jobs(); busy > 0) {
     st.io.out << "xpuplan serve: stopped; " << busy << " running job(s) abandoned" << std::endl;
     std::cerr.flush();
@@ -105,7 +111,9 @@ void setup_serve(CLI::App& app, RunState& st) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--job-memory", c->job_memory_gib,
-                  "GiB each plan or simulation may need by its estimate (a larger one is refused); 0: no limit")
+                  "GiB each long job may use beyond the loaded data: a plan or simulation whose estimate is over it "
+                  "is refused, and a job's worker process that grows past it fails with the budget named; 0: no "
+                  "limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 4096.0));
   cmd->add_option("--job-nice", c->o.jobs.worker_nice,
@@ -117,6 +125,9 @@ void setup_serve(CLI::App& app, RunState& st) {
                   "MiB of short answers (catalog, infer, ...) kept to serve again; 0: none (X-Cache says which)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 65536.0));
+  cmd->add_flag("--in-process", c->in_process,
+                "Run long jobs on the server's threads, not in worker processes (no memory limit while they run; "
+                "plans solve one at a time, as CBC's driver is not thread-safe)");
   cmd->add_option("--web", c->web, "The dashboard's build (default: web/dist in the source tree)");
   cmd->footer("Examples:\n  xpuplan serve\n  xpuplan serve --port 0 --jobs 2 --catalog my-data/");
   cmd->callback([c, &st] { st.exit_code = run_serve(*c, st); });

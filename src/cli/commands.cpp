@@ -15,6 +15,7 @@ void setup_claims(CLI::App& app, RunState& st);
 void setup_plan(CLI::App& app, RunState& st);
 void setup_simulate(CLI::App& app, RunState& st);
 void setup_serve(CLI::App& app, RunState& st);
+void setup_job_worker(CLI::App& app, RunState& st);
 
 const std::vector<CommandEntry>& command_table() {
   static const std::vector<CommandEntry> table{
@@ -31,6 +32,7 @@ const std::vector<CommandEntry>& command_table() {
       {"validate", setup_validate},
       {"calibrate", setup_calibrate},
       {"serve", setup_serve},
+      {"job-worker", setup_job_worker},
       // clang-format on
   };
   return table;

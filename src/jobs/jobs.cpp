@@ -95,9 +95,10 @@ Result run_infer(const nlohmann::json& q, const Data& d, const Options& o) {
                                                      [&](const auto& r) { return api::run_infer(d.calibrated(), r); });
 }
 Result run_compare(const nlohmann::json& q, const Data& d, const Options& o) {
+  auto read = read_compare_request(q, d.calibrated(), o.style);
+  if (read.request && o.progress) read.request->progress = o.progress;
   return finish<api::CompareRequest, api::CompareReport>(
-      read_compare_request(q, d.calibrated(), o.style), o,
-      [&](const auto& r) { return api::run_compare(d.calibrated(), r, budget(r.threads, o)); });
+      std::move(read), o, [&](const auto& r) { return api::run_compare(d.calibrated(), r, budget(r.threads, o)); });
 }
 // The claims report is Markdown (docs/claims.md); its JSON carries that text.
 Result run_claims(const nlohmann::json& q, const Data& d, const Options& o) {

@@ -45,6 +45,9 @@ class Data {
 
   [[nodiscard]] const DataSet& calibrated() const { return calibrated_; }
   [[nodiscard]] const DataSet& priors() const;  // thread-safe; throws as the constructor does
+  // What it was loaded from (a worker process loads the same).
+  [[nodiscard]] const std::vector<std::string>& dirs() const { return dirs_; }
+  [[nodiscard]] const std::vector<std::string>& price_files() const { return price_files_; }
 
  private:
   std::vector<std::string> dirs_;
@@ -60,7 +63,8 @@ struct Options {
   // Caps the threads a request may ask for (0: no cap); a request's own
   // "threads" field (0 = all cores) applies under it.
   unsigned max_threads = 0;
-  // simulate: replicas done of total, called from the simulating thread.
+  // simulate: replicas done of total, called from the simulating thread;
+  // compare: options evaluated of total, from the evaluating threads (one call at a time).
   std::function<void(uint32_t done, uint32_t total)> progress;
   // plan: the main solve's state about every 0.25 s, from a solver thread
   // (api::PlanRequest::progress); it must not throw.

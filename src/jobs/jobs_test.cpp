@@ -94,5 +94,25 @@ TEST(Jobs, WithoutFilesADocumentComesInlineAndItsProblemsAreLocatedInIt) {
   for (const auto& d : r.diagnostics) EXPECT_EQ(d.message.find("xpuplan-request-"), std::string::npos) << d.message;
 }
 
+TEST(Jobs, ACompareReportsTheOptionsEvaluated) {
+  std::vector<std::pair<uint32_t, uint32_t>> calls;
+  Options o;
+  o.progress = [&](uint32_t done, uint32_t total) { calls.emplace_back(done, total); };
+  const nlohmann::json q{{"model", "llama3.1-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
+  const auto r = run("compare", q, shipped(), o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(calls.empty());
+  const uint32_t total = calls.front().second;
+  // One call per candidate offer, counting up to the total (more candidates than options: one per accelerator kept).
+  ASSERT_EQ(calls.size(), total);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].first, i + 1);
+    EXPECT_EQ(calls[i].second, total);
+  }
+  EXPECT_GE(total, (*r.report)["options"].size());
+  // The same report as without progress.
+  EXPECT_EQ(*r.report, *run("compare", q, shipped()).report);
+}
+
 }  // namespace
 }  // namespace xpu::jobs

@@ -45,7 +45,9 @@ namespace {
 // CbcMain1 parses its arguments through process-wide state (CbcOrClpRead_mode
 // and friends in CbcOrClpParam.cpp) unless CBC was built with CBC_THREAD_SAFE,
 // which Debian's is not: two concurrent calls misread each other's options
-// (coin-or/Cbc issue #332, reproduced here). This lock guards that resource.
+// (coin-or/Cbc issue #332, reproduced here). This lock guards that resource,
+// so solves in one process run one at a time; `xpuplan serve` solves plans in
+// parallel by running each job in its own worker process (server/worker.h).
 std::mutex& cbc_driver_mutex() {
   static std::mutex m;
   return m;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iostream>
 #include <random>
 #include <stdexcept>
 
@@ -83,6 +84,11 @@ JobQueue::JobQueue(JobLimits limits, Runner run) : limits_(limits), run_(std::mo
 }
 
 JobQueue::~JobQueue() {
+  stop();
+  for (auto& t : workers_) t.join();
+}
+
+void JobQueue::stop() {
   {
     const std::scoped_lock lock(mu_);
     stopping_ = true;
@@ -94,7 +100,6 @@ JobQueue::~JobQueue() {
   }
   work_cv_.notify_all();
   changed_cv_.notify_all();
-  for (auto& t : workers_) t.join();
 }
 
 void JobQueue::touch(Job& j) {
@@ -220,8 +225,10 @@ void JobQueue::work() {
       touch(*j);
       renumber();
     }
-    // A cancelled job stops at its next progress report (the simulator's, between blocks of replicas).
-    const auto progress = [this, j](double fraction, std::string message, nlohmann::json solver) {
+    // In-process, a cancelled job stops at its next progress report (the
+    // simulator's, between blocks of replicas); a worker process is killed.
+    JobControl control;
+    control.progress = [this, j](double fraction, std::string message, nlohmann::json solver) {
       const std::scoped_lock lock(mu_);
       if (j->view.status == JobStatus::cancelled) throw Cancelled();
       j->view.fraction = std::clamp(fraction, 0.0, 1.0);
@@ -229,22 +236,30 @@ void JobQueue::work() {
       j->view.solver = std::move(solver);
       touch(*j);
     };
+    control.stop_requested = [this, j] {
+      const std::scoped_lock lock(mu_);
+      return stopping_ || j->view.status == JobStatus::cancelled;
+    };
     const auto t0 = std::chrono::steady_clock::now();
     jobs::Result r;
-    nlohmann::json extra;
     std::string failure;
     try {
-      r = run_(j->view.kind, j->request, progress, extra);
-    } catch (const std::exception& e) {
+      r = run_(j->view.kind, j->request, control);
+    } catch (const JobFailure& e) {
       failure = e.what();
+    } catch (const std::exception& e) {
+      failure = std::string("the job failed inside the library: ") + e.what();
     }
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::scoped_lock lock(mu_);
     --running_;
     if (j->view.status == JobStatus::running) {  // not cancelled meanwhile
-      if (!failure.empty()) {
+      if (stopping_ && !failure.empty()) {       // its worker was stopped with the server
+        j->view.status = JobStatus::cancelled;
+      } else if (!failure.empty()) {
         j->view.status = JobStatus::failed;
-        j->view.error = "the job failed inside the library: " + failure;
+        j->view.error = failure;
+        std::cerr << fmt::format("xpuplan serve: job {} ({}) failed: {}\n", j->view.id, j->view.kind, failure);
       } else if (took > limits_.job_seconds) {
         j->view.status = JobStatus::failed;
         j->view.error = fmt::format("over the time budget: {:.0f} s of at most {:.0f} s", took, limits_.job_seconds);
@@ -256,7 +271,7 @@ void JobQueue::work() {
         j->view.status = JobStatus::done;
         j->view.fraction = 1;
         j->view.result = std::move(*r.report);
-        j->extra = std::move(extra);
+        j->extra = std::move(control.extra);
       }
       j->view.message = std::string(to_string(j->view.status));
       touch(*j);

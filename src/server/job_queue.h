@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,16 +63,33 @@ nlohmann::json progress_json(const JobView& v);
 // inline "portfolio"), else `where` ("body" or "query").
 nlohmann::json to_json(const Diagnostics& ds, std::string_view where);
 
+// What a running job's work may do: report its progress (fraction, message,
+// solver state or null; from any thread; throws once the job is cancelled),
+// ask whether it should stop (cancelled, or the server stopping), and keep
+// what it has beside its result (a plan's exports) in `extra`.
+struct JobControl {
+  std::function<void(double, std::string, nlohmann::json)> progress;
+  std::function<bool()> stop_requested;
+  nlohmann::json extra;
+};
+
+// A job that failed for a reason the server words itself (out of memory, over
+// its time budget): the job's error is this message as it is.
+struct JobFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class JobQueue {
  public:
-  // `run` does a job's work; it may call `progress` (fraction, message,
-  // solver state or null) from any thread (it throws once the job is cancelled), and
-  // put in `extra` what the job keeps beside its result (a plan's exports).
-  using Runner = std::function<jobs::Result(const std::string& kind, const nlohmann::json& request,
-                                            const std::function<void(double, std::string, nlohmann::json)>& progress,
-                                            nlohmann::json& extra)>;
+  // `run` does a job's work under `control`. An exception fails the job:
+  // JobFailure with its message, any other as "failed inside the library".
+  using Runner =
+      std::function<jobs::Result(const std::string& kind, const nlohmann::json& request, JobControl& control)>;
   JobQueue(JobLimits limits, Runner run);
-  ~JobQueue();  // cancels what is queued and waits for the running jobs
+  ~JobQueue();  // stop(), then waits for the running jobs
+  // Cancels what is queued and asks the running jobs to stop (stop_requested);
+  // later submits are refused. Returns at once.
+  void stop();
   JobQueue(const JobQueue&) = delete;
   JobQueue& operator=(const JobQueue&) = delete;
 

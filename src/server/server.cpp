@@ -6,6 +6,7 @@
 #include "api/plan.h"
 #include "base/suggest.h"
 #include "export/plan_export.h"
+#include "server/worker.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -149,25 +150,19 @@ struct Server::Impl {
       : data(std::move(d)),
         o(std::move(opts)),
         cache(o.cache_bytes, o.cache_entries),
-        queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, const auto& progress,
-                             nlohmann::json& extra) {
-          jobs::Options jo = options();
-          jo.progress = [&](uint32_t done, uint32_t total) {
-            progress(total == 0 ? 0.0 : double(done) / total, fmt::format("replica {} of {}", done, total), nullptr);
-          };
-          if (kind == "plan") jo.plan_progress = plan_progress(request, progress);
-          // A plan's exports, made while its report is at hand (the JSON alone cannot make them).
-          jo.on_plan = [&](const api::PlanReport& rep) {
-            if (!rep.result.has_plan()) return;
-            for (const std::string name : {"kueue", "slurm", "skypilot"}) {
-              nlohmann::json files = nlohmann::json::object();
-              for (const auto& file : export_plan(rep.portfolio, rep.rates, rep.result, *parse_export_format(name))) {
-                files[file.path] = file.text;
-              }
-              extra[name] = std::move(files);
-            }
-          };
-          return jobs::run(kind, request, *data, jo);
+        queue(o.jobs, [this](const std::string& kind, const nlohmann::json& request, JobControl& control) {
+          if (!o.worker_exe.empty()) {
+            const WorkerSpec spec{.exe = o.worker_exe,
+                                  .data_dirs = data->dirs(),
+                                  .price_files = data->price_files(),
+                                  .max_threads = std::max(1U, o.request_threads),
+                                  .memory_bytes = o.jobs.job_memory_bytes,
+                                  .seconds = o.jobs.job_seconds};
+            if (auto r = run_in_worker(spec, kind, request, control)) return std::move(*r);
+            std::cerr << fmt::format("xpuplan serve: cannot start a worker ({}); the {} job runs in-process\n",
+                                     o.worker_exe, kind);
+          }
+          return run_long_job(kind, request, *data, options(), control);
         }) {
     if (!o.openapi_file.empty()) {
       std::ifstream in(o.openapi_file);
@@ -175,35 +170,6 @@ struct Server::Impl {
     }
     build_table();
     setup_http();
-  }
-
-  // A plan's main solve as the job's progress: the fraction is the share of
-  // its time limit spent (the solve ends there at the latest), the message and
-  // `solver` its incumbent, bound and gap. Called on the solver's progress
-  // thread, which must not see the exception a cancelled job's progress
-  // throws: a running solve cannot be stopped, its result is dropped instead.
-  static std::function<void(const MilpProgress&)> plan_progress(
-      const nlohmann::json& request, const std::function<void(double, std::string, nlohmann::json)>& progress) {
-    const auto it = request.find("time_limit");
-    const double limit = it != request.end() && it->is_number() ? it->get<double>() : api::PlanRequest{}.time_limit;
-    return [limit, &progress](const MilpProgress& p) {
-      const auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-      const nlohmann::json solver{{"elapsed_s", p.seconds},
-                                  {"objective", number(p.objective)},
-                                  {"bound", number(p.best_bound)},
-                                  {"gap", number(p.gap)},
-                                  {"nodes", p.nodes},
-                                  {"done", p.done}};
-      const std::string gap = std::isfinite(p.gap) ? fmt::format("gap {:.2f}%", 100 * p.gap) : "no plan yet";
-      const std::string message =
-          p.done ? fmt::format("main solve done in {:.1f} s ({}); baselines and checks", p.seconds, gap)
-                 : fmt::format("solving: {:.1f} s of at most {:.0f} s, {}", p.seconds, limit, gap);
-      const double fraction = p.done ? 0.95 : std::min(0.95, limit > 0 ? p.seconds / limit : 0.0);
-      try {
-        progress(fraction, message, solver);
-      } catch (...) {  // cancelled meanwhile
-      }
-    };
   }
 
   [[nodiscard]] jobs::Options options() const {
@@ -704,6 +670,7 @@ size_t Server::running_jobs() { return impl_->queue.counts().running; }
 void Server::stop() {
   impl_->stopping = true;
   impl_->http.stop();
+  impl_->queue.stop();
 }
 
 }  // namespace xpu::server

@@ -26,6 +26,10 @@ struct ServerOptions {
   size_t cache_bytes = 64U << 20;
   size_t cache_entries = 4096;
   JobLimits jobs;
+  // Long jobs run in `worker_exe job-worker` processes (server/worker.h),
+  // under the jobs' memory and time budgets; empty, or a worker that cannot
+  // start: on the server's job threads.
+  std::string worker_exe;
   std::string static_dir;    // the dashboard (web/dist) served at "/"; empty: none
   std::string openapi_file;  // docs/api/openapi.json; empty: /api/openapi.json is 404
   std::string version = "0.0.0";
@@ -52,10 +56,12 @@ class Server {
   int bind(std::string* error = nullptr);
   // Serves until stop(); call after bind().
   void run();
-  // Stops run() (any thread; async-signal handlers should only set a flag).
+  // Stops run() and the long jobs: queued ones are cancelled, worker
+  // processes killed and reaped (any thread; async-signal handlers should only set a flag).
   void stop();
-  // Long jobs running now. The destructor waits for them (a library call
-  // cannot be interrupted), so a shell that must stop at once exits instead.
+  // Long jobs running now. The destructor waits for them: a worker ends at
+  // once, a library call in-process cannot be interrupted, so a shell that
+  // must stop at once exits instead.
   size_t running_jobs();
 
  private:

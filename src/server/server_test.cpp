@@ -3,12 +3,17 @@
 // long job's lifecycle (queue, progress events, result, cancel).
 #include "server/server.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -36,9 +41,16 @@ jobs::Options server_like() {
   return o;
 }
 
+// A server whose long jobs run in worker processes of the real xpuplan binary.
+ServerOptions with_workers() {
+  ServerOptions o;
+  o.worker_exe = XPUPLAN_BINARY;
+  return o;
+}
+
 class Running {
  public:
-  explicit Running(ServerOptions o = {}) {
+  explicit Running(ServerOptions o = with_workers()) {
     o.port = 0;
     o.openapi_file = kRoot + "/docs/api/openapi.json";
     o.threads = 8;
@@ -357,7 +369,7 @@ TEST(Server, APlanJobRunsToTheSameResultAsTheLibrary) {
 }
 
 TEST(Server, QueuedJobsHaveTheirPlaceAndCanBeCancelled) {
-  ServerOptions o;
+  ServerOptions o = with_workers();
   o.jobs.max_running = 1;
   Running r(o);
   auto c = r.client();
@@ -420,6 +432,203 @@ TEST(Server, ACancelledSimulationStopsAtItsNextProgressReport) {
   EXPECT_EQ(body_of(c.Get("/api/jobs/" + id))["status"], "cancelled");
 }
 
+// The processes whose parent is this one (zombies too), with their CPU ticks (utime + stime).
+std::map<pid_t, long> children() {
+  std::map<pid_t, long> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = slurp(e.path() / "stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream in(stat.substr(close + 2));
+    std::string state;
+    long ppid = 0, skip = 0, utime = 0, stime = 0;
+    in >> state >> ppid;
+    for (int i = 0; i < 9; ++i) in >> skip;  // pgrp ... cmajflt
+    in >> utime >> stime;
+    if (ppid == getpid()) out[std::stoi(name)] = utime + stime;
+  }
+  return out;
+}
+
+const nlohmann::json kSmallCompare{{"model", "llama3.1-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
+
+TEST(Server, AJobOverItsMemoryBudgetFailsNamingItAndTheServerKeepsAnswering) {
+  ServerOptions o = with_workers();
+  o.jobs.job_memory_bytes = size_t{32} << 20;
+  Running r(o);
+  auto c = r.client();
+  // A job that outgrows its estimate: the worker touches 2 GiB before it runs (a test hook).
+  setenv("XPUPLAN_TEST_WORKER_GROW_MIB", "2048", 1);
+  // Under ASan (the sanitizer build) the worker's allocator must fail as malloc does, not report its own error.
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  const std::string asan_before = asan != nullptr ? asan : "";
+  setenv("ASAN_OPTIONS", (asan_before + (asan_before.empty() ? "" : ":") + "allocator_may_return_null=1").c_str(), 1);
+  const auto res = c.Post("/api/jobs/compare", kSmallCompare.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  const auto job = wait_for_end(c, id);
+  unsetenv("XPUPLAN_TEST_WORKER_GROW_MIB");
+  if (asan != nullptr) {
+    setenv("ASAN_OPTIONS", asan_before.c_str(), 1);
+  } else {
+    unsetenv("ASAN_OPTIONS");
+  }
+  ASSERT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_EQ(job["id"], id);
+  const std::string error = job["error"];
+  EXPECT_TRUE(error.starts_with("out of memory: ")) << error;
+  EXPECT_NE(error.find("memory budget of 32.0 MiB per job (xpuplan serve --job-memory)"), std::string::npos) << error;
+  // Stopped at its limit, long before the 2 GiB it asked for.
+  const auto at = error.find("peak RSS was ");
+  ASSERT_NE(at, std::string::npos) << error;
+  const double peak_mib = std::stod(error.substr(at + 13));
+  EXPECT_LT(peak_mib, 400) << error;
+  // The server answers, and runs the next job.
+  EXPECT_EQ(c.Get("/api/health")->status, 200);
+  const auto next = c.Post("/api/jobs/compare", kSmallCompare.dump(), "application/json");
+  ASSERT_EQ(next->status, 202);
+  const auto done = wait_for_end(c, body_of(next)["id"]);
+  EXPECT_EQ(done["status"], "done") << done.dump().substr(0, 300);
+  // Byte for byte what the short route answers.
+  EXPECT_EQ(done["result"].dump(), c.Post("/api/compare", kSmallCompare.dump(), "application/json")->body);
+}
+
+TEST(Server, AWorkerThatCrashesFailsItsJobWithAnId) {
+  Running r;
+  auto c = r.client();
+  setenv("XPUPLAN_TEST_WORKER_ABORT", "1", 1);
+  const auto res = c.Post("/api/jobs/compare", kSmallCompare.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  const auto job = wait_for_end(c, id);
+  unsetenv("XPUPLAN_TEST_WORKER_ABORT");
+  ASSERT_EQ(job["status"], "failed") << job.dump();
+  EXPECT_EQ(job["id"], id);
+  const std::string error = job["error"];
+  EXPECT_EQ(error, "the job failed inside the library: its worker process died of signal 6 (Aborted)");
+  EXPECT_EQ(c.Get("/api/health")->status, 200);
+  EXPECT_TRUE(children().empty());
+}
+
+TEST(Server, ACancelledJobsWorkerIsKilledAndReaped) {
+  Running r;
+  auto c = r.client();
+  ASSERT_TRUE(children().empty());
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/examples/portfolio.yaml")}, {"time_limit", 120}};
+  const auto res = c.Post("/api/jobs/plan", q.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto id = body_of(res)["id"].get<std::string>();
+  std::map<pid_t, long> kids;
+  for (int i = 0; i < 600 && kids.empty(); ++i) {
+    kids = children();
+    if (kids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(kids.size(), 1U);
+  const pid_t worker = kids.begin()->first;
+  ASSERT_EQ(body_of(c.Delete("/api/jobs/" + id))["status"], "cancelled");
+  for (int i = 0; i < 100 && !children().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(children().empty());  // no zombie either
+  EXPECT_EQ(kill(worker, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_EQ(body_of(c.Get("/api/health"))["jobs"]["running"], 0);
+}
+
+TEST(Server, StoppingTheServerKillsAndReapsItsWorkers) {
+  auto r = std::make_unique<Running>();
+  auto c = r->client();
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/examples/portfolio.yaml")}, {"time_limit", 120}};
+  ASSERT_EQ(c.Post("/api/jobs/plan", q.dump(), "application/json")->status, 202);
+  for (int i = 0; i < 600 && children().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(children().size(), 1U);
+  const auto t0 = std::chrono::steady_clock::now();
+  r.reset();  // stop(), then the destructor joins the job threads
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));  // not the solve's 120 s
+  EXPECT_TRUE(children().empty());
+}
+
+TEST(Server, AWorkerPastItsTimeBudgetIsStopped) {
+  ServerOptions o = with_workers();
+  o.jobs.job_seconds = 1;
+  Running r(o);
+  auto c = r.client();
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/tests/data/portfolio/small.yaml")}, {"replicas", 2'000'000}};
+  const auto res = c.Post("/api/jobs/simulate", q.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto job = wait_for_end(c, body_of(res)["id"]);
+  ASSERT_EQ(job["status"], "failed") << job.dump();
+  const std::string error = job["error"];
+  EXPECT_TRUE(error.starts_with("over the time budget: ")) << error;
+  EXPECT_NE(error.find("of at most 1 s; its worker was stopped"), std::string::npos) << error;
+  EXPECT_TRUE(children().empty());
+}
+
+// Two plans with --jobs 2: their two worker processes burn CPU at the same
+// time while both report a running main solve (in-process, CBC's driver lock
+// lets one solve run at a time; the other waits, reporting 0 nodes).
+TEST(Server, TwoPlanJobsSolveAtTheSameTime) {
+  ServerOptions o = with_workers();
+  o.jobs.max_running = 2;
+  Running r(o);
+  auto c = r.client();
+  // Long enough a solve that the two overlap however their preparation (the engines) differs on a loaded machine.
+  const nlohmann::json q{{"portfolio", slurp(kRoot + "/examples/portfolio.yaml")}, {"time_limit", 8}};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    const auto res = c.Post("/api/jobs/plan", q.dump(), "application/json");
+    ASSERT_EQ(res->status, 202) << res->body;
+    ids.push_back(body_of(res)["id"]);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto now = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  std::map<pid_t, long> last = children();
+  double both_solving = 0, both_busy = 0, before = now();
+  std::vector<nlohmann::json> ends(2);
+  while (now() < 300 && (ends[0].is_null() || ends[1].is_null())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    int solving = 0;
+    for (size_t k = 0; k < 2; ++k) {
+      if (!ends[k].is_null()) continue;
+      const auto j = body_of(c.Get("/api/jobs/" + ids[k]));
+      if (j["status"] != "queued" && j["status"] != "running") ends[k] = j;
+      const auto s = j["progress"].value("solver", nlohmann::json());
+      if (s.is_object() && s["done"] == false) ++solving;
+    }
+    const auto kids = children();
+    int advanced = 0;
+    for (const auto& [pid, ticks] : kids) {
+      if (last.contains(pid) && ticks > last[pid]) ++advanced;
+    }
+    const double t = now();
+    if (solving == 2) both_solving += t - before;
+    if (solving == 2 && advanced == 2) both_busy += t - before;
+    before = t;
+    last = kids;
+  }
+  ASSERT_EQ(ends[0]["status"], "done") << ends[0].dump().substr(0, 300);
+  ASSERT_EQ(ends[1]["status"], "done") << ends[1].dump().substr(0, 300);
+  std::cout << fmt::format(
+      "two plans, --jobs 2: {:.1f} s wall; both solving {:.1f} s, both workers on a CPU {:.1f} s\n", now(),
+      both_solving, both_busy);
+  EXPECT_GT(both_busy, 0.5);  // in-process: 0 (no worker); loose, for a loaded machine
+}
+
+// --in-process (and a worker that cannot start): the same job on the server's own threads.
+TEST(Server, AJobRunsInProcessWithoutAWorker) {
+  ServerOptions o;
+  o.worker_exe = "/nonexistent/xpuplan";  // cannot start: logged, then run in-process
+  Running r(o);
+  auto c = r.client();
+  const auto res = c.Post("/api/jobs/compare", kSmallCompare.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const auto done = wait_for_end(c, body_of(res)["id"]);
+  ASSERT_EQ(done["status"], "done") << done.dump().substr(0, 300);
+  EXPECT_EQ(done["result"].dump(), c.Post("/api/compare", kSmallCompare.dump(), "application/json")->body);
+  EXPECT_TRUE(children().empty());
+}
+
 TEST(Server, HealthListsTheJobKindsAndLimits) {
   auto c = shared().client();
   const auto res = c.Get("/api/health");
@@ -480,7 +689,7 @@ TEST(Server, LongJobsRunAtTheirNiceValue) {
     JobLimits l;
     l.worker_nice = nice;
     {
-      JobQueue q(l, [&](const std::string&, const nlohmann::json&, const auto&, nlohmann::json&) {
+      JobQueue q(l, [&](const std::string&, const nlohmann::json&, JobControl&) {
         seen = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
         jobs::Result r;
         r.report = nlohmann::json::object();

@@ -59,6 +59,7 @@ constexpr EnumNames<Framework, 8> kStackFamilies{{
     {Framework::nxdi, "nxdi-"},
 }};
 constexpr EnumNames<RankUnit, 2> kRankUnits{{{RankUnit::chip, "chip"}, {RankUnit::core, "core"}}};
+constexpr EnumNames<MoeDispatch, 2> kMoeDispatches{{{MoeDispatch::sort, "sort"}, {MoeDispatch::einsum, "einsum"}}};
 constexpr EnumNames<Statistic, 4> kStatistics{
     {{Statistic::mean, "mean"}, {Statistic::p50, "p50"}, {Statistic::p90, "p90"}, {Statistic::p99, "p99"}}};
 
@@ -103,6 +104,8 @@ const StackEfficiency* framework_stack(const std::vector<StackEfficiency>& stack
 std::string_view to_string(RankUnit u) { return name_of(kRankUnits, u); }
 std::optional<RankUnit> parse_rank_unit(std::string_view s) { return value_of(kRankUnits, s); }
 
+std::string_view to_string(MoeDispatch d) { return name_of(kMoeDispatches, d); }
+std::optional<MoeDispatch> parse_moe_dispatch(std::string_view s) { return value_of(kMoeDispatches, s); }
 std::string_view to_string(Statistic s) { return name_of(kStatistics, s); }
 std::optional<Statistic> parse_statistic(std::string_view s) { return value_of(kStatistics, s); }
 std::vector<std::string> statistic_names() { return names_of(kStatistics); }

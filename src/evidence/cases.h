@@ -80,6 +80,13 @@ enum class RankUnit : unsigned char { chip, core };
 std::string_view to_string(RankUnit u);
 std::optional<RankUnit> parse_rank_unit(std::string_view s);
 
+// How a MoE run routes tokens to experts: a sort and gather (Megatron,
+// MaxText sparse_matmul) or one-hot dispatch/combine matmuls (GShard; MaxText
+// dense_matmul with a capacity factor).
+enum class MoeDispatch : unsigned char { sort, einsum };
+std::string_view to_string(MoeDispatch d);
+std::optional<MoeDispatch> parse_moe_dispatch(std::string_view s);
+
 // Which statistic a measured value is.
 enum class Statistic : unsigned char { mean, p50, p90, p99 };
 std::string_view to_string(Statistic s);
@@ -114,6 +121,9 @@ struct ValidationCase {
   std::optional<double> spec_accept;              // tokens per target forward step, where published
   std::optional<Statistic> statistic;             // empty: p50 for latencies, mean for throughput
   std::optional<int> attn_dp;                     // attention data-parallel degree inside a replica
+  std::optional<Precision> grad_reduce;           // gradient buffer and DP reduce: fp32 or bf16; empty: the stack's
+  std::optional<double> capacity_factor;          // MoE expert capacity factor; empty: the stack's (dropless)
+  std::optional<MoeDispatch> moe_dispatch;        // how tokens reach experts; empty: sort (gather/scatter)
   std::string date;                               // when the number was published
   std::string notes;                              // free text
   int line = 0;                                   // in the CSV, for messages

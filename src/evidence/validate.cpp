@@ -107,6 +107,9 @@ Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const 
   TrainingJob job;
   job.seq_len = *c.seq_len;
   job.lora = c.mode == Mode::finetune_lora;
+  if (c.grad_reduce) job.grad_bytes = bytes_per_element(*c.grad_reduce);
+  if (c.capacity_factor) job.capacity_factor = *c.capacity_factor;
+  job.einsum_dispatch = c.moe_dispatch == MoeDispatch::einsum;
   if (c.precision) {
     job.precision = *c.precision;
   } else {

@@ -97,10 +97,10 @@ namespace {
 
 // The typed setting columns (CASES.md "Typed settings"), in the order an
 // upgraded file writes them, just before `notes`.
-const std::vector<std::string> kTypedColumns{"framework",    "flop_convention",  "rank_unit",   "tokens_trained",
-                                             "mlperf_round", "mlperf_benchmark", "weight_only", "kv_precision",
-                                             "speculative",  "spec_accept",      "statistic",   "attn_dp",
-                                             "date"};
+const std::vector<std::string> kTypedColumns{"framework",    "flop_convention",  "rank_unit",       "tokens_trained",
+                                             "mlperf_round", "mlperf_benchmark", "weight_only",     "kv_precision",
+                                             "speculative",  "spec_accept",      "statistic",       "attn_dp",
+                                             "date",         "grad_reduce",      "capacity_factor", "moe_dispatch"};
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
 
@@ -249,6 +249,23 @@ ValidationCase read_row(const Row& row, int lineno) {
   }
   c.statistic = row.choice<Statistic>("statistic", parse_statistic, statistic_names());
   c.attn_dp = row.integer("attn_dp");
+  // Megatron's grad_reduce_in_fp32 on (fp32) or off (bf16): the only two it has.
+  c.grad_reduce = row.choice<Precision>("grad_reduce",
+                                        [](std::string_view v) -> std::optional<Precision> {
+                                          auto p = parse_precision(v);
+                                          if (p == Precision::fp32 || p == Precision::bf16) return p;
+                                          return std::nullopt;
+                                        },
+                                        {"fp32", "bf16"});
+  if (auto v = row.number("capacity_factor")) {
+    if (*v >= 1) {
+      c.capacity_factor = *v;
+    } else {
+      row.error("capacity_factor", fmt::format("must be at least 1 (capacity over the balanced share), got '{}'",
+                                               row.get("capacity_factor")));
+    }
+  }
+  c.moe_dispatch = row.choice<MoeDispatch>("moe_dispatch", parse_moe_dispatch, {"sort", "einsum"});
   c.date = row.get("date");
   if (!c.date.empty() && !is_year_month_or_date(c.date)) {
     row.error("date", fmt::format("must be YYYY-MM or YYYY-MM-DD, got '{}'", c.date));

@@ -110,6 +110,51 @@ TEST(CasesIo, BadTypedCellsAreWarningsAtTheirCell) {
   EXPECT_FALSE(cases[0].invalid.empty());
 }
 
+// grad_reduce is Megatron's grad_reduce_in_fp32 as a precision: fp32 or bf16, nothing else.
+TEST(CasesIo, GradReduceIsFp32OrBf16) {
+  const std::string head = "id,mode,model,accelerator,chips,metric,value,grad_reduce,notes\n";
+  Diagnostics ds;
+  const auto cases = parse_cases(head +
+                                     "A,train,llama3-70b,gb200,64,mfu,0.4,bf16,\n"
+                                     "B,train,llama3-70b,gb200,64,mfu,0.4,fp32,\n"
+                                     "C,train,llama3-70b,gb200,64,mfu,0.4,,\n"
+                                     "D,train,llama3-70b,gb200,64,mfu,0.4,fp8,\n",
+                                 "g.csv", ds);
+  ASSERT_EQ(cases.size(), 4u);
+  EXPECT_EQ(cases[0].grad_reduce, Precision::bf16);
+  EXPECT_EQ(cases[1].grad_reduce, Precision::fp32);
+  EXPECT_FALSE(cases[2].grad_reduce);
+  EXPECT_FALSE(cases[3].grad_reduce);
+  ASSERT_EQ(ds.size(), 1u) << format_diagnostics(ds);
+  EXPECT_NE(format_diagnostic(ds[0]).find("g.csv:5:"), std::string::npos) << format_diagnostic(ds[0]);
+  EXPECT_NE(format_diagnostic(ds[0]).find("grad_reduce: unknown value 'fp8'"), std::string::npos)
+      << format_diagnostic(ds[0]);
+}
+
+// MoE routing as a run configured it: a capacity factor of at least 1 and the dispatch kind.
+TEST(CasesIo, CapacityFactorAndMoeDispatchRead) {
+  const std::string head = "id,mode,model,accelerator,chips,metric,value,capacity_factor,moe_dispatch,notes\n";
+  Diagnostics ds;
+  const auto cases = parse_cases(head +
+                                     "A,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,1.25,einsum,\n"
+                                     "B,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,,sort,\n"
+                                     "C,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,0.5,einsun,\n",
+                                 "m.csv", ds);
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_DOUBLE_EQ(*cases[0].capacity_factor, 1.25);
+  EXPECT_EQ(cases[0].moe_dispatch, MoeDispatch::einsum);
+  EXPECT_FALSE(cases[1].capacity_factor);
+  EXPECT_EQ(cases[1].moe_dispatch, MoeDispatch::sort);
+  EXPECT_FALSE(cases[2].capacity_factor);
+  EXPECT_FALSE(cases[2].moe_dispatch);
+  ASSERT_EQ(ds.size(), 2u) << format_diagnostics(ds);
+  EXPECT_NE(format_diagnostic(ds[0]).find("capacity_factor: must be at least 1"), std::string::npos)
+      << format_diagnostic(ds[0]);
+  EXPECT_NE(format_diagnostic(ds[1]).find("moe_dispatch: unknown value 'einsun' (did you mean 'einsum'?)"),
+            std::string::npos)
+      << format_diagnostic(ds[1]);
+}
+
 const std::string kLegacy =
     "id,mode,model,accelerator,chips,precision,tp,metric,value,notes\n"
     "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,PaLM formula; ranks are cores\n"
@@ -140,8 +185,9 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   ASSERT_TRUE(up) << format_diagnostics(up.error());
   EXPECT_TRUE(up->starts_with(
       "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
-      "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,notes\n"
-      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,"
+      "grad_reduce,capacity_factor,moe_dispatch,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
       << *up;
   Diagnostics old_ds, new_ds;
   const auto before = parse_cases(kLegacy, "old.csv", old_ds);

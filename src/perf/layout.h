@@ -49,6 +49,17 @@ struct TrainingJob {
   Precision precision = Precision::bf16;
   double tokens = 0;  // tokens to train (0 = not given)
   bool lora = false;  // LoRA fine-tuning: frozen base weights, no weight gradients
+  // Bytes per gradient element in the data-parallel gradient buffer and its
+  // reduce-scatter/all-reduce (Megatron grad_reduce_in_fp32: 4, off: 2);
+  // 0 = the stack's grad_bytes.
+  double grad_bytes = 0;
+  // MoE routing as the run configured it: a capacity factor pads every
+  // expert to capacity_factor x its balanced share (0 = the stack's), and
+  // einsum_dispatch routes tokens with one-hot dispatch/combine matmuls per
+  // sequence (GShard; MaxText dense_matmul with a capacity factor) instead
+  // of a sort and gather.
+  double capacity_factor = 0;
+  bool einsum_dispatch = false;
 };
 
 }  // namespace xpu

@@ -46,8 +46,9 @@ ExpertRows expert_rows(const TrainingContext& c, const Layout& l, double T) {
   r.local = dbl(e.experts) / dbl(l.ep);
   const double balanced = T * e.active * dbl(l.ep) / dbl(e.experts);
   const StackEfficiency& s = *c.stack;
-  if (s.capacity_factor > 0) {
-    r.rows = balanced * s.capacity_factor;
+  const double capacity = c.job.capacity_factor > 0 ? c.job.capacity_factor : s.capacity_factor;
+  if (capacity > 0) {
+    r.rows = balanced * capacity;
   } else if (l.ep > 1) {
     r.rows = balanced * (1.0 + (s.expert_imbalance - 1.0) / std::sqrt(r.local));
   } else {
@@ -121,9 +122,23 @@ LayerCost layer_cost(const TrainingContext& c, const Layout& l, bool moe) {
     f.gemm_fwd += experts_fwd(c, r, fe * (ffn_mats - 1.0), d) + experts_fwd(c, r, d, fe);
     f.gemm_bwd += experts_bwd(c, r, fe * (ffn_mats - 1.0), d) + experts_bwd(c, r, d, fe);
     act_width = e.active * fe * (ffn_mats - 1.0);
-    // Permutation: gather each token's hidden state into its k experts' rows
-    // and scatter-add the results back (read T d, write T k d, and back), bf16.
-    moe_bytes += 2.0 * (T * d + T * e.active * d) * 2.0;
+    if (c.job.einsum_dispatch) {
+      // One-hot dispatch and combine matmuls per sequence (GShard, Lepikhin et
+      // al. 2020, arXiv 2006.16668; MaxText moe.py dense_matmul: "BSM,BSEC ->
+      // EBCM" and "EBCM,BSEC -> BSM", C = ceil(S k / E) x capacity factor):
+      // each contracts S (or E C) against d for every expert slot. Backward:
+      // the dispatch's data gradient, the combine's data and mask gradients.
+      const double cf = std::max(1.0, c.job.capacity_factor > 0 ? c.job.capacity_factor : c.stack->capacity_factor);
+      const double slots = dbl(e.experts) * std::ceil(s_local * e.active / dbl(e.experts)) * cf;
+      const Seconds dispatch = gemm(c, slots, d, s_local, dbl(l.micro_batch));
+      const Seconds combine = gemm(c, s_local, d, slots, dbl(l.micro_batch));
+      f.gemm_fwd += dispatch + combine;
+      f.gemm_bwd += dispatch + combine * 2.0;
+    } else {
+      // Permutation: gather each token's hidden state into its k experts' rows
+      // and scatter-add the results back (read T d, write T k d, and back), bf16.
+      moe_bytes += 2.0 * (T * d + T * e.active * d) * 2.0;
+    }
     if (e.shared_experts > 0) {
       const double fs = dbl(e.shared_ffn > 0 ? e.shared_ffn : e.expert_ffn) * e.shared_experts / tp;
       dense += gemm(c, T, fs * (ffn_mats - 1.0), d);
@@ -399,7 +414,9 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   Seconds dp_time(0);
   const Seconds bwd_window = (stage_compute - avg.recompute * layers_per_stage) * (2.0 / 3.0);
   const Seconds fwd_window = stage_compute / 3.0;
-  const double grad_bytes = c.job.lora ? 0.0 : s.grad_bytes;
+  // The run's gradient precision where known (Megatron-Bridge's performance
+  // recipes reduce in bf16), else the stack's.
+  const double grad_bytes = c.job.lora ? 0.0 : (c.job.grad_bytes > 0 ? c.job.grad_bytes : s.grad_bytes);
   const double weight_bytes = s.weight_bytes;
   // XLA makes each core of a multi-core chip a device of its own (TPU7x: two
   // TensorCores, each a JAX device with half the chip's HBM; Cloud TPU docs,

@@ -314,5 +314,67 @@ TEST(Training, DevicesPerChipMultiplyXlaDataParallelTraffic) {
   }
 }
 
+// A run that reduces gradients in bf16 (Megatron grad_reduce_in_fp32 off, as
+// Megatron-Bridge's performance recipes do) keeps a bf16 gradient buffer and
+// moves half the gradient bytes; the stack's fp32 default applies otherwise.
+TEST(Training, GradientPrecisionSetsGradientBufferAndReduceBytes) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = test_stack();
+  s.grad_bytes = 4;
+  s.overlap_dp = 0;  // expose the reduction
+  const Layout l{.tp = 1, .pp = 1, .dp = 64, .micro_batch = 1, .sharding = Sharding::none};
+  TrainingJob job{.seq_len = 4096, .global_batch = 128};
+  const TrainingEstimate fp32 = estimate_training(prepare_training(m, h100_like(64), s, job), l);
+  job.grad_bytes = 2;
+  const TrainingEstimate bf16 = estimate_training(prepare_training(m, h100_like(64), s, job), l);
+  ASSERT_TRUE(fp32.valid && bf16.valid) << fp32.invalid << bf16.invalid;
+  EXPECT_NEAR(bf16.memory.gradients.si() / fp32.memory.gradients.si(), 0.5, 1e-12);
+  EXPECT_LT(bf16.time.dp_comm.si(), 0.75 * fp32.time.dp_comm.si());
+  EXPECT_GT(bf16.time.dp_comm.si(), 0.0);
+  EXPECT_EQ(bf16.time.gemm.si(), fp32.time.gemm.si());
+  // LoRA has no weight gradients whatever the precision.
+  job.lora = true;
+  EXPECT_EQ(estimate_training(prepare_training(m, h100_like(64), s, job), l).memory.gradients.si(), 0.0);
+}
+
+// Mixtral-like MoE shapes for routing tests (8 experts, top 2).
+ModelArch mixtral_like() {
+  ModelArch m = llama(8, 4096, 32, 8, 14336);
+  m.moe = MoeDims{.experts = 8, .active = 2, .expert_ffn = 14336};
+  return m;
+}
+
+// A capacity factor pads each expert's rows; one-hot dispatch and combine
+// (GShard, MaxText dense_matmul) add matmuls of S x (E C) x d per sequence in
+// place of the gather and scatter, two forward and three backward.
+TEST(Training, CapacityFactorAndEinsumDispatchCostWhatTheyCompute) {
+  const ModelArch m = mixtral_like();
+  const StackEfficiency s = test_stack();
+  const Layout l{.tp = 1, .pp = 1, .dp = 8, .micro_batch = 1, .sharding = Sharding::zero1};
+  TrainingJob job{.seq_len = 4096, .global_batch = 64};
+  auto run = [&](const TrainingJob& j) {
+    const TrainingEstimate e = estimate_training(prepare_training(m, h100_like(8), s, j), l);
+    EXPECT_TRUE(e.valid) << e.invalid;
+    return e;
+  };
+  const TrainingEstimate dropless = run(job);
+  job.capacity_factor = 1.25;
+  const TrainingEstimate padded = run(job);
+  job.einsum_dispatch = true;
+  const TrainingEstimate einsum = run(job);
+  EXPECT_GT(padded.time.gemm.si(), dropless.time.gemm.si());
+  EXPECT_LT(padded.time.gemm.si(), 1.25 * dropless.time.gemm.si());
+  // The one-hot matmuls: per token and layer 2 x 2 S k cf d forward FLOPs
+  // (dispatch and combine), 5 of them over forward and backward.
+  const double S = 4096, k = 2, cf = 1.25, d = 4096;
+  const double onehot_flops = 5.0 * 2.0 * S * k * cf * d * S * static_cast<double>(m.layers) * padded.micro_batches;
+  const double added = (einsum.time.gemm - padded.time.gemm).si();
+  const double at_peak = onehot_flops / h100_like(8).peak_for(Precision::bf16).si();
+  EXPECT_GT(added, at_peak);        // no faster than the peak
+  EXPECT_LT(added, 3.0 * at_peak);  // and at a GEMM's efficiency, not far from it
+  // The gather/scatter stream it replaces is gone.
+  EXPECT_LT(einsum.time.memory_bound.si(), padded.time.memory_bound.si());
+}
+
 }  // namespace
 }  // namespace xpu

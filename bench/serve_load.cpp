@@ -5,7 +5,8 @@
 // queue. Prints requests/s, p50/p99 latency and the process's RSS before and
 // after (a soak: run it with --seconds 120 and compare the RSS lines).
 //
-//   serve_load [--seconds 10] [--connections 64] [--rate R] [--no-plan] [--no-cache] [--job-nice N] [--smoke]
+//   serve_load [--seconds 10] [--connections 64] [--rate R] [--no-plan] [--no-cache] [--vary] [--job-nice N]
+//              [--smoke]
 //
 // Without --rate each connection sends its next request as soon as the last
 // is answered (closed loop: the latency is that of a saturated server, 64
@@ -14,8 +15,10 @@
 // time, so a client held up by a slow answer is not hidden.
 //
 // --no-cache turns the server's answer cache off (every request computes, as
-// before the cache: the baseline); --job-nice sets the long jobs' worker
-// priority (default the server's; 0: as the HTTP threads).
+// before the cache: the baseline); --vary gives every infer request its own
+// request rate (5 + a millionth per request: a distinct question the cache
+// has not seen, the cold path with the cache on); --job-nice sets the long
+// jobs' worker priority (default the server's; 0: as the HTTP threads).
 //
 // Latencies go into one fixed histogram, so the client's own memory stays flat.
 #include <fmt/format.h>
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
   unsigned connections = 64;
   bool plan = true;
   bool cache = true;
+  bool vary = false;
   int nice = -1;
   double rate = 0;
   for (int i = 1; i < argc; ++i) {
@@ -90,14 +94,16 @@ int main(int argc, char** argv) {
       rate = std::atof(argv[++i]);
     } else if (a == "--no-cache") {
       cache = false;
+    } else if (a == "--vary") {
+      vary = true;
     } else if (a == "--job-nice" && i + 1 < argc) {
       nice = std::atoi(argv[++i]);
     } else if (a == "--smoke") {
       seconds = 2;
     } else {
       fmt::print(stderr,
-                 "usage: serve_load [--seconds S] [--connections C] [--rate R] [--no-plan] [--no-cache] [--job-nice N] "
-                 "[--smoke]\n");
+                 "usage: serve_load [--seconds S] [--connections C] [--rate R] [--no-plan] [--no-cache] [--vary] "
+                 "[--job-nice N] [--smoke]\n");
       return 2;
     }
   }
@@ -165,7 +171,13 @@ int main(int argc, char** argv) {
         }
         const auto s = rate > 0 ? scheduled : Clock::now();
         scheduled += every;
-        const auto r = n % 2 == 0 ? c.Get("/api/catalog") : c.Post("/api/infer", infer, "application/json");
+        const auto r = n % 2 == 0 ? c.Get("/api/catalog")
+                       : vary
+                           ? c.Post("/api/infer",
+                                    fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","rate":{:.6f}}})",
+                                                5 + 1e-6 * static_cast<double>(n * connections + k)),
+                                    "application/json")
+                           : c.Post("/api/infer", infer, "application/json");
         const double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
         if (r && r->status == 200) {
           ++ok;
@@ -196,9 +208,10 @@ int main(int argc, char** argv) {
   serving.join();
   const bool abandon = srv.running_jobs() > 0;  // the plan may still be solving: do not wait for it
 
-  fmt::print("serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer alternating, {}, plan job: {}\n",
-             connections, took, rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop",
-             plan ? "submitted" : "none");
+  fmt::print(
+      "serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer{} alternating, {}, plan job: {}\n",
+      connections, took, vary ? " (each its own rate)" : "",
+      rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop", plan ? "submitted" : "none");
   fmt::print("requests: {} ok, {} failed; {:.0f} requests/s\n", ok.load(), failed.load(),
              static_cast<double>(ok.load()) / took);
   fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),

@@ -25,24 +25,60 @@ StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double b
   return mixed_step(c, l, batch, inflight_context(j), prompts * j.input_len, j.input_len);
 }
 
-// Steady-step times of one layout, kept while serve_at_max_rate bisects on the
-// rate: every serve() there solves Little's law by bisecting the batch over
-// [0, cap], whose mid-points are exact dyadic fractions of cap (and of the
-// other, power-of-two caps), so the same batch recurs bit for bit across rates
-// and caps and its step time (independent of both) is looked up instead of
-// recomputed. Open addressing on the batch's bits: a lookup costs a few ns,
-// a step ~100 ns. The prefill bound depends on the layout alone.
+// The p99 request's step: one carrying tpot_p99_sigmas standard deviations
+// more prompts than the mean (see serve_with's TPOT comment). A function of
+// the batch alone, like the steady step.
+StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double batch) {
+  const ServingJob& j = c.job;
+  const double n = batch * emitted(c) / j.output_len;
+  const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
+  return steady_step(c, l, batch, extra);
+}
+
+// A prompt of `prompt` tokens prefilled in chunks, each riding an iteration
+// with `batch` sequences decoding.
+Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt) {
+  const double chunk = std::min(prompt, dbl(c.stack->prefill_chunk));
+  return mixed_step(c, l, batch, inflight_context(c.job), chunk, prompt).time *
+         std::ceil(prompt / c.stack->prefill_chunk);
+}
+
+// The p99 prompt of lognormal lengths with mean input_len and spread input_cv.
+double prompt_p99(const ServingJob& j) {
+  const double s_in = std::sqrt(std::log(1.0 + j.input_cv * j.input_cv));
+  return j.input_len * std::exp(2.326 * s_in - s_in * s_in / 2.0);
+}
+
+// Steady-step times of one layout, kept while the search and
+// serve_at_max_rate bisect on the rate: every serve() there solves Little's
+// law by bisecting the batch over [0, cap], whose mid-points are exact dyadic
+// fractions of cap (and of the other, power-of-two caps), so the same batch
+// recurs bit for bit across rates and caps and its step time (independent of
+// both) is looked up instead of recomputed. Open addressing on the batch's
+// bits: a lookup costs a few ns, a step ~100 ns. The memory plan and the
+// prefill bound depend on the layout alone. Every value is the very double
+// the formula gives, so a serve() with the memo is bit-identical to one
+// without.
 class StepMemo {
  public:
-  double steady_time(const InferenceContext& c, const ServingLayout& l, double batch) {
+  struct Steady {
+    double time;
+    Bound bound;
+  };
+  Steady steady(const InferenceContext& c, const ServingLayout& l, double batch) {
     const auto key = std::bit_cast<std::uint64_t>(batch);
     if (2 * (used_ + 1) > slots_.size()) grow();
     Slot* s = find(key);
     if (!s->used) {
-      *s = {key, steady_step(c, l, batch).time.si(), true};
+      const StepTime st = steady_step(c, l, batch);
+      *s = {key, st.time.si(), st.bound, true};
       ++used_;
     }
-    return s->time;
+    return {s->time, s->bound};
+  }
+  const ServingMemory& memory(const InferenceContext& c, const ServingLayout& l) {
+    if (!memory_) memory_ = serving_memory(c, l);
+    return *memory_;
   }
   Bound prefill_bound(const InferenceContext& c, const ServingLayout& l) {
     if (!prefill_bound_) prefill_bound_ = first_prefill_bound(c, l);
@@ -57,6 +93,7 @@ class StepMemo {
   struct Slot {
     std::uint64_t key = 0;
     double time = 0;
+    Bound bound = Bound::memory;
     bool used = false;
   };
   Slot* find(std::uint64_t key) {
@@ -78,14 +115,64 @@ class StepMemo {
   std::vector<Slot> slots_;
   std::size_t used_ = 0;
   int shift_ = 64;
+  std::optional<ServingMemory> memory_;
   std::optional<Bound> prefill_bound_;
 };
 
-// serve() with the steps of `memo` (none: computed afresh); `verdict_only`:
-// an estimate that misses the rate or the TPOT target returns as soon as it
-// does, its other fields unset (for bisections that read only meets_slo then).
+// The steady step at `batch`, from `memo` when there is one.
+StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, double batch, StepMemo* memo) {
+  if (memo) return memo->steady(c, l, batch);
+  const StepTime st = steady_step(c, l, batch);
+  return {st.time.si(), st.bound};
+}
+
+// The batch cap of a replica holding `max_sequences` (batch_cap 0: none).
+double effective_cap(int batch_cap, int max_sequences) {
+  return batch_cap > 0 ? std::min(batch_cap, max_sequences) : max_sequences;
+}
+
+// The steady-state batch at `rate` under `cap` (Little's law: B = rate *
+// output_len * TPOT(B), TPOT = step / emitted; f(B) - B is increasing in
+// rate, solved by bisection on [0, cap]); nullopt when even `cap` sequences
+// cannot keep up with the rate (f(cap) > 0).
+std::optional<double> little_batch(const InferenceContext& c, const ServingLayout& l, double rate, double cap,
+                                   StepMemo* memo) {
+  const double a = emitted(c);
+  auto f = [&](double b) { return rate * c.job.output_len * steady_at(c, l, b, memo).time / a - b; };
+  if (f(cap) > 0) return std::nullopt;
+  double lo = 0, hi = cap;
+  for (int it = 0; it < 30; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (f(mid) > 0 ? lo : hi) = mid;
+  }
+  return std::max(hi, 1e-9);
+}
+
+// The p99 TTFT at a rate (see serve_with): a whole iteration, the p99
+// prompt, and the queue for a batch slot at utilization batch / cap.
+Seconds ttft_p99_at_rate(Seconds step, Seconds prompt99, double batch, double cap) {
+  const double rho = std::min(0.99, batch / cap);
+  return step + prompt99 + step * (std::log(100.0) * rho / (1.0 - rho));
+}
+
+// serve_with's meets_slo at `rate`, without the fields no verdict reads (a
+// replica whose weights fit): what serve_at_max_rate's bisection asks of
+// each probe. The same formulas on the same memo, so the same verdict.
+bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo, double cap,
+              StepMemo& memo) {
+  const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
+  if (!batch) return false;
+  const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
+  if (!tpot && !ttft) return true;
+  const Seconds step(memo.steady(c, l, *batch).time);
+  const double a = emitted(c);
+  if (tpot && std::max(step, tail_step(c, l, *batch).time) / a > slo.tpot) return false;
+  return !ttft || !(ttft_p99_at_rate(step, prompt_time(c, l, *batch, prompt_p99(c.job)), *batch, cap) > slo.ttft);
+}
+
+// serve() with the steps of `memo` (none: computed afresh).
 ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
-                           const ServingSlo& slo, int batch_cap, StepMemo* memo, bool verdict_only = false);
+                           const ServingSlo& slo, int batch_cap, StepMemo* memo);
 
 }  // namespace
 
@@ -105,10 +192,10 @@ ServingEstimate serve(const InferenceContext& c, const ServingLayout& l, std::op
 namespace {
 
 ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, std::optional<double> rate,
-                           const ServingSlo& slo, int batch_cap, StepMemo* memo, bool verdict_only) {
+                           const ServingSlo& slo, int batch_cap, StepMemo* memo) {
   ServingEstimate e;
   e.layout = l;
-  e.memory = serving_memory(c, l);
+  e.memory = memo ? memo->memory(c, l) : serving_memory(c, l);
   const ServingJob& j = c.job;
   if (e.memory.max_sequences < 1) {
     e.meets_slo = false;
@@ -116,31 +203,18 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
     return e;
   }
   const double a = emitted(c);
-  const double cap = batch_cap > 0 ? std::min(batch_cap, e.memory.max_sequences) : e.memory.max_sequences;
+  const double cap = effective_cap(batch_cap, e.memory.max_sequences);
   double batch = cap;
   if (rate) {
-    // Little's law: B = rate * output_len * TPOT(B), TPOT = step / emitted.
-    // f(B) - B is increasing in rate; solve by bisection on [0, cap].
-    auto f = [&](double b) {
-      const double time = memo ? memo->steady_time(c, l, b) : steady_step(c, l, b).time.si();
-      return *rate * j.output_len * time / a - b;
-    };
-    if (f(cap) > 0) {
-      batch = cap;
+    if (const std::optional<double> b = little_batch(c, l, *rate, cap, memo)) {
+      batch = *b;
+    } else {
       e.meets_slo = false;
       e.binding = "throughput";
-      if (verdict_only) return e;
-    } else {
-      double lo = 0, hi = cap;
-      for (int it = 0; it < 30; ++it) {
-        const double mid = 0.5 * (lo + hi);
-        (f(mid) > 0 ? lo : hi) = mid;
-      }
-      batch = std::max(hi, 1e-9);
     }
   }
-  const StepTime st = steady_step(c, l, batch);
-  const Seconds step = st.time;
+  const StepMemo::Steady st = steady_at(c, l, batch, memo);
+  const Seconds step(st.time);
   e.batch = static_cast<int>(std::ceil(batch - 1e-9));
   e.tpot_p50 = step / a;
   // TPOT is per request (MLPerf and serving benchmarks: (e2e - TTFT) / (out - 1)),
@@ -148,33 +222,20 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   // are those whose steps carried more prompts: prompts per step are Poisson
   // (mean n) with lengths of spread cv_I, so one step's prompt load has a
   // standard deviation of sqrt(n (1 + cv_I^2)) prompts; the p99 request sits
-  // tpot_p99_sigmas of them above the mean (few-step requests set the tail).
-  const double n = batch * a / j.output_len;
-  const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
-  e.tpot_p99 = std::max(step, steady_step(c, l, batch, extra).time) / a;
-  if (verdict_only && slo.tpot.si() > 0 && e.tpot_p99 > slo.tpot) {  // the verdict below, reached early
-    e.meets_slo = false;
-    e.binding = "tpot";
-    return e;
-  }
+  // tpot_p99_sigmas of them above the mean (few-step requests set the tail;
+  // tail_step).
+  e.tpot_p99 = std::max(step, tail_step(c, l, batch).time) / a;
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
   // queues for a batch slot when the batch nears its cap (exponential tail
   // of an M/M/1 queue at slot utilization B / cap: ln(100) rho/(1-rho) steps).
-  const double ctx = inflight_context(j);
-  auto prompt_time = [&](double prompt) {
-    const double chunk = std::min(prompt, dbl(c.stack->prefill_chunk));
-    return mixed_step(c, l, batch, ctx, chunk, prompt).time * std::ceil(prompt / c.stack->prefill_chunk);
-  };
-  e.ttft_p50 = step * 0.5 + prompt_time(j.input_len);
-  const double s_in = std::sqrt(std::log(1.0 + j.input_cv * j.input_cv));
-  const double prompt_p99 = j.input_len * std::exp(2.326 * s_in - s_in * s_in / 2.0);
-  const double rho = std::min(0.99, batch / cap);
+  const Seconds prompt50 = prompt_time(c, l, batch, j.input_len);
+  e.ttft_p50 = step * 0.5 + prompt50;
   if (rate) {
-    e.ttft_p99 = step + prompt_time(prompt_p99) + step * (std::log(100.0) * rho / (1.0 - rho));
+    e.ttft_p99 = ttft_p99_at_rate(step, prompt_time(c, l, batch, prompt_p99(j)), batch, cap);
   } else {
-    e.ttft_p99 = e.ttft_p50 + prompt_time(j.input_len) * (batch / j.output_len);  // offline: prompts queue in bulk
+    e.ttft_p99 = e.ttft_p50 + prompt50 * (batch / j.output_len);  // offline: prompts queue in bulk
   }
   e.e2e_p50 = e.ttft_p50 + e.tpot_p50 * std::max(0.0, j.output_len - 1.0);
   e.output_tokens_per_s = batch * a / step.si();
@@ -227,25 +288,42 @@ ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int
 
 namespace {
 
-// serve_at_max_rate given `top`, the layout's serve() without a rate or SLOs
-// at `cap`, and the memo of the layout's steps.
+// serve_at_max_rate given `top_rate`, the requests/s of the layout's serve()
+// without a rate or SLOs at `cap` (the bisection's upper end), for a layout
+// whose weights fit. The bisection asks only for verdicts (meets_at); the
+// estimate is built once, at the highest rate that met them: the same
+// serve_with the probe stood for, so the same estimate.
 std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
-                                             int cap, const ServingEstimate& top, StepMemo& memo) {
-  if (top.memory.max_sequences < 1) return std::nullopt;
-  double hi = top.requests_per_s;
+                                             int cap, double top_rate, StepMemo& memo) {
+  const double capd = effective_cap(cap, memo.memory(c, l).max_sequences);
+  double hi = top_rate;
   double lo = 0;
-  std::optional<ServingEstimate> best;
+  std::optional<double> best;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
-    ServingEstimate e = serve_with(c, l, mid, slo, cap, &memo, true);
-    if (e.meets_slo) {
+    if (meets_at(c, l, mid, slo, capd, memo)) {
       lo = mid;
-      best = e;
+      best = mid;
     } else {
       hi = mid;
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  return serve_with(c, l, *best, slo, cap, &memo);
+}
+
+// serve_with without a rate or SLOs, as far as the search's Pareto filter
+// and max-rate bound read it (the same expressions): at the cap.
+struct TopPoint {
+  Seconds tpot_p50;
+  double requests_per_s = 0;
+  double output_tokens_per_s_per_chip = 0;
+};
+TopPoint top_point(const InferenceContext& c, const ServingLayout& l, double cap, StepMemo& memo) {
+  const Seconds step(memo.steady(c, l, cap).time);
+  const double a = emitted(c);
+  const double tokens_per_s = cap * a / step.si();
+  return {step / a, tokens_per_s / c.job.output_len, tokens_per_s / l.chips()};
 }
 
 }  // namespace
@@ -253,7 +331,9 @@ std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const Se
 std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, const ServingLayout& l,
                                                  const ServingSlo& slo, int cap) {
   StepMemo memo;
-  return max_rate_from(c, l, slo, cap, serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo), memo);
+  const int fit = memo.memory(c, l).max_sequences;
+  if (fit < 1) return std::nullopt;
+  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(cap, fit), memo).requests_per_s, memo);
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -302,37 +382,44 @@ std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_ch
   return layouts;
 }
 
-ServingSearch search_serving(const InferenceContext& c, double rate, const ServingSlo& slo) {
+ServingSearch search_serving(const InferenceContext& c, double rate, const ServingSlo& slo, bool prune) {
   ServingSearch out;
   const int caps[] = {0, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1};
   std::optional<ServingEstimate> nearest;
   for (const ServingLayout& l : serving_layouts(c)) {
     StepMemo memo;  // a step depends on the layout and batch, not on the cap
+    const int fit = memo.memory(c, l).max_sequences;
     // Batch caps are per attention group: each data-parallel rank batches its own sequences.
     for (int group_cap : caps) {
       const int cap = group_cap * std::max(1, l.attn_dp);
-      ServingEstimate e = serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo);
       ++out.evaluated;
-      if (e.memory.max_sequences < 1) break;
-      if (cap > 0 && cap > e.memory.max_sequences) continue;
-      // Pareto: keep layouts/caps not dominated in (tokens/s/chip up, TPOT down).
+      if (fit < 1) break;
+      if (cap > 0 && cap > fit) continue;
+      // Pareto: keep layouts/caps not dominated in (tokens/s/chip up, TPOT down);
+      // the full estimate only for one that joins the front.
+      const TopPoint top = top_point(c, l, effective_cap(cap, fit), memo);
       bool dominated = false;
       for (const auto& p : out.pareto) {
-        if (p.output_tokens_per_s_per_chip >= e.output_tokens_per_s_per_chip && p.tpot_p50 <= e.tpot_p50) {
+        if (p.output_tokens_per_s_per_chip >= top.output_tokens_per_s_per_chip && p.tpot_p50 <= top.tpot_p50) {
           dominated = true;
           break;
         }
       }
       if (!dominated) {
         std::erase_if(out.pareto, [&](const ServingEstimate& p) {
-          return e.output_tokens_per_s_per_chip >= p.output_tokens_per_s_per_chip && e.tpot_p50 <= p.tpot_p50;
+          return top.output_tokens_per_s_per_chip >= p.output_tokens_per_s_per_chip && top.tpot_p50 <= p.tpot_p50;
         });
-        out.pareto.push_back(e);
+        out.pareto.push_back(serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo));
       }
-      // Fewest chips for the rate within the SLOs.
-      auto r = max_rate_from(c, l, slo, cap, e, memo);
-      out.evaluated += 30;
+      out.evaluated += 30;  // the max-rate bisection's probes, counted whether run or pruned
+      // Fewest chips for the rate within the SLOs. Once a best exists, a
+      // replica wider than its whole deployment cannot win (replicas >= 1),
+      // and `closest` and `over_chip_limit` are read only when none exists.
+      const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
+      if (prune && out.best && l.chips() > best_chips) continue;
+      auto r = max_rate_from(c, l, slo, cap, top.requests_per_s, memo);
       if (!r) {
+        if (prune && out.best) continue;
         ServingEstimate loose = serve_with(c, l, std::nullopt, slo, cap, &memo);
         if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
         continue;
@@ -344,9 +431,9 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
         continue;
       }
       const int replicas = static_cast<int>(need);
-      ServingEstimate at = serve_with(c, l, rate / replicas, slo, cap, &memo);
       const int chips = replicas * l.chips();
-      const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
+      if (prune && out.best && chips > best_chips) continue;  // loses on chips whatever its TPOT
+      ServingEstimate at = serve_with(c, l, rate / replicas, slo, cap, &memo);
       if (!out.best || chips < best_chips || (chips == best_chips && at.tpot_p50 < out.best->tpot_p50)) {
         out.best = at;
         out.replicas = replicas;

@@ -203,10 +203,13 @@ struct ServingSearch {
   int replicas = 0;                        // for the rate, with `best`
   long long evaluated = 0;
   bool over_chip_limit = false;  // a layout met the SLOs but the rate needs over kMaxChipsSized chips on it
+  // (`closest` and `over_chip_limit` are meaningful only without `best`.)
 };
 
 // Layout search for a load: chips per replica, tp/pp/ep/attn_dp, batch cap; the
 // layout meeting the SLOs at the fewest total chips for `rate` requests/s.
-ServingSearch search_serving(const InferenceContext& ctx, double rate, const ServingSlo& slo);
+// `prune`: skip the max-rate search of candidates that cannot beat the best
+// so far on chips (same answer; false: every candidate, for tests).
+ServingSearch search_serving(const InferenceContext& ctx, double rate, const ServingSlo& slo, bool prune = true);
 
 }  // namespace xpu

@@ -88,6 +88,7 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
   ServingSlo slo;
   if (r.ttft_slo) slo.ttft = *r.ttft_slo;
   if (r.tpot_slo) slo.tpot = *r.tpot_slo;
+  if (r.ttft_slo || r.tpot_slo) out.targets = slo;
 
   const auto t0 = std::chrono::steady_clock::now();
   out.fixed = r.tp || r.pp || r.chips || r.attn_dp;
@@ -101,7 +102,9 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
     if (out.scenario == ServingScenario::latency) {
       out.estimate = run_batch(ctx, l, r.batch.value_or(1));
     } else if (out.scenario == ServingScenario::offline) {
-      out.estimate = serve(ctx, l, std::nullopt, slo, batch_cap);
+      // Saturated, unless targets are given: then the highest rate that meets them.
+      out.estimate = out.targets ? serve_at_max_rate(ctx, l, slo, batch_cap) : std::nullopt;
+      if (!out.estimate) out.estimate = serve(ctx, l, std::nullopt, slo, batch_cap);
     } else {
       const ServingEstimate top = serve(ctx, l, std::nullopt, slo, batch_cap);
       const double need = top.requests_per_s > 0 ? std::max(1.0, std::ceil(*r.rate / top.requests_per_s)) : 1.0;
@@ -115,7 +118,10 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
       out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
     }
   } else {
-    const ServingSearch search = search_serving(ctx, r.rate.value_or(0), slo);
+    // Offline with targets wants the densest point within them over every
+    // candidate, which the chip-count pruning (made for a rate) would skip.
+    const bool offline_targets = out.scenario == ServingScenario::offline && out.targets;
+    const ServingSearch search = search_serving(ctx, r.rate.value_or(0), slo, /*prune=*/!offline_targets);
     if (r.rate && !search.best && search.over_chip_limit) {
       return Unexpected{Diagnostics{field_error(
           "rate", fmt::format("{:g} requests/s needs more than {} chips on every layout that meets the targets "
@@ -124,7 +130,12 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
     }
     out.pareto = search.pareto;
     out.evaluated = search.evaluated;
-    if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {
+    if (offline_targets) {
+      // The offline scenario has no latency targets of its own (MLPerf); given
+      // some, the answer is the most throughput per chip that still meets them,
+      // not the saturated front, whose p99s may break them.
+      out.estimate = search.densest ? search.densest : search.closest;
+    } else if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {
       out.estimate = search.pareto.front();
     } else if (out.scenario == ServingScenario::latency && !search.pareto.empty()) {
       out.estimate = search.pareto.back();  // lowest TPOT on the front

@@ -36,6 +36,7 @@ struct InferReport {
   ServingScenario scenario = ServingScenario::offline;
   ServingJob job;
   std::optional<double> rate;
+  std::optional<ServingSlo> targets;  // the p99 targets the request gave (none: unconstrained)
   Precision precision_used = Precision::bf16;
   bool fixed = false;                       // the layout was given, not searched
   std::optional<ServingEstimate> estimate;  // the answer (or the closest, with `binding`, when none meets the SLOs)

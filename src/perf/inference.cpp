@@ -424,6 +424,7 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
         if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
         continue;
       }
+      if (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip) out.densest = r;
       // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
       const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
       if (!(need * l.chips() <= static_cast<double>(kMaxChipsSized))) {

@@ -204,6 +204,10 @@ struct ServingSearch {
   long long evaluated = 0;
   bool over_chip_limit = false;  // a layout met the SLOs but the rate needs over kMaxChipsSized chips on it
   // (`closest` and `over_chip_limit` are meaningful only without `best`.)
+  // Within the SLOs, the most output tokens/s per chip: each layout and cap at
+  // the highest rate that meets them (the offline scenario with targets).
+  // Over every candidate only when searched with prune = false.
+  std::optional<ServingEstimate> densest;
 };
 
 // Layout search for a load: chips per replica, tp/pp/ep/attn_dp, batch cap; the

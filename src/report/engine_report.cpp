@@ -221,6 +221,12 @@ Json to_json(const api::InferReport& r) {
             {"kv_precision", to_string(r.job.kv)},
             {"precision_used", to_string(r.precision_used)}};
   if (r.rate) j["rate"] = *r.rate;
+  if (r.targets) {
+    Json t = Json::object();
+    if (r.targets->ttft.si() > 0) t["ttft_p99_s"] = r.targets->ttft.si();
+    if (r.targets->tpot.si() > 0) t["tpot_p99_ms"] = r.targets->tpot.si() * 1e3;
+    j["targets"] = t;
+  }
   if (r.estimate) j["estimate"] = estimate_json(*r.estimate, r.replicas);
   if (!r.fixed) {
     Json front = Json::array();
@@ -243,6 +249,16 @@ std::string to_text(const api::InferReport& r) {
   out += fmt::format("{} tokens in / {} out, weights {}{}, KV {}{}\n", fmt_num(r.job.input_len, 5),
                      fmt_num(r.job.output_len, 5), to_string(r.job.weights), r.job.weight_only ? " (weight-only)" : "",
                      to_string(r.job.kv), r.rate ? fmt::format(", {} requests/s", fmt_num(*r.rate, 4)) : "");
+  if (r.targets) {
+    std::string t;
+    if (r.targets->ttft.si() > 0) t += fmt::format("TTFT p99 <= {}", to_text(r.targets->ttft));
+    if (r.targets->tpot.si() > 0) t += fmt::format("{}TPOT p99 <= {}", t.empty() ? "" : ", ", to_text(r.targets->tpot));
+    const std::string_view how =
+        r.scenario == ServingScenario::offline   ? "; offline: the most throughput per chip that meets them"
+        : r.scenario == ServingScenario::latency ? "; not applied: the latency scenario runs a fixed batch"
+                                                 : "";
+    out += fmt::format("targets: {}{}\n", t, how);
+  }
   if (!r.estimate) {
     return out + "The model does not fit on this accelerator at this precision with any layout tried.\n";
   }

@@ -190,6 +190,22 @@ TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
             decode_step(c, {8, 1, 8, 1}, batch, 1536).parts.attention * 0.5);
 }
 
+TEST(Inference, ExpertParallelDecodeWaitsForTheRankWithMostExperts) {
+  // Batch 1 routes 4 copies to 4 of 64 experts. Split tensor-parallel, every
+  // chip reads an eighth of each; spread over 8 expert-parallel ranks of 8
+  // experts each, the busiest rank holds about two of the four whole.
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  const InferenceContext c = context(m, h100_like(8), s, 1024, 1024, Precision::fp8);
+  const double tp_split = decode_step(c, {8, 1, 1}, 1, 1536).parts.experts.si();
+  const double ep_split = decode_step(c, {8, 1, 8}, 1, 1536).parts.experts.si();
+  EXPECT_GT(ep_split, 3.0 * tp_split);
+  // Once every rank's experts are all touched the two read the same bytes.
+  const double tp_big = decode_step(c, {8, 1, 1}, 4096, 1536).parts.experts.si();
+  const double ep_big = decode_step(c, {8, 1, 8}, 4096, 1536).parts.experts.si();
+  EXPECT_LT(ep_big, 1.3 * tp_big);
+}
+
 TEST(Inference, AttentionDataParallelWaitsForTheRankThatPrefills) {
   const ModelArch m = mla_moe();
   const StackEfficiency s = serving_stack();

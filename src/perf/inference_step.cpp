@@ -423,7 +423,11 @@ InferenceContext prepare_inference(const ModelArch& model, const Fabric& fabric,
   c.fabric = fabric;
   c.job = job;
   c.compute = job.weight_only ? Precision::bf16 : effective_precision(fabric, job.weights);
-  c.peak = fabric.peak_for(c.compute);
+  // GEMMs run at the clock the chip sustains under them, not the one its peak
+  // is quoted at (power-limited: H200 1402 of 1830 MHz, MI300X 1207 and MI325X
+  // 1447 of 2100 MHz; data/accelerators `kernels:`), so a stack's `gemm` is a
+  // fraction of the clock-limited rate and one fraction serves MI300X and MI325X.
+  c.peak = fabric.peak_for(c.compute) * fabric.kernels.clock_ratio;
   c.links = LinkEfficiency{stack.scale_up, stack.scale_out};
   c.params = count_parameters(model);
   // Block-scaled fp4 (NVFP4/MXFP4) stores one 8-bit scale per 16 or 32 values.

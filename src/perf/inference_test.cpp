@@ -175,6 +175,21 @@ TEST(Inference, FixedCostsSetBatchOneAndNeverHelp) {
               2 * 32 * 10e-6, 1e-9);
 }
 
+TEST(Inference, MatmulsRunAtTheSustainedClock) {
+  // A chip whose GEMMs hold a lower clock than its peak is quoted at (MI300X:
+  // 1207 of 2100 MHz at 750 W) runs compute-bound matmuls that much slower;
+  // the weight stream of a batch-1 decode step does not change.
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = serving_stack();
+  Fabric slow = h100_like(8);
+  slow.kernels.clock_ratio = 0.5;
+  const InferenceContext full = context(m, h100_like(8), s, 4096, 128);
+  const InferenceContext half = context(m, slow, s, 4096, 128);
+  const ServingLayout l{1, 1, 1};
+  EXPECT_NEAR(prefill(half, l, 4096, 4096).parts.dense.si(), 2.0 * prefill(full, l, 4096, 4096).parts.dense.si(), 1e-9);
+  EXPECT_DOUBLE_EQ(decode_step(half, l, 1, 4160).parts.dense.si(), decode_step(full, l, 1, 4160).parts.dense.si());
+}
+
 TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
   const ModelArch m = mla_moe();
   const StackEfficiency s = serving_stack();

@@ -133,8 +133,8 @@ TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
 }
 
 // The shipped example's executable plan, saved from `xpuplan plan
-// examples/portfolio.yaml --no-baselines --json` (2026-12-05, 60 s limit,
-// feasible): three runs, two services, commitments, spot and moves.
+// examples/portfolio.yaml --no-baselines --json --time-limit 120`
+// (2026-12-05, feasible): three runs, two services, commitments, spot and moves.
 TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   const std::string saved = tests("data/sim/example-plan.json");
   const json p = json::parse(xpu::testing::read_file(saved));

@@ -94,7 +94,7 @@ struct InferenceContext {
   Fabric fabric;
   ServingJob job;
   Precision compute = Precision::bf16;  // matmul precision actually used
-  FlopRate peak;
+  FlopRate peak;                        // matmul peak at the chip's sustained (power-limited) matmul clock
   LinkEfficiency links;
   ParamCount params;
   ServingShapes shapes;

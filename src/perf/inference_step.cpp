@@ -223,7 +223,10 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   // Routed experts, spread over ep ranks (each split tp/ep ways). A rank reads
   // the distinct experts its tokens reach and computes its share of the
   // tokens; the busiest rank sets the pace: a rank's load is binomial, and
-  // the largest of ep such loads is about mean + sigma sqrt(2 ln ep).
+  // the largest of ep such loads is about mean + sigma sqrt(2 ln ep). Its
+  // copies land on its own e/ep experts, so at a small batch it reads more
+  // distinct experts than the mean rank (batch 1, 8 of 256 experts over 8
+  // ranks: the busiest holds about 2-3 of them, the mean rank 1).
   Seconds exp_c(0), exp_m(0);
   if (m.is_moe() && moe_layers > 0) {
     const double e = m.moe.experts, k = m.moe.active;
@@ -233,11 +236,12 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
     const double touched = touched_experts(e, routed);
     const double mean = routed / ep;
     const double busiest = ep > 1 ? mean + std::sqrt(mean * (1.0 - 1.0 / ep) * 2.0 * std::log(ep)) : mean;
-    const double per_expert = busiest / std::max(1.0, touched / ep);
+    const double rank_touched = ep > 1 ? touched_experts(e / ep, busiest) : touched;
+    const double per_expert = busiest / std::max(1.0, rank_touched);
     const double eff = gemm_efficiency(st, c.compute, per_expert, m.moe.expert_ffn / etp, d);
     // Layer-micro-batches a chip runs per iteration: moe_layers either way.
     exp_c = FlopCount(2.0 * busiest * s.expert / etp * moe_layers) / (c.peak * eff);
-    exp_m = Bytes(touched / ep * s.expert / etp * wb * moe_layers) / bw;
+    exp_m = Bytes(rank_touched * s.expert / etp * wb * moe_layers) / bw;
     out.parts.experts = std::max(exp_c, exp_m);
   }
 
@@ -419,7 +423,11 @@ InferenceContext prepare_inference(const ModelArch& model, const Fabric& fabric,
   c.fabric = fabric;
   c.job = job;
   c.compute = job.weight_only ? Precision::bf16 : effective_precision(fabric, job.weights);
-  c.peak = fabric.peak_for(c.compute);
+  // GEMMs run at the clock the chip sustains under them, not the one its peak
+  // is quoted at (power-limited: H200 1402 of 1830 MHz, MI300X 1207 and MI325X
+  // 1447 of 2100 MHz; data/accelerators `kernels:`), so a stack's `gemm` is a
+  // fraction of the clock-limited rate and one fraction serves MI300X and MI325X.
+  c.peak = fabric.peak_for(c.compute) * fabric.kernels.clock_ratio;
   c.links = LinkEfficiency{stack.scale_up, stack.scale_out};
   c.params = count_parameters(model);
   // Block-scaled fp4 (NVFP4/MXFP4) stores one 8-bit scale per 16 or 32 values.

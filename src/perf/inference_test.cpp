@@ -177,6 +177,21 @@ TEST(Inference, FixedCostsSetBatchOneAndNeverHelp) {
               2 * 32 * 10e-6, 1e-9);
 }
 
+TEST(Inference, MatmulsRunAtTheSustainedClock) {
+  // A chip whose GEMMs hold a lower clock than its peak is quoted at (MI300X:
+  // 1207 of 2100 MHz at 750 W) runs compute-bound matmuls that much slower;
+  // the weight stream of a batch-1 decode step does not change.
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = serving_stack();
+  Fabric slow = h100_like(8);
+  slow.kernels.clock_ratio = 0.5;
+  const InferenceContext full = context(m, h100_like(8), s, 4096, 128);
+  const InferenceContext half = context(m, slow, s, 4096, 128);
+  const ServingLayout l{1, 1, 1};
+  EXPECT_NEAR(prefill(half, l, 4096, 4096).parts.dense.si(), 2.0 * prefill(full, l, 4096, 4096).parts.dense.si(), 1e-9);
+  EXPECT_DOUBLE_EQ(decode_step(half, l, 1, 4160).parts.dense.si(), decode_step(full, l, 1, 4160).parts.dense.si());
+}
+
 TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
   const ModelArch m = mla_moe();
   const StackEfficiency s = serving_stack();
@@ -190,6 +205,22 @@ TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {
   const double batch = 256;
   EXPECT_LT(decode_step(c, {8, 1, 8, 8}, batch, 1536).parts.attention,
             decode_step(c, {8, 1, 8, 1}, batch, 1536).parts.attention * 0.5);
+}
+
+TEST(Inference, ExpertParallelDecodeWaitsForTheRankWithMostExperts) {
+  // Batch 1 routes 4 copies to 4 of 64 experts. Split tensor-parallel, every
+  // chip reads an eighth of each; spread over 8 expert-parallel ranks of 8
+  // experts each, the busiest rank holds about two of the four whole.
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  const InferenceContext c = context(m, h100_like(8), s, 1024, 1024, Precision::fp8);
+  const double tp_split = decode_step(c, {8, 1, 1}, 1, 1536).parts.experts.si();
+  const double ep_split = decode_step(c, {8, 1, 8}, 1, 1536).parts.experts.si();
+  EXPECT_GT(ep_split, 3.0 * tp_split);
+  // Once every rank's experts are all touched the two read the same bytes.
+  const double tp_big = decode_step(c, {8, 1, 1}, 4096, 1536).parts.experts.si();
+  const double ep_big = decode_step(c, {8, 1, 8}, 4096, 1536).parts.experts.si();
+  EXPECT_LT(ep_big, 1.3 * tp_big);
 }
 
 TEST(Inference, AttentionDataParallelWaitsForTheRankThatPrefills) {

@@ -25,8 +25,8 @@ constexpr double kPolishShare = 0.3;
 // many times what Clp took for the same LP relaxation (the initial LP, the
 // preprocessed model's LP and its cut rounds each cost about one such solve).
 constexpr double kRootLpFactor = 3.0;
-// The LP relaxation's own probe may take at most this share of the time left.
-constexpr double kRootLpProbeShare = 0.4;
+// The LP relaxation's own solve may take all the time left: past a quarter
+// of it CBC is not run, but a finished LP is still the answer's bound.
 // The share of the search's time that the neighbourhood search over the
 // runs (improve_runs) takes after CBC's search, when CBC has not closed the gap.
 constexpr double kImproveShare = 0.3;
@@ -132,11 +132,11 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   if (limited) {
     // CBC's root LP and preprocessing run before its clock is read, so on a
     // large model they alone overran the limit (213 s for 120 s on the
-    // 500x100x24 bench). Clp solves the same LP relaxation first, within a
-    // share of the time: when it does not finish, or the rest could not
-    // hold CBC's root, the start is the answer and the LP its bound.
+    // 500x100x24 bench). Clp solves the same LP relaxation first, within the
+    // time left: when it does not finish, or the rest could not hold CBC's
+    // root, the start is the answer and the LP (when it finished) its bound.
     const auto probe_begin = std::chrono::steady_clock::now();
-    const LpResult root = solve_lp(f.model, {.time_limit_s = std::max(0.1, kRootLpProbeShare * left())});
+    const LpResult root = solve_lp(f.model, {.time_limit_s = std::max(0.1, left())});
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - probe_begin).count();
     if (root.status == LpStatus::optimal) lp_bound = root.objective;
     if (root.status == LpStatus::time_limit || (root.status == LpStatus::optimal && left() < kRootLpFactor * t)) {

@@ -11,8 +11,9 @@ namespace xpu::api {
 
 struct PlanRequest {
   Portfolio portfolio;  // resolved against the data set by a shell (ingest/portfolio_io.h)
-  double time_limit =
-      60;  // seconds for the solve: fluid LP, warm start and search together (sensitivity re-solves come after)
+  // Seconds for the solve: fluid LP, warm start, search and sensitivity
+  // re-solves together (PlanOptions::time_limit_s); the baselines are extra.
+  double time_limit = 60;
   double gap = 1e-4;      // stop within this relative gap of the best bound, [0, 1)
   int threads = 1;        // CBC threads (deterministic); the engines use the budget the shell passes
   bool baselines = true;  // also plan the baselines, for savings

@@ -139,7 +139,7 @@ void setup_plan(CLI::App& app, RunState& st) {
   cmd->add_flag("--json", c->json, "Print JSON (status, plan, costs, shares, binding constraints, baselines, checker)");
   cmd->add_option("--html", c->html, "Write an HTML report with charts to FILE");
   f.option(cmd, "--time-limit",
-           "Seconds for the solve (fluid LP, start and search together; the sensitivity re-solves come after)",
+           "Seconds for the solve (fluid LP, start, search and sensitivity re-solves together; baselines extra)",
            fmt::format("{}", d.time_limit));
   f.option(cmd, "--gap", "Stop within this relative gap of the best bound", fmt::format("{}", d.gap));
   f.option(cmd, "--threads", "CBC threads (deterministic)", fmt::format("{}", d.threads));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "milp/solve.h"
 #include "planner/baselines.h"
@@ -13,8 +14,49 @@
 namespace xpu {
 namespace {
 
-// The share of the time left that the start's repair may take.
+// The time limit's split (docs/portfolio.md, "Time limit"). The sensitivity
+// re-solves keep this share of the limit, and get whatever the solve leaves
+// unused on top; the fluid LP, the start and the search share the rest.
+constexpr double kSensitivityShare = 0.15;
+// The share of the solve's time left that the start's repair may take.
 constexpr double kPolishShare = 0.3;
+// CBC's driver solves the root LP and preprocesses the model before its
+// clock is looked at: it is called only when the time left is at least this
+// many times what Clp took for the same LP relaxation (the initial LP, the
+// preprocessed model's LP and its cut rounds each cost about one such solve).
+constexpr double kRootLpFactor = 3.0;
+// The LP relaxation's own solve may take all the time left: past a quarter
+// of it CBC is not run, but a finished LP is still the answer's bound.
+// The share of the search's time that the neighbourhood search over the
+// runs (improve_runs) takes after CBC's search, when CBC has not closed the gap.
+constexpr double kImproveShare = 0.3;
+
+// The start's plan as the result when CBC is not run (too little time left
+// for its root): `bound` is the executable LP relaxation's objective, or NaN.
+MilpResult start_as_result(const MilpModel& model, const std::vector<double>& start, double bound, double seconds,
+                           const std::string& why) {
+  MilpResult r;
+  r.seconds = seconds;
+  r.best_bound = bound;
+  r.message = why;
+  if (start.empty() || std::any_of(start.begin(), start.end(), [](double v) { return std::isnan(v); }) ||
+      !violations(model, start, 1e-6, 1).empty()) {
+    r.status = MilpStatus::time_limit;
+    r.message += "; no complete start to return";
+    return r;
+  }
+  r.status = MilpStatus::feasible;
+  r.values = start;
+  r.objective = evaluate_objective(model, start);
+  r.start_objective = r.objective;
+  r.max_violation = max_violation(model, start);
+  if (std::isfinite(bound)) {
+    const double scale = std::max(std::abs(r.objective), std::abs(bound));
+    r.best_bound = std::min(bound, r.objective);
+    r.gap = scale == 0 ? 0 : std::abs(r.objective - r.best_bound) / scale;
+  }
+  return r;
+}
 
 }  // namespace
 
@@ -36,17 +78,20 @@ std::string_view to_string(PlanStatus s) {
 
 PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  // The time limit covers the fluid LP, the start and the main search together.
-  auto left = [&] {
-    return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  const bool limited = std::isfinite(options.time_limit_s);
+  const bool resolves = options.sensitivity && p.policy.objective == Objective::cost;
+  // The fluid LP, the start and the main search end by `solve_limit`; the
+  // sensitivity re-solves have the rest of the limit.
+  const double solve_limit = options.time_limit_s * (resolves ? 1 - kSensitivityShare : 1.0);
+  auto left = [&] { return solve_limit - elapsed(); };
   PlanResult out;
   const Formulation f = formulate(p, rates, {.fluid = options.fluid});
   out.variables = static_cast<int>(f.model.vars.size());
   out.rows = static_cast<int>(f.model.rows.size());
   out.integers = f.integers;
   MilpOptions mo;
-  mo.time_limit_s = options.time_limit_s;
+  mo.time_limit_s = solve_limit;
   mo.relative_gap = options.relative_gap;
   mo.threads = options.threads;
   mo.progress = options.progress;
@@ -55,7 +100,7 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   const bool bound = options.fluid_bound && p.policy.objective == Objective::cost;
   if (bound || (options.warm_start && !options.fluid)) {
     const Formulation fluid = formulate(p, rates, {.fluid = true});
-    const LpResult lp = solve_lp(fluid.model, {.time_limit_s = options.time_limit_s});
+    const LpResult lp = solve_lp(fluid.model, {.time_limit_s = std::max(0.1, left())});
     out.fluid_seconds = lp.seconds;
     if (lp.status == LpStatus::optimal) {
       if (bound) out.fluid_bound = lp.objective;
@@ -81,8 +126,54 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
       }
     }
   }
-  if (std::isfinite(options.time_limit_s)) mo.time_limit_s = std::max(1.0, left());
-  const MilpResult r = solve_milp(f.model, mo);
+  std::optional<MilpResult> skipped;
+  double lp_bound = kNaN;  // the executable model's LP relaxation, when solved
+  double lp_seconds = 0;   // and how long Clp took for it
+  if (limited) {
+    // CBC's root LP and preprocessing run before its clock is read, so on a
+    // large model they alone overran the limit (213 s for 120 s on the
+    // 500x100x24 bench). Clp solves the same LP relaxation first, within the
+    // time left: when it does not finish, or the rest could not hold CBC's
+    // root, the start is the answer and the LP (when it finished) its bound.
+    const auto probe_begin = std::chrono::steady_clock::now();
+    const LpResult root = solve_lp(f.model, {.time_limit_s = std::max(0.1, left())});
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - probe_begin).count();
+    if (root.status == LpStatus::optimal) lp_bound = root.objective;
+    if (root.status == LpStatus::time_limit || (root.status == LpStatus::optimal && left() < kRootLpFactor * t)) {
+      skipped = start_as_result(
+          f.model, mo.start, lp_bound, elapsed(),
+          fmt::format("time limit: the search was not started ({:.3g} s left, the LP relaxation took {:.3g} s{})",
+                      std::max(0.0, left()), t, root.status == LpStatus::optimal ? "" : " and did not finish"));
+    }
+    mo.time_limit_s = std::max(1.0, left());
+    lp_seconds = t;
+  }
+  const bool improve = options.improve && !options.fluid && !f.gangs.empty() && limited;
+  if (improve) mo.time_limit_s = std::max(1.0, (1 - kImproveShare) * left());
+  MilpResult r = skipped ? *skipped : solve_milp(f.model, mo);
+  if (improve && r.has_solution() && r.gap > options.relative_gap && left() >= 1.0) {
+    MilpOptions io = mo;
+    io.progress = {};
+    io.start.clear();
+    io.time_limit_s = left();
+    std::vector<double> better = improve_runs(f, r.values, io, kRootLpFactor * lp_seconds);
+    const double objective = evaluate_objective(f.model, better);
+    if (objective < r.objective - 1e-9 * std::abs(r.objective)) {
+      r.values = std::move(better);
+      r.objective = objective;
+      r.max_violation = max_violation(f.model, r.values);
+      const double scale = std::max(std::abs(r.objective), std::abs(r.best_bound));
+      r.gap = std::isfinite(r.best_bound) && scale > 0 ? std::max(0.0, r.objective - r.best_bound) / scale : kInfinity;
+      r.message += fmt::format("; the search over each run's gangs improved it to gap {:.3g}%", 100 * r.gap);
+    }
+  }
+  if (r.has_solution() && std::isfinite(lp_bound) && !(r.best_bound >= lp_bound) &&
+      p.policy.objective == Objective::cost) {
+    // CBC stopped before its root bound passed the LP relaxation's (or had none).
+    r.best_bound = std::min(lp_bound, r.objective);
+    const double scale = std::max(std::abs(r.objective), std::abs(r.best_bound));
+    r.gap = scale == 0 ? 0 : (r.objective - r.best_bound) / scale;
+  }
   out.start_objective = r.start_objective;
   out.seconds = r.seconds;
   out.nodes = r.nodes;
@@ -114,7 +205,13 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
     out.summary = summarize(p, rates, out.plan, out.check);
     if (options.sensitivity) {
       out.binding = binding_constraints(p, f, r.values);
-      if (p.policy.objective == Objective::cost) resolve_bindings(p, rates, options, out.check.cost.si(), out.binding);
+      if (resolves) {
+        // The re-solves take what the limit has left (their reserved share
+        // and whatever the solve did not use).
+        PlanOptions ro = options;
+        ro.time_limit_s = limited ? options.time_limit_s - elapsed() : options.time_limit_s;
+        resolve_bindings(p, rates, ro, out.check.cost.si(), out.binding, f, r.values);
+      }
     }
   }
   if (options.baselines) out.baselines = run_baselines(p, rates, options);

@@ -27,8 +27,10 @@ enum class PlanStatus : unsigned char { optimal, feasible, infeasible, time_limi
 std::string_view to_string(PlanStatus s);
 
 struct PlanOptions {
-  double time_limit_s =
-      60;  // the plan's solve: fluid LP, start and main search together (baselines and diagnosis get a share)
+  // The whole solve: fluid LP, start, main search and the sensitivity
+  // re-solves (which keep 15% of it and get what the search leaves); the
+  // baselines and the diagnosis have their own shares on top.
+  double time_limit_s = 60;
   double relative_gap = 1e-4;  // stop when within this of the best bound
   int threads = 1;             // CBC threads (deterministic mode when > 1)
   bool baselines = true;
@@ -42,6 +44,10 @@ struct PlanOptions {
   // Start the executable model's search from a plan built out of the fluid
   // LP's solution (warm_start.h); the LP is the one fluid_bound reports.
   bool warm_start = true;
+  // After CBC's search, a neighbourhood search over the runs' gangs
+  // (improve_runs in warm_start.h) in a share of the time left; only with a
+  // finite time limit, and only for the executable model.
+  bool improve = true;
   // The main solve's progress (MilpOptions::progress); empty: none.
   std::function<void(const MilpProgress&)> progress;
   double progress_interval_s = 0.25;
@@ -120,9 +126,15 @@ std::vector<Binding> binding_constraints(const Portfolio& p, const Formulation& 
 
 // Re-solves for the largest bindings of a relaxable parameter (power budget
 // +10%, a share cap +10 points, the robustness rule dropped): fills
-// resolve_saving against `cost`, the plan's cost. At most `count` re-solves.
+// resolve_saving against `cost`, the plan's cost. At most `count` re-solves
+// of the policy's parameters (plus robustness and the vendor minimum), all
+// within options.time_limit_s together, split evenly; one that gets less
+// than a second is not run (its saving stays NaN and says so). Each starts
+// from the plan (`values` of `f`, matched by variable name), which the
+// relaxed rule still admits, so a saving is never the solver's gap.
 void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOptions& options, double cost,
-                      std::vector<Binding>& binding, int count = 4);
+                      std::vector<Binding>& binding, const Formulation& f, const std::vector<double>& values,
+                      int count = 4);
 
 // Relax each group in turn (then pairs) and solve; see Diagnosis.
 Diagnosis diagnose(const Portfolio& p, const RateTable& rates, const PlanOptions& options);

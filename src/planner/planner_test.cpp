@@ -158,7 +158,8 @@ TEST(Planner, UnmovableRunStaysWithOneVendor) {
   EXPECT_EQ(c.violations[0].rule, "single-vendor");
 }
 
-TEST(Planner, VendorCapSpreadsWork) {
+// One run of 100 chips on two vendors, the cheaper one capped at 60%.
+Fixture vendor_cap_fixture() {
   Fixture f;
   f.p.horizon = {2027, 4, 1};
   f.p.offers = {testing::offer("gpu", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 1.0, 1, {200}),
@@ -169,6 +170,11 @@ TEST(Planner, VendorCapSpreadsWork) {
   f.p.policy.min_vendors = 2;
   f.p.policy.min_vendor_share = 0.3;
   testing::finish(f);
+  return f;
+}
+
+TEST(Planner, VendorCapSpreadsWork) {
+  Fixture f = vendor_cap_fixture();
   PlanOptions o = exact();
   o.sensitivity = true;
   const PlanResult r = plan_portfolio(f.p, f.rates, o);
@@ -181,6 +187,34 @@ TEST(Planner, VendorCapSpreadsWork) {
   ASSERT_NE(cap, r.binding.end());
   EXPECT_NEAR(cap->value, 720.0, 1e-3);
   EXPECT_NEAR(cap->resolve_saving, 10 * 720.0, 1e-3);  // cap 60% -> 70%
+}
+
+// The re-solves share the time they are given: with under a second each,
+// none runs, and each says so instead of reporting a saving.
+TEST(Planner, ResolvesWithoutTimeLeftSayNotResolved) {
+  Fixture f = vendor_cap_fixture();
+  const Formulation model = formulate(f.p, f.rates, {.fluid = true});
+  const MilpResult solved = solve_milp(model.model);
+  ASSERT_EQ(solved.status, MilpStatus::optimal);
+  std::vector<Binding> binding = binding_constraints(f.p, model, solved.values);
+  PlanOptions o = exact();
+  o.time_limit_s = 0.5;  // two re-solves (vendor cap, min vendors): 0.25 s each
+  resolve_bindings(f.p, f.rates, o, solved.objective, binding, model, solved.values);
+  int not_run = 0;
+  for (const Binding& b : binding) {
+    if (b.resolve_change.empty()) continue;
+    EXPECT_TRUE(std::isnan(b.resolve_saving)) << b.resolve_change;
+    not_run += b.group == Group::min_vendors && b.message.find("not re-solved") != std::string::npos;
+  }
+  EXPECT_EQ(not_run, 1);
+  // With time, the cap's re-solve starts from the plan and finds the saving.
+  binding = binding_constraints(f.p, model, solved.values);
+  o.time_limit_s = 60;
+  resolve_bindings(f.p, f.rates, o, solved.objective, binding, model, solved.values);
+  auto cap =
+      std::find_if(binding.begin(), binding.end(), [](const Binding& b) { return b.group == Group::vendor_share; });
+  ASSERT_NE(cap, binding.end());
+  EXPECT_NEAR(cap->resolve_saving, 10 * 720.0, 1e-3);
 }
 
 TEST(Planner, PowerBudgetBindsAndHasAShadowPrice) {

@@ -5,13 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "base/unit_text.h"
 #include "milp/solve.h"
 #include "planner/planner.h"
+#include "planner/warm_start.h"
 
 namespace xpu {
 namespace {
@@ -151,13 +154,27 @@ std::vector<Binding> binding_constraints(const Portfolio& p, const Formulation& 
 
 namespace {
 
-// The cost of the best plan for `q` within the time given, or NaN.
-double resolve_cost(const Portfolio& q, const RateTable& rates, const PlanOptions& options) {
+// The cost of the best plan for `q` within `seconds`, or NaN. `start` (one
+// value per variable of q's model, or empty) is the floor: the plan being
+// re-solved, which a relaxed rule still admits.
+double resolve_cost(const Portfolio& q, const RateTable& rates, const PlanOptions& options, double seconds,
+                    const std::function<std::vector<double>(const Formulation&)>& start) {
   const Formulation f = formulate(q, rates, {.fluid = options.fluid});
   MilpOptions mo;
-  mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);
+  mo.time_limit_s = seconds;
   mo.relative_gap = options.relative_gap;
   mo.threads = options.threads;
+  mo.start = start(f);
+  if (!mo.start.empty()) {
+    // Half the time re-chooses rentals, commitments and replicas around the
+    // plan's gangs (often all a relaxed cap or budget changes), the rest
+    // searches cold with the result as the floor.
+    MilpOptions po = mo;
+    po.time_limit_s = seconds / 2;
+    mo.start = polish_start(f, mo.start, po);
+    mo.start_to_cbc = false;
+    mo.time_limit_s = std::max(0.5, seconds / 2);
+  }
   const MilpResult r = solve_milp(f.model, mo);
   return r.has_solution() ? plan_cost_of(f, q, r.values) : kNaN;
 }
@@ -165,7 +182,22 @@ double resolve_cost(const Portfolio& q, const RateTable& rates, const PlanOption
 }  // namespace
 
 void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOptions& options, double cost,
-                      std::vector<Binding>& binding, int count) {
+                      std::vector<Binding>& binding, const Formulation& f, const std::vector<double>& values,
+                      int count) {
+  const auto started = std::chrono::steady_clock::now();
+  // The plan's values by variable name, for the relaxed models' starts.
+  std::unordered_map<std::string, double> by_name;
+  if (values.size() == f.model.vars.size()) {
+    for (size_t j = 0; j < values.size(); ++j) by_name.emplace(f.model.vars[j].name, values[j]);
+  }
+  auto start = [&](const Formulation& g) {
+    if (by_name.empty()) return std::vector<double>{};
+    std::vector<double> x(g.model.vars.size(), 0.0);  // a variable the plan's model lacks is 0 (unused)
+    for (size_t j = 0; j < x.size(); ++j) {
+      if (auto it = by_name.find(g.model.vars[j].name); it != by_name.end()) x[j] = it->second;
+    }
+    return x;
+  };
   struct Change {
     Binding* target;  // existing entry, or null for a new one
     Group group;
@@ -211,8 +243,14 @@ void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOpti
                        fmt::format("min vendors {} -> {}", p.policy.min_vendors, q.policy.min_vendors), std::move(q)});
   }
   std::vector<Binding> added;
-  for (Change& c : changes) {
-    const double other = resolve_cost(c.q, rates, options);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    Change& c = changes[i];
+    // An even share of what is left; a re-solve with under a second is not run.
+    const double left =
+        options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds = left / static_cast<double>(changes.size() - i);
+    const bool run = seconds >= 1.0;
+    const double other = run ? resolve_cost(c.q, rates, options, seconds, start) : kNaN;
     // Relaxing a rule never raises the optimum; a negative difference is the
     // solvers' gap, not a saving.
     const double saving = std::isnan(other) ? kNaN : std::max(0.0, cost - other);
@@ -226,8 +264,9 @@ void resolve_bindings(const Portfolio& p, const RateTable& rates, const PlanOpti
     b.what = c.what;
     b.resolve_saving = saving;
     b.resolve_change = c.change;
-    b.message = std::isnan(saving) ? fmt::format("{}: no plan found in the time given", c.change)
-                                   : fmt::format("{} saves {}", c.change, money(saving));
+    b.message = !run                 ? fmt::format("{}: not re-solved (the time limit was spent)", c.change)
+                : std::isnan(saving) ? fmt::format("{}: no plan found in the time given", c.change)
+                                     : fmt::format("{} saves {}", c.change, money(saving));
     added.push_back(std::move(b));
   }
   binding.insert(binding.end(), added.begin(), added.end());

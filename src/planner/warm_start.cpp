@@ -421,4 +421,35 @@ std::vector<double> polish_start(const Formulation& f, const std::vector<double>
   return x;
 }
 
+std::vector<double> improve_runs(const Formulation& f, const std::vector<double>& x, const MilpOptions& options,
+                                 double min_share_s) {
+  if (x.size() != f.model.vars.size() || std::any_of(x.begin(), x.end(), [](double v) { return std::isnan(v); })) {
+    return x;
+  }
+  std::vector<int> runs;
+  for (const auto& g : f.gangs) runs.push_back(g.workload);
+  std::sort(runs.begin(), runs.end());
+  runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
+  if (runs.size() < 2) return x;  // one run free is the whole model
+  const auto begin = std::chrono::steady_clock::now();
+  auto left = [&] {
+    return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  };
+  std::vector<double> best = x;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    // An even share of what is left; a smaller one is not searched.
+    const double share = left() / static_cast<double>(runs.size() - i);
+    if (share < std::max(1.0, min_share_s)) break;
+    std::vector<int> held;
+    for (const auto& g : f.gangs) {
+      if (g.workload != runs[i]) held.push_back(g.var);
+    }
+    MilpOptions o = options;
+    o.time_limit_s = share;
+    o.start_to_cbc = true;  // the incumbent: only a better plan is of use here
+    best = solve_fixed(f, best, held, o);
+  }
+  return best;
+}
+
 }  // namespace xpu

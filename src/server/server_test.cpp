@@ -455,27 +455,32 @@ std::map<pid_t, long> children() {
 
 const nlohmann::json kSmallCompare{{"model", "llama3.1-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+constexpr bool kAddressSanitizer = __has_feature(address_sanitizer);
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 TEST(Server, AJobOverItsMemoryBudgetFailsNamingItAndTheServerKeepsAnswering) {
+  if (kAddressSanitizer) {
+    // Measured in the sanitizer build: under RLIMIT_DATA, ASan's own allocator
+    // fails first ("CHECK failed: unable to mmap", inside the sanitizer) and
+    // the worker never reports, so the budget is tested in the plain build.
+    GTEST_SKIP() << "RLIMIT_DATA bounds ASan's shadow and allocator before the program's memory";
+  }
   ServerOptions o = with_workers();
   o.jobs.job_memory_bytes = size_t{32} << 20;
   Running r(o);
   auto c = r.client();
   // A job that outgrows its estimate: the worker touches 2 GiB before it runs (a test hook).
   setenv("XPUPLAN_TEST_WORKER_GROW_MIB", "2048", 1);
-  // Under ASan (the sanitizer build) the worker's allocator must fail as malloc does, not report its own error.
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  const std::string asan_before = asan != nullptr ? asan : "";
-  setenv("ASAN_OPTIONS", (asan_before + (asan_before.empty() ? "" : ":") + "allocator_may_return_null=1").c_str(), 1);
   const auto res = c.Post("/api/jobs/compare", kSmallCompare.dump(), "application/json");
   ASSERT_EQ(res->status, 202) << res->body;
   const auto id = body_of(res)["id"].get<std::string>();
   const auto job = wait_for_end(c, id);
   unsetenv("XPUPLAN_TEST_WORKER_GROW_MIB");
-  if (asan != nullptr) {
-    setenv("ASAN_OPTIONS", asan_before.c_str(), 1);
-  } else {
-    unsetenv("ASAN_OPTIONS");
-  }
   ASSERT_EQ(job["status"], "failed") << job.dump();
   EXPECT_EQ(job["id"], id);
   const std::string error = job["error"];

@@ -29,6 +29,10 @@
 namespace xpu::server {
 namespace {
 
+// The progress bar's stop before the end while a job's last phase (a plan's
+// baselines and checks, a compare's sensitivity) runs unmetered.
+constexpr double kBeforeLastPhase = 0.95;
+
 // A plan's main solve as the job's progress: the fraction is the share of
 // its time limit spent (the solve ends there at the latest), the message and
 // `solver` its incumbent, bound and gap. Called on the solver's progress
@@ -50,7 +54,7 @@ std::function<void(const MilpProgress&)> plan_progress(
     const std::string message =
         p.done ? fmt::format("main solve done in {:.1f} s ({}); baselines and checks", p.seconds, gap)
                : fmt::format("solving: {:.1f} s of at most {:.0f} s, {}", p.seconds, limit, gap);
-    const double fraction = p.done ? 0.95 : std::min(0.95, limit > 0 ? p.seconds / limit : 0.0);
+    const double fraction = p.done ? kBeforeLastPhase : std::min(kBeforeLastPhase, limit > 0 ? p.seconds / limit : 0.0);
     try {
       progress(fraction, message, solver);
     } catch (...) {  // cancelled meanwhile
@@ -192,7 +196,7 @@ jobs::Result run_long_job(const std::string& kind, const nlohmann::json& request
     const double share = total == 0 ? 0.0 : double(done) / total;
     // A compare's sensitivity runs after its last option: the bar stops short of the end until then.
     if (kind == "compare") {
-      control.progress(0.95 * share, fmt::format("options evaluated: {} of {}", done, total), nullptr);
+      control.progress(kBeforeLastPhase * share, fmt::format("options evaluated: {} of {}", done, total), nullptr);
     } else {
       control.progress(share, fmt::format("replica {} of {}", done, total), nullptr);
     }

@@ -43,10 +43,12 @@ Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double ba
          std::ceil(prompt / c.stack->prefill_chunk);
 }
 
-// The p99 prompt of lognormal lengths with mean input_len and spread input_cv.
+// The p99 prompt of lognormal lengths with mean input_len and spread input_cv
+// (mu = ln(mean) - s^2/2; 2.326 is the standard normal's 99th percentile).
 double prompt_p99(const ServingJob& j) {
+  constexpr double kNormalZ99 = 2.326;
   const double s_in = std::sqrt(std::log(1.0 + j.input_cv * j.input_cv));
-  return j.input_len * std::exp(2.326 * s_in - s_in * s_in / 2.0);
+  return j.input_len * std::exp(kNormalZ99 * s_in - s_in * s_in / 2.0);
 }
 
 // Steady-step times of one layout, kept while the search and

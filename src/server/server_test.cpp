@@ -571,8 +571,11 @@ TEST(Server, AWorkerPastItsTimeBudgetIsStopped) {
 }
 
 // Two plans with --jobs 2: their two worker processes burn CPU at the same
-// time while both report a running main solve (in-process, CBC's driver lock
-// lets one solve run at a time; the other waits, reporting 0 nodes).
+// time while both jobs run (in-process there are no workers, and CBC's driver
+// lock lets one solve run at a time). How long both were in the branch and
+// bound is printed, not asserted: the planner spends its time limit on
+// preparation first and skips CBC when too little is left, which is what a
+// slow (ASan, loaded) machine does with an 8 s limit (measured in CI: 0 s).
 TEST(Server, TwoPlanJobsSolveAtTheSameTime) {
   ServerOptions o = with_workers();
   o.jobs.max_running = 2;
@@ -593,10 +596,11 @@ TEST(Server, TwoPlanJobsSolveAtTheSameTime) {
   std::vector<nlohmann::json> ends(2);
   while (now() < 300 && (ends[0].is_null() || ends[1].is_null())) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    int solving = 0;
+    int solving = 0, running = 0;
     for (size_t k = 0; k < 2; ++k) {
       if (!ends[k].is_null()) continue;
       const auto j = body_of(c.Get("/api/jobs/" + ids[k]));
+      if (j["status"] == "running") ++running;
       if (j["status"] != "queued" && j["status"] != "running") ends[k] = j;
       const auto s = j["progress"].value("solver", nlohmann::json());
       if (s.is_object() && s["done"] == false) ++solving;
@@ -608,15 +612,16 @@ TEST(Server, TwoPlanJobsSolveAtTheSameTime) {
     }
     const double t = now();
     if (solving == 2) both_solving += t - before;
-    if (solving == 2 && advanced == 2) both_busy += t - before;
+    if (running == 2 && advanced == 2) both_busy += t - before;
     before = t;
     last = kids;
   }
   ASSERT_EQ(ends[0]["status"], "done") << ends[0].dump().substr(0, 300);
   ASSERT_EQ(ends[1]["status"], "done") << ends[1].dump().substr(0, 300);
   std::cout << fmt::format(
-      "two plans, --jobs 2: {:.1f} s wall; both solving {:.1f} s, both workers on a CPU {:.1f} s\n", now(),
-      both_solving, both_busy);
+      "two plans, --jobs 2: {:.1f} s wall; both in branch and bound {:.1f} s, both running with their workers on a "
+      "CPU {:.1f} s\n",
+      now(), both_solving, both_busy);
   EXPECT_GT(both_busy, 0.5);  // in-process: 0 (no worker); loose, for a loaded machine
 }
 

@@ -208,8 +208,13 @@ JobQueue::Counts JobQueue::counts() {
 }
 
 void JobQueue::work() {
-  // A thread's own nice value: Linux applies setpriority to the thread whose id it is given.
-  if (limits_.worker_nice != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), limits_.worker_nice);
+  // A thread's own nice value: Linux applies setpriority to the thread whose id it is given. The
+  // increment is over the thread's inherited value, as nice(1) does, so a server started under
+  // `nice` keeps its jobs below its requests (19 is the lowest priority there is).
+  if (limits_.worker_nice != 0) {
+    const auto self = static_cast<id_t>(gettid());
+    setpriority(PRIO_PROCESS, self, std::min(19, getpriority(PRIO_PROCESS, self) + limits_.worker_nice));
+  }
   while (true) {
     std::shared_ptr<Job> j;
     {

@@ -31,9 +31,10 @@ struct JobLimits {
   size_t job_memory_bytes = size_t{4} << 30;
   double result_ttl_s = 3600;  // how long a finished job is kept
   size_t max_kept = 200;       // finished jobs kept at most (the oldest go first)
-  // The nice value of the job threads (Linux: per thread, and the solver's and
-  // engines' threads started from them inherit it), so a long solve yields the
-  // cores to the short requests; 0: as the server's other threads.
+  // Added to the job threads' nice value (Linux: per thread, and the solver's
+  // and engines' threads started from them inherit it; an increment over the
+  // server's own, as nice(1) does), so a long solve yields the cores to the
+  // short requests; 0: as the server's other threads.
   int worker_nice = 10;
 };
 

@@ -709,7 +709,7 @@ TEST(Server, LongJobsRunAtTheirNiceValue) {
       ASSERT_TRUE(v);
       for (int i = 0; i < 200 && seen == -100; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    EXPECT_EQ(seen, before + nice);
+    EXPECT_EQ(seen, std::min(19, before + nice));     // an increment, as nice(1): CI's run under `nice -n 5` saw 10
     EXPECT_EQ(getpriority(PRIO_PROCESS, 0), before);  // this thread (and the HTTP threads) keep theirs
   }
 }

@@ -43,6 +43,10 @@ struct ServingJob {
   Precision weights = Precision::bf16;  // weight format
   Precision kv = Precision::bf16;       // KV-cache format
   bool weight_only = false;             // weights stored low-precision, matmuls in bf16 (W8A16, W4A16)
+  // Format of the attention projections (nullopt: as published low-precision
+  // checkpoints keep them; attention_weight_precision). The LM head and the
+  // embedding table always stay 16-bit.
+  std::optional<Precision> attention_weights;
   // Spread of the request lengths (0 = every request the same length). A
   // sequence decoding at a random moment belongs to a long request more often
   // than the mean (length-biased sampling), so these set the mean context
@@ -52,6 +56,12 @@ struct ServingJob {
   double io_correlation = 0;  // correlation of a request's prompt and output lengths
   SpeculativeDecoding spec;
 };
+
+// The format of the attention projections when the job does not say: FP4
+// checkpoints of MoE models keep attention in bf16 and quantize the experts
+// (and dense MLPs) alone; dense models and FP8/INT8 checkpoints quantize every
+// projection. The LM head stays 16-bit in every low-precision checkpoint.
+Precision attention_weight_precision(const ModelArch& m, const ServingJob& j);
 
 // Mean context of a sequence decoding at a random step of the steady state:
 // E[I O]/E[O] + E[O^2]/(2 E[O]) (each request decodes O steps at contexts I+1..I+O).
@@ -93,13 +103,17 @@ struct InferenceContext {
   const StackEfficiency* stack = nullptr;
   Fabric fabric;
   ServingJob job;
-  Precision compute = Precision::bf16;  // matmul precision actually used
-  FlopRate peak;                        // matmul peak at the chip's sustained (power-limited) matmul clock
+  Precision compute = Precision::bf16;            // matmul precision actually used
+  FlopRate peak;                                  // matmul peak at the chip's sustained (power-limited) matmul clock
+  Precision attention_compute = Precision::bf16;  // attention projections' matmul precision
+  FlopRate attention_peak;                        // their peak, at the sustained clock
+  FlopRate head_peak;                             // the 16-bit LM head's, at the sustained clock
   LinkEfficiency links;
   ParamCount params;
   ServingShapes shapes;
-  double weight_bytes = 2;        // per parameter
-  double kv_bytes_per_token = 0;  // all layers, whole KV cache of one token
+  double weight_bytes = 2;            // per expert and MLP parameter (LM head, embedding, norms: 2)
+  double attention_weight_bytes = 2;  // per attention-projection parameter
+  double kv_bytes_per_token = 0;      // all layers, whole KV cache of one token
   // The 99th percentile over requests of their mean per-step prefill load, in
   // standard deviations of one step's load (a request with few decode steps
   // averages fewer steps); set from the job's output lengths and spread.

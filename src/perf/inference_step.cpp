@@ -12,6 +12,13 @@ namespace {
 
 double dbl(int v) { return static_cast<double>(v); }
 
+// Bytes per LM-head (and embedding) parameter: low-precision checkpoints keep
+// them 16-bit (ModelOpt's FP8 and NVFP4 exports list lm_head in
+// exclude_modules, e.g. nvidia/DeepSeek-R1-0528-NVFP4 and nvidia/GLM-4.7-NVFP4
+// hf_quant_config.json; AMD Quark's recipes pass --exclude_layers "*lm_head";
+// retrieved 2026-12-05).
+constexpr double kHeadWeightBytes = 2.0;
+
 // Kernels of one layer in a fused serving engine, collectives excluded (as the
 // model code of TensorRT-LLM, vLLM and SGLang launches them in a decode step):
 // GQA/MHA attention: norm, QKV GEMM, RoPE + KV write, attention, output GEMM;
@@ -207,18 +214,25 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   // its own tokens; the busiest group's set the pace.
   // The LM head runs only for the rows that sample: decode queries and the
   // last token of each prompt.
-  const double ne_params = s.attn_params * layers + s.dense_mlp * dense_layers + (s.shared + s.router) * moe_layers;
+  // The attention projections may be kept in another format than the rest
+  // (attention_weight_precision) and the LM head stays 16-bit: each group
+  // runs at its own format's rate and streams its own bytes.
+  const double attn = s.attn_params * layers;
+  const double mlp_params = s.dense_mlp * dense_layers + (s.shared + s.router) * moe_layers;
   // The busiest attention group's tokens (decode sequences are balanced across
   // groups; prompts are not: busiest_rank_prefill).
   const double rank_prefill = busiest_rank_prefill(in.prefill, in.prompt_len, dp, in.decode <= 0);
   const double rank_tokens = q / dp + rank_prefill;
   const double rank_head_rows = q / dp + (in.prompt_len > 0 ? rank_prefill / in.prompt_len : 0.0);
   const double rows = in.one_batch ? rank_tokens : rank_tokens / pp;
-  const double eff_dense = gemm_efficiency(st, c.compute, rows, d / g, d);
-  const Seconds dense_c =
-      FlopCount(2.0 * (rank_tokens * ne_params + rank_head_rows * head) * share / g) / (c.peak * eff_dense);
-  const Seconds dense_m = Bytes((ne_params + head) * wb / g) / bw;
-  out.parts.dense = std::max(dense_c, dense_m);
+  auto matmul = [&](double flops, Precision p, FlopRate peak) {
+    return FlopCount(flops * share / g) / (peak * gemm_efficiency(st, p, rows, d / g, d));
+  };
+  const Seconds dense_c = matmul(2.0 * rank_tokens * mlp_params, c.compute, c.peak) +
+                          matmul(2.0 * rank_tokens * attn, c.attention_compute, c.attention_peak);
+  const Seconds head_c = matmul(2.0 * rank_head_rows * head, Precision::bf16, c.head_peak);
+  const Seconds dense_m = Bytes((mlp_params * wb + attn * c.attention_weight_bytes + head * kHeadWeightBytes) / g) / bw;
+  out.parts.dense = std::max(dense_c + head_c, dense_m);
 
   // Routed experts, spread over ep ranks (each split tp/ep ways). A rank reads
   // the distinct experts its tokens reach and computes its share of the
@@ -339,7 +353,7 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const Seconds dispatch = st.graphs ? Seconds(0) : st.launch_overhead * (kernels + collectives);
   out.parts.host = std::max(Seconds(0), dispatch - device) + (in.head ? st.step_overhead : Seconds(0));
 
-  out.compute = std::max(dense_c, Seconds(0)) + exp_c + decode_attn_c + prefill_attn_c;
+  out.compute = dense_c + head_c + exp_c + decode_attn_c + prefill_attn_c;
   out.memory = dense_m + exp_m + Bytes(kv_read) / kv_bw + Bytes(kv_write) / bw + out.parts.elementwise;
   out.communication = comm;
   out.time = device + out.parts.host;
@@ -393,7 +407,22 @@ double p99_sigmas(double steps, double cv) {
   return hi;
 }
 
+// Bytes per stored weight: block-scaled fp4 (NVFP4/MXFP4) keeps one 8-bit
+// scale per 16 or 32 values.
+double stored_bytes(Precision p) { return p == Precision::fp4 ? 0.5 + 1.0 / 16.0 : bytes_per_element(p); }
+
 }  // namespace
+
+// nvidia/DeepSeek-R1-0528-NVFP4, nvidia/GLM-4.7-NVFP4 and nvidia/MiniMax-M2.5-NVFP4
+// list model.layers.*.self_attn* in hf_quant_config.json exclude_modules, and
+// gpt-oss ships MXFP4 for the MoE weights only (retrieved 2026-12-05); the
+// TensorRT-LLM DeepSeek-R1 B200 latency blog runs "MoE and dense FFN in NVFP4
+// with attention in BF16". nvidia/Llama-3.3-70B-Instruct-FP4 quantizes every
+// linear operator of its (dense) blocks.
+Precision attention_weight_precision(const ModelArch& m, const ServingJob& j) {
+  if (j.attention_weights) return *j.attention_weights;
+  return m.is_moe() && j.weights == Precision::fp4 ? Precision::bf16 : j.weights;
+}
 
 double inflight_context(const ServingJob& j) {
   // E[I O]/E[O] = E[I] + rho sigma_I sigma_O / E[O]; E[O^2]/(2 E[O]) = E[O] (1 + cv_O^2) / 2.
@@ -428,10 +457,14 @@ InferenceContext prepare_inference(const ModelArch& model, const Fabric& fabric,
   // 1447 of 2100 MHz; data/accelerators `kernels:`), so a stack's `gemm` is a
   // fraction of the clock-limited rate and one fraction serves MI300X and MI325X.
   c.peak = fabric.peak_for(c.compute) * fabric.kernels.clock_ratio;
+  const Precision attn_weights = attention_weight_precision(model, job);
+  c.attention_compute = job.weight_only ? Precision::bf16 : effective_precision(fabric, attn_weights);
+  c.attention_peak = fabric.peak_for(c.attention_compute) * fabric.kernels.clock_ratio;
+  c.head_peak = fabric.peak_for(Precision::bf16) * fabric.kernels.clock_ratio;
   c.links = LinkEfficiency{stack.scale_up, stack.scale_out};
   c.params = count_parameters(model);
-  // Block-scaled fp4 (NVFP4/MXFP4) stores one 8-bit scale per 16 or 32 values.
-  c.weight_bytes = job.weights == Precision::fp4 ? 0.5 + 1.0 / 16.0 : bytes_per_element(job.weights);
+  c.weight_bytes = stored_bytes(job.weights);
+  c.attention_weight_bytes = stored_bytes(attn_weights);
   c.kv_bytes_per_token = kv_elements_per_token_per_layer(model) * bytes_per_element(job.kv) * model.layers;
   c.shapes = shapes_of(model);
   const double emitted = job.spec.enabled() ? job.spec.accept : 1.0;
@@ -447,8 +480,12 @@ ServingMemory serving_memory(const InferenceContext& c, const ServingLayout& l) 
   // Experts are spread over all tp chips of a stage; everything else over the
   // chips of one attention group (replicated across the dp groups).
   const double experts = c.params.routed_experts;
-  const double rest = c.params.total - experts;
-  mem.weights = Bytes((rest / g + experts / l.tp) * c.weight_bytes / l.pp);
+  const double attention = c.params.attention;
+  const double sixteen_bit = c.params.embedding + c.params.unembedding + c.params.norms + c.params.positions;
+  const double rest = c.params.total - experts - attention - sixteen_bit;
+  const double replicated =
+      rest * c.weight_bytes + attention * c.attention_weight_bytes + sixteen_bit * kHeadWeightBytes;
+  mem.weights = Bytes((replicated / g + experts * c.weight_bytes / l.tp) / l.pp);
   mem.reserve = c.stack->reserve;
   // Workspace for one step's activations at the prefill budget.
   const double width = 4.0 * m.d_model + 3.0 * std::max(dbl(m.ffn_hidden), 1.0 * m.moe.expert_ffn) / l.tp;

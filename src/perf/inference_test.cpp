@@ -91,7 +91,10 @@ TEST(Inference, MemoryPlanFollowsContextAndPrecision) {
   const ServingMemory long_ctx = serving_memory(context(m, h100_like(8), s, 16384, 256), {8, 1, 1});
   EXPECT_GT(short_ctx.max_sequences, long_ctx.max_sequences);
   const ServingMemory fp8 = serving_memory(context(m, h100_like(8), s, 1024, 256, Precision::fp8), {8, 1, 1});
-  EXPECT_NEAR(fp8.weights / short_ctx.weights, 0.5, 1e-9);
+  // fp8 halves every weight but the 16-bit embedding, LM head and norms.
+  const ParamCount pc = count_parameters(m);
+  const double sixteen = pc.embedding + pc.unembedding + pc.norms + pc.positions;
+  EXPECT_NEAR(fp8.weights / short_ctx.weights, (0.5 * (pc.total - sixteen) + sixteen) / pc.total, 1e-9);
   // 70B in bf16 does not fit one 80 GB chip.
   EXPECT_EQ(serving_memory(context(m, h100_like(8), s, 1024, 256), {1, 1, 1}).max_sequences, 0);
 }
@@ -190,6 +193,43 @@ TEST(Inference, MatmulsRunAtTheSustainedClock) {
   const ServingLayout l{1, 1, 1};
   EXPECT_NEAR(prefill(half, l, 4096, 4096).parts.dense.si(), 2.0 * prefill(full, l, 4096, 4096).parts.dense.si(), 1e-9);
   EXPECT_DOUBLE_EQ(decode_step(half, l, 1, 4160).parts.dense.si(), decode_step(full, l, 1, 4160).parts.dense.si());
+}
+
+TEST(Inference, Fp4MoeCheckpointsKeepAttentionAndHeadSixteenBit) {
+  // NVFP4 MoE checkpoints quantize the experts and keep attention in bf16;
+  // every low-precision checkpoint keeps the LM head 16-bit. A dense FP4
+  // checkpoint quantizes its attention too.
+  Fabric f = h100_like(8);
+  f.peak[static_cast<int>(Precision::fp4)] = teraflop_per_second(3958);
+  const StackEfficiency s = serving_stack();
+  const ModelArch moe = mla_moe();
+  ServingJob j;
+  j.input_len = 1024;
+  j.output_len = 1024;
+  j.weights = Precision::fp4;
+  EXPECT_EQ(attention_weight_precision(moe, j), Precision::bf16);
+  const InferenceContext kept = prepare_inference(moe, f, s, j);
+  j.attention_weights = Precision::fp4;
+  const InferenceContext all_fp4 = prepare_inference(moe, f, s, j);
+  const ServingLayout l{8, 1, 8, 8};
+  const ParamCount pc = count_parameters(moe);
+  // Attention is replicated on every attention-DP rank: its bf16 bytes less its fp4 bytes per chip.
+  EXPECT_NEAR(serving_memory(kept, l).weights.si() - serving_memory(all_fp4, l).weights.si(),
+              pc.attention * (2.0 - 0.5625), 1e-3 * pc.attention);
+  // Batch 1 streams the attention weights at 2 bytes instead of 0.5625; a
+  // large prefill runs their matmuls at the bf16 rate.
+  EXPECT_NEAR((decode_step(kept, l, 1, 2048).parts.dense - decode_step(all_fp4, l, 1, 2048).parts.dense).si(),
+              pc.attention * (2.0 - 0.5625) / (f.hbm_bandwidth.si() * s.memory), 1e-9);
+  EXPECT_GT(prefill(kept, l, 8 * 4096, 4096).parts.dense, prefill(all_fp4, l, 8 * 4096, 4096).parts.dense * 1.5);
+  // Dense model: attention follows the weights; the head alone stays 16-bit.
+  const ModelArch dense = llama(32, 4096, 32, 8, 14336);
+  j.attention_weights.reset();
+  EXPECT_EQ(attention_weight_precision(dense, j), Precision::fp4);
+  const InferenceContext d = prepare_inference(dense, f, s, j);
+  const ParamCount dp = count_parameters(dense);
+  const double sixteen = dp.embedding + dp.unembedding + dp.norms + dp.positions;
+  EXPECT_NEAR(serving_memory(d, {1, 1, 1, 1}).weights.si(), (dp.total - sixteen) * 0.5625 + sixteen * 2.0,
+              1e-6 * dp.total);
 }
 
 TEST(Inference, AttentionDataParallelKeepsMlaCacheOnce) {

@@ -78,6 +78,7 @@ Expected<CompareReport, Diagnostics> run_compare(const DataSet& data, const Comp
     q.serving.output_len = r.output_len;
     q.serving.weights = r.precision;
     q.serving.kv = r.kv_precision.value_or(default_kv_precision(r.precision, false));
+    q.serving.attention_weights = r.attention_precision;
     if (r.ttft_slo) q.slo.ttft = *r.ttft_slo;
     if (r.tpot_slo) q.slo.tpot = *r.tpot_slo;
   } else {

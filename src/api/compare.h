@@ -26,8 +26,9 @@ struct CompareRequest {
   int global_batch = 0;                   // 0 = about 4M tokens (default_global_batch)
   Precision precision = Precision::bf16;  // matmuls (training), weights (serving)
   // Serving: a load under latency targets.
-  std::optional<Precision> kv_precision;  // empty: default_kv_precision
-  double rate = 0;                        // requests/s
+  std::optional<Precision> kv_precision;         // empty: default_kv_precision
+  std::optional<Precision> attention_precision;  // empty: attention_weight_precision (the checkpoint's rule)
+  double rate = 0;                               // requests/s
   double input_len = 2048, output_len = 256;
   std::optional<Seconds> ttft_slo, tpot_slo;
   // Prices.

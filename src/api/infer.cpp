@@ -80,10 +80,12 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
   job.weights = r.precision;
   job.weight_only = r.weight_only;
   job.kv = r.kv_precision.value_or(default_kv_precision(r.precision, r.weight_only));
+  job.attention_weights = r.attention_precision;
   const ModelArch& m = *model;
   const ServingSetup setup{&m, hw->accelerator, hw->system, stack, job};
   const InferenceContext ctx = serving_context(setup, r.chips);
   out.precision_used = ctx.compute;
+  out.attention_weights = attention_weight_precision(m, job);
   out.interval = throughput_interval(*stack, hw->accelerator->key, ctx.compute, r.chips.value_or(ctx.fabric.domain));
   ServingSlo slo;
   if (r.ttft_slo) slo.ttft = *r.ttft_slo;

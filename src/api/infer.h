@@ -21,6 +21,7 @@ struct InferRequest {
   std::optional<int> chips, tp, pp, ep, attn_dp;  // attn_dp: attention data-parallel degree (divides tp)
   Precision precision = Precision::bf16;          // weight format
   std::optional<Precision> kv_precision;          // empty: default_kv_precision
+  std::optional<Precision> attention_precision;   // empty: attention_weight_precision (the checkpoint's rule)
   bool weight_only = false;
   double input_len = 2048;     // mean prompt tokens
   double output_len = 256;     // mean generated tokens
@@ -38,7 +39,8 @@ struct InferReport {
   std::optional<double> rate;
   std::optional<ServingSlo> targets;  // the p99 targets the request gave (none: unconstrained)
   Precision precision_used = Precision::bf16;
-  bool fixed = false;                       // the layout was given, not searched
+  Precision attention_weights = Precision::bf16;  // the attention projections' format (attention_weight_precision)
+  bool fixed = false;                             // the layout was given, not searched
   std::optional<ServingEstimate> estimate;  // the answer (or the closest, with `binding`, when none meets the SLOs)
   int replicas = 1;
   std::vector<ServingEstimate> pareto;  // searched: throughput per chip vs TPOT

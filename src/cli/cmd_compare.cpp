@@ -56,6 +56,8 @@ void setup_compare(CLI::App& app, RunState& st) {
   f.option(cmd, "--global-batch", "Sequences per step (default: ~4M tokens)");
   f.option(cmd, "--precision", "bf16, fp16, fp8, fp4, int8 (weights, when serving)", "bf16");
   f.option(cmd, "--kv-precision", "Serving KV cache: bf16, fp8 (default: fp8 with fp8/fp4 weights)");
+  f.option(cmd, "--attention-precision",
+           "Serving attention projections' weight format (default: bf16 in FP4 MoE checkpoints, else --precision)");
   f.option(cmd, "--rate", "Requests per second to serve");
   f.option(cmd, "--input-len", "Mean prompt tokens", std::to_string(static_cast<int>(d.input_len)));
   f.option(cmd, "--output-len", "Mean generated tokens", std::to_string(static_cast<int>(d.output_len)));

@@ -39,6 +39,8 @@ void setup_infer(CLI::App& app, RunState& st) {
   f.option(cmd, "--attn-dp", "Attention data-parallel degree (MoE; divides --tp)");
   f.option(cmd, "--precision", "Weight format: bf16, fp16, fp8, fp4, int8", "bf16");
   f.option(cmd, "--kv-precision", "KV-cache format: bf16, fp8 (default: fp8 with fp8/fp4 weights, unless weight-only)");
+  f.option(cmd, "--attention-precision",
+           "Attention projections' weight format (default: bf16 in FP4 MoE checkpoints, else --precision)");
   f.flag(cmd, "--weight-only", "Weights stored low-precision, matmuls in bf16");
   f.option(cmd, "--input-len", "Mean prompt tokens", std::to_string(static_cast<int>(d.input_len)));
   f.option(cmd, "--output-len", "Mean generated tokens", std::to_string(static_cast<int>(d.output_len)));

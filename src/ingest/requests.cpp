@@ -35,6 +35,11 @@ Precision precision_or(FieldReader& f, std::string_view name, Precision fallback
   return f.choice<Precision>(name, parse_precision, kPrecisions).value_or(fallback);
 }
 
+// The attention projections' weight format; empty: the checkpoint's rule (attention_weight_precision).
+std::optional<Precision> attention_precision_of(FieldReader& f) {
+  return f.choice<Precision>("attention_precision", parse_precision, kPrecisions);
+}
+
 // The global batch in sequences: given, it must be positive (leaving it out
 // picks the default); 0 used to stand for the default, silently.
 int global_batch_of(FieldReader& f, int fallback) {
@@ -188,6 +193,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.attn_dp = f.integer("attn_dp");
   r.precision = precision_or(f, "precision", r.precision);
   r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
+  r.attention_precision = attention_precision_of(f);
   r.weight_only = f.boolean("weight_only").value_or(false);
   r.input_len = f.count("input_len", kMaxSequenceTokens).value_or(r.input_len);
   r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
@@ -231,6 +237,7 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     r.output_len = f.count("output_len", kMaxSequenceTokens).value_or(r.output_len);
     r.precision = precision_or(f, "precision", r.precision);
     r.kv_precision = f.choice<Precision>("kv_precision", parse_precision, {"bf16", "fp8"});
+    r.attention_precision = attention_precision_of(f);
     r.ttft_slo = f.quantity<Seconds>("ttft_slo");
     r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   }

@@ -219,6 +219,7 @@ Json to_json(const api::InferReport& r) {
             {"output_len", r.job.output_len},
             {"precision", to_string(r.job.weights)},
             {"kv_precision", to_string(r.job.kv)},
+            {"attention_precision", to_string(r.attention_weights)},
             {"precision_used", to_string(r.precision_used)}};
   if (r.rate) j["rate"] = *r.rate;
   if (r.targets) {
@@ -246,9 +247,13 @@ std::string to_text(const api::InferReport& r) {
   const std::string model = r.model_name.empty() ? r.model_key : r.model_name;
   std::string out = fmt::format("{} on {} ({}), stack {}, {} scenario\n", model, r.accelerator,
                                 r.system.empty() ? "default domain" : r.system, r.stack, to_string(r.scenario));
-  out += fmt::format("{} tokens in / {} out, weights {}{}, KV {}{}\n", fmt_num(r.job.input_len, 5),
-                     fmt_num(r.job.output_len, 5), to_string(r.job.weights), r.job.weight_only ? " (weight-only)" : "",
-                     to_string(r.job.kv), r.rate ? fmt::format(", {} requests/s", fmt_num(*r.rate, 4)) : "");
+  const std::string attention = r.attention_weights == r.job.weights
+                                    ? std::string()
+                                    : fmt::format(" (attention {})", to_string(r.attention_weights));
+  out += fmt::format("{} tokens in / {} out, weights {}{}{}, KV {}{}\n", fmt_num(r.job.input_len, 5),
+                     fmt_num(r.job.output_len, 5), to_string(r.job.weights), attention,
+                     r.job.weight_only ? " (weight-only)" : "", to_string(r.job.kv),
+                     r.rate ? fmt::format(", {} requests/s", fmt_num(*r.rate, 4)) : "");
   if (r.targets) {
     std::string t;
     if (r.targets->ttft.si() > 0) t += fmt::format("TTFT p99 <= {}", to_text(r.targets->ttft));

@@ -57,11 +57,10 @@ struct Outer {
   int tp, cp, pp;
 };
 
-// A fitting layout waiting for its full estimate, with its step time's floor
-// (estimate_training_floor) and whether it leaves the memory margin free.
+// A fitting layout waiting for its full estimate, and whether it leaves the
+// memory margin free.
 struct Candidate {
   Layout layout;
-  Seconds floor;
   bool safe;
 };
 
@@ -135,7 +134,8 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
           if (r.estimate.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
           keep_top(part.best, r, o.top);
         };
-        std::vector<Candidate> fitting;
+        std::vector<Candidate> layouts;                    // fitting, in loop order
+        std::vector<std::pair<double, unsigned>> fitting;  // their step-time floors (s) and indices
         const int dp = chips / (tp * cp * pp);
         std::vector<int> eps{1};
         if (m.is_moe() && st.expert_parallel) eps = divisors(m.moe.experts, dp * cp);
@@ -172,8 +172,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                          1,  Recompute::full,
                          sh, tp > 1 && (st.sequence_parallel || st.activations_sharded)};
             if (f.sequence_parallel) probe.sequence_parallel = *f.sequence_parallel && tp > 1;
-            if (check_layout(ctx, probe).empty()) {
-              const TrainingEstimate lower = floor_of(probe);
+            if (const TrainingEstimate lower = floor_of(probe); lower.valid) {
               ++part.evaluated;
               if (!lower.fits && o.prune) {
                 ++part.pruned;
@@ -186,11 +185,11 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                 for (Recompute rc : one_or(f.recompute, {Recompute::none, Recompute::selective, Recompute::full})) {
                   for (bool sp : one_or(f.sequence_parallel, sps)) {
                     const Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, sh, sp};
-                    if (auto why = check_layout(ctx, l); !why.empty()) {
-                      if (part.invalid.empty()) part.invalid = why;
+                    const TrainingEstimate e = floor_of(l);  // checks the layout first (check_layout)
+                    if (!e.valid) {
+                      if (part.invalid.empty()) part.invalid = e.invalid;
                       continue;
                     }
-                    const TrainingEstimate e = floor_of(l);
                     ++part.evaluated;
                     if (!e.fits) {
                       offer_closest(l, e);
@@ -198,7 +197,8 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                     }
                     ++part.fitting;
                     if (o.bound) {
-                      fitting.push_back({l, e.step_time, e.memory.total() <= safe_capacity});
+                      fitting.push_back({e.step_time.si(), static_cast<unsigned>(layouts.size())});
+                      layouts.push_back({l, e.memory.total() <= safe_capacity});
                     } else {
                       rank(RankedLayout{l, e});
                     }
@@ -211,13 +211,13 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         // Fitting layouts fastest floor first: the full estimate only for one
         // whose floor does not exceed the k-th best step time so far (here or
         // in a finished tuple), or, if it leaves the margin free, the safe pick's.
-        std::sort(fitting.begin(), fitting.end(),
-                  [](const Candidate& a, const Candidate& b) { return a.floor < b.floor; });
-        for (const Candidate& c : fitting) {
+        std::sort(fitting.begin(), fitting.end());
+        for (const auto [floor, at] : fitting) {
+          const Candidate& c = layouts[at];
           const bool full = static_cast<int>(part.best.size()) >= o.top;
           const double kth = std::min(full ? part.best.back().estimate.step_time.si() : kNone, shared.kth.load());
           const double safe = std::min(part.safe ? part.safe->estimate.step_time.si() : kNone, shared.safe.load());
-          if (c.floor.si() > kth && (!c.safe || c.floor.si() > safe)) continue;
+          if (floor > kth && (!c.safe || floor > safe)) continue;
           rank(RankedLayout{c.layout, estimate_training(ctx, c.layout, o.memo ? &memo : nullptr)});
         }
         if (static_cast<int>(part.best.size()) >= o.top) lower_to(shared.kth, part.best.back().estimate.step_time.si());

@@ -152,13 +152,14 @@ void BM_SearchServingSloLlama8bH100(benchmark::State& state) {
 BENCHMARK(BM_SearchServingSloLlama8bH100)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The search behind one cold POST /api/train of bench_serve_load (Llama 3.1
-// 8B on 64 H100 SXM, default sequence and batch, bf16), on one thread as a
+// 8B on 64 H100 SXM, the request's default sequence and batch, bf16), on one thread as a
 // request runs it. Arg 0: every layout estimated from scratch (the baseline:
 // no memo, no bound); arg 1: as requests run it. Same answer (perf/search_test.cpp).
 void BM_SearchTrainLlama8bH100x64(benchmark::State& state) {
   const Catalog& cat = shipped().catalog;
   const Accelerator& h100 = *cat.find_accelerator("h100-sxm");
   TrainingJob job;
+  job.seq_len = 8192;  // the request's default (--seq-len)
   job.global_batch = default_global_batch(job.seq_len);
   const TrainingSetup setup{shipped().find_model("llama3.1-8b"), &h100, default_system(cat, "h100-sxm"),
                             default_stack(cat.stacks, h100.runtime, Mode::train), job};

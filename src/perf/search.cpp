@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <limits>
 #include <tuple>
 
@@ -211,13 +212,18 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         // Fitting layouts fastest floor first: the full estimate only for one
         // whose floor does not exceed the k-th best step time so far (here or
         // in a finished tuple), or, if it leaves the margin free, the safe pick's.
-        std::sort(fitting.begin(), fitting.end());
-        for (const auto [floor, at] : fitting) {
+        // A heap, not a sort: the walk usually stops after a few layouts,
+        // once a floor exceeds both bounds (floors only grow, bounds only fall).
+        std::make_heap(fitting.begin(), fitting.end(), std::greater<>());
+        for (auto end = fitting.end(); end != fitting.begin(); --end) {
+          std::pop_heap(fitting.begin(), end, std::greater<>());
+          const auto [floor, at] = *(end - 1);
           const Candidate& c = layouts[at];
           const bool full = static_cast<int>(part.best.size()) >= o.top;
           const double kth = std::min(full ? part.best.back().estimate.step_time.si() : kNone, shared.kth.load());
           const double safe = std::min(part.safe ? part.safe->estimate.step_time.si() : kNone, shared.safe.load());
-          if (floor > kth && (!c.safe || floor > safe)) continue;
+          if (floor > kth && floor > safe) break;
+          if (floor > kth && !c.safe) continue;
           rank(RankedLayout{c.layout, estimate_training(ctx, c.layout, o.memo ? &memo : nullptr)});
         }
         if (static_cast<int>(part.best.size()) >= o.top) lower_to(shared.kth, part.best.back().estimate.step_time.si());

@@ -262,9 +262,12 @@ Seconds embedding_time(const TrainingContext& c, const Layout& l) {
   return stream(c, T * d * (2.0 + 2.0) + (c.job.lora ? 0.0 : T * d * (2.0 + 4.0 * 2.0)), 2.0);
 }
 
-// What estimate_training reads of the layer costs: every field of a layout
-// they depend on is in LayerShape, so layouts that differ only in pp, dp, vpp,
-// recompute or sharding share them (perf/search.cpp's memo).
+// The costs estimate_training takes from layer_cost, attention_cost,
+// lm_head_time and embedding_time. They read tp, cp, micro_batch, ep and
+// sequence_parallel of a layout, the key of TrainingMemo::Impl, so layouts
+// that differ only in pp, dp, vpp, recompute or sharding share them
+// (perf/search.cpp). A change that makes them read another field must add it
+// to that key; the search's equality tests (perf/search_test.cpp) fail otherwise.
 struct SharedCosts {
   LayerCost layer[2];  // dense, MoE layer (each where the model has one)
   AttentionCost full, sliding;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "perf/components.h"
@@ -397,8 +398,8 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
   const int dense_layers = c.layers - c.moe_layers;
   const double L = dbl(c.layers);
   const double sliding_share = dbl(c.sliding_layers) / L;
-  SharedCosts computed;
-  const SharedCosts& sc = memo ? memo->impl().costs_for(c, l) : (computed = shared_costs(c, l));
+  std::optional<SharedCosts> computed;  // not zeroed on the memo's path (a profile showed the fill)
+  const SharedCosts& sc = memo ? memo->impl().costs_for(c, l) : computed.emplace(shared_costs(c, l));
   LayerTotals avg;
   for (int moe = 0; moe < 2; ++moe) {
     const double n = dbl(moe ? c.moe_layers : dense_layers) / L;

@@ -113,17 +113,22 @@ void BM_SearchServing(benchmark::State& state) {
 }
 BENCHMARK(BM_SearchServing)->Unit(benchmark::kMillisecond);
 
-// The search behind one POST /api/infer of bench_serve_load (Llama 3.1 8B on
-// H100 SXM at 5 requests/s, default lengths, bf16, no SLOs) on the shipped
-// catalog: every layout and batch cap, each with its max-rate bisection.
-void BM_SearchServingLlama8bH100(benchmark::State& state) {
+// Llama 3.1 8B on H100 SXM, default lengths, bf16, on the shipped catalog.
+InferenceContext llama8b_h100_serving() {
   const Catalog& cat = shipped().catalog;
   const Accelerator& h100 = *cat.find_accelerator("h100-sxm");
   ServingJob job;
   job.kv = default_kv_precision(job.weights, false);
   const ServingSetup setup{shipped().find_model("llama3.1-8b"), &h100, default_system(cat, "h100-sxm"),
                            default_stack(cat.stacks, h100.runtime, Mode::infer), job};
-  const InferenceContext ctx = serving_context(setup);
+  return serving_context(setup);
+}
+
+// The search behind one POST /api/infer of bench_serve_load (Llama 3.1 8B on
+// H100 SXM at 5 requests/s, default lengths, bf16, no SLOs) on the shipped
+// catalog: every layout and batch cap, each with its max-rate bisection.
+void BM_SearchServingLlama8bH100(benchmark::State& state) {
+  const InferenceContext ctx = llama8b_h100_serving();
   long long evaluated = 0;
   for (auto _ : state) {
     ServingSearch r = search_serving(ctx, 5.0, ServingSlo{});
@@ -133,6 +138,42 @@ void BM_SearchServingLlama8bH100(benchmark::State& state) {
   state.counters["configurations"] = static_cast<double>(evaluated);
 }
 BENCHMARK(BM_SearchServingLlama8bH100)->Unit(benchmark::kMicrosecond);
+
+// The same request with SLOs (TTFT 200 ms, TPOT 10 ms at 50 requests/s, as
+// bench/estimate_outputs.sh's infer-8b-h100-slo). Arg 0: prune = false, the
+// exhaustive baseline (every candidate, every part of every rate probe);
+// arg 1: as requests run it.
+void BM_SearchServingSloLlama8bH100(benchmark::State& state) {
+  const InferenceContext ctx = llama8b_h100_serving();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(search_serving(ctx, 50.0, {milliseconds(200), milliseconds(10)}, state.range(0) != 0));
+  }
+}
+BENCHMARK(BM_SearchServingSloLlama8bH100)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// The search behind one cold POST /api/train of bench_serve_load (Llama 3.1
+// 8B on 64 H100 SXM, the request's default sequence and batch, bf16), on one thread as a
+// request runs it. Arg 0: every layout estimated from scratch (the baseline:
+// no memo, no bound); arg 1: as requests run it. Same answer (perf/search_test.cpp).
+void BM_SearchTrainLlama8bH100x64(benchmark::State& state) {
+  const Catalog& cat = shipped().catalog;
+  const Accelerator& h100 = *cat.find_accelerator("h100-sxm");
+  TrainingJob job;
+  job.seq_len = 8192;  // the request's default (--seq-len)
+  job.global_batch = default_global_batch(job.seq_len);
+  const TrainingSetup setup{shipped().find_model("llama3.1-8b"), &h100, default_system(cat, "h100-sxm"),
+                            default_stack(cat.stacks, h100.runtime, Mode::train), job};
+  SearchOptions o;
+  o.memo = o.bound = state.range(0) != 0;
+  long long evaluated = 0;
+  for (auto _ : state) {
+    const LayoutAnswer a = best_layout_at(setup, 64, o);
+    evaluated = a.search.evaluated;
+    benchmark::DoNotOptimize(a);
+  }
+  state.counters["layouts"] = static_cast<double>(evaluated);
+}
+BENCHMARK(BM_SearchTrainLlama8bH100x64)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace xpu

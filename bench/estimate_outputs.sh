@@ -45,6 +45,21 @@ run train-405b-h100 train --model llama3.1-405b -a h100-sxm --chips 2048 --preci
 run train-dsv3-h200 train --model deepseek-v3 -a h200-sxm --chips 512
 run train-22b-tpuv4 train --model maxtext-dense-22b -a tpu-v4 --chips 256
 run train-fixed train --model llama3.1-70b -a h100-sxm --chips 64 --tp 8 --pp 2 --dp 4 --micro-batch 1 --recompute selective --sharding zero1 --sequence-parallel --vpp 1 --cp 1 --ep 1
+# train, more searches (issue 14's pruned training search): MoE, other vendors,
+# long sequences, small and odd chip counts, a partly fixed layout, a longer
+# list, a wider memory margin, and a model that does not fit (the closest).
+run train-mixtral-mi300x train --model mixtral-8x7b -a mi300x --chips 64
+run train-qwen30b-tpuv5p train --model qwen3-30b-a3b -a tpu-v5p --chips 128 --precision bf16
+run train-gptoss-trn2 train --model gpt-oss-120b -a trn2 --chips 256
+run train-dsv3-gb200-fp8 train --model deepseek-v3 -a gb200 --chips 1024 --precision fp8
+run train-8b-h100-32k train --model llama3.1-8b -a h100-sxm --chips 32 --seq-len 32768
+run train-8b-h100-8 train --model llama3.1-8b -a h100-sxm --chips 8 --top 20
+run train-70b-h100-96 train --model llama3.1-70b -a h100-sxm --chips 96 --memory-margin 0.3
+run train-70b-h100-1000 train --model llama3.1-70b -a h100-sxm --chips 1000
+run train-70b-b200-tp8 train --model llama3.3-70b -a b200 --chips 256 --tp 8 --recompute full
+run train-gpt3-a100 train --model gpt3-175b -a a100-80gb --chips 1024 --seq-len 2048 --global-batch 1536
+run train-405b-h100-8 train --model llama3.1-405b -a h100-sxm --chips 8
+run train-gemma-tpuv6e train --model gemma3-12b -a tpu-v6e --chips 64 --global-batch 96
 # compare: a service and a training run across the catalog.
 run compare-infer compare --infer --model llama3.3-70b --rate 20 --ttft-slo '1 s' --tpot-slo '40 ms' --precision fp8
 run compare-infer-8b compare --infer --model llama3.1-8b --rate 5

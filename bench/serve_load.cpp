@@ -1,12 +1,16 @@
 // A bounded, self-stopping load test of `xpuplan serve` on loopback: the
 // server in this process on a free port, C concurrent keep-alive connections
-// (default 64) alternating GET /api/catalog and POST /api/infer for S
-// seconds, while one plan job (examples/portfolio.yaml) runs in the job
-// queue. Prints requests/s, p50/p99 latency and the process's RSS before and
-// after (a soak: run it with --seconds 120 and compare the RSS lines).
+// (default 64) cycling through the endpoints of --mix (default GET
+// /api/catalog and POST /api/infer) for S seconds, while one plan job
+// (examples/portfolio.yaml) runs in a worker process (`xpuplan job-worker`,
+// as `xpuplan serve` runs it; --worker PATH, or --in-process). Prints
+// requests/s, p50/p99 latency, the CPU time the server process spent per
+// request (the HTTP threads and the answers; the plan's worker is another
+// process) and the process's RSS before and after (a soak: run it with
+// --seconds 120 and compare the RSS lines).
 //
-//   serve_load [--seconds 10] [--connections 64] [--rate R] [--no-plan] [--no-cache] [--vary] [--job-nice N]
-//              [--smoke]
+//   serve_load [--seconds 10] [--connections 64] [--rate R] [--mix catalog,infer,train] [--no-plan]
+//              [--no-cache] [--vary] [--job-nice N] [--worker PATH | --in-process] [--smoke]
 //
 // Without --rate each connection sends its next request as soon as the last
 // is answered (closed loop: the latency is that of a saturated server, 64
@@ -15,15 +19,17 @@
 // time, so a client held up by a slow answer is not hidden.
 //
 // --no-cache turns the server's answer cache off (every request computes, as
-// before the cache: the baseline); --vary gives every infer request its own
-// request rate (5 + a millionth per request: a distinct question the cache
-// has not seen, the cold path with the cache on); --job-nice sets the long
-// jobs' worker priority (default the server's; 0: as the HTTP threads).
+// before the cache: the baseline); --vary gives every infer and train request
+// its own question (infer: a request rate of 5 + a millionth per request;
+// train: a token count of 1T + 1000 per request), one the cache has not seen:
+// the cold path with the cache on; --job-nice sets the long jobs' worker
+// priority (default the server's; 0: as the HTTP threads).
 //
 // Latencies go into one fixed histogram, so the client's own memory stays flat.
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <sys/resource.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -62,6 +68,24 @@ long rss_kib() {
   return -1;
 }
 
+// CPU seconds (user + system) this process has used so far.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// The 1-minute load average, as /proc/loadavg says it.
+double load_average() {
+  std::ifstream in("/proc/loadavg");
+  double l = -1;
+  in >> l;
+  return l;
+}
+
+enum class Endpoint { catalog, infer, train };
+
 double percentile(const std::vector<std::atomic<uint64_t>>& b, uint64_t total, double p) {
   const auto want = static_cast<uint64_t>(p * static_cast<double>(total));
   uint64_t seen = 0;
@@ -82,9 +106,34 @@ int main(int argc, char** argv) {
   bool vary = false;
   int nice = -1;
   double rate = 0;
+  std::string worker = XPUPLAN_BINARY;
+  std::vector<Endpoint> mix{Endpoint::catalog, Endpoint::infer};
+  std::string mix_text = "catalog,infer";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--seconds" && i + 1 < argc) {
+    if (a == "--mix" && i + 1 < argc) {
+      mix.clear();
+      mix_text = argv[++i];
+      for (size_t at = 0; at <= mix_text.size();) {
+        const size_t end = std::min(mix_text.find(',', at), mix_text.size());
+        const std::string name = mix_text.substr(at, end - at);
+        if (name == "catalog") {
+          mix.push_back(Endpoint::catalog);
+        } else if (name == "infer") {
+          mix.push_back(Endpoint::infer);
+        } else if (name == "train") {
+          mix.push_back(Endpoint::train);
+        } else {
+          fmt::print(stderr, "serve_load: --mix: unknown endpoint '{}' (catalog, infer, train)\n", name);
+          return 2;
+        }
+        at = end + 1;
+      }
+    } else if (a == "--worker" && i + 1 < argc) {
+      worker = argv[++i];
+    } else if (a == "--in-process") {
+      worker.clear();
+    } else if (a == "--seconds" && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
     } else if (a == "--connections" && i + 1 < argc) {
       connections = static_cast<unsigned>(std::atoi(argv[++i]));
@@ -102,8 +151,8 @@ int main(int argc, char** argv) {
       seconds = 2;
     } else {
       fmt::print(stderr,
-                 "usage: serve_load [--seconds S] [--connections C] [--rate R] [--no-plan] [--no-cache] [--vary] "
-                 "[--job-nice N] [--smoke]\n");
+                 "usage: serve_load [--seconds S] [--connections C] [--rate R] [--mix catalog,infer,train] "
+                 "[--no-plan] [--no-cache] [--vary] [--job-nice N] [--worker PATH | --in-process] [--smoke]\n");
       return 2;
     }
   }
@@ -117,6 +166,7 @@ int main(int argc, char** argv) {
   o.threads = connections + 8;  // one per open connection, and a few for the job's events
   if (!cache) o.cache_bytes = 0;
   if (nice >= 0) o.jobs.worker_nice = nice;
+  o.worker_exe = worker;
   auto data = xpu::jobs::Data::shipped();
   xpu::server::Server srv(data, o);
   const int port = srv.bind();
@@ -124,12 +174,40 @@ int main(int argc, char** argv) {
   std::thread serving([&] { srv.run(); });
 
   const std::string infer = R"({"model":"llama3.1-8b","accelerator":"h100-sxm","rate":5})";
+  const std::string train = R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":64,"tokens":"1T"})";
+  // Request n of a connection: the mix's endpoint n mod its length; with
+  // --vary a question of its own (`id` distinct per request).
+  auto send = [&](httplib::Client& c, uint64_t n, uint64_t id) {
+    switch (mix[n % mix.size()]) {
+      case Endpoint::catalog:
+        return c.Get("/api/catalog");
+      case Endpoint::infer:
+        return c.Post("/api/infer",
+                      vary ? fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","rate":{:.6f}}})",
+                                         5 + 1e-6 * static_cast<double>(id))
+                           : infer,
+                      "application/json");
+      case Endpoint::train:
+        break;
+    }
+    return c.Post("/api/train",
+                  vary ? fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","chips":64,"tokens":{}}})",
+                                     1e12 + 1000.0 * static_cast<double>(id))
+                       : train,
+                  "application/json");
+  };
   // Warm-up (first-use caches), then the RSS baseline.
   {
     httplib::Client c("127.0.0.1", port);
-    for (int i = 0; i < 50; ++i) {
-      c.Get("/api/catalog");
-      c.Post("/api/infer", infer, "application/json");
+    for (uint64_t i = 0; i < 50 * mix.size(); ++i) {
+      const auto r = send(c, i, i);
+      if (!r || r->status != 200) {
+        fmt::print(stderr, "serve_load: a warm-up request failed: {}\n",
+                   r ? fmt::format("HTTP {}: {}", r->status, r->body) : httplib::to_string(r.error()));
+        srv.stop();
+        serving.join();
+        return 1;
+      }
     }
   }
   std::vector<std::atomic<uint64_t>> histogram(kBuckets);
@@ -153,6 +231,8 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
+  const double load_before = load_average();
+  const double cpu0 = cpu_seconds();
   const auto t0 = Clock::now();
   for (unsigned k = 0; k < connections; ++k) {
     clients.emplace_back([&, k] {
@@ -171,13 +251,7 @@ int main(int argc, char** argv) {
         }
         const auto s = rate > 0 ? scheduled : Clock::now();
         scheduled += every;
-        const auto r = n % 2 == 0 ? c.Get("/api/catalog")
-                       : vary
-                           ? c.Post("/api/infer",
-                                    fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","rate":{:.6f}}})",
-                                                5 + 1e-6 * static_cast<double>(n * connections + k)),
-                                    "application/json")
-                           : c.Post("/api/infer", infer, "application/json");
+        const auto r = send(c, n, 1'000'000 + n * connections + k);
         const double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
         if (r && r->status == 200) {
           ++ok;
@@ -193,6 +267,10 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& t : clients) t.join();
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  // The clients' threads are in this process too: their CPU is in this figure
+  // (an upper bound on the server's CPU per request).
+  const double cpu = cpu_seconds() - cpu0;
+  const double load_after = load_average();
 
   std::string plan_status = "none";
   nlohmann::json cached;
@@ -208,12 +286,17 @@ int main(int argc, char** argv) {
   serving.join();
   const bool abandon = srv.running_jobs() > 0;  // the plan may still be solving: do not wait for it
 
-  fmt::print(
-      "serve_load: {} connections, {:.1f} s, GET /api/catalog + POST /api/infer{} alternating, {}, plan job: {}\n",
-      connections, took, vary ? " (each its own rate)" : "",
-      rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop", plan ? "submitted" : "none");
+  fmt::print("serve_load: {} connections, {:.1f} s, {} in turn{}, {}, plan job: {}\n", connections, took, mix_text,
+             vary ? " (each infer/train its own question)" : "",
+             rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop",
+             !plan            ? "none"
+             : worker.empty() ? "in process"
+                              : "in a worker process");
   fmt::print("requests: {} ok, {} failed; {:.0f} requests/s\n", ok.load(), failed.load(),
              static_cast<double>(ok.load()) / took);
+  fmt::print("CPU of this process (server + clients): {:.3f} ms per request, {:.2f} cores\n",
+             ok.load() > 0 ? 1e3 * cpu / static_cast<double>(ok.load()) : 0.0, cpu / took);
+  fmt::print("load average (1 min): {:.2f} before, {:.2f} after\n", load_before, load_after);
   fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),
              percentile(histogram, ok, 0.99));
   fmt::print("plan job at the end: {}\n", plan_status);

@@ -1,5 +1,6 @@
 #include "perf/inference.h"
 
+#include "base/check.h"
 #include "perf/layout_rules.h"
 
 #include <algorithm>
@@ -160,16 +161,28 @@ Seconds ttft_p99_at_rate(Seconds step, Seconds prompt99, double batch, double ca
 // serve_with's meets_slo at `rate`, without the fields no verdict reads (a
 // replica whose weights fit): what serve_at_max_rate's bisection asks of
 // each probe. The same formulas on the same memo, so the same verdict.
+// `bound`: try the cheap necessary conditions first (false: the exhaustive
+// baseline of search_serving's equality test).
 bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo, double cap,
-              StepMemo& memo) {
+              StepMemo& memo, bool bound) {
   const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
   if (!batch) return false;
   const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
   if (!tpot && !ttft) return true;
   const Seconds step(memo.steady(c, l, *batch).time);
   const double a = emitted(c);
+  // The steady step alone first (memoised): the p99 TPOT is at least step / a
+  // (a max with the tail step) and the p99 TTFT at least its value with a
+  // prompt of no time (a sum with the prompt's, and floating-point addition
+  // is monotone), so a probe that fails on the step needs neither the tail
+  // step nor the prompt, the two costly parts of a verdict.
+  if (bound && tpot && step / a > slo.tpot) return false;
+  if (bound && ttft && ttft_p99_at_rate(step, Seconds(0), *batch, cap) > slo.ttft) return false;
   if (tpot && std::max(step, tail_step(c, l, *batch).time) / a > slo.tpot) return false;
-  return !ttft || !(ttft_p99_at_rate(step, prompt_time(c, l, *batch, prompt_p99(c.job)), *batch, cap) > slo.ttft);
+  if (!ttft) return true;
+  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job));
+  XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
+  return !(ttft_p99_at_rate(step, prompt99, *batch, cap) > slo.ttft);
 }
 
 // serve() with the steps of `memo` (none: computed afresh).
@@ -296,14 +309,14 @@ namespace {
 // estimate is built once, at the highest rate that met them: the same
 // serve_with the probe stood for, so the same estimate.
 std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
-                                             int cap, double top_rate, StepMemo& memo) {
+                                             int cap, double top_rate, StepMemo& memo, bool bound = true) {
   const double capd = effective_cap(cap, memo.memory(c, l).max_sequences);
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (meets_at(c, l, mid, slo, capd, memo)) {
+    if (meets_at(c, l, mid, slo, capd, memo, bound)) {
       lo = mid;
       best = mid;
     } else {
@@ -419,7 +432,7 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
       // and `closest` and `over_chip_limit` are read only when none exists.
       const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
       if (prune && out.best && l.chips() > best_chips) continue;
-      auto r = max_rate_from(c, l, slo, cap, top.requests_per_s, memo);
+      auto r = max_rate_from(c, l, slo, cap, top.requests_per_s, memo, prune);
       if (!r) {
         if (prune && out.best) continue;
         ServingEstimate loose = serve_with(c, l, std::nullopt, slo, cap, &memo);

@@ -227,7 +227,9 @@ struct ServingSearch {
 // Layout search for a load: chips per replica, tp/pp/ep/attn_dp, batch cap; the
 // layout meeting the SLOs at the fewest total chips for `rate` requests/s.
 // `prune`: skip the max-rate search of candidates that cannot beat the best
-// so far on chips (same answer; false: every candidate, for tests).
+// so far on chips, and decide a rate probe on its steady step where that
+// alone misses the SLOs (same answer; false: every candidate and every part
+// of every probe, for tests and benchmarks).
 ServingSearch search_serving(const InferenceContext& ctx, double rate, const ServingSlo& slo, bool prune = true);
 
 }  // namespace xpu

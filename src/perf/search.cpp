@@ -1,6 +1,9 @@
 #include "perf/search.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <limits>
 #include <tuple>
 
 #include "base/parallel.h"
@@ -55,6 +58,28 @@ struct Outer {
   int tp, cp, pp;
 };
 
+// A fitting layout waiting for its full estimate, and whether it leaves the
+// memory margin free.
+struct Candidate {
+  Layout layout;
+  bool safe;
+};
+
+constexpr double kNone = std::numeric_limits<double>::infinity();
+
+// Step times (s) every finished tuple's list proves: the global k-th best is
+// at most `kth`, the global safe pick at most `safe`. A layout whose floor is
+// above both cannot be in the answer, whichever thread finds it first.
+struct SharedBounds {
+  std::atomic<double> kth{kNone}, safe{kNone};
+};
+
+void lower_to(std::atomic<double>& bound, double v) {
+  double cur = bound.load();
+  while (v < cur && !bound.compare_exchange_weak(cur, v)) {
+  }
+}
+
 }  // namespace
 
 SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchOptions& o) {
@@ -84,6 +109,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
   }
 
   std::vector<Partial> parts(outer.size());
+  SharedBounds shared;
   const Bytes capacity = ctx.fabric.hbm_capacity;
   const Bytes safe_capacity = capacity * (1.0 - o.memory_margin);
   parallel_for(
@@ -91,6 +117,26 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
       [&](size_t i) {
         Partial& part = parts[i];
         const auto [tp, cp, pp] = outer[i];
+        TrainingMemo memo;  // layer costs shared by this tuple's vpp, recompute and sharding choices
+        // With the bound, each valid layout is first estimated without its
+        // data-parallel sync: its memory (the fit, the count, `closest`) and a
+        // floor on its step time.
+        auto floor_of = [&](const Layout& l) {
+          if (!o.bound) return estimate_training(ctx, l, o.memo ? &memo : nullptr);
+          return estimate_training_floor(ctx, l, o.memo ? &memo : nullptr);
+        };
+        // `closest` in loop order (the first of the fewest missing bytes), its
+        // estimate full.
+        auto offer_closest = [&](const Layout& l, const TrainingEstimate& e) {
+          if (part.closest && !(e.missing() < part.closest->estimate.missing())) return;
+          part.closest = RankedLayout{l, o.bound ? estimate_training(ctx, l, o.memo ? &memo : nullptr) : e};
+        };
+        auto rank = [&](const RankedLayout& r) {
+          if (r.estimate.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
+          keep_top(part.best, r, o.top);
+        };
+        std::vector<Candidate> layouts;                    // fitting, in loop order
+        std::vector<std::pair<double, unsigned>> fitting;  // their step-time floors (s) and indices
         const int dp = chips / (tp * cp * pp);
         std::vector<int> eps{1};
         if (m.is_moe() && st.expert_parallel) eps = divisors(m.moe.experts, dp * cp);
@@ -127,13 +173,11 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                          1,  Recompute::full,
                          sh, tp > 1 && (st.sequence_parallel || st.activations_sharded)};
             if (f.sequence_parallel) probe.sequence_parallel = *f.sequence_parallel && tp > 1;
-            if (check_layout(ctx, probe).empty()) {
-              const TrainingEstimate lower = estimate_training(ctx, probe);
+            if (const TrainingEstimate lower = floor_of(probe); lower.valid) {
               ++part.evaluated;
               if (!lower.fits && o.prune) {
                 ++part.pruned;
-                RankedLayout r{probe, lower};
-                if (!part.closest || lower.missing() < part.closest->estimate.missing()) part.closest = r;
+                offer_closest(probe, lower);
                 continue;
               }
             }
@@ -142,26 +186,48 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                 for (Recompute rc : one_or(f.recompute, {Recompute::none, Recompute::selective, Recompute::full})) {
                   for (bool sp : one_or(f.sequence_parallel, sps)) {
                     const Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, sh, sp};
-                    if (auto why = check_layout(ctx, l); !why.empty()) {
-                      if (part.invalid.empty()) part.invalid = why;
+                    const TrainingEstimate e = floor_of(l);  // checks the layout first (check_layout)
+                    if (!e.valid) {
+                      if (part.invalid.empty()) part.invalid = e.invalid;
                       continue;
                     }
-                    TrainingEstimate e = estimate_training(ctx, l);
                     ++part.evaluated;
-                    RankedLayout r{l, e};
                     if (!e.fits) {
-                      if (!part.closest || e.missing() < part.closest->estimate.missing()) part.closest = r;
+                      offer_closest(l, e);
                       continue;
                     }
                     ++part.fitting;
-                    if (e.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
-                    keep_top(part.best, r, o.top);
+                    if (o.bound) {
+                      fitting.push_back({e.step_time.si(), static_cast<unsigned>(layouts.size())});
+                      layouts.push_back({l, e.memory.total() <= safe_capacity});
+                    } else {
+                      rank(RankedLayout{l, e});
+                    }
                   }
                 }
               }
             }
           }
         }
+        // Fitting layouts fastest floor first: the full estimate only for one
+        // whose floor does not exceed the k-th best step time so far (here or
+        // in a finished tuple), or, if it leaves the margin free, the safe pick's.
+        // A heap, not a sort: the walk usually stops after a few layouts,
+        // once a floor exceeds both bounds (floors only grow, bounds only fall).
+        std::make_heap(fitting.begin(), fitting.end(), std::greater<>());
+        for (auto end = fitting.end(); end != fitting.begin(); --end) {
+          std::pop_heap(fitting.begin(), end, std::greater<>());
+          const auto [floor, at] = *(end - 1);
+          const Candidate& c = layouts[at];
+          const bool full = static_cast<int>(part.best.size()) >= o.top;
+          const double kth = std::min(full ? part.best.back().estimate.step_time.si() : kNone, shared.kth.load());
+          const double safe = std::min(part.safe ? part.safe->estimate.step_time.si() : kNone, shared.safe.load());
+          if (floor > kth && floor > safe) break;
+          if (floor > kth && !c.safe) continue;
+          rank(RankedLayout{c.layout, estimate_training(ctx, c.layout, o.memo ? &memo : nullptr)});
+        }
+        if (static_cast<int>(part.best.size()) >= o.top) lower_to(shared.kth, part.best.back().estimate.step_time.si());
+        if (part.safe) lower_to(shared.safe, part.safe->estimate.step_time.si());
       },
       o.threads);
 

@@ -34,6 +34,10 @@ struct SearchOptions {
   int max_vpp = 8;
   int max_micro_batch = 16;
   bool prune = true;  // false: try every inner choice (the benchmark's baseline)
+  // Same answer either way (perf/search_test.cpp); false: the equality tests'
+  // and the benchmark's exhaustive baseline.
+  bool memo = true;   // share layer costs between the layouts of one (tp, cp, pp)
+  bool bound = true;  // full estimates only for layouts whose step-time floor can still rank
 };
 
 struct RankedLayout {

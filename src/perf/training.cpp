@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <tuple>
 
 #include "perf/components.h"
 #include "perf/kernels.h"
@@ -260,7 +263,43 @@ Seconds embedding_time(const TrainingContext& c, const Layout& l) {
   return stream(c, T * d * (2.0 + 2.0) + (c.job.lora ? 0.0 : T * d * (2.0 + 4.0 * 2.0)), 2.0);
 }
 
+// The costs estimate_training takes from layer_cost, attention_cost,
+// lm_head_time and embedding_time. They read tp, cp, micro_batch, ep and
+// sequence_parallel of a layout, the key of TrainingMemo::Impl, so layouts
+// that differ only in pp, dp, vpp, recompute or sharding share them
+// (perf/search.cpp). A change that makes them read another field must add it
+// to that key; the search's equality tests (perf/search_test.cpp) fail otherwise.
+struct SharedCosts {
+  LayerCost layer[2];  // dense, MoE layer (each where the model has one)
+  AttentionCost full, sliding;
+  Seconds head, embed;
+};
+SharedCosts shared_costs(const TrainingContext& c, const Layout& l) {
+  SharedCosts s;
+  const double sliding_share = dbl(c.sliding_layers) / dbl(c.layers);
+  if (sliding_share < 1.0) s.full = attention_cost(c, l, false);
+  if (sliding_share > 0.0) s.sliding = attention_cost(c, l, true);
+  if (c.layers > c.moe_layers) s.layer[0] = layer_cost(c, l, false);
+  if (c.moe_layers > 0) s.layer[1] = layer_cost(c, l, true);
+  s.head = lm_head_time(c, l);
+  s.embed = embedding_time(c, l);
+  return s;
+}
+
 }  // namespace
+
+struct TrainingMemo::Impl {
+  using Shape = std::tuple<int, int, int, int, bool>;  // tp, cp, micro_batch, ep, sequence_parallel
+  std::map<Shape, SharedCosts> costs;
+  const SharedCosts& costs_for(const TrainingContext& c, const Layout& l) {
+    const Shape key{l.tp, l.cp, l.micro_batch, l.ep, l.sequence_parallel};
+    auto it = costs.find(key);
+    if (it == costs.end()) it = costs.emplace(key, shared_costs(c, l)).first;
+    return it->second;
+  }
+};
+TrainingMemo::TrainingMemo() : impl_(std::make_unique<Impl>()) {}
+TrainingMemo::~TrainingMemo() = default;
 
 TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, const StackEfficiency& stack,
                                  const TrainingJob& job) {
@@ -339,7 +378,11 @@ std::string_view check_layout(const TrainingContext& c, const Layout& l) {
   return {};
 }
 
-TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
+namespace {
+
+// estimate_training; `sync` false leaves out the data-parallel sync (its
+// exposed time is never negative, so the step time is a lower bound).
+TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMemo* memo, bool sync) {
   TrainingEstimate e;
   e.capacity = c.fabric.hbm_capacity;
   e.invalid = check_layout(c, l);
@@ -355,16 +398,15 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   const int dense_layers = c.layers - c.moe_layers;
   const double L = dbl(c.layers);
   const double sliding_share = dbl(c.sliding_layers) / L;
-  AttentionCost attn_full, attn_sliding;
-  if (sliding_share < 1.0) attn_full = attention_cost(c, l, false);
-  if (sliding_share > 0.0) attn_sliding = attention_cost(c, l, true);
+  std::optional<SharedCosts> computed;  // not zeroed on the memo's path (a profile showed the fill)
+  const SharedCosts& sc = memo ? memo->impl().costs_for(c, l) : computed.emplace(shared_costs(c, l));
   LayerTotals avg;
   for (int moe = 0; moe < 2; ++moe) {
     const double n = dbl(moe ? c.moe_layers : dense_layers) / L;
     if (n <= 0) continue;
-    const LayerCost cost = layer_cost(c, l, moe);
-    if (sliding_share < 1.0) avg.add(layer_totals(c, l, cost, attn_full), n * (1.0 - sliding_share));
-    if (sliding_share > 0.0) avg.add(layer_totals(c, l, cost, attn_sliding), n * sliding_share);
+    const LayerCost& cost = sc.layer[moe];
+    if (sliding_share < 1.0) avg.add(layer_totals(c, l, cost, sc.full), n * (1.0 - sliding_share));
+    if (sliding_share > 0.0) avg.add(layer_totals(c, l, cost, sc.sliding), n * sliding_share);
   }
 
   // Pipeline stages: layers split evenly; the first stage also embeds, the
@@ -372,8 +414,8 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   // layers' compute and exposed communication; the slowest stage sets the
   // steady state and the others fill and drain the pipeline.
   const double layers_per_stage = L / dbl(l.pp);
-  const Seconds head = lm_head_time(c, l);
-  const Seconds embed = embedding_time(c, l);
+  const Seconds head = sc.head;
+  const Seconds embed = sc.embed;
   const Seconds layer_time = avg.total() * layers_per_stage;
   // Pipeline sends: each rank sends activations forward and gradients back
   // once per virtual stage per micro-batch, over the link between stages.
@@ -426,7 +468,7 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   // reduce-scatters its own gradients, so the chip's links carry one copy per
   // device. (v4/v5p run their two cores as one device: cores_per_chip 1.)
   const double copies = s.runtime == Runtime::xla ? dbl(c.fabric.devices_per_chip) : 1.0;
-  if (!c.job.lora && dense_dp > 1) {
+  if (sync && !c.job.lora && dense_dp > 1) {
     const Placement pd = place_group(c.fabric, dense_dp, l.tp);
     const Placement pe = place_group(c.fabric, expert_dp, l.tp * l.ep);
     if (shards_weights(l.sharding)) {
@@ -529,6 +571,18 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) {
   e.mfu = e.model_flops_per_chip / c.peak;
   e.mfu_bf16 = e.model_flops_per_chip / c.peak_bf16;
   return e;
+}
+
+}  // namespace
+
+TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) { return estimate(c, l, nullptr, true); }
+
+TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
+  return estimate(c, l, memo, true);
+}
+
+TrainingEstimate estimate_training_floor(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
+  return estimate(c, l, memo, false);
 }
 
 Rematerialize rematerialize_for(Recompute r) {

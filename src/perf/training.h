@@ -17,6 +17,7 @@
 // Each piece is reported.
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "base/units.h"
@@ -107,6 +108,28 @@ struct TrainingEstimate {
 std::string_view check_layout(const TrainingContext& ctx, const Layout& layout);
 
 TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout);
+
+// Per-layer costs that layouts differing only in pp, dp, vpp, recompute or
+// sharding share, kept for a search over one context (one memo per thread,
+// per context). An estimate with a memo is identical to one without.
+class TrainingMemo {
+ public:
+  struct Impl;
+  TrainingMemo();
+  ~TrainingMemo();
+  TrainingMemo(const TrainingMemo&) = delete;
+  TrainingMemo& operator=(const TrainingMemo&) = delete;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
+// estimate_training without the data-parallel gradient sync (its collectives
+// are the costly part left once the memo holds the layer costs): the same
+// memory and fit, and a step_time no greater than the full one (the sync's
+// exposed time is never negative), for a search to skip layouts that cannot rank.
+TrainingEstimate estimate_training_floor(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
 
 // What is recomputed in backward instead of stored, for the activation count.
 enum class Rematerialize : unsigned char {

@@ -161,14 +161,27 @@ LayerCost layer_cost(const TrainingContext& c, const Layout& l, bool moe) {
 
   // Memory-bound work per token: two norms and two residual adds over d
   // (sharded by tp under sequence parallelism), the activation function,
-  // rotary on q and k, and fp8/fp4 casts of every GEMM input; about ten
+  // rotary on q and k, and the fp8/fp4 cast no producer fuses; about ten
   // kernels per layer.
   const double sp_div = l.sequence_parallel ? tp : 1.0;
   double bytes_per_token = (2.0 * 2.0 * d + 2.0 * 3.0 * d) * 2.0 / sp_div;  // norms r+w, residual 2r+w, bf16
   bytes_per_token += act_width * 1.5 * 2.0;                                 // read gate+up, write product
   bytes_per_token += 2.0 * (c.q_width + c.kv_width) / tp * 2.0;             // rotary read+write
   if (c.precision == Precision::fp8 || c.precision == Precision::fp4 || c.precision == Precision::int8) {
-    bytes_per_token += 3.0 * (3.0 * d + act_width / (ffn_mats - 1.0));  // read bf16, write 8-bit, per GEMM input
+    // 8-bit GEMM inputs are quantized inside a kernel that runs anyway.
+    // Transformer Engine's LayerNormLinear writes the norm's output in fp8
+    // (Megatron-Core's TE spec builds linear_qkv and linear_fc1 from it,
+    // megatron/core/models/gpt/gpt_layer_specs.py), and the activation function
+    // is taken to emit the quantized FC2 input (TE activations,
+    // use_te_activation_func, and TE's op fuser in the Megatron-Bridge MXFP8
+    // recipes; Megatron-Core's own activation does not: docs/validation.md
+    // gives the figures with that cast charged). The attention output leaves
+    // the attention kernel in bf16 and is quantized on its own before the
+    // output projection: read bf16, write 8-bit. XLA fuses an elementwise
+    // quantize into the dot that consumes it (MaxText's TPU fp8 recipes
+    // quantize with fixed scales, qwix act_quantization_calibration_method
+    // fixed,-224,224, so no amax pass precedes it): no cast of its own.
+    if (c.stack->runtime != Runtime::xla) bytes_per_token += 3.0 * c.o_width / tp;
   }
   f.memory = stream(c, T * bytes_per_token + moe_bytes, moe ? 14.0 : 10.0);
 
@@ -329,11 +342,13 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
     c.v_dim = model.mla.v_head_dim;
     c.q_width = dbl(model.n_heads) * c.qk_dim;
     c.kv_width = dbl(model.n_heads) * (c.qk_dim + c.v_dim);  // K and V after up-projection
+    c.o_width = dbl(model.n_heads) * c.v_dim;
   } else {
     c.qk_dim = model.head_dim;
     c.v_dim = model.head_dim;
     c.q_width = dbl(model.n_heads) * model.head_dim;
     c.kv_width = 2.0 * model.n_kv_heads * model.head_dim;
+    c.o_width = c.q_width;
   }
   c.attn_head_dim = c.qk_dim;
   // Model FLOPs per token: 3x the forward matmuls (weights the token touches,

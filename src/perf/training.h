@@ -53,6 +53,7 @@ struct TrainingContext {
   double attn_head_dim = 0;         // the head dim attention kernels tile on (MLA: q/k dim)
   double q_width = 0;               // heads * head dims
   double kv_width = 0;              // K and V widths together (MLA: the latent)
+  double o_width = 0;               // attention output width, heads * value head dim (the output projection's input)
   FlopCount model_flops_per_token;  // forward+backward model FLOPs (no recompute), causal attention
 };
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "perf/components.h"
 #include "perf/search.h"
 #include "perf/test_fixtures.h"
 
@@ -374,6 +375,41 @@ TEST(Training, CapacityFactorAndEinsumDispatchCostWhatTheyCompute) {
   EXPECT_LT(added, 3.0 * at_peak);  // and at a GEMM's efficiency, not far from it
   // The gather/scatter stream it replaces is gone.
   EXPECT_LT(einsum.time.memory_bound.si(), padded.time.memory_bound.si());
+}
+
+// FP8 training quantizes GEMM inputs inside kernels that run anyway (TE
+// LayerNormLinear, fused activations); only the attention output is cast on
+// its own (read bf16, write 8-bit, forward and backward), and under XLA not
+// even that.
+TEST(Training, Fp8CastsOnlyTheAttentionOutputOnItsOwn) {
+  const StackEfficiency s = test_stack();
+  const Layout l{.tp = 2, .pp = 1, .dp = 4, .micro_batch = 1, .sharding = Sharding::zero1};
+  auto cast_time = [&](const ModelArch& m) {
+    TrainingJob job{.seq_len = 4096, .global_batch = 16, .precision = Precision::bf16};
+    const TrainingEstimate bf16 = estimate_training(prepare_training(m, h100_like(8), s, job), l);
+    job.precision = Precision::fp8;
+    const TrainingEstimate fp8 = estimate_training(prepare_training(m, h100_like(8), s, job), l);
+    EXPECT_TRUE(bf16.valid && fp8.valid);
+    return (fp8.time.memory_bound - bf16.time.memory_bound).si();
+  };
+  const ModelArch base = llama(32, 4096, 32, 8, 14336);
+  const double t = cast_time(base);
+  // A wider MLP or more KV heads add no cast of their own.
+  EXPECT_NEAR(cast_time(llama(32, 4096, 32, 8, 28672)) / t, 1.0, 1e-9);
+  EXPECT_NEAR(cast_time(llama(32, 4096, 32, 32, 14336)) / t, 1.0, 1e-9);
+  // The attention output (heads x head dim / tp per token), 3 bytes, x3 for
+  // backward, in each of the layers and micro-batches.
+  const double tokens = 4096.0, micro = 4.0, o_width = 4096.0 / 2.0;
+  const double bytes = tokens * 3.0 * o_width * 3.0 * 32 * micro;
+  EXPECT_NEAR(t / (bytes / stream_bandwidth(h100_like(8), s.memory).si()), 1.0, 1e-9);
+  // XLA quantizes inside the consuming dot's fusion: no cast of its own.
+  StackEfficiency xla = s;
+  xla.runtime = Runtime::xla;
+  TrainingJob job{.seq_len = 4096, .global_batch = 16, .precision = Precision::bf16};
+  const TrainingEstimate xbf16 = estimate_training(prepare_training(base, h100_like(8), xla, job), l);
+  job.precision = Precision::fp8;
+  const TrainingEstimate xfp8 = estimate_training(prepare_training(base, h100_like(8), xla, job), l);
+  EXPECT_EQ(xfp8.time.memory_bound.si(), xbf16.time.memory_bound.si());
 }
 
 }  // namespace

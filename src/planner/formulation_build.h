@@ -44,6 +44,8 @@ struct Builder {
   std::vector<int> pools_of(const Workload& w, const std::string& accelerator) const;
 };
 
+// Chips an offer can deliver in month m (spot: its availability of the capacity).
+double eff_capacity(const PlanOffer& o, int m);
 void add_robustness(Builder& b);
 // Executable model (formulation_exec.cpp): gang columns, whole replicas, moves.
 void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usage);

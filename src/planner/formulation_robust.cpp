@@ -14,13 +14,6 @@
 #include "planner/formulation_build.h"
 
 namespace xpu::detail {
-namespace {
-
-double eff_capacity(const PlanOffer& o, int m) {
-  return o.capacity[m] * (o.offer.term == Term::spot ? o.availability : 1.0);
-}
-
-}  // namespace
 
 void add_robustness(Builder& b) {
   const Portfolio& p = b.p;

@@ -499,6 +499,28 @@ TEST(PoolCompletion, KeepsTheOptimumAndRaisesTheLpBound) {
   for (const Gang& g : r.plan.gangs) EXPECT_EQ(g.provider, "c2");
 }
 
+// The vendor-loss scenario caps a run's chips on an accelerator (its gang
+// plus what is re-routed there) at the largest scale, as the checker counts
+// them: a gang binary weighs its chip count in that row, not 1 (a plan at
+// the largest gang once re-routed 281.6 more H100s and failed the checker).
+TEST(Robustness, RerouteScaleCountsAGangAtItsChips) {
+  Fixture f = two_cloud_run(40, true);
+  f.p.policy.robustness = Robustness{0.5, 0, 0.0};
+  const Formulation fm = formulate(f.p, f.rates);
+  std::map<int, int64_t> chips;
+  for (const auto& g : fm.gangs) chips[g.var] = g.chips;
+  int checked = 0;
+  for (const Constraint& row : fm.model.rows) {
+    if (row.name.rfind("reroute_scale[", 0) != 0) continue;
+    for (auto [v, c] : row.terms) {
+      if (!chips.contains(v)) continue;
+      EXPECT_EQ(c, static_cast<double>(chips[v])) << row.name << " " << fm.model.vars[v].name;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
 // The repair (polish_start): from the greedy's gangs, a complete start that
 // satisfies the model and passes the checker, never worse than a complete
 // greedy start and never better than the optimum.

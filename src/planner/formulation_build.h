@@ -30,7 +30,8 @@ struct Builder {
     int workload, month;
     std::string accelerator;
     int var;
-    double progress;  // fraction of the run's tokens per unit of the variable
+    double progress;     // fraction of the run's tokens per unit of the variable
+    double chips = 1.0;  // chips per unit of the variable (a gang binary: its count)
   };
   std::vector<Seg> segs;
   double ref_chip_month = 1;  // most expensive chip-month among offers ($)

@@ -193,7 +193,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
           if (m <= w.deadline) done_in_pool[pool].emplace_back(v, progress);
           in_month[m].emplace_back(v, 1.0);
           in_pool_month[{pool, m}].emplace_back(v, 1.0);
-          b.segs.push_back({wi, m, a, v, curve * p.horizon.hours(m) * 3600.0 / tokens});
+          b.segs.push_back({wi, m, a, v, curve * p.horizon.hours(m) * 3600.0 / tokens, static_cast<double>(pt.chips)});
         }
       }
     }

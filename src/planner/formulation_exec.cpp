@@ -92,6 +92,7 @@ std::vector<std::pair<std::string, double>> rounding_units(const Builder& b, int
     if (g.chips == it->second.first) it->second.second = std::max(it->second.second, progress[g.var]);
   }
   std::vector<std::pair<std::string, double>> out;
+  out.reserve(unit.size() + 1);
   for (const auto& [key, cd] : unit) out.emplace_back(key, cd.second);
   out.emplace_back("months", most);
   return out;

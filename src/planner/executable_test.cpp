@@ -466,6 +466,61 @@ TEST(RoundingCuts, KeepTheOptimumAndRaiseTheLpBound) {
   RecordProperty("lp_bound_raised", raised);
 }
 
+// An unmovable run that a cheap small pool could finish 80% of and a dear
+// large pool 160% of: with its completion row per pool (formulation_exec.cpp)
+// the LP relaxation can no longer finish it with part of a stay in each, so
+// its bound rises; the optimum is the same, all in the large pool. No gang
+// column is larger than its pool holds in its month.
+TEST(PoolCompletion, KeepsTheOptimumAndRaisesTheLpBound) {
+  Fixture f;
+  f.p.horizon = {2027, 4, 2};
+  f.p.offers = {testing::offer("a-od", "c1", "gpu-a", Vendor::nvidia, Term::on_demand, 1.0, 8, {16, 16}),
+                testing::offer("b-od", "c2", "gpu-a", Vendor::nvidia, Term::on_demand, 3.0, 8, {32, 32})};
+  add_ladder_run(f, "run", testing::tokens_for(f.p.horizon, 20, 1000, 0, 1), 0, 1,
+                 {{"gpu-a", {{8, 1000}, {16, 1000}, {32, 1000}}}});
+  f.p.workloads[0].train.may_move = false;
+  testing::finish(f);
+  const Formulation with = formulate(f.p, f.rates);
+  const Formulation without = formulate(f.p, f.rates, {.pool_completion = false});
+  for (const auto& g : with.gangs) {
+    EXPECT_LE(g.chips, with.pools[g.pool].provider == "c1" ? 16 : 32) << g.pool << " " << g.month;
+  }
+  const MilpResult a = solve_milp(with.model), b = solve_milp(without.model);
+  ASSERT_EQ(a.status, MilpStatus::optimal) << a.message;
+  ASSERT_EQ(b.status, MilpStatus::optimal) << b.message;
+  EXPECT_NEAR(a.objective, b.objective, 1e-7 * std::abs(b.objective));
+  const LpResult la = solve_lp(with.model), lb = solve_lp(without.model);
+  ASSERT_EQ(la.status, LpStatus::optimal);
+  ASSERT_EQ(lb.status, LpStatus::optimal);
+  EXPECT_GT(la.objective, lb.objective * 1.05);
+  const PlanResult r = plan_portfolio(f.p, f.rates, exact());
+  ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+  EXPECT_TRUE(r.check.ok()) << r.check.verdict();
+  for (const Gang& g : r.plan.gangs) EXPECT_EQ(g.provider, "c2");
+}
+
+// The vendor-loss scenario caps a run's chips on an accelerator (its gang
+// plus what is re-routed there) at the largest scale, as the checker counts
+// them: a gang binary weighs its chip count in that row, not 1 (a plan at
+// the largest gang once re-routed 281.6 more H100s and failed the checker).
+TEST(Robustness, RerouteScaleCountsAGangAtItsChips) {
+  Fixture f = two_cloud_run(40, true);
+  f.p.policy.robustness = Robustness{0.5, 0, 0.0};
+  const Formulation fm = formulate(f.p, f.rates);
+  std::map<int, int64_t> chips;
+  for (const auto& g : fm.gangs) chips[g.var] = g.chips;
+  int checked = 0;
+  for (const Constraint& row : fm.model.rows) {
+    if (row.name.rfind("reroute_scale[", 0) != 0) continue;
+    for (auto [v, c] : row.terms) {
+      if (!chips.contains(v)) continue;
+      EXPECT_EQ(c, static_cast<double>(chips[v])) << row.name << " " << fm.model.vars[v].name;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
 // The repair (polish_start): from the greedy's gangs, a complete start that
 // satisfies the model and passes the checker, never worse than a complete
 // greedy start and never better than the optimum.

@@ -54,16 +54,17 @@ std::vector<int> Builder::pools_of(const Workload& w, const std::string& acceler
   return out;
 }
 
+double eff_capacity(const PlanOffer& o, int m) {
+  return o.capacity[m] * (o.offer.term == Term::spot ? o.availability : 1.0);
+}
+
 }  // namespace detail
 
 namespace {
 
 using detail::Builder;
+using detail::eff_capacity;
 using detail::Terms;
-
-double eff_capacity(const PlanOffer& o, int m) {
-  return o.capacity[m] * (o.offer.term == Term::spot ? o.availability : 1.0);
-}
 
 void add_offers(Builder& b) {
   const Portfolio& p = b.p;

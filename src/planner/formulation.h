@@ -61,6 +61,10 @@ struct FormulationOptions {
   // Executable model: the rounding cuts on each run's completion row
   // (formulation_exec.cpp). They cut no integer point off; off only to test that.
   bool rounding_cuts = true;
+  // Executable model: an unmovable run's completion row per pool, scaled by
+  // its stay binary (formulation_exec.cpp). Same integer points, a stronger
+  // LP; off only to test that.
+  bool pool_completion = true;
 };
 
 // What a row is about, for messages: group, and the entity indices (-1 = none).

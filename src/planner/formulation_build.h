@@ -30,7 +30,8 @@ struct Builder {
     int workload, month;
     std::string accelerator;
     int var;
-    double progress;  // fraction of the run's tokens per unit of the variable
+    double progress;     // fraction of the run's tokens per unit of the variable
+    double chips = 1.0;  // chips per unit of the variable (a gang binary: its count)
   };
   std::vector<Seg> segs;
   double ref_chip_month = 1;  // most expensive chip-month among offers ($)
@@ -44,6 +45,8 @@ struct Builder {
   std::vector<int> pools_of(const Workload& w, const std::string& accelerator) const;
 };
 
+// Chips an offer can deliver in month m (spot: its availability of the capacity).
+double eff_capacity(const PlanOffer& o, int m);
 void add_robustness(Builder& b);
 // Executable model (formulation_exec.cpp): gang columns, whole replicas, moves.
 void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usage);

@@ -51,15 +51,38 @@ double spot_factor(const Builder& b, int pool) {
 // chips). The completion row sum_j a_j g_j >= 1 (gangs g_j binary, the move
 // terms dropped: they only subtract) divided by a unit d and rounded up,
 // sum_j ceil(a_j / d) g_j >= ceil(1 / d), holds at every integer point (a
-// Chvatal-Gomory cut). One cut per unit d = the largest progress of a gang
-// at the smallest count on one accelerator (its columns then weigh 1 each),
-// added only where 1 / d is not already whole.
-void add_rounding_cuts(Builder& b, int wi, const Terms& done) {
-  const Workload& w = b.p.workloads[wi];
+// Chvatal-Gomory cut). With `on` (a binary z), the row is sum_j a_j g_j >= z
+// and the cut's right-hand side ceil(1 / d) z (z = 0 forces its gangs to 0).
+// Returns the cut's terms, or empty when 1 / d is already whole or too fine.
+std::pair<Terms, double> rounded(const Terms& done, double d) {
+  if (!(d > 0) || d >= 1) return {};
+  const double rhs = std::ceil(1.0 / d - 1e-9);
+  if (rhs - 1.0 / d < 1e-6 || rhs > 1e4) return {};  // nothing to round up, or too fine to matter
+  Terms t;
+  t.reserve(done.size());
+  for (auto [v, a] : done) {
+    if (!(a > 0)) continue;  // a move's loss: dropping it only weakens the row
+    // Never below a_j / d (rounding down would cut integer points off).
+    const double c = std::ceil(a / d * (1 - 1e-12));
+    if (c > 0) t.emplace_back(v, std::max(c, a / d));
+  }
+  return {std::move(t), rhs};
+}
+
+// The units: per accelerator (+spot), the largest progress at its smallest
+// count (those columns then weigh 1 each); and the run's largest progress in
+// one month, which weighs every gang 1: the cut then counts the months of
+// gangs a run needs at the least (6 for a run that takes 5.25 months at its
+// largest gang), which the LP's fractions of large gangs otherwise skip.
+std::vector<std::pair<std::string, double>> rounding_units(const Builder& b, int wi, const Terms& done) {
   std::map<std::string, std::pair<int64_t, double>>
       unit;                        // accelerator (+spot) -> (smallest count, its largest progress)
   std::map<int, double> progress;  // gang var -> a_j
-  for (auto [v, a] : done) progress[v] = a;
+  double most = 0;
+  for (auto [v, a] : done) {
+    progress[v] = a;
+    most = std::max(most, a);
+  }
   for (const auto& g : b.f.gangs) {
     if (g.workload != wi || !progress.contains(g.var)) continue;
     const PoolInfo& pi = b.f.pools[g.pool];
@@ -68,21 +91,65 @@ void add_rounding_cuts(Builder& b, int wi, const Terms& done) {
     if (g.chips < it->second.first) it->second = {g.chips, 0.0};
     if (g.chips == it->second.first) it->second.second = std::max(it->second.second, progress[g.var]);
   }
-  for (const auto& [key, cd] : unit) {
-    const double d = cd.second;
-    if (!(d > 0) || d >= 1) continue;
-    const double rhs = std::ceil(1.0 / d - 1e-9);
-    if (rhs - 1.0 / d < 1e-6 || rhs > 1e4) continue;  // nothing to round up, or too fine to matter
-    Terms t;
-    t.reserve(progress.size());
-    for (auto [v, a] : progress) {
-      // Never below a_j / d (rounding down would cut integer points off).
-      const double c = std::ceil(a / d * (1 - 1e-12));
-      if (c > 0) t.emplace_back(v, std::max(c, a / d));
-    }
+  std::vector<std::pair<std::string, double>> out;
+  out.reserve(unit.size() + 1);
+  for (const auto& [key, cd] : unit) out.emplace_back(key, cd.second);
+  out.emplace_back("months", most);
+  return out;
+}
+
+void add_rounding_cuts(Builder& b, int wi, const Terms& done) {
+  const Workload& w = b.p.workloads[wi];
+  for (const auto& [key, d] : rounding_units(b, wi, done)) {
+    auto [t, rhs] = rounded(done, d);
+    if (t.empty()) continue;
     // Group other: implied by the completion row at integer points, never relaxed or reported.
     b.add_row(row_ge(fmt::format("complete_rounded[{},{}]", w.name, key), std::move(t), rhs),
               {.group = Group::other, .workload = wi});
+  }
+}
+
+// Chips a pool can hold in month m, in whole instances of each offer (the
+// largest gang that fits there); infinite when capacity is relaxed.
+double pool_capacity(const Builder& b, int pool, int m) {
+  if (b.relaxed(Group::capacity)) return kInfinity;
+  double chips = 0;
+  for (int o : b.f.pools[pool].offers) {
+    const PlanOffer& po = b.p.offers[o];
+    const int per = std::max(1, po.offer.chips);
+    chips += std::floor(eff_capacity(po, m) / per + 1e-9) * per;
+  }
+  return chips;
+}
+
+// An unmovable run finishes in the one pool it stays in: per pool,
+// sum_{j in p} a_j g_j >= stay[p] (the completion row disaggregated by the
+// stay binaries; at integer points it is the completion row itself), and its
+// rounding cuts. The LP then cannot finish a run with halves of gangs in two
+// pools, neither of which could finish it alone (a pool whose gangs cannot
+// reach 1 by the deadline gets stay = 0).
+void add_pool_completion(Builder& b, int wi, const std::vector<std::pair<int, int>>& stays,
+                         const std::map<int, Terms>& done_in_pool) {
+  const Workload& w = b.p.workloads[wi];
+  for (auto [pool, z] : stays) {
+    auto it = done_in_pool.find(pool);
+    if (it == done_in_pool.end()) {
+      b.f.model.vars[z].upper = 0;  // no gang of this pool before the deadline
+      continue;
+    }
+    const Terms& done = it->second;
+    Terms row = done;
+    row.emplace_back(z, -1.0);
+    b.add_row(row_ge(fmt::format("complete_in[{},{}]", w.name, pool), std::move(row), 0.0),
+              {.group = Group::other, .workload = wi});
+    if (!b.opt.rounding_cuts) continue;
+    for (const auto& [key, d] : rounding_units(b, wi, done)) {
+      auto [t, rhs] = rounded(done, d);
+      if (t.empty()) continue;
+      t.emplace_back(z, -rhs);
+      b.add_row(row_ge(fmt::format("complete_rounded_in[{},{},{}]", w.name, pool, key), std::move(t), 0.0),
+                {.group = Group::other, .workload = wi});
+    }
   }
 }
 
@@ -98,6 +165,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
   Terms done, total;
   std::vector<Terms> in_month(b.H);                    // every gang of the run per month
   std::map<std::pair<int, int>, Terms> in_pool_month;  // (pool, month) -> gang binaries
+  std::map<int, Terms> done_in_pool;                   // pool -> (gang, progress) by the deadline
   double fastest = 0;                                  // tokens/s of the run's fastest column
   for (const std::string& a : w.accelerators) {
     const AcceleratorRate* ar = wr.find(a);
@@ -111,6 +179,8 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
         const double curve = ar->tokens_per_s(pt.chips) * avail;
         fastest = std::max(fastest, tps);
         for (int m = w.earliest; m <= last; ++m) {
+          // A gang larger than the pool can hold that month is never feasible.
+          if (pt.chips > pool_capacity(b, pool, m) + 1e-9) continue;
           const double progress = tps * p.horizon.hours(m) * 3600.0 / tokens;
           double obj = 0;
           if (late_ok) obj = -b.f.lateness_weight * progress * (b.H - std::max(w.deadline, m));
@@ -121,9 +191,10 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
           usage.push_back({wi, pool, m, {{v, static_cast<double>(pt.chips)}}});
           b.f.gangs.push_back({wi, pool, m, v, pt.chips, tps, pt.layout});
           (m <= w.deadline ? done : total).emplace_back(v, progress);
+          if (m <= w.deadline) done_in_pool[pool].emplace_back(v, progress);
           in_month[m].emplace_back(v, 1.0);
           in_pool_month[{pool, m}].emplace_back(v, 1.0);
-          b.segs.push_back({wi, m, a, v, curve * p.horizon.hours(m) * 3600.0 / tokens});
+          b.segs.push_back({wi, m, a, v, curve * p.horizon.hours(m) * 3600.0 / tokens, static_cast<double>(pt.chips)});
         }
       }
     }
@@ -143,9 +214,11 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
   if (!w.train.may_move && pools.size() > 1 && !b.relaxed(Group::single_vendor)) {
     // One pool for the whole run: stay[w,p] binary, sum = 1, each month's gangs in p <= stay[w,p].
     Terms one;
+    std::vector<std::pair<int, int>> stays;  // (pool, stay binary)
     for (int pool : pools) {
       const int z = b.add_var({.name = fmt::format("stay[{},{}]", w.name, pool), .upper = 1, .integer = true});
       one.emplace_back(z, 1.0);
+      stays.emplace_back(pool, z);
       for (auto& [pm, t] : in_pool_month) {
         if (pm.first != pool) continue;
         Terms row = t;
@@ -156,6 +229,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
     }
     b.add_row(row_le(fmt::format("one_pool[{}]", w.name), std::move(one), 1.0),
               {.group = Group::single_vendor, .workload = wi});
+    if (!late_ok && b.opt.pool_completion) add_pool_completion(b, wi, stays, done_in_pool);
   } else if (pools.size() > 1) {
     const double bytes = checkpoint_bytes(w.model);
     const double egress = bytes * 1e-9 * p.policy.move_egress_per_gb;

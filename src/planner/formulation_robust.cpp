@@ -14,13 +14,6 @@
 #include "planner/formulation_build.h"
 
 namespace xpu::detail {
-namespace {
-
-double eff_capacity(const PlanOffer& o, int m) {
-  return o.capacity[m] * (o.offer.term == Term::spot ? o.availability : 1.0);
-}
-
-}  // namespace
 
 void add_robustness(Builder& b) {
   const Portfolio& p = b.p;
@@ -61,7 +54,9 @@ void add_robustness(Builder& b) {
           for (int m = std::max(F, w.earliest); m <= last; ++m) {
             Terms cap;
             for (const auto& s : b.segs) {
-              if (s.workload == int(wi) && s.month == m && s.accelerator == a) cap.emplace_back(s.var, 1.0);
+              // In chips: a gang binary weighs its count (the checker counts the gang's chips plus
+              // the re-routed ones against the run's largest scale).
+              if (s.workload == int(wi) && s.month == m && s.accelerator == a) cap.emplace_back(s.var, s.chips);
             }
             for (int pool : pools) {
               const int q = b.add_var({.name = fmt::format("reroute[{},{},{},{}]", to_string(v), w.name, pool, m),

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "base/parallel.h"
 #include "perf/sizing.h"
@@ -23,16 +25,44 @@ std::optional<ScalePoint> evaluate_scale(const TrainingSetup& setup, int chips, 
   return ScalePoint{chips, b.estimate.tokens_per_s_per_chip, b.estimate.mfu, describe(b.layout)};
 }
 
-// The training curve of `w` on `acc` inside `sys`.
+// The largest gang of `accelerator` any one pool of `p` can hold in a month:
+// a pool is the offers of one provider, region and spot-ness (formulation.h),
+// each whole instances of its capacity (spot: times its availability).
+// Counts past it are never launchable, so the ladder stops there.
+int64_t largest_pool(const Portfolio& p, const std::string& accelerator) {
+  std::map<std::tuple<std::string, std::string, bool>, std::vector<double>> pools;
+  for (const PlanOffer& o : p.offers) {
+    if (o.offer.accelerator != accelerator) continue;
+    const bool spot = o.offer.term == Term::spot;
+    auto& chips = pools[{o.offer.provider, o.offer.region, spot}];
+    chips.resize(std::max(chips.size(), o.capacity.size()), 0.0);
+    const int per = std::max(1, o.offer.chips);
+    for (size_t m = 0; m < o.capacity.size(); ++m) {
+      chips[m] += std::floor(o.capacity[m] * (spot ? o.availability : 1.0) / per + 1e-9) * per;
+    }
+  }
+  double most = 0;
+  for (const auto& [key, chips] : pools) {
+    for (double c : chips) most = std::max(most, c);
+  }
+  return static_cast<int64_t>(most);
+}
+
+// The training curve of `w` on `acc` inside `sys`; `cap` (> 0) the largest
+// count any pool could hold (the ladder ends at or below it).
 AcceleratorRate training_curve(const Workload& w, const Accelerator& acc, const System* sys,
-                               const StackEfficiency& stack, const RateOptions& o) {
+                               const StackEfficiency& stack, const RateOptions& o, int64_t cap) {
   AcceleratorRate r;
   r.accelerator = acc.key;
   r.system = sys ? sys->key : "";
   TrainingJob job = w.train.job;
   if (job.global_batch <= 0) job.global_batch = default_global_batch(job.seq_len);
   const TrainingSetup setup{&w.model, &acc, sys, &stack, job};
-  const int max_chips = w.train.max_chips > 0 ? w.train.max_chips : o.default_max_chips;
+  int max_chips = w.train.max_chips > 0 ? w.train.max_chips : o.default_max_chips;
+  // Steps sized for counts no pool holds made the ladder 4x apart where 2x
+  // fits (moe-235b on H100: 64, 256, 1024, ..., 16384 with 1,280 chips to
+  // rent): the run then had to take 4x the chips for a quarter of the months.
+  if (cap > 0 && cap < max_chips) max_chips = static_cast<int>(std::max<int64_t>(cap, std::min(8, max_chips)));
   // Smallest power of two (from 8, a node) whose best layout fits.
   std::optional<ScalePoint> first;
   int n = std::min(8, max_chips);
@@ -41,7 +71,8 @@ AcceleratorRate training_curve(const Workload& w, const Accelerator& acc, const 
     if (first) break;
   }
   if (!first) {
-    r.reason = fmt::format("no layout fits in memory up to {} chips", max_chips);
+    r.reason = fmt::format("no layout fits in memory up to {} chips{}", max_chips,
+                           cap == max_chips ? " (the most one pool of its offers holds)" : "");
     return r;
   }
   r.points.push_back(*first);
@@ -130,8 +161,8 @@ AcceleratorRate accelerator_rate(const Portfolio& p, const Workload& w, const Ca
   }
   std::optional<AcceleratorRate> chosen;
   for (const System* sys : rented_systems(p, c, key, w)) {
-    AcceleratorRate r =
-        w.kind == Mode::train ? training_curve(w, *acc, sys, *stack, o) : serving_need(w, *acc, sys, *stack);
+    AcceleratorRate r = w.kind == Mode::train ? training_curve(w, *acc, sys, *stack, o, largest_pool(p, key))
+                                              : serving_need(w, *acc, sys, *stack);
     if (!chosen) {
       chosen = std::move(r);
     } else if (!r.usable) {

@@ -4,9 +4,10 @@
 // Training: tokens/s per chip at the best layout (search_layouts) at a few
 // chip counts: the smallest power-of-two count whose best layout fits memory
 // (N0), then 2x steps (N0, 2N0, 4N0, ..., wider when max_points cannot reach
-// the run's max chips otherwise). Each point is a gang size the executable
-// model may choose (its exact throughput); the fluid model uses the curve. The
-// run's throughput at N average chips is the piecewise-linear curve through
+// the top otherwise) up to the run's max chips or the largest pool of the
+// accelerator in the portfolio, whichever is smaller. Each point is a gang
+// size the executable model may choose (its exact throughput); the fluid
+// model uses the curve. The run's throughput at N average chips is the piecewise-linear curve through
 // (0, 0), (N0, T(N0)), (4N0, T(4N0)), ...: below N0 the run uses N0 chips
 // for part of the month (chips are monthly averages, so the first piece is
 // linear); between points it interpolates; marginal rates are made

@@ -501,7 +501,7 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
       dp_time = per * dbl(micro);
     } else {
       Seconds reduce(0), gather(0);
-      auto sync = [&](const Placement& p, double n_params) {
+      auto add_sync = [&](const Placement& p, double n_params) {
         const Bytes g(n_params * grad_bytes * copies);
         if (l.sharding == Sharding::none) {
           reduce += collective_time(c.fabric, p, Collective::all_reduce, g, c.links);
@@ -512,8 +512,8 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
               collective_time(c.fabric, p, Collective::all_gather, Bytes(n_params * weight_bytes * copies), c.links);
         }
       };
-      sync(pd, dense_params_stage);
-      if (expert_params_stage > 0) sync(pe, expert_params_stage);
+      add_sync(pd, dense_params_stage);
+      if (expert_params_stage > 0) add_sync(pe, expert_params_stage);
       dp_time = std::max(Seconds(0), reduce - bwd_window * s.overlap_dp) +
                 std::max(Seconds(0), gather - fwd_window * s.overlap_dp);
     }

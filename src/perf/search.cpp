@@ -118,18 +118,19 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         Partial& part = parts[i];
         const auto [tp, cp, pp] = outer[i];
         TrainingMemo memo;  // layer costs shared by this tuple's vpp, recompute and sharding choices
+        TrainingMemo* const shared_layers = o.memo ? &memo : nullptr;
         // With the bound, each valid layout is first estimated without its
         // data-parallel sync: its memory (the fit, the count, `closest`) and a
         // floor on its step time.
         auto floor_of = [&](const Layout& l) {
-          if (!o.bound) return estimate_training(ctx, l, o.memo ? &memo : nullptr);
-          return estimate_training_floor(ctx, l, o.memo ? &memo : nullptr);
+          if (!o.bound) return estimate_training(ctx, l, shared_layers);
+          return estimate_training_floor(ctx, l, shared_layers);
         };
         // `closest` in loop order (the first of the fewest missing bytes), its
         // estimate full.
         auto offer_closest = [&](const Layout& l, const TrainingEstimate& e) {
           if (part.closest && !(e.missing() < part.closest->estimate.missing())) return;
-          part.closest = RankedLayout{l, o.bound ? estimate_training(ctx, l, o.memo ? &memo : nullptr) : e};
+          part.closest = RankedLayout{l, o.bound ? estimate_training(ctx, l, shared_layers) : e};
         };
         auto rank = [&](const RankedLayout& r) {
           if (r.estimate.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
@@ -224,7 +225,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
           const double safe = std::min(part.safe ? part.safe->estimate.step_time.si() : kNone, shared.safe.load());
           if (floor > kth && floor > safe) break;
           if (floor > kth && !c.safe) continue;
-          rank(RankedLayout{c.layout, estimate_training(ctx, c.layout, o.memo ? &memo : nullptr)});
+          rank(RankedLayout{c.layout, estimate_training(ctx, c.layout, shared_layers)});
         }
         if (static_cast<int>(part.best.size()) >= o.top) lower_to(shared.kth, part.best.back().estimate.step_time.si());
         if (part.safe) lower_to(shared.safe, part.safe->estimate.step_time.si());

@@ -590,8 +590,6 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
 
 }  // namespace
 
-TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l) { return estimate(c, l, nullptr, true); }
-
 TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
   return estimate(c, l, memo, true);
 }

@@ -108,8 +108,6 @@ struct TrainingEstimate {
 // pp), or empty if it can.
 std::string_view check_layout(const TrainingContext& ctx, const Layout& layout);
 
-TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout);
-
 // Per-layer costs that layouts differing only in pp, dp, vpp, recompute or
 // sharding share, kept for a search over one context (one memo per thread,
 // per context). An estimate with a memo is identical to one without.
@@ -125,7 +123,7 @@ class TrainingMemo {
  private:
   std::unique_ptr<Impl> impl_;
 };
-TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
+TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo = nullptr);
 // estimate_training without the data-parallel gradient sync (its collectives
 // are the costly part left once the memo holds the layer costs): the same
 // memory and fit, and a step_time no greater than the full one (the sync's

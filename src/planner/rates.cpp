@@ -10,6 +10,7 @@
 
 #include "base/parallel.h"
 #include "perf/sizing.h"
+#include "planner/formulation_build.h"
 
 namespace xpu {
 namespace {
@@ -38,7 +39,7 @@ int64_t largest_pool(const Portfolio& p, const std::string& accelerator) {
     chips.resize(std::max(chips.size(), o.capacity.size()), 0.0);
     const int per = std::max(1, o.offer.chips);
     for (size_t m = 0; m < o.capacity.size(); ++m) {
-      chips[m] += std::floor(o.capacity[m] * (spot ? o.availability : 1.0) / per + 1e-9) * per;
+      chips[m] += std::floor(detail::eff_capacity(o, static_cast<int>(m)) / per + 1e-9) * per;
     }
   }
   double most = 0;

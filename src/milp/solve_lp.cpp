@@ -4,6 +4,7 @@
 // convention solve.h promises (checked against finite differences in tests).
 #include <fmt/format.h>
 #include <ClpSimplex.hpp>
+#include <ClpSolve.hpp>
 
 #include <cmath>
 
@@ -98,7 +99,14 @@ LpResult solve_lp(const MilpModel& model, const LpOptions& options) {
                  a.col_upper.data(), a.objective.data(), a.row_lower.data(), a.row_upper.data());
   lp.setOptimizationDirection(model.sense == Sense::maximize ? -1.0 : 1.0);
   if (std::isfinite(options.time_limit_s)) lp.setMaximumWallSeconds(options.time_limit_s);
-  lp.initialSolve();  // presolve, then dual simplex; Clp's tie-breaking seed is fixed
+  // Presolve, then dual simplex; Clp's tie-breaking seed is fixed. Clp's default
+  // initialSolve swaps its own SIGINT handler in and back out: two solves at once
+  // (two Python threads, two server jobs) can leave Clp's handler installed, and the
+  // host's Ctrl-C is lost from then on. A library must not touch signals (ClpSolve.hpp,
+  // special option 2: "interrupt handling - 0 yes, 1 no (for threadsafe)").
+  ClpSolve how;
+  how.setSpecialOption(2, 1);
+  lp.initialSolve(how);
 
   LpResult r{.iterations = lp.numberIterations()};
   switch (lp.status()) {

@@ -53,6 +53,16 @@ Expected<CalibrateReport, Diagnostics> run_calibrate(const DataSet& data, const 
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<ModelArch> no_extra_models;
   out.fits = calibrate_stacks(cases, validation_inputs(data, no_extra_models, threads));
+  std::vector<CaseResult> out_of_sample;
+  for (const auto& f : out.fits) {
+    for (size_t i = 0; i < f.results.size() && i < f.loo_pct.size(); ++i) {
+      CaseResult r = f.results[i];
+      r.error_pct = f.loo_pct[i];
+      r.predicted = r.measured * (1.0 + r.error_pct / 100.0);
+      out_of_sample.push_back(std::move(r));
+    }
+  }
+  out.leave_one_out = summarize(out_of_sample);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

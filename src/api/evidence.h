@@ -43,6 +43,7 @@ struct CalibrateRequest {
 
 struct CalibrateReport {
   std::vector<StackCalibration> fits;
+  ErrorSummary leave_one_out;  // every fitted case's leave-one-out error, grouped as validate groups errors
   std::string cases_name, cases_label, date;
   double seconds = 0;  // wall time of the fit (text output only)
   Outcome outcome = Outcome::answered;

@@ -140,15 +140,8 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
     accels.insert(c.accelerator);
     precs.insert(std::string(to_string(precision_of(p))));
     cal.max_chips = std::max(cal.max_chips, c.chips);
-    CaseResult r;
-    r.id = c.id;
-    r.mode = c.mode;
-    r.accelerator = c.accelerator;
-    if (const Accelerator* a = in.catalog->find_accelerator(c.accelerator))
-      r.vendor = std::string(to_string(a->vendor));
+    CaseResult r = case_result_head(c, in);
     r.stack = s.key;
-    r.metric = c.metric;
-    r.measured = c.value;
     r.predicted = predict(p, s);
     r.error_pct = (r.predicted - r.measured) / r.measured * 100.0;
     r.ok = true;

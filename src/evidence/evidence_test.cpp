@@ -6,6 +6,7 @@
 
 #include "evidence/calibrate.h"
 #include "evidence/interval.h"
+#include "evidence/summary.h"
 #include "evidence/validate.h"
 #include "perf/test_fixtures.h"
 
@@ -101,6 +102,47 @@ TEST(Validate, PredictsATrainingCaseWithItsLayoutAndError) {
   EXPECT_EQ(r.layout->dp, 64);
   EXPECT_GT(r.predicted, 0);
   EXPECT_NEAR(r.error_pct, (r.predicted - 3000) / 3000 * 100, 1e-9);
+}
+
+TEST(Validate, ErrorsAreGroupedByFamilyAndArchitecturePerMode) {
+  Fixture f;
+  f.catalog.accelerators[0].family = "Hopper";
+  ModelArch moe = f.models[0];
+  moe.key = "moe-8x";
+  moe.moe.experts = 8;
+  moe.moe.active = 2;
+  f.models.push_back(moe);
+  ValidationCase dense_case = training_case(Metric::train_tokens_per_s_per_chip, 3000);
+  ValidationCase moe_case = dense_case;
+  moe_case.id = "M";
+  moe_case.model = "moe-8x";
+  ValidationCase unknown_model = dense_case;
+  unknown_model.id = "U";
+  unknown_model.model = "no-such-model";
+  const CaseResult head = case_result_head(moe_case, f.in);
+  EXPECT_EQ(head.family, "Hopper");
+  EXPECT_EQ(head.architecture, "moe");
+  EXPECT_EQ(case_result_head(unknown_model, f.in).architecture, "");
+  f.catalog.accelerators[0].family.clear();
+  EXPECT_EQ(case_result_head(dense_case, f.in).family, "nvidia");  // unset: the vendor stands in
+
+  std::vector<CaseResult> rs;
+  for (const auto& [arch, err] : {std::pair{"moe", 20.0}, {"moe", -10.0}, {"dense", 4.0}}) {
+    CaseResult r;
+    r.mode = Mode::train;
+    r.vendor = "nvidia";
+    r.family = "Hopper";
+    r.architecture = arch;
+    r.error_pct = err;
+    r.ok = true;
+    rs.push_back(r);
+  }
+  const ErrorSummary s = summarize(rs);
+  EXPECT_EQ(s.by_mode_family.at("train").at("Hopper").count, 3);
+  EXPECT_EQ(s.by_mode_architecture.at("train").at("moe").count, 2);
+  EXPECT_DOUBLE_EQ(s.by_mode_architecture.at("train").at("moe").median_abs, 15.0);
+  EXPECT_DOUBLE_EQ(s.by_mode_architecture.at("train").at("dense").median_abs, 4.0);
+  EXPECT_FALSE(s.by_mode_architecture.contains("infer"));
 }
 
 TEST(Validate, RanksCountedInCoresAreDividedPerChip) {

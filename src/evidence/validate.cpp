@@ -221,7 +221,7 @@ double metric_value(const PreparedCase& p, const TrainingEstimate& e) {
   }
 }
 
-CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
+CaseResult case_result_head(const ValidationCase& c, const ValidationInputs& in) {
   CaseResult r;
   r.id = c.id;
   r.mode = c.mode;
@@ -229,8 +229,19 @@ CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
   r.metric = c.metric;
   r.measured = c.value;
   r.scenario = c.scenario;
+  if (const Accelerator* acc = in.catalog->find_accelerator(c.accelerator)) {
+    r.vendor = std::string(to_string(acc->vendor));
+    r.family = acc->family.empty() ? r.vendor : acc->family;
+  }
+  if (in.find_model) {
+    if (const ModelArch* m = in.find_model(c.model)) r.architecture = m->is_moe() ? "moe" : "dense";
+  }
+  return r;
+}
+
+CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in) {
+  CaseResult r = case_result_head(c, in);
   const Accelerator* acc = in.catalog->find_accelerator(c.accelerator);
-  if (acc) r.vendor = std::string(to_string(acc->vendor));
   auto skip = [&](std::string why) {
     r.ok = false;
     r.reason = std::move(why);

@@ -27,6 +27,8 @@ struct CaseResult {
   Mode mode = Mode::train;
   std::string accelerator;
   std::string vendor;
+  std::string family;        // the accelerator's architecture generation ("Hopper", "TPU v5p"); the vendor when unset
+  std::string architecture;  // "moe" or "dense"; "" when the model is unknown
   std::string stack;
   std::optional<ServingScenario> scenario;  // inference cases
   Metric metric = Metric::train_tokens_per_s_per_chip;
@@ -80,6 +82,9 @@ Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const 
 double metric_value(const PreparedCase& p, const TrainingEstimate& e);
 
 CaseResult predict_case(const ValidationCase& c, const ValidationInputs& in);
+// What a result says about its case before any prediction: id, mode, metric,
+// measurement, and the groups errors are summarised by (vendor, family, architecture).
+CaseResult case_result_head(const ValidationCase& c, const ValidationInputs& in);
 // All cases, in input order (cases run in parallel; the result does not depend on it).
 std::vector<CaseResult> predict_cases(const std::vector<ValidationCase>& cases, const ValidationInputs& in);
 

@@ -26,6 +26,47 @@ std::string stats_line(const ErrorStats& s) {
                      s.median_abs, s.mean_abs, s.median_signed);
 }
 
+Json summary_json(const ErrorSummary& s) {
+  Json summary;
+  summary["overall"] = stats_json(s.overall);
+  for (const auto& [k, v] : s.by_mode) summary["by_mode"][k] = stats_json(v);
+  for (const auto& [k, v] : s.by_vendor) summary["by_vendor"][k] = stats_json(v);
+  for (const auto& [k, v] : s.by_metric) summary["by_metric"][k] = stats_json(v);
+  const std::pair<const char*, const std::map<std::string, std::map<std::string, ErrorStats>>*> nested[] = {
+      {"by_mode_vendor", &s.by_mode_vendor},
+      {"by_mode_family", &s.by_mode_family},
+      {"by_mode_architecture", &s.by_mode_architecture}};
+  for (const auto& [name, groups] : nested) {
+    for (const auto& [m, gs] : *groups) {
+      for (const auto& [g, st] : gs) summary[name][m][g] = stats_json(st);
+    }
+  }
+  for (const auto& [k, v] : s.by_scenario) summary["by_scenario"][k] = stats_json(v);
+  summary["skipped"] = s.skipped;
+  return summary;
+}
+
+// One line per group with predicted cases, sorted by name.
+std::string summary_lines(const ErrorSummary& s) {
+  std::string out = fmt::format("  {:<44} {}\n", "all", stats_line(s.overall));
+  std::map<std::string, ErrorStats> groups;
+  for (const auto& [k, v] : s.by_mode) groups["mode " + k] = v;
+  for (const auto& [k, v] : s.by_vendor) groups["vendor " + k] = v;
+  for (const auto& [k, v] : s.by_metric) groups["metric " + k] = v;
+  for (const auto& [k, v] : s.by_scenario) groups["scenario " + k] = v;
+  const std::pair<const char*, const std::map<std::string, std::map<std::string, ErrorStats>>*> nested[] = {
+      {"vendor", &s.by_mode_vendor}, {"family", &s.by_mode_family}, {"architecture", &s.by_mode_architecture}};
+  for (const auto& [name, by] : nested) {
+    for (const auto& [m, gs] : *by) {
+      for (const auto& [g, st] : gs) groups[fmt::format("mode {}, {} {}", m, name, g)] = st;
+    }
+  }
+  for (const auto& [name, st] : groups) {
+    if (st.count > 0) out += fmt::format("  {:<44} {}\n", name, stats_line(st));
+  }
+  return out;
+}
+
 }  // namespace
 
 Json to_json(const api::ValidateReport& r) {
@@ -34,6 +75,9 @@ Json to_json(const api::ValidateReport& r) {
     Json j = {{"id", c.id},
               {"mode", to_string(c.mode)},
               {"accelerator", c.accelerator},
+              {"vendor", c.vendor},
+              {"family", c.family},
+              {"architecture", c.architecture},
               {"metric", to_string(c.metric)},
               {"measured", c.measured},
               {"predicted", c.ok ? Json(c.predicted) : Json(nullptr)},
@@ -44,18 +88,7 @@ Json to_json(const api::ValidateReport& r) {
     if (c.layout) j["layout"] = to_json(*c.layout);
     arr.push_back(j);
   }
-  const ErrorSummary& s = r.summary;
-  Json summary;
-  summary["overall"] = stats_json(s.overall);
-  for (const auto& [k, v] : s.by_mode) summary["by_mode"][k] = stats_json(v);
-  for (const auto& [k, v] : s.by_vendor) summary["by_vendor"][k] = stats_json(v);
-  for (const auto& [k, v] : s.by_metric) summary["by_metric"][k] = stats_json(v);
-  for (const auto& [m, vs] : s.by_mode_vendor) {
-    for (const auto& [v, st] : vs) summary["by_mode_vendor"][m][v] = stats_json(st);
-  }
-  for (const auto& [k, v] : s.by_scenario) summary["by_scenario"][k] = stats_json(v);
-  summary["skipped"] = s.skipped;
-  return Json{{"cases", arr}, {"summary", summary}};
+  return Json{{"cases", arr}, {"summary", summary_json(r.summary)}};
 }
 
 std::string to_text(const api::ValidateReport& r) {
@@ -71,20 +104,8 @@ std::string to_text(const api::ValidateReport& r) {
   }
   std::string out = render(t);
   out += "\nSummary (error = (predicted - measured) / measured):\n";
-  out += fmt::format("  {:<36} {}\n", "all", stats_line(r.summary.overall));
-  // Groups with predicted cases, by name.
+  out += summary_lines(r.summary);
   const ErrorSummary& s = r.summary;
-  std::map<std::string, ErrorStats> groups;
-  for (const auto& [k, v] : s.by_mode) groups["mode " + k] = v;
-  for (const auto& [k, v] : s.by_vendor) groups["vendor " + k] = v;
-  for (const auto& [k, v] : s.by_metric) groups["metric " + k] = v;
-  for (const auto& [k, v] : s.by_scenario) groups["scenario " + k] = v;
-  for (const auto& [m, vs] : s.by_mode_vendor) {
-    for (const auto& [v, st] : vs) groups["mode " + m + ", vendor " + v] = st;
-  }
-  for (const auto& [name, st] : groups) {
-    if (st.count > 0) out += fmt::format("  {:<36} {}\n", name, stats_line(st));
-  }
   if (s.skipped > 0) {
     out += fmt::format("\nSkipped {} cases:\n", s.skipped);
     for (const auto& c : r.results) {
@@ -111,7 +132,8 @@ Json to_json(const api::CalibrateReport& r) {
                       {"max_chips", f.max_chips},
                       {"on_bound", f.on_bound}});
   }
-  return Json{{"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}};
+  return Json{
+      {"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}, {"leave_one_out", summary_json(r.leave_one_out)}};
 }
 
 std::string to_text(const api::CalibrateReport& r) {
@@ -133,6 +155,9 @@ std::string to_text(const api::CalibrateReport& r) {
   for (const auto& f : r.fits) {
     for (const auto& b : f.on_bound) out += fmt::format("warning: {}: {} ended on its search bound\n", f.stack, b);
   }
+  out +=
+      "\nLeave-one-out error by group (each case predicted by its stack refitted without it, layouts re-searched):\n";
+  out += summary_lines(r.leave_one_out);
   return out + fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", r.fits.size(), r.cases_name, r.seconds);
 }
 

@@ -251,8 +251,17 @@ TEST(Validate, WhatTheEnginesDoNotModelIsSkippedWithTheReason) {
   EXPECT_EQ(reason(spec),
             "speculative decoding without a published acceptance length (spec_accept): its TPOT depends on it");
   ValidationCase mean = serving_case(Metric::tpot_ms, 10);
+  mean.scenario = ServingScenario::server;
   mean.statistic = Statistic::mean;
   EXPECT_EQ(reason(mean), "the engines estimate tpot_ms at p50 and p99, not mean");
+  // A fixed batch runs identical requests: their mean is their median.
+  ValidationCase fixed = serving_case(Metric::e2e_latency_s, 10);
+  fixed.statistic = Statistic::mean;
+  ValidationCase median = fixed;
+  median.statistic.reset();
+  const CaseResult fm = predict_case(fixed, f.in), fp = predict_case(median, f.in);
+  ASSERT_TRUE(fm.ok && fp.ok) << fm.reason;
+  EXPECT_EQ(fm.predicted, fp.predicted);
   ValidationCase bench = training_case(Metric::train_tokens_per_s_per_chip, 3000);
   bench.mlperf_benchmark = "bench-8";
   EXPECT_EQ(reason(bench), "unknown MLPerf benchmark 'bench-8' (did you mean 'bench-8b'?)");

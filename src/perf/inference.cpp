@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <vector>
 
 namespace xpu {
@@ -151,11 +152,54 @@ std::optional<double> little_batch(const InferenceContext& c, const ServingLayou
   return std::max(hi, 1e-9);
 }
 
+// Probability that an arrival waits in an M/M/c queue of `c` servers at
+// offered load `a` < c (Erlang C). Exact through the Erlang B recursion below
+// 64 servers; from there the Halfin-Whitt limit (Halfin & Whitt,
+// "Heavy-traffic limits for queues with many exponential servers", Operations
+// Research 29(3), 1981): C = 1 / (1 + beta Phi(beta) / phi(beta)),
+// beta = (c - a) / sqrt(a).
+double erlang_c(double c, double a) {
+  if (!(a > 0)) return 0.0;
+  if (a >= c) return 1.0;
+  // The search asks this at every rate probe: the recursion costs c steps,
+  // the limit a few (the p99 wait takes its logarithm, so the limit's few
+  // percent at 64 servers move the wait by less).
+  if (c < 64) {
+    const int n = static_cast<int>(std::floor(c));
+    double b = 1.0;  // Erlang B with 0 servers
+    for (int k = 1; k <= n; ++k) b = a * b / (k + a * b);
+    return b / (1.0 - (a / n) * (1.0 - b));
+  }
+  const double beta = (c - a) / std::sqrt(a);
+  const double pdf = std::exp(-beta * beta / 2.0) / std::sqrt(2.0 * std::numbers::pi);
+  const double cdf = 0.5 * std::erfc(-beta / std::sqrt(2.0));
+  return 1.0 / (1.0 + beta * cdf / pdf);
+}
+
+// The p99 wait for a batch slot. A replica holds at most `cap` sequences and
+// each keeps its slot for its whole decode (O / emitted steps), so admission
+// is a queue with cap servers, not one: with Poisson arrivals and `batch`
+// slots busy on average (Little's law), an arrival waits with the Erlang C
+// probability, and then for the first of cap - batch spare completions at
+// rate (cap - batch) / S, S the mean slot holding time: P(W > t) = C
+// exp(-(cap - batch) t / S). Decode lives are not exponential: the
+// Allen-Cunneen approximation scales the M/M/c wait by (1 + cv_S^2) / 2
+// (Whitt, "Approximations for the GI/G/m queue", Production and Operations
+// Management 2(2), 1993), with cv_S the spread of the output lengths.
+Seconds slot_wait_p99(const InferenceContext& c, Seconds step, double batch, double cap) {
+  const double n = std::max(1.0, std::floor(cap));
+  const double a = std::min(batch, n * (1.0 - 1e-9));
+  const double waits = erlang_c(n, a);
+  if (!(waits > 0.01)) return Seconds(0);
+  const double hold_steps = c.job.output_len / emitted(c);
+  const double variability = (1.0 + c.job.output_cv * c.job.output_cv) / 2.0;
+  return step * (hold_steps / (n - a) * std::log(100.0 * waits) * variability);
+}
+
 // The p99 TTFT at a rate (see serve_with): a whole iteration, the p99
-// prompt, and the queue for a batch slot at utilization batch / cap.
-Seconds ttft_p99_at_rate(Seconds step, Seconds prompt99, double batch, double cap) {
-  const double rho = std::min(0.99, batch / cap);
-  return step + prompt99 + step * (std::log(100.0) * rho / (1.0 - rho));
+// prompt, and the p99 wait for a batch slot (slot_wait_p99).
+Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt99, double batch, double cap) {
+  return step + prompt99 + slot_wait_p99(c, step, batch, cap);
 }
 
 // serve_with's meets_slo at `rate`, without the fields no verdict reads (a
@@ -177,12 +221,12 @@ bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, co
   // is monotone), so a probe that fails on the step needs neither the tail
   // step nor the prompt, the two costly parts of a verdict.
   if (bound && tpot && step / a > slo.tpot) return false;
-  if (bound && ttft && ttft_p99_at_rate(step, Seconds(0), *batch, cap) > slo.ttft) return false;
+  if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), *batch, cap) > slo.ttft) return false;
   if (tpot && std::max(step, tail_step(c, l, *batch).time) / a > slo.tpot) return false;
   if (!ttft) return true;
   const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job));
   XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
-  return !(ttft_p99_at_rate(step, prompt99, *batch, cap) > slo.ttft);
+  return !(ttft_p99_at_rate(c, step, prompt99, *batch, cap) > slo.ttft);
 }
 
 // serve() with the steps of `memo` (none: computed afresh).
@@ -243,12 +287,12 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
-  // queues for a batch slot when the batch nears its cap (exponential tail
-  // of an M/M/1 queue at slot utilization B / cap: ln(100) rho/(1-rho) steps).
+  // queues for a batch slot when the batch nears its cap (slot_wait_p99: a
+  // queue of cap slots, each held for a request's decode).
   const Seconds prompt50 = prompt_time(c, l, batch, j.input_len);
   e.ttft_p50 = step * 0.5 + prompt50;
   if (rate) {
-    e.ttft_p99 = ttft_p99_at_rate(step, prompt_time(c, l, batch, prompt_p99(j)), batch, cap);
+    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j)), batch, cap);
   } else {
     e.ttft_p99 = e.ttft_p50 + prompt50 * (batch / j.output_len);  // offline: prompts queue in bulk
   }

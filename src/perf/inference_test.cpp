@@ -57,6 +57,27 @@ TEST(Inference, TtftGrowsWithPromptLength) {
   }
 }
 
+// A batch slot frees only when a sequence finishes its whole decode, so
+// with a cap of 4 slots, 256-token outputs and 3 slots busy on average, a
+// queued request waits about 256 / (4 - 3) steps for a spare completion
+// (Erlang C: it queues with probability 0.51), i.e. its p99 TTFT is hundreds
+// of steps; a queue served once per step would wait ln(100) * 3 = 14.
+TEST(Inference, SlotQueueWaitsForWholeDecodes) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency s = serving_stack();
+  const InferenceContext c = context(m, h100_like(8), s, 512, 256);
+  const ServingLayout l{1, 1, 1};
+  const double top = serve(c, l, std::nullopt, {}, 4).requests_per_s;
+  const ServingEstimate e = serve(c, l, 0.75 * top, {}, 4);
+  ASSERT_TRUE(e.meets_slo);
+  const double steps = e.ttft_p99 / e.tpot_p50;
+  EXPECT_GT(steps, 200.0);
+  EXPECT_LT(steps, 2000.0);
+  // Far from the cap nobody queues: a step in flight plus the prompt.
+  const ServingEstimate light = serve(c, l, 0.05 * top, {}, 0);
+  EXPECT_LT(light.ttft_p99 / light.tpot_p50, 10.0);
+}
+
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {
   const ModelArch m = llama(80, 8192, 64, 8, 28672);
   const StackEfficiency s = serving_stack();

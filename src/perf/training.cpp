@@ -1,6 +1,7 @@
 #include "perf/training.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -463,6 +464,9 @@ struct TrainingMemo::Impl {
   std::vector<std::uint64_t> keys;     // open addressing, a power of two long; 0: empty
   std::vector<std::uint32_t> indices;  // into entries
   std::vector<std::unique_ptr<Entry>> entries;
+  int shift = 64;
+  std::uint64_t last_key = 0;  // the search's inner loop asks for the same shape in runs
+  Entry* last = nullptr;
 
   // The entry of `l`'s shape, made on first use; nullptr for degrees too
   // large to pack (never met in a search; such an estimate is made afresh).
@@ -472,18 +476,21 @@ struct TrainingMemo::Impl {
     const std::uint64_t key = static_cast<std::uint64_t>(l.tp) | static_cast<std::uint64_t>(l.cp) << 15 |
                               static_cast<std::uint64_t>(l.micro_batch) << 30 | static_cast<std::uint64_t>(l.ep) << 45 |
                               static_cast<std::uint64_t>(l.sequence_parallel) << 60;  // never 0: tp >= 1
+    if (key == last_key) return last;
+    last_key = key;
     if (2 * (entries.size() + 1) > keys.size()) grow();
     std::size_t i = slot_of(key);
-    if (keys[i] == key) return entries[indices[i]].get();
+    if (keys[i] == key) return last = entries[indices[i]].get();
     keys[i] = key;
     indices[i] = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(std::make_unique<Entry>());
+    entries.push_back(std::unique_ptr<Entry>(new Entry));  // default-initialized: not zeroed whole
     entries.back()->costs = shared_costs(c, l);
-    return entries.back().get();
+    return last = entries.back().get();
   }
   std::size_t slot_of(std::uint64_t key) const {
+    // Fibonacci hashing: the product's top bits mix all of the key's.
     const std::size_t mask = keys.size() - 1;
-    std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> 40 & mask;
+    std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift;
     while (keys[i] != 0 && keys[i] != key) i = (i + 1) & mask;
     return i;
   }
@@ -492,6 +499,7 @@ struct TrainingMemo::Impl {
     std::vector<std::uint32_t> old_indices(old_keys.size());
     old_keys.swap(keys);
     old_indices.swap(indices);
+    shift = 64 - std::countr_zero(keys.size());
     for (std::size_t j = 0; j < old_keys.size(); ++j) {
       if (old_keys[j] == 0) continue;
       const std::size_t i = slot_of(old_keys[j]);

@@ -465,8 +465,10 @@ struct TrainingMemo::Impl {
   std::vector<std::uint32_t> indices;  // into entries
   std::vector<std::unique_ptr<Entry>> entries;
   int shift = 64;
-  std::uint64_t last_key = 0;  // the search's inner loop asks for the same shape in runs
-  Entry* last = nullptr;
+  // The two shapes asked last: the search's innermost loop alternates
+  // between two (sequence parallelism on and off) and repeats them.
+  std::uint64_t last_key[2] = {0, 0};
+  Entry* last[2] = {nullptr, nullptr};
 
   // The entry of `l`'s shape, made on first use; nullptr for degrees too
   // large to pack (never met in a search; such an estimate is made afresh).
@@ -476,16 +478,20 @@ struct TrainingMemo::Impl {
     const std::uint64_t key = static_cast<std::uint64_t>(l.tp) | static_cast<std::uint64_t>(l.cp) << 15 |
                               static_cast<std::uint64_t>(l.micro_batch) << 30 | static_cast<std::uint64_t>(l.ep) << 45 |
                               static_cast<std::uint64_t>(l.sequence_parallel) << 60;  // never 0: tp >= 1
-    if (key == last_key) return last;
-    last_key = key;
+    if (key == last_key[0]) return last[0];
+    if (key == last_key[1]) return last[1];
     if (2 * (entries.size() + 1) > keys.size()) grow();
     std::size_t i = slot_of(key);
-    if (keys[i] == key) return last = entries[indices[i]].get();
-    keys[i] = key;
-    indices[i] = static_cast<std::uint32_t>(entries.size());
-    entries.push_back(std::unique_ptr<Entry>(new Entry));  // default-initialized: not zeroed whole
-    entries.back()->costs = shared_costs(c, l);
-    return last = entries.back().get();
+    if (keys[i] != key) {
+      keys[i] = key;
+      indices[i] = static_cast<std::uint32_t>(entries.size());
+      entries.push_back(std::unique_ptr<Entry>(new Entry));  // default-initialized: not zeroed whole
+      entries.back()->costs = shared_costs(c, l);
+    }
+    last_key[1] = last_key[0];
+    last[1] = last[0];
+    last_key[0] = key;
+    return last[0] = entries[indices[i]].get();
   }
   std::size_t slot_of(std::uint64_t key) const {
     // Fibonacci hashing: the product's top bits mix all of the key's.

@@ -174,6 +174,12 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         const std::vector<Recompute> rc_list =
             one_or(f.recompute, {Recompute::none, Recompute::selective, Recompute::full});
         const std::vector<bool> sp_list = one_or(f.sequence_parallel, std::move(sps));
+        if (o.bound) {
+          const size_t most =
+              eps_ok.size() * sh_list.size() * vpp_list.size() * mb_list.size() * rc_list.size() * sp_list.size();
+          layouts.reserve(most);
+          fitting.reserve(most);
+        }
         for (int ep : eps_ok) {
           for (Sharding sh : sh_list) {
             // Prune: with full recompute and micro-batch 1 the activations are

@@ -338,7 +338,10 @@ Bytes layer_activations(const TrainingContext& c, const Layout& l) {
 // What a layout's step and memory are made of before its sharding and
 // data-parallel sync: the pipeline over micro-batches, the parameters one
 // chip holds and its activations. Reads everything of the layout but its
-// sharding.
+// sharding, so TrainingMemo keeps one per (shape, recompute, vpp, pp, dp) for
+// the layouts that differ in sharding alone: a change that makes it read the
+// sharding must move that part to optimizer_time or memory_of (the search's
+// equality tests, perf/search_test.cpp, fail otherwise).
 struct Stages {
   LayerTotals avg;  // one micro-batch through the average layer
   int micro = 0;    // micro-batches per step

@@ -483,6 +483,10 @@ struct TrainingMemo::Impl {
                               static_cast<std::uint64_t>(l.sequence_parallel) << 60;  // never 0: tp >= 1
     if (key == last_key[0]) return last[0];
     if (key == last_key[1]) return last[1];
+    return find_or_make(c, l, key);
+  }
+  // entry_for's slow path, out of line so that the fast one saves few registers.
+  [[gnu::noinline]] Entry* find_or_make(const TrainingContext& c, const Layout& l, std::uint64_t key) {
     if (2 * (entries.size() + 1) > keys.size()) grow();
     std::size_t i = slot_of(key);
     if (keys[i] != key) {

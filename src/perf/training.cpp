@@ -1,10 +1,12 @@
 #include "perf/training.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include "perf/components.h"
 #include "perf/kernels.h"
@@ -299,16 +301,224 @@ SharedCosts shared_costs(const TrainingContext& c, const Layout& l) {
   return s;
 }
 
+// One micro-batch through the average layer: GEMMs differ between dense and
+// MoE layers, attention between full and sliding-window layers. Reads the
+// layout's recompute setting besides `sc`.
+LayerTotals average_layer(const TrainingContext& c, const Layout& l, const SharedCosts& sc) {
+  const int dense_layers = c.layers - c.moe_layers;
+  const double L = dbl(c.layers);
+  const double sliding_share = dbl(c.sliding_layers) / L;
+  LayerTotals avg;
+  for (int moe = 0; moe < 2; ++moe) {
+    const double n = dbl(moe ? c.moe_layers : dense_layers) / L;
+    if (n <= 0) continue;
+    const LayerCost& cost = sc.layer[moe];
+    if (sliding_share < 1.0) avg.add(layer_totals(c, l, cost, sc.full), n * (1.0 - sliding_share));
+    if (sliding_share > 0.0) avg.add(layer_totals(c, l, cost, sc.sliding), n * sliding_share);
+  }
+  return avg;
+}
+
+// Activation bytes of the average layer for one micro-batch in flight (reads
+// tp, cp, micro_batch, sequence_parallel and recompute of the layout).
+Bytes layer_activations(const TrainingContext& c, const Layout& l) {
+  const ModelArch& m = *c.model;
+  const int s_local = c.job.seq_len / l.cp;
+  const double dense_share = dbl(c.layers - c.moe_layers) / dbl(c.layers);
+  const bool flash = c.stack->flash_attention;
+  return activation_bytes_per_layer(m, s_local, l.micro_batch, l.tp, l.sequence_parallel,
+                                    rematerialize_for(l.recompute), flash, false, false) *
+             dense_share +
+         (c.moe_layers > 0 ? activation_bytes_per_layer(m, s_local, l.micro_batch, l.tp, l.sequence_parallel,
+                                                        rematerialize_for(l.recompute), flash, false, true) *
+                                 (1.0 - dense_share)
+                           : Bytes(0));
+}
+
+// What a layout's step and memory are made of before its sharding and
+// data-parallel sync: the pipeline over micro-batches, the parameters one
+// chip holds and its activations. Reads everything of the layout but its
+// sharding, so TrainingMemo keeps one per (shape, recompute, vpp, pp, dp) for
+// the layouts that differ in sharding alone: a change that makes it read the
+// sharding must move that part to optimizer_time or memory_of (the search's
+// equality tests, perf/search_test.cpp, fail otherwise).
+struct Stages {
+  LayerTotals avg;  // one micro-batch through the average layer
+  int micro = 0;    // micro-batches per step
+  double layers_per_stage = 0;
+  Seconds head, embed, p2p, fill_drain, pipeline, stage_compute;
+  double dense_params_stage = 0, expert_params_stage = 0, params_chip = 0;
+  int expert_dp = 0, dense_dp = 0;
+  Bytes activations;
+};
+Stages stages(const TrainingContext& c, const Layout& l, const SharedCosts& sc, const LayerTotals& avg,
+              Bytes per_layer) {
+  const ModelArch& m = *c.model;
+  const StackEfficiency& s = *c.stack;
+  const double L = dbl(c.layers);
+  const int micro = c.job.global_batch / (l.dp * l.micro_batch);
+  // Pipeline stages: layers split evenly; the first stage also embeds, the
+  // last also runs the LM head and loss. A stage's time per micro-batch is its
+  // layers' compute and exposed communication; the slowest stage sets the
+  // steady state and the others fill and drain the pipeline.
+  const double layers_per_stage = L / dbl(l.pp);
+  const Seconds head = sc.head;
+  const Seconds embed = sc.embed;
+  const Seconds layer_time = avg.total() * layers_per_stage;
+  // Pipeline sends: each rank sends activations forward and gradients back
+  // once per virtual stage per micro-batch, over the link between stages.
+  Seconds p2p(0);
+  if (l.pp > 1) {
+    const double T = dbl(l.micro_batch) * c.job.seq_len / l.cp;
+    const Bytes act(T * m.d_model * 2.0 / (l.sequence_parallel ? l.tp : 1));
+    p2p = send_recv_time(c.fabric, l.tp * l.cp * l.dp, act, c.links) * (2.0 * l.vpp) * (1.0 - s.overlap_pp);
+  }
+  const Seconds slowest = layer_time + (l.pp > 1 ? std::max(head, embed) : head + embed) + p2p;
+  const Seconds all_stages = layer_time * dbl(l.pp) + head + embed + p2p * dbl(l.pp);
+  // 1F1B with vpp virtual stages per rank (Narayanan et al. 2021, Sec. 2.2):
+  // m x t_slowest in steady state, and a fill/drain of the other stages'
+  // work split into vpp chunks: (pp - 1)/vpp slots when stages are equal.
+  const Seconds fill_drain = (all_stages - slowest) / dbl(l.vpp);
+  const Seconds pipeline = slowest * dbl(micro) + fill_drain;
+  const Seconds stage_compute = avg.compute() * layers_per_stage + head;
+
+  // Parameters held by one chip: its stage's share of the layers (and of the
+  // embedding or LM head), split by tp, experts further split by ep.
+  const double embed_params = c.params.embedding + c.params.positions;
+  const double head_params = c.params.unembedding;
+  const double edge_params = l.pp > 1 ? std::max(embed_params, head_params) : embed_params + head_params;
+  const double expert_params_total = c.params.routed_experts;
+  const double dense_params_stage =
+      ((c.params.attention + c.params.dense_mlp + c.params.shared_experts + c.params.router + c.params.norms) /
+           dbl(l.pp) +
+       edge_params) /
+      dbl(l.tp);
+  const double expert_params_stage = expert_params_total / dbl(l.pp) / dbl(l.tp) / dbl(l.ep);
+  const double params_chip = dense_params_stage + expert_params_stage;
+  const int expert_dp = std::max(1, l.dp * l.cp / l.ep);  // replicas of each expert shard
+  const int dense_dp = l.dp * l.cp;
+
+  // Activations: the first stage holds min(pp, micro) micro-batches in flight
+  // (1F1B), interleaving adds (pp-1)/(pp*vpp) (Korthikanti et al. 2022, Sec. 4.2.3).
+  const int s_local = c.job.seq_len / l.cp;
+  double in_flight = dbl(std::min(l.pp, micro));
+  if (l.vpp > 1) in_flight *= 1.0 + dbl(l.pp - 1) / dbl(l.pp * l.vpp);
+  // The last stage also holds the fp32 logits of one micro-batch.
+  const Bytes logits(dbl(l.micro_batch) * s_local * dbl(m.vocab) / l.tp * 4.0);
+  const Bytes activations = per_layer * (layers_per_stage * in_flight) + (l.pp == 1 ? logits : Bytes(0));
+  return {avg,
+          micro,
+          layers_per_stage,
+          head,
+          embed,
+          p2p,
+          fill_drain,
+          pipeline,
+          stage_compute,
+          dense_params_stage,
+          expert_params_stage,
+          params_chip,
+          expert_dp,
+          dense_dp,
+          activations};
+}
+
+Stages fresh_stages(const TrainingContext& c, const Layout& l) {
+  const SharedCosts sc = shared_costs(c, l);
+  return stages(c, l, sc, average_layer(c, l, sc), layer_activations(c, l));
+}
+
 }  // namespace
 
+// The memo's entries, one per (tp, cp, micro_batch, ep, sequence_parallel)
+// a search meets, found through a small open-addressed table of packed keys
+// (a profile showed std::map's lookups at 7% of the search). Each entry also
+// keeps, per recompute setting, the average layer and one layer's activation
+// bytes (they read nothing else of the layout), and per recompute and vpp the
+// Stages of one (pp, dp): within a search tuple they differ by sharding alone.
 struct TrainingMemo::Impl {
-  using Shape = std::tuple<int, int, int, int, bool>;  // tp, cp, micro_batch, ep, sequence_parallel
-  std::map<Shape, SharedCosts> costs;
-  const SharedCosts& costs_for(const TrainingContext& c, const Layout& l) {
-    const Shape key{l.tp, l.cp, l.micro_batch, l.ep, l.sequence_parallel};
-    auto it = costs.find(key);
-    if (it == costs.end()) it = costs.emplace(key, shared_costs(c, l)).first;
-    return it->second;
+  static constexpr int kVpps = 9;  // vpp 1..8 kept; larger ones computed afresh
+  struct Entry {
+    SharedCosts costs;
+    LayerTotals avg[3];  // by Recompute
+    Bytes activations[3];
+    bool has[3] = {false, false, false};
+    // By recompute and vpp, for the (pp, dp) in `slot_pp`, `slot_dp`; optional
+    // so that an entry is not zeroed whole (a few kB).
+    std::optional<Stages> slot[3][kVpps];
+    int slot_pp[3][kVpps] = {}, slot_dp[3][kVpps] = {};
+    std::optional<Stages> scratch;  // a layout no slot keeps
+
+    const Stages& stages_for(const TrainingContext& c, const Layout& l) {
+      const int rc = static_cast<int>(l.recompute);
+      if (!has[rc]) {
+        avg[rc] = average_layer(c, l, costs);
+        activations[rc] = layer_activations(c, l);
+        has[rc] = true;
+      }
+      if (l.vpp >= kVpps) return scratch.emplace(stages(c, l, costs, avg[rc], activations[rc]));
+      std::optional<Stages>& kept = slot[rc][l.vpp];
+      if (kept && slot_pp[rc][l.vpp] == l.pp && slot_dp[rc][l.vpp] == l.dp) return *kept;
+      slot_pp[rc][l.vpp] = l.pp;
+      slot_dp[rc][l.vpp] = l.dp;
+      return kept.emplace(stages(c, l, costs, avg[rc], activations[rc]));
+    }
+  };
+  std::vector<std::uint64_t> keys;     // open addressing, a power of two long; 0: empty
+  std::vector<std::uint32_t> indices;  // into entries
+  std::vector<std::unique_ptr<Entry>> entries;
+  int shift = 64;
+  // The two shapes asked last: the search's innermost loop alternates
+  // between two (sequence parallelism on and off) and repeats them.
+  std::uint64_t last_key[2] = {0, 0};
+  Entry* last[2] = {nullptr, nullptr};
+
+  // The entry of `l`'s shape, made on first use; nullptr for degrees too
+  // large to pack (never met in a search; such an estimate is made afresh).
+  Entry* entry_for(const TrainingContext& c, const Layout& l) {
+    constexpr int kMax = 1 << 15;
+    if (l.tp >= kMax || l.cp >= kMax || l.micro_batch >= kMax || l.ep >= kMax) return nullptr;
+    const std::uint64_t key = static_cast<std::uint64_t>(l.tp) | static_cast<std::uint64_t>(l.cp) << 15 |
+                              static_cast<std::uint64_t>(l.micro_batch) << 30 | static_cast<std::uint64_t>(l.ep) << 45 |
+                              static_cast<std::uint64_t>(l.sequence_parallel) << 60;  // never 0: tp >= 1
+    if (key == last_key[0]) return last[0];
+    if (key == last_key[1]) return last[1];
+    return find_or_make(c, l, key);
+  }
+  // entry_for's slow path, out of line so that the fast one saves few registers.
+  [[gnu::noinline]] Entry* find_or_make(const TrainingContext& c, const Layout& l, std::uint64_t key) {
+    if (2 * (entries.size() + 1) > keys.size()) grow();
+    std::size_t i = slot_of(key);
+    if (keys[i] != key) {
+      keys[i] = key;
+      indices[i] = static_cast<std::uint32_t>(entries.size());
+      entries.push_back(std::unique_ptr<Entry>(new Entry));  // default-initialized: not zeroed whole
+      entries.back()->costs = shared_costs(c, l);
+    }
+    last_key[1] = last_key[0];
+    last[1] = last[0];
+    last_key[0] = key;
+    return last[0] = entries[indices[i]].get();
+  }
+  std::size_t slot_of(std::uint64_t key) const {
+    // Fibonacci hashing: the product's top bits mix all of the key's.
+    const std::size_t mask = keys.size() - 1;
+    std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift;
+    while (keys[i] != 0 && keys[i] != key) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<std::uint64_t> old_keys(std::max<std::size_t>(64, 2 * keys.size()));
+    std::vector<std::uint32_t> old_indices(old_keys.size());
+    old_keys.swap(keys);
+    old_indices.swap(indices);
+    shift = 64 - std::countr_zero(keys.size());
+    for (std::size_t j = 0; j < old_keys.size(); ++j) {
+      if (old_keys[j] == 0) continue;
+      const std::size_t i = slot_of(old_keys[j]);
+      keys[i] = old_keys[j];
+      indices[i] = old_indices[j];
+    }
   }
 };
 TrainingMemo::TrainingMemo() : impl_(std::make_unique<Impl>()) {}
@@ -395,75 +605,71 @@ std::string_view check_layout(const TrainingContext& c, const Layout& l) {
 
 namespace {
 
-// estimate_training; `sync` false leaves out the data-parallel sync (its
-// exposed time is never negative, so the step time is a lower bound).
-TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMemo* memo, bool sync) {
+// The layout's Stages, from the memo when there is one (layouts that differ
+// in sharding alone share them), else made in `computed`.
+const Stages& stages_of(const TrainingContext& c, const Layout& l, TrainingMemo* memo,
+                        std::optional<Stages>& computed) {
+  if (memo) {
+    if (TrainingMemo::Impl::Entry* entry = memo->impl().entry_for(c, l)) return entry->stages_for(c, l);
+  }
+  return computed.emplace(fresh_stages(c, l));
+}
+
+// Bytes per gradient element: the run's gradient precision where known
+// (Megatron-Bridge's performance recipes reduce in bf16), else the stack's.
+double gradient_bytes(const TrainingContext& c) {
+  return c.job.lora ? 0.0 : (c.job.grad_bytes > 0 ? c.job.grad_bytes : c.stack->grad_bytes);
+}
+
+// Optimizer step (mixed-precision Adam): read weights, fp32 master, grads and
+// two moments, write them back: ~30 bytes per parameter it owns.
+Seconds optimizer_time(const TrainingContext& c, const Layout& l, const Stages& st) {
+  double owned = st.params_chip;
+  if (l.sharding != Sharding::none) owned = st.dense_params_stage / st.dense_dp + st.expert_params_stage / st.expert_dp;
+  return c.job.lora ? Seconds(0) : stream(c, owned * 30.0, 1.0);
+}
+
+// Memory per chip.
+TrainingMemory memory_of(const TrainingContext& c, const Layout& l, const Stages& st) {
+  const StackEfficiency& s = *c.stack;
+  const double dense_params_stage = st.dense_params_stage, expert_params_stage = st.expert_params_stage;
+  const int expert_dp = st.expert_dp, dense_dp = st.dense_dp;
+  TrainingMemory mem;
+  const double w_div = shards_weights(l.sharding) ? dense_dp : 1.0;
+  const double w_div_e = shards_weights(l.sharding) ? expert_dp : 1.0;
+  mem.weights = Bytes((dense_params_stage / w_div + expert_params_stage / w_div_e) * s.weight_bytes);
+  if (!c.job.lora) {
+    const bool shard_grads = l.sharding == Sharding::zero2 || shards_weights(l.sharding);
+    mem.gradients = Bytes(
+        (dense_params_stage / (shard_grads ? dense_dp : 1) + expert_params_stage / (shard_grads ? expert_dp : 1)) *
+        gradient_bytes(c));
+    const bool shard_opt = l.sharding != Sharding::none;
+    mem.optimizer =
+        Bytes((dense_params_stage / (shard_opt ? dense_dp : 1) + expert_params_stage / (shard_opt ? expert_dp : 1)) *
+              s.optimizer_bytes);
+  }
+  mem.activations = st.activations;
+  mem.reserve = s.reserve;
+  return mem;
+}
+
+TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
   TrainingEstimate e;
   e.capacity = c.fabric.hbm_capacity;
   e.invalid = check_layout(c, l);
   if (!e.invalid.empty()) return e;
   e.valid = true;
-  const ModelArch& m = *c.model;
   const StackEfficiency& s = *c.stack;
   const int micro = c.job.global_batch / (l.dp * l.micro_batch);
   e.micro_batches = micro;
-
-  // One micro-batch through the average layer. GEMMs differ between dense and
-  // MoE layers, attention between full and sliding-window layers.
-  const int dense_layers = c.layers - c.moe_layers;
-  const double L = dbl(c.layers);
-  const double sliding_share = dbl(c.sliding_layers) / L;
-  std::optional<SharedCosts> computed;  // not zeroed on the memo's path (a profile showed the fill)
-  const SharedCosts& sc = memo ? memo->impl().costs_for(c, l) : computed.emplace(shared_costs(c, l));
-  LayerTotals avg;
-  for (int moe = 0; moe < 2; ++moe) {
-    const double n = dbl(moe ? c.moe_layers : dense_layers) / L;
-    if (n <= 0) continue;
-    const LayerCost& cost = sc.layer[moe];
-    if (sliding_share < 1.0) avg.add(layer_totals(c, l, cost, sc.full), n * (1.0 - sliding_share));
-    if (sliding_share > 0.0) avg.add(layer_totals(c, l, cost, sc.sliding), n * sliding_share);
-  }
-
-  // Pipeline stages: layers split evenly; the first stage also embeds, the
-  // last also runs the LM head and loss. A stage's time per micro-batch is its
-  // layers' compute and exposed communication; the slowest stage sets the
-  // steady state and the others fill and drain the pipeline.
-  const double layers_per_stage = L / dbl(l.pp);
-  const Seconds head = sc.head;
-  const Seconds embed = sc.embed;
-  const Seconds layer_time = avg.total() * layers_per_stage;
-  // Pipeline sends: each rank sends activations forward and gradients back
-  // once per virtual stage per micro-batch, over the link between stages.
-  Seconds p2p(0);
-  if (l.pp > 1) {
-    const double T = dbl(l.micro_batch) * c.job.seq_len / l.cp;
-    const Bytes act(T * m.d_model * 2.0 / (l.sequence_parallel ? l.tp : 1));
-    p2p = send_recv_time(c.fabric, l.tp * l.cp * l.dp, act, c.links) * (2.0 * l.vpp) * (1.0 - s.overlap_pp);
-  }
-  const Seconds slowest = layer_time + (l.pp > 1 ? std::max(head, embed) : head + embed) + p2p;
-  const Seconds all_stages = layer_time * dbl(l.pp) + head + embed + p2p * dbl(l.pp);
-  // 1F1B with vpp virtual stages per rank (Narayanan et al. 2021, Sec. 2.2):
-  // m x t_slowest in steady state, and a fill/drain of the other stages'
-  // work split into vpp chunks: (pp - 1)/vpp slots when stages are equal.
-  const Seconds fill_drain = (all_stages - slowest) / dbl(l.vpp);
-  const Seconds pipeline = slowest * dbl(micro) + fill_drain;
-  const Seconds stage_compute = avg.compute() * layers_per_stage + head;
-
-  // Parameters held by one chip: its stage's share of the layers (and of the
-  // embedding or LM head), split by tp, experts further split by ep.
-  const double embed_params = c.params.embedding + c.params.positions;
-  const double head_params = c.params.unembedding;
-  const double edge_params = l.pp > 1 ? std::max(embed_params, head_params) : embed_params + head_params;
-  const double expert_params_total = c.params.routed_experts;
-  const double dense_params_stage =
-      ((c.params.attention + c.params.dense_mlp + c.params.shared_experts + c.params.router + c.params.norms) /
-           dbl(l.pp) +
-       edge_params) /
-      dbl(l.tp);
-  const double expert_params_stage = expert_params_total / dbl(l.pp) / dbl(l.tp) / dbl(l.ep);
-  const double params_chip = dense_params_stage + expert_params_stage;
-  const int expert_dp = std::max(1, l.dp * l.cp / l.ep);  // replicas of each expert shard
-  const int dense_dp = l.dp * l.cp;
+  std::optional<Stages> computed;  // not zeroed on the memo's path
+  const Stages& st = stages_of(c, l, memo, computed);
+  const LayerTotals& avg = st.avg;
+  const double layers_per_stage = st.layers_per_stage;
+  const Seconds head = st.head, embed = st.embed, p2p = st.p2p, fill_drain = st.fill_drain;
+  const Seconds pipeline = st.pipeline, stage_compute = st.stage_compute;
+  const double dense_params_stage = st.dense_params_stage, expert_params_stage = st.expert_params_stage;
+  const int expert_dp = st.expert_dp, dense_dp = st.dense_dp;
 
   // Data-parallel gradient sync (Megatron --overlap-grad-reduce and
   // --overlap-param-gather): gradients reduce behind the last micro-batch's
@@ -471,9 +677,7 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
   Seconds dp_time(0);
   const Seconds bwd_window = (stage_compute - avg.recompute * layers_per_stage) * (2.0 / 3.0);
   const Seconds fwd_window = stage_compute / 3.0;
-  // The run's gradient precision where known (Megatron-Bridge's performance
-  // recipes reduce in bf16), else the stack's.
-  const double grad_bytes = c.job.lora ? 0.0 : (c.job.grad_bytes > 0 ? c.job.grad_bytes : s.grad_bytes);
+  const double grad_bytes = gradient_bytes(c);
   const double weight_bytes = s.weight_bytes;
   // XLA makes each core of a multi-core chip a device of its own (TPU7x: two
   // TensorCores, each a JAX device with half the chip's HBM; Cloud TPU docs,
@@ -483,7 +687,7 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
   // reduce-scatters its own gradients, so the chip's links carry one copy per
   // device. (v4/v5p run their two cores as one device: cores_per_chip 1.)
   const double copies = s.runtime == Runtime::xla ? dbl(c.fabric.devices_per_chip) : 1.0;
-  if (sync && !c.job.lora && dense_dp > 1) {
+  if (!c.job.lora && dense_dp > 1) {
     const Placement pd = place_group(c.fabric, dense_dp, l.tp);
     const Placement pe = place_group(c.fabric, expert_dp, l.tp * l.ep);
     if (shards_weights(l.sharding)) {
@@ -519,13 +723,12 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
     }
   }
 
-  // Optimizer step (mixed-precision Adam): read weights, fp32 master, grads and
-  // two moments, write them back: ~30 bytes per parameter it owns.
-  double owned = params_chip;
-  if (l.sharding != Sharding::none) owned = dense_params_stage / dense_dp + expert_params_stage / expert_dp;
-  const Seconds optimizer = c.job.lora ? Seconds(0) : stream(c, owned * 30.0, 1.0);
-
+  const Seconds optimizer = optimizer_time(c, l, st);
   e.step_time = pipeline + dp_time + optimizer + s.step_overhead;
+  TrainingMemory& mem = e.memory;
+  mem = memory_of(c, l, st);
+  e.fits = mem.total() <= e.capacity;
+
   // The breakdown follows the slowest stage through all micro-batches; the
   // fill and drain are the bubble.
   const double mb_scale = dbl(micro);
@@ -543,41 +746,6 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
   e.time.optimizer = optimizer;
   e.time.step_overhead = s.step_overhead;
 
-  // Memory per chip.
-  TrainingMemory& mem = e.memory;
-  const double w_div = shards_weights(l.sharding) ? dense_dp : 1.0;
-  const double w_div_e = shards_weights(l.sharding) ? expert_dp : 1.0;
-  mem.weights = Bytes((dense_params_stage / w_div + expert_params_stage / w_div_e) * weight_bytes);
-  if (!c.job.lora) {
-    const bool shard_grads = l.sharding == Sharding::zero2 || shards_weights(l.sharding);
-    mem.gradients = Bytes(
-        (dense_params_stage / (shard_grads ? dense_dp : 1) + expert_params_stage / (shard_grads ? expert_dp : 1)) *
-        grad_bytes);
-    const bool shard_opt = l.sharding != Sharding::none;
-    mem.optimizer =
-        Bytes((dense_params_stage / (shard_opt ? dense_dp : 1) + expert_params_stage / (shard_opt ? expert_dp : 1)) *
-              s.optimizer_bytes);
-  }
-  // Activations: the first stage holds min(pp, micro) micro-batches in flight
-  // (1F1B), interleaving adds (pp-1)/(pp*vpp) (Korthikanti et al. 2022, Sec. 4.2.3).
-  const int s_local = c.job.seq_len / l.cp;
-  const double dense_share = dbl(dense_layers) / L;
-  const Bytes per_layer =
-      activation_bytes_per_layer(m, s_local, l.micro_batch, l.tp, l.sequence_parallel, rematerialize_for(l.recompute),
-                                 s.flash_attention, false, false) *
-          dense_share +
-      (c.moe_layers > 0 ? activation_bytes_per_layer(m, s_local, l.micro_batch, l.tp, l.sequence_parallel,
-                                                     rematerialize_for(l.recompute), s.flash_attention, false, true) *
-                              (1.0 - dense_share)
-                        : Bytes(0));
-  double in_flight = dbl(std::min(l.pp, micro));
-  if (l.vpp > 1) in_flight *= 1.0 + dbl(l.pp - 1) / dbl(l.pp * l.vpp);
-  // The last stage also holds the fp32 logits of one micro-batch.
-  const Bytes logits(dbl(l.micro_batch) * s_local * dbl(m.vocab) / l.tp * 4.0);
-  mem.activations = per_layer * (layers_per_stage * in_flight) + (l.pp == 1 ? logits : Bytes(0));
-  mem.reserve = s.reserve;
-  e.fits = mem.total() <= e.capacity;
-
   // Throughput.
   e.tokens_per_step = dbl(c.job.global_batch) * c.job.seq_len;
   const double chips = dbl(l.chips());
@@ -591,11 +759,23 @@ TrainingEstimate estimate(const TrainingContext& c, const Layout& l, TrainingMem
 }  // namespace
 
 TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
-  return estimate(c, l, memo, true);
+  return estimate(c, l, memo);
 }
 
-TrainingEstimate estimate_training_floor(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
-  return estimate(c, l, memo, false);
+// estimate_training's own pieces with the data-parallel sync left out (its
+// exposed time is never negative, so the step time is a lower bound).
+TrainingFloor training_floor(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
+  TrainingFloor f;
+  f.invalid = check_layout(c, l);
+  if (!f.invalid.empty()) return f;
+  f.valid = true;
+  std::optional<Stages> computed;
+  const Stages& st = stages_of(c, l, memo, computed);
+  f.step_time = st.pipeline + Seconds(0) + optimizer_time(c, l, st) + c.stack->step_overhead;
+  f.memory = memory_of(c, l, st).total();
+  f.capacity = c.fabric.hbm_capacity;
+  f.fits = f.memory <= f.capacity;
+  return f;
 }
 
 Rematerialize rematerialize_for(Recompute r) {

@@ -109,8 +109,10 @@ struct TrainingEstimate {
 std::string_view check_layout(const TrainingContext& ctx, const Layout& layout);
 
 // Per-layer costs that layouts differing only in pp, dp, vpp, recompute or
-// sharding share, kept for a search over one context (one memo per thread,
-// per context). An estimate with a memo is identical to one without.
+// sharding share (and, per recompute setting, the average layer and its
+// activation bytes), kept for a search over one context (one memo per thread,
+// per context; meant for the few dozen shapes of one search tuple). An
+// estimate with a memo is identical to one without.
 class TrainingMemo {
  public:
   struct Impl;
@@ -124,11 +126,22 @@ class TrainingMemo {
   std::unique_ptr<Impl> impl_;
 };
 TrainingEstimate estimate_training(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo = nullptr);
-// estimate_training without the data-parallel gradient sync (its collectives
-// are the costly part left once the memo holds the layer costs): the same
-// memory and fit, and a step_time no greater than the full one (the sync's
-// exposed time is never negative), for a search to skip layouts that cannot rank.
-TrainingEstimate estimate_training_floor(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
+// What a search reads of a layout before ranking it: estimate_training's
+// validity, memory and fit, and a step-time floor, the same step without the
+// data-parallel gradient sync (whose exposed time is never negative, so the
+// floor never exceeds the full step time; its collectives are the costly part
+// once the memo holds the layer costs). Computed by the same functions as
+// estimate_training, without filling a TrainingEstimate.
+struct TrainingFloor {
+  bool valid = false;
+  std::string_view invalid;  // as TrainingEstimate::invalid
+  Seconds step_time;         // <= estimate_training's
+  Bytes memory;              // == estimate_training's memory.total()
+  Bytes capacity;
+  bool fits = false;
+  Bytes missing() const { return memory > capacity ? memory - capacity : Bytes(0); }
+};
+TrainingFloor training_floor(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
 
 // What is recomputed in backward instead of stored, for the activation count.
 enum class Rematerialize : unsigned char {

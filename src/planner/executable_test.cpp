@@ -553,7 +553,7 @@ TEST(WarmStart, RepairCompletesTheStart) {
   RecordProperty("repaired", repaired);
 }
 
-// The neighbourhood search (improve_runs: each run, then month windows) on
+// The neighbourhood search (improve_runs: each run's gangs freed in turn) on
 // random six-month portfolios, from the repaired greedy start: a plan that
 // satisfies the model and passes the checker, never worse than the start,
 // never better than the optimum, and better than the start where it can be.

@@ -27,12 +27,9 @@ constexpr double kPolishShare = 0.3;
 constexpr double kRootLpFactor = 3.0;
 // The LP relaxation's own solve may take all the time left: past a quarter
 // of it CBC is not run, but a finished LP is still the answer's bound.
-// The share of the search's time that the neighbourhood search over month
-// windows and runs (improve_runs) takes after CBC's search, when CBC has not
-// closed the gap. Half: on the example CBC's incumbent after 51 s was the
-// same as after 71 s (load 8, 120 s limit), where the windows took it from
-// $39.72M to $38.68M (docs/benchmarks.md, planner6).
-constexpr double kImproveShare = 0.5;
+// The share of the search's time that the neighbourhood search over the
+// runs (improve_runs) takes after CBC's search, when CBC has not closed the gap.
+constexpr double kImproveShare = 0.3;
 
 // The start's plan as the result when CBC is not run (too little time left
 // for its root): `bound` is the executable LP relaxation's objective, or NaN.

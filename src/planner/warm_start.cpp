@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -428,55 +427,27 @@ std::vector<double> improve_runs(const Formulation& f, const std::vector<double>
     return x;
   }
   std::vector<int> runs;
-  int months = 0;
-  for (const auto& g : f.gangs) {
-    runs.push_back(g.workload);
-    months = std::max(months, g.month + 1);
-  }
+  for (const auto& g : f.gangs) runs.push_back(g.workload);
   std::sort(runs.begin(), runs.end());
   runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
   if (runs.size() < 2) return x;  // one run free is the whole model
-  // The neighbourhoods, as a test on a gang column: free in it or held.
-  // Windows of kWindow months (half-overlapping) with every run free in
-  // them, where runs trade a pool's months with each other, then each run
-  // alone. On the example the windows are what improves a plan of CBC's
-  // (38.06M to 37.80M in 20 CPU s from one window; 39.72M to 39.29M in a
-  // 120 s plan), where the runs one at a time found nothing: a run's gangs
-  // move only as far as the others' leave room.
-  constexpr int kWindow = 4;
-  std::vector<std::function<bool(const Formulation::GangVar&)>> free;
-  if (months > kWindow) {
-    for (int lo = 0; lo < months; lo += kWindow / 2) {
-      const int hi = std::min(months, lo + kWindow);
-      free.emplace_back([lo, hi](const Formulation::GangVar& g) { return g.month >= lo && g.month < hi; });
-      if (hi == months) break;
-    }
-  }
-  for (int w : runs) free.emplace_back([w](const Formulation::GangVar& g) { return g.workload == w; });
   const auto begin = std::chrono::steady_clock::now();
   auto left = [&] {
     return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   };
   std::vector<double> best = x;
-  // Rounds over all neighbourhoods while the last one improved the plan and time is left.
-  for (bool improved = true; improved;) {
-    improved = false;
-    for (size_t i = 0; i < free.size(); ++i) {
-      // An even share of what is left; a smaller one is not searched.
-      const double share = left() / static_cast<double>(free.size() - i);
-      if (share < std::max(1.0, min_share_s)) return best;
-      std::vector<int> held;
-      for (const auto& g : f.gangs) {
-        if (!free[i](g)) held.push_back(g.var);
-      }
-      MilpOptions o = options;
-      o.time_limit_s = share;
-      o.start_to_cbc = true;  // the incumbent: only a better plan is of use here
-      const double before = evaluate_objective(f.model, best);
-      best = solve_fixed(f, best, held, o);
-      const double after = evaluate_objective(f.model, best);
-      if (after < before - 1e-9 * std::abs(before)) improved = true;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    // An even share of what is left; a smaller one is not searched.
+    const double share = left() / static_cast<double>(runs.size() - i);
+    if (share < std::max(1.0, min_share_s)) break;
+    std::vector<int> held;
+    for (const auto& g : f.gangs) {
+      if (g.workload != runs[i]) held.push_back(g.var);
     }
+    MilpOptions o = options;
+    o.time_limit_s = share;
+    o.start_to_cbc = true;  // the incumbent: only a better plan is of use here
+    best = solve_fixed(f, best, held, o);
   }
   return best;
 }

@@ -30,14 +30,12 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
 std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options);
 
 // A neighbourhood search around a complete plan `x` (large neighbourhood
-// search over the gangs): first each training run in turn (the other runs'
-// gangs held), then windows of four months, half-overlapping, with every
-// run's gangs in the window free and the rest held. In each, CBC re-chooses
-// the free gangs and everything else (rentals, commitments, replicas, moves,
-// binaries) with the best plan so far as its incumbent, each in an even
-// share of options.time_limit_s (none below min_share_s, nor below a
-// second). Returns the best plan found (never worse than `x`); `x` when it
-// is not complete or has fewer than two runs.
+// search over the runs): for each training run in turn, the other runs'
+// gangs are held and CBC re-chooses this run's gangs and everything else
+// (rentals, commitments, replicas, moves, binaries) with the best plan so
+// far as its incumbent, each in an even share of options.time_limit_s (none
+// below min_share_s, nor below a second). Returns the best plan found (never
+// worse than `x`); `x` when it is not complete or has fewer than two runs.
 std::vector<double> improve_runs(const Formulation& f, const std::vector<double>& x, const MilpOptions& options,
                                  double min_share_s = 1.0);
 

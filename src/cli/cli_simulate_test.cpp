@@ -205,6 +205,26 @@ TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
             failover["runs"][0]["delay_days"]["p50"].get<double>());
 }
 
+// On the shipped example, re-planning must not leave the unmovable run later
+// than following the plan does. It once did (P50 60 days late against 13):
+// the trigger compared each run with the saved plan's months, which a re-plan
+// never replaces, so a run the re-plan had sped up stayed "at risk" and every
+// later decision re-planned and moved it again (131 re-plans per replica).
+TEST(CliSimulate, ReplanDoesNotThrashOnTheExample) {
+  const Result r = run_cli({"simulate", std::string(XPUPLAN_TEST_DIR) + "/../examples/portfolio.yaml", "--plan",
+                            tests("data/sim/example-plan.json"), "--risks",
+                            std::string(XPUPLAN_TEST_DIR) + "/../examples/risks.yaml", "--replicas", "4", "--threads",
+                            "1", "--policy", "static", "--policy", "replan", "--json", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  const json& policies = j["simulation"]["policies"];
+  const json &fixed = policies[0], &replan = policies[1];
+  ASSERT_EQ(replan["policy"], "replan");
+  ASSERT_EQ(replan["runs"][0]["name"], "pretrain-70b");
+  EXPECT_LE(replan["runs"][0]["delay_days"]["p50"].get<double>(),
+            fixed["runs"][0]["delay_days"]["p50"].get<double>() + 1.0);
+}
+
 // A portfolio's own `risks:` section reads like a --risks file (same schema),
 // with problems at their line in the portfolio; a --risks file replaces the
 // sections it gives and keeps the others.

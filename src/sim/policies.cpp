@@ -245,22 +245,44 @@ double live_rps(std::span<const ReplicaSet> sets) {
   return live;
 }
 
-// Whether run r can still finish by its deadline on the plan's remaining
-// allocations from now (this month's rest, then the plan's months).
-bool deadline_at_risk(const PolicyView& v, int r) {
+// Tokens run r trains from now to the end of its deadline month at `rate(m)`
+// tokens/s in month m.
+template <class Rate>
+double trainable_by_deadline(const PolicyView& v, int r, Rate rate) {
   const SimRun& run = v.input.runs[r];
-  const RunView& view = v.runs[r];
-  if (view.status == RunStatus::done) return false;
   double start_s = 0;
   for (int m = 0; m < v.month; ++m) start_s += v.input.horizon.month_hours[m] * 3600.0;
   double can = 0;
   for (int m = v.month; m <= run.deadline && m < v.input.horizon.months(); ++m) {
     const double month_s = v.input.horizon.month_hours[m] * 3600.0;
     const double from = m == v.month ? std::max(0.0, (static_cast<double>(v.now.ns()) * 1e-9) - start_s) : 0.0;
-    can += run.months[m].tokens_per_s * std::max(0.0, month_s - from);
+    can += rate(m) * std::max(0.0, month_s - from);
     start_s += month_s;
   }
-  return run.tokens - view.tokens_done > can * (1 + 1e-9) + run.tokens * kTokensDoneTolerance;
+  return can;
+}
+
+bool short_of(const PolicyView& v, int r, double can) {
+  const SimRun& run = v.input.runs[r];
+  return run.tokens - v.runs[r].tokens_done > can * (1 + 1e-9) + run.tokens * kTokensDoneTolerance;
+}
+
+// Whether run r can still finish by its deadline on the plan's remaining
+// allocations from now (this month's rest, then the plan's months).
+bool deadline_at_risk(const PolicyView& v, int r) {
+  if (v.runs[r].status == RunStatus::done) return false;
+  return short_of(v, r, trainable_by_deadline(v, r, [&](int m) { return v.input.runs[r].months[m].tokens_per_s; }));
+}
+
+// Whether keeping what run r holds now (until its deadline) would finish it in
+// time. The plan's months are not updated by a re-plan, which assigns only the
+// current month: without this, a run a re-plan has already sped up is still "at
+// risk" against the saved plan, and every later decision re-plans again (131
+// re-plans per replica on the example, each moving runs).
+bool holding_finishes(const PolicyView& v, int r) {
+  const RunView& view = v.runs[r];
+  if (view.current.pool < 0 || view.status == RunStatus::waiting) return false;
+  return !short_of(v, r, trainable_by_deadline(v, r, [&](int) { return view.current.tokens_per_s; }));
 }
 
 // The fastest of run r's layouts on `to`'s pool that fits there (`to` itself when none is faster).
@@ -338,7 +360,8 @@ class ReplanPolicy final : public SimPolicy {
     ledger.release_given_back(v);
     for (int r : releases_first(v)) {
       const RunMonth& planned = v.runs[r].planned;
-      if ((planned.pool >= 0 && !fits(v, ledger, r, planned)) || deadline_at_risk(v, r)) return true;
+      if (planned.pool >= 0 && !fits(v, ledger, r, planned)) return true;
+      if (deadline_at_risk(v, r) && !holding_finishes(v, r)) return true;
       if (planned.pool >= 0) ledger.take(planned.pool, planned.chips - own_chips(v.runs[r], planned.pool));
       const RunMonth& held = v.runs[r].current;
       if (held.pool >= 0 && held.pool != planned.pool) ledger.take(held.pool, -held.chips);  // given back

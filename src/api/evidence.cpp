@@ -56,10 +56,10 @@ Expected<CalibrateReport, Diagnostics> run_calibrate(const DataSet& data, const 
   std::vector<CaseResult> out_of_sample;
   for (const auto& f : out.fits) {
     for (size_t i = 0; i < f.results.size() && i < f.loo_pct.size(); ++i) {
-      CaseResult r = f.results[i];
-      r.error_pct = f.loo_pct[i];
-      r.predicted = r.measured * (1.0 + r.error_pct / 100.0);
-      out_of_sample.push_back(std::move(r));
+      CaseResult c = f.results[i];
+      c.error_pct = f.loo_pct[i];
+      c.predicted = c.measured * (1.0 + c.error_pct / 100.0);
+      out_of_sample.push_back(std::move(c));
     }
   }
   out.leave_one_out = summarize(out_of_sample);

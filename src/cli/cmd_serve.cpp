@@ -118,8 +118,8 @@ void setup_serve(CLI::App& app, RunState& st) {
       ->check(CLI::Range(0.0, 4096.0));
   cmd->add_option("--job-nice", c->o.jobs.worker_nice,
                   "Nice increment of the long jobs' threads over the server's, so a solve yields the cores to short "
-                  "requests (0: same "
-                  "priority; on a machine shared with other work a niced solve gets less done in its time limit)")
+                  "requests (0: same priority; on a machine shared with other work a niced solve gets less done in "
+                  "its time limit)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
   cmd->add_option("--cache-mb", c->cache_mb,

@@ -190,7 +190,7 @@ Seconds slot_wait_p99(const InferenceContext& c, Seconds step, double batch, dou
   const double n = std::max(1.0, std::floor(cap));
   const double a = std::min(batch, n * (1.0 - 1e-9));
   const double waits = erlang_c(n, a);
-  if (!(waits > 0.01)) return Seconds(0);
+  if (!(waits > 0.01)) return Seconds(0);  // at most 1% of arrivals wait: the p99 request does not
   const double hold_steps = c.job.output_len / emitted(c);
   const double variability = (1.0 + c.job.output_cv * c.job.output_cv) / 2.0;
   return step * (hold_steps / (n - a) * std::log(100.0 * waits) * variability);

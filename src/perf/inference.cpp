@@ -130,9 +130,25 @@ StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, do
   return {st.time.si(), st.bound};
 }
 
-// The batch cap of a replica holding `max_sequences` (batch_cap 0: none).
-double effective_cap(int batch_cap, int max_sequences) {
-  return batch_cap > 0 ? std::min(batch_cap, max_sequences) : max_sequences;
+// Sequences a replica can keep decoding within its per-iteration token
+// budget. TensorRT-LLM's max_num_tokens and vLLM's max_num_batched_tokens
+// (the stack's prefill_chunk) bound the tokens of one iteration, a decoding
+// sequence's query tokens included, and each attention data-parallel rank
+// (and each pipeline micro-batch) schedules its own. In a steady stream each
+// step also prefills the prompts of the B a / O requests that replace the
+// finishing ones, so B (q + a I / O) <= budget.
+double token_budget_batch(const InferenceContext& c, const ServingLayout& l) {
+  const ServingJob& j = c.job;
+  const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
+  const double per_seq = q + emitted(c) * j.input_len / j.output_len;
+  return dbl(c.stack->prefill_chunk) * std::max(1, l.attn_dp) * std::max(1, l.pp) / per_seq;
+}
+
+// The batch cap of a replica holding `max_sequences` (batch_cap 0: none),
+// within its token budget (token_budget_batch).
+double effective_cap(const InferenceContext& c, const ServingLayout& l, int batch_cap, int max_sequences) {
+  const double held = batch_cap > 0 ? std::min(batch_cap, max_sequences) : max_sequences;
+  return std::max(1.0, std::min(held, std::floor(token_budget_batch(c, l))));
 }
 
 // The steady-state batch at `rate` under `cap` (Little's law: B = rate *
@@ -262,7 +278,7 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
     return e;
   }
   const double a = emitted(c);
-  const double cap = effective_cap(batch_cap, e.memory.max_sequences);
+  const double cap = effective_cap(c, l, batch_cap, e.memory.max_sequences);
   double batch = cap;
   if (rate) {
     if (const std::optional<double> b = little_batch(c, l, *rate, cap, memo)) {
@@ -354,7 +370,7 @@ namespace {
 // serve_with the probe stood for, so the same estimate.
 std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
                                              int cap, double top_rate, StepMemo& memo, bool bound = true) {
-  const double capd = effective_cap(cap, memo.memory(c, l).max_sequences);
+  const double capd = effective_cap(c, l, cap, memo.memory(c, l).max_sequences);
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
@@ -392,7 +408,7 @@ std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, cons
   StepMemo memo;
   const int fit = memo.memory(c, l).max_sequences;
   if (fit < 1) return std::nullopt;
-  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(cap, fit), memo).requests_per_s, memo);
+  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo);
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -456,7 +472,7 @@ ServingSearch search_serving(const InferenceContext& c, double rate, const Servi
       if (cap > 0 && cap > fit) continue;
       // Pareto: keep layouts/caps not dominated in (tokens/s/chip up, TPOT down);
       // the full estimate only for one that joins the front.
-      const TopPoint top = top_point(c, l, effective_cap(cap, fit), memo);
+      const TopPoint top = top_point(c, l, effective_cap(c, l, cap, fit), memo);
       bool dominated = false;
       for (const auto& p : out.pareto) {
         if (p.output_tokens_per_s_per_chip >= top.output_tokens_per_s_per_chip && p.tpot_p50 <= top.tpot_p50) {

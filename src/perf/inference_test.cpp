@@ -78,6 +78,28 @@ TEST(Inference, SlotQueueWaitsForWholeDecodes) {
   EXPECT_LT(light.ttft_p99 / light.tpot_p50, 10.0);
 }
 
+// An iteration carries at most the stack's token budget (TensorRT-LLM
+// max_num_tokens, vLLM max_num_batched_tokens), one token per decoding
+// sequence included, and in a steady stream each step also prefills the
+// prompts of the B / O requests that replace the finishing ones: with
+// 2048-token prompts and 32-token outputs a budget of 8192 keeps at most
+// 8192 / (1 + 2048 / 32) = 126 sequences decoding, although the memory
+// plan holds more; a larger budget lifts the cap.
+TEST(Inference, TokenBudgetCapsTheSteadyBatch) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.prefill_chunk = 8192;
+  const InferenceContext c = context(m, h100_like(8), s, 2048, 32);
+  const ServingLayout l{1, 1, 1};
+  ASSERT_GT(serving_memory(c, l).max_sequences, 150);
+  const ServingEstimate e = serve(c, l, std::nullopt, {}, 0);
+  EXPECT_LE(e.batch, 126);
+  EXPECT_GE(e.batch, 120);
+  s.prefill_chunk = 16384;
+  const InferenceContext wide = context(m, h100_like(8), s, 2048, 32);
+  EXPECT_GT(serve(wide, l, std::nullopt, {}, 0).batch, e.batch);
+}
+
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {
   const ModelArch m = llama(80, 8192, 64, 8, 28672);
   const StackEfficiency s = serving_stack();

@@ -133,7 +133,11 @@ StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, do
 // Sequences a replica can keep decoding within its per-iteration token
 // budget. TensorRT-LLM's max_num_tokens and vLLM's max_num_batched_tokens
 // (the stack's prefill_chunk) bound the tokens of one iteration, a decoding
-// sequence's query tokens included, and each attention data-parallel rank
+// sequence's query tokens included (TensorRT-LLM, "Tuning Max Batch Size and
+// Max Num Tokens", nvidia.github.io/TensorRT-LLM/performance/
+// performance-tuning-guide; vLLM "Optimization and Tuning", chunked prefill:
+// decodes are scheduled first and prompts fill what is left of the budget,
+// docs.vllm.ai; retrieved 2026-12-05), and each attention data-parallel rank
 // (and each pipeline micro-batch) schedules its own. In a steady stream each
 // step also prefills the prompts of the B a / O requests that replace the
 // finishing ones, so B (q + a I / O) <= budget.

@@ -21,13 +21,29 @@ PlanBound bound_of(const Fixture& fx, const Formulation& f, const std::vector<do
   return decomposition_bound(fx.p, f, duals, kInfinity);
 }
 
+// L(y) on a hand model: min 2x + 3b, x + b >= 3.5 (priced), b >= 1.5 (b's
+// block, b integer), x in [0, 10] outside every block. Optimum 2 * 1.5 + 3 * 2
+// = 9 (b = 2, x = 1.5). At y = 2, L = 7 + min (2 - 2) x + min_{b >= 1.5,
+// integer} (3 - 2) b = 7 + 2 = 9; at y = 3, x's price favours its upper
+// bound: 10.5 + (2 - 3) * 10 + 0 * b = 0.5; a wrong-signed y counts as 0.
+TEST(DecompositionBound, LagrangianValueByHand) {
+  MilpModel m;
+  m.vars = {{.name = "x", .upper = 10, .objective = 2}, {.name = "b", .upper = 5, .objective = 3, .integer = true}};
+  m.rows = {row_ge("couple", {{0, 1.0}, {1, 1.0}}, 3.5), row_ge("block", {{1, 1.0}}, 1.5)};
+  const std::vector<int> row_block{-1, 0}, var_block{-1, 0};
+  EXPECT_NEAR(lagrangian_value(m, row_block, var_block, {2, 0}, 10).value, 9, 1e-9);
+  EXPECT_NEAR(lagrangian_value(m, row_block, var_block, {3, 0}, 10).value, 0.5, 1e-9);
+  EXPECT_NEAR(lagrangian_value(m, row_block, var_block, {-1, 0}, 10).value, 6, 1e-9);          // y = 0: 0 + 3 * 2
+  EXPECT_NEAR(lagrangian_value(m, row_block, var_block, {2, 0}, 10, false).value, 8.5, 1e-9);  // block LP: b = 1.5
+}
+
 // Random portfolios with every coupling rule the policy has (power at a
 // site, vendor and provider shares, two vendors, the vendor-loss scenario
-// on odd seeds): both bounds stay at or below the proven optimum, and the
+// on odd seeds, scarce capacity on some): both bounds stay at or below the proven optimum, and the
 // one at the LP's duals at or above the LP relaxation.
 TEST(DecompositionBound, NeverAboveTheOptimumAndAtLeastTheLp) {
   int solved = 0, above_lp = 0;
-  for (uint32_t seed = 0; seed < 24; ++seed) {
+  for (uint32_t seed = 0; seed < 32; ++seed) {
     SCOPED_TRACE(seed);
     Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
     if (seed % 3 != 0) {
@@ -37,6 +53,12 @@ TEST(DecompositionBound, NeverAboveTheOptimumAndAtLeastTheLp) {
       fx.p.policy.min_vendor_share = 0.1;
     }
     if (seed % 2 == 1) fx.p.policy.robustness = Robustness{0.3, 1, 0.5};
+    if (seed % 4 == 2) {
+      // Scarce capacity: rentals at their caps carry a negative reduced cost at the LP's duals.
+      for (PlanOffer& o : fx.p.offers) {
+        for (int& c : o.capacity) c = c * 3 / 5;
+      }
+    }
     const Formulation f = formulate(fx.p, fx.rates);
     const MilpResult opt = solve_milp(f.model);
     if (opt.status != MilpStatus::optimal) continue;

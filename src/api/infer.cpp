@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "perf/layout_rules.h"
 #include "perf/sizing.h"
@@ -151,17 +152,17 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
                               "(numbers out of range)",
                               *r.rate, kMaxChipsSized))}};
     }
-    out.pareto = search.pareto;
+    out.pareto = std::move(search.pareto);  // read below as out.pareto
     out.evaluated = search.evaluated;
     if (offline_targets) {
       // The offline scenario has no latency targets of its own (MLPerf); given
       // some, the answer is the most throughput per chip that still meets them,
       // not the saturated front, whose p99s may break them.
       out.estimate = search.densest ? search.densest : search.closest;
-    } else if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {
-      out.estimate = search.pareto.front();
-    } else if (out.scenario == ServingScenario::latency && !search.pareto.empty()) {
-      out.estimate = search.pareto.back();  // lowest TPOT on the front
+    } else if (out.scenario == ServingScenario::offline && !out.pareto.empty()) {
+      out.estimate = out.pareto.front();
+    } else if (out.scenario == ServingScenario::latency && !out.pareto.empty()) {
+      out.estimate = out.pareto.back();  // lowest TPOT on the front
     } else if (search.best) {
       out.estimate = search.best;
       out.replicas = search.replicas;

@@ -65,10 +65,13 @@ struct TrainSearchAnswer {
 };
 
 struct Shared {
-  // Each entry a few KiB (a search's top layouts with their estimates; a
-  // serving table's cells): a few MiB at most.
+  // An entry's size, from sizeof on x86-64 (RankedLayout 264 B,
+  // ServingEstimate 184 B): a train search holds up to top + 2 layouts with
+  // their estimates (~2 KiB at the default top 5); a serving table up to two
+  // estimates per cell, 44 cells for a dense model on an 8-chip domain (4
+  // layouts x 11 caps), ~20 KiB. So about 1 MiB and 3 MiB at most.
   SharedAnswers<TrainSearchAnswer> train{512};
-  SharedAnswers<ServingTable> serving{512};
+  SharedAnswers<ServingTable> serving{128};
 };
 
 }  // namespace xpu::api

@@ -88,11 +88,12 @@ Result run_prices(const nlohmann::json& q, const Data& d, const Options& o) {
 Result run_train(const nlohmann::json& q, const Data& d, const Options& o) {
   return finish<api::TrainRequest, api::TrainReport>(
       read_train_request(q, d.calibrated(), o.style), o,
-      [&](const auto& r) { return api::run_train(d.calibrated(), r, budget(r.threads, o)); });
+      [&](const auto& r) { return api::run_train(d.calibrated(), r, budget(r.threads, o), &d.shared()); });
 }
 Result run_infer(const nlohmann::json& q, const Data& d, const Options& o) {
-  return finish<api::InferRequest, api::InferReport>(read_infer_request(q, d.calibrated(), o.style), o,
-                                                     [&](const auto& r) { return api::run_infer(d.calibrated(), r); });
+  return finish<api::InferRequest, api::InferReport>(
+      read_infer_request(q, d.calibrated(), o.style), o,
+      [&](const auto& r) { return api::run_infer(d.calibrated(), r, &d.shared()); });
 }
 Result run_compare(const nlohmann::json& q, const Data& d, const Options& o) {
   auto read = read_compare_request(q, d.calibrated(), o.style);

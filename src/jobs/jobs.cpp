@@ -85,7 +85,8 @@ Result run_models(const nlohmann::json& q, const Data& d, const Options& o) {
 }
 Result run_prices(const nlohmann::json& q, const Data& d, const Options& o) {
   return finish<api::PricesRequest, api::PricesReport>(
-      read_prices_request(q, o.style), o, [&](const auto& r) { return api::run_prices(d.calibrated(), r); });
+      read_prices_request(q, d.calibrated(), o.style), o,
+      [&](const auto& r) { return api::run_prices(d.calibrated(), r); });
 }
 Result run_train(const nlohmann::json& q, const Data& d, const Options& o) {
   return finish<api::TrainRequest, api::TrainReport>(

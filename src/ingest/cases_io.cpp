@@ -297,6 +297,22 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     const CsvCells cells = split(line);
     Row row{cells.text, header->col, cells.starts, name, lineno, ds};
     const size_t before = ds.size();
+    // More cells than the header: an unquoted comma shifted every later cell
+    // into the next column, silently. Fewer: the cells left off read as empty,
+    // which is fine for optional columns; a required one past the end used to
+    // read as "value: must be a positive number, got ''".
+    const size_t n = cells.text.size(), want = header->names.size();
+    std::string past_end;
+    for (const auto& r : kRequired) {
+      if (header->col.at(r) >= n) past_end += (past_end.empty() ? "" : ", ") + r;
+    }
+    if (n > want || !past_end.empty()) {
+      const int column = n > want ? cells.starts[want] : static_cast<int>(line.size()) + 1;
+      ds.push_back(
+          error_at({name, lineno, column, ""},
+                   n > want ? fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)", n, want)
+                            : fmt::format("row has {} cells, the header {}: no {}", n, want, past_end)));
+    }
     ValidationCase c = read_row(row, lineno);
     if (!header->typed) {
       for (const auto& column : read_legacy_notes(c)) ++legacy[column];

@@ -246,5 +246,22 @@ TEST(ModelsCsv, ReproducesThePublishedTotals) {
   EXPECT_GE(checked, 20);
 }
 
+TEST(ModelsCsv, ACellThatIsNotItsColumnsKindIsAnErrorAtItsCell) {
+  // These read as 0 (and the model as "estimated", its cases skipped), silently.
+  const std::string header =
+      "model,family,layers,d_model,n_heads,n_kv_heads,head_dim,ffn_hidden,vocab,moe_experts,moe_active,"
+      "moe_ffn_hidden,n_shared_experts,dense_layers,attention,total_params_b,active_params_b,source\n";
+  Diagnostics ds;
+  parse_models_csv(header + "m,llama,thirty-two,4096,32,8,128,14336,128256,,,,,,gqx,8.03,lots,src\n", "m.csv", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "m.csv:2:9: error: layers: must be a whole number, got 'thirty-two'\n"
+            "m.csv:2:52: error: attention: must be one of mha, gqa, mqa, mla; got 'gqx' (did you mean 'gqa'?)\n"
+            "m.csv:2:61: error: active_params_b: must be a number (billions of parameters), got 'lots'\n");
+  ds.clear();
+  parse_models_csv(header + "m,llama,32,4096,32,8,128,14336,128256,,,,,,gqa,8.03,8.03,a, b\n", "m.csv", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "m.csv:2:60: error: row has 19 cells, the header 18 (quote a cell that holds a comma)\n");
+}
+
 }  // namespace
 }  // namespace xpu

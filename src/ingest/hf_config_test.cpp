@@ -3,6 +3,8 @@
 // reported with exact messages.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "ingest/data_files.h"
 #include "ingest/model_io.h"
 
@@ -230,6 +232,21 @@ TEST(HfConfig, KeyComesFromTheDirectoryOrTheCaller) {
 
 namespace xpu {
 namespace {
+
+TEST(HfConfig, AConfigInTheCurrentFolderIsNamedAfterIt) {
+  // The help's own example, 'models show ./config.json', named the model ".".
+  const std::string cfg = R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64,
+                              "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})";
+  const std::string here = std::filesystem::current_path().filename().string();
+  for (const std::string name : {"./config.json", "config.json", "./sub/../config.json"}) {
+    Diagnostics ds;
+    const auto m = parse_hf_config(cfg, name, ds, "");
+    ASSERT_TRUE(m) << format_diagnostics(ds);
+    EXPECT_EQ(m->key, here) << name;
+  }
+  Diagnostics ds;
+  EXPECT_EQ(parse_hf_config(cfg, "models/qwen3-32b/config.json", ds, "")->key, "qwen3-32b");
+}
 
 TEST(ModelsCsv, ReproducesThePublishedTotals) {
   Diagnostics ds;

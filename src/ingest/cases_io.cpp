@@ -289,7 +289,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   }
   const auto header = read_header(line, name, ds);
   if (!header) return out;
-  std::map<std::string, int> legacy;  // column -> rows whose notes set it
+  std::map<std::string, int> legacy;      // column -> rows whose notes set it
+  std::map<std::string, int> first_line;  // id -> the line that gave it first
   int lineno = 1;
   while (std::getline(in, line)) {
     ++lineno;
@@ -322,6 +323,15 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     for (size_t i = before; i < ds.size(); ++i) {
       ds[i].severity = Severity::warning;
       c.invalid += (c.invalid.empty() ? "" : "; ") + ds[i].message;
+    }
+    // Reports, the calibration's leave-one-out and the API name a case by its
+    // id: two rows under one id were listed twice without a word.
+    if (const auto [first, fresh] = first_line.emplace(c.id, lineno); !fresh) {
+      const size_t at = header->col.at("id");
+      ds.push_back(
+          Diagnostic{Severity::warning,
+                     {name, lineno, at < cells.starts.size() ? cells.starts[at] : 0, ""},
+                     fmt::format("id: '{}' is also the id of line {}; give each case its own", c.id, first->second)});
     }
     out.push_back(std::move(c));
   }

@@ -61,6 +61,17 @@ TEST(CasesIo, ARowWithTooFewOrTooManyCellsSaysSo) {
   EXPECT_TRUE(eleven) << format_diagnostics(ds);
 }
 
+TEST(CasesIo, ARepeatedIdIsAWarningAtTheSecondRow) {
+  Diagnostics ds;
+  const auto cases = parse_cases(kHeader +
+                                     "A,train,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,one\n"
+                                     "A,train,llama3.1-8b,h100-sxm,16,bf16,1,mfu,0.4,two\n",
+                                 "c.csv", ds);
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_TRUE(cases[1].invalid.empty());
+  EXPECT_EQ(format_diagnostics(ds), "c.csv:3:1: warning: id: 'A' is also the id of line 2; give each case its own\n");
+}
+
 TEST(CasesIo, MissingColumnIsAnErrorForTheFile) {
   Diagnostics ds;
   const auto cases = parse_cases("id,mode,model,accelerator,chips,metric\nA,train,m,a,8,mfu\n", "c.csv", ds);

@@ -39,6 +39,7 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
     for (auto& d : check_fixed_degrees(*m, {.tp = r.tp, .pp = r.pp, .ep = r.ep, .chips_per_replica = r.chips})) {
       ds.push_back(std::move(d));
     }
+    check_positions(*m, r.input_len + r.output_len, "input_len", "prompt and output", ds);
   }
   // A batch or an expert degree belongs to a fixed layout; the search picks its own.
   const bool fixed = r.tp || r.pp || r.chips || r.attn_dp;

@@ -41,6 +41,7 @@ Diagnostics check(const TrainRequest& r, const DataSet& data) {
     for (auto& d : check_fixed_degrees(*m, {.tp = r.fixed.tp, .pp = r.fixed.pp, .ep = r.fixed.ep})) {
       ds.push_back(std::move(d));
     }
+    check_positions(*m, r.seq_len, "seq_len", "the sequence", ds);
   }
   return ds;
 }

@@ -118,6 +118,18 @@ TEST(Jobs, WithoutFilesAPathIsRefusedAtItsPointer) {
   EXPECT_TRUE(r.ok());
 }
 
+TEST(Jobs, WithoutFilesAnUnknownModelHidesNoOtherProblem) {
+  // The server refuses an unknown model key before reading the request; the
+  // other fields' problems used to be dropped with it (the CLI lists all four).
+  const auto r = run("train", {{"model", "lama3.1-8b"}, {"accelerator", "h100"}, {"chips", 0}, {"precision", "bf17"}},
+                     shipped(), {.allow_files = false});
+  EXPECT_FALSE(r.ok());
+  std::vector<std::string> pointers;
+  for (const auto& d : r.diagnostics) pointers.push_back(d.where.pointer);
+  EXPECT_EQ(pointers, (std::vector<std::string>{"/model", "/accelerator", "/chips", "/precision"}))
+      << format_diagnostics(r.diagnostics);
+}
+
 TEST(Jobs, WithoutFilesADocumentComesInlineAndItsProblemsAreLocatedInIt) {
   const Options no_files{.allow_files = false};
   const std::string bad = "horizon: {start: 2027-01, months: 3}\nworkloads:\n  - name: x\n    kind: trainin\n";

@@ -139,7 +139,7 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
     }
     for (const Gang& g : r.plan.gangs) {
       out +=
-          fmt::format("  {} {}: {} x {} at {}/{}{}, {}, goodput {:.1f}%{}\n", p.workloads[g.workload.index()].name,
+          fmt::format("  {} {}: {} x {} at {}/{}{}, {}, goodput {:.2f}%{}\n", p.workloads[g.workload.index()].name,
                       p.horizon.label(g.month), g.chips, g.accelerator, g.provider, g.region.empty() ? "-" : g.region,
                       g.spot ? " (spot)" : "", g.layout, 100 * g.goodput, g.moved_in ? " (moved in)" : "");
     }

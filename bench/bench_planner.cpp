@@ -222,8 +222,11 @@ void BM_PortfolioMilp1pct(benchmark::State& state) {
   state.counters["exec_over_fluid_lp"] = r.objective / lp.objective;  // the price of executability
   state.counters["exec_over_fluid_milp"] = r.objective / fr.objective;
   state.counters["bound_over_fluid_lp"] = r.best_bound / lp.objective;
-  state.SetLabel(fmt::format("plan {}{}; before {}; fluid {}", to_string(r.status),
-                             !r.has_plan() || ok ? "" : " checker: " + r.check.verdict(), to_string(before.status),
+  state.counters["decomposition_over_fluid_lp"] = r.decomposition_bound / lp.objective;  // bound.h, NaN if none
+  state.counters["decomposition_s"] = r.decomposition_seconds;
+  state.SetLabel(fmt::format("plan {}{}; bound from {}; before {}; fluid {}", to_string(r.status),
+                             !r.has_plan() || ok ? "" : " checker: " + r.check.verdict(),
+                             r.bound_source.empty() ? "none" : r.bound_source, to_string(before.status),
                              to_string(fr.status)));
 }
 // The warm start alone (warm_start.h): how long the greedy and its repair

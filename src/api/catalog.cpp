@@ -81,15 +81,10 @@ int term_rank(Term t) {
 
 }  // namespace
 
-Expected<PricesReport, Diagnostics> run_prices(const DataSet& data, const PricesRequest& r) {
-  PricesReport out;
-  out.purchase = r.purchase;
-  const PriceBook& book = data.prices;
-  if (r.purchase) {
-    out.purchases = book.purchases;
-    return out;
-  }
+Diagnostics check(const PricesRequest& r, const DataSet& data) {
   Diagnostics bad;
+  if (r.purchase) return bad;
+  const PriceBook& book = data.prices;
   check_known(r.accelerator, data.catalog.accelerator_keys(), "accelerator", "unknown accelerator", bad);
   const auto providers = book.providers();
   if (!r.provider.empty() && std::find(providers.begin(), providers.end(), r.provider) == providers.end()) {
@@ -98,7 +93,18 @@ Expected<PricesReport, Diagnostics> run_prices(const DataSet& data, const Prices
                                           did_you_mean(r.provider, providers), fmt::join(providers, ", "))));
   }
   check_known(r.region, book.regions(), "region", "no offers in region", bad);
-  if (has_errors(bad)) return Unexpected{std::move(bad)};
+  return bad;
+}
+
+Expected<PricesReport, Diagnostics> run_prices(const DataSet& data, const PricesRequest& r) {
+  PricesReport out;
+  out.purchase = r.purchase;
+  const PriceBook& book = data.prices;
+  if (r.purchase) {
+    out.purchases = book.purchases;
+    return out;
+  }
+  if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
   for (const Offer* o : book.find({r.accelerator, r.provider, r.region, r.term, r.provider_class}))
     out.offers.push_back(*o);
   // Cheapest first within an accelerator and term; the key breaks ties.

@@ -70,6 +70,9 @@ struct PricesReport {
   Outcome outcome = Outcome::answered;
 };
 
+// The filters that name nothing in the price book or the catalog (at their field).
+Diagnostics check(const PricesRequest& request, const DataSet& data);
+
 Expected<PricesReport, Diagnostics> run_prices(const DataSet& data, const PricesRequest& request);
 
 }  // namespace xpu::api

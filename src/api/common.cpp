@@ -8,6 +8,17 @@
 
 namespace xpu::api {
 
+void check_positions(const ModelArch& m, double tokens, std::string_view field, std::string_view what,
+                     Diagnostics& ds) {
+  if (m.positions != PositionKind::learned || m.max_positions <= 0 || !(tokens > m.max_positions)) return;
+  ds.push_back(
+      Diagnostic{Severity::warning,
+                 {.pointer = std::string("/").append(field)},
+                 fmt::format("{:.0f} tokens ({}) is longer than {}'s learned position table ({} positions): the "
+                             "model as published cannot take it; estimated as if the table were longer",
+                             tokens, what, m.key, m.max_positions)});
+}
+
 Diagnostic field_error(std::string_view field, std::string message) {
   return error_at({.pointer = std::string("/").append(field)}, std::move(message));
 }

@@ -9,7 +9,13 @@ namespace xpu::api {
 
 Diagnostics check(const CompareRequest& r, const DataSet& data) {
   Diagnostics ds;
-  if (auto m = resolve_model(data, r.model, "model"); !m) ds.push_back(m.error());
+  if (auto m = resolve_model(data, r.model, "model"); !m) {
+    ds.push_back(m.error());
+  } else {
+    check_positions(*m, r.mode == Mode::infer ? r.input_len + r.output_len : r.seq_len,
+                    r.mode == Mode::infer ? "input_len" : "seq_len",
+                    r.mode == Mode::infer ? "prompt and output" : "the sequence", ds);
+  }
   auto positive = [&](double v, const char* field) {
     if (!(v > 0)) ds.push_back(field_error(field, fmt::format("must be positive, got {}", v)));
   };

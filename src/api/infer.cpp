@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "perf/layout_rules.h"
 #include "perf/sizing.h"
@@ -38,6 +39,7 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
     for (auto& d : check_fixed_degrees(*m, {.tp = r.tp, .pp = r.pp, .ep = r.ep, .chips_per_replica = r.chips})) {
       ds.push_back(std::move(d));
     }
+    check_positions(*m, r.input_len + r.output_len, "input_len", "prompt and output", ds);
   }
   // A batch or an expert degree belongs to a fixed layout; the search picks its own.
   const bool fixed = r.tp || r.pp || r.chips || r.attn_dp;
@@ -58,7 +60,7 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
   return ds;
 }
 
-Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& r) {
+Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& r, Shared* shared) {
   if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
   const auto model = resolve_model(data, r.model, "model");
   const auto hw = resolve_hardware(data, r.accelerator, "accelerator");
@@ -123,24 +125,45 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
     // Offline with targets wants the densest point within them over every
     // candidate, which the chip-count pruning (made for a rate) would skip.
     const bool offline_targets = out.scenario == ServingScenario::offline && out.targets;
-    const ServingSearch search = search_serving(ctx, r.rate.value_or(0), slo, /*prune=*/!offline_targets);
+    const bool prune = !offline_targets;
+    // The table reads every field of the request but the rate, the batch
+    // and the scenario (none of them in a search): a shipped model's is
+    // shared under those fields (an inline config.json is not keyed).
+    ServingSearch search;
+    if (shared && !r.model.config) {
+      const std::string key =
+          fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", r.model.name, r.accelerator,
+                      stack->key, job.input_len, job.output_len, static_cast<int>(job.weights), job.weight_only,
+                      static_cast<int>(job.kv), job.attention_weights ? static_cast<int>(*job.attention_weights) : -1,
+                      job.input_cv, job.output_cv, job.io_correlation, job.spec.tokens, job.spec.accept,
+                      job.spec.draft_layers, slo.ttft.si(), slo.tpot.si(), prune, r.chips.value_or(0));
+      if (const auto table = shared->serving.get(key)) {
+        search = search_serving(ctx, *table, r.rate.value_or(0));
+      } else {
+        auto made = std::make_shared<ServingTable>(serving_table(ctx, slo, prune));
+        search = search_serving(ctx, *made, r.rate.value_or(0), made.get());
+        shared->serving.put(key, std::move(made));
+      }
+    } else {
+      search = search_serving(ctx, r.rate.value_or(0), slo, prune);
+    }
     if (r.rate && !search.best && search.over_chip_limit) {
       return Unexpected{Diagnostics{field_error(
           "rate", fmt::format("{:g} requests/s needs more than {} chips on every layout that meets the targets "
                               "(numbers out of range)",
                               *r.rate, kMaxChipsSized))}};
     }
-    out.pareto = search.pareto;
+    out.pareto = std::move(search.pareto);  // read below as out.pareto
     out.evaluated = search.evaluated;
     if (offline_targets) {
       // The offline scenario has no latency targets of its own (MLPerf); given
       // some, the answer is the most throughput per chip that still meets them,
       // not the saturated front, whose p99s may break them.
       out.estimate = search.densest ? search.densest : search.closest;
-    } else if (out.scenario == ServingScenario::offline && !search.pareto.empty()) {
-      out.estimate = search.pareto.front();
-    } else if (out.scenario == ServingScenario::latency && !search.pareto.empty()) {
-      out.estimate = search.pareto.back();  // lowest TPOT on the front
+    } else if (out.scenario == ServingScenario::offline && !out.pareto.empty()) {
+      out.estimate = out.pareto.front();
+    } else if (out.scenario == ServingScenario::latency && !out.pareto.empty()) {
+      out.estimate = out.pareto.back();  // lowest TPOT on the front
     } else if (search.best) {
       out.estimate = search.best;
       out.replicas = search.replicas;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/common.h"
+#include "api/shared.h"
 #include "evidence/interval.h"
 #include "perf/inference.h"
 
@@ -53,6 +54,9 @@ struct InferReport {
 // Every problem with the request, at JSON pointers of its fields.
 Diagnostics check(const InferRequest& r, const DataSet& data);
 
-Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& request);
+// `shared`: serving tables shared with other requests answered from the same
+// `data` (api/shared.h; the same report either way).
+Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& request,
+                                             Shared* shared = nullptr);
 
 }  // namespace xpu::api

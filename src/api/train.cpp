@@ -41,11 +41,13 @@ Diagnostics check(const TrainRequest& r, const DataSet& data) {
     for (auto& d : check_fixed_degrees(*m, {.tp = r.fixed.tp, .pp = r.fixed.pp, .ep = r.fixed.ep})) {
       ds.push_back(std::move(d));
     }
+    check_positions(*m, r.seq_len, "seq_len", "the sequence", ds);
   }
   return ds;
 }
 
-Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& r, ThreadBudget threads) {
+Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& r, ThreadBudget threads,
+                                             Shared* shared) {
   if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
   const auto model = resolve_model(data, r.model, "model");
   const auto hw = resolve_hardware(data, r.accelerator, "accelerator");
@@ -74,22 +76,41 @@ Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainReq
   so.threads = threads;
   const ModelArch& m = *model;
   const auto t0 = std::chrono::steady_clock::now();
-  const LayoutAnswer a =
-      best_layout_up_to({&m, hw->accelerator, hw->system, stack, job}, r.chips, chip_unit(hw->system), so);
+  // The search reads every field of the request but the tokens (and the
+  // threads, which do not change its answer): a shipped model's search is
+  // shared under those fields (an inline config.json is not keyed).
+  std::string key;
+  std::shared_ptr<const TrainSearchAnswer> a;
+  if (shared && !r.model.config) {
+    const LayoutConstraints& f = r.fixed;
+    auto opt = [](const auto& v) { return v ? fmt::format("{}", static_cast<int>(*v)) : std::string("-"); };
+    key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{} {} {} {} {} {} {} {} {} {}|{}|{}", r.model.name, r.accelerator,
+                      stack->key, r.chips, r.seq_len, job.global_batch, static_cast<int>(r.precision), opt(f.tp),
+                      opt(f.pp), opt(f.dp), opt(f.cp), opt(f.ep), opt(f.vpp), opt(f.micro_batch), opt(f.recompute),
+                      opt(f.sharding), opt(f.sequence_parallel), r.top, r.memory_margin);
+    a = shared->train.get(key);
+  }
+  if (!a) {
+    const LayoutAnswer found =
+        best_layout_up_to({&m, hw->accelerator, hw->system, stack, job}, r.chips, chip_unit(hw->system), so);
+    a = std::make_shared<const TrainSearchAnswer>(
+        TrainSearchAnswer{found.chips, found.fewer_because, found.ctx.precision, found.search});
+    if (!key.empty()) shared->train.put(key, a);
+  }
   out.search_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  out.chips = a.chips;
-  out.fewer_because = a.fewer_because;
-  out.precision_used = a.ctx.precision;
-  out.search = a.search;
-  out.interval = throughput_interval(*stack, hw->accelerator->key, a.ctx.precision, a.chips);
-  if (!a.found()) {
+  out.chips = a->chips;
+  out.fewer_because = a->fewer_because;
+  out.precision_used = a->precision;
+  out.search = a->search;
+  out.interval = throughput_interval(*stack, hw->accelerator->key, a->precision, a->chips);
+  if (a->search.best.empty()) {
     out.outcome = Outcome::none_meets;
     return out;
   }
   if (job.tokens > 0) {
-    const double tps = a.search.best.front().estimate.tokens_per_s_per_chip * a.chips;
+    const double tps = a->search.best.front().estimate.tokens_per_s_per_chip * a->chips;
     out.train_time = Seconds(job.tokens / tps);
-    out.chip_hours = job.tokens / tps / 3600.0 * a.chips;
+    out.chip_hours = job.tokens / tps / 3600.0 * a->chips;
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/common.h"
+#include "api/shared.h"
 #include "base/parallel.h"
 #include "evidence/interval.h"
 #include "perf/search.h"
@@ -49,6 +50,9 @@ struct TrainReport {
 // not positive, ranges), at JSON pointers of its fields ("/chips").
 Diagnostics check(const TrainRequest& r, const DataSet& data);
 
-Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& request, ThreadBudget threads);
+// `shared`: searches shared with other requests answered from the same `data`
+// (api/shared.h; the same report either way).
+Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& request, ThreadBudget threads,
+                                             Shared* shared = nullptr);
 
 }  // namespace xpu::api

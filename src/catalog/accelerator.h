@@ -57,6 +57,13 @@ struct ScaleUp {
   // `nvls_min_ranks`; 0 = none.
   double nvls = 0;
   int nvls_min_ranks = 0;
+  // Runtimes that pick the collective algorithm by buffer size (the Neuron
+  // runtime on a NeuronLink torus): below `mesh_below` every rank writes
+  // straight to every peer through the fabric's routing, a constant number of
+  // steps whatever the group size; below `rdh_below` recursive doubling and
+  // halving, log2(n) steps per phase; rings above. Zero = rings at every size.
+  Bytes mesh_below;
+  Bytes rdh_below;
 };
 
 struct ScaleOut {

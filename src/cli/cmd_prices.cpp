@@ -28,8 +28,8 @@ struct ImportCli {
 };
 
 int run_prices(const PricesCli& c, RunState& st) {
-  const auto request = take(read_prices_request(c.fields.json(), c.fields.style()), st);
   const DataSet data = load_data_for(st);
+  const auto request = take(read_prices_request(c.fields.json(), data, c.fields.style()), st);
   const auto report = answer(api::run_prices(data, request), c.fields);
   st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
   return exit_code(report.outcome);

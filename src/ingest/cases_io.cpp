@@ -289,7 +289,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   }
   const auto header = read_header(line, name, ds);
   if (!header) return out;
-  std::map<std::string, int> legacy;  // column -> rows whose notes set it
+  std::map<std::string, int> legacy;      // column -> rows whose notes set it
+  std::map<std::string, int> first_line;  // id -> the line that gave it first
   int lineno = 1;
   while (std::getline(in, line)) {
     ++lineno;
@@ -297,6 +298,22 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     const CsvCells cells = split(line);
     Row row{cells.text, header->col, cells.starts, name, lineno, ds};
     const size_t before = ds.size();
+    // More cells than the header: an unquoted comma shifted every later cell
+    // into the next column, silently. Fewer: the cells left off read as empty,
+    // which is fine for optional columns; a required one past the end used to
+    // read as "value: must be a positive number, got ''".
+    const size_t n = cells.text.size(), want = header->names.size();
+    std::string past_end;
+    for (const auto& r : kRequired) {
+      if (header->col.at(r) >= n) past_end += (past_end.empty() ? "" : ", ") + r;
+    }
+    if (n > want || !past_end.empty()) {
+      const int column = n > want ? cells.starts[want] : static_cast<int>(line.size()) + 1;
+      ds.push_back(
+          error_at({name, lineno, column, ""},
+                   n > want ? fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)", n, want)
+                            : fmt::format("row has {} cells, the header {}: no {}", n, want, past_end)));
+    }
     ValidationCase c = read_row(row, lineno);
     if (!header->typed) {
       for (const auto& column : read_legacy_notes(c)) ++legacy[column];
@@ -306,6 +323,15 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     for (size_t i = before; i < ds.size(); ++i) {
       ds[i].severity = Severity::warning;
       c.invalid += (c.invalid.empty() ? "" : "; ") + ds[i].message;
+    }
+    // Reports, the calibration's leave-one-out and the API name a case by its
+    // id: two rows under one id were listed twice without a word.
+    if (const auto [first, fresh] = first_line.emplace(c.id, lineno); !fresh) {
+      const size_t at = header->col.at("id");
+      ds.push_back(
+          Diagnostic{Severity::warning,
+                     {name, lineno, at < cells.starts.size() ? cells.starts[at] : 0, ""},
+                     fmt::format("id: '{}' is also the id of line {}; give each case its own", c.id, first->second)});
     }
     out.push_back(std::move(c));
   }

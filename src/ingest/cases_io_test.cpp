@@ -40,6 +40,40 @@ TEST(CasesIo, QuotedFieldsAndSpacesRead) {
   EXPECT_DOUBLE_EQ(cases[0].value, 0.5);
 }
 
+// Two rows under kHeader, read as c.csv.
+std::vector<ValidationCase> two_rows(const std::string& a, const std::string& b, Diagnostics& ds) {
+  auto cases = parse_cases(kHeader + a + "\n" + b + "\n", "c.csv", ds);
+  EXPECT_EQ(cases.size(), 2u);
+  if (cases.size() < 2) cases.resize(2);
+  return cases;
+}
+
+TEST(CasesIo, ARowWithTooFewOrTooManyCellsSaysSo) {
+  // A short row read its missing required cells as empty; an unquoted comma
+  // (here in the model) shifted every later cell into the next column without
+  // a word. Optional cells left off the end are still fine.
+  Diagnostics ds;
+  const auto cases =
+      two_rows("A,train,llama3.1-8b,h100-sxm,8", "B,train,llama3.1-8b,x,h100-sxm,8,bf16,1,mfu,0.5,ok", ds);
+  EXPECT_FALSE(cases[0].invalid.empty());
+  EXPECT_FALSE(cases[1].invalid.empty());
+  ASSERT_GE(ds.size(), 2u);
+  EXPECT_EQ(format_diagnostic(ds[0]), "c.csv:2:31: warning: row has 5 cells, the header 10: no metric, value");
+  bool eleven = false;
+  for (const auto& d : ds)
+    eleven |= format_diagnostic(d) ==
+              "c.csv:3:49: warning: row has 11 cells, the header 10 (quote a cell that holds a comma)";
+  EXPECT_TRUE(eleven) << format_diagnostics(ds);
+}
+
+TEST(CasesIo, ARepeatedIdIsAWarningAtTheSecondRow) {
+  Diagnostics ds;
+  const auto cases = two_rows("A,train,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,one",
+                              "A,train,llama3.1-8b,h100-sxm,16,bf16,1,mfu,0.4,two", ds);
+  EXPECT_TRUE(cases[1].invalid.empty());
+  EXPECT_EQ(format_diagnostics(ds), "c.csv:3:1: warning: id: 'A' is also the id of line 2; give each case its own\n");
+}
+
 TEST(CasesIo, MissingColumnIsAnErrorForTheFile) {
   Diagnostics ds;
   const auto cases = parse_cases("id,mode,model,accelerator,chips,metric\nA,train,m,a,8,mfu\n", "c.csv", ds);

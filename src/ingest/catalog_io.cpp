@@ -184,6 +184,14 @@ void read_scale_up(MapReader& r, const Provenance& entry_prov, Accelerator& a) {
   read_link_efficiency(*g, p, "scale_up", a.scale_up.efficiency, a.sources);
   if (auto v = read_sourced_number(*g, "nvls", 0.05, 2.0, p, "scale_up.nvls", a.sources)) a.scale_up.nvls = *v;
   if (auto v = g->integer("nvls_min_ranks", Need::optional)) a.scale_up.nvls_min_ranks = static_cast<int>(*v);
+  if (auto q = read_sourced(*g, "mesh_below", Dimension::bytes, Need::optional, p, "scale_up.mesh_below", a.sources,
+                            Sign::non_negative)) {
+    a.scale_up.mesh_below = Bytes(q->si);
+  }
+  if (auto q = read_sourced(*g, "rdh_below", Dimension::bytes, Need::optional, p, "scale_up.rdh_below", a.sources,
+                            Sign::non_negative)) {
+    a.scale_up.rdh_below = Bytes(q->si);
+  }
   g->finish();
 }
 

@@ -235,6 +235,22 @@ void read_llama4(Fields& f, ModelArch& m) {
   }
 }
 
+// A model read from `path` is named after its folder (a Hugging Face repo's
+// name), else after the file. "./config.json" and "config.json" (the
+// documented way, in the model's folder) were named "." and "config": the
+// folder is the current directory's name then.
+std::string key_of_config_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p = fs::path(path).lexically_normal();
+  std::string dir = p.parent_path().filename().string();
+  if (dir.empty() || dir == "." || dir == "..") {
+    std::error_code ec;
+    const fs::path abs = fs::absolute(p, ec);
+    dir = ec ? std::string() : abs.lexically_normal().parent_path().filename().string();
+  }
+  return dir.empty() || dir == "." || dir == ".." ? p.stem().string() : dir;
+}
+
 // The config.json key that gave a model field, for `type`; "" when the field
 // has no key of its own there (a class default, or derived).
 std::string_view hf_key_of(std::string_view field, const std::string& type) {
@@ -300,8 +316,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
            nested ? text_use : root_use};
 
   ModelArch m;
-  m.key = key.empty() ? std::filesystem::path(name).parent_path().filename().string() : key;
-  if (m.key.empty()) m.key = std::filesystem::path(name).stem().string();
+  m.key = key.empty() ? key_of_config_path(name) : key;
   m.name = m.key;
   // Family names as in data/models ("gpt-oss", "qwen3-moe").
   m.family = type == "llama4_text" ? "llama4" : type == "gemma3_text" ? "gemma3" : type;

@@ -3,6 +3,8 @@
 // reported with exact messages.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "ingest/data_files.h"
 #include "ingest/model_io.h"
 
@@ -231,6 +233,21 @@ TEST(HfConfig, KeyComesFromTheDirectoryOrTheCaller) {
 namespace xpu {
 namespace {
 
+TEST(HfConfig, AConfigInTheCurrentFolderIsNamedAfterIt) {
+  // The help's own example, 'models show ./config.json', named the model ".".
+  const std::string cfg = R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64,
+                              "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})";
+  const std::string here = std::filesystem::current_path().filename().string();
+  for (const std::string name : {"./config.json", "config.json", "./sub/../config.json"}) {
+    Diagnostics ds;
+    const auto m = parse_hf_config(cfg, name, ds, "");
+    ASSERT_TRUE(m) << format_diagnostics(ds);
+    EXPECT_EQ(m->key, here) << name;
+  }
+  Diagnostics ds;
+  EXPECT_EQ(parse_hf_config(cfg, "models/qwen3-32b/config.json", ds, "")->key, "qwen3-32b");
+}
+
 TEST(ModelsCsv, ReproducesThePublishedTotals) {
   Diagnostics ds;
   const auto models = read_models_csv(std::string(XPUPLAN_DATA_DIR) + "/validation/models.csv", ds);
@@ -244,6 +261,23 @@ TEST(ModelsCsv, ReproducesThePublishedTotals) {
     ++checked;
   }
   EXPECT_GE(checked, 20);
+}
+
+TEST(ModelsCsv, ACellThatIsNotItsColumnsKindIsAnErrorAtItsCell) {
+  // These read as 0 (and the model as "estimated", its cases skipped), silently.
+  const std::string header =
+      "model,family,layers,d_model,n_heads,n_kv_heads,head_dim,ffn_hidden,vocab,moe_experts,moe_active,"
+      "moe_ffn_hidden,n_shared_experts,dense_layers,attention,total_params_b,active_params_b,source\n";
+  Diagnostics ds;
+  parse_models_csv(header + "m,llama,thirty-two,4096,32,8,128,14336,128256,,,,,,gqx,8.03,lots,src\n", "m.csv", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "m.csv:2:9: error: layers: must be a whole number, got 'thirty-two'\n"
+            "m.csv:2:52: error: attention: must be one of mha, gqa, mqa, mla; got 'gqx' (did you mean 'gqa'?)\n"
+            "m.csv:2:61: error: active_params_b: must be a number (billions of parameters), got 'lots'\n");
+  ds.clear();
+  parse_models_csv(header + "m,llama,32,4096,32,8,128,14336,128256,,,,,,gqa,8.03,8.03,a, b\n", "m.csv", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "m.csv:2:60: error: row has 19 cells, the header 18 (quote a cell that holds a comma)\n");
 }
 
 }  // namespace

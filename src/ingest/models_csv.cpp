@@ -4,28 +4,61 @@
 // of families describes them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <sstream>
 
 #include "base/csv.h"
+#include "base/suggest.h"
 #include "ingest/model_io.h"
 #include "ingest/text_file.h"
 
 namespace xpu {
 namespace {
 
-int to_int(const std::string& s) {
-  int v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
+// One row's cells, read by column name; a cell that is not what its column
+// holds is an error at its file:line:col (it used to read as 0, silently:
+// "eighty" layers made the model "estimated" and its cases skipped).
+struct CsvRow {
+  const CsvCells& cells;
+  const std::map<std::string, size_t>& col;
+  const std::string& file;
+  int line;
+  Diagnostics& ds;
 
-double to_double(const std::string& s) {
-  double v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
+  std::string get(const char* c) const {
+    auto it = col.find(c);
+    return it != col.end() && it->second < cells.text.size() ? cells.text[it->second] : std::string();
+  }
+  void error(const char* c, const std::string& msg) const {
+    auto it = col.find(c);
+    const int at = it != col.end() && it->second < cells.starts.size() ? cells.starts[it->second] : 0;
+    ds.push_back(error_at({file, line, at, ""}, fmt::format("{}: {}", c, msg)));
+  }
+  // Empty: 0 (not given).
+  int whole(const char* c) const {
+    const std::string s = get(c);
+    int v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!s.empty() && (ec != std::errc() || p != s.data() + s.size() || v < 0)) {
+      error(c, fmt::format("must be a whole number, got '{}'", s));
+      return 0;
+    }
+    return v;
+  }
+  double number(const char* c) const {
+    const std::string s = get(c);
+    double v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!s.empty() && (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v) || v < 0)) {
+      error(c, fmt::format("must be a number (billions of parameters), got '{}'", s));
+      return 0;
+    }
+    return v;
+  }
+};
 
 // What CASES.md's family table says about each family.
 void apply_family(ModelArch& m) {
@@ -67,33 +100,44 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
   int lineno = 1;
   while (std::getline(in, line)) {
     ++lineno;
-    if (line.empty()) continue;
-    const auto cells = split_csv_line(line).text;
-    auto get = [&](const char* c) -> std::string {
-      auto it = col.find(c);
-      return it != col.end() && it->second < cells.size() ? cells[it->second] : std::string();
-    };
+    if (line.empty() || line == "\r") continue;
+    const CsvCells cells = split_csv_line(line);
+    const CsvRow row{cells, col, name, lineno, ds};
+    if (cells.text.size() > header.size()) {
+      // An unquoted comma shifts every later cell into the wrong column.
+      ds.push_back(error_at({name, lineno, cells.starts[header.size()], ""},
+                            fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)",
+                                        cells.text.size(), header.size())));
+      continue;
+    }
+    auto get = [&](const char* c) { return row.get(c); };
     ModelArch m;
     m.key = get("model");
     m.name = m.key;
     m.family = get("family");
     m.defined_at = {name, lineno, 0, ""};
     m.source = get("source");
-    m.layers = to_int(get("layers"));
-    m.d_model = to_int(get("d_model"));
-    m.n_heads = to_int(get("n_heads"));
-    m.n_kv_heads = get("n_kv_heads").empty() ? m.n_heads : to_int(get("n_kv_heads"));
-    m.head_dim = get("head_dim").empty() && m.n_heads > 0 ? m.d_model / m.n_heads : to_int(get("head_dim"));
-    m.ffn_hidden = to_int(get("ffn_hidden"));
-    m.vocab = to_int(get("vocab"));
-    if (auto a = parse_attention(get("attention"))) m.attention = *a;
-    m.moe.experts = to_int(get("moe_experts"));
-    m.moe.active = to_int(get("moe_active"));
-    m.moe.expert_ffn = to_int(get("moe_ffn_hidden"));
-    m.moe.shared_experts = to_int(get("n_shared_experts"));
-    m.moe.dense_layers = to_int(get("dense_layers"));
-    m.published_total_b = to_double(get("total_params_b"));
-    m.published_active_b = to_double(get("active_params_b"));
+    m.layers = row.whole("layers");
+    m.d_model = row.whole("d_model");
+    m.n_heads = row.whole("n_heads");
+    m.n_kv_heads = get("n_kv_heads").empty() ? m.n_heads : row.whole("n_kv_heads");
+    m.head_dim = get("head_dim").empty() && m.n_heads > 0 ? m.d_model / m.n_heads : row.whole("head_dim");
+    m.ffn_hidden = row.whole("ffn_hidden");
+    m.vocab = row.whole("vocab");
+    if (auto a = parse_attention(get("attention"))) {
+      m.attention = *a;
+    } else if (!get("attention").empty()) {  // empty: shapes unknown (an estimated row)
+      const std::vector<std::string> kinds{"mha", "gqa", "mqa", "mla"};
+      row.error("attention", fmt::format("must be one of mha, gqa, mqa, mla; got '{}'{}", get("attention"),
+                                         did_you_mean(get("attention"), kinds)));
+    }
+    m.moe.experts = row.whole("moe_experts");
+    m.moe.active = row.whole("moe_active");
+    m.moe.expert_ffn = row.whole("moe_ffn_hidden");
+    m.moe.shared_experts = row.whole("n_shared_experts");
+    m.moe.dense_layers = row.whole("dense_layers");
+    m.published_total_b = row.number("total_params_b");
+    m.published_active_b = row.number("active_params_b");
     if (m.attention == AttentionKind::mla) {
       // models.csv has no MLA columns; DeepSeek-V3's are the only published
       // MLA shapes its rows use (its source column names them).

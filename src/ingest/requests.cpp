@@ -136,9 +136,9 @@ RequestRead<api::ModelsRequest> read_models_request(const nlohmann::json& fields
   return finish(f, std::move(r), ds);
 }
 
-RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const FieldStyle& style) {
-  Diagnostics ds;
-  FieldReader f(fields, style, ds);
+namespace {
+
+api::PricesRequest read_prices_fields(FieldReader& f) {
   api::PricesRequest r;
   r.purchase = f.boolean("purchase").value_or(false);
   r.accelerator = f.text("accelerator").value_or("");
@@ -146,6 +146,24 @@ RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields
   r.term = f.choice<Term>("term", parse_term, term_names());
   r.region = f.text("region").value_or("");
   r.provider_class = f.choice<ProviderClass>("provider_class", parse_provider_class, provider_class_names());
+  return r;
+}
+
+}  // namespace
+
+RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const DataSet& data,
+                                                    const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::PricesRequest r = read_prices_fields(f);
+  Diagnostics checks = api::check(r, data);
+  return finish(f, std::move(r), ds, std::move(checks));
+}
+
+RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const FieldStyle& style) {
+  Diagnostics ds;
+  FieldReader f(fields, style, ds);
+  api::PricesRequest r = read_prices_fields(f);
   return finish(f, std::move(r), ds);
 }
 

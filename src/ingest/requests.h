@@ -31,6 +31,10 @@ RequestRead<api::CatalogRequest> read_catalog_request(const nlohmann::json& fiel
 RequestRead<api::ModelsRequest> read_models_request(const nlohmann::json& fields, const DataSet& data,
                                                     const FieldStyle& style = {});
 RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const FieldStyle& style = {});
+// The same, with api::check's problems (an unknown accelerator, provider or
+// region) among the fields' own, so that one pass reports them all.
+RequestRead<api::PricesRequest> read_prices_request(const nlohmann::json& fields, const DataSet& data,
+                                                    const FieldStyle& style = {});
 RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, const DataSet& data,
                                                   const FieldStyle& style = {});
 RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, const DataSet& data,

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "api/catalog.h"
 #include "api/compare.h"
@@ -83,16 +85,18 @@ Result run_models(const nlohmann::json& q, const Data& d, const Options& o) {
 }
 Result run_prices(const nlohmann::json& q, const Data& d, const Options& o) {
   return finish<api::PricesRequest, api::PricesReport>(
-      read_prices_request(q, o.style), o, [&](const auto& r) { return api::run_prices(d.calibrated(), r); });
+      read_prices_request(q, d.calibrated(), o.style), o,
+      [&](const auto& r) { return api::run_prices(d.calibrated(), r); });
 }
 Result run_train(const nlohmann::json& q, const Data& d, const Options& o) {
   return finish<api::TrainRequest, api::TrainReport>(
       read_train_request(q, d.calibrated(), o.style), o,
-      [&](const auto& r) { return api::run_train(d.calibrated(), r, budget(r.threads, o)); });
+      [&](const auto& r) { return api::run_train(d.calibrated(), r, budget(r.threads, o), &d.shared()); });
 }
 Result run_infer(const nlohmann::json& q, const Data& d, const Options& o) {
-  return finish<api::InferRequest, api::InferReport>(read_infer_request(q, d.calibrated(), o.style), o,
-                                                     [&](const auto& r) { return api::run_infer(d.calibrated(), r); });
+  return finish<api::InferRequest, api::InferReport>(
+      read_infer_request(q, d.calibrated(), o.style), o,
+      [&](const auto& r) { return api::run_infer(d.calibrated(), r, &d.shared()); });
 }
 Result run_compare(const nlohmann::json& q, const Data& d, const Options& o) {
   auto read = read_compare_request(q, d.calibrated(), o.style);
@@ -291,6 +295,35 @@ Result run(std::string_view kind, const nlohmann::json& request, const Data& dat
     if (!has_errors(r.diagnostics)) {
       r = run_reading_files(*it, inlined, data, options);
       if (r.report) docs.map_back(*r.report);
+    } else {
+      // Every problem at once, as the CLI reports them: the rest of the
+      // request is still read and checked without the fields refused here
+      // (an unknown model used to hide a bad accelerator, chips or
+      // precision). Only when each refusal is a whole top-level field, so
+      // that nothing left names a file.
+      nlohmann::json rest = inlined;
+      std::vector<std::string> refused;
+      bool whole_fields = true;
+      for (const Diagnostic& d : r.diagnostics) {
+        if (d.severity != Severity::error) continue;
+        const std::string& p = d.where.pointer;
+        if (!d.where.file.empty() || p.size() < 2 || p.find('/', 1) != std::string::npos ||
+            !rest.contains(p.substr(1))) {
+          whole_fields = false;
+          break;
+        }
+        rest.erase(p.substr(1));
+        refused.push_back(p);
+      }
+      if (whole_fields) {
+        Options check = options;
+        check.check_only = true;
+        for (Diagnostic& d : run_reading_files(*it, rest, data, check).diagnostics) {
+          if (std::find(refused.begin(), refused.end(), d.where.pointer) == refused.end()) {
+            r.diagnostics.push_back(std::move(d));
+          }
+        }
+      }
     }
     docs.map_back(r.diagnostics);
     return r;

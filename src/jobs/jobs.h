@@ -18,6 +18,7 @@
 
 #include "api/common.h"
 #include "api/plan.h"
+#include "api/shared.h"
 #include "base/diagnostics.h"
 #include "catalog/data_set.h"
 #include "ingest/request_fields.h"
@@ -48,6 +49,8 @@ class Data {
   // What it was loaded from (a worker process loads the same).
   [[nodiscard]] const std::vector<std::string>& dirs() const { return dirs_; }
   [[nodiscard]] const std::vector<std::string>& price_files() const { return price_files_; }
+  // Parts of answers that requests to this data share (api/shared.h); thread-safe.
+  [[nodiscard]] api::Shared& shared() const { return shared_; }
 
  private:
   std::vector<std::string> dirs_;
@@ -55,6 +58,7 @@ class Data {
   DataSet calibrated_;
   mutable std::once_flag priors_once_;
   mutable std::unique_ptr<DataSet> priors_;
+  mutable api::Shared shared_;
 };
 
 struct Options {

@@ -1,5 +1,6 @@
 #include "jobs/jobs.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <tuple>
@@ -51,6 +52,40 @@ TEST(Jobs, ARequestIsAnObject) {
   ASSERT_EQ(r.diagnostics.size(), 1U);
 }
 
+// Issue 14: a server's requests share the searches of earlier ones that
+// differ only in fields the search does not read (api/shared.h: a train's
+// tokens, an infer's rate). Each second request's answer equals that of a
+// process that never saw the first; the pairs that differ in a field the
+// search does read (chips, a degree, a target, the lengths) check the key.
+TEST(Jobs, SharedSearchesAnswerAsAFreshProcess) {
+  const nlohmann::json train{{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"chips", 64}, {"tokens", "1T"}};
+  const nlohmann::json infer{{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"rate", 5}};
+  auto with = [](nlohmann::json q, const char* field, nlohmann::json v) {
+    q[field] = std::move(v);
+    return q;
+  };
+  const std::vector<std::tuple<const char*, nlohmann::json, nlohmann::json>> pairs = {
+      {"train", train, with(train, "tokens", "2T")},
+      {"train", train, with(train, "chips", 32)},
+      {"train", train, with(train, "tp", 2)},
+      {"train", train, with(train, "memory_margin", 0.3)},
+      {"infer", infer, with(infer, "rate", 5.000001)},
+      {"infer", infer, with(infer, "rate", 300)},
+      {"infer", infer, with(infer, "tpot_slo", "15ms")},
+      {"infer", infer, with(infer, "input_len", 4096)},
+  };
+  const auto warm = Data::shipped();
+  for (const auto& [kind, first, second] : pairs) {
+    SCOPED_TRACE(fmt::format("{} {} then {}", kind, first.dump(), second.dump()));
+    ASSERT_TRUE(run(kind, first, *warm).ok());
+    const auto shared = run(kind, second, *warm);
+    const auto fresh = run(kind, second, *Data::shipped());
+    ASSERT_TRUE(shared.ok() && fresh.ok());
+    const std::string a = shared.report->dump(), b = fresh.report->dump();
+    EXPECT_TRUE(a == b) << "shared: " << a.substr(0, 300) << "...\nfresh:  " << b.substr(0, 300) << "...";
+  }
+}
+
 TEST(Jobs, ThreadCapDoesNotChangeTheAnswer) {
   const nlohmann::json q{{"model", "llama3.1-70b"}, {"accelerator", "h100-sxm"}, {"chips", 64}};
   const auto a = run("train", q, shipped(), {.max_threads = 1});
@@ -81,6 +116,18 @@ TEST(Jobs, WithoutFilesAPathIsRefusedAtItsPointer) {
   const auto r =
       run("train", {{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"chips", 8}}, shipped(), no_files);
   EXPECT_TRUE(r.ok());
+}
+
+TEST(Jobs, WithoutFilesAnUnknownModelHidesNoOtherProblem) {
+  // The server refuses an unknown model key before reading the request; the
+  // other fields' problems used to be dropped with it (the CLI lists all four).
+  const auto r = run("train", {{"model", "lama3.1-8b"}, {"accelerator", "h100"}, {"chips", 0}, {"precision", "bf17"}},
+                     shipped(), {.allow_files = false});
+  EXPECT_FALSE(r.ok());
+  std::vector<std::string> pointers;
+  for (const auto& d : r.diagnostics) pointers.push_back(d.where.pointer);
+  EXPECT_EQ(pointers, (std::vector<std::string>{"/model", "/accelerator", "/chips", "/precision"}))
+      << format_diagnostics(r.diagnostics);
 }
 
 TEST(Jobs, WithoutFilesADocumentComesInlineAndItsProblemsAreLocatedInIt) {

@@ -67,6 +67,21 @@ Seconds fully_connected(const Fabric& f, const Placement& p, Collective c, Bytes
   return Seconds(0);
 }
 
+// Latency steps of one reduce-scatter or all-gather phase under the Neuron
+// runtime's size-based choice (AWS Neuron docs, "Intra-node Collective
+// Communications with AWS Neuron", neuron-runtime/explore/intranode-collective-comm.rst
+// in github.com/aws-neuron/aws-neuron-sdk, 2025-12-02): Mesh below `mesh_below`
+// (every rank writes to every peer through the chips' routing: O(1) steps),
+// recursive doubling/halving below `rdh_below` on a power-of-two group (the 2D
+// torus seen as a hypercube: log2 n steps), rings (KangaRing) above: 0 = no
+// size-based algorithm applies, use the torus rings.
+int runtime_phase_steps(const Fabric& f, int n, Bytes bytes) {
+  if (f.mesh_below.si() > 0 && bytes < f.mesh_below) return 1;
+  const bool pow2 = (n & (n - 1)) == 0;
+  if (f.rdh_below.si() > 0 && bytes < f.rdh_below && pow2) return static_cast<int>(std::lround(std::log2(dbl(n))));
+  return 0;
+}
+
 // Torus: rings along every used dimension with all links busy. A dimension
 // with wraparound is a bidirectional ring (2 links' worth of bandwidth), one
 // without is a line (half of that).
@@ -84,6 +99,18 @@ Seconds torus(const Fabric& f, const Placement& p, Collective c, Bytes bytes, do
   }
   const ByteRate bw = f.up_link_bandwidth * (links * eff);
   const double frac = rs_fraction(n);
+  // The runtime's small- and mid-size algorithms (Neuron): the same bytes
+  // leave each rank, over routed paths (Mesh: `hops` links per byte, the
+  // links shared) or one neighbour at a time (RDH), in fewer latency steps.
+  // `bytes` is the buffer nccom-test's size(B) names, which the docs' size ranges are in.
+  const bool phased = c == Collective::all_reduce || c == Collective::all_gather || c == Collective::reduce_scatter;
+  const int phase = phased ? runtime_phase_steps(f, n, bytes) : 0;
+  if (phase > 0) {
+    const bool mesh = f.mesh_below.si() > 0 && bytes < f.mesh_below;
+    const Seconds move = mesh ? frac * bytes * std::max(1.0, hops) / bw : frac * bytes / (f.up_link_bandwidth * eff);
+    const double phases = c == Collective::all_reduce ? 2.0 : 1.0;
+    return phases * move + f.up_latency * (phases * phase);
+  }
   switch (c) {
     case Collective::all_reduce:
       return 2.0 * frac * bytes / bw + f.up_latency * dbl(2 * steps);

@@ -16,6 +16,10 @@
 //    links busy at once; half bandwidth on a dimension without wraparound
 //    ("How to Scale Your Model", JAX scaling book, ch. 3).
 //  - ring: one bidirectional ring (NeuronLink on Inferentia2).
+//  - Neuron's size-based choice on its torus (Fabric::mesh_below, rdh_below):
+//    Mesh, one routed step per phase whatever the group size, for small
+//    buffers; recursive doubling/halving, log2 n steps, for mid sizes; the
+//    rings above (AWS Neuron docs, intra-node collective communications).
 //  - scale-out: ring bandwidth term with a tree latency term across domains
 //    (NCCL: rings for bandwidth, trees for latency at scale).
 #pragma once

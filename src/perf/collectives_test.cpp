@@ -129,6 +129,48 @@ TEST(Collectives, OpticalSwitchWrapsMultiplesOfFour) {
   EXPECT_TRUE(p.wrap[1]);  // 4 is a multiple of 4: the OCS closes the ring
 }
 
+TEST(Collectives, NeuronSmallAllReduceStepsDoNotGrowWithTheGroup) {
+  // A trn2.48xlarge: 16 chips in a 4x4 2D torus, 1.5 us per hop, the Neuron
+  // runtime's Mesh below 1 MB and RDH below 56 MB (AWS Neuron docs,
+  // intra-node collective communications, 2025-12-02).
+  Fabric f = torus_fabric({4, 4, 1}, 2, TopologyKind::torus_2d, 128);
+  f.up_latency = microseconds(1.5);
+  f.mesh_below = Bytes(1e6);
+  f.rdh_below = Bytes(56e6);
+  const double link = 128e9;
+  // A decode all-reduce of one token's hidden state (8192 x bf16).
+  const Bytes small(16384);
+  // 16 chips: two routed steps (reduce-scatter, all-gather), whatever n; each
+  // byte crosses 2 hops on average (4/4 per wrapped dimension) over 4 links.
+  const Placement sixteen = place_group(f, 16, 1);
+  const double t16 = 2.0 * (15.0 / 16 * 16384 * 2.0 / (4 * link)) + 2 * 1.5e-6;
+  EXPECT_NEAR(collective_time(f, sixteen, Collective::all_reduce, small, kIdeal).si(), t16, 1e-12);
+  // 2 chips of the same instance (a line, one link): the same two steps.
+  Fabric two_chips = f;
+  two_chips.dims = {2, 1, 1};
+  two_chips.domain = 2;
+  const Placement two = place_group(two_chips, 2, 1);
+  const double t2 = 2.0 * (0.5 * 16384 / link) + 2 * 1.5e-6;
+  EXPECT_NEAR(collective_time(two_chips, two, Collective::all_reduce, small, kIdeal).si(), t2, 1e-12);
+  // The latency steps are the same; the ring the torus would run takes 2 x (3 + 3).
+  EXPECT_LT(collective_time(f, sixteen, Collective::all_reduce, small, kIdeal).si() - t2, 0.1e-6);
+  // Mid-size buffers: recursive halving then doubling, log2(16) = 4 steps per
+  // phase, one neighbour link at a time.
+  const Bytes mid = Bytes(8e6);
+  EXPECT_NEAR(collective_time(f, sixteen, Collective::all_reduce, mid, kIdeal).si(),
+              2.0 * 15.0 / 16 * 8e6 / link + 8 * 1.5e-6, 1e-12);
+  // Large buffers: the rings of every dimension, 2 x (3 + 3) steps.
+  const Bytes large = Bytes(100e6);
+  EXPECT_NEAR(collective_time(f, sixteen, Collective::all_reduce, large, kIdeal).si(),
+              2.0 * 15.0 / 16 * 1e8 / (4 * link) + 12 * 1.5e-6, 1e-12);
+  // Without the runtime's size-based choice (TPU ICI), small buffers ride the rings.
+  Fabric rings = f;
+  rings.mesh_below = Bytes(0);
+  rings.rdh_below = Bytes(0);
+  EXPECT_NEAR(collective_time(rings, sixteen, Collective::all_reduce, small, kIdeal).si(),
+              2.0 * 15.0 / 16 * 16384 / (4 * link) + 12 * 1.5e-6, 1e-12);
+}
+
 TEST(Collectives, RegistryListsEveryTopology) {
   for (TopologyKind t : {TopologyKind::switched, TopologyKind::torus_2d, TopologyKind::torus_3d, TopologyKind::ring,
                          TopologyKind::fully_connected}) {

@@ -105,6 +105,8 @@ Fabric make_fabric(const Accelerator& a, const System* s, int chips) {
   if (a.scale_up.efficiency > 0) f.up_efficiency = a.scale_up.efficiency;
   f.nvls = a.scale_up.nvls;
   f.nvls_min_ranks = a.scale_up.nvls_min_ranks;
+  f.mesh_below = a.scale_up.mesh_below;
+  f.rdh_below = a.scale_up.rdh_below;
   if (a.scale_out.efficiency > 0) f.out_efficiency = a.scale_out.efficiency;
   if (s && s->scale_out_efficiency > 0) f.out_efficiency = s->scale_out_efficiency;
   f.kernels = chip_kernels(a);

@@ -53,6 +53,8 @@ struct Fabric {
   double up_efficiency = 0.8;     // ring collective bus bandwidth / up_bandwidth (nccl-tests); default when unmeasured
   double nvls = 0;                // all-reduce algorithm bandwidth / up_bandwidth with in-switch reduction; 0 = none
   int nvls_min_ranks = 0;
+  Bytes mesh_below;  // buffers below this take the runtime's one-step routed mesh (Neuron); 0 = none
+  Bytes rdh_below;   // buffers below this take recursive doubling/halving (Neuron); 0 = none
   // Scale-out network between domains.
   ByteRate out_bandwidth;  // per chip per direction
   Seconds out_latency;

@@ -130,9 +130,29 @@ StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, do
   return {st.time.si(), st.bound};
 }
 
-// The batch cap of a replica holding `max_sequences` (batch_cap 0: none).
-double effective_cap(int batch_cap, int max_sequences) {
-  return batch_cap > 0 ? std::min(batch_cap, max_sequences) : max_sequences;
+// Sequences a replica can keep decoding within its per-iteration token
+// budget. TensorRT-LLM's max_num_tokens and vLLM's max_num_batched_tokens
+// (the stack's prefill_chunk) bound the tokens of one iteration, a decoding
+// sequence's query tokens included (TensorRT-LLM, "Tuning Max Batch Size and
+// Max Num Tokens", nvidia.github.io/TensorRT-LLM/performance/
+// performance-tuning-guide; vLLM "Optimization and Tuning", chunked prefill:
+// decodes are scheduled first and prompts fill what is left of the budget,
+// docs.vllm.ai; retrieved 2026-12-05), and each attention data-parallel rank
+// (and each pipeline micro-batch) schedules its own. In a steady stream each
+// step also prefills the prompts of the B a / O requests that replace the
+// finishing ones, so B (q + a I / O) <= budget.
+double token_budget_batch(const InferenceContext& c, const ServingLayout& l) {
+  const ServingJob& j = c.job;
+  const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
+  const double per_seq = q + emitted(c) * j.input_len / j.output_len;
+  return dbl(c.stack->prefill_chunk) * std::max(1, l.attn_dp) * std::max(1, l.pp) / per_seq;
+}
+
+// The batch cap of a replica holding `max_sequences` (batch_cap 0: none),
+// within its token budget (token_budget_batch).
+double effective_cap(const InferenceContext& c, const ServingLayout& l, int batch_cap, int max_sequences) {
+  const double held = batch_cap > 0 ? std::min(batch_cap, max_sequences) : max_sequences;
+  return std::max(1.0, std::min(held, std::floor(token_budget_batch(c, l))));
 }
 
 // The steady-state batch at `rate` under `cap` (Little's law: B = rate *
@@ -262,7 +282,7 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
     return e;
   }
   const double a = emitted(c);
-  const double cap = effective_cap(batch_cap, e.memory.max_sequences);
+  const double cap = effective_cap(c, l, batch_cap, e.memory.max_sequences);
   double batch = cap;
   if (rate) {
     if (const std::optional<double> b = little_batch(c, l, *rate, cap, memo)) {
@@ -354,7 +374,7 @@ namespace {
 // serve_with the probe stood for, so the same estimate.
 std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
                                              int cap, double top_rate, StepMemo& memo, bool bound = true) {
-  const double capd = effective_cap(cap, memo.memory(c, l).max_sequences);
+  const double capd = effective_cap(c, l, cap, memo.memory(c, l).max_sequences);
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
@@ -392,7 +412,7 @@ std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, cons
   StepMemo memo;
   const int fit = memo.memory(c, l).max_sequences;
   if (fit < 1) return std::nullopt;
-  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(cap, fit), memo).requests_per_s, memo);
+  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo);
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -441,70 +461,119 @@ std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_ch
   return layouts;
 }
 
-ServingSearch search_serving(const InferenceContext& c, double rate, const ServingSlo& slo, bool prune) {
-  ServingSearch out;
+namespace {
+
+// The steps of each layout are memoised in `memos` (one per layout), for the
+// rate pass that follows in the same call.
+ServingTable table_with(const InferenceContext& c, const ServingSlo& slo, bool prune, std::vector<StepMemo>& memos) {
+  ServingTable t;
+  t.slo = slo;
+  t.prune = prune;
+  t.layouts = serving_layouts(c);
+  memos.resize(t.layouts.size());
   const int caps[] = {0, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1};
-  std::optional<ServingEstimate> nearest;
-  for (const ServingLayout& l : serving_layouts(c)) {
-    StepMemo memo;  // a step depends on the layout and batch, not on the cap
+  for (size_t li = 0; li < t.layouts.size(); ++li) {
+    const ServingLayout& l = t.layouts[li];
+    StepMemo& memo = memos[li];  // a step depends on the layout and batch, not on the cap
     const int fit = memo.memory(c, l).max_sequences;
     // Batch caps are per attention group: each data-parallel rank batches its own sequences.
     for (int group_cap : caps) {
       const int cap = group_cap * std::max(1, l.attn_dp);
-      ++out.evaluated;
+      ++t.evaluated;
       if (fit < 1) break;
       if (cap > 0 && cap > fit) continue;
       // Pareto: keep layouts/caps not dominated in (tokens/s/chip up, TPOT down);
       // the full estimate only for one that joins the front.
-      const TopPoint top = top_point(c, l, effective_cap(cap, fit), memo);
+      const TopPoint top = top_point(c, l, effective_cap(c, l, cap, fit), memo);
       bool dominated = false;
-      for (const auto& p : out.pareto) {
+      for (const auto& p : t.pareto) {
         if (p.output_tokens_per_s_per_chip >= top.output_tokens_per_s_per_chip && p.tpot_p50 <= top.tpot_p50) {
           dominated = true;
           break;
         }
       }
       if (!dominated) {
-        std::erase_if(out.pareto, [&](const ServingEstimate& p) {
+        std::erase_if(t.pareto, [&](const ServingEstimate& p) {
           return top.output_tokens_per_s_per_chip >= p.output_tokens_per_s_per_chip && top.tpot_p50 <= p.tpot_p50;
         });
-        out.pareto.push_back(serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo));
+        t.pareto.push_back(serve_with(c, l, std::nullopt, ServingSlo{}, cap, &memo));
       }
-      out.evaluated += 30;  // the max-rate bisection's probes, counted whether run or pruned
-      // Fewest chips for the rate within the SLOs. Once a best exists, a
-      // replica wider than its whole deployment cannot win (replicas >= 1),
-      // and `closest` and `over_chip_limit` are read only when none exists.
-      const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
-      if (prune && out.best && l.chips() > best_chips) continue;
-      auto r = max_rate_from(c, l, slo, cap, top.requests_per_s, memo, prune);
-      if (!r) {
-        if (prune && out.best) continue;
-        ServingEstimate loose = serve_with(c, l, std::nullopt, slo, cap, &memo);
-        if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
-        continue;
-      }
-      if (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip) out.densest = r;
-      // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
-      const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
-      if (!(need * l.chips() <= static_cast<double>(kMaxChipsSized))) {
-        out.over_chip_limit = true;
-        continue;
-      }
-      const int replicas = static_cast<int>(need);
-      const int chips = replicas * l.chips();
-      if (prune && out.best && chips > best_chips) continue;  // loses on chips whatever its TPOT
+      t.evaluated += 30;  // the max-rate bisection's probes, counted whether run or pruned
+      t.cells.push_back({static_cast<int>(li), cap, top.requests_per_s, std::nullopt, std::nullopt});
+    }
+  }
+  std::sort(t.pareto.begin(), t.pareto.end(), [](const ServingEstimate& a, const ServingEstimate& b) {
+    return a.output_tokens_per_s_per_chip > b.output_tokens_per_s_per_chip;
+  });
+  return t;
+}
+
+ServingSearch search_with(const InferenceContext& c, const ServingTable& t, double rate, ServingTable* fill,
+                          std::vector<StepMemo>& memos) {
+  ServingSearch out;
+  out.pareto = t.pareto;
+  out.evaluated = t.evaluated;
+  const bool prune = t.prune;
+  const ServingSlo& slo = t.slo;
+  std::optional<ServingEstimate> nearest;
+  for (size_t i = 0; i < t.cells.size(); ++i) {
+    const ServingCell& cell = t.cells[i];
+    const ServingLayout& l = t.layouts[static_cast<size_t>(cell.layout)];
+    StepMemo& memo = memos[static_cast<size_t>(cell.layout)];
+    const int cap = cell.cap;
+    // Fewest chips for the rate within the SLOs. Once a best exists, a
+    // replica wider than its whole deployment cannot win (replicas >= 1),
+    // and `closest` and `over_chip_limit` are read only when none exists.
+    const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
+    if (prune && out.best && l.chips() > best_chips) continue;
+    std::optional<std::optional<ServingEstimate>> computed;
+    if (!cell.max_rate) computed = max_rate_from(c, l, slo, cap, cell.top_rate, memo, prune);
+    const std::optional<ServingEstimate>& r = cell.max_rate ? *cell.max_rate : *computed;
+    if (!r) {
+      if (prune && out.best) continue;
+      const ServingEstimate loose = cell.loose ? *cell.loose : serve_with(c, l, std::nullopt, slo, cap, &memo);
+      if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
+      if (fill && !cell.loose) fill->cells[i].loose = loose;
+      if (fill && computed) fill->cells[i].max_rate = std::move(computed);
+      continue;
+    }
+    if (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip) out.densest = r;
+    // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
+    const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
+    const bool over = !(need * l.chips() <= static_cast<double>(kMaxChipsSized));
+    const int replicas = over ? 0 : static_cast<int>(need);
+    const int chips = replicas * l.chips();
+    if (over) {
+      out.over_chip_limit = true;
+    } else if (!(prune && out.best && chips > best_chips)) {  // else it loses on chips whatever its TPOT
       ServingEstimate at = serve_with(c, l, rate / replicas, slo, cap, &memo);
       if (!out.best || chips < best_chips || (chips == best_chips && at.tpot_p50 < out.best->tpot_p50)) {
         out.best = at;
         out.replicas = replicas;
       }
     }
+    if (fill && computed) fill->cells[i].max_rate = std::move(computed);
   }
-  std::sort(out.pareto.begin(), out.pareto.end(), [](const ServingEstimate& a, const ServingEstimate& b) {
-    return a.output_tokens_per_s_per_chip > b.output_tokens_per_s_per_chip;
-  });
   if (!out.best) out.closest = nearest;
   return out;
+}
+
+}  // namespace
+
+ServingTable serving_table(const InferenceContext& c, const ServingSlo& slo, bool prune) {
+  std::vector<StepMemo> memos;
+  return table_with(c, slo, prune, memos);
+}
+
+ServingSearch search_serving(const InferenceContext& c, const ServingTable& table, double rate, ServingTable* fill) {
+  std::vector<StepMemo> memos(table.layouts.size());
+  return search_with(c, table, rate, fill, memos);
+}
+
+ServingSearch search_serving(const InferenceContext& c, double rate, const ServingSlo& slo, bool prune) {
+  std::vector<StepMemo> memos;
+  const ServingTable t = table_with(c, slo, prune, memos);
+  return search_with(c, t, rate, nullptr, memos);
 }
 
 }  // namespace xpu

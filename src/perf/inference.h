@@ -232,4 +232,35 @@ struct ServingSearch {
 // of every probe, for tests and benchmarks).
 ServingSearch search_serving(const InferenceContext& ctx, double rate, const ServingSlo& slo, bool prune = true);
 
+// What search_serving computes that does not depend on the rate, for one
+// context, SLO and `prune`: the Pareto front and, per layout and batch cap in
+// the search's order, the cap's saturated rate and (once some search needed
+// them) its highest rate within the SLOs and its estimate without a rate.
+// A server keeps one per context and SLO (api/shared.h), so requests that
+// differ only in their rate share it; the answer is the same as without it.
+struct ServingCell {
+  int layout = 0;  // index into ServingTable::layouts
+  int cap = 0;
+  double top_rate = 0;  // requests/s at the cap, saturated: the max-rate bisection's upper end
+  // The highest rate within the SLOs (outer empty: not computed; inner empty: none meets them).
+  std::optional<std::optional<ServingEstimate>> max_rate;
+  std::optional<ServingEstimate> loose;  // without a rate, when none meets them (empty: not computed)
+};
+struct ServingTable {
+  ServingSlo slo;
+  bool prune = true;
+  std::vector<ServingLayout> layouts;
+  std::vector<ServingCell> cells;
+  std::vector<ServingEstimate> pareto;  // as ServingSearch::pareto
+  long long evaluated = 0;
+};
+// The table without any max rate (the Pareto pass alone).
+ServingTable serving_table(const InferenceContext& ctx, const ServingSlo& slo, bool prune = true);
+// search_serving from `table`: the cells' max rates and loose estimates it
+// holds are read, the others computed; with `fill` (a table of the same
+// context, SLO and prune the caller owns, often `table` itself) those are
+// stored there too.
+ServingSearch search_serving(const InferenceContext& ctx, const ServingTable& table, double rate,
+                             ServingTable* fill = nullptr);
+
 }  // namespace xpu

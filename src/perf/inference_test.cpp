@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "ingest/data_files.h"
 #include "perf/sizing.h"
 #include "perf/test_fixtures.h"
@@ -76,6 +78,28 @@ TEST(Inference, SlotQueueWaitsForWholeDecodes) {
   // Far from the cap nobody queues: a step in flight plus the prompt.
   const ServingEstimate light = serve(c, l, 0.05 * top, {}, 0);
   EXPECT_LT(light.ttft_p99 / light.tpot_p50, 10.0);
+}
+
+// An iteration carries at most the stack's token budget (TensorRT-LLM
+// max_num_tokens, vLLM max_num_batched_tokens), one token per decoding
+// sequence included, and in a steady stream each step also prefills the
+// prompts of the B / O requests that replace the finishing ones: with
+// 2048-token prompts and 32-token outputs a budget of 8192 keeps at most
+// 8192 / (1 + 2048 / 32) = 126 sequences decoding, although the memory
+// plan holds more; a larger budget lifts the cap.
+TEST(Inference, TokenBudgetCapsTheSteadyBatch) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.prefill_chunk = 8192;
+  const InferenceContext c = context(m, h100_like(8), s, 2048, 32);
+  const ServingLayout l{1, 1, 1};
+  ASSERT_GT(serving_memory(c, l).max_sequences, 150);
+  const ServingEstimate e = serve(c, l, std::nullopt, {}, 0);
+  EXPECT_LE(e.batch, 126);
+  EXPECT_GE(e.batch, 120);
+  s.prefill_chunk = 16384;
+  const InferenceContext wide = context(m, h100_like(8), s, 2048, 32);
+  EXPECT_GT(serve(wide, l, std::nullopt, {}, 0).batch, e.batch);
 }
 
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {
@@ -352,6 +376,19 @@ TEST(Inference, LocalAndSparseAttentionReadLessAtLongContext) {
 
 // The fields of two estimates a report prints, compared exactly: the pruned
 // search must give the exhaustive search's answer bit for bit.
+// The search tests' context: `model` on `acc`'s default system and serving
+// stack, prompts of 1024 tokens and 256 out.
+InferenceContext search_context(const DataSet& data, const char* model, const char* acc) {
+  const Accelerator* a = data.catalog.find_accelerator(acc);
+  const ModelArch* m = data.find_model(model);
+  if (!a || !m) throw std::invalid_argument(fmt::format("{} on {}: not in the shipped data", model, acc));
+  ServingJob job;
+  job.input_len = 1024;
+  job.output_len = 256;
+  return serving_context(ServingSetup{m, a, default_system(data.catalog, acc),
+                                      default_stack(data.catalog.stacks, a->runtime, Mode::infer), job});
+}
+
 void expect_same(const ServingEstimate& a, const ServingEstimate& b) {
   EXPECT_EQ(a.layout, b.layout);
   EXPECT_EQ(a.batch, b.batch);
@@ -379,15 +416,7 @@ TEST(Inference, PrunedServingSearchEqualsExhaustive) {
   int with_best = 0, without = 0;
   for (const char* model : {"llama3.1-8b", "llama3.1-70b", "mixtral-8x7b", "qwen3-30b-a3b"}) {
     for (const char* acc : {"h100-sxm", "mi300x", "tpu-v6e", "trn2", "gb200"}) {
-      const Accelerator* a = data.catalog.find_accelerator(acc);
-      ASSERT_NE(a, nullptr) << acc;
-      ServingJob job;
-      job.input_len = 1024;
-      job.output_len = 256;
-      const ServingSetup setup{data.find_model(model), a, default_system(data.catalog, acc),
-                               default_stack(data.catalog.stacks, a->runtime, Mode::infer), job};
-      ASSERT_NE(setup.model, nullptr) << model;
-      const InferenceContext c = serving_context(setup);
+      const InferenceContext c = search_context(data, model, acc);
       for (double rate : {0.5, 5.0, 60.0, 800.0}) {
         for (const ServingSlo& slo : slos) {
           SCOPED_TRACE(fmt::format("{} on {} at {} req/s, TTFT {} s, TPOT {} s", model, acc, rate, slo.ttft.si(),
@@ -414,6 +443,45 @@ TEST(Inference, PrunedServingSearchEqualsExhaustive) {
   }
   EXPECT_GT(with_best, 100);  // the grid exercises both outcomes
   EXPECT_GT(without, 40);
+}
+
+// Issue 14: a server keeps the rate-free part of a search (serving_table)
+// and answers later rates from it (api/shared.h). Filled by one rate and read
+// at others, which need cells it left out, it gives what a fresh search gives.
+TEST(Inference, ServingTableAnswersEveryRateAsAFreshSearch) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  const ServingSlo slos[] = {{}, {seconds(1), milliseconds(40)}, {milliseconds(1), microseconds(10)}};
+  for (const char* model : {"llama3.1-8b", "mixtral-8x7b"}) {
+    for (const char* acc : {"h100-sxm", "tpu-v6e"}) {
+      const InferenceContext c = search_context(data, model, acc);
+      for (const ServingSlo& slo : slos) {
+        for (bool prune : {true, false}) {
+          ServingTable table = serving_table(c, slo, prune);
+          for (double rate : {5.0, 0.5, 800.0, 60.0, 5.000001}) {
+            SCOPED_TRACE(fmt::format("{} on {} at {} req/s, TTFT {} s, TPOT {} s, prune {}", model, acc, rate,
+                                     slo.ttft.si(), slo.tpot.si(), prune));
+            const ServingSearch fresh = search_serving(c, rate, slo, prune);
+            const ServingTable before = table;
+            const ServingSearch read = search_serving(c, before, rate);  // reads, computes what it lacks
+            const ServingSearch filled = search_serving(c, table, rate, &table);
+            for (const ServingSearch* s : {&read, &filled}) {
+              EXPECT_EQ(s->evaluated, fresh.evaluated);
+              ASSERT_EQ(s->pareto.size(), fresh.pareto.size());
+              for (size_t i = 0; i < fresh.pareto.size(); ++i) expect_same(s->pareto[i], fresh.pareto[i]);
+              ASSERT_EQ(s->best.has_value(), fresh.best.has_value());
+              if (fresh.best) expect_same(*s->best, *fresh.best);
+              EXPECT_EQ(s->replicas, fresh.replicas);
+              ASSERT_EQ(s->closest.has_value(), fresh.closest.has_value());
+              if (fresh.closest) expect_same(*s->closest, *fresh.closest);
+              ASSERT_EQ(s->densest.has_value(), fresh.densest.has_value());
+              if (fresh.densest) expect_same(*s->densest, *fresh.densest);
+              EXPECT_EQ(s->over_chip_limit, fresh.over_chip_limit);
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 // Issue 11: Llama 3.1 8B bf16 at batch 1 on one H100 sits between the HBM

@@ -128,17 +128,26 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
           const TrainingEstimate& e = full_estimate.emplace(estimate_training(ctx, l, shared_layers));
           return TrainingFloor{e.valid, e.invalid, e.step_time, e.memory.total(), e.capacity, e.fits};
         };
-        // `closest` in loop order (the first of the fewest missing bytes), its
-        // estimate full.
-        auto offer_closest = [&](const Layout& l, const TrainingFloor& e) {
-          if (part.closest && !(e.missing() < part.closest->estimate.missing())) return;
+        // The layouts are visited sharding innermost (one check and one
+        // pipeline for the shardings of a group, training_floors) but
+        // `closest` and the first `invalid` are those of the loop order
+        // ep, sharding, vpp, micro-batch, recompute, sp: each layout carries
+        // its place in that order. `closest`: the first of the fewest missing
+        // bytes, its estimate full.
+        long long closest_at = 0, invalid_at = std::numeric_limits<long long>::max();
+        auto offer_closest = [&](const Layout& l, const TrainingFloor& e, long long at) {
+          if (part.closest && !(e.missing() < part.closest->estimate.missing() ||
+                                (e.missing() == part.closest->estimate.missing() && at < closest_at))) {
+            return;
+          }
           part.closest = RankedLayout{l, o.bound ? estimate_training(ctx, l, shared_layers) : *full_estimate};
+          closest_at = at;
         };
         auto rank = [&](const RankedLayout& r) {
           if (r.estimate.memory.total() <= safe_capacity && (!part.safe || better(r, *part.safe))) part.safe = r;
           keep_top(part.best, r, o.top);
         };
-        std::vector<Candidate> layouts;                    // fitting, in loop order
+        std::vector<Candidate> layouts;                    // fitting
         std::vector<std::pair<double, unsigned>> fitting;  // their step-time floors (s) and indices
         const int dp = chips / (tp * cp * pp);
         std::vector<int> eps{1};
@@ -155,6 +164,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
           mbs = divisors(ctx.job.global_batch / dp, o.max_micro_batch);
         } else if (part.invalid.empty()) {
           part.invalid = "dp * micro_batch must divide the global batch";
+          invalid_at = -1;  // before every layout
         }
         std::vector<Sharding> shardings;
         for (const auto& name : st.shardings) {
@@ -174,14 +184,25 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         const std::vector<Recompute> rc_list =
             one_or(f.recompute, {Recompute::none, Recompute::selective, Recompute::full});
         const std::vector<bool> sp_list = one_or(f.sequence_parallel, std::move(sps));
+        // A layout's place in the loop order: after its (ep, sharding)'s
+        // probe, the inner choices in order.
+        const long long inner =
+            static_cast<long long>(vpp_list.size() * mb_list.size() * rc_list.size() * sp_list.size());
         if (o.bound) {
-          const size_t most =
-              eps_ok.size() * sh_list.size() * vpp_list.size() * mb_list.size() * rc_list.size() * sp_list.size();
+          const size_t most = eps_ok.size() * sh_list.size() * static_cast<size_t>(inner);
           layouts.reserve(most);
           fitting.reserve(most);
         }
-        for (int ep : eps_ok) {
-          for (Sharding sh : sh_list) {
+        std::vector<Sharding> live;  // the shardings of this ep that the probe left
+        std::vector<long long> live_at;
+        std::vector<TrainingFloor> floors(sh_list.size());
+        for (size_t ei = 0; ei < eps_ok.size(); ++ei) {
+          const int ep = eps_ok[ei];
+          live.clear();
+          live_at.clear();
+          for (size_t si = 0; si < sh_list.size(); ++si) {
+            const Sharding sh = sh_list[si];
+            const long long at = static_cast<long long>(ei * sh_list.size() + si) * (inner + 1);
             // Prune: with full recompute and micro-batch 1 the activations are
             // smallest; if even that cannot fit, nothing below can.
             Layout probe{tp, pp,
@@ -194,23 +215,36 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
               ++part.evaluated;
               if (!lower.fits && o.prune) {
                 ++part.pruned;
-                offer_closest(probe, lower);
+                offer_closest(probe, lower, at);
                 continue;
               }
             }
-            for (int vpp : vpp_list) {
-              for (int mb : mb_list) {
-                for (Recompute rc : rc_list) {
-                  for (bool sp : sp_list) {
-                    const Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, sh, sp};
-                    const TrainingFloor e = floor_of(l);  // checks the layout first (check_layout)
+            live.push_back(sh);
+            live_at.push_back(at + 1);
+          }
+          if (live.empty()) continue;
+          long long q = 0;  // the inner choices' place
+          for (int vpp : vpp_list) {
+            for (int mb : mb_list) {
+              for (Recompute rc : rc_list) {
+                for (bool sp : sp_list) {
+                  Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, live.front(), sp};
+                  // checks the layout first (check_layout)
+                  if (o.bound) training_floors(ctx, l, live, shared_layers, floors.data());
+                  for (size_t k = 0; k < live.size(); ++k) {
+                    l.sharding = live[k];
+                    const long long at = live_at[k] + q;
+                    const TrainingFloor e = o.bound ? floors[k] : floor_of(l);
                     if (!e.valid) {
-                      if (part.invalid.empty()) part.invalid = e.invalid;
+                      if (at < invalid_at) {
+                        part.invalid = e.invalid;
+                        invalid_at = at;
+                      }
                       continue;
                     }
                     ++part.evaluated;
                     if (!e.fits) {
-                      offer_closest(l, e);
+                      offer_closest(l, e, at);
                       continue;
                     }
                     ++part.fitting;
@@ -221,6 +255,7 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                       rank(RankedLayout{l, *full_estimate});
                     }
                   }
+                  ++q;
                 }
               }
             }

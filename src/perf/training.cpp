@@ -574,7 +574,10 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
   return c;
 }
 
-std::string_view check_layout(const TrainingContext& c, const Layout& l) {
+namespace {
+
+// check_layout but its last rule, the only one that reads the sharding.
+std::string_view check_but_sharding(const TrainingContext& c, const Layout& l) {
   const ModelArch& m = *c.model;
   if (l.tp < 1 || l.pp < 1 || l.dp < 1 || l.cp < 1 || l.ep < 1 || l.vpp < 1 || l.micro_batch < 1) {
     return "every parallel degree and the micro-batch must be at least 1";
@@ -599,8 +602,19 @@ std::string_view check_layout(const TrainingContext& c, const Layout& l) {
     if ((l.dp * l.cp) % l.ep != 0) return "ep must divide dp * cp";
   }
   if (l.sequence_parallel && l.tp == 1) return "sequence parallelism needs tp > 1";
+  return {};
+}
+
+std::string_view check_sharding(const Layout& l) {
   if (shards_weights(l.sharding) && l.pp > 1) return "zero3/fsdp is not combined with pipeline parallelism";
   return {};
+}
+
+}  // namespace
+
+std::string_view check_layout(const TrainingContext& c, const Layout& l) {
+  const std::string_view bad = check_but_sharding(c, l);
+  return bad.empty() ? check_sharding(l) : bad;
 }
 
 namespace {
@@ -766,16 +780,28 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l, Tr
 // exposed time is never negative, so the step time is a lower bound).
 TrainingFloor training_floor(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
   TrainingFloor f;
-  f.invalid = check_layout(c, l);
-  if (!f.invalid.empty()) return f;
-  f.valid = true;
-  std::optional<Stages> computed;
-  const Stages& st = stages_of(c, l, memo, computed);
-  f.step_time = st.pipeline + Seconds(0) + optimizer_time(c, l, st) + c.stack->step_overhead;
-  f.memory = memory_of(c, l, st).total();
-  f.capacity = c.fabric.hbm_capacity;
-  f.fits = f.memory <= f.capacity;
+  training_floors(c, l, std::span<const Sharding>(&l.sharding, 1), memo, &f);
   return f;
+}
+
+void training_floors(const TrainingContext& c, Layout l, std::span<const Sharding> shardings, TrainingMemo* memo,
+                     TrainingFloor* out) {
+  const std::string_view bad = check_but_sharding(c, l);
+  const Stages* st = nullptr;
+  std::optional<Stages> computed;
+  for (size_t i = 0; i < shardings.size(); ++i) {
+    TrainingFloor& f = out[i];
+    f = TrainingFloor{};
+    l.sharding = shardings[i];
+    f.invalid = bad.empty() ? check_sharding(l) : bad;
+    if (!f.invalid.empty()) continue;
+    f.valid = true;
+    if (!st) st = &stages_of(c, l, memo, computed);  // reads nothing of the sharding
+    f.step_time = st->pipeline + Seconds(0) + optimizer_time(c, l, *st) + c.stack->step_overhead;
+    f.memory = memory_of(c, l, *st).total();
+    f.capacity = c.fabric.hbm_capacity;
+    f.fits = f.memory <= f.capacity;
+  }
 }
 
 Rematerialize rematerialize_for(Recompute r) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "base/units.h"
@@ -142,6 +143,11 @@ struct TrainingFloor {
   Bytes missing() const { return memory > capacity ? memory - capacity : Bytes(0); }
 };
 TrainingFloor training_floor(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
+// training_floor of `layout` with each sharding of `shardings` in turn, into
+// `out` (as many): the check and the pipeline once, for they read everything
+// of a layout but its sharding; each sharding adds its optimizer time and memory.
+void training_floors(const TrainingContext& ctx, Layout layout, std::span<const Sharding> shardings, TrainingMemo* memo,
+                     TrainingFloor* out);
 
 // What is recomputed in backward instead of stored, for the activation count.
 enum class Rematerialize : unsigned char {

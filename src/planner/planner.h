@@ -98,6 +98,12 @@ struct PlanResult {
   double objective = kNaN;
   double best_bound = kNaN;
   double gap = kInfinity;
+  // Where best_bound comes from: "search" (CBC's), "LP relaxation" (the
+  // executable model's), "decomposition, cheapest prices" or
+  // "decomposition, LP duals" (bound.h); empty without a bound.
+  std::string bound_source;
+  double decomposition_bound = kNaN;  // bound.h's value (NaN when not computed), and its time
+  double decomposition_seconds = 0;
   double seconds = 0;
   long nodes = 0;
   int variables = 0, rows = 0, integers = 0;

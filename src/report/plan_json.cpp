@@ -222,6 +222,8 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
               {"objective", number_or_null(r.objective)},
               {"best_bound", number_or_null(r.best_bound)},
               {"gap", number_or_null(r.gap)},
+              {"bound_source", r.bound_source.empty() ? Json(nullptr) : Json(r.bound_source)},
+              {"decomposition_bound", number_or_null(r.decomposition_bound)},
               {"model", r.plan.fluid ? "fluid" : "executable"},
               {"fluid_lp_bound", number_or_null(r.fluid_bound)},
               {"price_of_executability", number_or_null(r.plan.fluid ? kNaN : r.price_of_executability())}}},

@@ -115,7 +115,13 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
   out += fmt::format("Portfolio {}: {} workloads, {} offers, {}..{}\n", p.name.empty() ? "(unnamed)" : p.name,
                      p.workloads.size(), p.offers.size(), p.horizon.label(0), p.horizon.label(p.horizon.months - 1));
   out += fmt::format("Status: {}", to_string(r.status));
-  if (r.has_plan()) out += fmt::format(" (gap {:.2f}%)", 100 * r.gap);
+  if (r.has_plan()) {
+    out += fmt::format(" (gap {:.2f}%", 100 * r.gap);
+    if (std::isfinite(r.best_bound) && !r.bound_source.empty()) {
+      out += fmt::format(" to the bound {} from the {}", money(r.best_bound), r.bound_source);
+    }
+    out += ")";
+  }
   out += fmt::format("; {} variables, {} rows, {} integers; {} nodes in {:.1f} s\n", r.variables, r.rows, r.integers,
                      r.nodes, r.seconds);
   if (r.has_plan()) {

@@ -6,6 +6,7 @@
 #include "api/plan.h"
 #include "base/suggest.h"
 #include "export/plan_export.h"
+#include "ingest/json_text.h"
 #include "server/worker.h"
 
 #include <arpa/inet.h>
@@ -73,29 +74,20 @@ std::string require_media(const httplib::Request& req, const std::vector<std::st
                   ""};
 }
 
-// The body as a JSON object, or 400 with the parser's line and column.
+// The body as a JSON object, or 400 at the problem: a syntax error at its
+// line and column, a number past a double's range ("1e400", which nlohmann
+// throws as out_of_range, not parse_error: it was a 500) and a key given twice
+// in one object (nlohmann keeps the last silently) at their JSON pointers.
+// The same reader as the library's JSON files (ingest/json_text.h).
 nlohmann::json json_body(const std::string& text) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw bad_request("body", "", "the body is empty; send a JSON object");
   }
-  try {
-    auto j = nlohmann::json::parse(text);
-    if (!j.is_object()) throw bad_request("body", "", "the body must be a JSON object");
-    return j;
-  } catch (const nlohmann::json::parse_error& e) {
-    const size_t at = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    const size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-    const size_t nl = text.rfind('\n', at == 0 ? 0 : at - 1);
-    const size_t column = nl == std::string::npos || at == 0 ? at + 1 : at - nl;
-    std::string what = e.what();
-    if (const auto p = what.find("]: "); p != std::string::npos) what = what.substr(p + 3);
-    throw bad_request(nlohmann::json::array({{{"in", "body"},
-                                              {"pointer", ""},
-                                              {"line", line},
-                                              {"column", column},
-                                              {"severity", "error"},
-                                              {"message", "invalid JSON: " + what}}}));
-  }
+  Diagnostics ds;
+  auto j = parse_json_text(text, "", ds);
+  if (!j) throw bad_request(to_json(ds, "body"));
+  if (!j->is_object()) throw bad_request("body", "", "the body must be a JSON object");
+  return std::move(*j);
 }
 
 nlohmann::json query_fields(const httplib::Request& req) {

@@ -170,6 +170,20 @@ TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(body_of(res)["diagnostics"][0]["line"], 2) << res->body;
 
+  // A number past a double's range was a 500 (nlohmann throws it as out_of_range,
+  // not parse_error); a key given twice was read as its last value, silently.
+  res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":8,"seq_len":1e400})",
+               "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_NE(res->body.find("number overflow"), std::string::npos) << res->body;
+  res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":8,"chips":16})",
+               "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/chips") << res->body;
+  EXPECT_NE(res->body.find("duplicate key 'chips'"), std::string::npos) << res->body;
+
   res = c.Get("/api/catalog?vendr=amd");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);

@@ -94,7 +94,8 @@ std::string first_difference(const json& a, const json& b, const std::string& at
 
 TEST(CliSimulate, SavedPlanEqualsPlanningFirst) {
   const fs::path dir = test_support::temp_dir("xpuplan-sim-plan");
-  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  // Planned for the risks it is simulated under, as `simulate` plans it.
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json", "--risks", risks()});
   ASSERT_EQ(plan.code, 0) << plan.err;
   const std::string saved = write(dir / "plan.json", plan.out);
   const std::vector<std::string> common{"--risks", risks(), "--replicas", "16", "--seed", "3", "--json"};
@@ -115,7 +116,8 @@ TEST(CliSimulate, SavedPlanEqualsPlanningFirst) {
 }
 
 TEST(CliSimulate, WithoutRisksTheRunFinishesWhenThePlanSays) {
-  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  // Without risks `simulate` plans no interruption slack.
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json", "--no-interruptions"});
   ASSERT_EQ(plan.code, 0) << plan.err;
   const json p = json::parse(plan.out);
   const Result r = run_cli({"simulate", portfolio(), "--replicas", "4", "--json", "-q"});
@@ -148,7 +150,7 @@ void expect_the_plans_cost_and_finish_months(const json& sim, double plan_cost, 
 }
 
 TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
-  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json"});
+  const Result plan = run_cli({"plan", portfolio(), "--no-baselines", "--json", "--no-interruptions"});
   ASSERT_EQ(plan.code, 0) << plan.err;
   const json p = json::parse(plan.out);
   ASSERT_FALSE(p["plan"]["fluid"].get<bool>());

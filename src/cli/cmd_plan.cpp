@@ -1,4 +1,5 @@
 // xpuplan plan PORTFOLIO.yaml [--json | --html FILE] [--time-limit S] [--gap G] [--export FORMAT DIR]
+//              [--risks FILE | --no-interruptions]
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -149,12 +150,18 @@ void setup_plan(CLI::App& app, RunState& st) {
   cmd->add_flag("--force", c->force, "Export into a non-empty folder, replacing the files a previous export wrote");
   f.flag(cmd, "--no-baselines", "Skip the baseline plans");
   f.flag(cmd, "--fluid", "Plan average chips per month (the fluid model: a bound, not launchable)");
+  f.option(cmd, "--risks",
+           "Risks file (docs/simulate.md; the file `simulate` reads): plan each training gang at its expected "
+           "goodput under its failures, checkpoint and spot reclaims; default: the portfolio's risks: section, "
+           "else the Llama 3 rates (docs/planner.md)");
+  f.flag(cmd, "--no-interruptions", "Plan training gangs at 100% of the engine's throughput (no interruption slack)");
   cmd->footer(
       "Exit status: 0 a plan that passes the checker, 1 no plan (infeasible, time limit) or checker violations,\n"
       "2 bad input.\n"
       "Examples:\n"
       "  xpuplan plan examples/portfolio.yaml\n"
       "  xpuplan plan examples/portfolio.yaml --json > plan.json\n"
+      "  xpuplan plan examples/portfolio.yaml --risks examples/risks.yaml\n"
       "  xpuplan plan examples/portfolio.yaml --html plan.html --export kueue out/kueue");
   cmd->callback([c, &st] { st.exit_code = run_plan(*c, st); });
 }

@@ -10,6 +10,8 @@
 #include "ingest/data_files.h"
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
+#include "ingest/risks_io.h"
+#include "sim/from_plan.h"
 
 namespace xpu {
 namespace {
@@ -383,10 +385,20 @@ RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, co
   r.threads = f.integer("threads").value_or(r.threads);
   r.baselines = !f.boolean("no_baselines").value_or(false);
   r.fluid = f.boolean("fluid").value_or(false);
+  const auto risks = f.text("risks");
+  const bool no_interruptions = f.boolean("no_interruptions").value_or(false);
+  if (risks && no_interruptions) f.error("no_interruptions", "give either `risks` or `no_interruptions`, not both");
   f.adopt(api::check(r));
   f.finish();
   if (!f.ok()) return {std::nullopt, std::move(ds)};
   r.portfolio = read_portfolio(*portfolio, data, ds);
+  if (!has_errors(ds)) {
+    // The interruptions planned for: the portfolio's `risks:` section and --risks, as `simulate` reads them.
+    const auto given = no_interruptions
+                           ? std::nullopt
+                           : read_portfolio_risks(*portfolio, risks, sim_pools_from_portfolio(r.portfolio), ds);
+    set_planned_interruptions(r.portfolio, given, no_interruptions);
+  }
   RequestRead<api::PlanRequest> out;
   if (!has_errors(ds)) out.request = std::move(r);
   out.diagnostics = std::move(ds);

@@ -334,6 +334,33 @@ Risks merge_risks(Risks base, Risks over, const std::vector<std::string>& over_s
   return base;
 }
 
+std::optional<Risks> read_portfolio_risks(const std::string& portfolio_path,
+                                          const std::optional<std::string>& risks_path, const SimInput& shape,
+                                          Diagnostics& ds) {
+  // The portfolio's own `risks:` section, then a --risks file: each section the
+  // file gives replaces the portfolio's (docs/simulate.md, "Risk files").
+  std::optional<Risks> section;
+  if (const auto text = read_text_file(portfolio_path, ds)) {
+    section = parse_portfolio_risks(*text, portfolio_path, shape, ds);
+  }
+  if (!risks_path) return section;
+  // Read here rather than through load_risks, to keep its warnings (names a generic file may lack).
+  const auto text = read_text_file(*risks_path, ds);
+  if (!text) return section;
+  Risks file = parse_risks(*text, *risks_path, shape, ds);
+  return section ? merge_risks(std::move(*section), std::move(file), risk_sections(*text)) : std::move(file);
+}
+
+void set_planned_interruptions(Portfolio& p, const std::optional<Risks>& risks, bool off) {
+  if (off) {
+    p.interruptions = GangInterruptions{.on = false};
+  } else if (risks) {
+    apply_gang_interruptions(*risks, p);
+  } else {
+    p.interruptions = GangInterruptions::llama3();
+  }
+}
+
 Risks load_risks(const std::string& path, const SimInput& in) {
   Diagnostics ds;
   Risks r;

@@ -32,6 +32,19 @@ std::vector<std::string> risk_sections(const std::string& text);
 // a --risks file overrides the portfolio's section by section.
 Risks merge_risks(Risks base, Risks over, const std::vector<std::string>& over_sections);
 
+// The risks for a portfolio file: its `risks:` section, then the file at
+// `risks_path` (when given) replacing it section by section; nullopt when
+// neither gives any. Problems (file:line:col) go to `ds`.
+std::optional<Risks> read_portfolio_risks(const std::string& portfolio_path,
+                                          const std::optional<std::string>& risks_path, const SimInput& shape,
+                                          Diagnostics& ds);
+
+// What the planner plans slack for (planner/portfolio.h GangInterruptions):
+// none when `off` (--no-interruptions); else `risks`'s failures, checkpoint
+// and spot reclaims (sim/risks.h apply_gang_interruptions); else, with no
+// risks at all, GangInterruptions::llama3().
+void set_planned_interruptions(Portfolio& p, const std::optional<Risks>& risks, bool off);
+
 // Reads a risks file; throws InputError with every diagnostic.
 Risks load_risks(const std::string& path, const SimInput& in);
 

@@ -253,7 +253,14 @@ Plan parse_saved_plan(const std::string& text, const std::string& name, const Po
     const auto rate = r.number(e, at, "tokens_per_s");
     g.spot = flag(e, at, "spot");
     g.moved_in = flag(e, at, "moved_in");
-    if (!(placed && chips && rate)) return;
+    // Plans saved before interruptions were planned for have none: they assumed 100%.
+    std::optional<double> good = 1.0;
+    if (r.use(e, at).ask(e, "goodput", false)) {
+      good = r.number(e, at, "goodput");
+      if (good && *good > 1) r.error(at + "/goodput", fmt::format("must be at most 1, got {}", *good));
+    }
+    if (!(placed && chips && rate && good)) return;
+    g.goodput = *good;
     g.chips = *chips;
     g.tokens_per_s = *rate;
     plan.gangs.push_back(std::move(g));

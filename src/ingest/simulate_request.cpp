@@ -80,21 +80,16 @@ RequestRead<api::SimulateRequest> read_simulate_request(const nlohmann::json& fi
     shape = *r.scenario;
   }
   shape = cut_horizon(std::move(shape), r.months);
-  // The portfolio's own `risks:` section, then a --risks file: each section the
-  // file gives replaces the portfolio's (docs/simulate.md, "Risk files").
-  std::optional<Risks> section;
+  std::optional<Risks> given;
   if (portfolio) {
-    if (const auto text = read_text_file(*portfolio, ds)) section = parse_portfolio_risks(*text, *portfolio, shape, ds);
-  }
-  if (risks) {
+    given = read_portfolio_risks(*portfolio, risks, shape, ds);
+  } else if (risks) {
     // Read here rather than through load_risks, to keep its warnings (names a generic file may lack).
-    if (const auto text = read_text_file(*risks, ds)) {
-      Risks file = parse_risks(*text, *risks, shape, ds);
-      r.risks = section ? merge_risks(std::move(*section), std::move(file), risk_sections(*text)) : std::move(file);
-    }
-  } else if (section) {
-    r.risks = std::move(*section);
+    if (const auto text = read_text_file(*risks, ds)) given = parse_risks(*text, *risks, shape, ds);
   }
+  // The plan is made (and a saved one checked) for the interruptions it is simulated under: none without risks.
+  if (r.planning && !has_errors(ds)) set_planned_interruptions(r.planning->portfolio, given, !given);
+  if (given) r.risks = std::move(*given);
   RequestRead<api::SimulateRequest> out;
   if (!has_errors(ds)) out.request = std::move(r);
   out.diagnostics = std::move(ds);

@@ -415,10 +415,22 @@ void check_executable(Checker& c, std::map<std::pair<int, int>, double>& gang_pr
             fmt::format("run '{}' may not move but moves to {} in {}", w.name, pool_name(k), c.month(g.month)), 1.0);
     }
     double avail = 1.0;
+    double reclaims = 0.0;
     for (int o = 0; o < O; ++o) {
-      if (pool_key(p.offers[o]) == k && g.spot) avail = std::min(avail, p.offers[o].availability);
+      if (pool_key(p.offers[o]) != k || !g.spot) continue;
+      avail = std::min(avail, p.offers[o].availability);
+      reclaims = std::max(reclaims, p.offers[o].reclaims_per_hour);
     }
-    double tps = pt->tokens_per_s_per_chip * static_cast<double>(pt->chips) * avail;
+    // The share of the month the gang trains between interruptions, from the input (not the plan's word). A
+    // plan that assumed less (made for harsher risks) is only conservative; one that assumed more is flagged.
+    const double good = gang_goodput(p, w, g.accelerator, reclaims, g.chips);
+    if (g.goodput - good > c.opt.tolerance * std::max(good, 1e-6)) {
+      c.add("goodput",
+            fmt::format("run '{}' in {}: the plan assumes goodput {:.6g} for {} chips on {}, the input gives {:.6g}",
+                        w.name, c.month(g.month), g.goodput, g.chips, pool_name(k), good),
+            std::abs(g.goodput - good));
+    }
+    double tps = pt->tokens_per_s_per_chip * static_cast<double>(pt->chips) * avail * good;
     double seconds = p.horizon.hours(g.month) * 3600.0;
     if (moved[i]) seconds -= checkpoint_bytes(w.model) * 8.0 / (p.policy.move_gbps * 1e9);
     gang_progress[{g.workload.value(), g.month}] += tps * std::max(0.0, seconds) / w.train.job.tokens;

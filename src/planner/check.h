@@ -6,7 +6,10 @@
 // Rules (docs/portfolio.md, "Checker"): offer, allowed, window, capacity,
 // provisioned, whole-instances, power, vendor-share, provider-share,
 // min-vendors, max-chips, single-vendor, deadline, demand, porting, budget,
-// cost, robustness. Tolerances are relative (1e-6 of the bound, at least 1e-6).
+// cost, robustness; executable plans also gang, layout, move, single-pool,
+// replicas and goodput (a gang's stated goodput above gang_goodput's).
+// A gang progresses at the engine's throughput x gang_goodput from the input. Tolerances are relative (1e-6 of the
+// bound, at least 1e-6).
 #pragma once
 
 #include <string>

@@ -143,7 +143,7 @@ Plan decode(const Portfolio& p, const Formulation& f, const std::vector<double>&
     if (moved) move_cost += egress_of[g->workload];
     const PoolInfo& pi = f.pools[g->pool];
     plan.gangs.push_back({WorkloadId(g->workload), pi.accelerator, pi.provider, pi.region, pi.spot, g->month, g->chips,
-                          g->layout, g->tokens_per_s, moved});
+                          g->layout, g->tokens_per_s, moved, g->goodput});
   }
   plan.move_cost = Dollars(move_cost);
   for (const auto& r : f.replicas) {

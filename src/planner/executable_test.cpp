@@ -22,15 +22,7 @@ namespace {
 
 using testing::Fixture;
 
-PlanOptions exact() {
-  PlanOptions o;
-  o.relative_gap = 0;
-  o.baselines = false;
-  o.sensitivity = false;
-  o.diagnose = false;
-  o.fluid_bound = false;
-  return o;
-}
+using testing::exact;
 
 // A run whose engine found layouts at `points` (chips, tokens/s per chip) on each accelerator.
 void add_ladder_run(Fixture& f, const std::string& name, double tokens, int earliest, int deadline,

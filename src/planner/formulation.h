@@ -109,6 +109,7 @@ struct Formulation {
     int64_t chips = 0;
     double tokens_per_s = 0;  // whole gang, the engine's at this count
     std::string layout;
+    double goodput = 1;  // fraction of the month it trains (gang_goodput)
   };
   std::vector<GangVar> gangs;
   // Whole replicas of a service in a pool and month (integer variable).

@@ -3,7 +3,8 @@
 // pool and a chip count from the engine's ladder (rates.h: counts where
 // best_layout_at found a layout on the system the pool's offers rent), in
 // whole instances of every offer of that pool. Its progress that month is
-// the engine's throughput at that count. A service buys whole replicas.
+// the engine's throughput at that count times the share of the month it
+// trains between interruptions (gang_goodput). A service buys whole replicas.
 //
 // Moves: s[w,p,m] in [0,1] says the run's checkpoint sits in pool p after
 // month m (s >= gang in p; carried over a pause; at most one pool), and
@@ -37,6 +38,14 @@ bool whole_in_pool(const Builder& b, int pool, int chips) {
     if (chips % per != 0) return false;
   }
   return true;
+}
+
+// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
+double pool_reclaims(const Builder& b, int pool) {
+  if (!b.f.pools[pool].spot) return 0.0;
+  double r = 0.0;
+  for (int o : b.f.pools[pool].offers) r = std::max(r, b.p.offers[o].reclaims_per_hour);
+  return r;
 }
 
 double spot_factor(const Builder& b, int pool) {
@@ -172,9 +181,13 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
     if (!ar || !ar->usable) continue;
     for (int pool : b.pools_of(w, a)) {
       const double avail = spot_factor(b, pool);
+      const double reclaims = pool_reclaims(b, pool);
       for (const ScalePoint& pt : ar->points) {
         if (!whole_in_pool(b, pool, pt.chips)) continue;
-        const double tps = pt.chips * pt.tokens_per_s_per_chip * avail;
+        // Progress at the engine's throughput for the share of the month the gang trains between interruptions.
+        const double good = gang_goodput(p, w, a, reclaims, pt.chips);
+        const double engine_tps = pt.chips * pt.tokens_per_s_per_chip * avail;
+        const double tps = engine_tps * good;
         // The concave curve at this count, for the robustness scenarios (what the checker counts there).
         const double curve = ar->tokens_per_s(pt.chips) * avail;
         fastest = std::max(fastest, tps);
@@ -189,7 +202,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
                                    .objective = obj,
                                    .integer = true});
           usage.push_back({wi, pool, m, {{v, static_cast<double>(pt.chips)}}});
-          b.f.gangs.push_back({wi, pool, m, v, pt.chips, tps, pt.layout});
+          b.f.gangs.push_back({wi, pool, m, v, pt.chips, engine_tps, pt.layout, good});
           (m <= w.deadline ? done : total).emplace_back(v, progress);
           if (m <= w.deadline) done_in_pool[pool].emplace_back(v, progress);
           in_month[m].emplace_back(v, 1.0);

@@ -74,8 +74,8 @@ struct Reserve {
 // one pool (accelerator at provider/region, spot or not) for the whole month,
 // at the layout the engine found for exactly that count, progressing at
 // `tokens_per_s` (the engine's throughput at that count, not a per-chip
-// rate). `moved_in` marks a month that starts by copying the checkpoint from
-// another pool (its transfer time is lost, its egress paid).
+// rate) for `goodput` of the month (the rest lost to interruptions). `moved_in` marks a month that starts by copying
+// the checkpoint from another pool (its transfer time is lost, its egress paid).
 struct Gang {
   WorkloadId workload;
   std::string accelerator, provider, region;
@@ -85,6 +85,9 @@ struct Gang {
   std::string layout;       // "tp8 pp4 dp32 ..."
   double tokens_per_s = 0;  // whole gang
   bool moved_in = false;
+  // Share of the month the gang trains between interruptions (gang_goodput),
+  // as the planner assumed it: progress is tokens_per_s x goodput x seconds.
+  double goodput = 1;
   friend bool operator==(const Gang&, const Gang&) = default;
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/goodput.h"
+
 namespace xpu {
 namespace {
 
@@ -148,5 +150,38 @@ Diagnostics validate_portfolio(const Portfolio& p) {
 }
 
 double checkpoint_bytes(const ModelArch& m) { return 14.0 * count_parameters(m).total; }
+
+GangInterruptions GangInterruptions::llama3() {
+  GangInterruptions g;
+  // Dubey et al. 2024, The Llama 3 Herd of Models, arXiv 2407.21783, sec. 3.3.4: 419 unexpected and 47
+  // planned interruptions on 16,384 H100 over 54 days (H100; no other vendor publishes a rate).
+  g.failures.push_back({.accelerator = "default", .per_chip_hour = (419.0 + 47.0) / (16384.0 * 54 * 24)});
+  g.write_bandwidth = ByteRate(50e9);  // assumption (examples/risks.yaml); Llama 3's Tectonic sustained 2 TB/s
+  g.restart = Seconds(600);            // Salpekar et al. 2026, arXiv 2602.00277: ~10 min stall per failure
+  g.source =
+      "default: Llama 3 interruption rates (arXiv 2407.21783 sec. 3.3.4), 50 GB/s checkpoint writes "
+      "(assumption), 10 min restart (arXiv 2602.00277)";
+  return g;
+}
+
+const GangInterruptions::Rate* GangInterruptions::rate_for(std::string_view accelerator) const {
+  const Rate* fallback = nullptr;
+  for (const Rate& r : failures) {
+    if (r.accelerator == accelerator) return &r;
+    if (r.accelerator == "default") fallback = &r;
+  }
+  return fallback;
+}
+
+double gang_goodput(const Portfolio& p, const Workload& w, std::string_view accelerator, double reclaims_per_hour,
+                    int64_t chips) {
+  const GangInterruptions& g = p.interruptions;
+  if (!g.on) return 1.0;
+  const GangInterruptions::Rate* r = g.rate_for(accelerator);
+  const double per_hour = (r ? r->per_chip_hour * static_cast<double>(chips) : 0.0) + std::max(0.0, reclaims_per_hour);
+  const Seconds write(g.write_bandwidth.si() > 0 ? checkpoint_bytes(w.model) / g.write_bandwidth.si() : 0.0);
+  const Seconds stall((r ? r->detect.si() : 0.0) + g.restart.si());
+  return expected_goodput(write, stall, per_hour / 3600.0);
+}
 
 }  // namespace xpu

@@ -85,11 +85,12 @@ struct PlanOffer {
   Offer offer;      // provider, region, instance, accelerator, chips per instance, term, price per instance-hour
   Vendor vendor = Vendor::nvidia;
   Runtime runtime = Runtime::cuda;
-  std::string site;           // "" = no power limit (a cloud region the user does not budget)
-  std::vector<int> capacity;  // chips available per horizon month (whole-instance multiples not required)
-  double availability = 1.0;  // spot: fraction of requested chip-hours delivered; 1 otherwise
-  FlopRate peak_bf16;         // per chip, the compute weight for vendor/provider shares
-  Watts it_watts;             // per chip: TDP x load factor + host share (before PUE)
+  std::string site;              // "" = no power limit (a cloud region the user does not budget)
+  std::vector<int> capacity;     // chips available per horizon month (whole-instance multiples not required)
+  double availability = 1.0;     // spot: fraction of requested chip-hours delivered; 1 otherwise
+  double reclaims_per_hour = 0;  // spot: reclaims that stop a gang here (GangInterruptions); 0 otherwise
+  FlopRate peak_bf16;            // per chip, the compute weight for vendor/provider shares
+  Watts it_watts;                // per chip: TDP x load factor + host share (before PUE)
   SourceLocation defined_at;
 
   bool is_commitment() const { return term_months() > 0; }
@@ -145,6 +146,34 @@ struct Policy {
 // Rajbhandari et al. 2020, sec. 3.1, https://arxiv.org/abs/1910.02054).
 double checkpoint_bytes(const ModelArch& m);
 
+// What the planner expects to interrupt a training gang (a risks file's
+// `failures` and `checkpoint` sections, docs/simulate.md): a gang of n chips
+// is interrupted n x per_chip_hour times an hour (plus its spot pool's
+// reclaims), writes checkpoints at Young/Daly's interval and stalls
+// detect + restart per interruption. It assumes a spare instance in the
+// pool: the simulator adds the risks' `replace` time when there is none,
+// and counting it here on every interruption (4 h in examples/risks.yaml)
+// leaves the shipped example without a plan (docs/portfolio.md)., so it trains gang_goodput() of each
+// month. `on` false plans at 100% (`xpuplan plan --no-interruptions`).
+struct GangInterruptions {
+  struct Rate {
+    std::string accelerator;   // catalog key, or "default" for accelerators without their own
+    double per_chip_hour = 0;  // unexpected failures + planned maintenance
+    Seconds detect;
+  };
+  bool on = true;
+  std::vector<Rate> failures;
+  ByteRate write_bandwidth;  // checkpoint writes (0: none are written; a failure loses only the stall)
+  Seconds restart;           // reload the checkpoint and re-initialize
+  std::string source;        // where the figures come from, for reports
+
+  // The default when no risks are given: the Llama 3 rates on H100 for every
+  // accelerator (the only published ones), examples/risks.yaml's checkpoint.
+  static GangInterruptions llama3();
+  // Interruptions per chip-hour for `accelerator` (its own entry, else "default", else 0), and its detection time.
+  const Rate* rate_for(std::string_view accelerator) const;
+};
+
 struct Portfolio {
   std::string name;
   Horizon horizon;
@@ -152,6 +181,7 @@ struct Portfolio {
   std::vector<PlanOffer> offers;    // sorted by key
   std::vector<Site> sites;          // sorted by name
   Policy policy;
+  GangInterruptions interruptions;  // set by the shell from --risks (default: llama3())
 
   const PlanOffer& offer(OfferId id) const { return offers[id.index()]; }
   const Workload& workload(WorkloadId id) const { return workloads[id.index()]; }
@@ -161,6 +191,13 @@ struct Portfolio {
   std::vector<Vendor> vendors() const;
   std::vector<std::string> providers() const;  // sorted
 };
+
+// Expected fraction of the month a gang of `chips` chips of `accelerator`
+// trains (base/goodput.h expected_goodput), interrupted by its chips'
+// failures and `reclaims_per_hour` (its spot pool's); 1 when interruptions
+// are off. The planner's progress and the checker's both use it.
+double gang_goodput(const Portfolio& p, const Workload& w, std::string_view accelerator, double reclaims_per_hour,
+                    int64_t chips);
 
 // Cross-checks of a resolved portfolio that need no file positions beyond the
 // ones the values carry: capacities per month, deadlines inside the horizon,

@@ -109,6 +109,17 @@ inline double tokens_for(const Horizon& h, double chips, double rate, int from, 
   return chips * rate * s;
 }
 
+// Options for a proven optimum of a small instance: no gap, nothing but the solve.
+inline PlanOptions exact() {
+  PlanOptions o;
+  o.relative_gap = 0;
+  o.baselines = false;
+  o.sensitivity = false;
+  o.diagnose = false;
+  o.fluid_bound = false;
+  return o;
+}
+
 // Sorts offers by key (the Portfolio invariant) and workload accelerator lists (rates in the same order).
 inline void finish(Fixture& f) {
   std::sort(f.p.offers.begin(), f.p.offers.end(), [](const PlanOffer& a, const PlanOffer& b) { return a.key < b.key; });

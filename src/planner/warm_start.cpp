@@ -196,7 +196,7 @@ Choice best_in_pool(const Portfolio& p, const Formulation& f, const std::vector<
         if (g->month > w.deadline || !rentals.fits(pool, g->month, static_cast<double>(chips))) continue;
         // 0.1% over: the move-free schedule has no lost transfer time, and CBC's tolerances stay clear.
         if (done >= 1.001 && (!robust_target || robust >= 1.001)) break;
-        const double progress = g->tokens_per_s * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
+        const double progress = g->tokens_per_s * g->goodput * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
         done += progress;
         robust += rob && g->month >= std::max(0, rob->from) ? progress * (1 - rob->loss) : progress;
         c.chip_months += static_cast<double>(chips);

@@ -97,6 +97,7 @@ Json plan_json(const Portfolio& p, const Plan& plan) {
                      {"chips", g.chips},
                      {"layout", g.layout},
                      {"tokens_per_s", round_sig(g.tokens_per_s, 9)},
+                     {"goodput", round_sig(g.goodput, 9)},
                      {"moved_in", g.moved_in}});
   }
   for (const Replicas& r : plan.replicas) {
@@ -189,6 +190,25 @@ Json saving_json(double baseline_cost, double plan_cost) {
   return j;
 }
 
+namespace {
+
+// What the planner planned training gangs' goodput for (each gang's own figure is in plan.gangs[].goodput).
+Json interruptions_json(const GangInterruptions& g) {
+  Json failures = Json::array();
+  for (const auto& f : g.failures) {
+    failures.push_back({{"accelerator", f.accelerator},
+                        {"per_chip_hour", round_sig(f.per_chip_hour, 9)},
+                        {"detect_s", round_sig(f.detect.si(), 9)}});
+  }
+  return {{"planned", g.on},
+          {"failures", std::move(failures)},
+          {"checkpoint_write_bytes_per_s", round_sig(g.write_bandwidth.si(), 9)},
+          {"restart_s", round_sig(g.restart.si(), 9)},
+          {"source", g.source}};
+}
+
+}  // namespace
+
 Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
   Json j = {{"portfolio", p.name},
             {"horizon", {{"start", p.horizon.label(0)}, {"months", p.horizon.months}}},
@@ -207,7 +227,8 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
               {"model", r.plan.fluid ? "fluid" : "executable"},
               {"fluid_lp_bound", number_or_null(r.fluid_bound)},
               {"price_of_executability", number_or_null(r.plan.fluid ? kNaN : r.price_of_executability())}}},
-            {"rates", rates_json(p, rates)}};
+            {"rates", rates_json(p, rates)},
+            {"interruptions", interruptions_json(p.interruptions)}};
   const double cost = r.has_plan() ? r.check.cost.si() : kNaN;
   if (r.has_plan()) {
     j["plan"] = plan_json(p, r.plan);

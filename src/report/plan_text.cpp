@@ -137,11 +137,17 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
                              ? fmt::format("improved it by {:.2f}%", 100 * (1 - r.objective / r.start_objective))
                              : std::string("kept it"));
     }
+    if (!r.plan.fluid && !r.plan.gangs.empty()) {
+      out += p.interruptions.on
+                 ? fmt::format("Interruptions planned for: {}; each gang trains its goodput of the month\n",
+                               p.interruptions.source)
+                 : std::string("Interruptions planned for: none (--no-interruptions: gangs at 100%)\n");
+    }
     for (const Gang& g : r.plan.gangs) {
       out +=
-          fmt::format("  {} {}: {} x {} at {}/{}{}, {}{}\n", p.workloads[g.workload.index()].name,
+          fmt::format("  {} {}: {} x {} at {}/{}{}, {}, goodput {:.2f}%{}\n", p.workloads[g.workload.index()].name,
                       p.horizon.label(g.month), g.chips, g.accelerator, g.provider, g.region.empty() ? "-" : g.region,
-                      g.spot ? " (spot)" : "", g.layout, g.moved_in ? " (moved in)" : "");
+                      g.spot ? " (spot)" : "", g.layout, 100 * g.goodput, g.moved_in ? " (moved in)" : "");
     }
     for (const Replicas& x : r.plan.replicas) {
       out += fmt::format("  {} {}: {} replicas x {} {} at {}/{}, {}\n", p.workloads[x.workload.index()].name,

@@ -9,6 +9,7 @@
 
 #include "base/suggest.h"
 #include "catalog/accelerator.h"
+#include "sim/from_plan.h"
 
 namespace xpu {
 namespace {
@@ -269,14 +270,27 @@ Diagnostics validate_risks(const Risks& risks, const SimInput& in) {
   return ds;
 }
 
-Seconds young_daly_interval(Seconds write, Seconds mtbf) {
-  const double d = write.si();
-  const double m = mtbf.si();
-  if (!std::isfinite(m)) return Seconds(kInf);
-  if (d <= 0) return Seconds(0);
-  if (d >= 2 * m) return Seconds(m);
-  const double x = d / (2 * m);
-  return Seconds(std::sqrt(2 * d * m) * (1 + std::sqrt(x) / 3 + x / 9) - d);
+void apply_gang_interruptions(const Risks& risks, Portfolio& p) {
+  GangInterruptions g;
+  for (const FailureRule& f : risks.failures) {
+    g.failures.push_back(
+        {.accelerator = f.accelerator, .per_chip_hour = f.per_chip_hour + f.planned_per_chip_hour, .detect = f.detect});
+  }
+  g.write_bandwidth = risks.checkpoint.write_bandwidth;
+  g.restart = Seconds(std::max(0.0, risks.checkpoint.restart.si()));
+  g.source = risks.failures.empty() ? "the risks given (no failures section)" : risks.failures.front().source;
+  p.interruptions = std::move(g);
+  // One pool per offer, in offer order, as the simulator resolves targets.
+  const SimInput shape = sim_pools_from_portfolio(p);
+  for (size_t o = 0; o < p.offers.size(); ++o) {
+    double per_hour = 0;
+    for (const SpotRule& s : risks.spot) {
+      if (shape.pools[o].spot() && s.target.matches(shape.pools[o]) && s.depth > 0 && s.mean_up.si() > 0) {
+        per_hour += 3600.0 / s.mean_up.si();
+      }
+    }
+    p.offers[o].reclaims_per_hour = per_hour;
+  }
 }
 
 Bytes checkpoint_bytes(double parameters) { return Bytes(parameters * 14.0); }

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "base/diagnostics.h"
+#include "base/goodput.h"
 #include "base/rng.h"
 #include "base/units.h"
 #include "catalog/offer.h"
+#include "planner/portfolio.h"
 #include "sim/input.h"
 
 namespace xpu {
@@ -151,12 +153,13 @@ struct Risks {
 // (negative rates, fractions outside 0..1), which the reader reports first.
 Diagnostics validate_risks(const Risks& risks, const SimInput& in);
 
-// Compute time between checkpoints that minimizes expected waste, for a
-// checkpoint write time `write` and a mean time between interruptions `mtbf`
-// (Daly 2006, "A higher order estimate of the optimum checkpoint interval for
-// restart dumps", FGCS 22(3) 2006; Young 1974's sqrt(2 write mtbf) to first
-// order). Infinite when mtbf is infinite; mtbf itself when write >= 2 mtbf.
-Seconds young_daly_interval(Seconds write, Seconds mtbf);
+// The interruptions the planner plans slack for, from the risks a simulation
+// of the plan would use (so plan and simulation assume the same): `risks`'s
+// failure rates (none when it has no `failures` section), its checkpoint
+// write bandwidth and restart, and on each spot offer of `p` the reclaims
+// per hour of the spot rules targeting it (1 / up each, as the simulator
+// counts them for Young/Daly). Sets p.interruptions and the offers' reclaims_per_hour.
+void apply_gang_interruptions(const Risks& risks, Portfolio& p);
 
 // Bytes of a training checkpoint for a dense model with `parameters`: bf16
 // weights (2 B) + fp32 master weights and Adam's two moments (12 B) per

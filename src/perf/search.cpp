@@ -186,10 +186,10 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
         const std::vector<bool> sp_list = one_or(f.sequence_parallel, std::move(sps));
         // A layout's place in the loop order: after its (ep, sharding)'s
         // probe, the inner choices in order.
-        const long long inner =
-            static_cast<long long>(vpp_list.size() * mb_list.size() * rc_list.size() * sp_list.size());
+        const size_t inner_count = vpp_list.size() * mb_list.size() * rc_list.size() * sp_list.size();
+        const auto inner = static_cast<long long>(inner_count);
         if (o.bound) {
-          const size_t most = eps_ok.size() * sh_list.size() * static_cast<size_t>(inner);
+          const size_t most = eps_ok.size() * sh_list.size() * inner_count;
           layouts.reserve(most);
           fitting.reserve(most);
         }

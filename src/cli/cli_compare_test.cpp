@@ -40,6 +40,16 @@ TEST(Compare, ServingJsonIsGolden) {
   xpu::testing::expect_golden(r.out, "golden/compare-infer-llama33-70b.json");
 }
 
+// A report file that cannot be written is exit 2 at its flag, but the answer
+// it was computed for is still printed (it once went to nowhere).
+TEST(Compare, AnUnwritableHtmlFileKeepsTheAnswer) {
+  const auto plain = run_cli(with(kInfer, {"--json"}));
+  const auto r = run_cli(with(kInfer, {"--json", "--html", "/nonexistent-dir/x/report.html"}));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--html"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, plain.out);
+}
+
 TEST(Compare, ResultDoesNotDependOnThreads) {
   auto one = run_cli(with(kTrain, {"--sensitivity", "--json", "--threads", "1"}));
   auto two = run_cli(with(kTrain, {"--sensitivity", "--json", "--threads", "2"}));

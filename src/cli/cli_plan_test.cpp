@@ -35,6 +35,26 @@ TEST(CliPlan, SmallJsonIsGoldenDeterministicAndChecked) {
   EXPECT_EQ(a.out, b.out) << "same input, different output";
 }
 
+// A solve is never lost to an output that cannot be written: the plan is
+// printed, then the unwritable --html is exit 2 at its flag.
+TEST(CliPlan, AnUnwritableHtmlFileKeepsThePlan) {
+  const auto plain = run_cli({"plan", example(), "--no-baselines"});
+  const auto r = run_cli({"plan", example(), "--no-baselines", "--html", "/nonexistent-dir/x/plan.html"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--html"), std::string::npos) << r.err;
+  // Everything but the solve's own time ("... nodes in 0.0 s").
+  auto untimed = [](const std::string& text) {
+    std::istringstream in(text);
+    std::string line, out;
+    while (std::getline(in, line)) {
+      if (line.find(" nodes in ") == std::string::npos) out += line + "\n";
+    }
+    return out;
+  };
+  EXPECT_NE(r.out.find("Status: optimal"), std::string::npos) << r.out;
+  EXPECT_EQ(untimed(r.out), untimed(plain.out));
+}
+
 TEST(CliPlan, BadPortfolioIsExitTwoWithPlaces) {
   const std::string path = std::string(XPUPLAN_TEST_DIR) + "/errors/portfolio/unknown_offer.yaml";
   const Result r = run_cli({"plan", path});

@@ -28,13 +28,15 @@ int run_compare(const CompareCli& c, RunState& st) {
   if (has_errors(read.diagnostics)) read.request.reset();
   const auto request = take(std::move(read), st);
   const auto report = answer(api::run_compare(data, request, budget_for_request(request.threads)), c.fields);
+  // The answer first: a file that cannot be written must not lose it.
+  st.io.out << (c.json ? dump_canonical(to_json(report)) : c.csv ? compare_to_csv(report.result) : to_text(report));
+  st.io.out.flush();
   if (!c.html.empty()) {
     const std::string page = compare_to_html(report.result, data.catalog);
     XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
     write_output("--html", c.html, page);
     if (!c.json && !c.csv) st.io.err << fmt::format("wrote {}\n", c.html);
   }
-  st.io.out << (c.json ? dump_canonical(to_json(report)) : c.csv ? compare_to_csv(report.result) : to_text(report));
   return exit_code(report.outcome);
 }
 

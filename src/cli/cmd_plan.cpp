@@ -99,6 +99,10 @@ int run_plan(const PlanCli& c, RunState& st) {
   // The engines use every core; --threads is CBC's.
   const auto report = answer(api::run_plan(data, request, budget_for_request(0)), c.fields);
   progress.reset();
+  // The answer first: an export folder or file that cannot be written must
+  // not lose a solve that took minutes.
+  st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
+  st.io.out.flush();
 
   if (!targets.empty() && report.result.has_plan()) {
     // Several formats into one folder are written together (one manifest).
@@ -124,7 +128,6 @@ int run_plan(const PlanCli& c, RunState& st) {
     write_output("--html", c.html, page);
     st.io.err << fmt::format("wrote {}\n", c.html);
   }
-  st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
   return exit_code(report.outcome);
 }
 

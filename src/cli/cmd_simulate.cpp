@@ -82,13 +82,15 @@ int run_simulate(SimulateCli& c, RunState& st) {
   const auto report = answer(api::run_simulate(data, request, budget_for_request(0)), c.fields);
   progress.reset();
   if (!report.reporter) return 0;  // another MPI rank prints
+  // The answer first: a file that cannot be written must not lose it.
+  st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
+  st.io.out.flush();
   if (!c.html.empty()) {
     const std::string page = to_html(report);
     XPU_CHECK(check_markup(page).empty() && external_references(page).empty());
     write_output("--html", c.html, page);
     if (!st.global.quiet) st.io.err << fmt::format("wrote {}\n", c.html);
   }
-  st.io.out << (c.json ? dump_canonical(to_json(report)) : to_text(report));
   return exit_code(report.outcome);
 }
 

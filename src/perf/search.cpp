@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <limits>
+#include <span>
 #include <tuple>
 
 #include "base/parallel.h"
@@ -230,7 +231,8 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                 for (bool sp : sp_list) {
                   Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, live.front(), sp};
                   // checks the layout first (check_layout)
-                  if (o.bound) training_floors(ctx, l, live, shared_layers, floors.data());
+                  if (o.bound)
+                    training_floors(ctx, l, live, shared_layers, std::span<TrainingFloor>(floors).first(live.size()));
                   for (size_t k = 0; k < live.size(); ++k) {
                     l.sharding = live[k];
                     const long long at = live_at[k] + q;

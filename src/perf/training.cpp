@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/check.h"
 #include "perf/components.h"
 #include "perf/kernels.h"
 
@@ -780,15 +781,16 @@ TrainingEstimate estimate_training(const TrainingContext& c, const Layout& l, Tr
 // exposed time is never negative, so the step time is a lower bound).
 TrainingFloor training_floor(const TrainingContext& c, const Layout& l, TrainingMemo* memo) {
   TrainingFloor f;
-  training_floors(c, l, std::span<const Sharding>(&l.sharding, 1), memo, &f);
+  training_floors(c, l, std::span<const Sharding>(&l.sharding, 1), memo, std::span<TrainingFloor>(&f, 1));
   return f;
 }
 
 void training_floors(const TrainingContext& c, Layout l, std::span<const Sharding> shardings, TrainingMemo* memo,
-                     TrainingFloor* out) {
+                     std::span<TrainingFloor> out) {
   const std::string_view bad = check_but_sharding(c, l);
   const Stages* st = nullptr;
   std::optional<Stages> computed;
+  XPU_CHECK(out.size() >= shardings.size());
   for (size_t i = 0; i < shardings.size(); ++i) {
     TrainingFloor& f = out[i];
     f = TrainingFloor{};

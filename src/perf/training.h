@@ -147,7 +147,7 @@ TrainingFloor training_floor(const TrainingContext& ctx, const Layout& layout, T
 // `out` (as many): the check and the pipeline once, for they read everything
 // of a layout but its sharding; each sharding adds its optimizer time and memory.
 void training_floors(const TrainingContext& ctx, Layout layout, std::span<const Sharding> shardings, TrainingMemo* memo,
-                     TrainingFloor* out);
+                     std::span<TrainingFloor> out);
 
 // What is recomputed in backward instead of stored, for the activation count.
 enum class Rematerialize : unsigned char {

@@ -24,7 +24,8 @@
 //  - the LP relaxation's duals: then L(y) >= the LP relaxation's value (the
 //    blocks' integer minima are at least their LP minima), stronger when
 //    the LP used fractions of gangs.
-// Blocks are solved exactly with CBC (each is small), one at a time.
+// Blocks are solved one at a time, exactly with CBC or as LP relaxations
+// (`plan` uses the latter: valid, and fast with hundreds of blocks).
 #pragma once
 
 #include <string>

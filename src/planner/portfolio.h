@@ -153,8 +153,9 @@ double checkpoint_bytes(const ModelArch& m);
 // detect + restart per interruption. It assumes a spare instance in the
 // pool: the simulator adds the risks' `replace` time when there is none,
 // and counting it here on every interruption (4 h in examples/risks.yaml)
-// leaves the shipped example without a plan (docs/portfolio.md)., so it trains gang_goodput() of each
-// month. `on` false plans at 100% (`xpuplan plan --no-interruptions`).
+// leaves the shipped example without a plan (docs/portfolio.md). A gang
+// trains gang_goodput() of each month; `on` false plans at 100%
+// (`xpuplan plan --no-interruptions`).
 struct GangInterruptions {
   struct Rate {
     std::string accelerator;   // catalog key, or "default" for accelerators without their own

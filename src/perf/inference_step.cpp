@@ -51,6 +51,21 @@ int kernels_per_layer(const ModelArch& m, int moe_layers) {
   return m.layers > 0 ? (total + m.layers - 1) / m.layers : 0;
 }
 
+// MLA's down-projections (q_a and kv_a with the rope key, and their norms)
+// map the whole hidden state to a latent of a few hundred to 1536 columns:
+// serving engines replicate them on every tensor-parallel rank instead of
+// splitting them (vLLM and SGLang deepseek_v2.py: q_a_proj and
+// kv_a_proj_with_mqa are ReplicatedLinear, as is the MoE gate; TensorRT-LLM's
+// DeepSeek-R1 min-latency blog, 2025: "Fuse_A GEMM: Data Parallelism 8
+// (DP8)", "RouterGEMM: DP8", in bf16, the two GEMMs that "dominate the
+// execution time ... and cannot be easily sharded"; retrieved 2026-12-06).
+// Parameters of one layer's attention held whole by every rank of a group.
+double whole_attention_params(const ModelArch& m) {
+  if (m.attention != AttentionKind::mla) return 0.0;
+  const MlaDims& a = m.mla;
+  return dbl(m.d_model) * (a.q_lora_rank + a.kv_lora_rank + a.qk_rope_head_dim) + a.q_lora_rank + a.kv_lora_rank;
+}
+
 ServingShapes shapes_of(const ModelArch& m) {
   ServingShapes s;
   s.attn_params = attention_params_per_layer(m);
@@ -217,21 +232,29 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   // The attention projections may be kept in another format than the rest
   // (attention_weight_precision) and the LM head stays 16-bit: each group
   // runs at its own format's rate and streams its own bytes.
-  const double attn = s.attn_params * layers;
-  const double mlp_params = s.dense_mlp * dense_layers + (s.shared + s.router) * moe_layers;
+  // What every rank of a group holds whole (MLA down-projections, the router)
+  // is read and multiplied whole on each of them.
+  const double attn_whole = whole_attention_params(m) * layers;
+  const double attn = s.attn_params * layers - attn_whole;
+  const double router = s.router * moe_layers;
+  const double mlp_params = s.dense_mlp * dense_layers + s.shared * moe_layers;
   // The busiest attention group's tokens (decode sequences are balanced across
   // groups; prompts are not: busiest_rank_prefill).
   const double rank_prefill = busiest_rank_prefill(in.prefill, in.prompt_len, dp, in.decode <= 0);
   const double rank_tokens = q / dp + rank_prefill;
   const double rank_head_rows = q / dp + (in.prompt_len > 0 ? rank_prefill / in.prompt_len : 0.0);
   const double rows = in.one_batch ? rank_tokens : rank_tokens / pp;
-  auto matmul = [&](double flops, Precision p, FlopRate peak) {
-    return FlopCount(flops * share / g) / (peak * gemm_efficiency(st, p, rows, d / g, d));
+  auto matmul = [&](double flops, Precision p, FlopRate peak, double ways) {
+    return FlopCount(flops * share / ways) / (peak * gemm_efficiency(st, p, rows, d / ways, d));
   };
-  const Seconds dense_c = matmul(2.0 * rank_tokens * mlp_params, c.compute, c.peak) +
-                          matmul(2.0 * rank_tokens * attn, c.attention_compute, c.attention_peak);
-  const Seconds head_c = matmul(2.0 * rank_head_rows * head, Precision::bf16, c.head_peak);
-  const Seconds dense_m = Bytes((mlp_params * wb + attn * c.attention_weight_bytes + head * kHeadWeightBytes) / g) / bw;
+  const Seconds dense_c = matmul(2.0 * rank_tokens * mlp_params, c.compute, c.peak, g) +
+                          matmul(2.0 * rank_tokens * attn, c.attention_compute, c.attention_peak, g) +
+                          matmul(2.0 * rank_tokens * attn_whole, c.attention_compute, c.attention_peak, 1.0) +
+                          matmul(2.0 * rank_tokens * router, Precision::bf16, c.head_peak, 1.0);
+  const Seconds head_c = matmul(2.0 * rank_head_rows * head, Precision::bf16, c.head_peak, g);
+  const Seconds dense_m = Bytes((mlp_params * wb + attn * c.attention_weight_bytes + head * kHeadWeightBytes) / g +
+                                attn_whole * c.attention_weight_bytes + router * kHeadWeightBytes) /
+                          bw;
   out.parts.dense = std::max(dense_c + head_c, dense_m);
 
   // Routed experts, spread over ep ranks (each split tp/ep ways). A rank reads
@@ -485,7 +508,12 @@ ServingMemory serving_memory(const InferenceContext& c, const ServingLayout& l) 
   const double rest = c.params.total - experts - attention - sixteen_bit;
   const double replicated =
       rest * c.weight_bytes + attention * c.attention_weight_bytes + sixteen_bit * kHeadWeightBytes;
-  mem.weights = Bytes((replicated / g + experts * c.weight_bytes / l.tp) / l.pp);
+  // The router and MLA's down-projections are held whole on every chip of a
+  // group (whole_attention_params), the router 16-bit.
+  const double down = whole_attention_params(m) * m.layers * c.attention_weight_bytes;
+  const double whole = down + c.params.router * kHeadWeightBytes;
+  const double whole_split = down + c.params.router * c.weight_bytes;
+  mem.weights = Bytes((replicated / g + whole - whole_split / g + experts * c.weight_bytes / l.tp) / l.pp);
   mem.reserve = c.stack->reserve;
   // Workspace for one step's activations at the prefill budget.
   const double width = 4.0 * m.d_model + 3.0 * std::max(dbl(m.ffn_hidden), 1.0 * m.moe.expert_ffn) / l.tp;

@@ -308,6 +308,30 @@ TEST(Inference, ExpertParallelDecodeWaitsForTheRankWithMostExperts) {
   EXPECT_LT(ep_big, 1.3 * tp_big);
 }
 
+// Serving engines hold MLA's down-projections (q_a, kv_a) and the MoE router
+// whole on every tensor-parallel rank (vLLM/SGLang ReplicatedLinear;
+// TensorRT-LLM runs them "DP8" on 8 GPUs), the router in bf16. At batch 1
+// the non-expert weight stream per chip is then A / tp + W: doubling tp
+// halves only the split part A, so 2 x stream(tp 4) - stream(tp 2) = W, the
+// whole part; split evenly (the old model) it would be 0.
+TEST(Inference, MlaDownProjectionsAndRouterAreReadWholeOnEveryRank) {
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  const Fabric f = h100_like(8);
+  const InferenceContext c = context(m, f, s, 1024, 1024, Precision::fp8);
+  const double bw = f.hbm_bandwidth.si() * s.memory;
+  const double tp2 = decode_step(c, {2, 1, 1}, 1, 1536).parts.dense.si() * bw;
+  const double tp4 = decode_step(c, {4, 1, 1}, 1, 1536).parts.dense.si() * bw;
+  const MlaDims& a = m.mla;
+  const double down = 2048.0 * (a.q_lora_rank + a.kv_lora_rank + a.qk_rope_head_dim) + a.q_lora_rank + a.kv_lora_rank;
+  const double whole = down * m.layers * 1.0 /* fp8 */ + 2048.0 * 64 * m.moe_layer_count() * 2.0 /* bf16 router */;
+  EXPECT_NEAR(2.0 * tp4 - tp2, whole, 1e-6 * whole);
+  // The memory plan holds them whole too.
+  const double w2 = serving_memory(c, {2, 1, 1}).weights.si();
+  const double w4 = serving_memory(c, {4, 1, 1}).weights.si();
+  EXPECT_GT(2.0 * w4 - w2, 0.9 * whole);
+}
+
 TEST(Inference, AttentionDataParallelWaitsForTheRankThatPrefills) {
   const ModelArch m = mla_moe();
   const StackEfficiency s = serving_stack();

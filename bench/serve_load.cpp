@@ -323,7 +323,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i <= 10; ++i) {
     std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(slice * i));
     const auto [worker_rss, workers] = children_rss_kib();
-    timeline.push_back(fmt::format("{:.0f} s: {} KiB{}", seconds * i / 10, rss_kib(),
+    timeline.push_back(fmt::format("{:g} s: {} KiB{}", seconds * i / 10, rss_kib(),
                                    workers > 0 ? fmt::format(", worker {} KiB", worker_rss) : std::string()));
   }
   stop = true;

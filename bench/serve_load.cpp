@@ -10,7 +10,8 @@
 // --seconds 120 and compare the RSS lines).
 //
 //   serve_load [--seconds 10] [--connections 64] [--rate R] [--mix catalog,infer,train] [--no-plan]
-//              [--no-cache] [--vary] [--job-nice N] [--worker PATH | --in-process] [--smoke]
+//              [--no-cache] [--vary | --vary-all [--seed N]] [--job-nice N] [--worker PATH | --in-process]
+//              [--smoke]
 //
 // Without --rate each connection sends its next request as soon as the last
 // is answered (closed loop: the latency is that of a saturated server, 64
@@ -22,14 +23,23 @@
 // before the cache: the baseline); --vary gives every infer and train request
 // its own question (infer: a request rate of 5 + a millionth per request;
 // train: a token count of 1T + 1000 per request), one the cache has not seen:
-// the cold path with the cache on; --job-nice sets the long jobs' worker
+// the cold path with the cache on. --vary varies only what the shared
+// searches (api/shared.h) do not read, so after the first request every
+// search is shared. --vary-all asks new questions: each infer and train
+// request draws its model, accelerator, chips or lengths and targets from
+// the space below (seeded by --seed and the request's number; a token count
+// or rate of its own too, so the answer cache never answers it), and the
+// shared searches' hits and misses are printed; --job-nice sets the long jobs' worker
 // priority (default the server's; 0: as the HTTP threads).
 //
 // Latencies go into one fixed histogram, so the client's own memory stays flat.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -41,6 +51,7 @@
 #include <vector>
 
 #include "ingest/data_files.h"
+#include "new_questions.h"
 #include "server/server.h"
 
 namespace {
@@ -59,13 +70,40 @@ double bucket_ms(size_t i) {
   return i < kFine ? (static_cast<double>(i) + 0.5) / 100 : 100 + static_cast<double>(i - kFine) + 0.5;
 }
 
-long rss_kib() {
-  std::ifstream in("/proc/self/status");
+// VmRSS (KiB) of a process: "self" or a pid; -1 when it is gone.
+long rss_kib(const std::string& pid = "self") {
+  std::ifstream in("/proc/" + pid + "/status");
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
   }
   return -1;
+}
+
+// The RSS (KiB) of this process's children together (the plan's
+// `xpuplan job-worker`), and how many there are.
+std::pair<long, int> children_rss_kib() {
+  const std::string me = std::to_string(getpid());
+  long total = 0;
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename();
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "status");
+    std::string line;
+    bool child = false;
+    long rss = -1;
+    while (std::getline(in, line)) {
+      if (line.rfind("PPid:", 0) == 0) child = std::atol(line.c_str() + 5) == std::atol(me.c_str());
+      if (line.rfind("VmRSS:", 0) == 0) rss = std::atol(line.c_str() + 6);
+    }
+    if (child && rss >= 0) {
+      total += rss;
+      ++n;
+    }
+  }
+  return {total, n};
 }
 
 // CPU seconds (user + system) this process has used so far.
@@ -104,6 +142,8 @@ int main(int argc, char** argv) {
   bool plan = true;
   bool cache = true;
   bool vary = false;
+  bool vary_all = false;
+  uint64_t seed = 1;
   int nice = -1;
   double rate = 0;
   std::string worker = XPUPLAN_BINARY;
@@ -145,6 +185,10 @@ int main(int argc, char** argv) {
       cache = false;
     } else if (a == "--vary") {
       vary = true;
+    } else if (a == "--vary-all") {
+      vary_all = true;
+    } else if (a == "--seed" && i + 1 < argc) {
+      seed = std::strtoull(argv[++i], nullptr, 10);
     } else if (a == "--job-nice" && i + 1 < argc) {
       nice = std::atoi(argv[++i]);
     } else if (a == "--smoke") {
@@ -152,7 +196,8 @@ int main(int argc, char** argv) {
     } else {
       fmt::print(stderr,
                  "usage: serve_load [--seconds S] [--connections C] [--rate R] [--mix catalog,infer,train] "
-                 "[--no-plan] [--no-cache] [--vary] [--job-nice N] [--worker PATH | --in-process] [--smoke]\n");
+                 "[--no-plan] [--no-cache] [--vary | --vary-all [--seed N]] [--job-nice N] [--worker PATH | "
+                 "--in-process] [--smoke]\n");
       return 2;
     }
   }
@@ -182,6 +227,7 @@ int main(int argc, char** argv) {
       case Endpoint::catalog:
         return c.Get("/api/catalog");
       case Endpoint::infer:
+        if (vary_all) return c.Post("/api/infer", xpu::bench::new_infer_question(seed, id), "application/json");
         return c.Post("/api/infer",
                       vary ? fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","rate":{:.6f}}})",
                                          5 + 1e-6 * static_cast<double>(id))
@@ -190,6 +236,7 @@ int main(int argc, char** argv) {
       case Endpoint::train:
         break;
     }
+    if (vary_all) return c.Post("/api/train", xpu::bench::new_train_question(seed, id), "application/json");
     return c.Post("/api/train",
                   vary ? fmt::format(R"({{"model":"llama3.1-8b","accelerator":"h100-sxm","chips":64,"tokens":{}}})",
                                      1e12 + 1000.0 * static_cast<double>(id))
@@ -201,7 +248,7 @@ int main(int argc, char** argv) {
     httplib::Client c("127.0.0.1", port);
     for (uint64_t i = 0; i < 50 * mix.size(); ++i) {
       const auto r = send(c, i, i);
-      if (!r || r->status != 200) {
+      if (!r || (r->status != 200 && r->status != 422)) {
         fmt::print(stderr, "serve_load: a warm-up request failed: {}\n",
                    r ? fmt::format("HTTP {}: {}", r->status, r->body) : httplib::to_string(r.error()));
         srv.stop();
@@ -210,8 +257,13 @@ int main(int argc, char** argv) {
       }
     }
   }
+  const xpu::api::Shared& searches = data->shared();
+  const long long train_hits0 = searches.train.hits(), train_misses0 = searches.train.misses();
+  const long long serving_hits0 = searches.serving.hits(), serving_misses0 = searches.serving.misses();
   std::vector<std::atomic<uint64_t>> histogram(kBuckets);
-  std::atomic<uint64_t> ok{0}, failed{0};
+  // ok: answered, 422 ("no answer": the request was valid and no option
+  // meets it, e.g. a 72B model on 8 chips, with the closest layout) among them.
+  std::atomic<uint64_t> ok{0}, failed{0}, none_meets{0};
   const long rss_before = rss_kib();
 
   std::string job_id;
@@ -253,8 +305,9 @@ int main(int argc, char** argv) {
         scheduled += every;
         const auto r = send(c, n, 1'000'000 + n * connections + k);
         const double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
-        if (r && r->status == 200) {
+        if (r && (r->status == 200 || r->status == 422)) {
           ++ok;
+          if (r->status == 422) none_meets.fetch_add(1, std::memory_order_relaxed);
           histogram[bucket_of(us)].fetch_add(1, std::memory_order_relaxed);
         } else if (++failed <= 3) {
           fmt::print(stderr, "serve_load: a request failed: {}\n",
@@ -263,7 +316,16 @@ int main(int argc, char** argv) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  // The RSS of this process and of the plan's worker, every tenth of the run
+  // (a soak's timeline: growth that levels off is a cache filling to its bound).
+  std::vector<std::string> timeline;
+  const auto slice = std::chrono::duration<double>(seconds / 10);
+  for (int i = 1; i <= 10; ++i) {
+    std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(slice * i));
+    const auto [worker_rss, workers] = children_rss_kib();
+    timeline.push_back(fmt::format("{:g} s: {} KiB{}", seconds * i / 10, rss_kib(),
+                                   workers > 0 ? fmt::format(", worker {} KiB", worker_rss) : std::string()));
+  }
   stop = true;
   for (auto& t : clients) t.join();
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -287,13 +349,15 @@ int main(int argc, char** argv) {
   const bool abandon = srv.running_jobs() > 0;  // the plan may still be solving: do not wait for it
 
   fmt::print("serve_load: {} connections, {:.1f} s, {} in turn{}, {}, plan job: {}\n", connections, took, mix_text,
-             vary ? " (each infer/train its own question)" : "",
+             vary_all ? fmt::format(" (each infer/train a new question, seed {})", seed)
+             : vary   ? std::string(" (each infer/train its own token count or rate)")
+                      : std::string(),
              rate > 0 ? fmt::format("paced at {:.0f} requests/s", rate) : "closed loop",
              !plan            ? "none"
              : worker.empty() ? "in process"
                               : "in a worker process");
-  fmt::print("requests: {} ok, {} failed; {:.0f} requests/s\n", ok.load(), failed.load(),
-             static_cast<double>(ok.load()) / took);
+  fmt::print("requests: {} ok ({} of them 422: no option meets it), {} failed; {:.0f} requests/s\n", ok.load(),
+             none_meets.load(), failed.load(), static_cast<double>(ok.load()) / took);
   fmt::print("CPU of this process (server + clients): {:.3f} ms per request, {:.2f} cores\n",
              ok.load() > 0 ? 1e3 * cpu / static_cast<double>(ok.load()) : 0.0, cpu / took);
   fmt::print("load average (1 min): {:.2f} before, {:.2f} after\n", load_before, load_after);
@@ -301,7 +365,17 @@ int main(int argc, char** argv) {
              percentile(histogram, ok, 0.99));
   fmt::print("plan job at the end: {}\n", plan_status);
   fmt::print("answer cache: {}\n", cache ? cached.dump() : "off");
+  auto share = [](long long hits, long long misses) {
+    const long long n = hits + misses;
+    return n > 0 ? fmt::format("{} of {} shared ({:.1f}%)", hits, n,
+                               100.0 * static_cast<double>(hits) / static_cast<double>(n))
+                 : std::string("none asked");
+  };
+  fmt::print("shared searches (after the warm-up): train {}; serving tables {}\n",
+             share(searches.train.hits() - train_hits0, searches.train.misses() - train_misses0),
+             share(searches.serving.hits() - serving_hits0, searches.serving.misses() - serving_misses0));
   fmt::print("RSS: {} KiB before, {} KiB after ({:+} KiB)\n", rss_before, rss_after, rss_after - rss_before);
+  fmt::print("RSS during the run (this process; the plan's worker while it runs): {}\n", fmt::join(timeline, "; "));
   const int code = failed == 0 ? 0 : 1;
   if (abandon) {
     std::fflush(stdout);

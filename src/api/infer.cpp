@@ -60,6 +60,67 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
   return ds;
 }
 
+namespace {
+
+ServingScenario scenario_of(const InferRequest& r) {
+  return r.scenario.value_or(r.rate    ? ServingScenario::server
+                             : r.batch ? ServingScenario::latency
+                                       : ServingScenario::offline);
+}
+
+ServingJob job_of(const InferRequest& r) {
+  ServingJob job;
+  job.input_len = r.input_len;
+  job.output_len = r.output_len;
+  job.weights = r.precision;
+  job.weight_only = r.weight_only;
+  job.kv = r.kv_precision.value_or(default_kv_precision(r.precision, r.weight_only));
+  job.attention_weights = r.attention_precision;
+  return job;
+}
+
+ServingSlo slo_of(const InferRequest& r) {
+  ServingSlo slo;
+  if (r.ttft_slo) slo.ttft = *r.ttft_slo;
+  if (r.tpot_slo) slo.tpot = *r.tpot_slo;
+  return slo;
+}
+
+// Offline with targets wants the densest point within them over every
+// candidate, which the chip-count pruning (made for a rate) would skip.
+bool prune_of(const InferRequest& r) {
+  return !(scenario_of(r) == ServingScenario::offline && (r.ttft_slo || r.tpot_slo));
+}
+
+}  // namespace
+
+std::string infer_table_key(const InferRequest& r, std::string_view stack) {
+  // Every field of the request, the job and the targets, named. A field
+  // added to one of these structs stops this compiling ("N names provided
+  // ... but decomposes into M elements"): add it to the key below, or say
+  // here why the table does not read it. A field the table reads that is not
+  // in the key would share one request's answer with another's (jobs_test).
+  [[maybe_unused]] const auto& [model, accelerator, stack_name, chips, tp, pp, ep, attn_dp, precision, kv_precision,
+                                attention_precision, weight_only, input_len, output_len, batch, rate, ttft_slo,
+                                tpot_slo, scenario] = r;
+  // Read through the job, the targets and the pruning below: precision,
+  // kv_precision, attention_precision, weight_only, the lengths, the targets
+  // and the scenario (only whether it prunes); the stack as resolved. Not
+  // read by the table: the rate (search_serving's rate pass reads it per
+  // request). The degrees and the batch are empty on the searched path; keyed anyway.
+  const ServingJob job = job_of(r);
+  const auto& [j_input_len, j_output_len, weights, kv, j_weight_only, attention_weights, input_cv, output_cv,
+               io_correlation, spec] = job;
+  const auto& [spec_tokens, spec_accept, spec_draft_layers] = spec;
+  const auto& [ttft, tpot] = slo_of(r);
+  SharedKey key;
+  key.add(model.name, accelerator, stack, chips, tp, pp, ep, attn_dp, batch);
+  key.add(j_input_len, j_output_len, weights, kv, j_weight_only, attention_weights, input_cv, output_cv, io_correlation,
+          spec_tokens, spec_accept, spec_draft_layers);
+  key.add(ttft, tpot, prune_of(r));
+  return key.str();
+}
+
 Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& r, Shared* shared) {
   if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
   const auto model = resolve_model(data, r.model, "model");
@@ -73,25 +134,16 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
   out.system = hw->system ? hw->system->key : "";
   out.stack = stack->key;
   out.rate = r.rate;
-  out.scenario = r.scenario.value_or(r.rate    ? ServingScenario::server
-                                     : r.batch ? ServingScenario::latency
-                                               : ServingScenario::offline);
-  ServingJob& job = out.job;
-  job.input_len = r.input_len;
-  job.output_len = r.output_len;
-  job.weights = r.precision;
-  job.weight_only = r.weight_only;
-  job.kv = r.kv_precision.value_or(default_kv_precision(r.precision, r.weight_only));
-  job.attention_weights = r.attention_precision;
+  out.scenario = scenario_of(r);
+  out.job = job_of(r);
+  const ServingJob& job = out.job;
   const ModelArch& m = *model;
   const ServingSetup setup{&m, hw->accelerator, hw->system, stack, job};
   const InferenceContext ctx = serving_context(setup, r.chips);
   out.precision_used = ctx.compute;
   out.attention_weights = attention_weight_precision(m, job);
   out.interval = throughput_interval(*stack, hw->accelerator->key, ctx.compute, r.chips.value_or(ctx.fabric.domain));
-  ServingSlo slo;
-  if (r.ttft_slo) slo.ttft = *r.ttft_slo;
-  if (r.tpot_slo) slo.tpot = *r.tpot_slo;
+  const ServingSlo slo = slo_of(r);
   if (r.ttft_slo || r.tpot_slo) out.targets = slo;
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -122,21 +174,14 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
       out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
     }
   } else {
-    // Offline with targets wants the densest point within them over every
-    // candidate, which the chip-count pruning (made for a rate) would skip.
     const bool offline_targets = out.scenario == ServingScenario::offline && out.targets;
-    const bool prune = !offline_targets;
-    // The table reads every field of the request but the rate, the batch
-    // and the scenario (none of them in a search): a shipped model's is
-    // shared under those fields (an inline config.json is not keyed).
+    const bool prune = prune_of(r);
+    // The table reads every field of the request but the rate (and the
+    // scenario, but for whether it prunes): a shipped model's is shared under
+    // those fields (infer_table_key; an inline config.json is not keyed).
     ServingSearch search;
     if (shared && !r.model.config) {
-      const std::string key =
-          fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", r.model.name, r.accelerator,
-                      stack->key, job.input_len, job.output_len, static_cast<int>(job.weights), job.weight_only,
-                      static_cast<int>(job.kv), job.attention_weights ? static_cast<int>(*job.attention_weights) : -1,
-                      job.input_cv, job.output_cv, job.io_correlation, job.spec.tokens, job.spec.accept,
-                      job.spec.draft_layers, slo.ttft.si(), slo.tpot.si(), prune, r.chips.value_or(0));
+      const std::string key = infer_table_key(r, stack->key);
       if (const auto table = shared->serving.get(key)) {
         search = search_serving(ctx, *table, r.rate.value_or(0));
       } else {

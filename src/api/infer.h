@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/common.h"
@@ -58,5 +59,10 @@ Diagnostics check(const InferRequest& r, const DataSet& data);
 // `data` (api/shared.h; the same report either way).
 Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& request,
                                              Shared* shared = nullptr);
+
+// The key an infer request's serving table is shared under (api/shared.h):
+// every field the table reads (`stack`: the stack's key as resolved), not
+// the rate. Exposed for its test.
+std::string infer_table_key(const InferRequest& r, std::string_view stack);
 
 }  // namespace xpu::api

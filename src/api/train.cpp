@@ -46,6 +46,56 @@ Diagnostics check(const TrainRequest& r, const DataSet& data) {
   return ds;
 }
 
+namespace {
+
+// What the search runs: the request's job (the default batch filled in) and options.
+TrainingJob job_of(const TrainRequest& r) {
+  TrainingJob job;
+  job.seq_len = r.seq_len;
+  job.precision = r.precision;
+  job.tokens = r.tokens;
+  job.global_batch = r.global_batch > 0 ? r.global_batch : default_global_batch(r.seq_len);
+  return job;
+}
+
+SearchOptions options_of(const TrainRequest& r, ThreadBudget threads) {
+  SearchOptions so;
+  so.fixed = r.fixed;
+  so.top = r.top;
+  so.memory_margin = r.memory_margin;
+  so.threads = threads;
+  return so;
+}
+
+}  // namespace
+
+std::string train_search_key(const TrainRequest& r, std::string_view stack) {
+  // Every field of the request, the job and the options, named. A field added
+  // to one of these structs stops this compiling ("N names provided ... but
+  // decomposes into M elements"): add it to the key below, or say here why
+  // the search does not read it. A field the search reads that is not in the
+  // key would share one request's answer with another's (jobs_test checks each).
+  [[maybe_unused]] const auto& [model, accelerator, stack_name, chips, seq_len, global_batch, precision, tokens, fixed,
+                                top, memory_margin, threads] = r;
+  // Read through the job and the options below: seq_len, global_batch,
+  // precision, fixed, top, memory_margin; the stack as resolved (`stack`).
+  // Not read by the search: tokens (the run time is computed from its
+  // answer), threads (the answer does not depend on them, Search tests).
+  const TrainingJob job = job_of(r);
+  [[maybe_unused]] const auto& [j_seq_len, j_global_batch, j_precision, j_tokens, lora, grad_bytes, capacity_factor,
+                                einsum_dispatch] = job;
+  const SearchOptions so = options_of(r, ThreadBudget(1));
+  [[maybe_unused]] const auto& [o_fixed, o_top, o_memory_margin, o_threads, max_tp, max_cp, max_vpp, max_micro_batch,
+                                prune, memo, bound] = so;
+  const auto& [tp, pp, dp, cp, ep, vpp, micro_batch, recompute, sharding, sequence_parallel] = o_fixed;
+  SharedKey key;
+  key.add(model.name, accelerator, stack, chips);
+  key.add(j_seq_len, j_global_batch, j_precision, lora, grad_bytes, capacity_factor, einsum_dispatch);
+  key.add(tp, pp, dp, cp, ep, vpp, micro_batch, recompute, sharding, sequence_parallel);
+  key.add(o_top, o_memory_margin, max_tp, max_cp, max_vpp, max_micro_batch, prune, memo, bound);
+  return key.str();
+}
+
 Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& r, ThreadBudget threads,
                                              Shared* shared) {
   if (Diagnostics bad = check(r, data); has_errors(bad)) return Unexpected{std::move(bad)};
@@ -62,32 +112,19 @@ Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainReq
   out.chips_asked = r.chips;
   out.memory_margin = r.memory_margin;
   out.threads = threads.threads();
-  TrainingJob job;
-  job.seq_len = r.seq_len;
-  job.precision = r.precision;
-  job.tokens = r.tokens;
-  job.global_batch = r.global_batch > 0 ? r.global_batch : default_global_batch(r.seq_len);
+  const TrainingJob job = job_of(r);
   out.job = job;
 
-  SearchOptions so;
-  so.fixed = r.fixed;
-  so.top = r.top;
-  so.memory_margin = r.memory_margin;
-  so.threads = threads;
+  const SearchOptions so = options_of(r, threads);
   const ModelArch& m = *model;
   const auto t0 = std::chrono::steady_clock::now();
   // The search reads every field of the request but the tokens (and the
   // threads, which do not change its answer): a shipped model's search is
-  // shared under those fields (an inline config.json is not keyed).
+  // shared under those fields (train_search_key; an inline config.json is not keyed).
   std::string key;
   std::shared_ptr<const TrainSearchAnswer> a;
   if (shared && !r.model.config) {
-    const LayoutConstraints& f = r.fixed;
-    auto opt = [](const auto& v) { return v ? fmt::format("{}", static_cast<int>(*v)) : std::string("-"); };
-    key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{} {} {} {} {} {} {} {} {} {}|{}|{}", r.model.name, r.accelerator,
-                      stack->key, r.chips, r.seq_len, job.global_batch, static_cast<int>(r.precision), opt(f.tp),
-                      opt(f.pp), opt(f.dp), opt(f.cp), opt(f.ep), opt(f.vpp), opt(f.micro_batch), opt(f.recompute),
-                      opt(f.sharding), opt(f.sequence_parallel), r.top, r.memory_margin);
+    key = train_search_key(r, stack->key);
     a = shared->train.get(key);
   }
   if (!a) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/common.h"
 #include "api/shared.h"
@@ -54,5 +55,10 @@ Diagnostics check(const TrainRequest& r, const DataSet& data);
 // (api/shared.h; the same report either way).
 Expected<TrainReport, Diagnostics> run_train(const DataSet& data, const TrainRequest& request, ThreadBudget threads,
                                              Shared* shared = nullptr);
+
+// The key a train request's search is shared under (api/shared.h): every
+// field the search reads (`stack`: the stack's key as resolved), none of
+// those it does not (tokens, threads). Exposed for its test.
+std::string train_search_key(const TrainRequest& r, std::string_view stack);
 
 }  // namespace xpu::api

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+#include "api/infer.h"
+#include "api/train.h"
 #include "ingest/data_files.h"
 
 namespace xpu::jobs {
@@ -84,6 +86,101 @@ TEST(Jobs, SharedSearchesAnswerAsAFreshProcess) {
     const std::string a = shared.report->dump(), b = fresh.report->dump();
     EXPECT_TRUE(a == b) << "shared: " << a.substr(0, 300) << "...\nfresh:  " << b.substr(0, 300) << "...";
   }
+}
+
+// The keys the shared searches are kept under (api/train.cpp, api/infer.cpp)
+// change with every request field the search reads and with no other: one
+// change per field of the request structs (a field added to them stops the
+// key functions compiling until it is placed). Dropping a field from a key
+// fails here, as does keying the token count or the rate (no sharing).
+TEST(Jobs, SharedSearchKeysChangeWithEveryFieldTheSearchReads) {
+  api::TrainRequest t;
+  t.model.name = "llama3.1-8b";
+  t.accelerator = "h100-sxm";
+  t.chips = 64;
+  t.tokens = 1e12;
+  auto train_key = [](const api::TrainRequest& r) {
+    return api::train_search_key(r, r.stack.empty() ? "default" : r.stack);
+  };
+  using TrainEdit = void (*)(api::TrainRequest&);
+  const std::vector<std::tuple<const char*, TrainEdit, bool>> train_edits = {
+      {"model", [](api::TrainRequest& r) { r.model.name = "llama3.1-70b"; }, false},
+      {"accelerator", [](api::TrainRequest& r) { r.accelerator = "h200-sxm"; }, false},
+      {"stack", [](api::TrainRequest& r) { r.stack = "other"; }, false},
+      {"chips", [](api::TrainRequest& r) { r.chips = 32; }, false},
+      {"seq_len", [](api::TrainRequest& r) { r.seq_len = 4096; }, false},
+      {"global_batch", [](api::TrainRequest& r) { r.global_batch = 1024; }, false},
+      {"precision", [](api::TrainRequest& r) { r.precision = Precision::fp8; }, false},
+      {"tokens", [](api::TrainRequest& r) { r.tokens = 2e12; }, true},
+      {"fixed.tp", [](api::TrainRequest& r) { r.fixed.tp = 2; }, false},
+      {"fixed.pp", [](api::TrainRequest& r) { r.fixed.pp = 2; }, false},
+      {"fixed.dp", [](api::TrainRequest& r) { r.fixed.dp = 2; }, false},
+      {"fixed.cp", [](api::TrainRequest& r) { r.fixed.cp = 2; }, false},
+      {"fixed.ep", [](api::TrainRequest& r) { r.fixed.ep = 1; }, false},
+      {"fixed.vpp", [](api::TrainRequest& r) { r.fixed.vpp = 2; }, false},
+      {"fixed.micro_batch", [](api::TrainRequest& r) { r.fixed.micro_batch = 1; }, false},
+      {"fixed.recompute", [](api::TrainRequest& r) { r.fixed.recompute = Recompute::none; }, false},
+      {"fixed.sharding", [](api::TrainRequest& r) { r.fixed.sharding = Sharding::none; }, false},
+      {"fixed.sequence_parallel", [](api::TrainRequest& r) { r.fixed.sequence_parallel = false; }, false},
+      {"top", [](api::TrainRequest& r) { r.top = 6; }, false},
+      {"memory_margin", [](api::TrainRequest& r) { r.memory_margin = 0.100000001; }, false},
+      {"threads", [](api::TrainRequest& r) { r.threads = 7; }, true},
+  };
+  const std::string base_train = train_key(t);
+  for (const auto& [field, edit, same] : train_edits) {
+    api::TrainRequest r = t;
+    edit(r);
+    EXPECT_EQ(train_key(r) == base_train, same) << "train: " << field << (same ? " is" : " is not") << " to be shared";
+  }
+
+  api::InferRequest q;
+  q.model.name = "llama3.1-8b";
+  q.accelerator = "h100-sxm";
+  q.rate = 5;
+  auto infer_key = [](const api::InferRequest& r) {
+    return api::infer_table_key(r, r.stack.empty() ? "default" : r.stack);
+  };
+  using InferEdit = void (*)(api::InferRequest&);
+  const std::vector<std::tuple<const char*, InferEdit, bool>> infer_edits = {
+      {"model", [](api::InferRequest& r) { r.model.name = "llama3.1-70b"; }, false},
+      {"accelerator", [](api::InferRequest& r) { r.accelerator = "h200-sxm"; }, false},
+      {"stack", [](api::InferRequest& r) { r.stack = "other"; }, false},
+      {"chips", [](api::InferRequest& r) { r.chips = 2; }, false},
+      {"tp", [](api::InferRequest& r) { r.tp = 2; }, false},
+      {"pp", [](api::InferRequest& r) { r.pp = 2; }, false},
+      {"ep", [](api::InferRequest& r) { r.ep = 2; }, false},
+      {"attn_dp", [](api::InferRequest& r) { r.attn_dp = 2; }, false},
+      {"precision", [](api::InferRequest& r) { r.precision = Precision::fp8; }, false},
+      {"kv_precision", [](api::InferRequest& r) { r.kv_precision = Precision::fp8; }, false},
+      {"attention_precision", [](api::InferRequest& r) { r.attention_precision = Precision::bf16; }, false},
+      {"weight_only", [](api::InferRequest& r) { r.weight_only = true; }, false},
+      {"input_len", [](api::InferRequest& r) { r.input_len = 2049; }, false},
+      {"output_len", [](api::InferRequest& r) { r.output_len = 257; }, false},
+      {"batch", [](api::InferRequest& r) { r.batch = 8; }, false},
+      {"rate", [](api::InferRequest& r) { r.rate = 5.000001; }, true},
+      {"ttft_slo", [](api::InferRequest& r) { r.ttft_slo = Seconds(0.2); }, false},
+      {"tpot_slo", [](api::InferRequest& r) { r.tpot_slo = Seconds(0.01); }, false},
+      // The scenario changes the table only through its pruning: offline with targets does not prune.
+      {"scenario", [](api::InferRequest& r) { r.scenario = ServingScenario::server; }, true},
+      {"scenario offline, targets",
+       [](api::InferRequest& r) {
+         r.scenario = ServingScenario::offline;
+         r.tpot_slo = Seconds(0.01);
+       },
+       false},
+  };
+  const std::string base_infer = infer_key(q);
+  for (const auto& [field, edit, same] : infer_edits) {
+    api::InferRequest r = q;
+    edit(r);
+    EXPECT_EQ(infer_key(r) == base_infer, same) << "infer: " << field << (same ? " is" : " is not") << " to be shared";
+  }
+  // Targets against targets: the offline request that does not prune has its own table.
+  api::InferRequest with_targets = q;
+  with_targets.tpot_slo = Seconds(0.01);
+  api::InferRequest offline = with_targets;
+  offline.scenario = ServingScenario::offline;
+  EXPECT_NE(infer_key(offline), infer_key(with_targets));
 }
 
 TEST(Jobs, ThreadCapDoesNotChangeTheAnswer) {

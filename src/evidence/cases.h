@@ -124,6 +124,7 @@ struct ValidationCase {
   std::optional<Precision> grad_reduce;           // gradient buffer and DP reduce: fp32 or bf16; empty: the stack's
   std::optional<double> capacity_factor;          // MoE expert capacity factor; empty: the stack's (dropless)
   std::optional<MoeDispatch> moe_dispatch;        // how tokens reach experts; empty: sort (gather/scatter)
+  std::optional<int> attention_block;             // attention kernel's key block (sa_block_kv); empty: stack's
   std::string date;                               // when the number was published
   std::string notes;                              // free text
   int line = 0;                                   // in the CSV, for messages

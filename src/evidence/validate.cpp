@@ -110,6 +110,7 @@ Expected<PreparedCase, std::string> prepare_case(const ValidationCase& c, const 
   if (c.grad_reduce) job.grad_bytes = bytes_per_element(*c.grad_reduce);
   if (c.capacity_factor) job.capacity_factor = *c.capacity_factor;
   job.einsum_dispatch = c.moe_dispatch == MoeDispatch::einsum;
+  if (c.attention_block) job.attention_block = *c.attention_block;
   if (c.precision) {
     job.precision = *c.precision;
   } else {

@@ -165,28 +165,37 @@ TEST(CasesIo, GradReduceIsFp32OrBf16) {
       << format_diagnostic(ds[0]);
 }
 
-// MoE routing as a run configured it: a capacity factor of at least 1 and the dispatch kind.
+// MoE routing as a run configured it: a capacity factor of at least 1 and the
+// dispatch kind; and the attention kernel's key block (MaxText sa_block_kv), a
+// whole number of tokens.
 TEST(CasesIo, CapacityFactorAndMoeDispatchRead) {
-  const std::string head = "id,mode,model,accelerator,chips,metric,value,capacity_factor,moe_dispatch,notes\n";
+  const std::string head =
+      "id,mode,model,accelerator,chips,metric,value,capacity_factor,moe_dispatch,attention_block,notes\n";
   Diagnostics ds;
   const auto cases = parse_cases(head +
-                                     "A,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,1.25,einsum,\n"
-                                     "B,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,,sort,\n"
-                                     "C,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,0.5,einsun,\n",
+                                     "A,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,1.25,einsum,1024,\n"
+                                     "B,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,,sort,,\n"
+                                     "C,train,mixtral-8x7b,tpu-v6e,256,mfu,0.4,0.5,einsun,0,\n",
                                  "m.csv", ds);
   ASSERT_EQ(cases.size(), 3u);
   EXPECT_DOUBLE_EQ(*cases[0].capacity_factor, 1.25);
   EXPECT_EQ(cases[0].moe_dispatch, MoeDispatch::einsum);
+  EXPECT_EQ(cases[0].attention_block, 1024);
   EXPECT_FALSE(cases[1].capacity_factor);
   EXPECT_EQ(cases[1].moe_dispatch, MoeDispatch::sort);
+  EXPECT_FALSE(cases[1].attention_block);
   EXPECT_FALSE(cases[2].capacity_factor);
   EXPECT_FALSE(cases[2].moe_dispatch);
-  ASSERT_EQ(ds.size(), 2u) << format_diagnostics(ds);
+  EXPECT_FALSE(cases[2].attention_block);
+  ASSERT_EQ(ds.size(), 3u) << format_diagnostics(ds);
   EXPECT_NE(format_diagnostic(ds[0]).find("capacity_factor: must be at least 1"), std::string::npos)
       << format_diagnostic(ds[0]);
   EXPECT_NE(format_diagnostic(ds[1]).find("moe_dispatch: unknown value 'einsun' (did you mean 'einsum'?)"),
             std::string::npos)
       << format_diagnostic(ds[1]);
+  EXPECT_NE(format_diagnostic(ds[2]).find("m.csv:4:"), std::string::npos) << format_diagnostic(ds[2]);
+  EXPECT_NE(format_diagnostic(ds[2]).find("attention_block: must be a whole number >= 1, got '0'"), std::string::npos)
+      << format_diagnostic(ds[2]);
 }
 
 const std::string kLegacy =
@@ -220,8 +229,8 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   EXPECT_TRUE(up->starts_with(
       "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
       "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,"
-      "grad_reduce,capacity_factor,moe_dispatch,notes\n"
-      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      "grad_reduce,capacity_factor,moe_dispatch,attention_block,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
       << *up;
   Diagnostics old_ds, new_ds;
   const auto before = parse_cases(kLegacy, "old.csv", old_ds);

@@ -106,8 +106,15 @@ TEST(Components, AttentionHeadDimIsPaddedToTheUnit) {
 TEST(Components, BlockSparseAttentionComputesWholeBlocks) {
   EXPECT_NEAR(block_keys(8192, 0, 0), 8193.0 / 2, 1e-9);
   EXPECT_NEAR(block_keys(8192, 0, 128), 4096 + 64, 1e-9);
-  // A 128-token window in 512-token blocks computes ~640 keys per query, not ~128.
-  EXPECT_NEAR(block_keys(8192, 128, 512), 640, 1e-9);
+  // A 128-token window in 512-token blocks: every query block touches its own
+  // key block and the one before, computed whole: 1024 keys per query, not
+  // 128 (nor window + block = 640).
+  EXPECT_NEAR(block_keys(8192, 128, 512), 1024, 1e-9);
+  EXPECT_NEAR(block_keys(8192, 128, 1024), 2048, 1e-9);
+  // A window that is a multiple of the block: window + block.
+  EXPECT_NEAR(block_keys(32768, 4096, 512), 4096 + 512, 1e-9);
+  // On GPUs (128-wide tiles) a 128-token window costs two tiles as before.
+  EXPECT_NEAR(block_keys(8192, 128, 128), 256, 1e-9);
   EXPECT_LE(block_keys(1024, 900, 512), block_keys(1024, 0, 512));
 }
 

@@ -60,6 +60,10 @@ struct TrainingJob {
   // of a sort and gather.
   double capacity_factor = 0;
   bool einsum_dispatch = false;
+  // Key block of the fused attention kernel as the run configured it
+  // (MaxText sa_block_kv); 0 = the stack's attention_block. The kernel skips
+  // only empty key blocks, so it sets the keys each query computes.
+  int attention_block = 0;
 };
 
 }  // namespace xpu

@@ -546,8 +546,9 @@ TrainingContext prepare_training(const ModelArch& model, const Fabric& fabric, c
   const double s = dbl(job.seq_len);
   c.keys_full = causal_keys(s, 0);
   c.keys_sliding = causal_keys(s, model.sliding_window);
-  c.kernel_keys_full = block_keys(s, 0, stack.attention_block);
-  c.kernel_keys_sliding = block_keys(s, model.sliding_window, stack.attention_block);
+  const double block = job.attention_block > 0 ? job.attention_block : stack.attention_block;
+  c.kernel_keys_full = block_keys(s, 0, block);
+  c.kernel_keys_sliding = block_keys(s, model.sliding_window, block);
   if (model.attention == AttentionKind::mla) {
     c.qk_dim = model.mla.qk_nope_head_dim + model.mla.qk_rope_head_dim;
     c.v_dim = model.mla.v_head_dim;

@@ -377,6 +377,31 @@ TEST(Training, CapacityFactorAndEinsumDispatchCostWhatTheyCompute) {
   EXPECT_LT(einsum.time.memory_bound.si(), padded.time.memory_bound.si());
 }
 
+// The run's attention key block (MaxText sa_block_kv) sets the keys each
+// query computes: a 128-token sliding window in 1024-token blocks computes two
+// whole blocks per query, eight times the 256 keys of 128-token tiles, while
+// full causal layers move only by the half block. 0 keeps the stack's block.
+TEST(Training, AttentionKeyBlockOfTheRunSetsTheKeysComputed) {
+  ModelArch m = llama(8, 2048, 32, 8, 8192);
+  m.sliding_window = 128;
+  m.sliding_layers = 4;  // half the layers on the window, as gpt-oss
+  StackEfficiency s = test_stack();
+  s.attention_block = 128;
+  TrainingJob job{.seq_len = 8192, .global_batch = 8};
+  const TrainingContext stack_block = prepare_training(m, h100_like(8), s, job);
+  EXPECT_NEAR(stack_block.kernel_keys_sliding, 256, 1e-9);
+  EXPECT_NEAR(stack_block.kernel_keys_full, 4096 + 64, 1e-9);
+  job.attention_block = 1024;
+  const TrainingContext run_block = prepare_training(m, h100_like(8), s, job);
+  EXPECT_NEAR(run_block.kernel_keys_sliding, 2048, 1e-9);
+  EXPECT_NEAR(run_block.kernel_keys_full, 4096 + 512, 1e-9);
+  const Layout l{.tp = 1, .pp = 1, .dp = 8, .micro_batch = 1, .sharding = Sharding::zero1};
+  const TrainingEstimate a = estimate_training(stack_block, l), b = estimate_training(run_block, l);
+  ASSERT_TRUE(a.valid && b.valid);
+  EXPECT_GT(b.time.attention.si(), 1.4 * a.time.attention.si());
+  EXPECT_DOUBLE_EQ(b.time.gemm.si(), a.time.gemm.si());  // only the attention kernel changes
+}
+
 // FP8 training quantizes GEMM inputs inside kernels that run anyway (TE
 // LayerNormLinear, fused activations); only the attention output is cast on
 // its own (read bf16, write 8-bit, forward and backward), and under XLA not

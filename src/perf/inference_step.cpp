@@ -115,12 +115,18 @@ double kv_bytes(const InferenceContext& c, double context, bool attended = false
 }
 
 // Chips one sequence's KV cache is split over inside its attention group:
-// heads across the group (never more ways than there are KV heads; MLA's
-// latent is one head, so it is replicated on every chip of the group).
+// heads across the group's ranks, never more ways than there are KV heads
+// (MLA's latent is one head, so it is replicated on every rank). A chip whose
+// framework runs several ranks (NeuronCores, TPU7x chiplets: devices_per_chip)
+// holds each rank's heads, so with more ranks than KV heads it holds copies:
+// NxD Inference's default GQA sharding, REPLICATE_TO_TP_DEGREE, gives every
+// rank one KV head (8 heads at TP 64 -> 64; aws-neuron/neuronx-distributed-
+// inference, modules/attention/gqa.py, read 2026-12-06), so a Trn2 chip at
+// LNC=2 (4 ranks) holds and reads 4 of 8 heads' cache, not 1 of 8.
 double kv_split(const InferenceContext& c, const ServingLayout& l) {
   const ModelArch& m = *c.model;
   const double heads = m.attention == AttentionKind::mla ? 1.0 : dbl(m.n_kv_heads);
-  return std::min(dbl(l.tp / std::max(1, l.attn_dp)), heads);
+  return std::min(dbl(l.tp / std::max(1, l.attn_dp)), heads / dbl(std::max(1, c.fabric.devices_per_chip)));
 }
 
 // Mean keys a prompt token attends to under chunked causal attention: the

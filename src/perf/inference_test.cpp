@@ -377,6 +377,28 @@ TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
   EXPECT_LT(prev, base * 0.5);  // all 3 drafts accepted at batch 1: well over twice as fast
 }
 
+TEST(Inference, RanksBeyondTheKvHeadsHoldCopiesOnTheirChip) {
+  // 8 KV heads on 16 chips of 4 ranks each (Trn2 at LNC=2, TP 64): NxD
+  // Inference gives every rank one KV head, so each chip holds and reads 4 of
+  // the 8 heads' cache, 4x what one rank per chip would (1 of 8).
+  const ModelArch m = llama(80, 8192, 64, 8, 28672);
+  const StackEfficiency s = serving_stack();
+  Fabric one = h100_like(16);
+  Fabric four = one;
+  four.devices_per_chip = 4;
+  const ServingLayout l{16, 1, 1};
+  const double ctx = 10000;
+  const double a1 = decode_step(context(m, one, s, ctx, 128), l, 1, ctx).parts.attention.si();
+  const double a4 = decode_step(context(m, four, s, ctx, 128), l, 1, ctx).parts.attention.si();
+  EXPECT_NEAR(a4 / a1, 4.0, 0.05);
+  EXPECT_LT(serving_memory(context(m, four, s, ctx, 128), l).max_sequences,
+            serving_memory(context(m, one, s, ctx, 128), l).max_sequences);
+  // Up to one head per rank nothing is copied: 2 chips x 4 ranks = 8 heads.
+  const ServingLayout two{2, 1, 1};
+  EXPECT_DOUBLE_EQ(decode_step(context(m, four, s, ctx, 128), two, 1, ctx).parts.attention.si(),
+                   decode_step(context(m, one, s, ctx, 128), two, 1, ctx).parts.attention.si());
+}
+
 TEST(Inference, LocalAndSparseAttentionReadLessAtLongContext) {
   ModelArch dense = llama(32, 4096, 32, 8, 14336);
   ModelArch sliding = dense;

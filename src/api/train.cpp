@@ -83,14 +83,14 @@ std::string train_search_key(const TrainRequest& r, std::string_view stack) {
   // answer), threads (the answer does not depend on them, Search tests).
   const TrainingJob job = job_of(r);
   [[maybe_unused]] const auto& [j_seq_len, j_global_batch, j_precision, j_tokens, lora, grad_bytes, capacity_factor,
-                                einsum_dispatch] = job;
+                                einsum_dispatch, attention_block] = job;
   const SearchOptions so = options_of(r, ThreadBudget(1));
   [[maybe_unused]] const auto& [o_fixed, o_top, o_memory_margin, o_threads, max_tp, max_cp, max_vpp, max_micro_batch,
                                 prune, memo, bound] = so;
   const auto& [tp, pp, dp, cp, ep, vpp, micro_batch, recompute, sharding, sequence_parallel] = o_fixed;
   SharedKey key;
   key.add(model.name, accelerator, stack, chips);
-  key.add(j_seq_len, j_global_batch, j_precision, lora, grad_bytes, capacity_factor, einsum_dispatch);
+  key.add(j_seq_len, j_global_batch, j_precision, lora, grad_bytes, capacity_factor, einsum_dispatch, attention_block);
   key.add(tp, pp, dp, cp, ep, vpp, micro_batch, recompute, sharding, sequence_parallel);
   key.add(o_top, o_memory_margin, max_tp, max_cp, max_vpp, max_micro_batch, prune, memo, bound);
   return key.str();

@@ -325,14 +325,17 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   m.defined_at = {name, 0, 0, ""};
   m.layers = f.required("num_hidden_layers");
   m.d_model = f.required("hidden_size");
-  m.n_heads = f.required("num_attention_heads");
   // Gemma 3's text_config leaves vocab_size and head_dim to Gemma3TextConfig's
   // defaults (262208 and 256), which are the released models' values; every
-  // other type must state them.
+  // other type must state them. google/gemma-3-4b-it's config.json also leaves
+  // out the heads: Gemma3TextConfig's 8 query and 4 KV heads are the 4B's (they
+  // give the 3,209M non-embedding parameters of the Gemma 3 Technical Report,
+  // arXiv 2503.19786, Table 1; found by usertrial2).
   const bool gemma3 = type == "gemma3" || type == "gemma3_text";
+  m.n_heads = gemma3 ? f.optional("num_attention_heads", 8) : f.required("num_attention_heads");
   m.vocab = gemma3 ? f.optional("vocab_size", 262208) : f.required("vocab_size");
   // LlamaConfig: a missing num_key_value_heads means one per query head.
-  m.n_kv_heads = f.optional("num_key_value_heads", m.n_heads);
+  m.n_kv_heads = f.optional("num_key_value_heads", gemma3 ? 4 : m.n_heads);
   // Qwen3Config defaults head_dim to 128, Gemma 2/3 to 256; the others derive
   // hidden_size / num_attention_heads.
   const bool gemma = gemma3 || type == "gemma2";

@@ -72,6 +72,27 @@ INSTANTIATE_TEST_SUITE_P(PublicConfigs, HfFixture,
                            return s;
                          });
 
+// Released config.json files with every field (tests/data/hf-full/README.md):
+// they import without a word and to their published parameter counts.
+TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
+  const std::string dir = std::string(XPUPLAN_TEST_DIR) + "/data/hf-full/";
+  Diagnostics ds;
+  // Its text_config leaves the heads to Gemma3TextConfig (8 and 4): "missing
+  // required field 'num_attention_heads'" before usertrial2.
+  auto gemma = read_hf_config(dir + "gemma-3-4b-it/config.json", ds);
+  ASSERT_TRUE(gemma) << format_diagnostics(ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  EXPECT_EQ(gemma->n_heads, 8);
+  EXPECT_EQ(gemma->n_kv_heads, 4);
+  EXPECT_EQ(gemma->head_dim, 256);
+  const ParamCount g = count_parameters(*gemma);
+  EXPECT_NEAR(g.total - g.embedding - g.unembedding, 3.209e9, 0.001 * 3.209e9);  // Gemma 3 report, Table 1
+  auto kimi = read_hf_config(dir + "Kimi-K2-Instruct/config.json", ds);
+  ASSERT_TRUE(kimi) << format_diagnostics(ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  EXPECT_NEAR(count_parameters(*kimi).total, 1026470731056.0, 1e-4 * 1026470731056.0);  // its weight table
+}
+
 // Parses `json` as "c.json" and returns the formatted diagnostics.
 std::string errors_of(const std::string& json) {
   Diagnostics ds;

@@ -1,5 +1,7 @@
 #include "ingest/yaml_reader.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -73,6 +75,33 @@ MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, 
     if (dup) continue;
     entries_.emplace_back(key, it->second);
     key_marks_.push_back(it->first.Mark());
+  }
+  // YAML 1.1 merge keys (https://yaml.org/type/merge.html), which yaml-cpp
+  // leaves as a plain "<<" key: `<<: *base` (or a list of them) supplies the
+  // keys the mapping does not give itself, the first mapping listed winning.
+  // Values keep their own place in the file, so messages point at the anchor.
+  // Unread, "<<" made every merged field missing (found by usertrial2).
+  if (const YAML::Node* merge = find("<<")) {
+    known_.insert("<<");
+    std::vector<YAML::Node> sources;
+    if (merge->IsMap()) {
+      sources.push_back(*merge);
+    } else if (merge->IsSequence()) {
+      for (const auto& e : *merge) sources.push_back(e);
+    }
+    if (sources.empty() ||
+        !std::all_of(sources.begin(), sources.end(), [](const YAML::Node& n) { return n.IsMap(); })) {
+      error("<<", "a merge key takes a mapping (`<<: *name`) or a list of them");
+      return;
+    }
+    for (const YAML::Node& from : sources) {
+      for (auto it = from.begin(); it != from.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (key == "<<" || find(key)) continue;
+        entries_.emplace_back(key, it->second);
+        key_marks_.push_back(it->first.Mark());
+      }
+    }
   }
 }
 

@@ -36,6 +36,23 @@ TEST(YamlReader, ReadsTypedValues) {
   EXPECT_TRUE(p.ds.empty()) << all(p.ds);
 }
 
+TEST(YamlReader, MergeKeysSupplyTheFieldsAMappingLeavesOut) {
+  // `<<: *base` used to leave every merged field "missing" and '<<' "unknown" (usertrial2).
+  Parsed p = parse("list:\n  - &base {provider: aws, chips: 8, term: on-demand}\n  - <<: *base\n    term: spot\n");
+  MapReader first(p.root["list"][0], "t.yaml", p.ds, "entry");
+  MapReader second(p.root["list"][1], "t.yaml", p.ds, "entry");
+  EXPECT_EQ(second.str("provider"), "aws");
+  EXPECT_EQ(second.integer("chips"), 8);
+  EXPECT_EQ(second.str("term"), "spot");  // its own key wins over the merged one
+  second.finish();
+  EXPECT_TRUE(p.ds.empty()) << all(p.ds);
+  // A merged value is located where it was written (the anchor), and a merge of a scalar is an error at it.
+  EXPECT_EQ(second.where("chips").line, 2);
+  Parsed bad = parse("a: 1\nb:\n  <<: 1\n  c: 2\n");
+  MapReader r(bad.root["b"], "t.yaml", bad.ds, "entry");
+  EXPECT_EQ(all(bad.ds), "t.yaml:3:7: error: entry: <<: a merge key takes a mapping (`<<: *name`) or a list of them\n");
+}
+
 TEST(YamlReader, ReportsEveryProblemInOnePass) {
   Parsed p = parse(
       "bandwith: 3 TB/s\n"

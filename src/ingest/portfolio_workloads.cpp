@@ -348,8 +348,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
       constexpr double kMaxTokens = 1e18;
       if (auto v = parse_count_text(*t); v && std::isfinite(*v) && *v > kMaxTokens) {
         r.error("tokens", fmt::format("'{}' is out of range (numbers out of range: at most {:g})", *t, kMaxTokens));
-      } else if (v && *v > 0) {
+      } else if (v && *v >= 1) {
         job.tokens = *v;
+      } else if (v && *v > 0) {
+        r.error("tokens", fmt::format("'{}' is less than one token; a count is at least 1", *t));
       } else {
         r.error("tokens", fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", *t));
       }
@@ -386,8 +388,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     ServingJob& job = w.serve.job;
     for (auto [key, field] : {std::pair{"input_len", &job.input_len}, std::pair{"output_len", &job.output_len}}) {
       if (auto t = r.str(key, Need::optional)) {
-        if (auto v = parse_count_text(*t); v && *v > 0) {
+        if (auto v = parse_count_text(*t); v && *v >= 1) {
           *field = *v;
+        } else if (v && *v > 0) {
+          r.error(key, fmt::format("'{}' is less than one token; a count is at least 1", *t));
         } else {
           r.error(key, fmt::format("expected a positive token count, got '{}'", *t));
         }

@@ -146,6 +146,11 @@ std::optional<double> FieldReader::count(std::string_view name, double max) {
     error(name, fmt::format("'{}' is out of range (numbers out of range: at most {:g})", t, max));
     return std::nullopt;
   }
+  // Counts are of tokens: a fraction of one (1e-300) was answered as a run of no time (usertrial2).
+  if (c && std::isfinite(*c) && *c > 0 && *c < 1) {
+    error(name, fmt::format("'{}' is less than one token; a count is at least 1", t));
+    return std::nullopt;
+  }
   if (c && std::isfinite(*c) && *c > 0) return c;
   error(name, fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", t));
   return std::nullopt;

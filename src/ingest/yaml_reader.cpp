@@ -1,11 +1,12 @@
 #include "ingest/yaml_reader.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include <yaml-cpp/depthguard.h>
 
@@ -28,6 +29,27 @@ bool sign_ok(double v, Sign s) {
   return true;
 }
 
+// YAML forbids tabs in indentation, and yaml-cpp's messages for them ("illegal
+// block entry", "end of map not found") do not say so: the hint names the tab
+// when the line of the error, or the one before it, is indented with one (usertrial2).
+std::string tab_hint(const std::string& text, const YAML::Mark& m) {
+  if (m.is_null() || m.line < 0) return "";
+  size_t start = 0;
+  std::vector<std::string_view> lines;
+  for (int line = 0; line <= m.line && start <= text.size(); ++line) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (line >= m.line - 1) lines.emplace_back(text.data() + start, end - start);
+    start = end + 1;
+  }
+  for (const std::string_view l : lines) {
+    const size_t indent = l.find_first_not_of(" \t");
+    if (l.substr(0, indent == std::string_view::npos ? l.size() : indent).find('\t') != std::string_view::npos) {
+      return " (a tab indents this line; YAML indents with spaces)";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
@@ -38,9 +60,9 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::st
     ds.push_back(error_at(at_mark(name, e.mark),
                           fmt::format("malformed YAML: nested too deep (past {} levels of lists or maps)", e.depth())));
   } catch (const YAML::ParserException& e) {
-    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}{}", e.msg, tab_hint(text, e.mark))));
   } catch (const YAML::Exception& e) {
-    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}{}", e.msg, tab_hint(text, e.mark))));
   }
   return std::nullopt;
 }

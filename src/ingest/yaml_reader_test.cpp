@@ -24,6 +24,17 @@ TEST(YamlReader, MalformedYamlHasPosition) {
   EXPECT_EQ(all(p.ds), "t.yaml:2:2: error: malformed YAML: end of sequence flow not found\n");
 }
 
+TEST(YamlReader, ATabInTheIndentationIsNamed) {
+  // "illegal block entry" alone did not say the tab was the problem (usertrial2).
+  Parsed p = parse("offers:\n\t- provider: aws\n");
+  EXPECT_EQ(all(p.ds),
+            "t.yaml:2:2: error: malformed YAML: illegal block entry (a tab indents this line; YAML indents with "
+            "spaces)\n");
+  // A tab elsewhere on the line is not the cause.
+  p = parse("a: [1, 2\nb:\t3\n");
+  EXPECT_EQ(all(p.ds), "t.yaml:2:2: error: malformed YAML: end of sequence flow not found\n");
+}
+
 TEST(YamlReader, ReadsTypedValues) {
   Parsed p = parse("name: x\nn: 4\nbw: 3.35 TB/s\nflag: true\ndims: [4, 4]\n");
   MapReader r(p.root, "t.yaml", p.ds, "entry");

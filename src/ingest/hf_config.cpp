@@ -385,6 +385,23 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     read_llama4(f, m);
   }
   if (m.layers > 0) read_sliding(f, type, m);
+  // A quantized checkpoint (Kimi K2 and DeepSeek-V3 ship FP8 blocks, gpt-oss
+  // MXFP4 experts): the estimates follow the request's precision, not the
+  // file's, which went unsaid (found by usertrial2).
+  for (const Fields* q : {&top, &f}) {
+    if (!q->j.contains("quantization_config") || !q->j.at("quantization_config").is_object()) continue;
+    const json& c = q->j.at("quantization_config");
+    const auto str_of = [&](const char* k) {
+      return c.contains(k) && c.at(k).is_string() ? c.at(k).get<std::string>() : std::string();
+    };
+    const std::string method = str_of("quant_method"), format = str_of("fmt");
+    ds.push_back(
+        Diagnostic{Severity::note, SourceLocation{name, 0, 0, q->prefix + "/quantization_config"},
+                   fmt::format("the checkpoint's weights are quantized ({}{}); estimates use the request's precision "
+                               "(default bf16), so ask for fp8 or fp4 to match it",
+                               method.empty() ? "method not named" : method, format.empty() ? "" : " " + format)});
+    break;
+  }
   report_near_miss_keys(f.j, f.use, name, f.prefix, ds);
   if (nested) report_near_miss_keys(top.j, top.use, name, top.prefix, ds);
 

@@ -27,8 +27,8 @@ TEST_P(HfFixture, ImportsToTheShippedModel) {
   Diagnostics ds;
   auto m = read_hf_config(fixture(key), ds);
   ASSERT_TRUE(m) << format_diagnostics(ds);
-  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
-  EXPECT_EQ(m->key, key);  // the directory name
+  for (const auto& d : ds) EXPECT_EQ(d.severity, Severity::note) << format_diagnostics(ds);  // a vision tower's
+  EXPECT_EQ(m->key, key);                                                                    // the directory name
   const ModelArch* yaml = shipped().find_model(key);
   ASSERT_NE(yaml, nullptr);
   // Same shapes field by field, so a mismatch says which.
@@ -81,7 +81,11 @@ TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
   // required field 'num_attention_heads'" before usertrial2.
   auto gemma = read_hf_config(dir + "gemma-3-4b-it/config.json", ds);
   ASSERT_TRUE(gemma) << format_diagnostics(ds);
-  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  // Its SigLIP tower is named as left out (the model card's 4.30 B count it).
+  ASSERT_EQ(ds.size(), 1U) << format_diagnostics(ds);
+  EXPECT_EQ(ds[0].severity, Severity::note);
+  EXPECT_EQ(ds[0].where.pointer, "/vision_config");
+  ds.clear();
   EXPECT_EQ(gemma->n_heads, 8);
   EXPECT_EQ(gemma->n_kv_heads, 4);
   EXPECT_EQ(gemma->head_dim, 256);

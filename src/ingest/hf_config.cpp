@@ -297,8 +297,26 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     top.error("model_type", "missing required field 'model_type' (e.g. \"llama\"); cannot tell the architecture");
     return std::nullopt;
   }
-  const std::string type = root.at("model_type").get<std::string>();
-  if (std::find(kSupportedTypes.begin(), kSupportedTypes.end(), type) == kSupportedTypes.end()) {
+  std::string type = root.at("model_type").get<std::string>();
+  const auto supported = [](const std::string& t) {
+    return std::find(kSupportedTypes.begin(), kSupportedTypes.end(), t) != kSupportedTypes.end();
+  };
+  // A multimodal wrapper xpuplan does not know, around a text model it does
+  // (Kimi K2.5: model_type kimi_k25, text_config.model_type kimi_k2), is read
+  // through its text_config (found by usertrial2).
+  bool wrapped = false;
+  if (!supported(type) && root.contains("text_config") && root.at("text_config").is_object()) {
+    const json& t = root.at("text_config");
+    if (t.contains("model_type") && t.at("model_type").is_string() &&
+        supported(t.at("model_type").get<std::string>())) {
+      ds.push_back(Diagnostic{Severity::note, SourceLocation{name, 0, 0, "/model_type"},
+                              fmt::format("model_type '{}' is read as the '{}' text model in its text_config", type,
+                                          t.at("model_type").get<std::string>())});
+      type = t.at("model_type").get<std::string>();
+      wrapped = true;
+    }
+  }
+  if (!supported(type)) {
     std::string list;
     for (const auto& t : kSupportedTypes) list += (list.empty() ? "" : ", ") + t;
     top.error("model_type",
@@ -306,7 +324,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     return std::nullopt;
   }
   // Llama 4 and Gemma 3 checkpoints are multimodal: the language model's fields sit in text_config.
-  const bool nested = nested_text(type);
+  const bool nested = wrapped || nested_text(type);
   if (nested && (!root.contains("text_config") || !root.at("text_config").is_object())) {
     top.error("text_config",
               fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));

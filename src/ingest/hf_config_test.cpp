@@ -101,6 +101,37 @@ TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
   EXPECT_NEAR(count_parameters(*kimi).total, 1026470731056.0, 1e-4 * 1026470731056.0);  // its weight table
 }
 
+// Kimi K2.5's config wraps a kimi_k2 text model (model_type kimi_k25, the
+// fields in text_config, as public fixtures quote it): it was "unknown
+// model_type 'kimi_k25'" (usertrial2). Read through text_config, with a note.
+TEST(HfConfig, AnUnknownWrapperAroundAKnownTextModelIsReadThroughItsTextConfig) {
+  const std::string k2 = R"({"model_type": "kimi_k2", "num_hidden_layers": 61, "hidden_size": 7168,
+    "num_attention_heads": 64, "num_key_value_heads": 64, "intermediate_size": 18432, "vocab_size": 163840,
+    "q_lora_rank": 1536, "kv_lora_rank": 512, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128,
+    "n_routed_experts": 384, "num_experts_per_tok": 8, "n_shared_experts": 1, "moe_intermediate_size": 2048,
+    "first_k_dense_replace": 1, "moe_layer_freq": 1})";
+  Diagnostics ds;
+  auto plain = parse_hf_config(k2, "k2.json", ds, "k2");
+  ASSERT_TRUE(plain) << format_diagnostics(ds);
+  auto wrapped = parse_hf_config(R"({"model_type": "kimi_k25", "architectures": ["KimiK25ForConditionalGeneration"],
+    "vision_config": {"vt_num_hidden_layers": 27}, "text_config": )" +
+                                     k2 + "}",
+                                 "k25.json", ds, "k25");
+  ASSERT_TRUE(wrapped) << format_diagnostics(ds);
+  EXPECT_DOUBLE_EQ(count_parameters(*wrapped).total, count_parameters(*plain).total);
+  EXPECT_EQ(wrapped->family, "kimi-k2");
+  EXPECT_EQ(format_diagnostics(ds),
+            "k25.json (/model_type): note: model_type 'kimi_k25' is read as the 'kimi_k2' text model in its "
+            "text_config\n"
+            "k25.json (/vision_config): note: the vision tower is not counted: parameters, memory and time are the "
+            "language model's (text_config)\n");
+  // Neither a known type nor a known text model: still unknown.
+  Diagnostics unknown;
+  EXPECT_FALSE(parse_hf_config(R"({"model_type": "kimi_k9", "text_config": {"model_type": "kimi_k9"}})", "c.json",
+                               unknown, "k"));
+  EXPECT_NE(format_diagnostics(unknown).find("unknown model_type 'kimi_k9'"), std::string::npos);
+}
+
 // Parses `json` as "c.json" and returns the formatted diagnostics.
 std::string errors_of(const std::string& json) {
   Diagnostics ds;

@@ -45,7 +45,7 @@ make_seeds() {
   done
   seed unit_text - "$tmp"/unit*
   seed catalog_yaml - $(find data -name '*.yaml' | sort) tests/errors/catalog/*.yaml
-  seed price_yaml - data/prices/*.yaml tests/errors/prices/*.yaml
+  seed price_yaml - data/prices/*.yaml tests/errors/prices/*.yaml fuzz/seeds/price_yaml/*.yaml
   seed price_import 00 tests/data/prices/aws_small.csv
   seed price_import 02 tests/data/prices/aws_small.csv
   seed price_import 01 tests/data/prices/gcp_small.csv
@@ -54,7 +54,7 @@ make_seeds() {
   seed cases_csv 00 data/validation/cases.csv data/validation/cases-2025.csv tests/errors/cli/*.csv
   seed cases_csv 01 data/validation/published-measurements.csv
   seed cases_csv 02 data/validation/models.csv
-  seed hf_config - $(find tests/data/hf -name '*.json' | sort)
+  seed hf_config - $(find tests/data/hf tests/data/hf-full -name '*.json' | sort)
   seed risks_yaml 00 examples/risks.yaml examples/llama3-405b-risks.yaml tests/errors/risks/*.yaml
   seed risks_yaml 01 tests/data/sim/fleet.yaml examples/llama3-405b-scenario.yaml
   seed saved_plan - tests/data/sim/example-plan.json fuzz/seeds/saved_plan/*.json

@@ -5,12 +5,27 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 
 #include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
 namespace xpu::api {
+namespace {
+
+// A rate that needs over kMaxChipsSized chips (perf/layout_rules.h) is a
+// valid request that no option meets (exit 1), not bad input: `at` (one
+// replica at its most requests/s within the targets) as the closest answer,
+// with as many replicas as are sized, binding on "chips" (the report says why).
+ServingEstimate over_chip_limit(ServingEstimate at, int& replicas) {
+  replicas = static_cast<int>(std::max<std::int64_t>(1, kMaxChipsSized / std::max(1, at.layout.chips())));
+  at.meets_slo = false;
+  at.binding = "chips";
+  return at;
+}
+
+}  // namespace
 
 Diagnostics check(const InferRequest& r, const DataSet& data) {
   Diagnostics ds;
@@ -165,13 +180,11 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
       const ServingEstimate top = serve(ctx, l, std::nullopt, slo, batch_cap);
       const double need = top.requests_per_s > 0 ? std::max(1.0, std::ceil(*r.rate / top.requests_per_s)) : 1.0;
       if (!(need * l.chips() <= static_cast<double>(kMaxChipsSized))) {
-        return Unexpected{Diagnostics{field_error(
-            "rate", fmt::format("{:g} requests/s needs {:.4g} replicas of {} chip{}, over the {} chips xpuplan sizes "
-                                "(numbers out of range)",
-                                *r.rate, need, l.chips(), l.chips() == 1 ? "" : "s", kMaxChipsSized))}};
+        out.estimate = over_chip_limit(top, out.replicas);  // a valid request no option meets
+      } else {
+        out.replicas = static_cast<int>(need);
+        out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
       }
-      out.replicas = static_cast<int>(need);
-      out.estimate = serve(ctx, l, *r.rate / out.replicas, slo, batch_cap);
     }
   } else {
     const bool offline_targets = out.scenario == ServingScenario::offline && out.targets;
@@ -192,11 +205,9 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
     } else {
       search = search_serving(ctx, r.rate.value_or(0), slo, prune);
     }
-    if (r.rate && !search.best && search.over_chip_limit) {
-      return Unexpected{Diagnostics{field_error(
-          "rate", fmt::format("{:g} requests/s needs more than {} chips on every layout that meets the targets "
-                              "(numbers out of range)",
-                              *r.rate, kMaxChipsSized))}};
+    if (r.rate && !search.best && search.over_chip_limit && search.densest) {
+      // A valid request no option meets: the densest layout that meets the targets, at the most chips sized.
+      search.best = over_chip_limit(*search.densest, search.replicas);
     }
     out.pareto = std::move(search.pareto);  // read below as out.pareto
     out.evaluated = search.evaluated;

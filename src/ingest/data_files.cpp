@@ -38,15 +38,19 @@ void read_list(MapReader& top, std::string_view section, std::vector<T>& out, Re
   }
 }
 
-void parse_sections(const YAML::Node& root, const std::string& name, DataSet& into, Diagnostics& ds) {
+void parse_sections(const YAML::Node& root, const std::string& name, DataSet& into, Diagnostics& ds,
+                    std::vector<AcceleratorMention>* refused) {
   if (root.IsNull()) return;  // an empty file is fine
   MapReader top(root, name, ds, "data file");
   if (!top.ok()) return;
   read_list(top, "accelerators", into.catalog.accelerators, read_accelerator, "accelerator");
   read_list(top, "systems", into.catalog.systems, read_system, "system");
   read_list(top, "models", into.models, read_model, "model");
-  read_list(top, "offers", into.prices.offers, read_offer, "offer");
-  read_list(top, "purchase_prices", into.prices.purchases, read_purchase_price, "purchase price");
+  read_list(
+      top, "offers", into.prices.offers, [&](MapReader& r) { return read_offer(r, refused); }, "offer");
+  read_list(
+      top, "purchase_prices", into.prices.purchases, [&](MapReader& r) { return read_purchase_price(r, refused); },
+      "purchase price");
   read_list(top, "providers", into.prices.provider_classes, read_provider, "provider");
   read_list(top, "stacks", into.catalog.stacks, read_stack, "stack");
   read_list(top, "calibration", into.calibrations, read_calibration, "calibration");
@@ -98,17 +102,39 @@ void note_calibration_override(const std::vector<CalibrationEntry>& earlier, con
   }
 }
 
+// Offers and purchase prices refused for another problem still name their
+// accelerator: an unknown one is reported too, as validate_price_book does for the rest.
+void check_refused_mentions(const std::vector<AcceleratorMention>& mentions, const std::vector<std::string>& keys,
+                            Diagnostics& ds) {
+  for (const auto& m : mentions) {
+    if (std::find(keys.begin(), keys.end(), m.accelerator) == keys.end()) {
+      ds.push_back(error_at(m.at, fmt::format("{}: unknown accelerator '{}'{}", m.what, m.accelerator,
+                                              did_you_mean(m.accelerator, keys))));
+    }
+  }
+}
+
+void read_data_file(const std::string& path, DataSet& into, Diagnostics& ds, std::vector<AcceleratorMention>* refused) {
+  if (auto root = load_yaml_file(path, ds)) parse_sections(*root, path, into, ds, refused);
+}
+
+DataSet read_data_dir(const std::string& dir, Diagnostics& ds, std::vector<AcceleratorMention>* refused);
+
 }  // namespace
 
 void load_data_text(const std::string& text, const std::string& name, DataSet& into, Diagnostics& ds) {
-  if (auto root = parse_yaml_text(text, name, ds)) parse_sections(*root, name, into, ds);
+  if (auto root = parse_yaml_text(text, name, ds)) parse_sections(*root, name, into, ds, nullptr);
 }
 
 void load_data_file(const std::string& path, DataSet& into, Diagnostics& ds) {
-  if (auto root = load_yaml_file(path, ds)) parse_sections(*root, path, into, ds);
+  read_data_file(path, into, ds, nullptr);
 }
 
-DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
+DataSet load_data_dir(const std::string& dir, Diagnostics& ds) { return read_data_dir(dir, ds, nullptr); }
+
+namespace {
+
+DataSet read_data_dir(const std::string& dir, Diagnostics& ds, std::vector<AcceleratorMention>* refused) {
   DataSet out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
@@ -122,7 +148,7 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
     }
   }
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) load_data_file(f.string(), out, ds);
+  for (const auto& f : files) read_data_file(f.string(), out, ds, refused);
   sort_by_key(out.catalog.accelerators);
   sort_by_key(out.catalog.systems);
   sort_by_key(out.catalog.stacks);
@@ -131,12 +157,15 @@ DataSet load_data_dir(const std::string& dir, Diagnostics& ds) {
   return out;
 }
 
+}  // namespace
+
 DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool apply_calibration,
                   const std::vector<std::string>& price_files) {
   Diagnostics ds;
   DataSet merged;
+  std::vector<AcceleratorMention> refused;  // by entries refused for another problem
   for (size_t i = 0; i < dirs.size(); ++i) {
-    DataSet layer = load_data_dir(dirs[i], ds);
+    DataSet layer = read_data_dir(dirs[i], ds, &refused);
     // Within one directory a repeated key is an error; across directories it replaces.
     for (auto& d : check_unique_keys(layer.catalog)) ds.push_back(std::move(d));
     check_duplicate_models(layer.models, ds);
@@ -170,7 +199,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
   }
   // A --prices file is one more layer, after every directory.
   for (const auto& f : price_files) {
-    PriceBook book = load_price_file(f, ds);
+    PriceBook book = load_price_file(f, ds, &refused);
     sort_price_book(book);
     for (auto& d : check_unique_prices(book)) ds.push_back(std::move(d));
     for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));
@@ -178,6 +207,7 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
   for (auto& d : validate_catalog(merged.catalog)) ds.push_back(std::move(d));
   classify_offers(merged.prices);
   for (auto& d : validate_price_book(merged.prices, merged.catalog.accelerator_keys())) ds.push_back(std::move(d));
+  check_refused_mentions(refused, merged.catalog.accelerator_keys(), ds);
   if (apply_calibration) {
     for (auto& d : apply_calibrations(merged.catalog, merged.calibrations)) ds.push_back(std::move(d));
   }

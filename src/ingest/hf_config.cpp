@@ -297,8 +297,26 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     top.error("model_type", "missing required field 'model_type' (e.g. \"llama\"); cannot tell the architecture");
     return std::nullopt;
   }
-  const std::string type = root.at("model_type").get<std::string>();
-  if (std::find(kSupportedTypes.begin(), kSupportedTypes.end(), type) == kSupportedTypes.end()) {
+  std::string type = root.at("model_type").get<std::string>();
+  const auto supported = [](const std::string& t) {
+    return std::find(kSupportedTypes.begin(), kSupportedTypes.end(), t) != kSupportedTypes.end();
+  };
+  // A multimodal wrapper xpuplan does not know, around a text model it does
+  // (Kimi K2.5: model_type kimi_k25, text_config.model_type kimi_k2), is read
+  // through its text_config (found by usertrial2).
+  bool wrapped = false;
+  if (!supported(type) && root.contains("text_config") && root.at("text_config").is_object()) {
+    const json& t = root.at("text_config");
+    if (t.contains("model_type") && t.at("model_type").is_string() &&
+        supported(t.at("model_type").get<std::string>())) {
+      ds.push_back(Diagnostic{Severity::note, SourceLocation{name, 0, 0, "/model_type"},
+                              fmt::format("model_type '{}' is read as the '{}' text model in its text_config", type,
+                                          t.at("model_type").get<std::string>())});
+      type = t.at("model_type").get<std::string>();
+      wrapped = true;
+    }
+  }
+  if (!supported(type)) {
     std::string list;
     for (const auto& t : kSupportedTypes) list += (list.empty() ? "" : ", ") + t;
     top.error("model_type",
@@ -306,7 +324,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     return std::nullopt;
   }
   // Llama 4 and Gemma 3 checkpoints are multimodal: the language model's fields sit in text_config.
-  const bool nested = nested_text(type);
+  const bool nested = wrapped || nested_text(type);
   if (nested && (!root.contains("text_config") || !root.at("text_config").is_object())) {
     top.error("text_config",
               fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));
@@ -325,14 +343,17 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   m.defined_at = {name, 0, 0, ""};
   m.layers = f.required("num_hidden_layers");
   m.d_model = f.required("hidden_size");
-  m.n_heads = f.required("num_attention_heads");
   // Gemma 3's text_config leaves vocab_size and head_dim to Gemma3TextConfig's
   // defaults (262208 and 256), which are the released models' values; every
-  // other type must state them.
+  // other type must state them. google/gemma-3-4b-it's config.json also leaves
+  // out the heads: Gemma3TextConfig's 8 query and 4 KV heads are the 4B's (they
+  // give the 3,209M non-embedding parameters of the Gemma 3 Technical Report,
+  // arXiv 2503.19786, Table 1; found by usertrial2).
   const bool gemma3 = type == "gemma3" || type == "gemma3_text";
+  m.n_heads = gemma3 ? f.optional("num_attention_heads", 8) : f.required("num_attention_heads");
   m.vocab = gemma3 ? f.optional("vocab_size", 262208) : f.required("vocab_size");
   // LlamaConfig: a missing num_key_value_heads means one per query head.
-  m.n_kv_heads = f.optional("num_key_value_heads", m.n_heads);
+  m.n_kv_heads = f.optional("num_key_value_heads", gemma3 ? 4 : m.n_heads);
   // Qwen3Config defaults head_dim to 128, Gemma 2/3 to 256; the others derive
   // hidden_size / num_attention_heads.
   const bool gemma = gemma3 || type == "gemma2";
@@ -382,6 +403,30 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
     read_llama4(f, m);
   }
   if (m.layers > 0) read_sliding(f, type, m);
+  // A quantized checkpoint (Kimi K2 and DeepSeek-V3 ship FP8 blocks, gpt-oss
+  // MXFP4 experts): the estimates follow the request's precision, not the
+  // file's, which went unsaid (found by usertrial2).
+  for (const Fields* q : {&top, &f}) {
+    if (!q->j.contains("quantization_config") || !q->j.at("quantization_config").is_object()) continue;
+    const json& c = q->j.at("quantization_config");
+    const auto str_of = [&](const char* k) {
+      return c.contains(k) && c.at(k).is_string() ? c.at(k).get<std::string>() : std::string();
+    };
+    const std::string method = str_of("quant_method"), format = str_of("fmt");
+    ds.push_back(
+        Diagnostic{Severity::note, SourceLocation{name, 0, 0, q->prefix + "/quantization_config"},
+                   fmt::format("the checkpoint's weights are quantized ({}{}); estimates use the request's precision "
+                               "(default bf16), so ask for fp8 or fp4 to match it",
+                               method.empty() ? "method not named" : method, format.empty() ? "" : " " + format)});
+    break;
+  }
+  // A multimodal checkpoint's vision tower is not modelled (Gemma 3's SigLIP
+  // is about 0.42 B of the 4B's 4.30 B): say so rather than count silently short.
+  if (nested && root.contains("vision_config") && root.at("vision_config").is_object()) {
+    ds.push_back(Diagnostic{Severity::note, SourceLocation{name, 0, 0, "/vision_config"},
+                            "the vision tower is not counted: parameters, memory and time are the language model's "
+                            "(text_config)"});
+  }
   report_near_miss_keys(f.j, f.use, name, f.prefix, ds);
   if (nested) report_near_miss_keys(top.j, top.use, name, top.prefix, ds);
 

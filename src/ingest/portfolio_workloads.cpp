@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <span>
 
 #include "base/suggest.h"
 #include "catalog/precision.h"
@@ -300,12 +301,40 @@ void read_porting(PortfolioReader& pr, MapReader& r, Workload& w) {
   m->finish();
 }
 
+// The fields only one kind of workload has (docs/portfolio.md, "Workloads").
+constexpr std::string_view kTrainingFields[] = {"tokens",   "seq_len",  "global_batch", "max_chips",
+                                                "may_move", "earliest", "deadline"};
+constexpr std::string_view kInferenceFields[] = {"input_len", "output_len", "ttft", "tpot", "demand"};
+
+// The workload's `kind`. A missing or misspelt one is an error here, and the
+// rest is read as the kind most likely meant, so that its other problems are
+// reported and its valid fields are not called unknown: the kind the text is
+// a near miss of ("trainng"), else the only kind whose own fields it has.
+// Neither: its fields are accepted unread.
+std::optional<Mode> read_kind(MapReader& r) {
+  const std::vector<std::string> kinds{"training", "inference"};
+  if (auto k = r.choice("kind", kinds)) return parse_kind_noun(*k);
+  if (const YAML::Node k = r.node("kind"); k.IsScalar()) {
+    if (auto near = closest_match(k.Scalar(), kinds)) return parse_kind_noun(*near);
+  }
+  const auto has_any = [&](std::span<const std::string_view> keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return r.has(k); });
+  };
+  const bool train = has_any(kTrainingFields), infer = has_any(kInferenceFields);
+  if (train != infer) return train ? Mode::train : Mode::infer;
+  for (const auto keys :
+       {std::span<const std::string_view>(kTrainingFields), std::span<const std::string_view>(kInferenceFields)}) {
+    for (std::string_view k : keys) r.node(k);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
   const Horizon& h = pr.p.horizon;
-  auto kind = r.choice("kind", {"training", "inference"});
-  if (kind) w.kind = *parse_kind_noun(*kind);
+  const std::optional<Mode> kind = read_kind(r);
+  if (kind) w.kind = *kind;
   if (auto m = resolve_model(pr, r)) w.model = std::move(*m);
   read_allowed(pr, r, w);
   read_porting(pr, r, w);
@@ -319,8 +348,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
       constexpr double kMaxTokens = 1e18;
       if (auto v = parse_count_text(*t); v && std::isfinite(*v) && *v > kMaxTokens) {
         r.error("tokens", fmt::format("'{}' is out of range (numbers out of range: at most {:g})", *t, kMaxTokens));
-      } else if (v && *v > 0) {
+      } else if (v && *v >= 1) {
         job.tokens = *v;
+      } else if (v && *v > 0) {
+        r.error("tokens", fmt::format("'{}' is less than one token; a count is at least 1", *t));
       } else {
         r.error("tokens", fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", *t));
       }
@@ -357,8 +388,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     ServingJob& job = w.serve.job;
     for (auto [key, field] : {std::pair{"input_len", &job.input_len}, std::pair{"output_len", &job.output_len}}) {
       if (auto t = r.str(key, Need::optional)) {
-        if (auto v = parse_count_text(*t); v && *v > 0) {
+        if (auto v = parse_count_text(*t); v && *v >= 1) {
           *field = *v;
+        } else if (v && *v > 0) {
+          r.error(key, fmt::format("'{}' is less than one token; a count is at least 1", *t));
         } else {
           r.error(key, fmt::format("expected a positive token count, got '{}'", *t));
         }

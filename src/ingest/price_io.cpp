@@ -120,7 +120,7 @@ std::string yaml_name(const std::string& s) {
 
 }  // namespace
 
-std::optional<Offer> read_offer(MapReader& r) {
+std::optional<Offer> read_offer(MapReader& r, std::vector<AcceleratorMention>* refused) {
   Offer o;
   o.defined_at = r.where();
   bool ok = true;
@@ -163,11 +163,14 @@ std::optional<Offer> read_offer(MapReader& r) {
   o.provenance = read_provenance(r, Provenance{});
   require_source(r, o.provenance);
   r.finish();
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    if (refused && !o.accelerator.empty()) refused->push_back({r.what(), o.accelerator, o.accelerator_at});
+    return std::nullopt;
+  }
   return o;
 }
 
-std::optional<PurchasePrice> read_purchase_price(MapReader& r) {
+std::optional<PurchasePrice> read_purchase_price(MapReader& r, std::vector<AcceleratorMention>* refused) {
   PurchasePrice p;
   p.defined_at = r.where();
   bool ok = true;
@@ -191,7 +194,10 @@ std::optional<PurchasePrice> read_purchase_price(MapReader& r) {
   p.provenance = read_provenance(r, Provenance{});
   require_source(r, p.provenance);
   r.finish();
-  if (!ok) return std::nullopt;
+  if (!ok) {
+    if (refused && !p.accelerator.empty()) refused->push_back({"purchase price", p.accelerator, p.accelerator_at});
+    return std::nullopt;
+  }
   return p;
 }
 
@@ -216,7 +222,7 @@ std::optional<ProviderInfo> read_provider(MapReader& r) {
   return p;
 }
 
-PriceBook load_price_file(const std::string& path, Diagnostics& ds) {
+PriceBook load_price_file(const std::string& path, Diagnostics& ds, std::vector<AcceleratorMention>* refused) {
   PriceBook book;
   auto root = load_yaml_file(path, ds);
   if (!root || root->IsNull()) return book;
@@ -235,8 +241,11 @@ PriceBook load_price_file(const std::string& path, Diagnostics& ds) {
       if (auto v = fn(r)) out.push_back(std::move(*v));
     }
   };
-  read("offers", "offer", read_offer, book.offers);
-  read("purchase_prices", "purchase price", read_purchase_price, book.purchases);
+  read(
+      "offers", "offer", [&](MapReader& r) { return read_offer(r, refused); }, book.offers);
+  read(
+      "purchase_prices", "purchase price", [&](MapReader& r) { return read_purchase_price(r, refused); },
+      book.purchases);
   read("providers", "provider", read_provider, book.provider_classes);
   top.finish();
   return book;

@@ -14,15 +14,27 @@
 
 namespace xpu {
 
+// The accelerator an offer or purchase price names, kept when the entry
+// itself is refused for another problem (a bad term, a missing price), so
+// that the catalog check still reports it: one pass, both problems.
+struct AcceleratorMention {
+  std::string what;         // "offer 'aws/any/p5.48xlarge'", "purchase price"
+  std::string accelerator;  // as written
+  SourceLocation at;        // where `accelerator:` was written
+};
+
 // One `offers` entry; nullopt (with diagnostics) when it cannot be used.
-std::optional<Offer> read_offer(MapReader& r);
-// One `purchase_prices` entry.
-std::optional<PurchasePrice> read_purchase_price(MapReader& r);
+// The accelerator a refused entry names goes to `refused` (when given), so
+// that the catalog check still reports it (PriceBook::refused).
+std::optional<Offer> read_offer(MapReader& r, std::vector<AcceleratorMention>* refused = nullptr);
+// One `purchase_prices` entry; `refused` as for read_offer.
+std::optional<PurchasePrice> read_purchase_price(MapReader& r, std::vector<AcceleratorMention>* refused = nullptr);
 // One `providers` entry: a seller's name and class, with its source.
 std::optional<ProviderInfo> read_provider(MapReader& r);
 
-// Parses a YAML file holding only price sections (for `--prices FILE`), providers included.
-PriceBook load_price_file(const std::string& path, Diagnostics& ds);
+// Parses a YAML file holding only price sections (for `--prices FILE`), providers included;
+// `refused` as for read_offer.
+PriceBook load_price_file(const std::string& path, Diagnostics& ds, std::vector<AcceleratorMention>* refused = nullptr);
 
 // Offers as YAML, one `offers:` list in key order, with every provenance field;
 // reading the text back gives the same offers. `header` lines become comments.

@@ -12,6 +12,15 @@ FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnos
     : object_(object), style_(std::move(style)), ds_(ds) {
   // The whole request is at "/" (a JSON pointer's root) from every shell.
   if (!object_.is_object()) ds_.push_back(error_at({.pointer = "/"}, "must be a JSON object"));
+  for (const Diagnostic& d : style_.refused) ds_.push_back(d);
+}
+
+bool FieldReader::refused(std::string_view name) const {
+  const std::string at = where(name);
+  return std::any_of(style_.refused.begin(), style_.refused.end(), [&](const Diagnostic& d) {
+    const std::string& p = d.where.pointer;
+    return p == at || (p.starts_with(at) && p.size() > at.size() && p[at.size()] == '/');  // "/cases/1" is in "cases"
+  });
 }
 
 bool FieldReader::has(std::string_view name) const {
@@ -54,6 +63,7 @@ Diagnostics relocate(Diagnostics ds, const FieldStyle& style) {
 std::string FieldReader::where(std::string_view name) const { return field_location(name, style_); }
 
 void FieldReader::error(std::string_view name, const std::string& message) {
+  if (refused(name)) return;  // its problem is the refusal
   ds_.push_back(error_at({.pointer = where(name)}, spell_fields(message, style_)));
 }
 
@@ -136,6 +146,11 @@ std::optional<double> FieldReader::count(std::string_view name, double max) {
     error(name, fmt::format("'{}' is out of range (numbers out of range: at most {:g})", t, max));
     return std::nullopt;
   }
+  // Counts are of tokens: a fraction of one (1e-300) was answered as a run of no time (usertrial2).
+  if (c && std::isfinite(*c) && *c > 0 && *c < 1) {
+    error(name, fmt::format("'{}' is less than one token; a count is at least 1", t));
+    return std::nullopt;
+  }
   if (c && std::isfinite(*c) && *c > 0) return c;
   error(name, fmt::format("expected a positive count such as 15T, 2.5e12 or 300B; got '{}'", t));
   return std::nullopt;
@@ -215,7 +230,9 @@ void FieldReader::choice_error(std::string_view name, const std::string& got, co
 
 std::string FieldReader::field_of(const Diagnostic& d) const {
   for (const auto& f : read_) {
-    if (d.where.pointer == where(f)) return f;
+    const std::string at = where(f);
+    const std::string& p = d.where.pointer;
+    if (p == at || (p.starts_with(at) && p.size() > at.size() && p[at.size()] == '/')) return f;
   }
   return "";
 }
@@ -226,9 +243,9 @@ void FieldReader::adopt(Diagnostics more) {
     if (p.size() > 1 && p.front() == '/' && p.find('/', 1) == std::string::npos) {
       const std::string name = p.substr(1);
       const std::string at = where(name);
-      const bool known_bad = std::any_of(ds_.begin(), ds_.end(), [&](const Diagnostic& x) {
-        return x.severity == Severity::error && x.where.pointer == at;
-      });
+      const bool known_bad = refused(name) || std::any_of(ds_.begin(), ds_.end(), [&](const Diagnostic& x) {
+                               return x.severity == Severity::error && x.where.pointer == at;
+                             });
       if (known_bad && d.severity == Severity::error) continue;
       d.where.pointer = at;
     }

@@ -34,6 +34,11 @@ struct FieldStyle {
   // Fields the CLI spells otherwise than "--" + the name with '-' for '_'
   // (positional arguments: {"show", "KEY"}).
   std::map<std::string, std::string> spelled;
+  // Problems a shell found before reading (a server refuses a file name where
+  // it wants a document's text), at top-level fields it then left out of the
+  // request: a reader reports them with its own, in field order, and adds
+  // nothing at those fields (no "is required" for what was refused).
+  Diagnostics refused;
 };
 
 // How field `name` is shown: "/tokens", or as the CLI spells it ("--tokens").
@@ -144,7 +149,8 @@ class FieldReader {
   const nlohmann::json* value(std::string_view name);
   void choice_error(std::string_view name, const std::string& got, const std::vector<std::string>& names);
   [[nodiscard]] std::string field_of(const Diagnostic& d) const;
-  void sort();  // diagnostics in the order their fields were read
+  [[nodiscard]] bool refused(std::string_view name) const;  // a problem at `name` is in FieldStyle::refused
+  void sort();                                              // diagnostics in the order their fields were read
 
   const nlohmann::json& object_;
   FieldStyle style_;

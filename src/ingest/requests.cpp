@@ -261,6 +261,20 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     r.ttft_slo = f.quantity<Seconds>("ttft_slo");
     r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   }
+  // A field of the other workload was ignored silently from flags (`infer`
+  // with `tokens`) and called unknown in JSON: say whose it is (usertrial2).
+  if (known) {
+    static const std::vector<std::string> train_only{"tokens", "chips", "deadline", "seq_len", "global_batch"};
+    static const std::vector<std::string> infer_only{
+        "rate", "input_len", "output_len", "kv_precision", "attention_precision", "ttft_slo", "tpot_slo"};
+    const bool training = r.mode == Mode::train;
+    for (const std::string& name : training ? infer_only : train_only) {
+      if (!f.has(name)) continue;
+      (void)f.text(name);  // read, so that JSON does not also call it unknown
+      f.error(name, fmt::format("is for a {} comparison (`{}`), not this {} one", training ? "serving" : "training",
+                                training ? "infer" : "train", training ? "training" : "serving"));
+    }
+  }
   std::vector<std::string> bases = term_names();
   bases.emplace_back("owned");
   if (auto t = f.choice<std::string>(

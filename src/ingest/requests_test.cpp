@@ -191,6 +191,35 @@ TEST(Requests, FlagsSpellTheSameProblemsTheCliWay) {
             "--chips: error: give --chips N, or --deadline to find the fewest chips\n");
 }
 
+TEST(Requests, CompareSaysWhichWorkloadAFieldOfTheOtherIsFor) {
+  // `compare --infer --rate 5 --tokens 1T` answered without a word about --tokens (usertrial2).
+  const DataSet d = fixture();
+  const FieldStyle flags{.flags = true, .spelled = {}};
+  const auto r = read_compare_request(
+      json{{"model", "llama-8b"}, {"infer", true}, {"rate", "5"}, {"tokens", "1T"}, {"seq_len", "4096"}}, d, flags);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "--tokens: error: is for a training comparison (--train), not this serving one\n"
+            "--seq-len: error: is for a training comparison (--train), not this serving one\n");
+  const auto j = read_compare_request(
+      json{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}, {"rate", 5}}, d);
+  EXPECT_EQ(format_diagnostics(j.diagnostics),
+            "/rate: error: is for a serving comparison (infer), not this training one\n");
+}
+
+TEST(Requests, ACountOfTokensIsAtLeastOne) {
+  // `train --tokens 1e-300` and `infer --output-len 1e-3` were answered (usertrial2).
+  const DataSet d = fixture();
+  const auto r = read_infer_request(
+      json{{"model", "llama-8b"}, {"accelerator", "gpu-a"}, {"input_len", "0.5"}, {"output_len", 1e-3}}, d);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/input_len: error: '0.5' is less than one token; a count is at least 1\n"
+            "/output_len: error: '0.001' is less than one token; a count is at least 1\n");
+  const auto t =
+      read_train_request(json{{"model", "llama-8b"}, {"accelerator", "gpu-a"}, {"chips", 8}, {"tokens", "1e-300"}}, d);
+  EXPECT_EQ(format_diagnostics(t.diagnostics),
+            "/tokens: error: '1e-300' is less than one token; a count is at least 1\n");
+}
+
 TEST(Requests, NotAnObjectIsAnError) {
   const DataSet d = fixture();
   const auto r = read_train_request(json::array({1, 2}), d);

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include <yaml-cpp/depthguard.h>
 
@@ -26,6 +29,27 @@ bool sign_ok(double v, Sign s) {
   return true;
 }
 
+// YAML forbids tabs in indentation, and yaml-cpp's messages for them ("illegal
+// block entry", "end of map not found") do not say so: the hint names the tab
+// when the line of the error, or the one before it, is indented with one (usertrial2).
+std::string tab_hint(const std::string& text, const YAML::Mark& m) {
+  if (m.is_null() || m.line < 0) return "";
+  size_t start = 0;
+  std::vector<std::string_view> lines;
+  for (int line = 0; line <= m.line && start <= text.size(); ++line) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (line >= m.line - 1) lines.emplace_back(text.data() + start, end - start);
+    start = end + 1;
+  }
+  for (const std::string_view l : lines) {
+    const size_t indent = l.find_first_not_of(" \t");
+    if (l.substr(0, indent == std::string_view::npos ? l.size() : indent).find('\t') != std::string_view::npos) {
+      return " (a tab indents this line; YAML indents with spaces)";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
@@ -36,9 +60,9 @@ std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::st
     ds.push_back(error_at(at_mark(name, e.mark),
                           fmt::format("malformed YAML: nested too deep (past {} levels of lists or maps)", e.depth())));
   } catch (const YAML::ParserException& e) {
-    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}{}", e.msg, tab_hint(text, e.mark))));
   } catch (const YAML::Exception& e) {
-    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}", e.msg)));
+    ds.push_back(error_at(at_mark(name, e.mark), fmt::format("malformed YAML: {}{}", e.msg, tab_hint(text, e.mark))));
   }
   return std::nullopt;
 }
@@ -73,6 +97,33 @@ MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, 
     if (dup) continue;
     entries_.emplace_back(key, it->second);
     key_marks_.push_back(it->first.Mark());
+  }
+  // YAML 1.1 merge keys (https://yaml.org/type/merge.html), which yaml-cpp
+  // leaves as a plain "<<" key: `<<: *base` (or a list of them) supplies the
+  // keys the mapping does not give itself, the first mapping listed winning.
+  // Values keep their own place in the file, so messages point at the anchor.
+  // Unread, "<<" made every merged field missing (found by usertrial2).
+  if (const YAML::Node* merge = find("<<")) {
+    known_.insert("<<");
+    std::vector<YAML::Node> sources;
+    if (merge->IsMap()) {
+      sources.push_back(*merge);
+    } else if (merge->IsSequence()) {
+      for (const auto& e : *merge) sources.push_back(e);
+    }
+    if (sources.empty() ||
+        !std::all_of(sources.begin(), sources.end(), [](const YAML::Node& n) { return n.IsMap(); })) {
+      error("<<", "a merge key takes a mapping (`<<: *name`) or a list of them");
+      return;
+    }
+    for (const YAML::Node& from : sources) {
+      for (auto it = from.begin(); it != from.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (key == "<<" || find(key)) continue;
+        entries_.emplace_back(key, it->second);
+        key_marks_.push_back(it->first.Mark());
+      }
+    }
   }
 }
 

@@ -24,6 +24,17 @@ TEST(YamlReader, MalformedYamlHasPosition) {
   EXPECT_EQ(all(p.ds), "t.yaml:2:2: error: malformed YAML: end of sequence flow not found\n");
 }
 
+TEST(YamlReader, ATabInTheIndentationIsNamed) {
+  // "illegal block entry" alone did not say the tab was the problem (usertrial2).
+  Parsed p = parse("offers:\n\t- provider: aws\n");
+  EXPECT_EQ(all(p.ds),
+            "t.yaml:2:2: error: malformed YAML: illegal block entry (a tab indents this line; YAML indents with "
+            "spaces)\n");
+  // A tab elsewhere on the line is not the cause.
+  p = parse("a: [1, 2\nb:\t3\n");
+  EXPECT_EQ(all(p.ds), "t.yaml:2:2: error: malformed YAML: end of sequence flow not found\n");
+}
+
 TEST(YamlReader, ReadsTypedValues) {
   Parsed p = parse("name: x\nn: 4\nbw: 3.35 TB/s\nflag: true\ndims: [4, 4]\n");
   MapReader r(p.root, "t.yaml", p.ds, "entry");
@@ -34,6 +45,23 @@ TEST(YamlReader, ReadsTypedValues) {
   EXPECT_EQ(r.int_list("dims"), (std::vector<long long>{4, 4}));
   r.finish();
   EXPECT_TRUE(p.ds.empty()) << all(p.ds);
+}
+
+TEST(YamlReader, MergeKeysSupplyTheFieldsAMappingLeavesOut) {
+  // `<<: *base` used to leave every merged field "missing" and '<<' "unknown" (usertrial2).
+  Parsed p = parse("list:\n  - &base {provider: aws, chips: 8, term: on-demand}\n  - <<: *base\n    term: spot\n");
+  MapReader first(p.root["list"][0], "t.yaml", p.ds, "entry");
+  MapReader second(p.root["list"][1], "t.yaml", p.ds, "entry");
+  EXPECT_EQ(second.str("provider"), "aws");
+  EXPECT_EQ(second.integer("chips"), 8);
+  EXPECT_EQ(second.str("term"), "spot");  // its own key wins over the merged one
+  second.finish();
+  EXPECT_TRUE(p.ds.empty()) << all(p.ds);
+  // A merged value is located where it was written (the anchor), and a merge of a scalar is an error at it.
+  EXPECT_EQ(second.where("chips").line, 2);
+  Parsed bad = parse("a: 1\nb:\n  <<: 1\n  c: 2\n");
+  MapReader r(bad.root["b"], "t.yaml", bad.ds, "entry");
+  EXPECT_EQ(all(bad.ds), "t.yaml:3:7: error: entry: <<: a merge key takes a mapping (`<<: *name`) or a list of them\n");
 }
 
 TEST(YamlReader, ReportsEveryProblemInOnePass) {

@@ -71,6 +71,7 @@ InlineDocuments::InlineDocuments(std::string_view kind, nlohmann::json& request,
                               fmt::format("unknown model '{}'{}; give a shipped key or a Hugging Face config.json "
                                           "object ({})",
                                           name, did_you_mean(name, keys), kNoFiles)));
+        request.erase(key);
       }
       continue;  // other types: the reader's own message
     }
@@ -78,13 +79,19 @@ InlineDocuments::InlineDocuments(std::string_view kind, nlohmann::json& request,
     if (kind == "calibrate" && v.is_string()) v = nlohmann::json::array({v});
     // A list of documents (calibrate's cases).
     if (v.is_array()) {
+      nlohmann::json kept = nlohmann::json::array();
       for (size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_string() || looks_like_file_name(v[i].get<std::string>())) {
           ds.push_back(error_at({.pointer = fmt::format("/{}/{}", field, i)},
                                 fmt::format("expected the document's text, not a file name ({})", kNoFiles)));
           continue;
         }
-        v[i] = write(field, fmt::format("{}-{}.csv", field, i), v[i].get<std::string>());
+        kept.push_back(write(field, fmt::format("{}-{}.csv", field, i), v[i].get<std::string>()));
+      }
+      if (kept.empty() && !v.empty()) {
+        request.erase(key);
+      } else {
+        v = std::move(kept);
       }
       continue;
     }
@@ -94,6 +101,7 @@ InlineDocuments::InlineDocuments(std::string_view kind, nlohmann::json& request,
     }
     if (!v.is_string()) {
       ds.push_back(error_at({.pointer = pointer(field)}, "expected the document's text"));
+      request.erase(key);
       continue;
     }
     const auto text = v.get<std::string>();
@@ -101,6 +109,7 @@ InlineDocuments::InlineDocuments(std::string_view kind, nlohmann::json& request,
       ds.push_back(
           error_at({.pointer = pointer(field)},
                    fmt::format("'{}' looks like a file name; send the document's text instead ({})", text, kNoFiles)));
+      request.erase(key);
       continue;
     }
     const bool csv = field == "cases" && kind != "components";

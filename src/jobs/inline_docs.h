@@ -18,7 +18,9 @@ namespace xpu::jobs {
 class InlineDocuments {
  public:
   // Rewrites the document fields of `request` (job `kind`) to files in a new
-  // temporary directory; refusals (a file name, a wrong type) go to `ds`.
+  // temporary directory. Refusals (a file name, a wrong type, a model that is
+  // neither shipped nor inline) go to `ds`, and what they refuse is taken out
+  // of `request`, so that nothing left names a file (FieldStyle::refused).
   InlineDocuments(std::string_view kind, nlohmann::json& request, const DataSet& data, Diagnostics& ds);
   ~InlineDocuments();  // removes the directory
   InlineDocuments(const InlineDocuments&) = delete;

@@ -228,7 +228,8 @@ Result run_reading_files(const Entry& e, const nlohmann::json& request, const Da
     return e.run(request, data, options);
   } catch (const InputError& err) {  // a file named by the request could not be read or parsed
     Result r;
-    r.diagnostics = err.diagnostics();
+    r.diagnostics = options.style.refused;  // fields refused before reading are not in the exception
+    for (const Diagnostic& d : err.diagnostics()) r.diagnostics.push_back(d);
     return r;
   }
 }
@@ -289,43 +290,14 @@ Result run(std::string_view kind, const nlohmann::json& request, const Data& dat
     return r;
   }
   if (!options.allow_files) {
+    // Documents come inline. What they refuse is left out of the request and
+    // handed to its reader, which reports it with every other problem in one pass.
     nlohmann::json inlined = request;
-    Result r;
-    const InlineDocuments docs(kind, inlined, data.calibrated(), r.diagnostics);
-    if (!has_errors(r.diagnostics)) {
-      r = run_reading_files(*it, inlined, data, options);
-      if (r.report) docs.map_back(*r.report);
-    } else {
-      // Every problem at once, as the CLI reports them: the rest of the
-      // request is still read and checked without the fields refused here
-      // (an unknown model used to hide a bad accelerator, chips or
-      // precision). Only when each refusal is a whole top-level field, so
-      // that nothing left names a file.
-      nlohmann::json rest = inlined;
-      std::vector<std::string> refused;
-      bool whole_fields = true;
-      for (const Diagnostic& d : r.diagnostics) {
-        if (d.severity != Severity::error) continue;
-        const std::string& p = d.where.pointer;
-        if (!d.where.file.empty() || p.size() < 2 || p.find('/', 1) != std::string::npos ||
-            !rest.contains(p.substr(1))) {
-          whole_fields = false;
-          break;
-        }
-        rest.erase(p.substr(1));
-        refused.push_back(p);
-      }
-      if (whole_fields) {
-        Options check = options;
-        check.check_only = true;
-        for (Diagnostic& d : run_reading_files(*it, rest, data, check).diagnostics) {
-          if (std::find(refused.begin(), refused.end(), d.where.pointer) == refused.end()) {
-            r.diagnostics.push_back(std::move(d));
-          }
-        }
-      }
-    }
+    Options o = options;
+    const InlineDocuments docs(kind, inlined, data.calibrated(), o.style.refused);
+    Result r = run_reading_files(*it, inlined, data, o);
     docs.map_back(r.diagnostics);
+    if (r.report) docs.map_back(*r.report);
     return r;
   }
   return run_reading_files(*it, request, data, options);

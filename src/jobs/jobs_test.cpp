@@ -227,6 +227,30 @@ TEST(Jobs, WithoutFilesAnUnknownModelHidesNoOtherProblem) {
       << format_diagnostics(r.diagnostics);
 }
 
+TEST(Jobs, WithoutFilesEveryRefusalIsReportedWithTheRestInOnePass) {
+  // A refused entry of a list, or a refused document beside a bad field: the
+  // request used to be re-read only when every refusal was a whole top-level
+  // field, so these lost the other fields' problems (usertrial2).
+  const Options no_files{.allow_files = false};
+  auto pointers = [](const Result& r) {
+    std::vector<std::string> out;
+    for (const auto& d : r.diagnostics) out.push_back(d.where.pointer);
+    return out;
+  };
+  auto r = run("calibrate", {{"cases", {"a.csv", "id,value\n"}}, {"threads", -1}, {"dat", "x"}}, shipped(), no_files);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(pointers(r), (std::vector<std::string>{"/cases/0", "/threads", "/dat"}))
+      << format_diagnostics(r.diagnostics);
+  // A refused model is not also "required", and the api's "unknown model" is not repeated.
+  r = run("infer", {{"model", "./m.json"}, {"accelerator", "h100-sxn"}, {"rate", "fast"}}, shipped(), no_files);
+  EXPECT_EQ(pointers(r), (std::vector<std::string>{"/model", "/accelerator", "/rate"}))
+      << format_diagnostics(r.diagnostics);
+  // Only the refusals when nothing else is wrong, and no report.
+  r = run("plan", {{"portfolio", "examples/portfolio.yaml"}}, shipped(), no_files);
+  EXPECT_FALSE(r.report);
+  EXPECT_EQ(pointers(r), (std::vector<std::string>{"/portfolio"})) << format_diagnostics(r.diagnostics);
+}
+
 TEST(Jobs, WithoutFilesADocumentComesInlineAndItsProblemsAreLocatedInIt) {
   const Options no_files{.allow_files = false};
   const std::string bad = "horizon: {start: 2027-01, months: 3}\nworkloads:\n  - name: x\n    kind: trainin\n";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/unit_text.h"
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 #include "report/json_perf.h"
 #include "report/table.h"
@@ -267,7 +268,14 @@ std::string to_text(const api::InferReport& r) {
   if (!r.estimate) {
     return out + "The model does not fit on this accelerator at this precision with any layout tried.\n";
   }
-  if (!r.estimate->meets_slo) {
+  if (!r.estimate->meets_slo && r.estimate->binding == "chips" && r.rate) {
+    // api/infer.cpp: the rate needs more chips than xpuplan sizes (perf/layout_rules.h).
+    out += fmt::format(
+        "No option serves {} requests/s within the {} chips xpuplan sizes; the most is {} requests/s, "
+        "with {} replicas of the layout that serves the most per chip{}:\n",
+        fmt_num(*r.rate, 4), kMaxChipsSized, fmt_num(r.estimate->requests_per_s * r.replicas, 4), r.replicas,
+        r.targets ? " within the targets" : "");
+  } else if (!r.estimate->meets_slo) {
     out += fmt::format("No layout meets the targets; the closest binds on {}:\n",
                        r.estimate->binding.empty() ? "the targets" : r.estimate->binding);
   } else {

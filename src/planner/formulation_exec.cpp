@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include "planner/formulation_build.h"
+#include "workload/checkpoint.h"
 
 namespace xpu::detail {
 
@@ -244,7 +245,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
               {.group = Group::single_vendor, .workload = wi});
     if (!late_ok && b.opt.pool_completion) add_pool_completion(b, wi, stays, done_in_pool);
   } else if (pools.size() > 1) {
-    const double bytes = checkpoint_bytes(w.model);
+    const double bytes = checkpoint_bytes(w.model).si();
     const double egress = bytes * 1e-9 * p.policy.move_egress_per_gb;
     const double transfer_s = bytes * 8.0 / (p.policy.move_gbps * 1e9);
     const double lost = transfer_s * fastest / tokens;  // fraction of the run lost per move, at most

@@ -24,6 +24,14 @@
 
 namespace xpu::detail {
 
+// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
+double pool_reclaims(const Builder& b, int pool) {
+  if (!b.f.pools[pool].spot) return 0.0;
+  double r = 0.0;
+  for (int o : b.f.pools[pool].offers) r = std::max(r, b.p.offers[o].reclaims_per_hour);
+  return r;
+}
+
 int pool_instance_chips(const Builder& b, int pool) {
   int most = 1;
   for (int o : b.f.pools[pool].offers) most = std::max(most, b.p.offers[o].offer.chips);
@@ -39,14 +47,6 @@ bool whole_in_pool(const Builder& b, int pool, int chips) {
     if (chips % per != 0) return false;
   }
   return true;
-}
-
-// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
-double pool_reclaims(const Builder& b, int pool) {
-  if (!b.f.pools[pool].spot) return 0.0;
-  double r = 0.0;
-  for (int o : b.f.pools[pool].offers) r = std::max(r, b.p.offers[o].reclaims_per_hour);
-  return r;
 }
 
 double spot_factor(const Builder& b, int pool) {

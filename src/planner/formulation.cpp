@@ -171,8 +171,14 @@ std::vector<RatePiece> fluid_pieces(const Builder& b, const Workload& w, const A
   double reclaims = kInfinity;
   for (int pool : pools) reclaims = std::min(reclaims, pool_reclaims(b, pool));
   std::vector<ScalePoint> points = ar.points;
-  for (ScalePoint& pt : points) pt.tokens_per_s_per_chip *= gang_goodput(b.p, w, ar.accelerator, reclaims, pt.chips);
-  return pieces_from_points(points);
+  bool derated = false;
+  for (ScalePoint& pt : points) {
+    const double good = gang_goodput(b.p, w, ar.accelerator, reclaims, pt.chips);
+    derated = derated || good < 1.0;
+    pt.tokens_per_s_per_chip *= good;
+  }
+  // No interruption rates (goodput 1 everywhere): the engine's pieces as they are.
+  return derated ? pieces_from_points(points) : ar.pieces;
 }
 
 // Training: throughput pieces per (accelerator, month); pool usage; completion.

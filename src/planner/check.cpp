@@ -3,6 +3,7 @@
 // decoder (only the input types and the rate curves, which are the input's
 // meaning of "throughput at N chips").
 #include "planner/check.h"
+#include "workload/checkpoint.h"
 
 #include <fmt/format.h>
 
@@ -322,7 +323,7 @@ std::vector<bool> moves_of(const Plan& plan) {
 }
 
 double move_egress(const Portfolio& p, const Workload& w) {
-  return checkpoint_bytes(w.model) * 1e-9 * p.policy.move_egress_per_gb;
+  return checkpoint_bytes(w.model).si() * 1e-9 * p.policy.move_egress_per_gb;
 }
 
 // Executable plans: whole instances, one gang per run and month at a count
@@ -432,7 +433,7 @@ void check_executable(Checker& c, std::map<std::pair<int, int>, double>& gang_pr
     }
     double tps = pt->tokens_per_s_per_chip * static_cast<double>(pt->chips) * avail * good;
     double seconds = p.horizon.hours(g.month) * 3600.0;
-    if (moved[i]) seconds -= checkpoint_bytes(w.model) * 8.0 / (p.policy.move_gbps * 1e9);
+    if (moved[i]) seconds -= checkpoint_bytes(w.model).si() * 8.0 / (p.policy.move_gbps * 1e9);
     gang_progress[{g.workload.value(), g.month}] += tps * std::max(0.0, seconds) / w.train.job.tokens;
   }
   // Every training run's chips in a month sit in its one gang.

@@ -158,6 +158,29 @@ void add_offers(Builder& b) {
   }
 }
 
+// The run's throughput curve on one accelerator at its expected goodput: each
+// scale point's throughput times gang_goodput at that count, in the pool of
+// the accelerator where gangs are interrupted least (the fewest spot
+// reclaims), so that the fluid model stays at or above every gang column of
+// the executable model (formulation_exec.cpp) and the price of executability
+// does not include the price of reliability. At 100% (interruptions off) the
+// engine's curve.
+std::vector<RatePiece> fluid_pieces(const Builder& b, const Workload& w, const AcceleratorRate& ar,
+                                    const std::vector<int>& pools) {
+  if (!b.p.interruptions.on) return ar.pieces;
+  double reclaims = kInfinity;
+  for (int pool : pools) reclaims = std::min(reclaims, pool_reclaims(b, pool));
+  std::vector<ScalePoint> points = ar.points;
+  bool derated = false;
+  for (ScalePoint& pt : points) {
+    const double good = gang_goodput(b.p, w, ar.accelerator, reclaims, pt.chips);
+    derated = derated || good < 1.0;
+    pt.tokens_per_s_per_chip *= good;
+  }
+  // No interruption rates (goodput 1 everywhere): the engine's pieces as they are.
+  return derated ? pieces_from_points(points) : ar.pieces;
+}
+
 // Training: throughput pieces per (accelerator, month); pool usage; completion.
 void add_training(Builder& b, int wi, std::vector<Formulation::Usage>& usage) {
   const Portfolio& p = b.p;
@@ -173,11 +196,12 @@ void add_training(Builder& b, int wi, std::vector<Formulation::Usage>& usage) {
     const AcceleratorRate* ar = wr.find(a);
     const std::vector<int> pools = b.pools_of(w, a);
     if (!ar || !ar->usable || pools.empty()) continue;
+    const std::vector<RatePiece> pieces = fluid_pieces(b, w, *ar, pools);
     for (int m = w.earliest; m <= last; ++m) {
       Terms seg_terms;
       const double per_chip_s = p.horizon.hours(m) * 3600.0 / tokens;
-      for (size_t k = 0; k < ar->pieces.size(); ++k) {
-        const RatePiece& piece = ar->pieces[k];
+      for (size_t k = 0; k < pieces.size(); ++k) {
+        const RatePiece& piece = pieces[k];
         const double progress = piece.rate * per_chip_s;
         double obj = 0;
         if (late_ok) obj = -b.f.lateness_weight * progress * (b.H - std::max(w.deadline, m));

@@ -53,5 +53,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
 void add_service_replicas(Builder& b, int wi, std::vector<Formulation::Usage>& usage);
 // Chips one offer's instance holds, the most over the pool's offers.
 int pool_instance_chips(const Builder& b, int pool);
+// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
+double pool_reclaims(const Builder& b, int pool);
 
 }  // namespace xpu::detail

@@ -20,8 +20,17 @@
 #include <numeric>
 
 #include "planner/formulation_build.h"
+#include "workload/checkpoint.h"
 
 namespace xpu::detail {
+
+// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
+double pool_reclaims(const Builder& b, int pool) {
+  if (!b.f.pools[pool].spot) return 0.0;
+  double r = 0.0;
+  for (int o : b.f.pools[pool].offers) r = std::max(r, b.p.offers[o].reclaims_per_hour);
+  return r;
+}
 
 int pool_instance_chips(const Builder& b, int pool) {
   int most = 1;
@@ -38,14 +47,6 @@ bool whole_in_pool(const Builder& b, int pool, int chips) {
     if (chips % per != 0) return false;
   }
   return true;
-}
-
-// Spot reclaims per hour that stop a gang in the pool (the most of its offers'; 0 for a pool that is not spot).
-double pool_reclaims(const Builder& b, int pool) {
-  if (!b.f.pools[pool].spot) return 0.0;
-  double r = 0.0;
-  for (int o : b.f.pools[pool].offers) r = std::max(r, b.p.offers[o].reclaims_per_hour);
-  return r;
 }
 
 double spot_factor(const Builder& b, int pool) {
@@ -244,7 +245,7 @@ void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usa
               {.group = Group::single_vendor, .workload = wi});
     if (!late_ok && b.opt.pool_completion) add_pool_completion(b, wi, stays, done_in_pool);
   } else if (pools.size() > 1) {
-    const double bytes = checkpoint_bytes(w.model);
+    const double bytes = checkpoint_bytes(w.model).si();
     const double egress = bytes * 1e-9 * p.policy.move_egress_per_gb;
     const double transfer_s = bytes * 8.0 / (p.policy.move_gbps * 1e9);
     const double lost = transfer_s * fastest / tokens;  // fraction of the run lost per move, at most

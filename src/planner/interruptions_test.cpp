@@ -71,6 +71,26 @@ TEST(Interruptions, GangProgressIsDeratedByItsGoodput) {
   EXPECT_GT(r.check.cost.si(), at_full.check.cost.si());
 }
 
+// The fluid model (the price of executability's bound) progresses at the same
+// goodput, so that price does not include the price of reliability.
+TEST(Interruptions, FluidBoundIsDeratedByTheSameGoodput) {
+  PlanOptions o = exact();
+  o.fluid_bound = true;
+  Fixture f = one_month_run();
+  const PlanResult at_full = plan_portfolio(f.p, f.rates, o);
+  f.p.interruptions = ten_percent_at_32();
+  const PlanResult r = plan_portfolio(f.p, f.rates, o);
+  ASSERT_EQ(at_full.status, PlanStatus::optimal) << at_full.message;
+  ASSERT_EQ(r.status, PlanStatus::optimal) << r.message;
+  ASSERT_GT(at_full.fluid_bound, 0);
+  // At 100%: 32 chips all month. At the goodput (0.975, 0.95, 0.9, 0.8 at 8,
+  // 16, 32, 64 chips) the curve reaches 32,000 tokens/s at 32 + 3,200 / 700
+  // chips (the piece from 28,800 at 32 to 51,200 at 64).
+  EXPECT_NEAR(r.fluid_bound / at_full.fluid_bound, (32 + 3200.0 / 700) / 32, 1e-6);
+  // Still a bound on the executable plan (64 chips at 80%).
+  EXPECT_LE(r.fluid_bound, r.check.cost.si() * (1 + 1e-9));
+}
+
 TEST(Interruptions, CheckerRejectsAPlanMadeAtFullGoodput) {
   Fixture f = one_month_run();
   const PlanResult at_full = plan_portfolio(f.p, f.rates, exact());

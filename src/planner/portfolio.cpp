@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "base/goodput.h"
+#include "workload/checkpoint.h"
 
 namespace xpu {
 namespace {
@@ -149,8 +150,6 @@ Diagnostics validate_portfolio(const Portfolio& p) {
   return ds;
 }
 
-double checkpoint_bytes(const ModelArch& m) { return 14.0 * count_parameters(m).total; }
-
 GangInterruptions GangInterruptions::llama3() {
   GangInterruptions g;
   // Dubey et al. 2024, The Llama 3 Herd of Models, arXiv 2407.21783, sec. 3.3.4: 419 unexpected and 47
@@ -179,7 +178,7 @@ double gang_goodput(const Portfolio& p, const Workload& w, std::string_view acce
   if (!g.on) return 1.0;
   const GangInterruptions::Rate* r = g.rate_for(accelerator);
   const double per_hour = (r ? r->per_chip_hour * static_cast<double>(chips) : 0.0) + std::max(0.0, reclaims_per_hour);
-  const Seconds write(g.write_bandwidth.si() > 0 ? checkpoint_bytes(w.model) / g.write_bandwidth.si() : 0.0);
+  const Seconds write(g.write_bandwidth.si() > 0 ? checkpoint_bytes(w.model).si() / g.write_bandwidth.si() : 0.0);
   const Seconds stall((r ? r->detect.si() : 0.0) + g.restart.si());
   return expected_goodput(write, stall, per_hour / 3600.0);
 }

@@ -141,11 +141,6 @@ struct Policy {
   double move_gbps = 10.0;           // Gbit/s, > 0
 };
 
-// Bytes of a training checkpoint of `m`: bf16 weights plus fp32 master
-// weights and Adam's two moments, 2 + 12 bytes per parameter (ZeRO,
-// Rajbhandari et al. 2020, sec. 3.1, https://arxiv.org/abs/1910.02054).
-double checkpoint_bytes(const ModelArch& m);
-
 // What the planner expects to interrupt a training gang (a risks file's
 // `failures` and `checkpoint` sections, docs/simulate.md): a gang of n chips
 // is interrupted n x per_chip_hour times an hour (plus its spot pool's

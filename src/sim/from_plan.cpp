@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "planner/check.h"
+#include "workload/checkpoint.h"
 #include "workload/mode.h"
 #include "workload/model.h"
 
@@ -75,7 +76,7 @@ void add_run(const Portfolio& p, const RateTable& rates, const Plan& plan, size_
              .earliest = wl.earliest,
              .deadline = wl.deadline,
              .months = std::vector<RunMonth>(static_cast<size_t>(M)),
-             .checkpoint = Bytes(count_parameters(wl.model).total * kCheckpointBytesPerParam),
+             .checkpoint = checkpoint_bytes(wl.model),
              .write_bandwidth = ByteRate(0.0),
              .restart = Seconds(-1.0),
              .defined_at = wl.defined_at};

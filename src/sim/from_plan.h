@@ -13,11 +13,6 @@
 
 namespace xpu {
 
-// Checkpoint size assumed for a run when the portfolio gives none: 14 bytes
-// per parameter (bf16 weights, fp32 master weights and two Adam moments;
-// ZeRO's accounting, Rajbhandari et al. 2020, arXiv 1910.02054).
-inline constexpr double kCheckpointBytesPerParam = 14.0;
-
 // Every offer of the portfolio as a pool (name = offer key, in offer order),
 // with no workload: what a risks file is resolved against before a plan
 // exists. Commitment pools have no capacity until a plan buys some.

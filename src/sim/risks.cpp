@@ -293,6 +293,4 @@ void apply_gang_interruptions(const Risks& risks, Portfolio& p) {
   }
 }
 
-Bytes checkpoint_bytes(double parameters) { return Bytes(parameters * 14.0); }
-
 }  // namespace xpu

@@ -161,10 +161,4 @@ Diagnostics validate_risks(const Risks& risks, const SimInput& in);
 // counts them for Young/Daly). Sets p.interruptions and the offers' reclaims_per_hour.
 void apply_gang_interruptions(const Risks& risks, Portfolio& p);
 
-// Bytes of a training checkpoint for a dense model with `parameters`: bf16
-// weights (2 B) + fp32 master weights and Adam's two moments (12 B) per
-// parameter (Rajbhandari et al. 2020, ZeRO, sec. 3.1: 16 B/param of model
-// state, of which the 2 B fp16/bf16 gradients are not saved).
-Bytes checkpoint_bytes(double parameters);
-
 }  // namespace xpu

@@ -22,8 +22,6 @@ TEST(YoungDaly, FirstOrderIsYoungsSquareRootAndEdgesAreHandled) {
   EXPECT_LT(young_daly_interval(Seconds(10), Seconds(1e4)), young_daly_interval(Seconds(10), Seconds(1e5)));
 }
 
-TEST(CheckpointBytes, FourteenBytesPerParameter) { EXPECT_DOUBLE_EQ(checkpoint_bytes(405e9).si(), 405e9 * 14); }
-
 TEST(Distribution, DrawsStayInBoundsAndAverageToTheMean) {
   const std::vector<Distribution> ds{
       Distribution::fixed_at(0.3),

@@ -6,6 +6,7 @@
 
 #include "base/date.h"
 #include "ingest/data_files.h"
+#include "workload/checkpoint.h"
 
 namespace xpu {
 namespace {
@@ -42,6 +43,11 @@ TEST(CountParameters, DenseMhaGatedUntied) {
   EXPECT_EQ(c.total, 512 + 768 + 80 + 80 + 40);
   // Active: everything but the input embedding.
   EXPECT_EQ(c.active, c.total - 80);
+}
+
+TEST(CheckpointBytes, FourteenBytesPerParameter) {
+  // 1,480 parameters (above): bf16 weights, fp32 master weights, two Adam moments.
+  EXPECT_DOUBLE_EQ(checkpoint_bytes(tiny_dense()).si(), 1480.0 * 14);
 }
 
 TEST(CountParameters, GroupedQueryAttention) {

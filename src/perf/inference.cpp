@@ -109,7 +109,9 @@ class StepMemo {
     }
   }
   void grow() {
-    std::vector<Slot> old(std::max<std::size_t>(1024, 2 * slots_.size()));
+    // x4: a search with targets fills a layout's memo with thousands of
+    // steps, and each doubling rehashed them all (6% of a new question).
+    std::vector<Slot> old(std::max<std::size_t>(1024, 4 * slots_.size()));
     old.swap(slots_);
     shift_ = 64 - std::countr_zero(slots_.size());
     for (const Slot& s : old) {
@@ -158,12 +160,17 @@ double effective_cap(const InferenceContext& c, const ServingLayout& l, int batc
 // The steady-state batch at `rate` under `cap` (Little's law: B = rate *
 // output_len * TPOT(B), TPOT = step / emitted; f(B) - B is increasing in
 // rate, solved by bisection on [0, cap]); nullopt when even `cap` sequences
-// cannot keep up with the rate (f(cap) > 0).
+// cannot keep up with the rate (f(cap) > 0). keeps_up is that first test
+// alone (the same expression as little_batch's f, so the same verdict).
+bool keeps_up(const InferenceContext& c, const ServingLayout& l, double rate, double cap, StepMemo* memo) {
+  const double a = emitted(c);
+  return !(rate * c.job.output_len * steady_at(c, l, cap, memo).time / a - cap > 0);
+}
 std::optional<double> little_batch(const InferenceContext& c, const ServingLayout& l, double rate, double cap,
                                    StepMemo* memo) {
   const double a = emitted(c);
   auto f = [&](double b) { return rate * c.job.output_len * steady_at(c, l, b, memo).time / a - b; };
-  if (f(cap) > 0) return std::nullopt;
+  if (!keeps_up(c, l, rate, cap, memo)) return std::nullopt;
   double lo = 0, hi = cap;
   for (int it = 0; it < 30; ++it) {
     const double mid = 0.5 * (lo + hi);
@@ -229,9 +236,12 @@ Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt
 // baseline of search_serving's equality test).
 bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo, double cap,
               StepMemo& memo, bool bound) {
+  const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
+  // Without targets the verdict is little_batch's first test alone: its
+  // 30-step bisection (a new step at most of them) would be thrown away.
+  if (bound && !tpot && !ttft) return keeps_up(c, l, rate, cap, &memo);
   const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
   if (!batch) return false;
-  const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
   if (!tpot && !ttft) return true;
   const Seconds step(memo.steady(c, l, *batch).time);
   const double a = emitted(c);

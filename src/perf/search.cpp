@@ -255,7 +255,15 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                 }
                 ++part.fitting;
                 if (o.bound) {
-                  fitting.push_back({e.step_time.si(), static_cast<unsigned>(layouts.size())});
+                  // Above both finished tuples' bounds now, so above them at
+                  // the walk below (bounds only fall): the walk would stop at
+                  // this layout or before it, so it need not wait there.
+                  const double floor = e.step_time.si();
+                  if (floor > shared.kth.load(std::memory_order_relaxed) &&
+                      floor > shared.safe.load(std::memory_order_relaxed)) {
+                    continue;
+                  }
+                  fitting.push_back({floor, static_cast<unsigned>(layouts.size())});
                   layouts.push_back({l, e.memory <= safe_capacity});
                 } else {
                   rank(RankedLayout{l, *full_estimate});

@@ -235,8 +235,12 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
             for (bool sp : sp_list) {
               Layout l{tp, pp, dp, cp, ep, vpp, mb, rc, live.front(), sp};
               // checks the layout first (check_layout)
+              // A floor above both finished tuples' bounds is not needed
+              // (below), so training_floors may leave it out.
               if (o.bound)
-                training_floors(ctx, l, live, shared_layers, std::span<TrainingFloor>(floors).first(live.size()));
+                training_floors(
+                    ctx, l, live, shared_layers, std::span<TrainingFloor>(floors).first(live.size()),
+                    std::max(shared.kth.load(std::memory_order_relaxed), shared.safe.load(std::memory_order_relaxed)));
               for (size_t k = 0; k < live.size(); ++k) {
                 l.sharding = live[k];
                 const long long at = live_at[k] + q;
@@ -255,7 +259,16 @@ SearchResult search_layouts(const TrainingContext& ctx, int chips, const SearchO
                 }
                 ++part.fitting;
                 if (o.bound) {
-                  fitting.push_back({e.step_time.si(), static_cast<unsigned>(layouts.size())});
+                  // Above both finished tuples' bounds now, so above them at
+                  // the walk below (bounds only fall): the walk would stop at
+                  // this layout or before it, so it need not wait there.
+                  const double floor = e.step_time.si();
+                  if (e.above) continue;  // its floor too is above both bounds (training_floors)
+                  if (floor > shared.kth.load(std::memory_order_relaxed) &&
+                      floor > shared.safe.load(std::memory_order_relaxed)) {
+                    continue;
+                  }
+                  fitting.push_back({floor, static_cast<unsigned>(layouts.size())});
                   layouts.push_back({l, e.memory <= safe_capacity});
                 } else {
                   rank(RankedLayout{l, *full_estimate});

@@ -145,5 +145,42 @@ TEST(Search, MemoAndBoundEqualExhaustiveOnRandomRequests) {
   EXPECT_GT(without, 5);
 }
 
+// The search skips the step-time walk for fitting layouts whose floor is
+// already above both finished tuples' bounds (perf/search.cpp). The space
+// of bench_serve_load --vary-all (bench/new_questions.h: 1B-72B dense and
+// MoE models, six accelerators, 8-256 chips, 2k-8k tokens), with top 1 to
+// 3 and both memory margins: the best, safe and closest layouts and the
+// counts equal the exhaustive search's, so nothing skipped was in the answer.
+TEST(Search, SkippedFloorsNeverDropTheAnswerOnTheNewQuestionSpace) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  const char* models[] = {"llama3.2-1b", "llama3.2-3b",  "llama3.1-8b", "mistral-7b",   "gemma2-9b",    "phi-4",
+                          "qwen3-32b",   "llama3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "qwen3-30b-a3b"};
+  const char* accelerators[] = {"h100-sxm", "h200-sxm", "a100-80gb", "b200", "mi300x", "tpu-v5p"};
+  const int chip_counts[] = {8, 16, 32, 64, 128, 256};
+  const int seq_lens[] = {2048, 4096, 8192};
+  std::mt19937 rng(20261206);
+  auto pick = [&](int n) { return static_cast<int>(std::uniform_int_distribution<int>(0, n - 1)(rng)); };
+  int searched = 0;
+  for (int i = 0; i < 24; ++i) {
+    const ModelArch* m = data.find_model(models[pick(std::size(models))]);
+    const Accelerator* a = data.catalog.find_accelerator(accelerators[pick(std::size(accelerators))]);
+    ASSERT_TRUE(m && a);
+    const StackEfficiency* stack = train_stack(data, *a);
+    ASSERT_TRUE(stack);
+    const int chips = chip_counts[pick(std::size(chip_counts))];
+    TrainingJob job;
+    job.seq_len = seq_lens[pick(std::size(seq_lens))];
+    job.global_batch = default_global_batch(job.seq_len, chips);
+    SearchOptions o;
+    o.top = 1 + pick(3);
+    o.memory_margin = pick(2) ? 0.1 : 0.3;
+    const TrainingSetup s{m, a, default_system(data.catalog, a->key), stack, job};
+    SCOPED_TRACE(fmt::format("#{}: {} on {} x {}, seq {}, top {}", i, m->key, chips, a->key, job.seq_len, o.top));
+    expect_search_equals_exhaustive(s, chips, o);
+    ++searched;
+  }
+  EXPECT_EQ(searched, 24);
+}
+
 }  // namespace
 }  // namespace xpu

@@ -336,6 +336,13 @@ Bytes layer_activations(const TrainingContext& c, const Layout& l) {
                            : Bytes(0));
 }
 
+// The part of Stages that memory_of reads (a search that needs a layout's
+// memory but not its pipeline computes it alone, training_floors).
+struct StageMemory {
+  double dense_params_stage = 0, expert_params_stage = 0, params_chip = 0;
+  int expert_dp = 0, dense_dp = 0;
+  Bytes activations;
+};
 // What a layout's step and memory are made of before its sharding and
 // data-parallel sync: the pipeline over micro-batches, the parameters one
 // chip holds and its activations. Reads everything of the layout but its
@@ -343,15 +350,44 @@ Bytes layer_activations(const TrainingContext& c, const Layout& l) {
 // the layouts that differ in sharding alone: a change that makes it read the
 // sharding must move that part to optimizer_time or memory_of (the search's
 // equality tests, perf/search_test.cpp, fail otherwise).
-struct Stages {
+struct Stages : StageMemory {
   LayerTotals avg;  // one micro-batch through the average layer
   int micro = 0;    // micro-batches per step
   double layers_per_stage = 0;
   Seconds head, embed, p2p, fill_drain, pipeline, stage_compute;
-  double dense_params_stage = 0, expert_params_stage = 0, params_chip = 0;
-  int expert_dp = 0, dense_dp = 0;
-  Bytes activations;
 };
+StageMemory stage_memory(const TrainingContext& c, const Layout& l, Bytes per_layer) {
+  const ModelArch& m = *c.model;
+  const double L = dbl(c.layers);
+  const int micro = c.job.global_batch / (l.dp * l.micro_batch);
+  const double layers_per_stage = L / dbl(l.pp);
+  // Parameters held by one chip: its stage's share of the layers (and of the
+  // embedding or LM head), split by tp, experts further split by ep.
+  const double embed_params = c.params.embedding + c.params.positions;
+  const double head_params = c.params.unembedding;
+  const double edge_params = l.pp > 1 ? std::max(embed_params, head_params) : embed_params + head_params;
+  const double expert_params_total = c.params.routed_experts;
+  const double dense_params_stage =
+      ((c.params.attention + c.params.dense_mlp + c.params.shared_experts + c.params.router + c.params.norms) /
+           dbl(l.pp) +
+       edge_params) /
+      dbl(l.tp);
+  const double expert_params_stage = expert_params_total / dbl(l.pp) / dbl(l.tp) / dbl(l.ep);
+  const double params_chip = dense_params_stage + expert_params_stage;
+  const int expert_dp = std::max(1, l.dp * l.cp / l.ep);  // replicas of each expert shard
+  const int dense_dp = l.dp * l.cp;
+
+  // Activations: the first stage holds min(pp, micro) micro-batches in flight
+  // (1F1B), interleaving adds (pp-1)/(pp*vpp) (Korthikanti et al. 2022, Sec. 4.2.3).
+  const int s_local = c.job.seq_len / l.cp;
+  double in_flight = dbl(std::min(l.pp, micro));
+  if (l.vpp > 1) in_flight *= 1.0 + dbl(l.pp - 1) / dbl(l.pp * l.vpp);
+  // The last stage also holds the fp32 logits of one micro-batch.
+  const Bytes logits(dbl(l.micro_batch) * s_local * dbl(m.vocab) / l.tp * 4.0);
+  const Bytes activations = per_layer * (layers_per_stage * in_flight) + (l.pp == 1 ? logits : Bytes(0));
+  return {dense_params_stage, expert_params_stage, params_chip, expert_dp, dense_dp, activations};
+}
+
 Stages stages(const TrainingContext& c, const Layout& l, const SharedCosts& sc, const LayerTotals& avg,
               Bytes per_layer) {
   const ModelArch& m = *c.model;
@@ -383,31 +419,8 @@ Stages stages(const TrainingContext& c, const Layout& l, const SharedCosts& sc, 
   const Seconds pipeline = slowest * dbl(micro) + fill_drain;
   const Seconds stage_compute = avg.compute() * layers_per_stage + head;
 
-  // Parameters held by one chip: its stage's share of the layers (and of the
-  // embedding or LM head), split by tp, experts further split by ep.
-  const double embed_params = c.params.embedding + c.params.positions;
-  const double head_params = c.params.unembedding;
-  const double edge_params = l.pp > 1 ? std::max(embed_params, head_params) : embed_params + head_params;
-  const double expert_params_total = c.params.routed_experts;
-  const double dense_params_stage =
-      ((c.params.attention + c.params.dense_mlp + c.params.shared_experts + c.params.router + c.params.norms) /
-           dbl(l.pp) +
-       edge_params) /
-      dbl(l.tp);
-  const double expert_params_stage = expert_params_total / dbl(l.pp) / dbl(l.tp) / dbl(l.ep);
-  const double params_chip = dense_params_stage + expert_params_stage;
-  const int expert_dp = std::max(1, l.dp * l.cp / l.ep);  // replicas of each expert shard
-  const int dense_dp = l.dp * l.cp;
-
-  // Activations: the first stage holds min(pp, micro) micro-batches in flight
-  // (1F1B), interleaving adds (pp-1)/(pp*vpp) (Korthikanti et al. 2022, Sec. 4.2.3).
-  const int s_local = c.job.seq_len / l.cp;
-  double in_flight = dbl(std::min(l.pp, micro));
-  if (l.vpp > 1) in_flight *= 1.0 + dbl(l.pp - 1) / dbl(l.pp * l.vpp);
-  // The last stage also holds the fp32 logits of one micro-batch.
-  const Bytes logits(dbl(l.micro_batch) * s_local * dbl(m.vocab) / l.tp * 4.0);
-  const Bytes activations = per_layer * (layers_per_stage * in_flight) + (l.pp == 1 ? logits : Bytes(0));
-  return {avg,
+  return {stage_memory(c, l, per_layer),
+          avg,
           micro,
           layers_per_stage,
           head,
@@ -415,13 +428,7 @@ Stages stages(const TrainingContext& c, const Layout& l, const SharedCosts& sc, 
           p2p,
           fill_drain,
           pipeline,
-          stage_compute,
-          dense_params_stage,
-          expert_params_stage,
-          params_chip,
-          expert_dp,
-          dense_dp,
-          activations};
+          stage_compute};
 }
 
 Stages fresh_stages(const TrainingContext& c, const Layout& l) {
@@ -450,13 +457,19 @@ struct TrainingMemo::Impl {
     int slot_pp[3][kVpps] = {}, slot_dp[3][kVpps] = {};
     std::optional<Stages> scratch;  // a layout no slot keeps
 
-    const Stages& stages_for(const TrainingContext& c, const Layout& l) {
+    // The average layer and one layer's activation bytes of `l`'s recompute
+    // setting, made on first use; returns that setting's index.
+    int layer_for(const TrainingContext& c, const Layout& l) {
       const int rc = static_cast<int>(l.recompute);
       if (!has[rc]) {
         avg[rc] = average_layer(c, l, costs);
         activations[rc] = layer_activations(c, l);
         has[rc] = true;
       }
+      return rc;
+    }
+    const Stages& stages_for(const TrainingContext& c, const Layout& l) {
+      const int rc = layer_for(c, l);
       if (l.vpp >= kVpps) return scratch.emplace(stages(c, l, costs, avg[rc], activations[rc]));
       std::optional<Stages>& kept = slot[rc][l.vpp];
       if (kept && slot_pp[rc][l.vpp] == l.pp && slot_dp[rc][l.vpp] == l.dp) return *kept;
@@ -646,7 +659,7 @@ Seconds optimizer_time(const TrainingContext& c, const Layout& l, const Stages& 
 }
 
 // Memory per chip.
-TrainingMemory memory_of(const TrainingContext& c, const Layout& l, const Stages& st) {
+TrainingMemory memory_of(const TrainingContext& c, const Layout& l, const StageMemory& st) {
   const StackEfficiency& s = *c.stack;
   const double dense_params_stage = st.dense_params_stage, expert_params_stage = st.expert_params_stage;
   const int expert_dp = st.expert_dp, dense_dp = st.dense_dp;
@@ -787,10 +800,12 @@ TrainingFloor training_floor(const TrainingContext& c, const Layout& l, Training
 }
 
 void training_floors(const TrainingContext& c, Layout l, std::span<const Sharding> shardings, TrainingMemo* memo,
-                     std::span<TrainingFloor> out) {
+                     std::span<TrainingFloor> out, double skip_above) {
   const std::string_view bad = check_but_sharding(c, l);
   const Stages* st = nullptr;
   std::optional<Stages> computed;
+  std::optional<StageMemory> memory_only;  // the floor is above skip_above
+  Seconds bound(0);
   XPU_CHECK(out.size() >= shardings.size());
   for (size_t i = 0; i < shardings.size(); ++i) {
     TrainingFloor& f = out[i];
@@ -799,6 +814,28 @@ void training_floors(const TrainingContext& c, Layout l, std::span<const Shardin
     f.invalid = bad.empty() ? check_sharding(l) : bad;
     if (!f.invalid.empty()) continue;
     f.valid = true;
+    if (!st && !memory_only && memo && skip_above < std::numeric_limits<double>::infinity()) {
+      // The floor is pipeline + optimizer + step overhead, and the pipeline
+      // is at least its slowest stage's layers over every micro-batch
+      // (stages: the stage's edge work, its sends and the fill/drain are
+      // never negative, nor is the optimizer); the 1e-9 leaves room for
+      // their sums' rounding. Above skip_above, the step is not needed.
+      if (TrainingMemo::Impl::Entry* entry = memo->impl().entry_for(c, l)) {
+        const int rc = entry->layer_for(c, l);
+        const int micro = c.job.global_batch / (l.dp * l.micro_batch);
+        const Seconds layer_time = entry->avg[rc].total() * (dbl(c.layers) / dbl(l.pp));
+        bound = (layer_time * dbl(micro) + c.stack->step_overhead) * (1.0 - 1e-9);
+        if (bound.si() > skip_above) memory_only.emplace(stage_memory(c, l, entry->activations[rc]));
+      }
+    }
+    if (memory_only) {
+      f.above = true;
+      f.step_time = bound;
+      f.memory = memory_of(c, l, *memory_only).total();
+      f.capacity = c.fabric.hbm_capacity;
+      f.fits = f.memory <= f.capacity;
+      continue;
+    }
     if (!st) st = &stages_of(c, l, memo, computed);  // reads nothing of the sharding
     f.step_time = st->pipeline + Seconds(0) + optimizer_time(c, l, *st) + c.stack->step_overhead;
     f.memory = memory_of(c, l, *st).total();

@@ -17,6 +17,7 @@
 // Each piece is reported.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -140,14 +141,19 @@ struct TrainingFloor {
   Bytes memory;              // == estimate_training's memory.total()
   Bytes capacity;
   bool fits = false;
+  // training_floors' skip_above: step_time is only a bound below the floor,
+  // and that bound is above skip_above.
+  bool above = false;
   Bytes missing() const { return memory > capacity ? memory - capacity : Bytes(0); }
 };
 TrainingFloor training_floor(const TrainingContext& ctx, const Layout& layout, TrainingMemo* memo);
 // training_floor of `layout` with each sharding of `shardings` in turn, into
 // `out` (as many): the check and the pipeline once, for they read everything
 // of a layout but its sharding; each sharding adds its optimizer time and memory.
+// With a memo and a finite `skip_above` (s), a layout whose floor is provably
+// above it gets its memory and fit but not its floor (TrainingFloor::above).
 void training_floors(const TrainingContext& ctx, Layout layout, std::span<const Sharding> shardings, TrainingMemo* memo,
-                     std::span<TrainingFloor> out);
+                     std::span<TrainingFloor> out, double skip_above = std::numeric_limits<double>::infinity());
 
 // What is recomputed in backward instead of stored, for the activation count.
 enum class Rematerialize : unsigned char {

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "milp/solve.h"
+#include "planner/bound.h"
 #include "planner/planner.h"
 #include "test_portfolios.h"
 
@@ -268,6 +269,83 @@ TEST(BruteForce, RobustRoundingCutsKeepTheOptimumAndNeverLowerTheLpBound) {
   RecordProperty("solved", solved);
   RecordProperty("lp_bound_raised", raised);
   RecordProperty("cut_rows", cut_rows);
+}
+
+// The bound of the model without the robustness scenarios (bound.h,
+// robustness_relaxed_bound), which `plan` reports when it passes CBC's,
+// never exceeds the full model's optimum on small random executable
+// portfolios where the scenarios bind. The reference is the full model
+// solved to a zero gap (proven optimal), for the reason given above: the
+// enumeration cannot price a scenario. The draws must include cases where
+// the scenarios cost something (the bound strictly below the optimum) and
+// where the bound passes the full model's LP relaxation (it is of use).
+TEST(BruteForce, BoundWithoutTheScenariosNeverExceedsTheOptimum) {
+  int compared = 0, below = 0, above_lp = 0;
+  for (uint32_t seed = 0; seed < 24; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    const Fixture fx = robust_instance(seed);
+    const Formulation f = formulate(fx.p, fx.rates);
+    MilpOptions o;
+    o.relative_gap = 0;
+    const MilpResult full = solve_milp(f.model, o);
+    const RelaxedBound rb = robustness_relaxed_bound(fx.p, fx.rates, f, o);
+    if (full.status == MilpStatus::infeasible) continue;
+    ASSERT_EQ(full.status, MilpStatus::optimal) << full.message;
+    ASSERT_TRUE(std::isfinite(rb.value)) << rb.message;
+    const double tol = 1e-6 * std::abs(full.objective) + 1e-3;
+    EXPECT_LE(rb.value, full.objective + tol);
+    // Its plan is one of the relaxed model: the full model's variables it keeps, NaN on the scenarios' own.
+    ASSERT_EQ(rb.values.size(), f.model.vars.size());
+    EXPECT_LE(rb.objective, full.objective + tol);
+    // What `plan` reports under a time limit (the relaxed bound is computed only then).
+    PlanOptions po;
+    po.time_limit_s = 10;
+    po.baselines = false;
+    po.sensitivity = false;
+    po.diagnose = false;
+    const PlanResult plan = plan_portfolio(fx.p, fx.rates, po);
+    EXPECT_LE(plan.best_bound, full.objective + tol);
+    EXPECT_LE(plan.relaxed_bound, full.objective + tol);
+    compared += 1;
+    below += rb.value < full.objective - tol ? 1 : 0;
+    const LpResult lp = solve_lp(f.model);
+    above_lp += lp.status == LpStatus::optimal && rb.value > lp.objective + tol ? 1 : 0;
+  }
+  EXPECT_GE(compared, 12);
+  EXPECT_GT(below, 0);
+  EXPECT_GT(above_lp, 0);
+  RecordProperty("compared", compared);
+  RecordProperty("below_optimum", below);
+  RecordProperty("above_lp", above_lp);
+}
+
+// is_truncation (bound.h) accepts a model cut short and refuses one whose
+// kept rows or variables differ, or whose dropped variables cost something
+// (then a plan of the full model could cost more than its cut).
+TEST(BruteForce, TruncationCheck) {
+  MilpModel full;
+  full.add_var({.name = "x", .upper = 4, .objective = 1, .integer = true});
+  full.add_var({.name = "q", .upper = 2});
+  full.add_row(row_ge("a", {{0, 1.0}}, 1.0));
+  full.add_row(row_ge("b", {{0, 1.0}, {1, 1.0}}, 3.0));
+  MilpModel cut = full;
+  cut.vars.pop_back();
+  cut.rows.pop_back();
+  EXPECT_TRUE(is_truncation(cut, full));
+  EXPECT_TRUE(is_truncation(full, full));
+  MilpModel costly = full;
+  costly.vars[1].objective = 0.5;
+  EXPECT_FALSE(is_truncation(cut, costly));
+  MilpModel other = cut;
+  other.rows[0].lower = 2.0;
+  EXPECT_FALSE(is_truncation(other, full));
+  other = cut;
+  other.vars[0].upper = 3;
+  EXPECT_FALSE(is_truncation(other, full));
+  other = cut;
+  other.objective_offset = 1;
+  EXPECT_FALSE(is_truncation(other, full));
+  EXPECT_FALSE(is_truncation(full, cut));
 }
 }  // namespace
 }  // namespace xpu

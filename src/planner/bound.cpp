@@ -247,4 +247,64 @@ PlanBound decomposition_bound(const Portfolio& p, const Formulation& f, const st
   return out;
 }
 
+bool is_truncation(const MilpModel& relaxed, const MilpModel& full) {
+  if (relaxed.sense != full.sense || relaxed.objective_offset != full.objective_offset ||
+      relaxed.vars.size() > full.vars.size() || relaxed.rows.size() > full.rows.size()) {
+    return false;
+  }
+  const size_t n = relaxed.vars.size();
+  for (size_t j = 0; j < n; ++j) {
+    if (!(relaxed.vars[j] == full.vars[j])) return false;
+  }
+  for (size_t j = n; j < full.vars.size(); ++j) {
+    if (full.vars[j].objective != 0) return false;
+  }
+  for (size_t r = 0; r < relaxed.rows.size(); ++r) {
+    if (!(relaxed.rows[r] == full.rows[r])) return false;
+    // Equal rows over the first n variables (a valid `relaxed` has no other index).
+    for (auto [j, a] : relaxed.rows[r].terms) {
+      if (j < 0 || static_cast<size_t>(j) >= n) return false;
+    }
+  }
+  return true;
+}
+
+RelaxedBound robustness_relaxed_bound(const Portfolio& p, const RateTable& rates, const Formulation& f,
+                                      const MilpOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RelaxedBound out;
+  if (f.fluid || p.policy.objective != Objective::cost || !f.slack.empty() || !p.policy.robustness) {
+    out.message = "only for the cost objective with a robustness policy and nothing relaxed";
+    return out;
+  }
+  // The same options as `f` except the scenarios (the big-M bounds read the
+  // policy, not this flag, so they are the same; is_truncation checks it all).
+  const Formulation r = formulate(p, rates, {.robustness = false});
+  if (!is_truncation(r.model, f.model)) {
+    out.message = "the model without the robustness scenarios is not the full model cut short";
+    out.seconds = since(t0);
+    return out;
+  }
+  const size_t n = r.model.vars.size();
+  MilpOptions o = options;
+  o.progress = {};
+  if (o.start.size() == f.model.vars.size()) {
+    o.start.resize(n);
+  } else {
+    o.start.clear();
+  }
+  const MilpResult res = solve_milp(r.model, o);
+  out.nodes = res.nodes;
+  out.message = res.message;
+  // Infeasible: the full model is too, and the search will say so; no bound here.
+  if (res.status != MilpStatus::infeasible && std::isfinite(res.best_bound)) out.value = res.best_bound;
+  if (res.has_solution()) {
+    out.values.assign(f.model.vars.size(), kNaN);
+    std::copy(res.values.begin(), res.values.end(), out.values.begin());
+    out.objective = res.objective;
+  }
+  out.seconds = since(t0);
+  return out;
+}
+
 }  // namespace xpu

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "milp/model.h"
+#include "milp/solve.h"
 #include "planner/formulation.h"
 #include "planner/portfolio.h"
 
@@ -75,5 +76,38 @@ struct BoundOptions {
 // `lp_duals` (solve_lp's row_duals of f.model) is not empty, L at those duals.
 PlanBound decomposition_bound(const Portfolio& p, const Formulation& f, const std::vector<double>& lp_duals,
                               double time_limit_s, const BoundOptions& options = {});
+
+// A bound from a relaxation: the same model with some rows and the
+// variables only they use dropped. `relaxed` is a relaxation of `full` when
+// it is `full` cut short: the same sense and objective offset, its variables
+// equal to `full`'s first ones (bounds, integrality, objective), its rows
+// equal to `full`'s first ones, and every variable `full` adds costs nothing.
+// Then any feasible point of `full`, cut to `relaxed`'s variables, satisfies
+// every row of `relaxed` (the same rows over the same variables) at the same
+// objective (the dropped variables cost 0), so `relaxed`'s optimum, and any
+// proven bound on it, is at most `full`'s optimum.
+bool is_truncation(const MilpModel& relaxed, const MilpModel& full);
+
+struct RelaxedBound {
+  double value = kNaN;  // the proven bound on the relaxed model (CBC's), NaN when none
+  double seconds = 0;
+  long nodes = 0;
+  // The relaxed model's best plan, one value per variable of the full model
+  // (NaN on the variables the relaxation drops); empty when it has none.
+  std::vector<double> values;
+  double objective = kNaN;  // that plan's objective
+  std::string message;
+};
+
+// The model of `p` without its robustness scenarios (formulate's
+// `robustness = false`: add_robustness comes last, so the result is `f`
+// cut short; checked with is_truncation, else no bound) solved by CBC under
+// `options` (its time limit: the root and a few nodes; a start of `f`'s
+// size is cut to the relaxed model's variables). Its bound is a lower
+// bound for `f`'s optimum. `f` must be formulate(p, rates) of the
+// executable model with nothing relaxed; otherwise, or without a robustness
+// policy, returns no bound.
+RelaxedBound robustness_relaxed_bound(const Portfolio& p, const RateTable& rates, const Formulation& f,
+                                      const MilpOptions& options);
 
 }  // namespace xpu

@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <random>
 
+#include "milp/solve.h"
+#include "planner/bound.h"
 #include "planner/planner.h"
 #include "test_portfolios.h"
 
@@ -208,5 +211,141 @@ TEST(BruteForce, MilpOptimumEqualsEnumeration) {
   RecordProperty("infeasible", infeasible);
 }
 
+// Small executable portfolios where the vendor-loss scenarios bind: two
+// runs with gang ladders on gpu-a (nvidia), one of them sometimes also on
+// tpu-b (google), so a run either has no pool to re-route to (its scenario
+// row is whole gangs only) or re-routes into the other vendor's spare chips.
+Fixture robust_instance(uint32_t seed) {
+  std::mt19937 gen(seed);
+  auto uni = [&](double lo, double hi) { return lo + (hi - lo) * (static_cast<double>(gen()) / 4294967296.0); };
+  Fixture f;
+  const int H = 3 + static_cast<int>(gen() % 2);
+  f.p.horizon = {2027, 1, H};
+  for (int i = 0; i < 4; ++i) {
+    const bool tpu = i % 2 == 1;
+    const Term t = i < 2 ? Term::on_demand : (gen() % 2 ? Term::commit_1y : Term::on_demand);
+    std::vector<int> cap(H);
+    for (int& c : cap) c = 8 * static_cast<int>(uni(4, 12));
+    const double price = uni(1.0, 3.0) * (t == Term::commit_1y ? 0.6 : 1.0);
+    f.p.offers.push_back(testing::offer("o" + std::to_string(i), "cloud-" + std::to_string(i % 3),
+                                        tpu ? "tpu-b" : "gpu-a", tpu ? Vendor::google : Vendor::nvidia, t, price, 8,
+                                        cap));
+  }
+  for (int i = 0; i < 2; ++i) {
+    const int d = H - 1 - static_cast<int>(gen() % 2);
+    const double r = uni(800, 1200);
+    testing::add_training(f, "run-" + std::to_string(i), testing::tokens_for(f.p.horizon, uni(10, 30), r, 0, d), 0, d,
+                          {});
+    testing::add_ladder(f, static_cast<size_t>(i), "gpu-a", {{8, r}, {16, 0.95 * r}, {32, 0.9 * r}});
+    if (i == 1 || gen() % 2) testing::add_ladder(f, static_cast<size_t>(i), "tpu-b", {{8, 0.8 * r}, {16, 0.76 * r}});
+    f.p.workloads.back().train.may_move = gen() % 2;
+  }
+  f.p.policy.robustness = Robustness{uni(0.2, 0.6), static_cast<int>(gen() % 2), gen() % 3 == 0 ? 0.25 : 0.0};
+  testing::finish(f);
+  return f;
+}
+
+// The vendor-loss rounding cuts (formulation_exec.cpp, add_robust_rounding_cuts)
+// on random small executable portfolios with a robustness policy: the MILP
+// optimum is the same with and without them (both solved to a zero gap),
+// and their LP bound is never lower. The cut rows must exist (a formulation
+// without them would pass the rest trivially). The reference is the model
+// without the cuts, not an enumeration: the greedy enumeration above fills
+// average chips and has no re-routing, so it cannot price a scenario.
+TEST(BruteForce, RobustRoundingCutsKeepTheOptimumAndNeverLowerTheLpBound) {
+  int solved = 0, raised = 0, cut_rows = 0;
+  for (uint32_t seed = 0; seed < 24; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    const Fixture fx = robust_instance(seed);
+    const Formulation with = formulate(fx.p, fx.rates);
+    const Formulation without = formulate(fx.p, fx.rates, {.robust_cuts = false});
+    for (const Constraint& c : with.model.rows) cut_rows += c.name.starts_with("robust_rounded[") ? 1 : 0;
+    const testing::CutComparison c = testing::compare_cuts(with.model, without.model, 1e-6);
+    solved += c.optimal ? 1 : 0;
+    raised += c.raised ? 1 : 0;
+  }
+  EXPECT_GE(solved, 12);
+  EXPECT_GT(cut_rows, 0);
+  RecordProperty("solved", solved);
+  RecordProperty("lp_bound_raised", raised);
+  RecordProperty("cut_rows", cut_rows);
+}
+
+// The bound of the model without the robustness scenarios (bound.h,
+// robustness_relaxed_bound), which `plan` reports when it passes CBC's,
+// never exceeds the full model's optimum on small random executable
+// portfolios where the scenarios bind. The reference is the full model
+// solved to a zero gap (proven optimal), for the reason given above: the
+// enumeration cannot price a scenario. The draws must include cases where
+// the scenarios cost something (the bound strictly below the optimum) and
+// where the bound passes the full model's LP relaxation (it is of use).
+TEST(BruteForce, BoundWithoutTheScenariosNeverExceedsTheOptimum) {
+  int compared = 0, below = 0, above_lp = 0;
+  for (uint32_t seed = 0; seed < 24; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    const Fixture fx = robust_instance(seed);
+    const Formulation f = formulate(fx.p, fx.rates);
+    MilpOptions o;
+    o.relative_gap = 0;
+    const MilpResult full = solve_milp(f.model, o);
+    const RelaxedBound rb = robustness_relaxed_bound(fx.p, fx.rates, f, o);
+    if (full.status == MilpStatus::infeasible) continue;
+    ASSERT_EQ(full.status, MilpStatus::optimal) << full.message;
+    ASSERT_TRUE(std::isfinite(rb.value)) << rb.message;
+    const double tol = 1e-6 * std::abs(full.objective) + 1e-3;
+    EXPECT_LE(rb.value, full.objective + tol);
+    // Its plan is one of the relaxed model: the full model's variables it keeps, NaN on the scenarios' own.
+    ASSERT_EQ(rb.values.size(), f.model.vars.size());
+    EXPECT_LE(rb.objective, full.objective + tol);
+    // What `plan` reports under a time limit (the relaxed bound is computed only then).
+    PlanOptions po;
+    po.time_limit_s = 10;
+    po.baselines = false;
+    po.sensitivity = false;
+    po.diagnose = false;
+    const PlanResult plan = plan_portfolio(fx.p, fx.rates, po);
+    EXPECT_LE(plan.best_bound, full.objective + tol);
+    EXPECT_LE(plan.relaxed_bound, full.objective + tol);
+    compared += 1;
+    below += rb.value < full.objective - tol ? 1 : 0;
+    const LpResult lp = solve_lp(f.model);
+    above_lp += lp.status == LpStatus::optimal && rb.value > lp.objective + tol ? 1 : 0;
+  }
+  EXPECT_GE(compared, 12);
+  EXPECT_GT(below, 0);
+  EXPECT_GT(above_lp, 0);
+  RecordProperty("compared", compared);
+  RecordProperty("below_optimum", below);
+  RecordProperty("above_lp", above_lp);
+}
+
+// is_truncation (bound.h) accepts a model cut short and refuses one whose
+// kept rows or variables differ, or whose dropped variables cost something
+// (then a plan of the full model could cost more than its cut).
+TEST(BruteForce, TruncationCheck) {
+  MilpModel full;
+  full.add_var({.name = "x", .upper = 4, .objective = 1, .integer = true});
+  full.add_var({.name = "q", .upper = 2});
+  full.add_row(row_ge("a", {{0, 1.0}}, 1.0));
+  full.add_row(row_ge("b", {{0, 1.0}, {1, 1.0}}, 3.0));
+  MilpModel cut = full;
+  cut.vars.pop_back();
+  cut.rows.pop_back();
+  EXPECT_TRUE(is_truncation(cut, full));
+  EXPECT_TRUE(is_truncation(full, full));
+  MilpModel costly = full;
+  costly.vars[1].objective = 0.5;
+  EXPECT_FALSE(is_truncation(cut, costly));
+  MilpModel other = cut;
+  other.rows[0].lower = 2.0;
+  EXPECT_FALSE(is_truncation(other, full));
+  other = cut;
+  other.vars[0].upper = 3;
+  EXPECT_FALSE(is_truncation(other, full));
+  other = cut;
+  other.objective_offset = 1;
+  EXPECT_FALSE(is_truncation(other, full));
+  EXPECT_FALSE(is_truncation(full, cut));
+}
 }  // namespace
 }  // namespace xpu

@@ -65,6 +65,10 @@ struct FormulationOptions {
   // its stay binary (formulation_exec.cpp). Same integer points, a stronger
   // LP; off only to test that.
   bool pool_completion = true;
+  // Executable model: mixed-integer rounding cuts on each run's vendor-loss
+  // completion row (formulation_exec.cpp, add_robust_rounding_cuts). They cut
+  // no integer point off; off only to test and measure that.
+  bool robust_cuts = true;
 };
 
 // What a row is about, for messages: group, and the entity indices (-1 = none).

@@ -48,6 +48,10 @@ struct Builder {
 // Chips an offer can deliver in month m (spot: its availability of the capacity).
 double eff_capacity(const PlanOffer& o, int m);
 void add_robustness(Builder& b);
+// Mixed-integer rounding cuts on a run's vendor-loss completion row (formulation_exec.cpp):
+// `ints` its gang binaries, `conts` its continuous re-route terms (both >= 0).
+void add_robust_rounding_cuts(Builder& b, int wi, const std::string& vendor, const Terms& ints, const Terms& conts,
+                              const RowInfo& info);
 // Executable model (formulation_exec.cpp): gang columns, whole replicas, moves.
 void add_training_gangs(Builder& b, int wi, std::vector<Formulation::Usage>& usage);
 void add_service_replicas(Builder& b, int wi, std::vector<Formulation::Usage>& usage);

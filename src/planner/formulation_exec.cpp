@@ -119,6 +119,57 @@ void add_rounding_cuts(Builder& b, int wi, const Terms& done) {
   }
 }
 
+}  // namespace
+
+// The vendor-loss completion row of a run (formulation_robust.cpp) is
+// sum_j a_j g_j + sum_k c_k y_k >= 1: gang binaries g_j (a_j their progress
+// kept in the scenario) and continuous re-routed chips y_k >= 0. Divided by
+// a unit d (beta = 1/d, f = beta - floor(beta) > 0) its mixed-integer
+// rounding (Nemhauser & Wolsey, "Integer and Combinatorial Optimization",
+// 1988, II.1.7; Marchand & Wolsey, "Aggregation and mixed integer rounding
+// to solve MIPs", Oper. Res. 49(3), 2001) is
+//   sum_j (ceil(a_j/d) - max(0, f - frac(a_j/d)) / f) g_j + sum_k c_k/(d f) y_k >= ceil(beta),
+// valid at every point with g_j >= 0 integer and y_k >= 0 (so it cuts no
+// plan off; bounds on g and y are not used). Each g coefficient lies in
+// [a_j/d, ceil(a_j/d)]: at least the row's own and at most the pure
+// rounding's (with no y it is the Chvatal-Gomory cut of `rounded`, or
+// stronger). The units are the nominal rounding's (rounding_units): per
+// accelerator, and the run's largest month (months of gangs it needs at the
+// least). The LP otherwise meets the scenario with a fraction of a large
+// gang that keeps (1 - loss) of its progress; the cut charges a whole one.
+void add_robust_rounding_cuts(Builder& b, int wi, const std::string& vendor, const Terms& ints, const Terms& conts,
+                              const RowInfo& info) {
+  if (ints.empty()) return;
+  const Workload& w = b.p.workloads[wi];
+  for (const auto& [key, d] : rounding_units(b, wi, ints)) {
+    if (!(d > 0) || d >= 1) continue;
+    const double beta = 1.0 / d;
+    const double rhs = std::ceil(beta - 1e-9);
+    const double f = beta - (rhs - 1.0);
+    // Nothing to round, too fine to matter, or a y weight of c/(d f) too large to be numerically safe.
+    if (rhs - beta < 1e-6 || rhs > 1e4 || f < 1e-3) continue;
+    Terms t;
+    t.reserve(ints.size() + conts.size());
+    for (auto [v, a] : ints) {
+      if (!(a > 0)) continue;
+      const double alpha = a / d;
+      const double up = std::ceil(alpha - 1e-12);
+      const double frac_a = alpha - (up - 1.0);  // in (0, 1]; 1 when alpha is whole
+      const double c = frac_a >= f ? up : up - (f - frac_a) / f;
+      if (c > 0) t.emplace_back(v, std::max(c, alpha));
+    }
+    for (auto [v, c] : conts) {
+      if (c > 0) t.emplace_back(v, c / (d * f));
+    }
+    if (t.empty()) continue;
+    // Group other: implied by the scenario row at integer points, never relaxed or reported.
+    b.add_row(row_ge(fmt::format("robust_rounded[{},{},{}]", vendor, w.name, key), std::move(t), rhs),
+              {.group = Group::other, .workload = info.workload, .vendor = info.vendor});
+  }
+}
+
+namespace {
+
 // Chips a pool can hold in month m, in whole instances of each offer (the
 // largest gang that fits there); infinite when capacity is relaxed.
 double pool_capacity(const Builder& b, int pool, int m) {

@@ -71,6 +71,14 @@ void add_robustness(Builder& b) {
                       {.group = Group::other, .month = m, .workload = int(wi), .vendor = vi});
           }
         }
+        if (b.opt.robust_cuts && !elastic) {
+          // Gang binaries and continuous re-routes apart, for the rounding cuts (a fluid model has no
+          // integer terms there and gets none).
+          Terms ints, conts;
+          for (auto [var, c] : done) (b.f.model.vars[var].integer ? ints : conts).emplace_back(var, c);
+          add_robust_rounding_cuts(b, int(wi), std::string(to_string(v)), ints, conts,
+                                   {.group = Group::other, .workload = int(wi), .vendor = vi});
+        }
         const int r =
             b.add_row(row_ge(fmt::format("robust_complete[{},{}]", to_string(v), w.name), std::move(done), 1.0),
                       {.group = Group::robustness, .workload = int(wi), .vendor = vi});

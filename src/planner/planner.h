@@ -48,6 +48,10 @@ struct PlanOptions {
   // (improve_runs in warm_start.h) in a share of the time left; only with a
   // finite time limit, and only for the executable model.
   bool improve = true;
+  // Under a finite time limit and a robustness policy, a bound from the model
+  // without the robustness scenarios (bound.h, robustness_relaxed_bound) in a
+  // share of the time, and its plan as a start; off only to measure that.
+  bool relaxed_bound = true;
   // The main solve's progress (MilpOptions::progress); empty: none.
   std::function<void(const MilpProgress&)> progress;
   double progress_interval_s = 0.25;
@@ -99,11 +103,16 @@ struct PlanResult {
   double best_bound = kNaN;
   double gap = kInfinity;
   // Where best_bound comes from: "search" (CBC's), "LP relaxation" (the
-  // executable model's), "decomposition, cheapest prices" or
-  // "decomposition, LP duals" (bound.h); empty without a bound.
+  // executable model's), "decomposition, cheapest prices",
+  // "decomposition, LP duals" or "model without the robustness scenarios"
+  // (bound.h); empty without a bound.
   std::string bound_source;
   double decomposition_bound = kNaN;  // bound.h's value (NaN when not computed), and its time
   double decomposition_seconds = 0;
+  // The bound of the model without the robustness scenarios (bound.h,
+  // robustness_relaxed_bound; NaN when not computed), and its time.
+  double relaxed_bound = kNaN;
+  double relaxed_seconds = 0;
   double seconds = 0;
   long nodes = 0;
   int variables = 0, rows = 0, integers = 0;

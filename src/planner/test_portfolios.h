@@ -3,11 +3,15 @@
 // or by brute force. Not part of the library.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "milp/solve.h"
 #include "planner/planner.h"
 
 namespace xpu::testing {
@@ -16,6 +20,25 @@ struct Fixture {
   Portfolio p;
   RateTable rates;
 };
+
+// One model with valid cuts and the same model without them, each solved to
+// a zero gap and as an LP: the cuts may change neither the status nor the
+// optimum (within `tolerance`, relative), and may only raise the LP bound.
+// Returns whether both were optimal (checked) and whether the LP rose.
+struct CutComparison {
+  bool optimal = false, raised = false;
+};
+inline CutComparison compare_cuts(const MilpModel& with, const MilpModel& without, double tolerance) {
+  const MilpResult a = solve_milp(with), b = solve_milp(without);
+  EXPECT_EQ(a.status, b.status) << a.message << " / " << b.message;
+  if (a.status != MilpStatus::optimal || b.status != MilpStatus::optimal) return {};
+  EXPECT_NEAR(a.objective, b.objective, tolerance * std::abs(b.objective));
+  const LpResult la = solve_lp(with), lb = solve_lp(without);
+  EXPECT_EQ(la.status, LpStatus::optimal);
+  EXPECT_EQ(lb.status, LpStatus::optimal);
+  EXPECT_GE(la.objective, lb.objective - 1e-7 * std::abs(lb.objective));
+  return {true, la.objective > lb.objective * (1 + 1e-6)};
+}
 
 inline PlanOffer offer(const std::string& key, const std::string& provider, const std::string& accelerator,
                        Vendor vendor, Term term, double per_chip_hour, int chips_per_instance,

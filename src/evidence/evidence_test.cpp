@@ -8,6 +8,7 @@
 #include "evidence/interval.h"
 #include "evidence/summary.h"
 #include "evidence/validate.h"
+#include "evidence/validate_inference.h"
 #include "perf/test_fixtures.h"
 
 namespace xpu {
@@ -170,6 +171,22 @@ TEST(Validate, CoresFoldedAlongDpKeepTheMicroBatchCount) {
   ASSERT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.layout->dp, c.chips);
   EXPECT_EQ(r.layout->micro_batch, 2);
+}
+
+// A serving fit may not put the KV-cache stream of decode attention below
+// the slowest decode-attention kernel measured at a serving batch (the
+// un-split torch SDPA at batch 64 on an H200: 2276 GB/s of 4800, 0.47;
+// xp-h200-attn-decode-flash-b64-L1024). At 0.3 the leave-one-out refits of
+// TensorRT-LLM's dense rows ran there and mispredicted the left-out row.
+TEST(Validate, ServingFitKeepsDecodeAttentionWithinMeasuredKernels) {
+  bool found = false;
+  for (const ServingFitParameter& p : serving_fit_parameters({})) {
+    if (p.name != "attention_memory") continue;
+    found = true;
+    EXPECT_GE(p.lo, 2276.0 / 4800.0 - 0.005);
+    EXPECT_LE(p.hi, 0.95);
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(Validate, FlopConventionScalesModelFlopMetrics) {

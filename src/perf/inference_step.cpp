@@ -193,6 +193,34 @@ double busiest_rank_prefill(double prefill, double prompt_len, double dp, bool d
   return std::min(prefill, prompts * std::min(prompt_len, prefill));
 }
 
+// Spread (standard deviation / mean) of the context of the sequences in
+// flight in a steady stream: prompt and output lengths lognormal and
+// independent, the output length-biased, the position in it uniform.
+double inflight_context_cv(const ServingJob& j) {
+  // Context c = I + U O with O length-biased (weight O) and U uniform on (0, 1):
+  // E[c] = E[I] + E[O^2]/(2 E[O]), E[c^2] = E[I^2] + E[I] E[O^2]/E[O] + E[O^3]/(3 E[O]);
+  // a lognormal's E[X^k] = mean^k (1 + cv^2)^(k(k-1)/2).
+  const double i = j.input_len, o = j.output_len;
+  const double gi = 1.0 + j.input_cv * j.input_cv, go = 1.0 + j.output_cv * j.output_cv;
+  const double mean = i + o * go / 2.0;
+  if (mean <= 0) return 0.0;
+  const double second = i * i * gi + i * o * go + o * o * go * go * go / 3.0;
+  return std::sqrt(std::max(0.0, second - mean * mean)) / mean;
+}
+
+// Expected largest of n independent standard normal draws (Blom's
+// approximation: the quantile (n - 0.375) / (n + 0.25); 1.42 for n = 8).
+double expected_max_normal(double n) {
+  if (n <= 1) return 0.0;
+  const double p = (n - 0.375) / (n + 0.25);
+  double lo = 0, hi = 10;
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(mid / std::sqrt(2.0)) > 1.0 - p ? lo : hi) = mid;
+  }
+  return hi;
+}
+
 // The quantities one iteration works on.
 struct StepInput {
   double decode = 0;       // sequences decoding
@@ -203,6 +231,7 @@ struct StepInput {
   bool one_batch = false;  // the tokens walk through the pipeline stages as one batch (latency)
   double layer_share = 1;  // fraction of the decoder layers run (a draft head: draft_layers / layers)
   bool head = true;        // the LM head and sampling run
+  bool steady = false;     // a steady stream: the decoding sequences are at random points of their requests
 };
 
 StepTime iteration(const InferenceContext& c, const ServingLayout& l, const StepInput& in) {
@@ -303,8 +332,6 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
     if (local && w > 0) return m.chunked_local ? (ctx < w ? ctx : w / 2.0) : std::min(ctx, w);
     return m.sparse.topk > 0 ? std::min(ctx, dbl(m.sparse.topk)) : ctx;
   };
-  const double decode_flops_per_query = 2.0 * m.n_heads * (s.qk_decode + s.v_decode) *
-                                        (full * keys(in.context, false) + sliding * keys(in.context, true));
   const double prefill_keys_full = causal_keys(in.prompt_len, m.sparse.topk > 0 ? m.sparse.topk : 0);
   const double prefill_keys_local = m.chunked_local ? chunked_keys(in.prompt_len, w) : causal_keys(in.prompt_len, w);
   const double prefill_flops_per_token =
@@ -315,10 +342,26 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
     indexer_flops = q * per_key * in.context + in.prefill * per_key * causal_keys(in.prompt_len, 0);
     indexer_bytes = in.context * m.sparse.index_head_dim * full;  // one sequence's fp8 index keys
   }
+  // Under attention data parallelism each rank attends over its own
+  // sequences' caches, and the expert exchange makes every rank wait for the
+  // slowest (TensorRT-LLM tech blog 10, "ADP Balance Strategy", 2025: "the
+  // iteration time is dominated by the slowest rank"). Schedulers deal
+  // requests by count and prompt tokens, not by the outputs still to come, so
+  // in a steady stream a rank's n = decode/dp sequences sit at random points
+  // of random-length requests: the sum of their contexts has spread
+  // cv/sqrt(n), and the busiest of dp ranks reads about
+  // 1 + cv * E[max of dp normals] / sqrt(n) times the mean rank's keys.
+  double rank_context = in.context;
+  if (in.steady && dp > 1 && in.decode > 0) {
+    rank_context *=
+        1.0 + inflight_context_cv(c.job) * expected_max_normal(dp) / std::sqrt(std::max(1.0, in.decode / dp));
+  }
+  const double decode_flops_per_query = 2.0 * m.n_heads * (s.qk_decode + s.v_decode) *
+                                        (full * keys(rank_context, false) + sliding * keys(rank_context, true));
   const FlopRate attn_rate = c.fabric.peak_for(Precision::bf16) * st.attention;
   const Seconds decode_attn_c = FlopCount((q * decode_flops_per_query + indexer_flops) / dp * share / g) / attn_rate;
   const double kv_read =
-      in.decode / dp * (kv_bytes(c, in.context, true) * in.layer_share / kv_div + indexer_bytes) * share;
+      in.decode / dp * (kv_bytes(c, rank_context, true) * in.layer_share / kv_div + indexer_bytes) * share;
   const double kv_write = rank_tokens * kv_bytes(c, 1.0) * in.layer_share / kv_div * share;
   const Seconds prefill_attn_c = FlopCount(rank_prefill * prefill_flops_per_token * share / g) / attn_rate;
   const ByteRate kv_bw = c.fabric.hbm_bandwidth * (st.attention_memory > 0 ? st.attention_memory : st.memory);
@@ -402,7 +445,10 @@ StepTime speculative_step(const InferenceContext& c, const ServingLayout& l, Ste
   const SpeculativeDecoding& sp = c.job.spec;
   in.queries = sp.tokens + 1.0;
   StepTime target = iteration(c, l, in);
-  StepInput draft{.decode = in.decode, .context = in.context, .layer_share = sp.draft_layers / c.model->layers};
+  StepInput draft{.decode = in.decode,
+                  .context = in.context,
+                  .layer_share = sp.draft_layers / c.model->layers,
+                  .steady = in.steady};
   const StepTime one = iteration(c, l, draft);
   target.parts.draft = one.time * sp.tokens;
   target.time += target.parts.draft;
@@ -549,7 +595,7 @@ StepTime prefill(const InferenceContext& c, const ServingLayout& l, double token
 // prompt tokens (of prompts `prompt_len` long) prefilled alongside.
 StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double batch, double context, double prompt,
                     double prompt_len) {
-  StepInput in{.decode = batch, .context = context, .prefill = prompt, .prompt_len = prompt_len};
+  StepInput in{.decode = batch, .context = context, .prefill = prompt, .prompt_len = prompt_len, .steady = true};
   return c.job.spec.enabled() ? speculative_step(c, l, in) : iteration(c, l, in);
 }
 

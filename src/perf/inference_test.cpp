@@ -354,6 +354,39 @@ TEST(Inference, AttentionDataParallelWaitsForTheRankThatPrefills) {
             1.5 * (even.parts.attention - even_none.parts.attention).si());
 }
 
+// Under attention data parallelism each rank attends over its own
+// sequences, and the expert exchange makes every rank wait for the slowest.
+// In a steady stream a rank's sequences sit at random points of
+// random-length requests, so the busiest of dp ranks holds more keys than
+// the mean: by cv * E[max of dp normals] / sqrt(n) for n sequences a rank.
+// A batch started together (decode_step) and tensor-parallel attention (one
+// group holds every sequence) have no such excess.
+TEST(Inference, AttentionDataParallelWaitsForTheRankWithTheLongestContexts) {
+  const ModelArch m = mla_moe();
+  const StackEfficiency s = serving_stack();
+  ServingJob j;
+  j.input_len = 800;
+  j.output_len = 4000;
+  j.output_cv = 1.25;  // MLPerf DeepSeek-R1-like outputs
+  j.weights = Precision::fp8;
+  j.kv = Precision::fp8;
+  const InferenceContext c = prepare_inference(m, h100_like(8), s, j);
+  const double ctx = inflight_context(j);
+  // The attention part less its KV writes (one token per sequence, the same in both).
+  auto excess = [&](const ServingLayout& l, double batch) {
+    const double steady = mixed_step(c, l, batch, ctx, 0, j.input_len).parts.attention.si();
+    const double together = decode_step(c, l, batch, ctx).parts.attention.si();
+    const double write = decode_step(c, l, batch, 1.0).parts.attention.si();
+    return (steady - write) / (together - write) - 1.0;
+  };
+  const ServingLayout dp{8, 1, 8, 8};
+  const double small = excess(dp, 8 * 64.0), large = excess(dp, 8 * 256.0);
+  EXPECT_GT(small, 0.05);
+  EXPECT_LT(small, 0.5);
+  EXPECT_NEAR(large, small / 2.0, 0.1 * small);  // 4x the sequences a rank: half the excess
+  EXPECT_NEAR(excess({8, 1, 8, 1}, 512.0), 0.0, 1e-9);
+}
+
 TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
   const ModelArch m = llama(32, 4096, 32, 8, 14336);
   const StackEfficiency s = serving_stack();

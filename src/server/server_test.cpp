@@ -183,6 +183,12 @@ TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   EXPECT_EQ(res->status, 400) << res->body;
   EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/chips") << res->body;
   EXPECT_NE(res->body.find("duplicate key 'chips'"), std::string::npos) << res->body;
+  // Bytes that are not UTF-8 were a 500 with an empty body: the parse error
+  // echoed them, and writing the answer threw (usertrial3).
+  res = c.Post("/api/train", "{\"model\":\"\xff\xfe\",\"accelerator\":\"h100-sxm\",\"chips\":8}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(body_of(res)["error"], "bad request") << res->body;
 
   res = c.Get("/api/catalog?vendr=amd");
   ASSERT_TRUE(res);

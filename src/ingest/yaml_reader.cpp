@@ -293,6 +293,14 @@ MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, 
   }
 }
 
+void UniqueNames::add(MapReader& r, std::string_view key, const std::string& name) {
+  if (name.empty()) return;
+  const int line = r.where(key).line;
+  if (const auto [it, fresh] = first_line_.emplace(name, line); !fresh) {
+    r.error(key, fmt::format("is given twice (first on line {})", it->second));
+  }
+}
+
 const YAML::Node* MapReader::find(std::string_view key) const {
   for (const auto& [k, v] : entries_) {
     if (k == key) return &v;

@@ -554,6 +554,14 @@ void Server::Impl::setup_http() {
       o.threads != 0 ? o.threads : std::max(64U, 8 * std::max(1U, std::thread::hardware_concurrency()));
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(o.body_limit);
+  // httplib binds with SO_REUSEPORT, so a second `xpuplan serve --port P`
+  // said "listening" and the kernel split P's connections between the two
+  // servers, perhaps of different versions or data (usertrial3). SO_REUSEADDR
+  // alone still rebinds a port in TIME_WAIT and refuses one a server holds.
+  http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   // Small answers go out at once (Nagle with the client's delayed ACK costs 40 ms a request).
   http.set_tcp_nodelay(true);
   // A keep-alive connection serves many requests (httplib's default closes it after 5).
@@ -653,7 +661,12 @@ void raise_backlog(int port) {
 int Server::bind(std::string* error) {
   const int port = impl_->o.port == 0 ? impl_->http.bind_to_any_port(impl_->o.host)
                                       : (impl_->http.bind_to_port(impl_->o.host, impl_->o.port) ? impl_->o.port : -1);
-  if (port < 0 && error) *error = fmt::format("cannot listen on {}:{}", impl_->o.host, impl_->o.port);
+  if (port < 0 && error) {
+    *error = fmt::format(
+        "cannot listen on {}:{} (another server may hold the port; give another --port, or 0 for "
+        "any free one)",
+        impl_->o.host, impl_->o.port);
+  }
   if (port > 0) raise_backlog(port);
   return port;
 }

@@ -147,6 +147,21 @@ TEST(Server, PostRoutesAnswerWithTheCliJson) {
   }
 }
 
+TEST(Server, APortAnotherServerHoldsIsRefused) {
+  // With httplib's SO_REUSEPORT a second server bound the same port and the
+  // kernel split its connections between the two (usertrial3).
+  ServerOptions o;
+  o.port = 0;
+  Server first(shipped(), o);
+  const int port = first.bind();
+  ASSERT_GT(port, 0);
+  o.port = port;
+  Server second(shipped(), o);
+  std::string error;
+  EXPECT_EQ(second.bind(&error), -1);
+  EXPECT_NE(error.find("another server may hold the port"), std::string::npos) << error;
+}
+
 TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   auto c = shared().client();
   auto res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":"many","tokns":"1T"})",

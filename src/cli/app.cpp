@@ -39,6 +39,12 @@ void write_output(const std::string& flag, const std::string& path, const std::s
     throw InputError({error_at({.pointer = flag}, fmt::format("cannot write '{}'", path))});
 }
 
+CLI::Validator output_file_name() {
+  return CLI::Validator(
+      [](const std::string& v) { return v.empty() ? std::string("needs a file name, got ''") : std::string(); },
+      "");  // no description: the help keeps "TEXT"
+}
+
 namespace {
 
 // The subcommand of `app` named `name` (or one of its aliases), or null.

@@ -191,7 +191,8 @@ TEST(Server, BadRequestsAreLocatedByJsonPointer) {
                "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400) << res->body;
-  EXPECT_NE(res->body.find("number overflow"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("number out of range: '1e400'"), std::string::npos) << res->body;
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["column"], 69) << res->body;  // it had no place (usertrial3)
   res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":8,"chips":16})",
                "application/json");
   ASSERT_TRUE(res);

@@ -22,6 +22,26 @@ using compare_detail::Evaluation;
 
 namespace {
 
+// A valid rate that needs more chips than xpuplan sizes (perf/layout_rules.h)
+// is not bad input: say what can be sized, as `infer --rate` does
+// (api/infer.cpp, report/engine_report.cpp). It said "(numbers out of range)"
+// (found by usertrial2, fixed by usertrial3).
+std::string over_chip_limit_reason(double rate, const ServingSearch& s) {
+  // As the report's numbers read: whole above 10^4 ("1000000000", not "1e+09").
+  auto num = [](double v) {
+    return std::abs(v) >= 1e4 && std::abs(v) < 1e15 ? fmt::format("{:.0f}", v) : fmt::format("{:.4g}", v);
+  };
+  std::string most;
+  if (s.densest) {
+    const int per_replica = std::max(1, s.densest->layout.chips());
+    const int replicas = std::max(1, static_cast<int>(kMaxChipsSized / per_replica));
+    most = fmt::format("; the most is {} requests/s, with {} replicas of {} chip{}",
+                       num(s.densest->requests_per_s * replicas), replicas, per_replica, per_replica == 1 ? "" : "s");
+  }
+  return fmt::format("no option serves {} requests/s within the {} chips xpuplan sizes{}", num(rate), kMaxChipsSized,
+                     most);
+}
+
 bool in_region(const Offer& o, const std::string& region) {
   return region.empty() || o.region.empty() || o.region == region;
 }
@@ -214,8 +234,7 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
     const InferenceContext& ctx = size.ctx;
     const ServingSearch& s = size.search;
     if (!s.best) {
-      e.why = s.over_chip_limit ? fmt::format("{:g} requests/s needs more than {} chips (numbers out of range)", r.rate,
-                                              kMaxChipsSized)
+      e.why = s.over_chip_limit ? over_chip_limit_reason(r.rate, s)
               : s.closest       ? fmt::format("no layout meets the SLOs (the closest binds on {})",
                                         s.closest->binding.empty() ? "the targets" : s.closest->binding)
                                 : "the model does not fit with any layout tried";

@@ -79,6 +79,14 @@ Diagnostics check(const SimulateRequest& r) {
 Expected<SimulateReport, Diagnostics> run_simulate(const DataSet& data, const SimulateRequest& r,
                                                    ThreadBudget engines) {
   Diagnostics bad = check(r);
+  // More months than the horizon holds simulated the whole horizon without a
+  // word (`--months 99` of a 3-month portfolio, usertrial3). Checked here, with
+  // the portfolio read (a reader checks the request before it reads the file).
+  const int horizon = r.planning ? r.planning->portfolio.horizon.months : r.scenario ? r.scenario->horizon.months() : 0;
+  if (horizon > 0 && r.months > horizon) {
+    bad.push_back(field_error(
+        "months", fmt::format("must be at most the horizon's {} months (0 = all of them), got {}", horizon, r.months)));
+  }
   if (has_errors(bad)) return Unexpected{std::move(bad)};
   SimulateReport out;
   if (r.scenario) {

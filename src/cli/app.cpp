@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ DataSet load_data_for(RunState& st, bool apply_calibration) {
 void write_output(const std::string& flag, const std::string& path, const std::string& text) {
   if (!write_text_file(path, text))
     throw InputError({error_at({.pointer = flag}, fmt::format("cannot write '{}'", path))});
+}
+
+CLI::Validator output_file_name() {
+  return CLI::Validator(
+      [](const std::string& v) { return v.empty() ? std::string("needs a file name, got ''") : std::string(); },
+      "");  // no description: the help keeps "TEXT"
 }
 
 namespace {
@@ -77,6 +85,10 @@ Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& a
   bool value_next = false;  // the previous argument was an option that takes a value
   std::string last_option;  // the last option that took a value, and that value
   std::string last_value;
+  // A one-value option given twice was CLI11's "--chips: At Most 1 required
+  // but received 2" (usertrial3): say so with both values, with the rest.
+  std::map<const CLI::Option*, std::string> given;
+  std::set<const CLI::Option*> reported;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--") break;
@@ -105,6 +117,15 @@ Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& a
         continue;
       }
       const bool inline_value = long_opt ? arg.find('=') != std::string::npos : arg.size() > 2;
+      if (known->get_items_expected_max() == 1 && known->get_multi_option_policy() == CLI::MultiOptionPolicy::Throw) {
+        const std::string value = inline_value          ? arg.substr(long_opt ? arg.find('=') + 1 : 2)
+                                  : i + 1 < args.size() ? args[i + 1]
+                                                        : "";
+        if (const auto [first, fresh] = given.emplace(known, value); !fresh && reported.insert(known).second) {
+          ds.push_back(error_at({.pointer = name},
+                                fmt::format("given twice ('{}', then '{}'); give it once", first->second, value)));
+        }
+      }
       value_next = known->get_items_expected_max() > 0 && !inline_value;  // a flag expects none
       // An option that takes several values ("--catalog A B") takes what follows too.
       last_option = value_next && known->get_items_expected_max() <= 1 ? name : "";

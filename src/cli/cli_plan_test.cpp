@@ -55,6 +55,18 @@ TEST(CliPlan, AnUnwritableHtmlFileKeepsThePlan) {
   EXPECT_EQ(untimed(r.out), untimed(plain.out));
 }
 
+TEST(CliPlan, AServiceOverTheChipsSizedSaysSo) {
+  // 1e12 req/s of an 8B model was diagnosed as "does not fit in memory with
+  // any layout tried" (usertrial3); the rate is what no option meets.
+  const Result r =
+      run_cli({"plan", std::string(XPUPLAN_TEST_DIR) + "/errors/cli/plan-rate-over-chip-limit.yaml", "--no-baselines"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("h100-sxm: its peak of 1e+12 requests/s needs more than the 16777216 chips xpuplan sizes"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("does not fit in memory"), std::string::npos) << r.out;
+}
+
 TEST(CliPlan, BadPortfolioIsExitTwoWithPlaces) {
   const std::string path = std::string(XPUPLAN_TEST_DIR) + "/errors/portfolio/unknown_offer.yaml";
   const Result r = run_cli({"plan", path});

@@ -48,7 +48,8 @@ void setup_calibrate(CLI::App& app, RunState& st) {
   CLI::App* cmd = app.add_subcommand("calibrate", "Fit each stack's efficiency parameters to published runs");
   f.positional_list(cmd, "CASES", "cases",
                     "Cases CSV files, fitted together (default: the shipped cases.csv and cases-2025.csv)");
-  cmd->add_option("--write", c->write, "Write the calibration file (e.g. data/calibration.yaml)");
+  cmd->add_option("--write", c->write, "Write the calibration file (e.g. data/calibration.yaml)")
+      ->check(output_file_name());
   f.option(cmd, "--date", "Date recorded in the file (default: today)");
   f.option(cmd, "--threads", "Threads (0 = all cores)");
   cmd->add_flag("--json", c->json, "Print JSON: the fitted parameters and errors per stack");

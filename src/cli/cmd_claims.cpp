@@ -36,7 +36,7 @@ void setup_claims(CLI::App& app, RunState& st) {
   auto c = std::make_shared<ClaimsCli>();
   CLI::App* cmd = app.add_subcommand(
       "claims", "Vendor price-performance claims checked on concrete workloads (the text of docs/claims.md)");
-  cmd->add_option("--write", c->write, "Write the Markdown to FILE instead of stdout");
+  cmd->add_option("--write", c->write, "Write the Markdown to FILE instead of stdout")->check(output_file_name());
   c->fields.option(cmd, "--threads", "Threads (0 = all cores); the text does not depend on it");
   cmd->footer(
       "With --prices FILE (e.g. a Trn2 on-demand or a Trn3 price) the verdicts use those prices.\n"

@@ -80,7 +80,8 @@ void setup_compare(CLI::App& app, RunState& st) {
   f.option(cmd, "--threads", "Threads (0 = all cores); results do not depend on it");
   cmd->add_flag("--json", c->json, "Print canonical JSON");
   cmd->add_flag("--csv", c->csv, "Print CSV");
-  cmd->add_option("--html", c->html, "Also write a self-contained HTML report with charts to FILE");
+  cmd->add_option("--html", c->html, "Also write a self-contained HTML report with charts to FILE")
+      ->check(output_file_name());
   cmd->footer(
       "Each accelerator runs on the cheapest offer that rents a whole system of it under the term; accelerators\n"
       "without one, or without a layout that fits, are listed at the end with the reason.\n"

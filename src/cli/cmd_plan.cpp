@@ -141,7 +141,7 @@ void setup_plan(CLI::App& app, RunState& st) {
       "plan", "The cheapest month-by-month plan for a portfolio of training runs and services across vendors");
   f.positional(cmd, "portfolio", "portfolio", "Portfolio file (docs/portfolio.md)")->required();
   cmd->add_flag("--json", c->json, "Print JSON (status, plan, costs, shares, binding constraints, baselines, checker)");
-  cmd->add_option("--html", c->html, "Write an HTML report with charts to FILE");
+  cmd->add_option("--html", c->html, "Write an HTML report with charts to FILE")->check(output_file_name());
   f.option(cmd, "--time-limit",
            "Seconds for the solve (fluid LP, start, search and sensitivity re-solves together; baselines extra)",
            fmt::format("{}", d.time_limit));

@@ -125,11 +125,12 @@ void setup_simulate(CLI::App& app, RunState& st) {
   f.option(cmd, "--replicas", "Monte Carlo replicas", std::to_string(d.replicas));
   f.option(cmd, "--seed", "Random seed (same seed, same output)", std::to_string(d.seed));
   cmd->add_option("--policy", c->policies, "Recovery policy, repeatable (default: static)");
-  f.option(cmd, "--months", "Simulate only the first M months of the horizon");
+  f.option(cmd, "--months", "Simulate only the first M months of the horizon (default 0: all of them)");
   f.option(cmd, "--threads", "Simulator threads (results do not depend on it)", "1");
   f.option(cmd, "--time-limit", "Seconds for the planner's MILP solve (without --plan)", "60");
   f.option(cmd, "--gap", "Planner's relative gap (without --plan)", "1e-4");
-  cmd->add_option("--html", c->html, "Also write an HTML page with fan charts of cost and progress to FILE");
+  cmd->add_option("--html", c->html, "Also write an HTML page with fan charts of cost and progress to FILE")
+      ->check(output_file_name());
   cmd->add_flag("--json", c->json, "Print JSON (per policy: cost spread, finish months, deadline risk, delays, ...)");
   cmd->footer(
       "Policies:\n" + policy_list() +

@@ -103,6 +103,11 @@ T take(RequestRead<T> read, RunState& st) {
 // Writes an output file named by `flag`; InputError at the flag when it cannot.
 void write_output(const std::string& flag, const std::string& path, const std::string& text);
 
+// The check of an output file option (--html FILE, --write FILE): an empty
+// name is refused. `--html ""` read as "no --html" and wrote nothing, silently
+// (usertrial3).
+CLI::Validator output_file_name();
+
 // Registers a subcommand on `app`; the callback runs the command.
 using CommandSetup = void (*)(CLI::App& app, RunState& st);
 

@@ -464,6 +464,17 @@ std::vector<std::string> write_export(const std::string& dir, const std::vector<
   std::error_code ec;
   const fs::path root(dir);
   const fs::path manifest = root / kExportManifest;
+  // An empty name wrote into the current folder, past the emptiness check; a
+  // file (or /dev/null) was "not empty; give --force" or "cannot write" at
+  // each manifest (usertrial3).
+  if (dir.empty()) {
+    bad.emplace_back("the folder name is empty; give a folder to write the manifests to");
+    return bad;
+  }
+  if (fs::exists(root, ec) && !fs::is_directory(root, ec)) {
+    bad.push_back(fmt::format("{}: is a file, not a folder; give a new or empty folder", dir));
+    return bad;
+  }
   if (fs::exists(root, ec) && !fs::is_empty(root, ec)) {
     if (!force) {
       bad.push_back(fmt::format("{}: not empty; give --force to replace the files a previous export wrote there", dir));

@@ -268,6 +268,21 @@ TEST(PlanExport, ExportFolderNeedsForceAndRemovesOnlyItsOwnFiles) {
   fs::remove_all(other);
 }
 
+TEST(PlanExport, AnEmptyNameOrAFileIsNotAFolder) {
+  // "" wrote into the current folder unchecked; a file, and /dev/null, were
+  // "cannot write" per manifest or "not empty; give --force" (usertrial3).
+  namespace fs = std::filesystem;
+  EXPECT_EQ(write_export("", {{"x.yaml", "x: 1\n"}}, true),
+            (std::vector<std::string>{"the folder name is empty; give a folder to write the manifests to"}));
+  const fs::path file = fs::temp_directory_path() / "xpuplan_export_a_file";
+  ASSERT_TRUE(write_text_file(file.string(), "keep\n"));
+  for (const std::string& dir : {file.string(), std::string("/dev/null")}) {
+    EXPECT_EQ(write_export(dir, {{"x.yaml", "x: 1\n"}}, true),
+              (std::vector<std::string>{dir + ": is a file, not a folder; give a new or empty folder"}));
+  }
+  fs::remove(file);
+}
+
 TEST(PlanExport, Names) {
   EXPECT_EQ(skypilot_accelerator("h100-sxm", 8), "H100");
   EXPECT_EQ(skypilot_accelerator("tpu-v5p", 4), "tpu-v5p-8");

@@ -36,6 +36,7 @@ struct Row {
   const std::vector<std::string>& cells;
   const std::map<std::string, size_t>& col;
   const std::vector<int>& starts;  // 1-based column of each cell
+  const std::vector<int>& lines;   // each cell's line from the row's first (a quoted line break)
   const std::string& file;
   int line;
   Diagnostics& ds;
@@ -47,8 +48,9 @@ struct Row {
   }
   void error(const std::string& name, std::string msg) const {
     auto it = col.find(name);
-    const int c = it != col.end() && it->second < starts.size() ? starts[it->second] : 0;
-    ds.push_back(error_at({file, line, c, ""}, fmt::format("{}: {}", name, msg)));
+    const bool in_row = it != col.end() && it->second < starts.size();
+    ds.push_back(error_at({file, line + (in_row ? lines[it->second] : 0), in_row ? starts[it->second] : 0, ""},
+                          fmt::format("{}: {}", name, msg)));
   }
   std::optional<int> integer(const std::string& name) const {
     const std::string& s = get(name);
@@ -283,8 +285,9 @@ ValidationCase read_row(const Row& row, int lineno) {
 std::vector<ValidationCase> parse_cases(const std::string& text, const std::string& name, Diagnostics& ds) {
   std::vector<ValidationCase> out;
   std::istringstream in(text);
+  CsvRecords records(in);
   std::string line;
-  if (!std::getline(in, line)) {
+  if (!records.next(line)) {
     ds.push_back(error_at({name, 1, 0, ""}, "empty file: expected a header line"));
     return out;
   }
@@ -292,13 +295,16 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   if (!header) return out;
   std::map<std::string, int> legacy;      // column -> rows whose notes set it
   std::map<std::string, int> first_line;  // id -> the line that gave it first
-  int lineno = 1;
-  while (std::getline(in, line)) {
-    ++lineno;
+  while (records.next(line)) {
+    const int lineno = records.line();
     if (line.empty() || line == "\r") continue;
     const CsvCells cells = split(line);
-    Row row{cells.text, header->col, cells.starts, name, lineno, ds};
+    Row row{cells.text, header->col, cells.starts, cells.lines, name, lineno, ds};
     const size_t before = ds.size();
+    if (cells.open_quote_column > 0) {
+      ds.push_back(error_at({name, lineno + cells.open_quote_line, cells.open_quote_column, ""},
+                            "this quote is never closed: the rest of the file was read as one cell"));
+    }
     // More cells than the header: an unquoted comma shifted every later cell
     // into the next column, silently. Fewer: the cells left off read as empty,
     // which is fine for optional columns; a required one past the end used to
@@ -309,9 +315,10 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
       if (header->col.at(r) >= n) past_end += (past_end.empty() ? "" : ", ") + r;
     }
     if (n > want || !past_end.empty()) {
-      const int column = n > want ? cells.starts[want] : static_cast<int>(line.size()) + 1;
+      const int column = n > want ? cells.starts[want] : static_cast<int>(line.size() - line.rfind('\n') - 1) + 1;
+      const int at_line = lineno + (n > want ? cells.lines[want] : cells.lines.back());
       ds.push_back(
-          error_at({name, lineno, column, ""},
+          error_at({name, at_line, column, ""},
                    n > want ? fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)", n, want)
                             : fmt::format("row has {} cells, the header {}: no {}", n, want, past_end)));
     }
@@ -331,7 +338,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
       const size_t at = header->col.at("id");
       ds.push_back(
           Diagnostic{Severity::warning,
-                     {name, lineno, at < cells.starts.size() ? cells.starts[at] : 0, ""},
+                     {name, lineno + (at < cells.lines.size() ? cells.lines[at] : 0),
+                      at < cells.starts.size() ? cells.starts[at] : 0, ""},
                      fmt::format("id: '{}' is also the id of line {}; give each case its own", c.id, first->second)});
     }
     out.push_back(std::move(c));
@@ -353,8 +361,9 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
 Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name) {
   Diagnostics ds;
   std::istringstream in(text);
+  CsvRecords records(in);
   std::string line;
-  if (!std::getline(in, line))
+  if (!records.next(line))
     return Unexpected{Diagnostics{error_at({name, 1, 0, ""}, "empty file: expected a header line")}};
   const auto header = read_header(line, name, ds);
   if (!header) return Unexpected{std::move(ds)};
@@ -369,13 +378,12 @@ Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const 
   out_header.insert(out_header.end(), kTypedColumns.begin(), kTypedColumns.end());
   out_header.emplace_back("notes");
   std::string out = fmt::format("{}\n", fmt::join(out_header, ","));
-  int lineno = 1;
-  while (std::getline(in, line)) {
-    ++lineno;
+  while (records.next(line)) {
+    const int lineno = records.line();
     if (line.empty()) continue;
     const CsvCells cells = split(line);
     Diagnostics ignored;
-    Row row{cells.text, header->col, cells.starts, name, lineno, ignored};
+    Row row{cells.text, header->col, cells.starts, cells.lines, name, lineno, ignored};
     ValidationCase c = read_row(row, lineno);
     read_legacy_notes(c);
     std::map<std::string, std::string> typed{

@@ -40,6 +40,31 @@ TEST(CasesIo, QuotedFieldsAndSpacesRead) {
   EXPECT_DOUBLE_EQ(cases[0].value, 0.5);
 }
 
+TEST(CasesIo, AQuotedCellMayHoldALineBreak) {
+  // RFC 4180: a note saved from a spreadsheet with a line break in it split
+  // the row in two malformed ones (usertrial2, fixed by usertrial3). A bad cell
+  // after the break is located on its own line; a quote never closed is named.
+  Diagnostics ds;
+  const auto cases = parse_cases(kHeader +
+                                     "A,train,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,\"first line\r\nsecond\"\r\n"
+                                     "B,\"train\n\",llama3.1-8b,h100-sxm,8,bf16,1,mfu,zero,\n"
+                                     "C,train,llama3.1-8b,h100-sxm,8,bf16,1,mfu,0.5,\"open\n",
+                                 "c.csv", ds);
+  ASSERT_EQ(cases.size(), 3u) << format_diagnostics(ds);
+  EXPECT_TRUE(cases[0].invalid.empty()) << cases[0].invalid;
+  EXPECT_EQ(cases[0].notes, "first line\nsecond");
+  EXPECT_DOUBLE_EQ(cases[0].value, 0.5);
+  EXPECT_EQ(cases[1].line, 4);
+  bool value_at_its_line = false, open_quote = false;
+  for (const auto& d : ds) {
+    value_at_its_line |= format_diagnostic(d).rfind("c.csv:5:37: warning: value:", 0) == 0;
+    open_quote |= format_diagnostic(d) ==
+                  "c.csv:6:47: warning: this quote is never closed: the rest of the file was read as one cell";
+  }
+  EXPECT_TRUE(value_at_its_line) << format_diagnostics(ds);
+  EXPECT_TRUE(open_quote) << format_diagnostics(ds);
+}
+
 // Two rows under kHeader, read as c.csv.
 std::vector<ValidationCase> two_rows(const std::string& a, const std::string& b, Diagnostics& ds) {
   auto cases = parse_cases(kHeader + a + "\n" + b + "\n", "c.csv", ds);

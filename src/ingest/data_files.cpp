@@ -199,7 +199,16 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
   }
   // A --prices file is one more layer, after every directory.
   for (const auto& f : price_files) {
+    const size_t before = ds.size();
     PriceBook book = load_price_file(f, ds, &refused);
+    // An empty --prices file (or one whose sections are misnamed and so
+    // reported) added nothing without a word: `--prices e.yaml` listed the
+    // shipped book as if it had been read (usertrial3).
+    if (ds.size() == before && book.offers.empty() && book.purchases.empty() && book.provider_classes.empty()) {
+      ds.push_back(Diagnostic{Severity::warning,
+                              {f, 1, 1, ""},
+                              "adds no offers, purchase prices or providers: it is empty, or its lists are"});
+    }
     sort_price_book(book);
     for (auto& d : check_unique_prices(book)) ds.push_back(std::move(d));
     for (auto& n : merge_price_book(merged.prices, std::move(book))) ds.push_back(std::move(n));

@@ -56,16 +56,25 @@ struct Fields {
   // A whole number in [min, INT_MAX]; reports and returns nullopt otherwise.
   std::optional<int> whole(const std::string& key, int min) {
     const json& v = j.at(key);
-    if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > INT_MAX) {
-      error(key,
-            fmt::format("'{}' must be {} integer, got {}", key, min > 0 ? "a positive" : "a non-negative", v.dump()));
+    const char* what = min > 0 ? "a positive" : "a non-negative";
+    // Say which of the three a value breaks: 2147483648 layers was "must be a
+    // positive integer", and "4096" (text) read like a number (usertrial3).
+    if (v.is_number_integer() && v.get<long long>() >= min && v.get<long long>() > INT_MAX) {
+      error(key, fmt::format("'{}' must be at most {}, got {}", key, INT_MAX, v.dump()));
+      return std::nullopt;
+    }
+    if (!v.is_number_integer() || v.get<long long>() < min) {
+      error(key, fmt::format("'{}' must be {} integer, got {}{}", key, what, v.dump(),
+                             v.is_string() ? " (text: write the number without quotes)" : ""));
       return std::nullopt;
     }
     return static_cast<int>(v.get<long long>());
   }
   int required(const std::string& key) {
     if (!has(key, true)) {
-      error(key, fmt::format("missing required field '{}'", key));
+      // `"hidden_size": null` is given, not missing (usertrial3).
+      error(key, j.contains(key) ? fmt::format("'{}' is null; give a positive integer", key)
+                                 : fmt::format("missing required field '{}'", key));
       return 0;
     }
     return whole(key, 1).value_or(0);
@@ -326,8 +335,12 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   // Llama 4 and Gemma 3 checkpoints are multimodal: the language model's fields sit in text_config.
   const bool nested = wrapped || nested_text(type);
   if (nested && (!root.contains("text_config") || !root.at("text_config").is_object())) {
+    // A text_config that is not an object was called missing (usertrial3).
     top.error("text_config",
-              fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));
+              root.contains("text_config")
+                  ? fmt::format("'text_config' must be an object (the {} text model's fields), got {}", type,
+                                root.at("text_config").dump())
+                  : fmt::format("missing required field 'text_config' (a {} config keeps the text model there)", type));
     return std::nullopt;
   }
   Fields f{nested ? root.at("text_config") : root, nested ? "/text_config" : "", name, ds,

@@ -154,10 +154,25 @@ TEST(HfConfig, MissingAndWrongFieldsAllReportedWithPointers) {
   EXPECT_EQ(errors_of(R"({"model_type": "llama", "hidden_size": "4096", "num_hidden_layers": 2.5,
                           "num_attention_heads": 32, "tie_word_embeddings": "no", "intermediate_size": -1})"),
             "c.json (/num_hidden_layers): error: 'num_hidden_layers' must be a positive integer, got 2.5\n"
-            "c.json (/hidden_size): error: 'hidden_size' must be a positive integer, got \"4096\"\n"
+            "c.json (/hidden_size): error: 'hidden_size' must be a positive integer, got \"4096\" (text: write the "
+            "number without quotes)\n"
             "c.json (/vocab_size): error: missing required field 'vocab_size'\n"
             "c.json (/tie_word_embeddings): error: 'tie_word_embeddings' must be true or false, got \"no\"\n"
             "c.json (/intermediate_size): error: 'intermediate_size' must be a positive integer, got -1\n");
+}
+
+TEST(HfConfig, ANumberTooLargeANullAndANonObjectTextConfigSayWhatIsWrong) {
+  // Each was worded as another problem (usertrial3): 2147483648 layers "must be
+  // a positive integer"; a null size "missing"; a text_config string "missing".
+  EXPECT_EQ(errors_of(R"({"model_type": "llama", "hidden_size": null, "num_hidden_layers": 2147483648,
+                          "num_attention_heads": 32, "intermediate_size": 9223372036854775807, "vocab_size": 10})"),
+            "c.json (/num_hidden_layers): error: 'num_hidden_layers' must be at most 2147483647, got 2147483648\n"
+            "c.json (/hidden_size): error: 'hidden_size' is null; give a positive integer\n"
+            "c.json (/intermediate_size): error: 'intermediate_size' must be at most 2147483647, got "
+            "9223372036854775807\n");
+  EXPECT_EQ(errors_of(R"({"model_type": "gemma3", "text_config": "gemma3_text"})"),
+            "c.json (/text_config): error: 'text_config' must be an object (the gemma3 text model's fields), got "
+            "\"gemma3_text\"\n");
 }
 
 TEST(HfConfig, MalformedJsonHasLineAndColumn) {

@@ -34,8 +34,10 @@ struct CsvRow {
   }
   void error(const char* c, const std::string& msg) const {
     auto it = col.find(c);
-    const int at = it != col.end() && it->second < cells.starts.size() ? cells.starts[it->second] : 0;
-    ds.push_back(error_at({file, line, at, ""}, fmt::format("{}: {}", c, msg)));
+    const bool in_row = it != col.end() && it->second < cells.starts.size();
+    ds.push_back(
+        error_at({file, line + (in_row ? cells.lines[it->second] : 0), in_row ? cells.starts[it->second] : 0, ""},
+                 fmt::format("{}: {}", c, msg)));
   }
   // Empty: 0 (not given).
   int whole(const char* c) const {
@@ -88,8 +90,9 @@ void apply_family(ModelArch& m) {
 std::vector<ModelArch> parse_models_csv(const std::string& text, const std::string& name, Diagnostics& ds) {
   std::vector<ModelArch> out;
   std::istringstream in(text);
+  CsvRecords records(in);
   std::string line;
-  if (!std::getline(in, line)) return out;
+  if (!records.next(line)) return out;
   std::map<std::string, size_t> col;
   const auto header = split_csv_line(line).text;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
@@ -97,15 +100,19 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
     if (!col.count(need)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", need)));
   }
   if (has_errors(ds)) return out;
-  int lineno = 1;
-  while (std::getline(in, line)) {
-    ++lineno;
+  while (records.next(line)) {
+    const int lineno = records.line();
     if (line.empty() || line == "\r") continue;
     const CsvCells cells = split_csv_line(line);
     const CsvRow row{cells, col, name, lineno, ds};
+    if (cells.open_quote_column > 0) {
+      ds.push_back(error_at({name, lineno + cells.open_quote_line, cells.open_quote_column, ""},
+                            "this quote is never closed: the rest of the file was read as one cell"));
+      continue;
+    }
     if (cells.text.size() > header.size()) {
       // An unquoted comma shifts every later cell into the wrong column.
-      ds.push_back(error_at({name, lineno, cells.starts[header.size()], ""},
+      ds.push_back(error_at({name, lineno + cells.lines[header.size()], cells.starts[header.size()], ""},
                             fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)",
                                         cells.text.size(), header.size())));
       continue;

@@ -67,10 +67,10 @@ class Importer {
 
   ImportResult run(std::istream& in) {
     std::string line;
-    int lineno = 0;
+    CsvRecords records(in);
     std::set<std::string> seen_rows;  // verbatim rows
-    while (std::getline(in, line)) {
-      ++lineno;
+    while (records.next(line)) {
+      const int lineno = records.line();
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (lineno == 1) {
         if (!read_header(line)) return finish();
@@ -78,7 +78,16 @@ class Importer {
       }
       if (line.empty()) continue;
       ++result_.rows;
-      auto cells = split_csv_line(line).text;
+      const CsvCells split = split_csv_line(line);
+      auto cells = split.text;
+      if (split.open_quote_column > 0) {
+        excl_.add("malformed",
+                  fmt::format("the quote at line {} column {} is never closed: the rest of the file was read as one "
+                              "cell; skipped",
+                              lineno + split.open_quote_line, split.open_quote_column),
+                  lineno);
+        continue;
+      }
       if (cells.size() != header_.size()) {
         excl_.add("malformed", fmt::format("row has {} cells, the header {}; skipped", cells.size(), header_.size()),
                   lineno);

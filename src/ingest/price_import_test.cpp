@@ -76,6 +76,31 @@ TEST(PriceImportAws, KeepsCleanPricesAndNamesEveryExclusion) {
   EXPECT_FALSE(has_errors(r.diagnostics));
 }
 
+TEST(PriceImport, AQuotedCellMayHoldALineBreak) {
+  // RFC 4180 allows a line break inside quotes (a pretty-printed GpuInfo): the
+  // row came apart into two "malformed" ones (usertrial2, fixed by usertrial3).
+  // Line numbers after it stay those of the file, and a quote never closed is
+  // named where it opens.
+  const std::string header =
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,"
+      "AvailabilityZone,Arch\n";
+  ImportOptions opt;
+  opt.retrieved = "2026-12-06";
+  ImportResult r =
+      import_skypilot_text(header +
+                               "p5.48xlarge,H100,8.0,192.0,2048.0,\"{'Gpus': [\r\n  {'Name': 'H100', "
+                               "'Count': 8}]}\",55.04,19.0,us-east-1,use1-az2,x86_64\r\n"
+                               "p5.48xlarge,H100,8.0,192.0,2048.0,\"{}\",55.04,,us-east-2,use2-az1,x86_64\n"
+                               "p5.48xlarge,H100,8.0,192.0,2048.0,\"{'Gpus':\n,55.04,,us-west-2,x,x86_64\n",
+                           "q.csv", CatalogFormat::aws, opt);
+  EXPECT_EQ(r.rows, 3);
+  EXPECT_NE(find(r, "aws/us-east-1/p5.48xlarge/on-demand"), nullptr) << format_diagnostics(r.diagnostics);
+  EXPECT_TRUE(warned(r, 4, "[no-price] p5.48xlarge in us-east-2: spot price is blank"))
+      << format_diagnostics(r.diagnostics);
+  EXPECT_TRUE(warned(r, 5, "the quote at line 5 column 35 is never closed")) << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(r.excluded.count("malformed"), 1U);
+}
+
 TEST(PriceImportGcp, JoinsHostRowsAndDropsTheDiscountedRegionGroup) {
   ImportResult r = import_fixture("gcp_small.csv", CatalogFormat::gcp);
   EXPECT_EQ(r.rows, 22);

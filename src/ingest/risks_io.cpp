@@ -167,9 +167,11 @@ struct RisksReader {
   // Each entry of list `key`: its optional name and source, then one(r, name).
   template <class F>
   void each(MapReader& root, std::string_view key, std::string_view entry, F one) {
+    UniqueNames names;  // two shocks under one name read as two, reported as one (usertrial3)
     detail::read_each(root, key, entry, [&](MapReader& r) {
       std::string name = r.str("name", Need::optional).value_or("");
       if (!name.empty()) r.set_what(fmt::format("{} '{}'", entry, name));
+      names.add(r, "name", name);
       one(r, std::move(name));
       r.str("source", Need::optional);
     });

@@ -36,8 +36,9 @@ TEST(RisksErrors, EachCaseReportsExactlyItsExpectedDiagnostics) {
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
   }
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"fractions_out_of_range", "negative_rates", "out_of_bounds",
-                                             "outside_horizon", "several_problems", "unknown_names"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"comments_only", "empty", "fractions_out_of_range", "names_and_lists",
+                                             "negative_rates", "out_of_bounds", "outside_horizon", "several_problems",
+                                             "unknown_names"}));
   for (const auto& name : names) {
     SCOPED_TRACE(name);
     const std::string actual = diagnostics_for(name);
@@ -106,6 +107,26 @@ TEST(SimInputIo, RentedChipsAreReadAndChecked) {
             "capacity 16, got 20\n"
             "s.yaml:3:5: error: pool 'p': rented chips in 2027-02 must be whole instances of 8 chips within the "
             "capacity 16, got 20\n");
+}
+
+TEST(SimInputIo, ANameGivenTwiceIsAnErrorAtTheSecond) {
+  // Two pools named 'p' were read as two, every reference going to the first,
+  // without a word (usertrial3); runs and services likewise.
+  Diagnostics ds;
+  parse_sim_input(
+      "horizon: {start: 2027-01, months: 1}\n"
+      "pools:\n"
+      "  - {name: p, accelerator: h100-sxm, vendor: nvidia, provider: aws, term: on-demand, price: 2 $/chip/h, "
+      "capacity: 8}\n"
+      "  - {name: p, accelerator: h100-sxm, vendor: nvidia, provider: aws, term: spot, price: 1 $/chip/h, "
+      "capacity: 8}\n"
+      "services:\n"
+      "  - {name: s, demand: 1 req/s, replicas: [{pool: p, count: 1, chips_per_replica: 8, per_replica: 2 req/s}]}\n"
+      "  - {name: s, demand: 1 req/s, replicas: [{pool: p, count: 1, chips_per_replica: 8, per_replica: 2 req/s}]}\n",
+      "s.yaml", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "s.yaml:4:12: error: pool 'p': name: is given twice (first on line 3)\n"
+            "s.yaml:7:12: error: service 's': name: is given twice (first on line 6)\n");
 }
 
 TEST(SimInputIo, ErrorsSayWhereAndSuggest) {

@@ -23,6 +23,7 @@ struct ScenarioReader {
   Diagnostics& ds;
   SimInput in;
   std::vector<std::string> pool_names;
+  UniqueNames pool_names_seen, run_names_seen, service_names_seen;
 
   int months() const { return in.horizon.months(); }
 
@@ -129,6 +130,9 @@ struct ScenarioReader {
       p.defined_at = r.where();
       p.name = r.str("name").value_or("");
       r.set_what(fmt::format("pool '{}'", p.name));
+      // Two pools under one name were read as two, and every reference went
+      // to the first (usertrial3); runs and services likewise.
+      pool_names_seen.add(r, "name", p.name);
       p.accelerator = r.str("accelerator").value_or("");
       p.vendor = r.str("vendor").value_or("");
       p.provider = r.str("provider").value_or("");
@@ -165,6 +169,7 @@ struct ScenarioReader {
       run.defined_at = r.where();
       run.name = r.str("name").value_or("");
       r.set_what(fmt::format("run '{}'", run.name));
+      run_names_seen.add(r, "name", run.name);
       if (auto t = r.str("tokens")) {
         auto v = parse_count_text(*t);
         if (!v || *v <= 0) r.error("tokens", fmt::format("expected a positive count such as 15T, got '{}'", *t));
@@ -202,6 +207,7 @@ struct ScenarioReader {
       s.defined_at = r.where();
       s.name = r.str("name").value_or("");
       r.set_what(fmt::format("service '{}'", s.name));
+      service_names_seen.add(r, "name", s.name);
       s.demand_rps.assign(months(), rate(r, "demand", "req/s").value_or(0));
       std::vector<ReplicaSet> sets;
       YAML::Node n = r.node("replicas", Need::required);

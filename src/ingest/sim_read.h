@@ -21,7 +21,8 @@ void read_each(MapReader& root, std::string_view key, std::string_view entry, F 
   YAML::Node n = root.node(key, Need::optional);
   if (!n.IsDefined()) return;
   if (!n.IsSequence()) {
-    root.error(key, fmt::format("must be a list of {}s", entry));
+    // "must be a list of failuress" (usertrial3): the entry's name, as given.
+    root.error(key, fmt::format("must be a list of {} entries, each starting with '- '", entry));
     return;
   }
   for (const auto& e : n) {

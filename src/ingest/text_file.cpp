@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include "base/unit_text.h"
 
@@ -30,6 +32,45 @@ std::string normalize_text(std::string text) {
   }
   return out;
 }
+
+namespace {
+
+// The offset of the first byte that does not belong to well-formed UTF-8
+// (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF), or npos.
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (b >= 0xC2 && b <= 0xDF) {
+      n = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      n = 2;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      n = 3;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
 
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& ds) {
   std::error_code ec;
@@ -65,7 +106,20 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
     ds.push_back(error_at({path, 0, 0, ""}, "cannot read file"));
     return std::nullopt;
   }
-  return normalize_text(std::move(text));
+  text = normalize_text(std::move(text));
+  // Text that is not UTF-8 (a Latin-1 export, a binary file) went on into
+  // names that JSON output could not write: `plan --json` aborted on a
+  // portfolio name with a 0xFF byte (usertrial3). Refused here, for every input.
+  if (const size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    const size_t newline = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
+    const size_t column = newline == std::string::npos ? bad : bad - newline - 1;
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1;
+    ds.push_back(error_at({path, static_cast<int>(line), static_cast<int>(column) + 1, ""},
+                          fmt::format("is not UTF-8 text: byte 0x{:02X} here (save the file as UTF-8)",
+                                      static_cast<unsigned char>(text[bad]))));
+    return std::nullopt;
+  }
+  return text;
 }
 
 bool write_text_file(const std::string& path, const std::string& text, bool create_directories) {

@@ -5,13 +5,29 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/node/detail/memory.h>
+#include <yaml-cpp/node/detail/node.h>
 
 #include "base/suggest.h"
 #include "ingest/text_file.h"
+
+namespace xpu {
+struct MarkedNodeAccess {};
+}  // namespace xpu
+
+// The builder below hands its root to a YAML::Node through the constructor
+// yaml-cpp keeps for its own builder; Node befriends every as_if<T, S>, and
+// this one is ours.
+template <>
+struct YAML::as_if<xpu::MarkedNodeAccess, void> {
+  static Node make(detail::node& root, const detail::shared_memory_holder& memory) { return Node(root, memory); }
+};
 
 namespace xpu {
 namespace {
@@ -50,11 +66,152 @@ std::string tab_hint(const std::string& text, const YAML::Mark& m) {
   return "";
 }
 
+// YAML::Load's builder, but an alias (`*name`) becomes a node of its own,
+// marked where the alias is written, that shares the anchored node's children
+// (and their marks). yaml-cpp's builder hands back the anchored node itself,
+// so every message about an aliased value (a duplicate offer `- *o`, a bad
+// `accelerator: *acc`) pointed at the anchor's line (found by usertrial2).
+// The copies are shallow, and after kAliasCopyBudget copied children in one
+// document an alias is shared again, so many aliases of a long list cost no
+// more memory than they did.
+class MarkedBuilder : public YAML::EventHandler {
+ public:
+  MarkedBuilder() : memory_(new YAML::detail::memory_holder) { anchors_.push_back(nullptr); }  // anchors start at 1
+
+  YAML::Node root() const { return root_ ? YAML::as_if<MarkedNodeAccess, void>::make(*root_, memory_) : YAML::Node(); }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    push(mark, anchor).set_null();
+    pop();
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor >= anchors_.size() || anchors_[anchor] == nullptr) {  // the parser refuses an unknown anchor first
+      OnNull(mark, YAML::NullAnchor);
+      return;
+    }
+    YAML::detail::node& from = *anchors_[anchor];
+    if (budget_ < from.size() + 1) {
+      push(from);
+      pop();
+      return;
+    }
+    budget_ -= from.size() + 1;
+    YAML::detail::node& copy = memory_->create_node();
+    copy.set_mark(mark);
+    copy.set_tag(from.tag());
+    copy.set_style(from.style());
+    switch (from.type()) {
+      case YAML::NodeType::Scalar:
+        copy.set_scalar(from.scalar());
+        break;
+      case YAML::NodeType::Sequence:
+        copy.set_type(YAML::NodeType::Sequence);
+        for (auto it = from.begin(); it != from.end(); ++it) copy.push_back(**it, memory_);
+        break;
+      case YAML::NodeType::Map:
+        copy.set_type(YAML::NodeType::Map);
+        for (auto it = from.begin(); it != from.end(); ++it) copy.insert(*it->first, *it->second, memory_);
+        break;
+      default:
+        copy.set_null();
+        break;
+    }
+    push(copy);
+    pop();
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    YAML::detail::node& n = push(mark, anchor);
+    n.set_scalar(value);
+    n.set_tag(tag);
+    pop();
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override {
+    YAML::detail::node& n = push(mark, anchor);
+    n.set_tag(tag);
+    n.set_type(YAML::NodeType::Sequence);
+    n.set_style(style);
+  }
+  void OnSequenceEnd() override { pop(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override {
+    YAML::detail::node& n = push(mark, anchor);
+    n.set_type(YAML::NodeType::Map);
+    n.set_tag(tag);
+    n.set_style(style);
+    ++map_depth_;
+  }
+  void OnMapEnd() override {
+    --map_depth_;
+    pop();
+  }
+
+ private:
+  static constexpr size_t kAliasCopyBudget = 1'000'000;
+
+  YAML::detail::node& push(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    YAML::detail::node& n = memory_->create_node();
+    n.set_mark(mark);
+    if (anchor) {
+      anchors_.resize(std::max<size_t>(anchors_.size(), anchor + 1), nullptr);
+      anchors_[anchor] = &n;
+    }
+    push(n);
+    return n;
+  }
+  void push(YAML::detail::node& n) {
+    const bool needs_key = !stack_.empty() && stack_.back()->type() == YAML::NodeType::Map && keys_.size() < map_depth_;
+    stack_.push_back(&n);
+    if (needs_key) keys_.emplace_back(&n, false);
+  }
+  void pop() {
+    if (stack_.empty()) return;
+    if (stack_.size() == 1) {
+      root_ = stack_.front();
+      stack_.pop_back();
+      return;
+    }
+    YAML::detail::node& n = *stack_.back();
+    stack_.pop_back();
+    YAML::detail::node& parent = *stack_.back();
+    if (parent.type() == YAML::NodeType::Sequence) {
+      parent.push_back(n, memory_);
+    } else if (parent.type() == YAML::NodeType::Map && !keys_.empty()) {
+      auto& [key, has_value] = keys_.back();
+      if (has_value) {
+        parent.insert(*key, n, memory_);
+        keys_.pop_back();
+      } else {
+        has_value = true;
+      }
+    }
+  }
+
+  YAML::detail::shared_memory_holder memory_;
+  YAML::detail::node* root_ = nullptr;
+  std::vector<YAML::detail::node*> stack_;
+  std::vector<YAML::detail::node*> anchors_;
+  std::vector<std::pair<YAML::detail::node*, bool>> keys_;  // a map's key, and whether its value came
+  size_t map_depth_ = 0;
+  size_t budget_ = kAliasCopyBudget;
+};
+
+YAML::Node load_marked(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  MarkedBuilder builder;
+  if (!parser.HandleNextDocument(builder)) return YAML::Node();
+  return builder.root();
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
   try {
-    return YAML::Load(text);
+    return load_marked(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp words its nesting limit as "bad file".
     ds.push_back(error_at(at_mark(name, e.mark),
@@ -78,7 +235,16 @@ SourceLocation location_of(const std::string& file, const YAML::Node& node) { re
 MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, std::string what)
     : node_(node), file_(std::move(file)), ds_(&ds), what_(std::move(what)) {
   if (!node_.IsMap()) {
-    ds_->push_back(error_at(location_of(file_, node_), fmt::format("{}: expected a mapping of keys to values", what_)));
+    // No mark: the root of a file with no YAML document (empty, or comments
+    // only), which had no line either (`--risks empty.yaml`, found by usertrial2).
+    if (node_.Mark().is_null() && !node_.IsScalar() && !node_.IsSequence()) {
+      ds_->push_back(
+          error_at({file_, 1, 1, ""},
+                   fmt::format("{}: the file is empty (no YAML in it); expected a mapping of keys to values", what_)));
+    } else {
+      ds_->push_back(
+          error_at(location_of(file_, node_), fmt::format("{}: expected a mapping of keys to values", what_)));
+    }
     return;
   }
   is_map_ = true;
@@ -124,6 +290,14 @@ MapReader::MapReader(const YAML::Node& node, std::string file, Diagnostics& ds, 
         key_marks_.push_back(it->first.Mark());
       }
     }
+  }
+}
+
+void UniqueNames::add(MapReader& r, std::string_view key, const std::string& name) {
+  if (name.empty()) return;
+  const int line = r.where(key).line;
+  if (const auto [it, fresh] = first_line_.emplace(name, line); !fresh) {
+    r.error(key, fmt::format("is given twice (first on line {})", it->second));
   }
 }
 

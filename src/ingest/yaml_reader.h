@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -91,6 +92,16 @@ class MapReader {
   std::vector<std::pair<std::string, YAML::Node>> entries_;  // key, value (first occurrence)
   std::vector<YAML::Mark> key_marks_;
   std::set<std::string, std::less<>> known_;
+};
+
+// Names that must be unique within a list (pools, runs, services): a second
+// one is an error at its name that gives the first one's line.
+class UniqueNames {
+ public:
+  void add(MapReader& r, std::string_view key, const std::string& name);
+
+ private:
+  std::map<std::string, int, std::less<>> first_line_;
 };
 
 }  // namespace xpu

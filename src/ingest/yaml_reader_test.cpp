@@ -64,6 +64,45 @@ TEST(YamlReader, MergeKeysSupplyTheFieldsAMappingLeavesOut) {
   EXPECT_EQ(all(bad.ds), "t.yaml:3:7: error: entry: <<: a merge key takes a mapping (`<<: *name`) or a list of them\n");
 }
 
+TEST(YamlReader, AnAliasedValueIsLocatedAtTheAlias) {
+  // yaml-cpp hands back the anchored node for `*name`, so every message about
+  // an aliased value pointed at the anchor's line (usertrial2, fixed by usertrial3).
+  Parsed p = parse("gpu: &g h100-smx\nlist:\n  - &o {provider: aws, chips: -8}\n  - *o\nmine: *g\n");
+  ASSERT_TRUE(p.ds.empty()) << all(p.ds);
+  EXPECT_EQ(location_of("t.yaml", p.root["list"][1]).line, 4);
+  EXPECT_EQ(location_of("t.yaml", p.root["list"][1]).column, 5);
+  MapReader top(p.root, "t.yaml", p.ds, "file");
+  top.str("gpu");
+  top.node("list");
+  top.error("mine", "unknown accelerator");
+  EXPECT_EQ(all(p.ds), "t.yaml:5:7: error: file: mine: unknown accelerator\n");
+  // The alias keeps the anchor's content; its fields stay where they were written.
+  MapReader second(p.root["list"][1], "t.yaml", p.ds, "entry");
+  EXPECT_EQ(second.str("provider"), "aws");
+  EXPECT_EQ(second.where("chips").line, 3);
+  EXPECT_EQ(location_of("t.yaml", p.root["list"][0]).line, 3);  // the anchor itself is unchanged
+  // An alias of a list and a self-referencing anchor load without a crash.
+  Parsed list = parse("a: &l [1, 2, 3]\nb: *l\n");
+  EXPECT_EQ(list.root["b"].size(), 3U);
+  EXPECT_EQ(location_of("t.yaml", list.root["b"]).line, 2);
+  Parsed self = parse("&s [1, *s]\n");
+  EXPECT_TRUE(self.root.IsSequence());
+}
+
+TEST(YamlReader, AnEmptyFileIsAnErrorAtItsFirstLine) {
+  // It had no line or column ("empty.yaml: error: risks: expected a mapping ...", usertrial2).
+  for (const char* text : {"", "# nothing yet\n\n"}) {
+    Parsed p = parse(text);
+    MapReader r(p.root, "t.yaml", p.ds, "risks");
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(all(p.ds),
+              "t.yaml:1:1: error: risks: the file is empty (no YAML in it); expected a mapping of keys to values\n");
+  }
+  Parsed list = parse("- 1\n");
+  MapReader r(list.root, "t.yaml", list.ds, "risks");
+  EXPECT_EQ(all(list.ds), "t.yaml:1:1: error: risks: expected a mapping of keys to values\n");
+}
+
 TEST(YamlReader, ReportsEveryProblemInOnePass) {
   Parsed p = parse(
       "bandwith: 3 TB/s\n"

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "base/parallel.h"
+#include "perf/layout_rules.h"
 #include "perf/sizing.h"
 #include "planner/formulation_build.h"
 
@@ -108,7 +109,11 @@ AcceleratorRate serving_need(const Workload& w, const Accelerator& acc, const Sy
   const ServiceSize size = size_service({&w.model, &acc, sys, &stack, w.serve.job}, peak, w.serve.slo);
   const ServingSearch& s = size.search;
   if (!s.best) {
-    r.reason = s.closest && !s.closest->binding.empty()
+    // A peak that needs more chips than are sized was "does not fit in memory"
+    // (1e12 req/s of an 8B model on H100s, usertrial3).
+    r.reason = s.over_chip_limit ? fmt::format("its peak of {:g} requests/s needs more than the {} chips xpuplan sizes",
+                                               peak, kMaxChipsSized)
+               : s.closest && !s.closest->binding.empty()
                    ? fmt::format("no layout meets the {} target", s.closest->binding)
                    : std::string("does not fit in memory with any layout tried");
     return r;

@@ -29,7 +29,9 @@ void round_all(Json& j) {
 std::string dump_canonical(const Json& j) {
   Json copy = j;
   round_all(copy);
-  return copy.dump(2) + "\n";
+  // Names that are not UTF-8 are written as U+FFFD rather than abort the
+  // command (read_text_file refuses such files; this is the last guard).
+  return copy.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 Json to_json(const Provenance& p) {

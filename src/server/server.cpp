@@ -53,7 +53,12 @@ void send_text(httplib::Response& res, int status, const std::string& body) {
   res.set_header("Cache-Control", "no-store");
   res.set_content(body, "application/json; charset=utf-8");  // Debian's httplib copies either way
 }
-void send(httplib::Response& res, int status, const nlohmann::json& body) { send_text(res, status, body.dump()); }
+// Text that is not UTF-8 (a body's bytes echoed in a parse error) is written
+// as U+FFFD: dump() threw, and the 500 that followed had no body (usertrial3).
+std::string dump_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+void send(httplib::Response& res, int status, const nlohmann::json& body) { send_text(res, status, dump_text(body)); }
 
 std::string media_type(const httplib::Request& req) {
   std::string t = req.get_header_value("Content-Type");
@@ -201,12 +206,10 @@ struct Server::Impl {
       const auto r = jobs::run(kind, request, *data, options());
       if (!r.ok()) throw bad_request(to_json(r.diagnostics, in));
       if (none_meets_is_422 && r.outcome == api::Outcome::none_meets) {
-        return {
-            422,
-            nlohmann::json{{"error", "no answer"}, {"message", "no option meets the request"}, {"result", *r.report}}
-                .dump()};
+        return {422, dump_text(nlohmann::json{
+                         {"error", "no answer"}, {"message", "no option meets the request"}, {"result", *r.report}})};
       }
-      return {200, r.report->dump()};
+      return {200, dump_text(*r.report)};
     });
   }
 
@@ -221,7 +224,7 @@ struct Server::Impl {
         }
         throw not_found(message);
       }
-      return {200, r.report->dump()};
+      return {200, dump_text(*r.report)};
     });
   }
 
@@ -324,7 +327,7 @@ struct Server::Impl {
                                  {"status", to_string(v->status)},
                                  {"queue_position", v->queue_position},
                                  {"progress", progress_json(*v)}};
-      const std::string text = fmt::format("event: {}\ndata: {}\n\n", end ? "done" : "progress", event.dump());
+      const std::string text = fmt::format("event: {}\ndata: {}\n\n", end ? "done" : "progress", dump_text(event));
       if (!sink.write(text.data(), text.size())) return false;
       if (end) sink.done();
       return true;
@@ -551,6 +554,14 @@ void Server::Impl::setup_http() {
       o.threads != 0 ? o.threads : std::max(64U, 8 * std::max(1U, std::thread::hardware_concurrency()));
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(o.body_limit);
+  // httplib binds with SO_REUSEPORT, so a second `xpuplan serve --port P`
+  // said "listening" and the kernel split P's connections between the two
+  // servers, perhaps of different versions or data (usertrial3). SO_REUSEADDR
+  // alone still rebinds a port in TIME_WAIT and refuses one a server holds.
+  http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   // Small answers go out at once (Nagle with the client's delayed ACK costs 40 ms a request).
   http.set_tcp_nodelay(true);
   // A keep-alive connection serves many requests (httplib's default closes it after 5).
@@ -650,7 +661,12 @@ void raise_backlog(int port) {
 int Server::bind(std::string* error) {
   const int port = impl_->o.port == 0 ? impl_->http.bind_to_any_port(impl_->o.host)
                                       : (impl_->http.bind_to_port(impl_->o.host, impl_->o.port) ? impl_->o.port : -1);
-  if (port < 0 && error) *error = fmt::format("cannot listen on {}:{}", impl_->o.host, impl_->o.port);
+  if (port < 0 && error) {
+    *error = fmt::format(
+        "cannot listen on {}:{} (another server may hold the port; give another --port, or 0 for "
+        "any free one)",
+        impl_->o.host, impl_->o.port);
+  }
   if (port > 0) raise_backlog(port);
   return port;
 }

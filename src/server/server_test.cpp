@@ -147,6 +147,21 @@ TEST(Server, PostRoutesAnswerWithTheCliJson) {
   }
 }
 
+TEST(Server, APortAnotherServerHoldsIsRefused) {
+  // With httplib's SO_REUSEPORT a second server bound the same port and the
+  // kernel split its connections between the two (usertrial3).
+  ServerOptions o;
+  o.port = 0;
+  Server first(shipped(), o);
+  const int port = first.bind();
+  ASSERT_GT(port, 0);
+  o.port = port;
+  Server second(shipped(), o);
+  std::string error;
+  EXPECT_EQ(second.bind(&error), -1);
+  EXPECT_NE(error.find("another server may hold the port"), std::string::npos) << error;
+}
+
 TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   auto c = shared().client();
   auto res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":"many","tokns":"1T"})",
@@ -176,13 +191,20 @@ TEST(Server, BadRequestsAreLocatedByJsonPointer) {
                "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400) << res->body;
-  EXPECT_NE(res->body.find("number overflow"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("number out of range: '1e400'"), std::string::npos) << res->body;
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["column"], 69) << res->body;  // it had no place (usertrial3)
   res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":8,"chips":16})",
                "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400) << res->body;
   EXPECT_EQ(body_of(res)["diagnostics"][0]["pointer"], "/chips") << res->body;
   EXPECT_NE(res->body.find("duplicate key 'chips'"), std::string::npos) << res->body;
+  // Bytes that are not UTF-8 were a 500 with an empty body: the parse error
+  // echoed them, and writing the answer threw (usertrial3).
+  res = c.Post("/api/train", "{\"model\":\"\xff\xfe\",\"accelerator\":\"h100-sxm\",\"chips\":8}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(body_of(res)["error"], "bad request") << res->body;
 
   res = c.Get("/api/catalog?vendr=amd");
   ASSERT_TRUE(res);

@@ -108,7 +108,7 @@ class LineWriter {
  public:
   explicit LineWriter(int fd) : fd_(fd) {}
   void write(const nlohmann::json& j) {
-    std::string line = j.dump();
+    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     line += '\n';
     const std::scoped_lock lock(mu_);
     for (size_t at = 0; at < line.size();) {
@@ -235,7 +235,7 @@ std::optional<jobs::Result> run_in_worker(const WorkerSpec& spec, const std::str
                                  {"price_files", spec.price_files},
                                  {"max_threads", spec.max_threads},
                                  {"memory_bytes", spec.memory_bytes}}
-                      .dump());
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   shutdown(sv[0], SHUT_WR);
 
   enum class Stop { none, cancelled, time } stop = Stop::none;

@@ -125,7 +125,7 @@ std::string render_json(const SimResult& r) {
                  {"months", r.month_labels},
                  {"plan_cost", num(r.plan_cost.si())},
                  {"policies", policies}};
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string render_text(const SimResult& r) {

@@ -234,14 +234,17 @@ Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt
 // each probe. The same formulas on the same memo, so the same verdict.
 // `bound`: try the cheap necessary conditions first (false: the exhaustive
 // baseline of search_serving's equality test).
+// `batch_out`: the probe's Little's-law batch, where it computed one (else
+// left alone).
 bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo, double cap,
-              StepMemo& memo, bool bound) {
+              StepMemo& memo, bool bound, double* batch_out = nullptr) {
   const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
   // Without targets the verdict is little_batch's first test alone: its
   // 30-step bisection (a new step at most of them) would be thrown away.
   if (bound && !tpot && !ttft) return keeps_up(c, l, rate, cap, &memo);
   const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
   if (!batch) return false;
+  if (batch_out) *batch_out = *batch;
   if (!tpot && !ttft) return true;
   const Seconds step(memo.steady(c, l, *batch).time);
   const double a = emitted(c);
@@ -382,23 +385,41 @@ namespace {
 // whose weights fit. The bisection asks only for verdicts (meets_at); the
 // estimate is built once, at the highest rate that met them: the same
 // serve_with the probe stood for, so the same estimate.
-std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
-                                             int cap, double top_rate, StepMemo& memo, bool bound = true) {
+//
+// `enough` > 0 (the search's rate): stop at the first probe that meets the
+// targets at a rate >= enough with a batch above little_batch's 1e-9 floor,
+// and return `one_replica` instead of the estimate. One replica then carries
+// `enough`, i.e. the search's ceil(enough / requests_per_s - 1e-9) would be 1:
+// the bisection's lo only rises, so the last rate met, r*, is >= the probe's;
+// the Little's-law batch B at r* is >= the probe's (f(B) is non-decreasing in
+// the rate operation by operation, so a higher rate's batch bisection turns
+// right wherever a lower one's does), so B is the bisection's own end, where
+// fl(fl(fl(r* O) step) / a) - B <= 0; hence requests_per_s =
+// fl(fl(fl(B a) / step) / O) >= r* (1 - 2^-53)^6 and enough / requests_per_s
+// <= 1 + 1e-15, which the 1e-9 takes below 1 (Inference.*OneReplica* check it).
+struct MaxRate {
+  std::optional<ServingEstimate> estimate;  // at the highest rate met (none: no rate met)
+  bool one_replica = false;                 // stopped early: a rate >= enough was met (no estimate)
+};
+MaxRate max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo, int cap,
+                      double top_rate, StepMemo& memo, bool bound = true, double enough = 0) {
   const double capd = effective_cap(c, l, cap, memo.memory(c, l).max_sequences);
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (meets_at(c, l, mid, slo, capd, memo, bound)) {
+    double batch = 0;
+    if (meets_at(c, l, mid, slo, capd, memo, bound, &batch)) {
+      if (enough > 0 && mid >= enough && batch > 1e-9) return {std::nullopt, true};
       lo = mid;
       best = mid;
     } else {
       hi = mid;
     }
   }
-  if (!best) return std::nullopt;
-  return serve_with(c, l, *best, slo, cap, &memo);
+  if (!best) return {};
+  return {serve_with(c, l, *best, slo, cap, &memo), false};
 }
 
 // serve_with without a rate or SLOs, as far as the search's Pareto filter
@@ -422,7 +443,8 @@ std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, cons
   StepMemo memo;
   const int fit = memo.memory(c, l).max_sequences;
   if (fit < 1) return std::nullopt;
-  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo);
+  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo)
+      .estimate;
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -536,10 +558,21 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     // and `closest` and `over_chip_limit` are read only when none exists.
     const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
     if (prune && out.best && l.chips() > best_chips) continue;
+    // Pruned, the max-rate bisection stops once a probe shows that one
+    // replica carries the rate (max_rate_from's `enough`): the estimate at
+    // the max rate is then read by `densest` alone, which the search drops
+    // when it has a best (below), and a best it has (replicas 1 is in range).
+    const bool one_in_range = !(1.0 * l.chips() > static_cast<double>(kMaxChipsSized));
     std::optional<std::optional<ServingEstimate>> computed;
-    if (!cell.max_rate) computed = max_rate_from(c, l, slo, cap, cell.top_rate, memo, prune);
-    const std::optional<ServingEstimate>& r = cell.max_rate ? *cell.max_rate : *computed;
-    if (!r) {
+    bool one_replica = false;
+    if (!cell.max_rate) {
+      MaxRate m = max_rate_from(c, l, slo, cap, cell.top_rate, memo, prune, prune && one_in_range ? rate : 0.0);
+      one_replica = m.one_replica;
+      if (!one_replica) computed = std::move(m.estimate);
+    }
+    static const std::optional<ServingEstimate> kNone;
+    const std::optional<ServingEstimate>& r = cell.max_rate ? *cell.max_rate : computed ? *computed : kNone;
+    if (!r && !one_replica) {
       if (prune && out.best) continue;
       const ServingEstimate loose = cell.loose ? *cell.loose : serve_with(c, l, std::nullopt, slo, cap, &memo);
       if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
@@ -547,9 +580,11 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
       if (fill && computed) fill->cells[i].max_rate = std::move(computed);
       continue;
     }
-    if (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip) out.densest = r;
+    if (r && (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip)) {
+      out.densest = r;
+    }
     // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
-    const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
+    const double need = one_replica ? 1.0 : std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
     const bool over = !(need * l.chips() <= static_cast<double>(kMaxChipsSized));
     const int replicas = over ? 0 : static_cast<int>(need);
     const int chips = replicas * l.chips();
@@ -565,6 +600,9 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     if (fill && computed) fill->cells[i].max_rate = std::move(computed);
   }
   if (!out.best) out.closest = nearest;
+  // Pruned, `densest` is read only without a best (it would otherwise depend
+  // on which cells stopped early, i.e. on what a shared table held).
+  if (prune && out.best) out.densest.reset();
   return out;
 }
 

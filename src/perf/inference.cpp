@@ -1,6 +1,7 @@
 #include "perf/inference.h"
 
 #include "base/check.h"
+#include "perf/inference_plan.h"
 #include "perf/layout_rules.h"
 
 #include <algorithm>
@@ -21,27 +22,34 @@ double emitted(const InferenceContext& c) { return c.job.spec.enabled() ? c.job.
 
 // Steady-state iteration with `batch` sequences decoding: each iteration also
 // prefills the prompts of the requests that replace the ones finishing.
-StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double batch, double extra_prompts = 0) {
+// `plan`: the layout's (perf/inference_plan.h), where the caller keeps one.
+StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double batch, double extra_prompts = 0,
+                     const StepPlan* plan = nullptr) {
   const ServingJob& j = c.job;
   const double prompts = batch * emitted(c) / j.output_len + extra_prompts;
+  if (plan) return mixed_step(c, l, *plan, batch, inflight_context(j), prompts * j.input_len, j.input_len);
   return mixed_step(c, l, batch, inflight_context(j), prompts * j.input_len, j.input_len);
 }
 
 // The p99 request's step: one carrying tpot_p99_sigmas standard deviations
 // more prompts than the mean (see serve_with's TPOT comment). A function of
 // the batch alone, like the steady step.
-StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double batch) {
+StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double batch, const StepPlan* plan = nullptr) {
   const ServingJob& j = c.job;
   const double n = batch * emitted(c) / j.output_len;
   const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
-  return steady_step(c, l, batch, extra);
+  return steady_step(c, l, batch, extra, plan);
 }
 
 // A prompt of `prompt` tokens prefilled in chunks, each riding an iteration
 // with `batch` sequences decoding.
-Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt) {
+Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt,
+                    const StepPlan* plan = nullptr) {
   const double chunk = std::min(prompt, dbl(c.stack->prefill_chunk));
-  return mixed_step(c, l, batch, inflight_context(c.job), chunk, prompt).time *
+  const double context = inflight_context(c.job);
+  return (plan ? mixed_step(c, l, *plan, batch, context, chunk, prompt)
+               : mixed_step(c, l, batch, context, chunk, prompt))
+             .time *
          std::ceil(prompt / c.stack->prefill_chunk);
 }
 
@@ -74,11 +82,16 @@ class StepMemo {
     if (2 * (used_ + 1) > slots_.size()) grow();
     Slot* s = find(key);
     if (!s->used) {
-      const StepTime st = steady_step(c, l, batch);
+      const StepTime st = steady_step(c, l, batch, 0, &plan(c, l));
       *s = {key, st.time.si(), st.bound, true};
       ++used_;
     }
     return {s->time, s->bound};
+  }
+  // The layout's step plan at the steady steps' context (perf/inference_plan.h).
+  const StepPlan& plan(const InferenceContext& c, const ServingLayout& l) {
+    if (!plan_) plan_ = plan_step(c, l, inflight_context(c.job));
+    return *plan_;
   }
   const ServingMemory& memory(const InferenceContext& c, const ServingLayout& l) {
     if (!memory_) memory_ = serving_memory(c, l);
@@ -123,6 +136,7 @@ class StepMemo {
   int shift_ = 64;
   std::optional<ServingMemory> memory_;
   std::optional<Bound> prefill_bound_;
+  std::optional<StepPlan> plan_;
 };
 
 // The steady step at `batch`, from `memo` when there is one.
@@ -255,9 +269,10 @@ bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, co
   // step nor the prompt, the two costly parts of a verdict.
   if (bound && tpot && step / a > slo.tpot) return false;
   if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), *batch, cap) > slo.ttft) return false;
-  if (tpot && std::max(step, tail_step(c, l, *batch).time) / a > slo.tpot) return false;
+  const StepPlan* plan = &memo.plan(c, l);
+  if (tpot && std::max(step, tail_step(c, l, *batch, plan).time) / a > slo.tpot) return false;
   if (!ttft) return true;
-  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job));
+  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job), plan);
   XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
   return !(ttft_p99_at_rate(c, step, prompt99, *batch, cap) > slo.ttft);
 }
@@ -316,16 +331,17 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   // standard deviation of sqrt(n (1 + cv_I^2)) prompts; the p99 request sits
   // tpot_p99_sigmas of them above the mean (few-step requests set the tail;
   // tail_step).
-  e.tpot_p99 = std::max(step, tail_step(c, l, batch).time) / a;
+  const StepPlan* plan = memo ? &memo->plan(c, l) : nullptr;
+  e.tpot_p99 = std::max(step, tail_step(c, l, batch, plan).time) / a;
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
   // queues for a batch slot when the batch nears its cap (slot_wait_p99: a
   // queue of cap slots, each held for a request's decode).
-  const Seconds prompt50 = prompt_time(c, l, batch, j.input_len);
+  const Seconds prompt50 = prompt_time(c, l, batch, j.input_len, plan);
   e.ttft_p50 = step * 0.5 + prompt50;
   if (rate) {
-    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j)), batch, cap);
+    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j), plan), batch, cap);
   } else {
     e.ttft_p99 = e.ttft_p50 + prompt50 * (batch / j.output_len);  // offline: prompts queue in bulk
   }

@@ -1,4 +1,5 @@
 #include "perf/inference.h"
+#include "perf/inference_plan.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <iterator>
 #include <stdexcept>
+#include <vector>
 
 #include "ingest/data_files.h"
 #include "perf/sizing.h"
@@ -451,6 +453,51 @@ void expect_same(const ServingEstimate& a, const ServingEstimate& b) {
   EXPECT_EQ(a.memory.max_sequences, b.memory.max_sequences);
   EXPECT_EQ(a.meets_slo, b.meets_slo);
   EXPECT_EQ(a.binding, b.binding);
+}
+
+// The serving search's per-layout step plan (perf/inference_plan.h) holds
+// the values a step would compute: every layout of dense and MoE models on a
+// switched and a torus domain, with and without speculative decoding, at
+// batches and prompt loads from none to large, gives the same step bit for
+// bit with the plan as without (and at another context than the plan's),
+// as does a layout with attention groups wider than one chip.
+TEST(Inference, StepPlanGivesTheSameStepAsNone) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  int layouts = 0;
+  for (const char* model : {"llama3.1-8b", "qwen3-30b-a3b", "mixtral-8x7b"}) {
+    for (const char* acc : {"h100-sxm", "tpu-v5p", "mi300x"}) {
+      for (bool spec : {false, true}) {
+        InferenceContext c = search_context(data, model, acc);
+        if (spec) c.job.spec = {.tokens = 3, .accept = 2.5, .draft_layers = 1};
+        const double context = inflight_context(c.job);
+        std::vector<ServingLayout> ls = serving_layouts(c);
+        if (c.model->is_moe()) ls.push_back({8, 1, 4, 2});  // attention groups of 4 chips, experts over 4
+        for (const ServingLayout& l : ls) {
+          ++layouts;
+          const StepPlan plan = plan_step(c, l, context);
+          for (double batch : {0.0, 1e-9, 1.0, 7.5, 64.0, 700.0}) {
+            for (double prompt : {0.0, 100.0, 8192.0}) {
+              for (double ctx : {context, 300.0}) {
+                SCOPED_TRACE(fmt::format("{} on {}, {}, spec {}, batch {}, prompt {}, context {}", model, acc,
+                                         to_string(l), spec, batch, prompt, ctx));
+                const StepTime a = mixed_step(c, l, plan, batch, ctx, prompt, 1024.0);
+                const StepTime b = mixed_step(c, l, batch, ctx, prompt, 1024.0);
+                EXPECT_EQ(a.time.si(), b.time.si());
+                EXPECT_EQ(a.bound, b.bound);
+                EXPECT_EQ(a.compute.si(), b.compute.si());
+                EXPECT_EQ(a.memory.si(), b.memory.si());
+                EXPECT_EQ(a.communication.si(), b.communication.si());
+                EXPECT_EQ(a.parts.attention.si(), b.parts.attention.si());
+                EXPECT_EQ(a.parts.communication.si(), b.parts.communication.si());
+                EXPECT_EQ(a.parts.draft.si(), b.parts.draft.si());
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(layouts, 40);
 }
 
 // A pruned search's answer against the exhaustive one's: what the API reads

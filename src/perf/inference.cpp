@@ -1,6 +1,7 @@
 #include "perf/inference.h"
 
 #include "base/check.h"
+#include "perf/inference_plan.h"
 #include "perf/layout_rules.h"
 
 #include <algorithm>
@@ -21,27 +22,34 @@ double emitted(const InferenceContext& c) { return c.job.spec.enabled() ? c.job.
 
 // Steady-state iteration with `batch` sequences decoding: each iteration also
 // prefills the prompts of the requests that replace the ones finishing.
-StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double batch, double extra_prompts = 0) {
+// `plan`: the layout's (perf/inference_plan.h), where the caller keeps one.
+StepTime steady_step(const InferenceContext& c, const ServingLayout& l, double batch, double extra_prompts = 0,
+                     const StepPlan* plan = nullptr) {
   const ServingJob& j = c.job;
   const double prompts = batch * emitted(c) / j.output_len + extra_prompts;
+  if (plan) return mixed_step(c, l, *plan, batch, inflight_context(j), prompts * j.input_len, j.input_len);
   return mixed_step(c, l, batch, inflight_context(j), prompts * j.input_len, j.input_len);
 }
 
 // The p99 request's step: one carrying tpot_p99_sigmas standard deviations
 // more prompts than the mean (see serve_with's TPOT comment). A function of
 // the batch alone, like the steady step.
-StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double batch) {
+StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double batch, const StepPlan* plan = nullptr) {
   const ServingJob& j = c.job;
   const double n = batch * emitted(c) / j.output_len;
   const double extra = c.tpot_p99_sigmas * std::sqrt(n * (1.0 + j.input_cv * j.input_cv));
-  return steady_step(c, l, batch, extra);
+  return steady_step(c, l, batch, extra, plan);
 }
 
 // A prompt of `prompt` tokens prefilled in chunks, each riding an iteration
 // with `batch` sequences decoding.
-Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt) {
+Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt,
+                    const StepPlan* plan = nullptr) {
   const double chunk = std::min(prompt, dbl(c.stack->prefill_chunk));
-  return mixed_step(c, l, batch, inflight_context(c.job), chunk, prompt).time *
+  const double context = inflight_context(c.job);
+  return (plan ? mixed_step(c, l, *plan, batch, context, chunk, prompt)
+               : mixed_step(c, l, batch, context, chunk, prompt))
+             .time *
          std::ceil(prompt / c.stack->prefill_chunk);
 }
 
@@ -74,11 +82,16 @@ class StepMemo {
     if (2 * (used_ + 1) > slots_.size()) grow();
     Slot* s = find(key);
     if (!s->used) {
-      const StepTime st = steady_step(c, l, batch);
+      const StepTime st = steady_step(c, l, batch, 0, &plan(c, l));
       *s = {key, st.time.si(), st.bound, true};
       ++used_;
     }
     return {s->time, s->bound};
+  }
+  // The layout's step plan at the steady steps' context (perf/inference_plan.h).
+  const StepPlan& plan(const InferenceContext& c, const ServingLayout& l) {
+    if (!plan_) plan_ = plan_step(c, l, inflight_context(c.job));
+    return *plan_;
   }
   const ServingMemory& memory(const InferenceContext& c, const ServingLayout& l) {
     if (!memory_) memory_ = serving_memory(c, l);
@@ -123,6 +136,7 @@ class StepMemo {
   int shift_ = 64;
   std::optional<ServingMemory> memory_;
   std::optional<Bound> prefill_bound_;
+  std::optional<StepPlan> plan_;
 };
 
 // The steady step at `batch`, from `memo` when there is one.
@@ -234,14 +248,17 @@ Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt
 // each probe. The same formulas on the same memo, so the same verdict.
 // `bound`: try the cheap necessary conditions first (false: the exhaustive
 // baseline of search_serving's equality test).
+// `batch_out`: the probe's Little's-law batch, where it computed one (else
+// left alone).
 bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo, double cap,
-              StepMemo& memo, bool bound) {
+              StepMemo& memo, bool bound, double* batch_out = nullptr) {
   const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
   // Without targets the verdict is little_batch's first test alone: its
   // 30-step bisection (a new step at most of them) would be thrown away.
   if (bound && !tpot && !ttft) return keeps_up(c, l, rate, cap, &memo);
   const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
   if (!batch) return false;
+  if (batch_out) *batch_out = *batch;
   if (!tpot && !ttft) return true;
   const Seconds step(memo.steady(c, l, *batch).time);
   const double a = emitted(c);
@@ -252,9 +269,10 @@ bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, co
   // step nor the prompt, the two costly parts of a verdict.
   if (bound && tpot && step / a > slo.tpot) return false;
   if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), *batch, cap) > slo.ttft) return false;
-  if (tpot && std::max(step, tail_step(c, l, *batch).time) / a > slo.tpot) return false;
+  const StepPlan* plan = &memo.plan(c, l);
+  if (tpot && std::max(step, tail_step(c, l, *batch, plan).time) / a > slo.tpot) return false;
   if (!ttft) return true;
-  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job));
+  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job), plan);
   XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
   return !(ttft_p99_at_rate(c, step, prompt99, *batch, cap) > slo.ttft);
 }
@@ -313,16 +331,17 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   // standard deviation of sqrt(n (1 + cv_I^2)) prompts; the p99 request sits
   // tpot_p99_sigmas of them above the mean (few-step requests set the tail;
   // tail_step).
-  e.tpot_p99 = std::max(step, tail_step(c, l, batch).time) / a;
+  const StepPlan* plan = memo ? &memo->plan(c, l) : nullptr;
+  e.tpot_p99 = std::max(step, tail_step(c, l, batch, plan).time) / a;
   // TTFT: wait for the iteration in flight, then the prompt's chunks, each
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
   // queues for a batch slot when the batch nears its cap (slot_wait_p99: a
   // queue of cap slots, each held for a request's decode).
-  const Seconds prompt50 = prompt_time(c, l, batch, j.input_len);
+  const Seconds prompt50 = prompt_time(c, l, batch, j.input_len, plan);
   e.ttft_p50 = step * 0.5 + prompt50;
   if (rate) {
-    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j)), batch, cap);
+    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j), plan), batch, cap);
   } else {
     e.ttft_p99 = e.ttft_p50 + prompt50 * (batch / j.output_len);  // offline: prompts queue in bulk
   }
@@ -382,23 +401,41 @@ namespace {
 // whose weights fit. The bisection asks only for verdicts (meets_at); the
 // estimate is built once, at the highest rate that met them: the same
 // serve_with the probe stood for, so the same estimate.
-std::optional<ServingEstimate> max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo,
-                                             int cap, double top_rate, StepMemo& memo, bool bound = true) {
+//
+// `enough` > 0 (the search's rate): stop at the first probe that meets the
+// targets at a rate >= enough with a batch above little_batch's 1e-9 floor,
+// and return `one_replica` instead of the estimate. One replica then carries
+// `enough`, i.e. the search's ceil(enough / requests_per_s - 1e-9) would be 1:
+// the bisection's lo only rises, so the last rate met, r*, is >= the probe's;
+// the Little's-law batch B at r* is >= the probe's (f(B) is non-decreasing in
+// the rate operation by operation, so a higher rate's batch bisection turns
+// right wherever a lower one's does), so B is the bisection's own end, where
+// fl(fl(fl(r* O) step) / a) - B <= 0; hence requests_per_s =
+// fl(fl(fl(B a) / step) / O) >= r* (1 - 2^-53)^6 and enough / requests_per_s
+// <= 1 + 1e-15, which the 1e-9 takes below 1 (Inference.*OneReplica* check it).
+struct MaxRate {
+  std::optional<ServingEstimate> estimate;  // at the highest rate met (none: no rate met)
+  bool one_replica = false;                 // stopped early: a rate >= enough was met (no estimate)
+};
+MaxRate max_rate_from(const InferenceContext& c, const ServingLayout& l, const ServingSlo& slo, int cap,
+                      double top_rate, StepMemo& memo, bool bound = true, double enough = 0) {
   const double capd = effective_cap(c, l, cap, memo.memory(c, l).max_sequences);
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (meets_at(c, l, mid, slo, capd, memo, bound)) {
+    double batch = 0;
+    if (meets_at(c, l, mid, slo, capd, memo, bound, &batch)) {
+      if (enough > 0 && mid >= enough && batch > 1e-9) return {std::nullopt, true};
       lo = mid;
       best = mid;
     } else {
       hi = mid;
     }
   }
-  if (!best) return std::nullopt;
-  return serve_with(c, l, *best, slo, cap, &memo);
+  if (!best) return {};
+  return {serve_with(c, l, *best, slo, cap, &memo), false};
 }
 
 // serve_with without a rate or SLOs, as far as the search's Pareto filter
@@ -422,7 +459,8 @@ std::optional<ServingEstimate> serve_at_max_rate(const InferenceContext& c, cons
   StepMemo memo;
   const int fit = memo.memory(c, l).max_sequences;
   if (fit < 1) return std::nullopt;
-  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo);
+  return max_rate_from(c, l, slo, cap, top_point(c, l, effective_cap(c, l, cap, fit), memo).requests_per_s, memo)
+      .estimate;
 }
 
 std::vector<ServingLayout> serving_layouts(const InferenceContext& c, int max_chips) {
@@ -536,10 +574,21 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     // and `closest` and `over_chip_limit` are read only when none exists.
     const int best_chips = out.best ? out.replicas * out.best->layout.chips() : 0;
     if (prune && out.best && l.chips() > best_chips) continue;
+    // Pruned, the max-rate bisection stops once a probe shows that one
+    // replica carries the rate (max_rate_from's `enough`): the estimate at
+    // the max rate is then read by `densest` alone, which the search drops
+    // when it has a best (below), and a best it has (replicas 1 is in range).
+    const bool one_in_range = !(1.0 * l.chips() > static_cast<double>(kMaxChipsSized));
     std::optional<std::optional<ServingEstimate>> computed;
-    if (!cell.max_rate) computed = max_rate_from(c, l, slo, cap, cell.top_rate, memo, prune);
-    const std::optional<ServingEstimate>& r = cell.max_rate ? *cell.max_rate : *computed;
-    if (!r) {
+    bool one_replica = false;
+    if (!cell.max_rate) {
+      MaxRate m = max_rate_from(c, l, slo, cap, cell.top_rate, memo, prune, prune && one_in_range ? rate : 0.0);
+      one_replica = m.one_replica;
+      if (!one_replica) computed = std::move(m.estimate);
+    }
+    static const std::optional<ServingEstimate> kNone;
+    const std::optional<ServingEstimate>& r = cell.max_rate ? *cell.max_rate : computed ? *computed : kNone;
+    if (!r && !one_replica) {
       if (prune && out.best) continue;
       const ServingEstimate loose = cell.loose ? *cell.loose : serve_with(c, l, std::nullopt, slo, cap, &memo);
       if (!nearest || loose.tpot_p99 < nearest->tpot_p99) nearest = loose;
@@ -547,9 +596,11 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
       if (fill && computed) fill->cells[i].max_rate = std::move(computed);
       continue;
     }
-    if (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip) out.densest = r;
+    if (r && (!out.densest || r->output_tokens_per_s_per_chip > out.densest->output_tokens_per_s_per_chip)) {
+      out.densest = r;
+    }
     // Counts past kMaxChipsSized are out of range (perf/layout_rules.h), never wrapped.
-    const double need = std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
+    const double need = one_replica ? 1.0 : std::max(1.0, std::ceil(rate / r->requests_per_s - 1e-9));
     const bool over = !(need * l.chips() <= static_cast<double>(kMaxChipsSized));
     const int replicas = over ? 0 : static_cast<int>(need);
     const int chips = replicas * l.chips();
@@ -565,6 +616,9 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     if (fill && computed) fill->cells[i].max_rate = std::move(computed);
   }
   if (!out.best) out.closest = nearest;
+  // Pruned, `densest` is read only without a best (it would otherwise depend
+  // on which cells stopped early, i.e. on what a shared table held).
+  if (prune && out.best) out.densest.reset();
   return out;
 }
 

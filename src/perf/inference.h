@@ -220,7 +220,8 @@ struct ServingSearch {
   // (`closest` and `over_chip_limit` are meaningful only without `best`.)
   // Within the SLOs, the most output tokens/s per chip: each layout and cap at
   // the highest rate that meets them (the offline scenario with targets).
-  // Over every candidate only when searched with prune = false.
+  // Over every candidate only when searched with prune = false; pruned, only
+  // without `best` (with one it is left empty).
   std::optional<ServingEstimate> densest;
 };
 

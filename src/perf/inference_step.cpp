@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "perf/inference.h"
+#include "perf/inference_plan.h"
 #include "perf/kernels.h"
 
 namespace xpu {
@@ -147,10 +148,11 @@ double touched_experts(double e, double draws) { return e * (1.0 - std::pow(1.0 
 // TensorRT-LLM customAllReduce, vLLM custom_all_reduce), medium ones the
 // two-shot variant (reduce-scatter + all-gather over direct loads); NCCL/RCCL
 // rings otherwise. Each call also pays the stack's software overhead.
-Seconds serving_all_reduce(const InferenceContext& c, int n, Bytes bytes) {
+// `placed`: place_group(f, n, 1) when the caller has it.
+Seconds serving_all_reduce(const InferenceContext& c, int n, Bytes bytes, const Placement* placed) {
   if (n <= 1) return Seconds(0);
   const Fabric& f = c.fabric;
-  const Placement p = place_group(f, n, 1);
+  const Placement p = placed ? *placed : place_group(f, n, 1);
   Seconds t = collective_time(f, p, Collective::all_reduce, bytes, c.links);
   const bool direct = f.topology == TopologyKind::switched || f.topology == TopologyKind::fully_connected;
   if (direct && p.n_out == 1) {
@@ -223,15 +225,16 @@ double expected_max_normal(double n) {
 
 // The quantities one iteration works on.
 struct StepInput {
-  double decode = 0;       // sequences decoding
-  double queries = 1;      // query tokens per decoding sequence (speculative verification: drafted + 1)
-  double context = 0;      // their mean context
-  double prefill = 0;      // prompt tokens prefilled in this iteration
-  double prompt_len = 0;   // of prompts this long
-  bool one_batch = false;  // the tokens walk through the pipeline stages as one batch (latency)
-  double layer_share = 1;  // fraction of the decoder layers run (a draft head: draft_layers / layers)
-  bool head = true;        // the LM head and sampling run
-  bool steady = false;     // a steady stream: the decoding sequences are at random points of their requests
+  double decode = 0;               // sequences decoding
+  double queries = 1;              // query tokens per decoding sequence (speculative verification: drafted + 1)
+  double context = 0;              // their mean context
+  double prefill = 0;              // prompt tokens prefilled in this iteration
+  double prompt_len = 0;           // of prompts this long
+  bool one_batch = false;          // the tokens walk through the pipeline stages as one batch (latency)
+  double layer_share = 1;          // fraction of the decoder layers run (a draft head: draft_layers / layers)
+  bool head = true;                // the LM head and sampling run
+  bool steady = false;             // a steady stream: the decoding sequences are at random points of their requests
+  const StepPlan* plan = nullptr;  // the layout's (none: computed here)
 };
 
 StepTime iteration(const InferenceContext& c, const ServingLayout& l, const StepInput& in) {
@@ -324,7 +327,8 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const double full = layers - m.sliding_layers * in.layer_share;
   const double sliding = m.sliding_layers * in.layer_share;
   const double w = m.sliding_window;
-  const double kv_div = kv_split(c, l);
+  const StepPlan* plan = in.plan;
+  const double kv_div = plan ? plan->kv_div : kv_split(c, l);
   // Keys one decode query attends to: all of them on a global layer (the
   // top-k under sparse attention), the window on a sliding layer, and on a
   // chunked layer the tokens of its current chunk (half a chunk on average).
@@ -361,8 +365,12 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const FlopRate attn_rate = c.fabric.peak_for(Precision::bf16) * st.attention;
   const Seconds decode_attn_c = FlopCount((q * decode_flops_per_query + indexer_flops) / dp * share / g) / attn_rate;
   const double kv_read =
-      in.decode / dp * (kv_bytes(c, rank_context, true) * in.layer_share / kv_div + indexer_bytes) * share;
-  const double kv_write = rank_tokens * kv_bytes(c, 1.0) * in.layer_share / kv_div * share;
+      in.decode / dp *
+      ((plan && rank_context == plan->context ? plan->kv_attended : kv_bytes(c, rank_context, true)) * in.layer_share /
+           kv_div +
+       indexer_bytes) *
+      share;
+  const double kv_write = rank_tokens * (plan ? plan->kv_token : kv_bytes(c, 1.0)) * in.layer_share / kv_div * share;
   const Seconds prefill_attn_c = FlopCount(rank_prefill * prefill_flops_per_token * share / g) / attn_rate;
   const ByteRate kv_bw = c.fabric.hbm_bandwidth * (st.attention_memory > 0 ? st.attention_memory : st.memory);
   out.parts.attention = std::max(decode_attn_c, Bytes(kv_read) / kv_bw) + prefill_attn_c + Bytes(kv_write) / bw;
@@ -387,19 +395,20 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const double act_b = 2.0;  // bf16 hidden states
   if (dp <= 1) {
     if (l.tp > 1) {
-      comm += serving_all_reduce(c, l.tp, Bytes(mb_tokens * d * act_b)) * (2.0 * layers);
+      comm += serving_all_reduce(c, l.tp, Bytes(mb_tokens * d * act_b), plan ? &plan->tp : nullptr) * (2.0 * layers);
       collectives += static_cast<int>(std::ceil(2.0 * layers));
     }
   } else {
     if (g > 1) {
-      comm += serving_all_reduce(c, static_cast<int>(g), Bytes(rows * d * act_b)) * layers;
+      comm +=
+          serving_all_reduce(c, static_cast<int>(g), Bytes(rows * d * act_b), plan ? &plan->group : nullptr) * layers;
       collectives += static_cast<int>(std::ceil(layers));
     }
     if (l.ep > 1 && moe_layers > 0) {
       // Dispatch carries the tokens in the matmul format (fp8/fp4 runs send
       // fp8), combine returns bf16 partial outputs.
       const double disp_b = bytes_per_element(c.compute) < 2.0 ? 1.0 : act_b;
-      const Placement p = place_group(c.fabric, l.ep, 1);
+      const Placement p = plan ? plan->ep : place_group(c.fabric, l.ep, 1);
       const double per_rank = rows * m.moe.active;
       const Seconds a2a = collective_time(c.fabric, p, Collective::all_to_all, Bytes(per_rank * d * disp_b), c.links) +
                           collective_time(c.fabric, p, Collective::all_to_all, Bytes(per_rank * d * act_b), c.links) +
@@ -448,7 +457,8 @@ StepTime speculative_step(const InferenceContext& c, const ServingLayout& l, Ste
   StepInput draft{.decode = in.decode,
                   .context = in.context,
                   .layer_share = sp.draft_layers / c.model->layers,
-                  .steady = in.steady};
+                  .steady = in.steady,
+                  .plan = in.plan};
   const StepTime one = iteration(c, l, draft);
   target.parts.draft = one.time * sp.tokens;
   target.time += target.parts.draft;
@@ -597,6 +607,32 @@ StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, double ba
                     double prompt_len) {
   StepInput in{.decode = batch, .context = context, .prefill = prompt, .prompt_len = prompt_len, .steady = true};
   return c.job.spec.enabled() ? speculative_step(c, l, in) : iteration(c, l, in);
+}
+
+StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, const StepPlan& plan, double batch,
+                    double context, double prompt, double prompt_len) {
+  StepInput in{
+      .decode = batch, .context = context, .prefill = prompt, .prompt_len = prompt_len, .steady = true, .plan = &plan};
+  return c.job.spec.enabled() ? speculative_step(c, l, in) : iteration(c, l, in);
+}
+
+// The placements under the same conditions iteration() asks for them (a group
+// it never places is never placed here).
+StepPlan plan_step(const InferenceContext& c, const ServingLayout& l, double context) {
+  StepPlan p;
+  const double dp = std::max(1, l.attn_dp);
+  const double g = dbl(l.tp) / dp;
+  if (dp <= 1) {
+    if (l.tp > 1) p.tp = place_group(c.fabric, l.tp, 1);
+  } else {
+    if (g > 1) p.group = place_group(c.fabric, static_cast<int>(g), 1);
+    if (l.ep > 1 && c.model->is_moe()) p.ep = place_group(c.fabric, l.ep, 1);
+  }
+  p.kv_div = kv_split(c, l);
+  p.context = context;
+  p.kv_attended = kv_bytes(c, context, true);
+  p.kv_token = kv_bytes(c, 1.0);
+  return p;
 }
 
 }  // namespace xpu

@@ -1,9 +1,14 @@
 #include "perf/inference.h"
+#include "perf/inference_plan.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <stdexcept>
+#include <vector>
 
 #include "ingest/data_files.h"
 #include "perf/sizing.h"
@@ -483,6 +488,71 @@ void expect_same(const ServingEstimate& a, const ServingEstimate& b) {
   EXPECT_EQ(a.binding, b.binding);
 }
 
+// The serving search's per-layout step plan (perf/inference_plan.h) holds
+// the values a step would compute: every layout of dense and MoE models on a
+// switched and a torus domain, with and without speculative decoding, at
+// batches and prompt loads from none to large, gives the same step bit for
+// bit with the plan as without (and at another context than the plan's),
+// as does a layout with attention groups wider than one chip.
+TEST(Inference, StepPlanGivesTheSameStepAsNone) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  int layouts = 0;
+  for (const char* model : {"llama3.1-8b", "qwen3-30b-a3b", "mixtral-8x7b"}) {
+    for (const char* acc : {"h100-sxm", "tpu-v5p", "mi300x"}) {
+      for (bool spec : {false, true}) {
+        InferenceContext c = search_context(data, model, acc);
+        if (spec) c.job.spec = {.tokens = 3, .accept = 2.5, .draft_layers = 1};
+        const double context = inflight_context(c.job);
+        std::vector<ServingLayout> ls = serving_layouts(c);
+        if (c.model->is_moe()) ls.push_back({8, 1, 4, 2});  // attention groups of 4 chips, experts over 4
+        for (const ServingLayout& l : ls) {
+          ++layouts;
+          const StepPlan plan = plan_step(c, l, context);
+          for (double batch : {0.0, 1e-9, 1.0, 7.5, 64.0, 700.0}) {
+            for (double prompt : {0.0, 100.0, 8192.0}) {
+              for (double ctx : {context, 300.0}) {
+                SCOPED_TRACE(fmt::format("{} on {}, {}, spec {}, batch {}, prompt {}, context {}", model, acc,
+                                         to_string(l), spec, batch, prompt, ctx));
+                const StepTime a = mixed_step(c, l, plan, batch, ctx, prompt, 1024.0);
+                const StepTime b = mixed_step(c, l, batch, ctx, prompt, 1024.0);
+                EXPECT_EQ(a.time.si(), b.time.si());
+                EXPECT_EQ(a.bound, b.bound);
+                EXPECT_EQ(a.compute.si(), b.compute.si());
+                EXPECT_EQ(a.memory.si(), b.memory.si());
+                EXPECT_EQ(a.communication.si(), b.communication.si());
+                EXPECT_EQ(a.parts.attention.si(), b.parts.attention.si());
+                EXPECT_EQ(a.parts.communication.si(), b.parts.communication.si());
+                EXPECT_EQ(a.parts.draft.si(), b.parts.draft.si());
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(layouts, 40);
+}
+
+// A pruned search's answer against the exhaustive one's: what the API reads
+// (best and replicas; without a best the closest, the chip limit and the
+// densest), the Pareto front and the count.
+void expect_same_answer(const ServingSearch& pruned, const ServingSearch& all) {
+  EXPECT_EQ(pruned.evaluated, all.evaluated);
+  ASSERT_EQ(pruned.pareto.size(), all.pareto.size());
+  for (size_t i = 0; i < all.pareto.size(); ++i) expect_same(pruned.pareto[i], all.pareto[i]);
+  ASSERT_EQ(pruned.best.has_value(), all.best.has_value());
+  if (all.best) {
+    EXPECT_EQ(pruned.replicas, all.replicas);
+    expect_same(*pruned.best, *all.best);
+  } else {
+    EXPECT_EQ(pruned.over_chip_limit, all.over_chip_limit);
+    ASSERT_EQ(pruned.closest.has_value(), all.closest.has_value());
+    if (all.closest) expect_same(*pruned.closest, *all.closest);
+    ASSERT_EQ(pruned.densest.has_value(), all.densest.has_value());
+    if (all.densest) expect_same(*pruned.densest, *all.densest);
+  }
+}
+
 // Issue 14: the search skips the max-rate bisection of candidates that
 // cannot beat the best so far on chips; over a grid of dense and MoE models,
 // vendors, rates and targets (met, tight, unmeetable) on the shipped data it
@@ -500,28 +570,69 @@ TEST(Inference, PrunedServingSearchEqualsExhaustive) {
         for (const ServingSlo& slo : slos) {
           SCOPED_TRACE(fmt::format("{} on {} at {} req/s, TTFT {} s, TPOT {} s", model, acc, rate, slo.ttft.si(),
                                    slo.tpot.si()));
-          const ServingSearch pruned = search_serving(c, rate, slo);
           const ServingSearch all = search_serving(c, rate, slo, false);
-          EXPECT_EQ(pruned.evaluated, all.evaluated);
-          ASSERT_EQ(pruned.pareto.size(), all.pareto.size());
-          for (size_t i = 0; i < all.pareto.size(); ++i) expect_same(pruned.pareto[i], all.pareto[i]);
-          ASSERT_EQ(pruned.best.has_value(), all.best.has_value());
-          if (all.best) {
-            ++with_best;
-            EXPECT_EQ(pruned.replicas, all.replicas);
-            expect_same(*pruned.best, *all.best);
-          } else {
-            ++without;
-            EXPECT_EQ(pruned.over_chip_limit, all.over_chip_limit);
-            ASSERT_EQ(pruned.closest.has_value(), all.closest.has_value());
-            if (all.closest) expect_same(*pruned.closest, *all.closest);
-          }
+          expect_same_answer(search_serving(c, rate, slo), all);
+          ++(all.best ? with_best : without);
         }
       }
     }
   }
   EXPECT_GT(with_best, 100);  // the grid exercises both outcomes
   EXPECT_GT(without, 40);
+}
+
+// Issue 14, new questions with latency targets: the pruned search stops a
+// max-rate bisection once a probe shows one replica carries the rate
+// (max_rate_from's `enough`). Over random questions of the kind
+// `bench_serve_load --vary-all` asks (shipped dense and MoE models, six
+// accelerators, lengths, rates from 0.5 to 800 req/s, and a TTFT target, a
+// TPOT target or both, drawn log-uniformly from tight to loose), it answers
+// what the exhaustive search does, bit for bit.
+TEST(Inference, PrunedSearchWithTargetsEqualsExhaustiveOnRandomQuestions) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  const char* models[] = {"llama3.2-1b",  "llama3.1-8b", "gemma2-9b",    "phi-4",        "qwen3-32b",
+                          "llama3.1-70b", "qwen2.5-72b", "mixtral-8x7b", "qwen3-30b-a3b"};
+  const char* accs[] = {"h100-sxm", "h200-sxm", "a100-80gb", "b200", "mi300x", "tpu-v5p"};
+  const double rates[] = {0.5, 1.0, 5.0, 20.0, 100.0, 800.0};
+  std::uint64_t x = 14;
+  auto draw = [&x](std::size_t n) {  // splitmix64
+    x += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<std::size_t>((z ^ (z >> 31)) % n);
+  };
+  auto log_uniform = [&](double lo, double hi) {
+    return lo * std::pow(hi / lo, static_cast<double>(draw(1001)) / 1000.0);
+  };
+  int one_replica = 0, more = 0, without = 0;
+  for (int q = 0; q < 100; ++q) {
+    const char* model = models[draw(std::size(models))];
+    const char* acc = accs[draw(std::size(accs))];
+    const Accelerator* a = data.catalog.find_accelerator(acc);
+    const ModelArch* m = data.find_model(model);
+    ASSERT_TRUE(a && m) << model << " on " << acc;
+    ServingJob job;
+    job.input_len = 256.0 * static_cast<double>(1 + draw(16));
+    job.output_len = 64.0 * static_cast<double>(1 + draw(8));
+    const InferenceContext c = serving_context(ServingSetup{
+        m, a, default_system(data.catalog, acc), default_stack(data.catalog.stacks, a->runtime, Mode::infer), job});
+    const double rate = rates[draw(std::size(rates))] * (1.0 + 1e-6 * q);
+    ServingSlo slo;
+    const std::size_t kind = draw(3);  // 0: TTFT only, 1: TPOT only, 2: both
+    if (kind != 1) slo.ttft = seconds(log_uniform(0.02, 3.0));
+    if (kind != 0) slo.tpot = seconds(log_uniform(0.003, 0.08));
+    SCOPED_TRACE(fmt::format("{} on {}, {}/{} tokens, {} req/s, TTFT {} s, TPOT {} s", model, acc, job.input_len,
+                             job.output_len, rate, slo.ttft.si(), slo.tpot.si()));
+    const ServingSearch all = search_serving(c, rate, slo, false);
+    expect_same_answer(search_serving(c, rate, slo), all);
+    ++(!all.best ? without : all.replicas == 1 ? one_replica : more);
+  }
+  // The draws reach every outcome: one replica (where the bisections stop
+  // early), several, and none meeting the targets.
+  EXPECT_GT(one_replica, 15);
+  EXPECT_GT(more, 5);
+  EXPECT_GT(without, 3);
 }
 
 // Issue 14: a server keeps the rate-free part of a search (serving_table)

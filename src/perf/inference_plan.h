@@ -1,0 +1,31 @@
+// What one serving layout's steps share whatever their batch: the collective
+// groups' placements, the KV split and the KV bytes one decode query reads at
+// the search's context. The serving search (perf/inference.cpp) computes them
+// once per layout instead of once per step; they are the very values the step
+// would compute (the same functions on the same arguments), so a step with a
+// plan is bit-identical to one without.
+#pragma once
+
+#include "perf/collectives.h"
+#include "perf/inference.h"
+
+namespace xpu {
+
+struct StepPlan {
+  Placement tp;            // place_group(fabric, tp, 1), read when tp > 1 without attention DP
+  Placement group;         // place_group(fabric, tp / attn_dp, 1), read under attention DP
+  Placement ep;            // place_group(fabric, ep, 1), read under attention DP with ep > 1
+  double kv_div = 1;       // kv_split(c, l)
+  double context = -1;     // the decode context kv_attended is for
+  double kv_attended = 0;  // kv_bytes(c, context, true)
+  double kv_token = 0;     // kv_bytes(c, 1.0)
+};
+
+// The plan of layout `l` for steps decoding at mean context `context`.
+StepPlan plan_step(const InferenceContext& c, const ServingLayout& l, double context);
+
+// mixed_step with the layout's plan.
+StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, const StepPlan& plan, double batch,
+                    double context, double prompt, double prompt_len);
+
+}  // namespace xpu

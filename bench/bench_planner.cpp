@@ -224,11 +224,47 @@ void BM_PortfolioMilp1pct(benchmark::State& state) {
   state.counters["bound_over_fluid_lp"] = r.best_bound / lp.objective;
   state.counters["decomposition_over_fluid_lp"] = r.decomposition_bound / lp.objective;  // bound.h, NaN if none
   state.counters["decomposition_s"] = r.decomposition_seconds;
+  // Where plan_portfolio's time went: the fluid LP, the start (greedy and
+  // polish_start), the executable LP relaxation's probe and whether it finished.
+  state.counters["plan_fluid_lp_s"] = r.fluid_seconds;
+  state.counters["plan_start_s"] = r.start_seconds;
+  state.counters["plan_lp_probe_s"] = r.lp_probe_seconds;
+  state.counters["plan_lp_probe_finished"] = r.lp_probe_finished ? 1 : 0;
+  // The gap against the decomposition alone (the bound before the fluid LP was one, planner12).
+  state.counters["gap_vs_decomposition_pct"] = 100 * (r.objective - r.decomposition_bound) / r.objective;
   state.SetLabel(fmt::format("plan {}{}; bound from {}; before {}; fluid {}", to_string(r.status),
                              !r.has_plan() || ok ? "" : " checker: " + r.check.verdict(),
                              r.bound_source.empty() ? "none" : r.bound_source, to_string(before.status),
                              to_string(fr.status)));
 }
+// The executable model's LP relaxation alone, by Clp's method (0 automatic,
+// 1 barrier, 2 primal), within 100 s: on 500x100x24 the automatic (dual)
+// one did not finish within plan's 120 s (docs/benchmarks.md, planner8).
+void BM_ExecutableLp(benchmark::State& state) {
+  const Instance x = generate(20270101, static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+                              static_cast<int>(state.range(2)));
+  const Formulation f = formulate(x.p, x.rates);
+  const Formulation fluid = formulate(x.p, x.rates, {.fluid = true});
+  const LpResult fl = solve_lp(fluid.model);
+  LpResult lp;
+  for (auto _ : state) {
+    lp = solve_lp(f.model, {.time_limit_s = 100, .method = static_cast<LpOptions::Method>(state.range(3))});
+  }
+  state.counters["lp_s"] = lp.seconds;
+  state.counters["fluid_lp_s"] = fl.seconds;
+  state.counters["optimal"] = lp.status == LpStatus::optimal ? 1 : 0;
+  state.counters["lp_over_fluid_lp"] = lp.objective / fl.objective;
+  state.counters["iterations"] = static_cast<double>(lp.iterations);
+  state.SetLabel(lp.message);
+}
+BENCHMARK(BM_ExecutableLp)
+    ->Args({500, 100, 24, 0})
+    ->Args({500, 100, 24, 1})
+    ->Args({500, 100, 24, 2})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
+
 // The warm start alone (warm_start.h): how long the greedy and its repair
 // take, whether the result is complete (then the checker's verdict on it)
 // and its cost over the fluid LP.

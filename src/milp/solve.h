@@ -100,6 +100,10 @@ struct LpOptions {
   std::vector<double> fix_integers;
   double time_limit_s = kInfinity;
   bool log = false;  // Clp's log on stdout
+  // Clp's algorithm: its automatic choice (dual simplex, after presolve), or
+  // the primal-dual barrier with crossover to a basis (for large sparse LPs
+  // where the simplex is slow), or primal simplex.
+  enum class Method : unsigned char { automatic, barrier, primal } method = Method::automatic;
 };
 
 enum class LpStatus : unsigned char { optimal, infeasible, unbounded, time_limit, error };

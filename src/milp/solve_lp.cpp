@@ -106,6 +106,8 @@ LpResult solve_lp(const MilpModel& model, const LpOptions& options) {
   // special option 2: "interrupt handling - 0 yes, 1 no (for threadsafe)").
   ClpSolve how;
   how.setSpecialOption(2, 1);
+  if (options.method == LpOptions::Method::barrier) how.setSolveType(ClpSolve::useBarrier);
+  if (options.method == LpOptions::Method::primal) how.setSolveType(ClpSolve::usePrimal);
   lp.initialSolve(how);
 
   LpResult r{.iterations = lp.numberIterations()};

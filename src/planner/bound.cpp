@@ -236,8 +236,9 @@ PlanBound decomposition_bound(const Portfolio& p, const Formulation& f, const st
     out.lp_duals = dual.value;
     if (!dual.message.empty()) out.message += (out.message.empty() ? "" : "; ") + dual.message;
   }
-  for (auto [v, name] : {std::pair{out.cheapest_prices, "decomposition, cheapest prices"},
-                         std::pair{out.lp_duals, "decomposition, LP duals"}}) {
+  const std::string duals_source = "decomposition, " + options.duals_name;
+  for (auto [v, name] : {std::pair{out.cheapest_prices, std::string("decomposition, cheapest prices")},
+                         std::pair{out.lp_duals, duals_source}}) {
     if (std::isfinite(v) && !(v <= out.value)) {
       out.value = v;
       out.source = name;

@@ -69,6 +69,9 @@ struct PlanBound {
 struct BoundOptions {
   bool cheapest_prices = true;  // compute L at the cheapest prices
   bool exact_blocks = true;     // blocks by CBC (else their LP relaxations)
+  // How the source names the multipliers passed as `lp_duals` ("LP duals":
+  // the executable LP's; `plan` may pass the fluid LP's, matched by row name).
+  std::string duals_name = "LP duals";
 };
 
 // The decomposition bound on the executable model `f` of `p` (cost objective,

@@ -46,19 +46,8 @@ TEST(DecompositionBound, NeverAboveTheOptimumAndAtLeastTheLp) {
   for (uint32_t seed = 0; seed < 32; ++seed) {
     SCOPED_TRACE(seed);
     Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
-    if (seed % 3 != 0) {
-      fx.p.policy.max_vendor_share = 0.8;
-      fx.p.policy.max_provider_share = 0.9;
-      fx.p.policy.min_vendors = 2;
-      fx.p.policy.min_vendor_share = 0.1;
-    }
-    if (seed % 2 == 1) fx.p.policy.robustness = Robustness{0.3, 1, 0.5};
-    if (seed % 4 == 2) {
-      // Scarce capacity: rentals at their caps carry a negative reduced cost at the LP's duals.
-      for (PlanOffer& o : fx.p.offers) {
-        for (int& c : o.capacity) c = c * 3 / 5;
-      }
-    }
+    // Scarce capacity on some: rentals at their caps carry a negative reduced cost at the LP's duals.
+    testing::add_coupling_rules(fx, seed);
     const Formulation f = formulate(fx.p, fx.rates);
     const MilpResult opt = solve_milp(f.model);
     if (opt.status != MilpStatus::optimal) continue;

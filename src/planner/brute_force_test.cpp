@@ -298,12 +298,7 @@ TEST(BruteForce, BoundWithoutTheScenariosNeverExceedsTheOptimum) {
     ASSERT_EQ(rb.values.size(), f.model.vars.size());
     EXPECT_LE(rb.objective, full.objective + tol);
     // What `plan` reports under a time limit (the relaxed bound is computed only then).
-    PlanOptions po;
-    po.time_limit_s = 10;
-    po.baselines = false;
-    po.sensitivity = false;
-    po.diagnose = false;
-    const PlanResult plan = plan_portfolio(fx.p, fx.rates, po);
+    const PlanResult plan = plan_portfolio(fx.p, fx.rates, testing::limited(10));
     EXPECT_LE(plan.best_bound, full.objective + tol);
     EXPECT_LE(plan.relaxed_bound, full.objective + tol);
     compared += 1;
@@ -317,6 +312,59 @@ TEST(BruteForce, BoundWithoutTheScenariosNeverExceedsTheOptimum) {
   RecordProperty("compared", compared);
   RecordProperty("below_optimum", below);
   RecordProperty("above_lp", above_lp);
+}
+
+// The fluid LP is the bound `plan` raises its own to when CBC's is lower
+// (planner.cpp): the fluid model must be a relaxation of the executable one
+// at the same prices. On random portfolios with every coupling rule (power,
+// shares, two vendors, the vendor-loss scenarios on odd seeds, scarce
+// capacity on some) and on the small gang portfolios above (porting, runs
+// that may not move, vendor-loss scenarios that bind), the fluid LP is at or
+// below the executable model's proven optimum (CBC at zero gap), and so is
+// what `plan` reports under a time limit, and the decomposition bound at the
+// fluid LP's duals.
+TEST(BruteForce, FluidLpNeverExceedsTheExecutableOptimum) {
+  int compared = 0, above_exec_lp = 0, above_fluid = 0;
+  auto compare = [&](const Fixture& fx) {
+    const Formulation f = formulate(fx.p, fx.rates);
+    const Formulation fluid = formulate(fx.p, fx.rates, {.fluid = true});
+    MilpOptions o;
+    o.relative_gap = 0;
+    const MilpResult opt = solve_milp(f.model, o);
+    if (opt.status != MilpStatus::optimal) return;
+    const LpResult lp = solve_lp(fluid.model);
+    ASSERT_EQ(lp.status, LpStatus::optimal) << lp.message;
+    const double tol = 1e-6 * std::abs(opt.objective) + 1e-3;
+    EXPECT_LE(lp.objective, opt.objective + tol);
+    const PlanResult plan = plan_portfolio(fx.p, fx.rates, testing::limited(10));
+    ASSERT_TRUE(plan.has_plan()) << plan.message;
+    EXPECT_LE(plan.best_bound, opt.objective + tol);
+    EXPECT_GE(plan.best_bound, lp.objective - tol);  // never below the fluid LP now
+    // The decomposition at the fluid LP's duals (and the cheapest prices).
+    EXPECT_LE(plan.decomposition_bound, opt.objective + tol);
+    above_fluid += plan.decomposition_bound > lp.objective + tol ? 1 : 0;
+    compared += 1;
+    const LpResult exec_lp = solve_lp(f.model);
+    above_exec_lp += exec_lp.status == LpStatus::optimal && lp.objective > exec_lp.objective + tol ? 1 : 0;
+  };
+  for (uint32_t seed = 0; seed < 16; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "random seed " << seed);
+    Fixture fx = testing::random_fixture(seed, 4, 8, 3, 3);
+    testing::add_coupling_rules(fx, seed);
+    compare(fx);
+  }
+  for (uint32_t seed = 0; seed < 12; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "robust seed " << seed);
+    compare(robust_instance(seed));
+  }
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "small seed " << seed);
+    compare(small_instance(seed, seed % 2 == 0));
+  }
+  EXPECT_GE(compared, 20);
+  RecordProperty("compared", compared);
+  RecordProperty("above_executable_lp", above_exec_lp);
+  RecordProperty("decomposition_above_fluid_lp", above_fluid);
 }
 
 // is_truncation (bound.h) accepts a model cut short and refuses one whose

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "milp/solve.h"
 #include "planner/baselines.h"
@@ -108,16 +110,34 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   mo.progress = options.progress;
   mo.progress_interval_s = options.progress_interval_s;
   // The fluid LP: the bound for the price of executability, and the warm start's guide.
+  double fluid_lp = kNaN;           // its objective, when solved
+  std::vector<double> fluid_duals;  // its row duals on the executable model's rows (bound.h)
   const bool bound = options.fluid_bound && p.policy.objective == Objective::cost;
   if (bound || (options.warm_start && !options.fluid)) {
     const Formulation fluid = formulate(p, rates, {.fluid = true});
     const LpResult lp = solve_lp(fluid.model, {.time_limit_s = std::max(0.1, left())});
     out.fluid_seconds = lp.seconds;
     if (lp.status == LpStatus::optimal) {
+      fluid_lp = lp.objective;
+      // Its duals as multipliers for the decomposition bound, on the
+      // executable rows of the same name (capacity, pool balance, power,
+      // shares): any sign-correct multipliers give a valid bound (bound.h),
+      // and these price the pool-months the fluid plan fills.
+      if (!options.fluid && lp.row_duals.size() == fluid.model.rows.size()) {
+        std::unordered_map<std::string_view, double> by_name;
+        for (size_t r = 0; r < fluid.model.rows.size(); ++r) by_name.emplace(fluid.model.rows[r].name, lp.row_duals[r]);
+        fluid_duals.assign(f.model.rows.size(), 0.0);
+        for (size_t r = 0; r < f.model.rows.size(); ++r) {
+          if (f.rows[r].workload >= 0) continue;  // a workload's own rows stay in its block
+          const auto it = by_name.find(f.model.rows[r].name);
+          if (it != by_name.end()) fluid_duals[r] = it->second;
+        }
+      }
       if (bound) out.fluid_bound = lp.objective;
       if (options.warm_start && !options.fluid) {
         // Only a complete start: CBC's completion of a partial one (a small
         // branch and bound) cost more search than it saved in measurements.
+        const double start_begin = elapsed();
         std::vector<double> start = executable_start(p, rates, f, fluid, lp.values);
         // The repair and improvement: gang choices fixed, the rest solved by
         // CBC in a share of the time (rentals and commitments for those gangs,
@@ -127,6 +147,7 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
         po.progress = {};
         po.time_limit_s = std::max(1.0, kPolishShare * left());
         start = polish_start(f, start, po);
+        out.start_seconds = elapsed() - start_begin;
         if (std::none_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) {
           mo.start = std::move(start);
           // The floor, not CBC's incumbent: given one, CBC stayed on a start
@@ -145,8 +166,8 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   const bool decompose = !options.fluid && p.policy.objective == Objective::cost;
   PlanBound decomposition;
   if (decompose) {
-    decomposition = decomposition_bound(p, f, {}, limited ? std::max(0.1, kBoundShare * left()) : kInfinity,
-                                        {.exact_blocks = false});
+    decomposition = decomposition_bound(p, f, fluid_duals, limited ? std::max(0.1, kBoundShare * left()) : kInfinity,
+                                        {.exact_blocks = false, .duals_name = "fluid LP duals"});
   }
   // The bound from the model without the robustness scenarios (bound.h,
   // robustness_relaxed_bound). Every plan of the full model is a plan of that
@@ -191,6 +212,8 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
     const LpResult root = solve_lp(f.model, {.time_limit_s = std::max(0.1, left())});
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - probe_begin).count();
     if (root.status == LpStatus::optimal) lp_bound = root.objective;
+    out.lp_probe_seconds = t;
+    out.lp_probe_finished = root.status == LpStatus::optimal;
     if (root.status == LpStatus::time_limit || (root.status == LpStatus::optimal && left() < kRootLpFactor * t)) {
       skipped = start_as_result(
           f.model, mo.start, lp_bound, elapsed(),
@@ -233,6 +256,14 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   raise_bound(lp_bound, "LP relaxation");
   raise_bound(decomposition.value, decomposition.source);
   raise_bound(relaxed.value, "model without the robustness scenarios");
+  // The fluid LP: the fluid model is a relaxation of the executable one at
+  // the same prices (average chips on a curve at or above every gang column,
+  // fractional commitments and binaries; formulation.cpp, fluid_pieces), so
+  // its LP bounds every executable plan. On the 500x100x24 bench, where the
+  // executable LP does not finish, it is above the decomposition's cheapest
+  // prices (docs/benchmarks.md, planner12). Not with relaxed rules' slack,
+  // whose penalties the two models need not share.
+  if (!options.fluid && f.slack.empty()) raise_bound(fluid_lp, "fluid LP relaxation");
   out.bound_source = std::isfinite(r.best_bound) ? bound_source : "";
   out.decomposition_bound = decomposition.value;
   out.decomposition_seconds = decomposition.seconds;

@@ -104,8 +104,10 @@ struct PlanResult {
   double gap = kInfinity;
   // Where best_bound comes from: "search" (CBC's), "LP relaxation" (the
   // executable model's), "decomposition, cheapest prices",
-  // "decomposition, LP duals" or "model without the robustness scenarios"
-  // (bound.h); empty without a bound.
+  // "decomposition, LP duals", "decomposition, fluid LP duals" (bound.h,
+  // the fluid LP's duals as multipliers), "model without the robustness scenarios"
+  // (bound.h) or "fluid LP relaxation" (the fluid model is a relaxation of
+  // the executable one: formulation.cpp, fluid_pieces); empty without a bound.
   std::string bound_source;
   double decomposition_bound = kNaN;  // bound.h's value (NaN when not computed), and its time
   double decomposition_seconds = 0;
@@ -113,6 +115,13 @@ struct PlanResult {
   // robustness_relaxed_bound; NaN when not computed), and its time.
   double relaxed_bound = kNaN;
   double relaxed_seconds = 0;
+  // Where a time-limited run's time went (seconds since plan_portfolio began
+  // at the end of each phase's share, and how long each took): the start
+  // (greedy and its repair, polish_start), the executable LP relaxation's
+  // probe (Clp, before CBC) and whether it finished.
+  double start_seconds = 0;
+  double lp_probe_seconds = 0;
+  bool lp_probe_finished = false;
   double seconds = 0;
   long nodes = 0;
   int variables = 0, rows = 0, integers = 0;

@@ -143,6 +143,17 @@ inline PlanOptions exact() {
   return o;
 }
 
+// Options for `plan` as the CLI runs it under a time limit (the bounds of
+// bound.h run only then), nothing but the solve.
+inline PlanOptions limited(double seconds) {
+  PlanOptions o;
+  o.time_limit_s = seconds;
+  o.baselines = false;
+  o.sensitivity = false;
+  o.diagnose = false;
+  return o;
+}
+
 // Sorts offers by key (the Portfolio invariant) and workload accelerator lists (rates in the same order).
 inline void finish(Fixture& f) {
   std::sort(f.p.offers.begin(), f.p.offers.end(), [](const PlanOffer& a, const PlanOffer& b) { return a.key < b.key; });
@@ -205,6 +216,24 @@ inline Fixture random_fixture(uint32_t seed, int months = 4, int offers = 6, int
   }
   finish(f);
   return f;
+}
+
+// Every coupling rule the policy has, by seed: shares and two vendors (seeds
+// not divisible by 3), the vendor-loss scenario (odd seeds), scarce capacity
+// (seeds 2 mod 4: rentals at their caps).
+inline void add_coupling_rules(Fixture& fx, uint32_t seed) {
+  if (seed % 3 != 0) {
+    fx.p.policy.max_vendor_share = 0.8;
+    fx.p.policy.max_provider_share = 0.9;
+    fx.p.policy.min_vendors = 2;
+    fx.p.policy.min_vendor_share = 0.1;
+  }
+  if (seed % 2 == 1) fx.p.policy.robustness = Robustness{0.3, 1, 0.5};
+  if (seed % 4 == 2) {
+    for (PlanOffer& o : fx.p.offers) {
+      for (int& c : o.capacity) c = c * 3 / 5;
+    }
+  }
 }
 
 }  // namespace xpu::testing

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <map>
+#include <string_view>
 
 #include "report/json_perf.h"
 #include "report/table.h"
@@ -136,6 +137,21 @@ Json to_json(const api::CalibrateReport& r) {
       {"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}, {"leave_one_out", summary_json(r.leave_one_out)}};
 }
 
+namespace {
+
+// A fitted value as read: the overheads are times (4e-06 printed as 0.000
+// hid that trtllm-cuda's kernel overhead sits on its 4 us bound), the rest
+// fractions and factors.
+std::string fitted_value(std::string_view name, double v) {
+  if (!name.ends_with("overhead")) return fmt::format("{:.3f}", v);
+  if (v == 0) return "0";
+  if (std::abs(v) < 1e-3) return fmt::format("{:.3g}us", v * 1e6);
+  if (std::abs(v) < 1) return fmt::format("{:.3g}ms", v * 1e3);
+  return fmt::format("{:.3g}s", v);
+}
+
+}  // namespace
+
 std::string to_text(const api::CalibrateReport& r) {
   TextTable t;
   t.header = {"stack",       "cases", "fitted parameters", "in-sample median |err|", "leave-one-out median |err|",
@@ -144,7 +160,7 @@ std::string to_text(const api::CalibrateReport& r) {
   for (const auto& f : r.fits) {
     std::string params;
     for (const auto& [name, value] : f.fitted) {
-      params += fmt::format("{}{}={:.3f}", params.empty() ? "" : " ", name, value);
+      params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, fitted_value(name, value));
     }
     t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params,
                       fmt::format("{:.1f}%", f.in_sample.median_abs),

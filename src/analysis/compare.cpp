@@ -34,7 +34,7 @@ std::string over_chip_limit_reason(double rate, const ServingSearch& s) {
   std::string most;
   if (s.densest) {
     const int per_replica = std::max(1, s.densest->layout.chips());
-    const int replicas = std::max(1, static_cast<int>(kMaxChipsSized / per_replica));
+    const int replicas = replicas_sized(per_replica);
     most = fmt::format("; the most is {} requests/s, with {} replicas of {} chip{}",
                        num(s.densest->requests_per_s * replicas), replicas, per_replica, per_replica == 1 ? "" : "s");
   }

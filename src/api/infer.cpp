@@ -19,7 +19,7 @@ namespace {
 // replica at its most requests/s within the targets) as the closest answer,
 // with as many replicas as are sized, binding on "chips" (the report says why).
 ServingEstimate over_chip_limit(ServingEstimate at, int& replicas) {
-  replicas = static_cast<int>(std::max<std::int64_t>(1, kMaxChipsSized / std::max(1, at.layout.chips())));
+  replicas = replicas_sized(at.layout.chips());
   at.meets_slo = false;
   at.binding = "chips";
   return at;

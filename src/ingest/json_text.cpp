@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/suggest.h"
+#include "ingest/text_file.h"
 
 namespace xpu {
 namespace {
@@ -19,20 +20,6 @@ std::string escape_pointer_token(const std::string& key) {
   std::string out;
   for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
   return out;
-}
-
-// Line and column of a byte offset, for JSON syntax errors.
-SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
-  int line = 1, col = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return SourceLocation{file, line, col, ""};
 }
 
 // nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix.

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -111,15 +110,25 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
   // names that JSON output could not write: `plan --json` aborted on a
   // portfolio name with a 0xFF byte (usertrial3). Refused here, for every input.
   if (const size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
-    const size_t newline = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
-    const size_t column = newline == std::string::npos ? bad : bad - newline - 1;
-    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1;
-    ds.push_back(error_at({path, static_cast<int>(line), static_cast<int>(column) + 1, ""},
+    ds.push_back(error_at(position_in(text, path, bad),
                           fmt::format("is not UTF-8 text: byte 0x{:02X} here (save the file as UTF-8)",
                                       static_cast<unsigned char>(text[bad]))));
     return std::nullopt;
   }
   return text;
+}
+
+SourceLocation position_in(const std::string& text, const std::string& file, size_t byte) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return SourceLocation{file, line, col, ""};
 }
 
 bool write_text_file(const std::string& path, const std::string& text, bool create_directories) {

@@ -5,7 +5,8 @@
 // refuses what is not a regular file (a directory, /dev/zero, a FIFO) with a
 // clear error, refuses a file larger than the input limit (64 MiB unless the
 // XPUPLAN_MAX_INPUT_BYTES environment variable, e.g. "256M", says otherwise),
-// drops a UTF-8 byte-order mark and turns CRLF line ends into LF.
+// drops a UTF-8 byte-order mark, turns CRLF line ends into LF, and refuses
+// text that is not UTF-8 at the line and column of its first bad byte.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,9 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
 
 // Text as read_text_file() leaves it: without a UTF-8 byte-order mark, CRLF as LF.
 std::string normalize_text(std::string text);
+
+// Line and 1-based column (in bytes) of a byte offset of `text`, for diagnostics.
+SourceLocation position_in(const std::string& text, const std::string& file, size_t byte);
 
 // Writes `text` to `path` (creating its directory first when asked); false when it cannot.
 bool write_text_file(const std::string& path, const std::string& text, bool create_directories = false);

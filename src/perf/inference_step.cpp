@@ -2,6 +2,7 @@
 // work, communication and fixed per-kernel costs (docs/perf-model.md,
 // "Inference"), and the memory plan that bounds the batch.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "perf/inference.h"
@@ -212,7 +213,7 @@ double inflight_context_cv(const ServingJob& j) {
 
 // Expected largest of n independent standard normal draws (Blom's
 // approximation: the quantile (n - 0.375) / (n + 0.25); 1.42 for n = 8).
-double expected_max_normal(double n) {
+double blom_max_normal(double n) {
   if (n <= 1) return 0.0;
   const double p = (n - 0.375) / (n + 0.25);
   double lo = 0, hi = 10;
@@ -221,6 +222,19 @@ double expected_max_normal(double n) {
     (0.5 * std::erfc(mid / std::sqrt(2.0)) > 1.0 - p ? lo : hi) = mid;
   }
   return hi;
+}
+
+// The same, tabulated for the rank counts layouts use: every steady step of
+// an attention-DP layout asks for it, and the bisection's 60 erfc calls
+// would otherwise run per step of the serving search.
+double expected_max_normal(int n) {
+  constexpr int kTabulated = 256;
+  static const std::array<double, kTabulated + 1> table = [] {
+    std::array<double, kTabulated + 1> t{};
+    for (int i = 0; i <= kTabulated; ++i) t[static_cast<size_t>(i)] = blom_max_normal(i);
+    return t;
+  }();
+  return n >= 0 && n <= kTabulated ? table[static_cast<size_t>(n)] : blom_max_normal(n);
 }
 
 // The quantities one iteration works on.
@@ -357,8 +371,8 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   // 1 + cv * E[max of dp normals] / sqrt(n) times the mean rank's keys.
   double rank_context = in.context;
   if (in.steady && dp > 1 && in.decode > 0) {
-    rank_context *=
-        1.0 + inflight_context_cv(c.job) * expected_max_normal(dp) / std::sqrt(std::max(1.0, in.decode / dp));
+    rank_context *= 1.0 + inflight_context_cv(c.job) * expected_max_normal(std::max(1, l.attn_dp)) /
+                              std::sqrt(std::max(1.0, in.decode / dp));
   }
   const double decode_flops_per_query = 2.0 * m.n_heads * (s.qk_decode + s.v_decode) *
                                         (full * keys(rank_context, false) + sliding * keys(rank_context, true));

@@ -6,6 +6,7 @@
 // fixes is refused here with the rule named, never ignored or estimated.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,12 @@ namespace xpu {
 // The most chips one job or one replica set may use: counts past this are
 // refused (or reported as out of range) before any arithmetic can overflow.
 inline constexpr std::int64_t kMaxChipsSized = std::int64_t{1} << 24;  // 16,777,216
+
+// The most replicas of `chips_per_replica` chips within kMaxChipsSized (at least 1):
+// what a rate past the limit is answered with (infer, compare).
+inline int replicas_sized(int chips_per_replica) {
+  return static_cast<int>(std::max<std::int64_t>(1, kMaxChipsSized / std::max(1, chips_per_replica)));
+}
 
 // Degrees a request fixes (nullopt: left to the search). `chips_per_replica`
 // is serving's `chips` (tp = chips / pp when tp is not given).

@@ -415,7 +415,10 @@ describe('dashboard', () => {
     for (const format of ['kueue', 'slurm', 'skypilot']) {
       const files = (await api('GET', `api/jobs/${jobId}/export/${format}`)).json.files;
       await page.click(`[data-testid="export-${format}"]`);
-      await page.waitForFunction(([n]) => document.querySelectorAll('[data-testid="exports"] .files li').length === n && document.querySelector('[data-testid="exports"] .files li')?.textContent?.length > 0, [Object.keys(files).length]);
+      // Wait for this format's names, not just its count: two formats of the
+      // same plan can list as many files (8 Slurm scripts and 8 SkyPilot
+      // tasks), and the previous list then passed a count-only wait.
+      await page.waitForFunction((names) => JSON.stringify([...document.querySelectorAll('[data-testid="exports"] .files li button')].map((b) => b.textContent)) === JSON.stringify(names), Object.keys(files));
       const shown = await page.$$eval('[data-testid="exports"] .files li button', (b) => b.map((x) => x.textContent));
       assert.deepEqual(shown, Object.keys(files));
       if (format === 'kueue') {

@@ -110,6 +110,12 @@ struct StackEfficiency {
   // (chunked prefill budget, max_num_batched_tokens).
   double memory_utilization = 0.9;
   int prefill_chunk = 8192;
+  // Serving only: the scheduler prefills one prompt per iteration and holds
+  // every decode back while a prompt waits (vLLM on Neuron: prefill and
+  // decode never share a batch), so a batch of prompts arriving together is
+  // prefilled one after the other and the decodes of the first ones stall
+  // for the later ones' prefills.
+  bool serial_prefill = false;
 
   // Serving only: the fixed costs of one engine iteration that no byte or
   // FLOP count carries (perf/inference). A kernel in a captured (CUDA graph)

@@ -125,6 +125,7 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
   }
   // Serving-only fixed costs (catalog/stack.h).
   if (auto v = r.boolean("graphs")) s.graphs = *v;
+  if (auto v = r.boolean("serial_prefill")) s.serial_prefill = *v;
   fraction(r, "attention_memory", s.attention_memory, entry, s);
   for (auto [name, field] :
        {std::pair{"kernel_overhead", &s.kernel_overhead}, std::pair{"launch_overhead", &s.launch_overhead},

@@ -378,14 +378,36 @@ ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int
   }
   // All prompts first (in chunks of the prefill budget), then the decode
   // steps, whose context grows from I to I + O (mean I + O/2).
-  const double prompt_tokens = batch * j.input_len;
-  const double chunks = std::max(1.0, std::ceil(prompt_tokens / std::max(dbl(c.stack->prefill_chunk), j.input_len)));
-  const StepTime pf = prefill(c, l, prompt_tokens / chunks, j.input_len);
-  e.ttft_p50 = e.ttft_p99 = pf.time * chunks;
-  e.prefill_bound = pf.bound;
   const StepTime dec = decode_step(c, l, batch, j.input_len + j.output_len / 2.0);
   e.tpot_p50 = e.tpot_p99 = dec.time / emitted(c);
   e.decode_bound = dec.bound;
+  if (c.stack->serial_prefill && batch > 1) {
+    // One prompt per iteration, decodes held back while prompts wait
+    // (vLLM-Neuron's NeuronScheduler: max_prefills_per_batch = 1 and prefill
+    // priority, vllm-neuron/docs/design/vllm/neuron-scheduler.md; "prefill and
+    // decode always run in separate batches on Neuron", features-guide.md;
+    // aws-neuron/aws-neuron-sdk at 81ce03a, read 2026-12-06). Request i of the
+    // batch emits its first token after i prefills and its decode starts after
+    // all B, so (B - i) prefills fall inside its TPOT window: the median
+    // request sees (B - 1) / 2 of them, the slowest B - 1 (O - 1 tokens each).
+    const double chunks = std::max(1.0, std::ceil(j.input_len / dbl(c.stack->prefill_chunk)));
+    const StepTime pf = prefill(c, l, j.input_len / chunks, j.input_len);
+    const Seconds one = pf.time * chunks;
+    const double b = dbl(batch);
+    e.ttft_p50 = one * ((b + 1.0) / 2.0);
+    e.ttft_p99 = one * b;
+    e.prefill_bound = pf.bound;
+    if (j.output_len > 1) {
+      e.tpot_p50 += one * ((b - 1.0) / 2.0 / (j.output_len - 1.0));
+      e.tpot_p99 += one * ((b - 1.0) / (j.output_len - 1.0));
+    }
+  } else {
+    const double prompt_tokens = batch * j.input_len;
+    const double chunks = std::max(1.0, std::ceil(prompt_tokens / std::max(dbl(c.stack->prefill_chunk), j.input_len)));
+    const StepTime pf = prefill(c, l, prompt_tokens / chunks, j.input_len);
+    e.ttft_p50 = e.ttft_p99 = pf.time * chunks;
+    e.prefill_bound = pf.bound;
+  }
   e.e2e_p50 = e.ttft_p50 + e.tpot_p50 * std::max(0.0, j.output_len - 1.0);
   e.output_tokens_per_s = batch * j.output_len / e.e2e_p50.si();
   e.requests_per_s = batch / e.e2e_p50.si();

@@ -415,6 +415,35 @@ TEST(Inference, SpeculativeDecodingPaysForItsDraftsAndGainsByAcceptance) {
   EXPECT_LT(prev, base * 0.5);  // all 3 drafts accepted at batch 1: well over twice as fast
 }
 
+// vLLM on Neuron prefills one prompt per iteration and holds decodes back
+// while prompts wait (serial_prefill): a batch of 4 arriving together gives
+// request i its first token after i prefills, and (4 - i) prefills stall its
+// decode, so the median request's TPOT carries 1.5 prefills over O - 1 tokens
+// and its TTFT 2.5. Every request still ends after 4 prefills and O - 1
+// decode steps. A batch of 1 is the same either way.
+TEST(Inference, SerialPrefillStallsTheEarlierRequestsDecode) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  const StackEfficiency batched = serving_stack();
+  StackEfficiency serial = batched;
+  serial.serial_prefill = true;
+  const Fabric f = h100_like(8);
+  const InferenceContext cb = context(m, f, batched, 512, 129);
+  const InferenceContext cs = context(m, f, serial, 512, 129);
+  const double one = prefill(cs, {1, 1, 1}, 512, 512).time.si();
+  const double step = decode_step(cs, {1, 1, 1}, 4, 512 + 129 / 2.0).time.si();
+  const ServingEstimate s4 = run_batch(cs, {1, 1, 1}, 4);
+  EXPECT_NEAR(s4.tpot_p50.si(), step + 1.5 * one / 128.0, 1e-12);
+  EXPECT_NEAR(s4.tpot_p99.si(), step + 3.0 * one / 128.0, 1e-12);
+  EXPECT_NEAR(s4.ttft_p50.si(), 2.5 * one, 1e-12);
+  EXPECT_NEAR(s4.e2e_p50.si(), 4.0 * one + 128.0 * step, 1e-9);
+  const ServingEstimate b4 = run_batch(cb, {1, 1, 1}, 4);
+  EXPECT_NEAR(b4.tpot_p50.si(), step, 1e-12);  // prompts batched ahead of the decodes
+  EXPECT_GT(s4.tpot_p50.si(), b4.tpot_p50.si() * 1.01);
+  const ServingEstimate s1 = run_batch(cs, {1, 1, 1}, 1), b1 = run_batch(cb, {1, 1, 1}, 1);
+  EXPECT_DOUBLE_EQ(s1.tpot_p50.si(), b1.tpot_p50.si());
+  EXPECT_DOUBLE_EQ(s1.ttft_p50.si(), b1.ttft_p50.si());
+}
+
 TEST(Inference, RanksBeyondTheKvHeadsHoldCopiesOnTheirChip) {
   // 8 KV heads on 16 chips of 4 ranks each (Trn2 at LNC=2, TP 64): NxD
   // Inference gives every rank one KV head, so each chip holds and reads 4 of

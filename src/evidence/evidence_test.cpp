@@ -320,6 +320,41 @@ TEST(Calibrate, RecoversTheGemmFractionThatMadeTheCases) {
   EXPECT_EQ(fit.max_chips, 256);
 }
 
+TEST(Calibrate, AHeldOutCaseSeesNothingOfItsOwnValue) {
+  // Leave one out predicts case i from a fit that never saw case i's measured
+  // value: changing that value changes case i's error only through the value
+  // itself. A fold that started its descent from the full fit (which did see
+  // it) fails this.
+  Fixture f;
+  StackEfficiency truth = f.catalog.stacks[0];
+  truth.gemm = 0.55;
+  truth.step_overhead = Seconds(0.2);  // two parameters that trade against each other
+  Catalog measured_on = f.catalog;
+  measured_on.stacks[0] = truth;
+  ValidationInputs at_truth = f.in;
+  at_truth.catalog = &measured_on;
+  std::vector<ValidationCase> cases;
+  const double noise[] = {1.12, 0.91, 1.05, 0.94, 1.2, 0.86};
+  for (int k = 0; k < 6; ++k) {
+    ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 1);
+    c.id = "C" + std::to_string(k);
+    c.chips = 16 << k;
+    c.dp = c.chips;
+    c.value = predict_case(c, at_truth).predicted * noise[k];
+    cases.push_back(c);
+  }
+  auto held_out_prediction = [&](const std::vector<ValidationCase>& cs) {
+    const auto fits = calibrate_training(cs, f.in);
+    EXPECT_EQ(fits.size(), 1u);
+    EXPECT_EQ(fits[0].case_ids[0], "C0");
+    return cs[0].value * (1.0 + fits[0].loo_pct[0] / 100.0);
+  };
+  const double before = held_out_prediction(cases);
+  cases[0].value *= 0.6;  // from above the fit to below it: the L1 fit moves
+  const double after = held_out_prediction(cases);
+  EXPECT_NEAR(after / before, 1.0, 1e-9) << before << " " << after;
+}
+
 TEST(Interval, EvidenceGivesTheBandAndExtrapolationWidensIt) {
   StackEfficiency s = testing::test_stack();
   const PredictionInterval none = throughput_interval(s, "gpu", Precision::bf16, 64);

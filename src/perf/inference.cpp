@@ -400,21 +400,44 @@ Latency latency_bracket(const InferenceContext& c, const ServingLayout& l, doubl
 
 // latency_bracket's verdicts of one max-rate search (one layout and cap),
 // by batch: the probes' bisections walk the same dyadic batches.
+// Open addressing on the batch's bits, as StepMemo.
 class LatencyCache {
  public:
   Latency at(const InferenceContext& c, const ServingLayout& l, double batch, const ServingSlo& slo, double cap,
              StepMemo& memo) {
     const auto key = std::bit_cast<std::uint64_t>(batch);
-    for (const auto& [k, v] : known_) {
-      if (k == key) return v;
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot* s = find(key);
+    if (!s->used) {
+      *s = {key, latency_bracket(c, l, batch, slo, cap, memo), true};
+      ++used_;
     }
-    const Latency v = latency_bracket(c, l, batch, slo, cap, memo);
-    known_.emplace_back(key, v);
-    return v;
+    return s->verdict;
   }
 
  private:
-  std::vector<std::pair<std::uint64_t, Latency>> known_;
+  struct Slot {
+    std::uint64_t key = 0;
+    Latency verdict = Latency::unknown;
+    bool used = false;
+  };
+  Slot* find(std::uint64_t key) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
+      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(128, 4 * slots_.size()));
+    old.swap(slots_);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& s : old) {
+      if (s.used) *find(s.key) = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  int shift_ = 64;
 };
 
 // meets_at (bound, with targets) for a layout whose step is non-decreasing
@@ -764,6 +787,17 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     // the max rate is then read by `densest` alone, which the search drops
     // when it has a best (below), and a best it has (replicas 1 is in range).
     const bool one_in_range = !(1.0 * l.chips() > static_cast<double>(kMaxChipsSized));
+    // A replica of this cell serves at most its cap's rate (top_rate), where
+    // its steady step per sequence is non-increasing in the batch (see the
+    // argument before kMonotoneSlack: every term is star-shaped, t(x B) >=
+    // x t(B) for x <= 1, as affine terms with a non-negative intercept,
+    // concave terms from 0, and their sums, maxima and minima are), so it
+    // needs at least ceil(rate / top_rate - 1e-9) replicas: a cell that
+    // would need more chips than the best has loses whatever its TPOT.
+    if (prune && out.best && !cell.max_rate && step_monotone_in_batch(c, l)) {
+      const double fewest = std::max(1.0, std::ceil(rate / (cell.top_rate * (1.0 + kMonotoneSlack)) - 1e-9));
+      if (fewest * l.chips() > best_chips) continue;
+    }
     std::optional<std::optional<ServingEstimate>> computed;
     bool one_replica = false;
     if (!cell.max_rate) {

@@ -721,7 +721,8 @@ struct RandomServing {
 // TTFT are non-decreasing in the batch. Checked here over random contexts,
 // every layout the argument covers, and batches from cap / 2^30 to the cap
 // (log-uniform, sorted): none falls by more than 1e-12 of its value, a
-// thousandth of the margin the search allows.
+// thousandth of the margin the search allows, and the step per sequence
+// never rises by more (the search's replica bound, search_with).
 TEST(Inference, StepIsNonDecreasingInTheBatch) {
   const DataSet data = load_data({XPUPLAN_DATA_DIR});
   RandomServing r{2026};
@@ -749,6 +750,8 @@ TEST(Inference, StepIsNonDecreasingInTheBatch) {
         EXPECT_GE(at.step.si(), prev.step.si() * (1.0 - 1e-12));
         EXPECT_GE(at.tpot_p99.si(), prev.tpot_p99.si() * (1.0 - 1e-12));
         EXPECT_GE(at.ttft_p99.si(), prev.ttft_p99.si() * (1.0 - 1e-12));
+        // Star-shaped: the step per sequence does not rise with the batch.
+        EXPECT_LE(at.step.si() / batches[i], prev.step.si() / batches[i - 1] * (1.0 + 1e-12));
         prev = at;
       }
     }
@@ -798,6 +801,37 @@ TEST(Inference, BracketedMaxRateEqualsThePlainBisection) {
   EXPECT_GT(bracketed, 80);
   EXPECT_GT(met, 150);
   EXPECT_GT(none, 150);
+}
+
+// Issue 14 (coldinfer3): the pruned search skips a cell whose replicas,
+// at its cap's rate, would already take more chips than the best, and
+// brackets its probes' verdicts (both where the step is monotone). Over
+// random contexts (RandomServing: spreads, speculative decoding, sliding,
+// chunked and sparse attention) and rates, without targets or with TTFT and
+// TPOT targets from tight to loose, it answers what the exhaustive search
+// does, bit for bit.
+TEST(Inference, PrunedSearchEqualsExhaustiveOnRandomContexts) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  RandomServing r{77};
+  const double rates[] = {0.5, 5.0, 20.0, 100.0, 800.0};
+  int one = 0, more = 0, without = 0;
+  for (int q = 0; q < 40; ++q) {
+    std::string what;
+    const InferenceContext c = r.context(data, what);
+    const double rate = rates[r.draw(std::size(rates))];
+    ServingSlo slo;
+    if (r.draw(4) != 0) {
+      slo.ttft = seconds(0.05 * std::pow(60.0, r.uniform()));
+      slo.tpot = seconds(0.005 * std::pow(16.0, r.uniform()));
+    }
+    SCOPED_TRACE(fmt::format("{}, {} req/s, TTFT {} s, TPOT {} s", what, rate, slo.ttft.si(), slo.tpot.si()));
+    const ServingSearch all = search_serving(c, rate, slo, false);
+    expect_same_answer(search_serving(c, rate, slo), all);
+    ++(!all.best ? without : all.replicas == 1 ? one : more);
+  }
+  EXPECT_GT(one, 5);
+  EXPECT_GT(more, 5);
+  EXPECT_GT(without, 1);
 }
 
 // Issue 11: Llama 3.1 8B bf16 at batch 1 on one H100 sits between the HBM

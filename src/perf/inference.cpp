@@ -61,6 +61,56 @@ double prompt_p99(const ServingJob& j) {
   return j.input_len * std::exp(kNormalZ99 * s_in - s_in * s_in / 2.0);
 }
 
+// Values by batch, open addressing on the batch's bits (a lookup costs a
+// few ns, a step ~100 ns), growing x4 from `first` slots: a search with
+// targets fills a layout's memo with thousands of steps, and each doubling
+// rehashed them all (6% of a new question).
+template <class V>
+class BatchTable {
+ public:
+  explicit BatchTable(std::size_t first) : first_(first) {}
+  // The value at `batch`, made by `make()` (which must not use this table)
+  // the first time.
+  template <class Make>
+  const V& at(double batch, Make make) {
+    const auto key = std::bit_cast<std::uint64_t>(batch);
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot* s = find(key);
+    if (!s->used) {
+      *s = {key, make(), true};
+      ++used_;
+    }
+    return s->value;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    V value{};
+    bool used = false;
+  };
+  Slot* find(std::uint64_t key) {
+    // Fibonacci hashing: the top bits of the product mix all of the key's
+    // (a dyadic batch has a mantissa of few leading bits and zeros after).
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
+      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(std::max(first_, 4 * slots_.size()));
+    old.swap(slots_);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& s : old) {
+      if (s.used) *find(s.key) = s;
+    }
+  }
+  std::size_t first_;
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  int shift_ = 64;
+};
+
 // Steady-step times of one layout, kept while the search and
 // serve_at_max_rate bisect on the rate: every serve() there solves Little's
 // law by bisecting the batch over [0, cap], whose mid-points are exact dyadic
@@ -78,15 +128,10 @@ class StepMemo {
     Bound bound;
   };
   Steady steady(const InferenceContext& c, const ServingLayout& l, double batch) {
-    const auto key = std::bit_cast<std::uint64_t>(batch);
-    if (2 * (used_ + 1) > slots_.size()) grow();
-    Slot* s = find(key);
-    if (!s->used) {
+    return steps_.at(batch, [&] {
       const StepTime st = steady_step(c, l, batch, 0, &plan(c, l));
-      *s = {key, st.time.si(), st.bound, true};
-      ++used_;
-    }
-    return {s->time, s->bound};
+      return Steady{st.time.si(), st.bound};
+    });
   }
   // The layout's step plan at the steady steps' context (perf/inference_plan.h).
   const StepPlan& plan(const InferenceContext& c, const ServingLayout& l) {
@@ -107,33 +152,7 @@ class StepMemo {
   }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;
-    double time = 0;
-    Bound bound = Bound::memory;
-    bool used = false;
-  };
-  Slot* find(std::uint64_t key) {
-    // Fibonacci hashing: the top bits of the product mix all of the key's
-    // (a dyadic batch has a mantissa of few leading bits and zeros after).
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
-      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
-    }
-  }
-  void grow() {
-    // x4: a search with targets fills a layout's memo with thousands of
-    // steps, and each doubling rehashed them all (6% of a new question).
-    std::vector<Slot> old(std::max<std::size_t>(1024, 4 * slots_.size()));
-    old.swap(slots_);
-    shift_ = 64 - std::countr_zero(slots_.size());
-    for (const Slot& s : old) {
-      if (s.used) *find(s.key) = s;
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
-  int shift_ = 64;
+  BatchTable<Steady> steps_{1024};
   std::optional<ServingMemory> memory_;
   std::optional<Bound> prefill_bound_;
   std::optional<StepPlan> plan_;
@@ -400,44 +419,16 @@ Latency latency_bracket(const InferenceContext& c, const ServingLayout& l, doubl
 
 // latency_bracket's verdicts of one max-rate search (one layout and cap),
 // by batch: the probes' bisections walk the same dyadic batches.
-// Open addressing on the batch's bits, as StepMemo.
+// The verdicts of one max-rate search, by batch.
 class LatencyCache {
  public:
   Latency at(const InferenceContext& c, const ServingLayout& l, double batch, const ServingSlo& slo, double cap,
              StepMemo& memo) {
-    const auto key = std::bit_cast<std::uint64_t>(batch);
-    if (2 * (used_ + 1) > slots_.size()) grow();
-    Slot* s = find(key);
-    if (!s->used) {
-      *s = {key, latency_bracket(c, l, batch, slo, cap, memo), true};
-      ++used_;
-    }
-    return s->verdict;
+    return known_.at(batch, [&] { return latency_bracket(c, l, batch, slo, cap, memo); });
   }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;
-    Latency verdict = Latency::unknown;
-    bool used = false;
-  };
-  Slot* find(std::uint64_t key) {
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
-      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
-    }
-  }
-  void grow() {
-    std::vector<Slot> old(std::max<std::size_t>(128, 4 * slots_.size()));
-    old.swap(slots_);
-    shift_ = 64 - std::countr_zero(slots_.size());
-    for (const Slot& s : old) {
-      if (s.used) *find(s.key) = s;
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
-  int shift_ = 64;
+  BatchTable<Latency> known_{128};
 };
 
 // meets_at (bound, with targets) for a layout whose step is non-decreasing

@@ -61,6 +61,56 @@ double prompt_p99(const ServingJob& j) {
   return j.input_len * std::exp(kNormalZ99 * s_in - s_in * s_in / 2.0);
 }
 
+// Values by batch, open addressing on the batch's bits (a lookup costs a
+// few ns, a step ~100 ns), growing x4 from `first` slots: a search with
+// targets fills a layout's memo with thousands of steps, and each doubling
+// rehashed them all (6% of a new question).
+template <class V>
+class BatchTable {
+ public:
+  explicit BatchTable(std::size_t first) : first_(first) {}
+  // The value at `batch`, made by `make()` (which must not use this table)
+  // the first time.
+  template <class Make>
+  const V& at(double batch, Make make) {
+    const auto key = std::bit_cast<std::uint64_t>(batch);
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot* s = find(key);
+    if (!s->used) {
+      *s = {key, make(), true};
+      ++used_;
+    }
+    return s->value;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    V value{};
+    bool used = false;
+  };
+  Slot* find(std::uint64_t key) {
+    // Fibonacci hashing: the top bits of the product mix all of the key's
+    // (a dyadic batch has a mantissa of few leading bits and zeros after).
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
+      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(std::max(first_, 4 * slots_.size()));
+    old.swap(slots_);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& s : old) {
+      if (s.used) *find(s.key) = s;
+    }
+  }
+  std::size_t first_;
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  int shift_ = 64;
+};
+
 // Steady-step times of one layout, kept while the search and
 // serve_at_max_rate bisect on the rate: every serve() there solves Little's
 // law by bisecting the batch over [0, cap], whose mid-points are exact dyadic
@@ -78,15 +128,10 @@ class StepMemo {
     Bound bound;
   };
   Steady steady(const InferenceContext& c, const ServingLayout& l, double batch) {
-    const auto key = std::bit_cast<std::uint64_t>(batch);
-    if (2 * (used_ + 1) > slots_.size()) grow();
-    Slot* s = find(key);
-    if (!s->used) {
+    return steps_.at(batch, [&] {
       const StepTime st = steady_step(c, l, batch, 0, &plan(c, l));
-      *s = {key, st.time.si(), st.bound, true};
-      ++used_;
-    }
-    return {s->time, s->bound};
+      return Steady{st.time.si(), st.bound};
+    });
   }
   // The layout's step plan at the steady steps' context (perf/inference_plan.h).
   const StepPlan& plan(const InferenceContext& c, const ServingLayout& l) {
@@ -107,33 +152,7 @@ class StepMemo {
   }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;
-    double time = 0;
-    Bound bound = Bound::memory;
-    bool used = false;
-  };
-  Slot* find(std::uint64_t key) {
-    // Fibonacci hashing: the top bits of the product mix all of the key's
-    // (a dyadic batch has a mantissa of few leading bits and zeros after).
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> shift_;; i = (i + 1) & mask) {
-      if (!slots_[i].used || slots_[i].key == key) return &slots_[i];
-    }
-  }
-  void grow() {
-    // x4: a search with targets fills a layout's memo with thousands of
-    // steps, and each doubling rehashed them all (6% of a new question).
-    std::vector<Slot> old(std::max<std::size_t>(1024, 4 * slots_.size()));
-    old.swap(slots_);
-    shift_ = 64 - std::countr_zero(slots_.size());
-    for (const Slot& s : old) {
-      if (s.used) *find(s.key) = s;
-    }
-  }
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
-  int shift_ = 64;
+  BatchTable<Steady> steps_{1024};
   std::optional<ServingMemory> memory_;
   std::optional<Bound> prefill_bound_;
   std::optional<StepPlan> plan_;
@@ -243,6 +262,30 @@ Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt
   return step + prompt99 + slot_wait_p99(c, step, batch, cap);
 }
 
+// The latency part of serve_with's meets_slo at Little's-law batch `batch`
+// (cap `cap`): what meets_at asks once it has the batch. `bound`: try the
+// cheap necessary conditions first (false: the exhaustive baseline).
+bool latency_met(const InferenceContext& c, const ServingLayout& l, double batch, const ServingSlo& slo, double cap,
+                 StepMemo& memo, bool bound) {
+  const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
+  if (!tpot && !ttft) return true;
+  const Seconds step(memo.steady(c, l, batch).time);
+  const double a = emitted(c);
+  // The steady step alone first (memoised): the p99 TPOT is at least step / a
+  // (a max with the tail step) and the p99 TTFT at least its value with a
+  // prompt of no time (a sum with the prompt's, and floating-point addition
+  // is monotone), so a probe that fails on the step needs neither the tail
+  // step nor the prompt, the two costly parts of a verdict.
+  if (bound && tpot && step / a > slo.tpot) return false;
+  if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), batch, cap) > slo.ttft) return false;
+  const StepPlan* plan = &memo.plan(c, l);
+  if (tpot && std::max(step, tail_step(c, l, batch, plan).time) / a > slo.tpot) return false;
+  if (!ttft) return true;
+  const Seconds prompt99 = prompt_time(c, l, batch, prompt_p99(c.job), plan);
+  XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
+  return !(ttft_p99_at_rate(c, step, prompt99, batch, cap) > slo.ttft);
+}
+
 // serve_with's meets_slo at `rate`, without the fields no verdict reads (a
 // replica whose weights fit): what serve_at_max_rate's bisection asks of
 // each probe. The same formulas on the same memo, so the same verdict.
@@ -259,22 +302,170 @@ bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, co
   const std::optional<double> batch = little_batch(c, l, rate, cap, &memo);
   if (!batch) return false;
   if (batch_out) *batch_out = *batch;
-  if (!tpot && !ttft) return true;
-  const Seconds step(memo.steady(c, l, *batch).time);
+  return latency_met(c, l, *batch, slo, cap, memo, bound);
+}
+
+}  // namespace
+
+bool step_monotone_in_batch(const InferenceContext& c, const ServingLayout& l) {
+  return l.attn_dp <= 1 && !(c.fabric.mesh_below.si() > 0) && !(c.fabric.rdh_below.si() > 0) && c.job.input_len >= 1 &&
+         prompt_p99(c.job) >= 1;
+}
+
+BatchLatency latency_at_batch(const InferenceContext& c, const ServingLayout& l, double batch, double cap) {
+  const Seconds step = steady_step(c, l, batch).time;
+  const Seconds prompt99 = prompt_time(c, l, batch, prompt_p99(c.job));
+  return {step, std::max(step, tail_step(c, l, batch).time) / emitted(c),
+          ttft_p99_at_rate(c, step, prompt99, batch, cap)};
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// The step is non-decreasing in the batch (issue 14, coldinfer3), where
+// step_monotone_in_batch says so. The serving search uses it to decide a
+// probe's latency verdict without finishing its Little's-law bisection
+// (meets_at_bracketed); this is the argument, term by term, for the
+// iteration() of perf/inference_step.cpp as a function of the batch B (the
+// decode sequences; the prompt tokens of the steady step, B a / O I, and of
+// the tail step, (B a / O + s sqrt(B a / O (1 + cv^2))) I, grow with it; the
+// prompt step's chunk does not depend on it), in real arithmetic:
+//
+// - Matmuls: time = flops / (peak * gemm_efficiency(rows)) with flops
+//   proportional to the rows r and efficiency r / (r + h) times factors free
+//   of B, so time is proportional to r + h: increasing. Routed experts:
+//   compute busiest / eff(busiest / max(1, touched)) = busiest + h max(1,
+//   touched), memory proportional to touched; busiest = mean + sqrt(mean k)
+//   and touched = e (1 - (1 - 1/e)^draws) grow with the copies routed. The LM
+//   head's rows are the decode queries x plus the prompts p, its efficiency
+//   that of all rows x + p I: (x + p)(1 + h pp / (x + p I)) grows in B when
+//   p / x does not (true of the three steps above: p / x is constant, falls
+//   as 1 / sqrt(B), or p is constant) and the prompt length I >= 1. The
+//   dense part is max(compute, weights read), a max of non-decreasing terms.
+// - Attention: the KV read, the decode and prefill FLOPs, the KV writes and
+//   the sparse indexer are linear in the queries and prompt tokens at a
+//   context that does not depend on B (no attention DP: see below).
+// - Element-wise work: linear in the tokens.
+// - Communication: the all-reduce is a min of (latency + bytes / bandwidth)
+//   forms (ring, NVLS, one-shot, two-shot), each non-decreasing in the bytes,
+//   which are linear in the tokens; a pipeline's send/recv likewise.
+// - Fixed kernel costs do not depend on B; the host's dispatch makes the step
+//   max(device, dispatch) + step overhead. Speculative decoding adds draft
+//   iterations of the same form.
+// So every term is a sum, max or min of non-decreasing functions of B, and
+// so are the p99 TPOT (max of the steady and tail steps over a) and the p99
+// TTFT (step + prompt time + slot wait; Erlang C grows with the offered load
+// min(B, n (1 - 1e-9)), and the wait is increasing in it and in the step).
+//
+// Where the argument fails, and the search keeps the exact bisection:
+// - attention data parallelism: the busiest rank's prompt tokens are not
+//   star-shaped in B (below one prompt per step busiest_rank_prefill gives
+//   E[ceil(N / dp)] prefill ~ n^2 I, and near n ~ dp the slope of
+//   E[ceil(N / dp)] exceeds its mean slope), so the LM head's term above can
+//   fall; from 200 prompts on it is a staircase; and the busiest rank's
+//   context spread falls with B. Let in, the property test below fails (the
+//   step of qwen3-30b-a3b tp16 attn-dp16 on tpu-v5p falls by 1e-5 between
+//   batches 0.0015 and 0.011);
+// - the Neuron runtime's size-based collective algorithms (mesh_below,
+//   rdh_below): a bigger message can switch to a faster algorithm (let in,
+//   llama3.1-8b tp8 on trn2's step falls from 0.154 to 0.133 s between
+//   batches 276 and 343);
+// - prompts shorter than one token (the LM head's term needs I >= 1).
+//
+// Floating point: the computed quantities are within a relative 1e-12 of the
+// real-valued formula above (sums, products and maxima of positive terms,
+// each operation within 2^-53, a few hundred of them on any path; the one
+// cancellation, 1 - (1 - 1/e)^draws in the experts touched, has an absolute
+// error of e 2^-53 experts, i.e. of the whole expert weights' read time
+// times 2^-53, below 1e-13 of a step that reads the non-expert weights; the
+// p99 wait's log(100 C) near 0 is absolute too, and small next to the step).
+// So a verdict is decided from a neighbouring batch only with a margin of
+// kMonotoneSlack = 1e-9 of the target: Q(b) <= target (1 - slack) at b >= B
+// means Q(B) <= target exactly; Q(b) > target (1 + slack) at b < B means
+// Q(B) > target. In between the probe finishes its bisection and decides
+// exactly. Inference.StepIsNonDecreasingInTheBatch checks the property (at a
+// slack of 1e-12) over random models, accelerators, layouts, lengths and
+// batches; Inference.BracketedVerdictsEqualExact* that the search's answers
+// do not change.
+constexpr double kMonotoneSlack = 1e-9;
+
+enum class Latency : std::int8_t { unknown, meets, fails };
+
+// latency_met with the margin kMonotoneSlack: meets or fails are sure of
+// every batch below (meets) or above (fails) `batch` (unknown: too close).
+Latency latency_bracket(const InferenceContext& c, const ServingLayout& l, double batch, const ServingSlo& slo,
+                        double cap, StepMemo& memo) {
+  const bool tpot = slo.tpot.si() > 0, ttft = slo.ttft.si() > 0;
+  const Seconds step(memo.steady(c, l, batch).time);
   const double a = emitted(c);
-  // The steady step alone first (memoised): the p99 TPOT is at least step / a
-  // (a max with the tail step) and the p99 TTFT at least its value with a
-  // prompt of no time (a sum with the prompt's, and floating-point addition
-  // is monotone), so a probe that fails on the step needs neither the tail
-  // step nor the prompt, the two costly parts of a verdict.
-  if (bound && tpot && step / a > slo.tpot) return false;
-  if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), *batch, cap) > slo.ttft) return false;
+  const Seconds tpot_hi = slo.tpot * (1.0 + kMonotoneSlack), ttft_hi = slo.ttft * (1.0 + kMonotoneSlack);
+  // The cheap lower bounds of latency_met first.
+  if (tpot && step / a > tpot_hi) return Latency::fails;
+  if (ttft && ttft_p99_at_rate(c, step, Seconds(0), batch, cap) > ttft_hi) return Latency::fails;
   const StepPlan* plan = &memo.plan(c, l);
-  if (tpot && std::max(step, tail_step(c, l, *batch, plan).time) / a > slo.tpot) return false;
-  if (!ttft) return true;
-  const Seconds prompt99 = prompt_time(c, l, *batch, prompt_p99(c.job), plan);
-  XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
-  return !(ttft_p99_at_rate(c, step, prompt99, *batch, cap) > slo.ttft);
+  bool sure = true;
+  if (tpot) {
+    const Seconds t = std::max(step, tail_step(c, l, batch, plan).time) / a;
+    if (t > tpot_hi) return Latency::fails;
+    sure = t <= slo.tpot * (1.0 - kMonotoneSlack);
+  }
+  if (ttft) {
+    const Seconds t = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(c.job), plan), batch, cap);
+    if (t > ttft_hi) return Latency::fails;
+    sure = sure && t <= slo.ttft * (1.0 - kMonotoneSlack);
+  }
+  return sure ? Latency::meets : Latency::unknown;
+}
+
+// latency_bracket's verdicts of one max-rate search (one layout and cap),
+// by batch: the probes' bisections walk the same dyadic batches.
+// The verdicts of one max-rate search, by batch.
+class LatencyCache {
+ public:
+  Latency at(const InferenceContext& c, const ServingLayout& l, double batch, const ServingSlo& slo, double cap,
+             StepMemo& memo) {
+    return known_.at(batch, [&] { return latency_bracket(c, l, batch, slo, cap, memo); });
+  }
+
+ private:
+  BatchTable<Latency> known_{128};
+};
+
+// meets_at (bound, with targets) for a layout whose step is non-decreasing
+// in the batch: the same verdict, decided where it can be before the
+// Little's-law bisection ends. The bisection keeps B in (lo, hi] (B =
+// max(hi at the end, 1e-9)); once a batch b >= B with b >= 1e-9 surely
+// meets the targets, B does; once a batch b < B surely fails them, B does.
+// The probes of one max-rate search converge on one batch, so their walks
+// share their nodes (`known`) and stop where they leave the common path.
+// `positive`: the batch is known to be above little_batch's 1e-9 floor.
+bool meets_at_bracketed(const InferenceContext& c, const ServingLayout& l, double rate, const ServingSlo& slo,
+                        double cap, StepMemo& memo, LatencyCache& known, bool* positive) {
+  *positive = false;
+  if (!keeps_up(c, l, rate, cap, &memo)) return false;
+  const double a = emitted(c);
+  // The smallest batch the bisection can end on is cap / 2^30: above 1e-9 from cap 2 on.
+  if (known.at(c, l, cap, slo, cap, memo) == Latency::meets) {
+    *positive = cap >= 2;
+    return true;
+  }
+  double lo = 0, hi = cap;
+  for (int it = 0; it < 30; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (rate * c.job.output_len * memo.steady(c, l, mid).time / a - mid > 0) {
+      lo = mid;
+      if (known.at(c, l, mid, slo, cap, memo) == Latency::fails) return false;
+    } else {
+      hi = mid;
+      if (mid >= 1e-9 && known.at(c, l, mid, slo, cap, memo) == Latency::meets) {
+        *positive = cap >= 2 || lo > 0;
+        return true;
+      }
+    }
+  }
+  const double batch = std::max(hi, 1e-9);
+  *positive = batch > 1e-9;
+  return latency_met(c, l, batch, slo, cap, memo, true);
 }
 
 // serve() with the steps of `memo` (none: computed afresh).
@@ -445,11 +636,19 @@ MaxRate max_rate_from(const InferenceContext& c, const ServingLayout& l, const S
   double hi = top_rate;
   double lo = 0;
   std::optional<double> best;
+  // With targets and a step non-decreasing in the batch, each probe's verdict
+  // is bracketed (meets_at_bracketed): the same verdicts, fewer steps.
+  const bool bracket = bound && (slo.tpot.si() > 0 || slo.ttft.si() > 0) && step_monotone_in_batch(c, l);
+  LatencyCache known;
   for (int it = 0; it < 30 && hi > 0; ++it) {
     const double mid = 0.5 * (lo + hi);
     double batch = 0;
-    if (meets_at(c, l, mid, slo, capd, memo, bound, &batch)) {
-      if (enough > 0 && mid >= enough && batch > 1e-9) return {std::nullopt, true};
+    bool positive = false;
+    const bool met = bracket ? meets_at_bracketed(c, l, mid, slo, capd, memo, known, &positive)
+                             : meets_at(c, l, mid, slo, capd, memo, bound, &batch);
+    if (!bracket) positive = batch > 1e-9;
+    if (met) {
+      if (enough > 0 && mid >= enough && positive) return {std::nullopt, true};
       lo = mid;
       best = mid;
     } else {
@@ -601,6 +800,17 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     // the max rate is then read by `densest` alone, which the search drops
     // when it has a best (below), and a best it has (replicas 1 is in range).
     const bool one_in_range = !(1.0 * l.chips() > static_cast<double>(kMaxChipsSized));
+    // A replica of this cell serves at most its cap's rate (top_rate), where
+    // its steady step per sequence is non-increasing in the batch (see the
+    // argument before kMonotoneSlack: every term is star-shaped, t(x B) >=
+    // x t(B) for x <= 1, as affine terms with a non-negative intercept,
+    // concave terms from 0, and their sums, maxima and minima are), so it
+    // needs at least ceil(rate / top_rate - 1e-9) replicas: a cell that
+    // would need more chips than the best has loses whatever its TPOT.
+    if (prune && out.best && !cell.max_rate && step_monotone_in_batch(c, l)) {
+      const double fewest = std::max(1.0, std::ceil(rate / (cell.top_rate * (1.0 + kMonotoneSlack)) - 1e-9));
+      if (fewest * l.chips() > best_chips) continue;
+    }
     std::optional<std::optional<ServingEstimate>> computed;
     bool one_replica = false;
     if (!cell.max_rate) {

@@ -28,4 +28,18 @@ StepPlan plan_step(const InferenceContext& c, const ServingLayout& l, double con
 StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, const StepPlan& plan, double batch,
                     double context, double prompt, double prompt_len);
 
+// Whether the serving search treats layout `l`'s step as non-decreasing in
+// the batch (the argument and its exceptions: perf/inference.cpp).
+bool step_monotone_in_batch(const InferenceContext& c, const ServingLayout& l);
+
+// What the serving search's latency verdict at Little's-law batch `batch`
+// (batch cap `cap`) compares with the targets: the steady step, the p99 TPOT
+// and the p99 TTFT, by the search's own functions.
+struct BatchLatency {
+  Seconds step;
+  Seconds tpot_p99;
+  Seconds ttft_p99;
+};
+BatchLatency latency_at_batch(const InferenceContext& c, const ServingLayout& l, double batch, double cap);
+
 }  // namespace xpu

@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "ingest/data_files.h"
@@ -701,6 +703,164 @@ TEST(Inference, ServingTableAnswersEveryRateAsAFreshSearch) {
       }
     }
   }
+}
+
+// Issue 14 (coldinfer3): a random serving context of the shipped data for
+// the monotonicity and bracketing tests: dense and MoE models (GQA, MLA,
+// sliding, chunked and sparse attention), accelerators of four vendors,
+// lengths, spreads and speculative decoding.
+struct RandomServing {
+  std::uint64_t x;
+  std::size_t draw(std::size_t n) {  // splitmix64
+    x += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<std::size_t>((z ^ (z >> 31)) % n);
+  }
+  double uniform() { return static_cast<double>(draw(1000001)) / 1e6; }
+  InferenceContext context(const DataSet& data, std::string& what) {
+    const char* models[] = {"llama3.2-1b",   "llama3.1-8b",  "gemma2-9b",    "gemma3-27b",    "phi-4",
+                            "qwen3-32b",     "llama3.1-70b", "mixtral-8x7b", "qwen3-30b-a3b", "deepseek-v3",
+                            "deepseek-v3.2", "llama4-scout", "gpt-oss-20b"};
+    const char* accs[] = {"h100-sxm", "h200-sxm", "a100-80gb", "b200", "gb200", "mi300x", "tpu-v5p", "tpu-v6e", "trn2"};
+    const char* model = models[draw(std::size(models))];
+    const char* acc = accs[draw(std::size(accs))];
+    const Accelerator* a = data.catalog.find_accelerator(acc);
+    const ModelArch* m = data.find_model(model);
+    if (!a || !m) throw std::invalid_argument(fmt::format("{} on {}: not in the shipped data", model, acc));
+    ServingJob job;
+    job.input_len = 256.0 * static_cast<double>(1 + draw(16));
+    job.output_len = 64.0 * static_cast<double>(1 + draw(8));
+    const double cvs[] = {0.0, 0.5, 1.5};
+    job.input_cv = cvs[draw(3)];
+    job.output_cv = cvs[draw(3)];
+    job.io_correlation = draw(2) ? 0.5 : 0.0;
+    if (draw(4) == 0) job.spec = {.tokens = 3, .accept = 2.5, .draft_layers = 1};
+    what = fmt::format("{} on {}, {}/{} tokens, cv {}/{}, spec {}", model, acc, job.input_len, job.output_len,
+                       job.input_cv, job.output_cv, job.spec.tokens);
+    return serving_context(ServingSetup{m, a, default_system(data.catalog, acc),
+                                        default_stack(data.catalog.stacks, a->runtime, Mode::infer), job});
+  }
+};
+
+// Issue 14 (coldinfer3): the serving search decides a probe's latency verdict
+// from neighbouring batches where step_monotone_in_batch holds, on the
+// argument in perf/inference.cpp that the step, the p99 TPOT and the p99
+// TTFT are non-decreasing in the batch. Checked here over random contexts,
+// every layout the argument covers, and batches from cap / 2^30 to the cap
+// (log-uniform, sorted): none falls by more than 1e-12 of its value, a
+// thousandth of the margin the search allows, and the step per sequence
+// never rises by more (the search's replica bound, search_with).
+TEST(Inference, StepIsNonDecreasingInTheBatch) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  RandomServing r{2026};
+  int layouts = 0, excluded = 0;
+  for (int q = 0; q < 60; ++q) {
+    std::string what;
+    const InferenceContext c = r.context(data, what);
+    for (const ServingLayout& l : serving_layouts(c)) {
+      if (!step_monotone_in_batch(c, l)) {
+        ++excluded;
+        continue;
+      }
+      const int fit = serving_memory(c, l).max_sequences;
+      if (fit < 1) continue;
+      ++layouts;
+      const double cap = std::min(fit, 4096);
+      std::vector<double> batches{cap};
+      for (int i = 0; i < 40; ++i) batches.push_back(cap * std::exp2(-30.0 * r.uniform()));
+      std::sort(batches.begin(), batches.end());
+      BatchLatency prev = latency_at_batch(c, l, batches.front(), cap);
+      for (size_t i = 1; i < batches.size(); ++i) {
+        const BatchLatency at = latency_at_batch(c, l, batches[i], cap);
+        SCOPED_TRACE(
+            fmt::format("{}, {}, cap {}, batch {} -> {}", what, to_string(l), cap, batches[i - 1], batches[i]));
+        EXPECT_GE(at.step.si(), prev.step.si() * (1.0 - 1e-12));
+        EXPECT_GE(at.tpot_p99.si(), prev.tpot_p99.si() * (1.0 - 1e-12));
+        EXPECT_GE(at.ttft_p99.si(), prev.ttft_p99.si() * (1.0 - 1e-12));
+        // Star-shaped: the step per sequence does not rise with the batch.
+        EXPECT_LE(at.step.si() / batches[i], prev.step.si() / batches[i - 1] * (1.0 + 1e-12));
+        prev = at;
+      }
+    }
+  }
+  EXPECT_GT(layouts, 150);
+  EXPECT_GT(excluded, 100);  // attention-DP layouts and trn2's size-switched collectives
+}
+
+// Issue 14 (coldinfer3): serve_at_max_rate brackets each probe's latency
+// verdict (meets_at_bracketed) where the step is monotone in the batch. Over
+// random contexts, every layout and batch cap, and TTFT and TPOT targets
+// drawn log-uniformly from tight to loose, it gives the estimate of the plain
+// bisection of the rate on serve()'s own verdicts (30 probes from 0 to the
+// cap's rate), bit for bit.
+TEST(Inference, BracketedMaxRateEqualsThePlainBisection) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  RandomServing r{1414};
+  int met = 0, none = 0, bracketed = 0;
+  for (int q = 0; q < 24; ++q) {
+    std::string what;
+    const InferenceContext c = r.context(data, what);
+    ServingSlo slo;
+    const std::size_t kind = r.draw(3);  // 0: TTFT only, 1: TPOT only, 2: both
+    if (kind != 1) slo.ttft = seconds(0.02 * std::pow(150.0, r.uniform()));
+    if (kind != 0) slo.tpot = seconds(0.003 * std::pow(27.0, r.uniform()));
+    for (const ServingLayout& l : serving_layouts(c)) {
+      if (serving_memory(c, l).max_sequences < 1) continue;
+      bracketed += step_monotone_in_batch(c, l) ? 1 : 0;
+      for (int cap : {0, 64, 8}) {
+        SCOPED_TRACE(
+            fmt::format("{}, {}, cap {}, TTFT {} s, TPOT {} s", what, to_string(l), cap, slo.ttft.si(), slo.tpot.si()));
+        const double top = serve(c, l, std::nullopt, ServingSlo{}, cap).requests_per_s;
+        double lo = 0, hi = top;
+        std::optional<double> best;
+        for (int it = 0; it < 30 && hi > 0; ++it) {
+          const double mid = 0.5 * (lo + hi);
+          (serve(c, l, mid, slo, cap).meets_slo ? lo : hi) = mid;
+          if (lo == mid) best = mid;
+        }
+        const std::optional<ServingEstimate> got = serve_at_max_rate(c, l, slo, cap);
+        ASSERT_EQ(got.has_value(), best.has_value());
+        ++(best ? met : none);
+        if (best) expect_same(*got, serve(c, l, *best, slo, cap));
+      }
+    }
+  }
+  EXPECT_GT(bracketed, 80);
+  EXPECT_GT(met, 150);
+  EXPECT_GT(none, 150);
+}
+
+// Issue 14 (coldinfer3): the pruned search skips a cell whose replicas,
+// at its cap's rate, would already take more chips than the best, and
+// brackets its probes' verdicts (both where the step is monotone). Over
+// random contexts (RandomServing: spreads, speculative decoding, sliding,
+// chunked and sparse attention) and rates, without targets or with TTFT and
+// TPOT targets from tight to loose, it answers what the exhaustive search
+// does, bit for bit.
+TEST(Inference, PrunedSearchEqualsExhaustiveOnRandomContexts) {
+  const DataSet data = load_data({XPUPLAN_DATA_DIR});
+  RandomServing r{77};
+  const double rates[] = {0.5, 5.0, 20.0, 100.0, 800.0};
+  int one = 0, more = 0, without = 0;
+  for (int q = 0; q < 40; ++q) {
+    std::string what;
+    const InferenceContext c = r.context(data, what);
+    const double rate = rates[r.draw(std::size(rates))];
+    ServingSlo slo;
+    if (r.draw(4) != 0) {
+      slo.ttft = seconds(0.05 * std::pow(60.0, r.uniform()));
+      slo.tpot = seconds(0.005 * std::pow(16.0, r.uniform()));
+    }
+    SCOPED_TRACE(fmt::format("{}, {} req/s, TTFT {} s, TPOT {} s", what, rate, slo.ttft.si(), slo.tpot.si()));
+    const ServingSearch all = search_serving(c, rate, slo, false);
+    expect_same_answer(search_serving(c, rate, slo), all);
+    ++(!all.best ? without : all.replicas == 1 ? one : more);
+  }
+  EXPECT_GT(one, 5);
+  EXPECT_GT(more, 5);
+  EXPECT_GT(without, 1);
 }
 
 // Issue 11: Llama 3.1 8B bf16 at batch 1 on one H100 sits between the HBM

@@ -1,6 +1,10 @@
 #include "base/csv.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "base/suggest.h"
 
 namespace xpu {
 
@@ -69,6 +73,63 @@ std::string csv_quote(std::string_view cell) {
   std::string out = "\"";
   for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+}  // namespace xpu
+
+namespace xpu {
+
+CsvHeader read_csv_header(std::string_view line, const std::string& file, std::span<const std::string> required,
+                          std::span<const std::string> known, Diagnostics& ds, std::string_view missing_hint) {
+  CsvHeader h;
+  const CsvCells cells = split_csv_line(line);
+  h.names = cells.text;
+  h.starts = cells.starts;
+  for (auto& n : h.names) {
+    const size_t first = n.find_first_not_of(' ');
+    n = first == std::string::npos ? std::string() : n.substr(first, n.find_last_not_of(' ') - first + 1);
+  }
+  const auto listed = [](std::span<const std::string> names, const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  std::vector<std::string> strangers;  // header names the reader does not know
+  // The near miss of an unknown name is a known column the header lacks ('modle' is 'model', not 'mode').
+  std::vector<std::string> absent;
+  for (const std::string& k : known) {
+    if (std::find(h.names.begin(), h.names.end(), k) == h.names.end()) absent.push_back(k);
+  }
+  for (size_t i = 0; i < h.names.size(); ++i) {
+    const std::string& n = h.names[i];
+    const int column = h.starts[i];
+    if (const auto [it, fresh] = h.col.emplace(n, i); !fresh) {
+      ds.push_back(error_at(
+          {file, 1, column, ""},
+          n.empty() ? fmt::format("column {} has no name, nor has column {}; name each column", i + 1, it->second + 1)
+                    : fmt::format("column '{}' is given twice (first as column {}); which one to "
+                                  "read is a guess, so keep one",
+                                  n, it->second + 1)));
+      h.ok = false;
+      continue;
+    }
+    if (known.empty() ? listed(required, n) : listed(known, n)) continue;
+    strangers.push_back(n);
+    if (!known.empty()) {
+      ds.push_back(warning_at({file, 1, column, ""}, fmt::format("unknown column '{}'{}: its cells are not read", n,
+                                                                 did_you_mean(n, absent))));
+    }
+  }
+  for (const std::string& r : required) {
+    if (h.col.contains(r)) continue;
+    std::string hint;
+    if (const auto near = closest_match(r, strangers)) {
+      hint = fmt::format(" (the header has '{}' in column {}: a typo?)", *near, h.col.at(*near) + 1);
+    } else if (!missing_hint.empty()) {
+      hint = fmt::format(" ({})", missing_hint);
+    }
+    ds.push_back(error_at({file, 1, 0, ""}, fmt::format("missing column '{}'{}", r, hint)));
+    h.ok = false;
+  }
+  return h;
 }
 
 }  // namespace xpu

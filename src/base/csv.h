@@ -4,9 +4,13 @@
 #pragma once
 
 #include <istream>
+#include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "base/diagnostics.h"
 
 namespace xpu {
 
@@ -42,6 +46,25 @@ class CsvRecords {
   int read_ = 0;  // lines read so far
   int first_ = 0;
 };
+
+// A CSV file's header line, checked once for every reader: a column named
+// twice is an error at the second (which cells to read would be a guess; a
+// case file's `value` given twice was read from the second and `validate
+// --upgrade` wrote that cell into both, silently: usertrial4); a required
+// column missing is an error naming the header's near miss of it ("missing
+// column 'model' (the header has 'modle' in column 3: a typo?)"); and, when
+// `known` is given, a column the reader never reads is a warning at its cell
+// with the near miss ("unknown column 'kv_precison' (did you mean
+// 'kv_precision'?): its cells are not read"; such a column was ignored without
+// a word). Names are trimmed of spaces; `ok` is false on an error.
+struct CsvHeader {
+  std::vector<std::string> names;
+  std::vector<int> starts;  // 1-based column of each name
+  std::map<std::string, size_t, std::less<>> col;
+  bool ok = true;
+};
+CsvHeader read_csv_header(std::string_view line, const std::string& file, std::span<const std::string> required,
+                          std::span<const std::string> known, Diagnostics& ds, std::string_view missing_hint = "");
 
 // A cell as CSV writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break.
 std::string csv_quote(std::string_view cell);

@@ -33,7 +33,12 @@ std::string where(const SourceLocation& loc) {
 
 template <class T>
 void merge_list(std::vector<T>& base, std::vector<T> overlay, std::string_view kind, Diagnostics& notes) {
+  // A key given twice in the overlay is check_unique_keys()'s error, not a
+  // replacement: the second said "replaces the one defined at" the first, a
+  // note beside the error that contradicted it (usertrial4), as the price book does.
+  std::set<std::string> seen;
   for (auto& e : overlay) {
+    if (!seen.insert(e.key).second) continue;
     auto it = std::find_if(base.begin(), base.end(), [&](const T& b) { return b.key == e.key; });
     if (it != base.end()) {
       notes.push_back(

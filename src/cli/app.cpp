@@ -1,10 +1,14 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <map>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +47,29 @@ CLI::Validator output_file_name() {
   return CLI::Validator(
       [](const std::string& v) { return v.empty() ? std::string("needs a file name, got ''") : std::string(); },
       "");  // no description: the help keeps "TEXT"
+}
+
+CLI::Validator number_from(double lo, double hi, bool whole) {
+  return CLI::Validator(
+      [lo, hi, whole](const std::string& v) {
+        double d = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+        const bool ok = !v.empty() && ec == std::errc() && p == v.data() + v.size() && d >= lo && d <= hi &&
+                        (!whole || d == std::floor(d));
+        return ok ? std::string()
+                  : fmt::format("must be {} from {:g} to {:g}, got '{}'", whole ? "a whole number" : "a number", lo, hi,
+                                v);
+      },
+      "");  // no description: the help keeps the type
+}
+
+CLI::Validator one_of(std::vector<std::string> names) {
+  return CLI::Validator(
+      [names](const std::string& v) {
+        if (std::find(names.begin(), names.end(), v) != names.end()) return std::string();
+        return fmt::format("must be one of {}; got '{}'{}", fmt::join(names, ", "), v, did_you_mean(v, names));
+      },
+      "");
 }
 
 namespace {
@@ -161,6 +188,83 @@ Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& a
   return ds;
 }
 
+// The first line of an option's help, for a message.
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// CLI11's own errors in the tool's form, saying what to do: "error: --model is
+// required" named neither the command nor what the option takes, "--html: 1
+// required TEXT missing" not that a file name was wanted, "The following
+// argument was not expected: b" not which command (usertrial3).
+Diagnostic parse_error_diagnostic(const CLI::App& app, const CLI::ParseError& e) {
+  std::vector<const CLI::App*> chain{&app};
+  for (;;) {
+    const auto parsed = chain.back()->get_subcommands();
+    if (parsed.empty()) break;
+    chain.push_back(parsed.front());
+  }
+  const std::string see = fmt::format("see '{} --help'", command_path(chain));
+  const auto option_named = [&](const std::string& name) -> const CLI::Option* {
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if (const CLI::Option* o = (*it)->get_option_no_throw(name)) return o;
+    }
+    return nullptr;
+  };
+  const std::string what = e.what();
+  const auto is = [&]<class E>(const E*) { return dynamic_cast<const E*>(&e) != nullptr; };
+  const size_t colon = what.find(": ");
+  if (is(static_cast<const CLI::RequiredError*>(nullptr)) && what.ends_with(" is required")) {
+    const std::string name = what.substr(0, what.size() - std::string_view(" is required").size());
+    if (const CLI::Option* o = option_named(name)) {
+      return error_at({.pointer = name}, fmt::format("is required: {}; {}", first_line(o->get_description()), see));
+    }
+  }
+  if (is(static_cast<const CLI::RequiredError*>(nullptr)) && what.find("subcommand") != std::string::npos) {
+    return error_at({.pointer = command_path(chain)}, fmt::format("give a command; {}", see));
+  }
+  if (is(static_cast<const CLI::ArgumentMismatch*>(nullptr)) && colon != std::string::npos &&
+      what.ends_with(" missing")) {
+    const std::string name = what.substr(0, colon);
+    if (const CLI::Option* o = option_named(name)) {
+      return error_at({.pointer = name},
+                      fmt::format("needs a value after it: {}; {}", first_line(o->get_description()), see));
+    }
+  }
+  if (is(static_cast<const CLI::ValidationError*>(nullptr)) && colon != std::string::npos) {
+    // Our validators say what to do; CLI11's own get the command's help named.
+    const std::string name = what.substr(0, colon);
+    const std::string message = what.substr(colon + 2);
+    const bool ours = message.starts_with("must be") || message.starts_with("needs");
+    return error_at({.pointer = name}, ours ? message : fmt::format("{}; {}", message, see));
+  }
+  if (is(static_cast<const CLI::ConversionError*>(nullptr)) && what.starts_with("Could not convert: ")) {
+    // "Could not convert: --threads = abc"
+    const std::string rest = what.substr(std::string_view("Could not convert: ").size());
+    const size_t eq = rest.find(" = ");
+    if (eq != std::string::npos) {
+      const std::string name = rest.substr(0, eq);
+      const CLI::Option* o = option_named(name);
+      const std::string type = o ? o->get_type_name() : "";
+      const std::string want = type == "UINT"    ? "a whole number, 0 or more"
+                               : type == "INT"   ? "a whole number"
+                               : type == "FLOAT" ? "a number"
+                                                 : "a " + type;
+      return error_at({.pointer = name}, fmt::format("must be {}, got '{}'; {}", want, rest.substr(eq + 3), see));
+    }
+  }
+  if (is(static_cast<const CLI::ExtrasError*>(nullptr)) && colon != std::string::npos) {
+    // CLI11 lists them last first ("c b" for "a b c").
+    std::vector<std::string> extras;
+    std::istringstream words(what.substr(colon + 2));
+    for (std::string w; words >> w;) extras.insert(extras.begin(), "'" + w + "'");
+    return error_at(
+        {.pointer = extras.empty() ? command_path(chain) : extras.front().substr(1, extras.front().size() - 2)},
+        fmt::format("{} {}, and '{}' takes no more arguments (a value with a space needs quotes); {}",
+                    fmt::join(extras, ", "), extras.size() == 1 ? "is not an option" : "are not options",
+                    command_path(chain), see));
+  }
+  return error_at({.pointer = command_path(chain)}, fmt::format("{}; {}", what, see));
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -219,8 +323,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       out << e.what();
       return 0;
     }
-    err << "error: " << e.what() << "\n";
-    err << "Run 'xpuplan --help' for usage.\n";
+    err << format_diagnostic(parse_error_diagnostic(app, e)) << "\n";
     return 2;
   } catch (const InputError& e) {
     err << format_diagnostics(e.diagnostics());
@@ -270,8 +373,11 @@ CLI::Option* FlagFields::flag(CLI::App* cmd, const std::string& flags, const std
 
 CLI::Option* FlagFields::list(CLI::App* cmd, const std::string& flags, const std::string& help) {
   const std::string field = field_of(flags);
-  CLI::Option* o = cmd->add_option(flags, lists_[field], help)->delimiter(',');
+  // No CLI11 delimiter: it drops empty items ("a,,b" read as "a,b", silently;
+  // usertrial3). The text goes to FieldReader::list, which splits and checks it.
+  CLI::Option* o = cmd->add_option(flags, lists_[field], help);
   options_[field] = o;
+  comma_lists_.insert(field);
   return o;
 }
 
@@ -294,7 +400,12 @@ nlohmann::json FlagFields::json() const {
   for (const auto& [field, o] : options_) {
     if (o->count() == 0) continue;
     if (auto l = lists_.find(field); l != lists_.end()) {
-      j[field] = l->second;
+      // A comma list given more than once ("--accelerators a --accelerators b") is one list.
+      if (comma_lists_.contains(field)) {
+        j[field] = fmt::format("{}", fmt::join(l->second, ","));
+      } else {
+        j[field] = l->second;
+      }
     } else {
       j[field] = text_.at(field);
     }

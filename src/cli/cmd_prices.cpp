@@ -80,7 +80,7 @@ void setup_prices(CLI::App& app, RunState& st) {
       "import", "Clean a raw SkyPilot catalog CSV into offers (YAML on stdout, excluded rows on stderr)");
   import_cmd->add_option("PROVIDER", imp->format, "aws or gcp (the CSV's column set)")
       ->required()
-      ->check(CLI::IsMember({"aws", "gcp"}));
+      ->check(one_of({"aws", "gcp"}));
   import_cmd->add_option("FILE", imp->file, "SkyPilot vms.csv (schema v8)")->required();
   import_cmd->add_option("--retrieved", imp->import.retrieved, "Date the snapshot was taken or read (YYYY-MM-DD)")
       ->required()
@@ -97,12 +97,12 @@ void setup_prices(CLI::App& app, RunState& st) {
       ->add_option("--outlier-ratio", imp->import.outlier_ratio,
                    "Drop a region priced this many times the median of the others (or 1/x of it)")
       ->capture_default_str()
-      ->check(CLI::Range(1.01, 100.0));
+      ->check(number_from(1.01, 100, false));
   import_cmd
       ->add_option("--gap-ratio", imp->import.gap_ratio,
                    "Drop the lower of two regional price groups at least this far apart")
       ->capture_default_str()
-      ->check(CLI::Range(1.01, 100.0));
+      ->check(number_from(1.01, 100, false));
 
   purchase_cmd->callback([purchase, &st] { st.exit_code = run_prices(*purchase, st); });
   import_cmd->callback([imp, &st] { st.exit_code = run_import(*imp, st); });

@@ -100,12 +100,14 @@ void setup_serve(CLI::App& app, RunState& st) {
   auto c = std::make_shared<ServeCli>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the HTTP/JSON API and the dashboard (docs/api/README.md)");
   cmd->add_option("--host", c->o.host, "Address to listen on (loopback by default)")->capture_default_str();
-  cmd->add_option("--port", c->o.port, "Port (0: any free one)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--port", c->o.port, "Port (0: any free one)")
+      ->capture_default_str()
+      ->check(number_from(0, 65535, true));
   cmd->add_option("--threads", c->o.threads,
                   "HTTP worker threads (0: 8 per core, at least 64; each open connection holds one)");
   cmd->add_option("--jobs", c->o.jobs.max_running, "Long jobs (plan, simulate, compare) running at once")
       ->capture_default_str()
-      ->check(CLI::Range(1U, 64U));
+      ->check(number_from(1, 64, true));
   cmd->add_option("--job-seconds", c->o.jobs.job_seconds,
                   "Each long job's time budget (a plan's solver is capped at it)")
       ->capture_default_str()
@@ -115,17 +117,17 @@ void setup_serve(CLI::App& app, RunState& st) {
                   "is refused, and a job's worker process that grows past it fails with the budget named; 0: no "
                   "limit")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 4096.0));
+      ->check(number_from(0, 4096, false));
   cmd->add_option("--job-nice", c->o.jobs.worker_nice,
                   "Nice increment of the long jobs' threads over the server's, so a solve yields the cores to short "
                   "requests (0: same priority; on a machine shared with other work a niced solve gets less done in "
                   "its time limit)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 19));
+      ->check(number_from(0, 19, true));
   cmd->add_option("--cache-mb", c->cache_mb,
                   "MiB of short answers (catalog, infer, ...) kept to serve again; 0: none (X-Cache says which)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 65536.0));
+      ->check(number_from(0, 65536, false));
   cmd->add_flag("--in-process", c->in_process,
                 "Run long jobs on the server's threads, not in worker processes (no memory limit while they run; "
                 "plans solve one at a time, as CBC's driver is not thread-safe)");

@@ -27,7 +27,9 @@ int run_upgrade(const std::string& path, RunState& st) {
   Diagnostics ds;
   const auto text = read_text_file(path, ds);
   if (!text) throw InputError(std::move(ds));
-  auto upgraded = upgrade_cases(*text, path);
+  Diagnostics warnings;  // unknown columns: kept as they are, and named
+  auto upgraded = upgrade_cases(*text, path, &warnings);
+  note(st, warnings);
   if (!upgraded) throw InputError(upgraded.error());
   write_output("--upgrade", path + ".orig", *text);
   write_output("--upgrade", path, *upgraded);

@@ -8,6 +8,7 @@
 
 #include <iosfwd>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,7 @@ class FlagFields {
  private:
   std::map<std::string, std::string> text_;
   std::map<std::string, std::vector<std::string>> lists_;
+  std::set<std::string> comma_lists_;  // lists_ given as comma-separated text (list(), not positional_list())
   std::map<std::string, std::pair<CLI::Option*, bool>> flags_;  // flags -> (option, value)
   std::map<std::string, std::string> flag_fields_;              // flags -> field
   std::map<std::string, CLI::Option*> options_;
@@ -107,6 +109,14 @@ void write_output(const std::string& flag, const std::string& path, const std::s
 // name is refused. `--html ""` read as "no --html" and wrote nothing, silently
 // (usertrial3).
 CLI::Validator output_file_name();
+
+// A number from `lo` to `hi` (a whole one when `whole`), worded as the tool's
+// own errors: "--port: error: must be a whole number from 0 to 65535, got
+// 'abc'" (CLI11's Range said "Value abc not in range 0 to 65535").
+CLI::Validator number_from(double lo, double hi, bool whole);
+// One of `names`, with the near miss: "PROVIDER: error: must be one of aws,
+// gcp; got 'azure'" (CLI11's IsMember said "azure not in {aws,gcp}").
+CLI::Validator one_of(std::vector<std::string> names);
 
 // Registers a subcommand on `app`; the callback runs the command.
 using CommandSetup = void (*)(CLI::App& app, RunState& st);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -87,8 +88,14 @@ struct Row {
   std::optional<E> choice(const std::string& name, F parse, const std::vector<std::string>& names) const {
     const std::string& s = get(name);
     if (s.empty()) return std::nullopt;
-    if (auto v = parse(s)) return v;
-    error(name, fmt::format("unknown value '{}'{}", s, did_you_mean(s, names)));
+    // Only the column's own values: a precision the parser knows but the
+    // column does not take (kv_precision fp16, precision fp32) was read silently.
+    if (std::find(names.begin(), names.end(), s) != names.end()) {
+      if (auto v = parse(s)) return v;
+    }
+    const std::string near = did_you_mean(s, names);
+    error(name, fmt::format("unknown value '{}'{}", s,
+                            near.empty() ? fmt::format(" (one of {})", fmt::join(names, ", ")) : near));
     return std::nullopt;
   }
 };
@@ -172,15 +179,26 @@ struct Header {
   bool typed = false;  // has at least one typed setting column
 };
 
+// Every column CASES.md defines: a header name outside it is a warning with
+// the near miss (a misspelt `kv_precison` column was ignored without a word).
+std::vector<std::string> known_columns() {
+  std::vector<std::string> k{
+      "id",          "source_id",    "mode",    "model", "accelerator", "chips",      "precision", "tp",
+      "pp",          "dp",           "cp",      "ep",    "vpp",         "sharding",   "recompute", "sequence_parallel",
+      "micro_batch", "global_batch", "seq_len", "batch", "input_len",   "output_len", "scenario",  "metric",
+      "value",       "notes"};
+  k.insert(k.end(), kTypedColumns.begin(), kTypedColumns.end());
+  return k;
+}
+
 std::optional<Header> read_header(const std::string& line, const std::string& name, Diagnostics& ds) {
+  static const std::vector<std::string> known = known_columns();
+  CsvHeader csv = read_csv_header(line, name, kRequired, known, ds);
+  if (!csv.ok) return std::nullopt;
   Header h;
-  h.names = split(line).text;
-  for (size_t i = 0; i < h.names.size(); ++i) h.col[h.names[i]] = i;
-  for (const auto& r : kRequired) {
-    if (!h.col.count(r)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", r)));
-  }
+  h.names = std::move(csv.names);
+  h.col.insert(csv.col.begin(), csv.col.end());
   h.typed = std::any_of(kTypedColumns.begin(), kTypedColumns.end(), [&](const auto& c) { return h.col.count(c) > 0; });
-  if (has_errors(ds)) return std::nullopt;
   return h;
 }
 
@@ -280,6 +298,68 @@ ValidationCase read_row(const Row& row, int lineno) {
   return c;
 }
 
+// What a row's cells say together (each is read on its own above): the
+// parallel degrees against the chips (a layout of 8 ranks on 64 chips was
+// skipped as "no tp, cp and pp combination divides the chip count"), and an
+// MFU above 1 (41 for 41%, predicted against 0.41 and reported as -99% off).
+void check_case(const Row& row, const ValidationCase& c) {
+  // Degrees counted in cores (CASES.md, Parallelism) are converted per chip by the validator.
+  if (c.chips > 0 && c.rank_unit.value_or(RankUnit::chip) == RankUnit::chip) {
+    const bool training = c.mode != Mode::infer;
+    std::vector<std::pair<const char*, std::optional<int>>> degrees{{"tp", c.tp}, {"pp", c.pp}};
+    if (training) degrees.insert(degrees.end(), {{"dp", c.dp}, {"cp", c.cp}});
+    double product = 1;  // four degrees of up to 2^31 each: past a long long
+    std::vector<std::string> given;
+    for (const auto& [n, d] : degrees) {
+      if (!d) continue;
+      product *= *d;
+      given.push_back(fmt::format("{} {}", n, *d));
+    }
+    const bool all = given.size() == degrees.size();
+    if (given.size() > 1 || (given.size() == 1 && product > 1)) {
+      const std::string what = fmt::format("{} = {:.0f}", fmt::join(given, " x "), product);
+      if (training && all && product != c.chips) {
+        row.error("chips",
+                  fmt::format("is {}, but {} ranks (tp x pp x dp x cp is the chip count; CASES.md)", c.chips, what));
+      } else if (std::fmod(c.chips, product) != 0) {
+        row.error("chips", fmt::format("is {}, which {} does not divide ({})", c.chips, what,
+                                       training ? "tp x pp x dp x cp is the chip count; CASES.md"
+                                                : "replicas = chips / (tp x pp); CASES.md"));
+      }
+    }
+  }
+  if (c.metric == Metric::mfu && c.value > 1) {
+    row.error("value", fmt::format("an MFU is a fraction of peak, at most 1; got {:g} (write {:g} for {:g}%)", c.value,
+                                   c.value / 100, c.value));
+  }
+}
+
+// A quote never closed, or more cells than the header (an unquoted comma
+// shifted every later cell into the next column, silently). Fewer cells: the
+// cells left off read as empty, which is fine for optional columns; a
+// required one past the end (when `required`) used to read as "value: must be
+// a positive number, got ''".
+void check_row_shape(const CsvCells& cells, const Header& header, const std::string& line, const std::string& name,
+                     int lineno, bool required, Diagnostics& ds) {
+  if (cells.open_quote_column > 0) {
+    ds.push_back(error_at({name, lineno + cells.open_quote_line, cells.open_quote_column, ""},
+                          "this quote is never closed: the rest of the file was read as one cell"));
+  }
+  const size_t n = cells.text.size(), want = header.names.size();
+  std::string past_end;
+  for (const auto& r : kRequired) {
+    if (required && header.col.at(r) >= n) past_end += (past_end.empty() ? "" : ", ") + r;
+  }
+  if (n > want || !past_end.empty()) {
+    const int column = n > want ? cells.starts[want] : static_cast<int>(line.size() - line.rfind('\n') - 1) + 1;
+    const int at_line = lineno + (n > want ? cells.lines[want] : cells.lines.back());
+    ds.push_back(
+        error_at({name, at_line, column, ""},
+                 n > want ? fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)", n, want)
+                          : fmt::format("row has {} cells, the header {}: no {}", n, want, past_end)));
+  }
+}
+
 }  // namespace
 
 std::vector<ValidationCase> parse_cases(const std::string& text, const std::string& name, Diagnostics& ds) {
@@ -301,33 +381,23 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     const CsvCells cells = split(line);
     Row row{cells.text, header->col, cells.starts, cells.lines, name, lineno, ds};
     const size_t before = ds.size();
-    if (cells.open_quote_column > 0) {
-      ds.push_back(error_at({name, lineno + cells.open_quote_line, cells.open_quote_column, ""},
-                            "this quote is never closed: the rest of the file was read as one cell"));
-    }
-    // More cells than the header: an unquoted comma shifted every later cell
-    // into the next column, silently. Fewer: the cells left off read as empty,
-    // which is fine for optional columns; a required one past the end used to
-    // read as "value: must be a positive number, got ''".
-    const size_t n = cells.text.size(), want = header->names.size();
-    std::string past_end;
-    for (const auto& r : kRequired) {
-      if (header->col.at(r) >= n) past_end += (past_end.empty() ? "" : ", ") + r;
-    }
-    if (n > want || !past_end.empty()) {
-      const int column = n > want ? cells.starts[want] : static_cast<int>(line.size() - line.rfind('\n') - 1) + 1;
-      const int at_line = lineno + (n > want ? cells.lines[want] : cells.lines.back());
-      ds.push_back(
-          error_at({name, at_line, column, ""},
-                   n > want ? fmt::format("row has {} cells, the header {} (quote a cell that holds a comma)", n, want)
-                            : fmt::format("row has {} cells, the header {}: no {}", n, want, past_end)));
-    }
+    check_row_shape(cells, *header, line, name, lineno, true, ds);
     ValidationCase c = read_row(row, lineno);
     if (!header->typed) {
       for (const auto& column : read_legacy_notes(c)) ++legacy[column];
     }
+    check_case(row, c);
     // A bad cell costs its row, not the file: the row is kept as unread (and
     // reported as skipped with the reason), the problem becomes a warning.
+    // In the row's order, left to right (cells are read by meaning, not position).
+    std::stable_sort(
+        ds.begin() + static_cast<std::ptrdiff_t>(before), ds.end(), [](const Diagnostic& x, const Diagnostic& y) {
+          // A cell past the row's end (column 0) after the cells that are there.
+          const auto at = [](const Diagnostic& d) {
+            return std::pair(d.where.line, d.where.column > 0 ? d.where.column : std::numeric_limits<int>::max());
+          };
+          return at(x) < at(y);
+        });
     for (size_t i = before; i < ds.size(); ++i) {
       ds[i].severity = Severity::warning;
       c.invalid += (c.invalid.empty() ? "" : "; ") + ds[i].message;
@@ -344,6 +414,11 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
     }
     out.push_back(std::move(c));
   }
+  // A header alone was validated and calibrated as "no cases" / "Fitted 0
+  // stacks", exit 0, without a word about the file (usertrial4).
+  if (first_line.empty()) {
+    ds.push_back(warning_at({name, 1, 0, ""}, "has a header and no case rows: nothing to validate or fit"));
+  }
   if (!legacy.empty()) {
     std::vector<std::string> counts;
     counts.reserve(legacy.size());
@@ -358,7 +433,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
   return out;
 }
 
-Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name) {
+Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name,
+                                                 Diagnostics* warnings) {
   Diagnostics ds;
   std::istringstream in(text);
   CsvRecords records(in);
@@ -382,6 +458,11 @@ Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const 
     const int lineno = records.line();
     if (line.empty()) continue;
     const CsvCells cells = split(line);
+    // Cells are copied as they are, so a bad value is kept for `validate` to
+    // report; a row whose cells cannot be told apart is not: an extra cell
+    // was dropped and an unclosed quote swallowed the rest of the file, and
+    // the file was rewritten anyway (usertrial4).
+    check_row_shape(cells, *header, line, name, lineno, false, ds);
     Diagnostics ignored;
     Row row{cells.text, header->col, cells.starts, cells.lines, name, lineno, ignored};
     ValidationCase c = read_row(row, lineno);
@@ -406,6 +487,8 @@ Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const 
     for (auto& f : fields) f = csv_quote(f);
     out += fmt::format("{}\n", fmt::join(fields, ","));
   }
+  if (has_errors(ds)) return Unexpected{std::move(ds)};
+  if (warnings) warnings->insert(warnings->end(), ds.begin(), ds.end());
   return out;
 }
 

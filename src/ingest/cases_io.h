@@ -20,7 +20,8 @@ std::vector<ValidationCase> parse_cases(const std::string& text, const std::stri
 // An older case file (settings in the notes, no typed columns) rewritten with
 // the typed columns (data/validation/CASES.md) filled from the old phrases,
 // inserted before `notes`; every other cell is kept as it was.
-Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name);
+Expected<std::string, Diagnostics> upgrade_cases(const std::string& text, const std::string& name,
+                                                 Diagnostics* warnings = nullptr);
 
 // One entry of an `mlperf_evaluation:` section (data/validation/mlperf.yaml).
 std::optional<MlperfEvaluation> read_mlperf_evaluation(MapReader& r);

@@ -19,14 +19,20 @@ TEST(CasesIo, BadCellCostsItsRowOnly) {
                                  "c.csv", ds);
   ASSERT_EQ(cases.size(), 3u);
   EXPECT_TRUE(cases[0].invalid.empty());
+  // A row's problems in its order, left to right; a value with no near miss lists the column's values.
+  const std::string metrics =
+      "one of train_tokens_per_s_per_chip, model_tflops_per_chip, mfu, step_time_s, time_to_train_min, "
+      "infer_output_tokens_per_s, tpot_ms, e2e_latency_s, ttft_ms, infer_total_tokens_per_s, tokens_per_s_per_user";
   EXPECT_EQ(cases[1].invalid,
-            "metric: unknown value 'tokens_per_watt'; precision: unknown value 'fp6' (did you mean 'fp16'?)");
+            "precision: unknown value 'fp6' (did you mean 'fp16'?); metric: unknown value "
+            "'tokens_per_watt' (" +
+                metrics + ")");
   EXPECT_EQ(cases[2].id, "line 4");
-  EXPECT_EQ(cases[2].invalid, "value: must be a positive number, got '-3'; id: is required");
+  EXPECT_EQ(cases[2].invalid, "id: is required; value: must be a positive number, got '-3'");
   EXPECT_FALSE(has_errors(ds));
   ASSERT_EQ(ds.size(), 4u);
-  EXPECT_EQ(format_diagnostic(ds[0]), "c.csv:3:38: warning: metric: unknown value 'tokens_per_watt'");
-  EXPECT_EQ(format_diagnostic(ds[1]), "c.csv:3:32: warning: precision: unknown value 'fp6' (did you mean 'fp16'?)");
+  EXPECT_EQ(format_diagnostic(ds[0]), "c.csv:3:32: warning: precision: unknown value 'fp6' (did you mean 'fp16'?)");
+  EXPECT_EQ(format_diagnostic(ds[1]), "c.csv:3:38: warning: metric: unknown value 'tokens_per_watt' (" + metrics + ")");
 }
 
 TEST(CasesIo, QuotedFieldsAndSpacesRead) {
@@ -139,7 +145,7 @@ TEST(CasesIo, TypedColumnsReadAndNotesAreFreeText) {
   EXPECT_EQ(b.attn_dp, 2);
   // In a typed file the notes are prose: nothing is read out of them.
   const auto free = parse_cases(kTyped +
-                                    "C,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,,,,,,,,,,,,,"
+                                    "C,train,gpt3-175b,trn1,64,bf16,64,mfu,0.3,,,,,,,,,,,,,,"
                                     "ranks are cores; PaLM formula; tokens_trained 5\n",
                                 "c.csv", ds);
   ASSERT_EQ(free.size(), 1u);
@@ -159,7 +165,8 @@ TEST(CasesIo, BadTypedCellsAreWarningsAtTheirCell) {
   ASSERT_EQ(ds.size(), 7u) << format_diagnostics(ds);
   EXPECT_EQ(format_diagnostics(ds),
             "c.csv:2:48: warning: framework: unknown value 'vlm' (did you mean 'vllm'?)\n"
-            "c.csv:2:52: warning: flop_convention: unknown value 'causal'\n"
+            "c.csv:2:52: warning: flop_convention: unknown value 'causal' (one of model, noncausal, palm, "
+            "hardware_recompute)\n"
             "c.csv:2:61: warning: mlperf_round: must be training-vX.Y or inference-vX.Y (e.g. training-v5.1), got "
             "'mlperf-5.1'\n"
             "c.csv:2:73: warning: weight_only: must be 0, 1 or empty, got '2'\n"
@@ -228,7 +235,7 @@ const std::string kLegacy =
     "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,PaLM formula; ranks are cores\n"
     "B,finetune_lora,llama2-70b,h100-sxm,8,fp8,4,time_to_train_min,20,MLPerf Training v5.1 closed LoRA; "
     "tokens_trained 25952256\n"
-    "C,infer,llama3.1-8b,inf2,2,fp8,4,tpot_ms,9,weight-only; speculative decoding\n";
+    "C,infer,llama3.1-8b,inf2,4,fp8,4,tpot_ms,9,weight-only; speculative decoding\n";
 
 TEST(CasesIo, OlderFilesReadTheirNotesAndSaySoOnce) {
   Diagnostics ds;
@@ -275,6 +282,96 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   ASSERT_FALSE(again);
   EXPECT_EQ(format_diagnostics(again.error()),
             "new.csv:1: error: already has typed setting columns: nothing to upgrade\n");
+}
+
+// usertrial4: a user's own case file.
+
+TEST(CasesIo, AHeaderNamesEachColumnOnce) {
+  // `value` twice was read from the second cell; `kv_precison` was ignored
+  // without a word; a misspelt required column was only "missing".
+  Diagnostics ds;
+  const auto cases = parse_cases(
+      "id,mode,modle,accelerator,chips,metric,value,kv_precison,value,notes\nA,infer,m,a,8,tpot_ms,10,fp8,20,x\n",
+      "c.csv", ds);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:1:9: warning: unknown column 'modle' (did you mean 'model'?): its cells are not read\n"
+            "c.csv:1:46: warning: unknown column 'kv_precison' (did you mean 'kv_precision'?): its cells are not "
+            "read\n"
+            "c.csv:1:58: error: column 'value' is given twice (first as column 7); which one to read is a guess, so "
+            "keep one\n"
+            "c.csv:1: error: missing column 'model' (the header has 'modle' in column 3: a typo?)\n");
+}
+
+TEST(CasesIo, AHeaderWithoutRowsIsSaid) {
+  // Validated as "no cases" and calibrated as "Fitted 0 stacks", exit 0, without a word.
+  Diagnostics ds;
+  EXPECT_TRUE(parse_cases("id,mode,model,accelerator,chips,metric,value\n\n", "c.csv", ds).empty());
+  EXPECT_EQ(format_diagnostics(ds), "c.csv:1: warning: has a header and no case rows: nothing to validate or fit\n");
+}
+
+TEST(CasesIo, ALayoutIsCheckedAgainstItsChips) {
+  // tp x pp x dp x cp = 8 on 64 chips was skipped as "no tp, cp and pp
+  // combination divides the chip count"; a serving replica of tp 3 on 8 chips
+  // likewise. Degrees counted in cores are the validator's to convert.
+  Diagnostics ds;
+  const auto cases = parse_cases(
+      "id,mode,model,accelerator,chips,tp,pp,dp,cp,rank_unit,metric,value\n"
+      "A,train,m,h100-sxm,64,2,2,2,1,,mfu,0.4\n"
+      "B,train,m,h100-sxm,64,2,2,16,1,,mfu,0.4\n"
+      "C,train,m,h100-sxm,64,3,,,,,mfu,0.4\n"
+      "D,infer,m,h100-sxm,8,3,1,,,,tpot_ms,10\n"
+      "E,infer,m,h100-sxm,8,4,2,9,9,,tpot_ms,10\n"
+      "F,train,m,trn1,16,8,1,4,1,core,mfu,0.4\n",
+      "c.csv", ds);
+  ASSERT_EQ(cases.size(), 6u);
+  EXPECT_EQ(cases[0].invalid,
+            "chips: is 64, but tp 2 x pp 2 x dp 2 x cp 1 = 8 ranks (tp x pp x dp x cp is the chip "
+            "count; CASES.md)");
+  EXPECT_TRUE(cases[1].invalid.empty()) << cases[1].invalid;
+  EXPECT_EQ(cases[2].invalid,
+            "chips: is 64, which tp 3 = 3 does not divide (tp x pp x dp x cp is the chip count; CASES.md)");
+  EXPECT_EQ(cases[3].invalid,
+            "chips: is 8, which tp 3 x pp 1 = 3 does not divide (replicas = chips / (tp x pp); CASES.md)");
+  EXPECT_TRUE(cases[4].invalid.empty()) << cases[4].invalid;  // dp and cp are not a replica's
+  EXPECT_TRUE(cases[5].invalid.empty()) << cases[5].invalid;
+  EXPECT_EQ(format_diagnostic(ds[0]).substr(0, 22), "c.csv:2:20: warning: c");
+}
+
+TEST(CasesIo, AColumnTakesOnlyItsOwnValues) {
+  // kv_precision fp16 and precision fp32 parse as precisions, but are not the
+  // columns' values (CASES.md); an MFU of 41 (percent) was predicted as 0.41.
+  Diagnostics ds;
+  const auto cases = parse_cases(
+      "id,mode,model,accelerator,chips,precision,kv_precision,metric,value\n"
+      "A,infer,m,h100-sxm,8,bf16,fp16,tpot_ms,10\n"
+      "B,train,m,h100-sxm,8,fp32,,mfu,0.4\n"
+      "C,train,m,h100-sxm,8,bf16,,mfu,41\n",
+      "c.csv", ds);
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[0].invalid, "kv_precision: unknown value 'fp16' (did you mean 'bf16'?)");
+  EXPECT_EQ(cases[1].invalid, "precision: unknown value 'fp32' (did you mean 'fp16'?)");
+  EXPECT_EQ(cases[2].invalid, "value: an MFU is a fraction of peak, at most 1; got 41 (write 0.41 for 41%)");
+}
+
+TEST(CasesIo, UpgradeRefusesARowItCannotSplitAndNamesUnknownColumns) {
+  // An unquoted comma's extra cell was dropped and an unclosed quote swallowed
+  // the rest of the file, and the file was rewritten anyway.
+  const std::string old =
+      "id,mode,model,accelerator,chips,metric,value,notes\n"
+      "A,train,m,h100-sxm,8,mfu,0.4,a note, with a comma\n"
+      "B,train,m,h100-sxm,8,mfu,\"0.5\n";
+  const auto up = upgrade_cases(old, "old.csv");
+  ASSERT_FALSE(up);
+  EXPECT_EQ(format_diagnostics(up.error()),
+            "old.csv:2:37: error: row has 9 cells, the header 8 (quote a cell that holds a comma)\n"
+            "old.csv:3:26: error: this quote is never closed: the rest of the file was read as one cell\n");
+  Diagnostics warnings;
+  const auto ok = upgrade_cases(
+      "id,mode,model,accelerator,chips,metric,value,framwork,notes\nA,train,m,a,8,mfu,0.4,x,y\n", "old.csv", &warnings);
+  ASSERT_TRUE(ok) << format_diagnostics(ok.error());
+  EXPECT_EQ(format_diagnostics(warnings),
+            "old.csv:1:46: warning: unknown column 'framwork' (did you mean 'framework'?): its cells are not read\n");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "base/suggest.h"
 #include "ingest/calibration_io.h"
@@ -183,7 +184,9 @@ DataSet load_data(const std::vector<std::string>& dirs, Diagnostics* notes, bool
     for (auto& m : layer.mlperf_inference) merged.mlperf_inference.push_back(std::move(m));
     for (auto& n : merge_catalog(merged.catalog, std::move(layer.catalog))) ds.push_back(std::move(n));
     for (auto& n : merge_price_book(merged.prices, std::move(layer.prices))) ds.push_back(std::move(n));
+    std::set<std::string> seen;  // a model given twice in a layer is check_duplicate_models()'s error
     for (auto& m : layer.models) {
+      if (!seen.insert(m.key).second) continue;
       auto it =
           std::find_if(merged.models.begin(), merged.models.end(), [&](const ModelArch& x) { return x.key == m.key; });
       if (it != merged.models.end()) {

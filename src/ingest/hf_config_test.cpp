@@ -355,5 +355,25 @@ TEST(ModelsCsv, ACellThatIsNotItsColumnsKindIsAnErrorAtItsCell) {
             "m.csv:2:60: error: row has 19 cells, the header 18 (quote a cell that holds a comma)\n");
 }
 
+TEST(ModelsCsv, ARowsShapeIsCheckedAsAnyModelsIsAndItsFamilyNamed) {
+  // usertrial4: a models.csv beside a user's cases skipped validate_model (30
+  // heads over 7 KV heads, head_dim truncated from 4096 / 30) and read a
+  // misspelt family as llama-like without a word.
+  const std::string header = "model,family,layers,d_model,n_heads,n_kv_heads,ffn_hidden,vocab,attention\n";
+  Diagnostics ds;
+  const auto models = parse_models_csv(header +
+                                           "a,lama,32,4096,32,8,14336,128256,gqa\n"
+                                           "b,llama,32,4096,30,7,14336,128256,gqa\n"
+                                           "c,llama,32,4096,32,32,14336,128256,gqa\n",
+                                       "m.csv", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "m.csv:2:3: warning: family: unknown family 'lama' (did you mean 'llama'?): read as llama-like (gated "
+            "MLP, rotary positions, untied embeddings; data/validation/CASES.md lists the families)\n"
+            "m.csv:3:17: error: n_heads: d_model 4096 is not a multiple of n_heads 30; give head_dim\n"
+            "m.csv:3:20: error: model 'b': heads (30) must be a multiple of kv_heads (7)\n"
+            "m.csv:4:20: error: model 'c': attention 'gqa' needs fewer kv_heads than heads (32); use 'mha'\n");
+  EXPECT_EQ(models.size(), 3u);
+}
+
 }  // namespace
 }  // namespace xpu

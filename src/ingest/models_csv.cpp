@@ -32,12 +32,14 @@ struct CsvRow {
     auto it = col.find(c);
     return it != col.end() && it->second < cells.text.size() ? cells.text[it->second] : std::string();
   }
-  void error(const char* c, const std::string& msg) const {
+  // Where column `c`'s cell is (the row's line when the row has none).
+  SourceLocation at(const char* c) const {
     auto it = col.find(c);
     const bool in_row = it != col.end() && it->second < cells.starts.size();
-    ds.push_back(
-        error_at({file, line + (in_row ? cells.lines[it->second] : 0), in_row ? cells.starts[it->second] : 0, ""},
-                 fmt::format("{}: {}", c, msg)));
+    return {file, line + (in_row ? cells.lines[it->second] : 0), in_row ? cells.starts[it->second] : 0, ""};
+  }
+  void error(const char* c, const std::string& msg) const {
+    ds.push_back(error_at(at(c), fmt::format("{}: {}", c, msg)));
   }
   // Empty: 0 (not given).
   int whole(const char* c) const {
@@ -85,6 +87,43 @@ void apply_family(ModelArch& m) {
   }
 }
 
+// What a row's cells say together. A family CASES.md does not list was read
+// as llama-like without a word ('lama3'); a row's shape skipped the checks a
+// YAML or config.json model gets, so 30 heads over 7 KV heads, or a d_model
+// the heads do not divide (head_dim truncated), were estimated silently
+// (usertrial4).
+void check_row(const CsvRow& row, const ModelArch& m) {
+  static const std::vector<std::string> kFamilies{
+      "gpt3",  "megatron-gpt", "opt",          "bloom",   "palm",    "llama",  "deepseek-v3", "gpt-oss",
+      "qwen3", "qwen3-moe",    "maxtext-2023", "maxtext", "mixtral", "llama4", "gemma2",      "gemma3"};
+  if (!m.family.empty() && std::find(kFamilies.begin(), kFamilies.end(), m.family) == kFamilies.end()) {
+    row.ds.push_back(warning_at(
+        row.at("family"), fmt::format("family: unknown family '{}'{}: read as llama-like (gated MLP, rotary "
+                                      "positions, untied embeddings; data/validation/CASES.md lists the families)",
+                                      m.family, did_you_mean(m.family, kFamilies))));
+  }
+  if (m.estimate) return;  // shapes not published: nothing to check
+  if (row.get("head_dim").empty() && m.attention != AttentionKind::mla && m.n_heads > 0 && m.d_model % m.n_heads != 0) {
+    row.error("n_heads",
+              fmt::format("d_model {} is not a multiple of n_heads {}; give head_dim", m.d_model, m.n_heads));
+  }
+  static const std::map<std::string_view, const char*> kColumn{{"layers", "layers"},
+                                                               {"d_model", "d_model"},
+                                                               {"heads", "n_heads"},
+                                                               {"kv_heads", "n_kv_heads"},
+                                                               {"head_dim", "head_dim"},
+                                                               {"ffn", "ffn_hidden"},
+                                                               {"vocab", "vocab"},
+                                                               {"moe.active", "moe_active"},
+                                                               {"moe.expert_ffn", "moe_ffn_hidden"},
+                                                               {"moe.dense_layers", "dense_layers"}};
+  const auto locate = [&](std::string_view field) {
+    const auto it = kColumn.find(field);
+    return row.at(it != kColumn.end() ? it->second : "model");
+  };
+  for (auto& d : validate_model(m, locate)) row.ds.push_back(std::move(d));
+}
+
 }  // namespace
 
 std::vector<ModelArch> parse_models_csv(const std::string& text, const std::string& name, Diagnostics& ds) {
@@ -93,13 +132,30 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
   CsvRecords records(in);
   std::string line;
   if (!records.next(line)) return out;
-  std::map<std::string, size_t> col;
-  const auto header = split_csv_line(line).text;
-  for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
-  for (const char* need : {"model", "family", "layers", "d_model", "n_heads", "vocab", "attention"}) {
-    if (!col.count(need)) ds.push_back(error_at({name, 1, 0, ""}, fmt::format("missing column '{}'", need)));
-  }
-  if (has_errors(ds)) return out;
+  static const std::vector<std::string> kRequired{"model",   "family", "layers",   "d_model",
+                                                  "n_heads", "vocab",  "attention"};
+  static const std::vector<std::string> kKnown{"model",
+                                               "family",
+                                               "layers",
+                                               "d_model",
+                                               "n_heads",
+                                               "n_kv_heads",
+                                               "head_dim",
+                                               "ffn_hidden",
+                                               "vocab",
+                                               "moe_experts",
+                                               "moe_active",
+                                               "moe_ffn_hidden",
+                                               "n_shared_experts",
+                                               "dense_layers",
+                                               "attention",
+                                               "total_params_b",
+                                               "active_params_b",
+                                               "source"};
+  const CsvHeader csv = read_csv_header(line, name, kRequired, kKnown, ds);
+  if (!csv.ok) return out;
+  const std::map<std::string, size_t> col(csv.col.begin(), csv.col.end());
+  const std::vector<std::string>& header = csv.names;
   while (records.next(line)) {
     const int lineno = records.line();
     if (line.empty() || line == "\r") continue;
@@ -161,6 +217,7 @@ std::vector<ModelArch> parse_models_csv(const std::string& text, const std::stri
     // Llama 4 puts experts on every other layer, which these columns cannot say:
     // the shipped YAML entry (data/models/llama.yaml) is the definition.
     if (m.family == "llama4") m.estimate = true;
+    check_row(row, m);
     out.push_back(std::move(m));
   }
   return out;

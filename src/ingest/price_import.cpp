@@ -110,23 +110,18 @@ class Importer {
 
  private:
   bool read_header(const std::string& line) {
-    header_ = split_csv_line(line).text;
-    std::vector<std::string> need =
+    const std::vector<std::string> need =
         format_ == CatalogFormat::aws
             ? std::vector<std::string>{"InstanceType", "AcceleratorName", "AcceleratorCount", "Price",
                                        "SpotPrice",    "Region",          "AvailabilityZone"}
             : std::vector<std::string>{"InstanceType",     "AcceleratorName", "AcceleratorCount", "Region",
                                        "AvailabilityZone", "Price",           "SpotPrice"};
-    bool ok = true;
-    for (const auto& n : need) {
-      if (std::find(header_.begin(), header_.end(), n) == header_.end()) {
-        result_.diagnostics.push_back(
-            error_at({name_, 1, 0, ""}, fmt::format("missing column '{}' (is this a SkyPilot {} catalog?)", n,
-                                                    format_ == CatalogFormat::aws ? "AWS" : "GCP")));
-        ok = false;
-      }
-    }
-    return ok;
+    // SkyPilot catalogs carry many columns the import does not read: only the needed ones are checked.
+    CsvHeader h =
+        read_csv_header(line, name_, need, {}, result_.diagnostics,
+                        fmt::format("is this a SkyPilot {} catalog?", format_ == CatalogFormat::aws ? "AWS" : "GCP"));
+    header_ = std::move(h.names);
+    return h.ok;
   }
 
   std::string cell(const std::vector<std::string>& cells, std::string_view col) const {
@@ -140,9 +135,22 @@ class Importer {
     return fmt::format("{} x{}", cell(cells, "AcceleratorName"), cell(cells, "AcceleratorCount"));
   }
 
+  // A whole count of accelerators ("8.0" as SkyPilot writes it); 0 when it is
+  // not one: "8.5" was rounded to 9 chips, silently (usertrial4).
   int count_cell(const std::vector<std::string>& cells) const {
     auto v = price_cell(cell(cells, "AcceleratorCount"));
-    return v ? static_cast<int>(std::lround(*v)) : 0;
+    return v && *v >= 1 && *v <= 1e6 && *v == std::floor(*v) ? static_cast<int>(*v) : 0;
+  }
+
+  // A row without the names an offer is keyed by was written as an offer for
+  // instance "" (or region ""), silently (usertrial4).
+  bool blank(const std::vector<std::string>& cells, std::initializer_list<const char*> columns, int line) {
+    for (const char* column : columns) {
+      if (!cell(cells, column).empty()) continue;
+      excl_.add("malformed", fmt::format("{} is blank; skipped", column), line);
+      return true;
+    }
+    return false;
   }
 
   // Checks one price cell; returns the usable value or records why not.
@@ -173,7 +181,9 @@ class Importer {
   }
 
   void add_zone_price(ZonePrice z) {
-    auto key = std::make_tuple(z.instance, z.zone);
+    // A zone's name is its region's ("us-east-1a"), but a snapshot with blank
+    // or bare zone cells ("a") made every later region a "duplicate".
+    auto key = std::make_tuple(z.instance, z.region, z.zone);
     auto [it, fresh] = zones_.emplace(key, z);
     if (!fresh) {
       excl_.add(
@@ -184,6 +194,7 @@ class Importer {
   }
 
   void aws_row(const std::vector<std::string>& c, int line) {
+    if (blank(c, {"InstanceType", "Region"}, line)) return;
     std::string instance = cell(c, "InstanceType");
     std::string region = cell(c, "Region");
     std::string accel_name = cell(c, "AcceleratorName");
@@ -207,7 +218,7 @@ class Importer {
     z.spot = checked(cell(c, "SpotPrice"), where, "spot", line);
     if (z.chips <= 0) {
       excl_.add("malformed",
-                fmt::format("{}: AcceleratorCount '{}' is not a positive count; skipped", instance,
+                fmt::format("{}: AcceleratorCount '{}' is not a whole positive count; skipped", instance,
                             cell(c, "AcceleratorCount")),
                 line);
       return;
@@ -223,6 +234,7 @@ class Importer {
                      HostRow{cell(c, "Price"), cell(c, "SpotPrice"), line, cell(c, "Region"), false});
       return;
     }
+    if (blank(c, {"AcceleratorName", "Region"}, line)) return;
     std::string name = cell(c, "AcceleratorName");
     int count = count_cell(c);
     auto tpu = price_import::parse_tpu_name(name);
@@ -245,6 +257,13 @@ class Importer {
       z.spot = checked(cell(c, "SpotPrice"), where, "spot", line);
       if (z.on_demand) z.component_per_chip = *z.on_demand / chips;
       add_zone_price(std::move(z));
+      return;
+    }
+    if (count <= 0) {
+      excl_.add("malformed",
+                fmt::format("{}: AcceleratorCount '{}' is not a whole positive count; skipped", name,
+                            cell(c, "AcceleratorCount")),
+                line);
       return;
     }
     const AcceleratorSku* sku = price_import::gcp_sku(name);
@@ -346,8 +365,8 @@ class Importer {
   CatalogFormat format_;
   const ImportOptions& opt_;
   std::vector<std::string> header_;
-  std::map<std::tuple<std::string, std::string>, ZonePrice> zones_;  // (instance, zone)
-  std::map<std::tuple<std::string, std::string>, HostRow> hosts_;    // (machine type, zone)
+  std::map<std::tuple<std::string, std::string, std::string>, ZonePrice> zones_;  // (instance, region, zone)
+  std::map<std::tuple<std::string, std::string>, HostRow> hosts_;                 // (machine type, zone)
   std::vector<GpuRow> gpu_rows_;
   std::vector<Offer> offers_;
   Exclusions excl_;

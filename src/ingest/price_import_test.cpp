@@ -243,5 +243,37 @@ TEST(RegionalAnomalies, OneGroupOrNoneDropsNothing) {
   EXPECT_TRUE(out.count("a") && out.count("b") && out.count("c"));
 }
 
+TEST(PriceImport, ARowWithoutItsKeysOrAWholeCountIsMalformed) {
+  // usertrial4: a blank InstanceType was written as an offer for instance "",
+  // "8.5" accelerators were rounded to 9 chips, and zones named alike in two
+  // regions ("a") made the second region a "duplicate".
+  ImportOptions opt;
+  opt.retrieved = "2026-11-26";
+  const std::string header =
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone,"
+      "Arch\n";
+  ImportResult r = import_skypilot_text(header +
+                                            ",H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
+                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,,a,x\n"
+                                            "p5.48xlarge,H100,8.5,192,2048,,55.04,19,us-east-1,a,x\n"
+                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
+                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-west-2,a,x\n",
+                                        "s.csv", CatalogFormat::aws, opt);
+  std::string warnings;
+  for (const auto& d : r.diagnostics) {
+    if (d.severity == Severity::warning) warnings += format_diagnostic(d) + "\n";
+  }
+  EXPECT_EQ(warnings,
+            "s.csv:2: warning: [malformed] InstanceType is blank; skipped\n"
+            "s.csv:3: warning: [malformed] Region is blank; skipped\n"
+            "s.csv:4: warning: [malformed] p5.48xlarge: AcceleratorCount '8.5' is not a whole positive count; "
+            "skipped\n");
+  ASSERT_EQ(r.offers.size(), 4u);  // on-demand and spot in us-east-1 and us-west-2
+  for (const Offer& o : r.offers) {
+    EXPECT_EQ(o.instance, "p5.48xlarge");
+    EXPECT_EQ(o.chips, 8);
+  }
+}
+
 }  // namespace
 }  // namespace xpu

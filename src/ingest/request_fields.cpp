@@ -199,29 +199,67 @@ std::optional<bool> FieldReader::boolean(std::string_view name) {
 std::optional<std::vector<std::string>> FieldReader::list(std::string_view name) {
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
-  std::vector<std::string> out;
+  if (!v->is_array() && !v->is_string()) {
+    error(name, fmt::format("must be a list, got {}", v->dump()));
+    return std::nullopt;
+  }
+  // Items as given: a JSON array's, or comma-separated text's (a flag given
+  // twice arrives as its values joined by commas). An empty item ("a,,b", a
+  // trailing comma, "") was dropped without a word (usertrial3): a name left
+  // out is an error, and a name given twice a warning, at the item.
+  std::vector<std::string> items;
   if (v->is_array()) {
     for (const auto& e : *v) {
       if (!e.is_string()) {
-        error(name, fmt::format("must be a list of text, got {}", e.dump()));
+        if (!refused(name)) {
+          ds_.push_back(
+              error_at({.pointer = style_.flags ? where(name) : fmt::format("{}/{}", where(name), items.size())},
+                       fmt::format("must be a list of text, got {}", e.dump())));
+        }
         return std::nullopt;
       }
-      out.push_back(e.get<std::string>());
+      items.push_back(e.get<std::string>());
     }
-    return out;
-  }
-  if (v->is_string()) {
+  } else {
     const std::string& s = v->get_ref<const std::string&>();
-    size_t start = 0;
-    while (start <= s.size()) {
+    for (size_t start = 0; start <= s.size();) {
       const size_t comma = std::min(s.find(',', start), s.size());
-      if (comma > start) out.push_back(s.substr(start, comma - start));
+      items.push_back(s.substr(start, comma - start));
       start = comma + 1;
     }
-    return out;
   }
-  error(name, fmt::format("must be a list, got {}", v->dump()));
-  return std::nullopt;
+  const std::string whole = v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump();
+  // "/accelerators/1" for a JSON array's item; the field itself for text and flags.
+  const auto at = [&](size_t i) {
+    return SourceLocation{.pointer =
+                              v->is_array() && !style_.flags ? fmt::format("{}/{}", where(name), i) : where(name)};
+  };
+  std::vector<std::string> out;
+  bool bad = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i];
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.erase(item.begin());
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.pop_back();
+    if (item.empty()) {
+      if (!refused(name)) {
+        ds_.push_back(error_at(at(i), items.size() == 1 ? fmt::format("is empty; give one name or more, got {}", whole)
+                                      : v->is_array()
+                                          ? fmt::format("item {} of {} is empty; name it or leave it out", i + 1, whole)
+                                          : fmt::format("item {} of {} is empty (two commas, or one at "
+                                                        "an end?); name it or remove the comma",
+                                                        i + 1, whole)));
+      }
+      bad = true;
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), item) != out.end()) {
+      ds_.push_back(warning_at(at(i), fmt::format("'{}' is listed twice in {}; it counts once", item, whole)));
+      continue;
+    }
+    out.push_back(std::move(item));
+  }
+  if (bad) return std::nullopt;
+  return out;
 }
 
 void FieldReader::choice_error(std::string_view name, const std::string& got, const std::vector<std::string>& names) {

@@ -228,5 +228,31 @@ TEST(Requests, NotAnObjectIsAnError) {
       << format_diagnostics(r.diagnostics);
 }
 
+TEST(Requests, AListNamesAnEmptyItemAndARepeatedOne) {
+  // `--accelerators a,,b` (and a JSON "a,,b" or ["a", ""]) dropped the empty
+  // item without a word (usertrial3); a name given twice counts once, said.
+  for (const json& given : {json("gpu-a,,gpu-a"), json::array({"gpu-a", "", "gpu-a"})}) {
+    SCOPED_TRACE(given.dump());
+    const auto r = read_compare_request(
+        {{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}, {"accelerators", given}}, fixture(),
+        FieldStyle{});
+    EXPECT_FALSE(r.request);
+    const std::string at = given.is_array() ? "/accelerators/1" : "/accelerators";
+    const std::string whole = given.is_array() ? R"(["gpu-a","","gpu-a"])" : "'gpu-a,,gpu-a'";
+    EXPECT_EQ(format_diagnostics(r.diagnostics),
+              at + ": error: item 2 of " + whole +
+                  (given.is_array() ? " is empty; name it or leave it out\n"
+                                    : " is empty (two commas, or one at an end?); name it or remove the comma\n") +
+                  (given.is_array() ? "/accelerators/2" : "/accelerators") + ": warning: 'gpu-a' is listed twice in " +
+                  whole + "; it counts once\n");
+  }
+  const auto spaced = read_compare_request(
+      {{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}, {"accelerators", "gpu-a, "}}, fixture(),
+      FieldStyle{});
+  EXPECT_EQ(format_diagnostics(spaced.diagnostics),
+            "/accelerators: error: item 2 of 'gpu-a, ' is empty (two commas, or one at an end?); name it or remove "
+            "the comma\n");
+}
+
 }  // namespace
 }  // namespace xpu

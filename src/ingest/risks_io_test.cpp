@@ -150,5 +150,46 @@ TEST(SimInputIo, ErrorsSayWhereAndSuggest) {
             "got '5k'\n");
 }
 
+TEST(SimInputIo, PoolNamesAreCheckedAgainstTheCatalogAndVendors) {
+  // `vendor: nvida` was its own vendor in "spend by vendor", an accelerator no
+  // catalog has read without a word, and `per_replica: 0 req/s` held replicas
+  // that serve nothing (usertrial3).
+  Catalog catalog;
+  Accelerator h100, v5p;
+  h100.key = "h100-sxm";
+  v5p.key = "tpu-v5p";
+  v5p.vendor = Vendor::google;
+  catalog.accelerators = {h100, v5p};
+  const std::string text =
+      "horizon: {start: 2027-01, months: 1}\n"
+      "pools:\n"
+      "  - {name: a, accelerator: h100-smx, vendor: nvidia, provider: aws, term: on-demand, price: 2 $/chip/h, "
+      "capacity: 8}\n"
+      "  - {name: b, accelerator: h100-sxm, vendor: nvida, provider: aws, term: on-demand, price: 2 $/chip/h, "
+      "capacity: 8}\n"
+      "  - {name: c, accelerator: tpu-v5p, vendor: nvidia, provider: gcp, term: on-demand, price: 2 $/chip/h, "
+      "capacity: 8}\n"
+      "runs:\n"
+      "  - {name: r, tokens: 1T, allocation: {pool: b, chips: 8, throughput: 5k tok/s},\n"
+      "     options: [{accelerator: tpu-v5q, chips: 8, throughput: 4k tok/s}]}\n"
+      "services:\n"
+      "  - {name: s, demand: 1 req/s, replicas: [{pool: b, count: 1, chips_per_replica: 8, per_replica: 0 req/s}]}\n";
+  Diagnostics ds;
+  parse_sim_input(text, "s.yaml", ds, &catalog);
+  EXPECT_EQ(format_diagnostics(ds),
+            "s.yaml:3:28: error: pool 'a': accelerator: unknown accelerator 'h100-smx' (did you mean 'h100-sxm'?)\n"
+            "s.yaml:4:46: error: pool 'b': vendor: unknown vendor 'nvida' (did you mean 'nvidia'?)\n"
+            "s.yaml:5:45: error: pool 'c': vendor: 'nvidia' is not the vendor of tpu-v5p (google makes it)\n"
+            "s.yaml:8:30: error: run 'r': option: accelerator: unknown accelerator 'tpu-v5q' (did you mean "
+            "'tpu-v5p'?)\n"
+            "s.yaml:10:98: error: service 's': replicas: per_replica: must be more than 0 req/s: a replica serves "
+            "some requests\n");
+  // Without a catalog (a scenario read on its own) only the vendor names and the rates are checked.
+  Diagnostics alone;
+  parse_sim_input(text, "s.yaml", alone);
+  const std::string text_alone = format_diagnostics(alone);
+  EXPECT_EQ(std::count(text_alone.begin(), text_alone.end(), '\n'), 2) << text_alone;
+}
+
 }  // namespace
 }  // namespace xpu

@@ -9,15 +9,19 @@
 #include <string>
 
 #include "base/diagnostics.h"
+#include "catalog/catalog.h"
 #include "sim/input.h"
 
 namespace xpu {
 
 // Parses a scenario from `text` (named `name` in messages); `ds` receives
-// every problem. The result is only meaningful without errors.
-SimInput parse_sim_input(const std::string& text, const std::string& name, Diagnostics& ds);
+// every problem. The result is only meaningful without errors. Pools' and
+// run options' accelerators are checked against `catalog` when given;
+// vendors always.
+SimInput parse_sim_input(const std::string& text, const std::string& name, Diagnostics& ds,
+                         const Catalog* catalog = nullptr);
 
 // Reads a scenario file; throws InputError with every diagnostic.
-SimInput load_sim_input(const std::string& path);
+SimInput load_sim_input(const std::string& path, const Catalog* catalog = nullptr);
 
 }  // namespace xpu

@@ -75,7 +75,7 @@ RequestRead<api::SimulateRequest> read_simulate_request(const nlohmann::json& fi
     shape = sim_pools_from_portfolio(r.planning->portfolio);
     if (plan) read_file_into(ds, [&] { r.plan = load_saved_plan(*plan, r.planning->portfolio); });
   } else {
-    read_file_into(ds, [&] { r.scenario = load_sim_input(*scenario); });
+    read_file_into(ds, [&] { r.scenario = load_sim_input(*scenario, &data.catalog); });
     if (has_errors(ds)) return {std::nullopt, std::move(ds)};
     shape = *r.scenario;
   }

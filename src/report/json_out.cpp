@@ -31,8 +31,10 @@ std::string dump_canonical(const Json& j) {
   round_all(copy);
   // Names that are not UTF-8 are written as U+FFFD rather than abort the
   // command (read_text_file refuses such files; this is the last guard).
-  return copy.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump_text(copy, 2) + "\n";
 }
+
+std::string dump_text(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
 
 Json to_json(const Provenance& p) {
   Json j = {{"source", p.source}, {"retrieved", p.retrieved}};

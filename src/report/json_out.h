@@ -19,6 +19,12 @@ double round_sig(double v, int digits = 6);
 
 // Two-space indented, sorted keys, trailing newline.
 std::string dump_canonical(const Json& j);
+// `j` as text: on one line (indent -1) or indented, numbers as they are; text
+// that is not UTF-8 is written as U+FFFD, where dump() throws (an uncaught
+// type_error aborted `plan --json` and made the server's 400 an empty 500:
+// usertrial3). The one non-throwing dump of the CLI, the server and the job
+// worker (sim/render.cpp, a lower layer, keeps its own).
+std::string dump_text(const Json& j, int indent = -1);
 
 Json to_json(const Provenance& p);
 Json to_json(const Accelerator& a, bool with_sources);

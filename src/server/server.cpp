@@ -7,6 +7,7 @@
 #include "base/suggest.h"
 #include "export/plan_export.h"
 #include "ingest/json_text.h"
+#include "report/json_out.h"
 #include "server/worker.h"
 
 #include <arpa/inet.h>
@@ -55,9 +56,6 @@ void send_text(httplib::Response& res, int status, const std::string& body) {
 }
 // Text that is not UTF-8 (a body's bytes echoed in a parse error) is written
 // as U+FFFD: dump() threw, and the 500 that followed had no body (usertrial3).
-std::string dump_text(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 void send(httplib::Response& res, int status, const nlohmann::json& body) { send_text(res, status, dump_text(body)); }
 
 std::string media_type(const httplib::Request& req) {
@@ -232,7 +230,10 @@ struct Server::Impl {
     // A solver's time limit is capped at the job's time budget.
     // The limit may be a JSON number or text (a query string); text that is
     // not a number is left for the request reader to report at its pointer.
-    if (kind == "plan" || kind == "simulate") {
+    // Only a job that plans has a solver: a simulation of a scenario (no
+    // portfolio) was refused for the "unknown field 'time_limit'" added here,
+    // every time (usertrial4).
+    if (kind == "plan" || (kind == "simulate" && request.contains("portfolio"))) {
       double given = api::PlanRequest{}.time_limit;  // the CLI's default
       bool readable = true;
       if (const auto it = request.find("time_limit"); it != request.end()) {

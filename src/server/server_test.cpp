@@ -296,6 +296,30 @@ TEST(Server, BadPortfolioIs400BeforeItIsQueued) {
   EXPECT_EQ(res->body.find("xpuplan-request-"), std::string::npos) << res->body;
 }
 
+TEST(Server, AScenarioSimulationIsNotRefusedForATimeLimitItNeverGave) {
+  // The server added the planner's time limit to every simulate job; a
+  // scenario has no planner, so its reader refused the field the user never
+  // wrote ("unknown field 'time_limit'"), for every scenario (usertrial4).
+  auto c = shared().client();
+  const auto scenario = slurp(kRoot + "/tests/data/sim/fleet.yaml");
+  const auto res =
+      c.Post("/api/jobs/simulate", nlohmann::json{{"scenario", scenario}, {"replicas", 2}}.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202) << res->body;
+  // A scenario's own problems are still 400 at their line.
+  const auto bad =
+      c.Post("/api/jobs/simulate",
+             nlohmann::json{{"scenario", slurp(kRoot + "/tests/errors/cli/scenario_unknown_names.yaml")}}.dump(),
+             "application/json");
+  ASSERT_TRUE(bad);
+  ASSERT_EQ(bad->status, 400) << bad->body;
+  const auto d = body_of(bad)["diagnostics"];
+  ASSERT_EQ(d.size(), 4u) << bad->body;
+  EXPECT_EQ(d[0]["in"], "scenario");
+  EXPECT_EQ(d[0]["line"], 4);
+  EXPECT_EQ(d[0]["message"], "pool 'aws-h100-od': vendor: unknown vendor 'nvida' (did you mean 'nvidia'?)");
+}
+
 TEST(Server, AJobOverTheMemoryBudgetIsRefusedWithItsEstimate) {
   const auto portfolio = slurp(kRoot + "/tests/data/portfolio/small.yaml");
   // The estimate, as the server accepts it under the default budget.

@@ -4,6 +4,7 @@
 
 #include "api/plan.h"
 #include "export/plan_export.h"
+#include "report/json_out.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -108,7 +109,7 @@ class LineWriter {
  public:
   explicit LineWriter(int fd) : fd_(fd) {}
   void write(const nlohmann::json& j) {
-    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string line = dump_text(j);
     line += '\n';
     const std::scoped_lock lock(mu_);
     for (size_t at = 0; at < line.size();) {
@@ -229,13 +230,12 @@ std::optional<jobs::Result> run_in_worker(const WorkerSpec& spec, const std::str
   const auto start = std::chrono::steady_clock::now();
   const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   // A worker that died before reading all of it shows as such below.
-  send_all(sv[0], nlohmann::json{{"kind", kind},
-                                 {"request", request},
-                                 {"data_dirs", spec.data_dirs},
-                                 {"price_files", spec.price_files},
-                                 {"max_threads", spec.max_threads},
-                                 {"memory_bytes", spec.memory_bytes}}
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  send_all(sv[0], dump_text(nlohmann::json{{"kind", kind},
+                                           {"request", request},
+                                           {"data_dirs", spec.data_dirs},
+                                           {"price_files", spec.price_files},
+                                           {"max_threads", spec.max_threads},
+                                           {"memory_bytes", spec.memory_bytes}}));
   shutdown(sv[0], SHUT_WR);
 
   enum class Stop { none, cancelled, time } stop = Stop::none;

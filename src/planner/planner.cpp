@@ -115,6 +115,8 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
   mo.threads = options.threads;
   mo.progress = options.progress;
   mo.progress_interval_s = options.progress_interval_s;
+  // The improvement after the search (reprice_placements, improve_runs).
+  const bool improve = options.improve && !options.fluid && !f.gangs.empty() && limited;
   // The fluid LP: the bound for the price of executability, and the warm start's guide.
   double fluid_lp = kNaN;           // its objective, when solved
   std::vector<double> fluid_duals;  // its row duals on the executable model's rows (bound.h)
@@ -152,7 +154,9 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
         MilpOptions po = mo;
         po.progress = {};
         po.time_limit_s = std::max(1.0, kPolishShare * left());
-        start = polish_start(f, start, po);
+        // With the improvement to come, a complete start's replicas are left
+        // to the re-placement, which moves them by price in far less time.
+        start = polish_start(f, start, po, /*replicas=*/!improve);
         out.start_seconds = elapsed() - start_begin;
         if (std::none_of(start.begin(), start.end(), [](double v) { return std::isnan(v); })) {
           mo.start = std::move(start);
@@ -234,7 +238,6 @@ PlanResult plan_portfolio(const Portfolio& p, const RateTable& rates, const Plan
     }
     mo.time_limit_s = std::max(1.0, left());
   }
-  const bool improve = options.improve && !options.fluid && !f.gangs.empty() && limited;
   if (improve) mo.time_limit_s = std::max(1.0, (1 - kImproveShare) * left());
   MilpResult r = skipped ? *skipped : solve_milp(f.model, mo);
   if (improve && r.has_solution() && r.gap > options.relative_gap && left() >= 1.0) {

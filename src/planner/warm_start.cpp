@@ -453,7 +453,8 @@ std::vector<double> solve_fixed(const Formulation& f, const std::vector<double>&
 
 }  // namespace
 
-std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options) {
+std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options,
+                                 bool replicas) {
   if (start.size() != f.model.vars.size() || f.gangs.empty()) return start;
   std::vector<int> gangs;
   for (const auto& g : f.gangs) {
@@ -472,6 +473,7 @@ std::vector<double> polish_start(const Formulation& f, const std::vector<double>
     MilpOptions o = options;
     o.time_limit_s = options.time_limit_s / 2;
     x = solve_fixed(f, x, held, o);
+    if (!replicas) return x;
   }
   auto left = [&] {
     return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -27,7 +27,12 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
 // gap; a complete start is its MIP start). Returns that sub-problem's best
 // plan, which satisfies f.model, when it has one no worse than `start`;
 // otherwise `start` unchanged.
-std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options);
+// With `replicas` false a complete start gets the first step only (its
+// rentals and commitments re-chosen, its placements held): on the 500x100x24
+// bench that step took 1.6 s and all of the repair's gain (2.46x -> 2.18x
+// the fluid LP), the second 31 s for none (docs/benchmarks.md, planner13).
+std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options,
+                                 bool replicas = true);
 
 // A neighbourhood search around a complete plan `x` (large neighbourhood
 // search over the runs): for each training run in turn, the most

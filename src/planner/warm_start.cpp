@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -369,29 +370,91 @@ std::vector<double> executable_start(const Portfolio& p, const RateTable& rates,
 
 namespace {
 
+// The model over the columns `hold` leaves free, the held ones at their
+// values in `x`: each row's held part moves into its bounds, a row with no
+// free column is dropped (nullopt when one of those fails at `x`: then no
+// point of the sub-model completes `x`), and the held columns' cost goes to
+// the objective offset, so a sub-model point costs what the full one does.
+// On the 500x100x24 bench CBC spent the whole repair share (22-28 s) on the
+// full model with most columns fixed and returned the start unchanged
+// (docs/benchmarks.md, planner12); the sub-model is a few percent of it.
+struct Reduced {
+  MilpModel model;
+  std::vector<int> column;  // sub-model column -> full model column
+  std::vector<int> row;     // sub-model row -> full model row
+};
+std::optional<Reduced> reduce(const MilpModel& full, const std::vector<double>& x, const std::vector<char>& hold) {
+  Reduced r;
+  std::vector<int> sub(full.vars.size(), -1);
+  r.model.sense = full.sense;
+  r.model.objective_offset = full.objective_offset;
+  for (size_t j = 0; j < full.vars.size(); ++j) {
+    if (hold[j]) {
+      r.model.objective_offset += full.vars[j].objective * x[j];
+      continue;
+    }
+    sub[j] = static_cast<int>(r.column.size());
+    r.column.push_back(static_cast<int>(j));
+    r.model.vars.push_back(full.vars[j]);
+  }
+  for (size_t i = 0; i < full.rows.size(); ++i) {
+    const Constraint& c = full.rows[i];
+    double held = 0;
+    Constraint t{.name = c.name, .terms = {}, .lower = c.lower, .upper = c.upper};
+    for (auto [j, a] : c.terms) {
+      if (sub[j] >= 0) {
+        t.terms.emplace_back(sub[j], a);
+      } else {
+        held += a * x[j];
+      }
+    }
+    if (t.terms.empty()) {
+      // The same tolerance as violations(): absolute, scaled by max(1, |bound|).
+      if (held < c.lower - 1e-6 * std::max(1.0, std::abs(c.lower)) ||
+          held > c.upper + 1e-6 * std::max(1.0, std::abs(c.upper))) {
+        return std::nullopt;
+      }
+      continue;
+    }
+    t.lower -= held;
+    t.upper -= held;
+    r.model.rows.push_back(std::move(t));
+    r.row.push_back(static_cast<int>(i));
+  }
+  return r;
+}
+
 // CBC on f.model with the columns in `fixed` held at their values in `x`
-// (NaN ones left free); `x` is the MIP start when complete. The result's
-// plan, when it satisfies f.model and is no worse than a complete `x`; else `x`.
+// (NaN ones left free), by the sub-model over the free columns (reduce);
+// `x` is the MIP start when complete. The result's plan, when it satisfies
+// f.model and is no worse than a complete `x`; else `x`.
 std::vector<double> solve_fixed(const Formulation& f, const std::vector<double>& x, const std::vector<int>& fixed,
                                 MilpOptions o) {
-  MilpModel m = f.model;
-  for (int v : fixed) {
-    if (!std::isnan(x[v])) m.vars[v].lower = m.vars[v].upper = x[v];
-  }
+  std::vector<char> hold(x.size(), 0);
+  for (int v : fixed) hold[v] = !std::isnan(x[v]);
+  const std::optional<Reduced> sub = reduce(f.model, x, hold);
+  if (!sub) return x;
   const bool complete = std::none_of(x.begin(), x.end(), [](double v) { return std::isnan(v); });
   o.progress = {};
-  o.start = complete ? x : std::vector<double>{};
-  const MilpResult r = solve_milp(m, o);
-  if (!r.has_solution()) return x;
-  // The fixed bounds lie inside the full model's, so the sub-problem's plan is one of the full model's.
-  if (!violations(f.model, r.values, 1e-6, 1).empty()) return x;
-  if (complete && evaluate_objective(f.model, r.values) > evaluate_objective(f.model, x)) return x;
-  return r.values;
+  o.start.clear();
+  if (complete) {
+    for (int j : sub->column) o.start.push_back(x[j]);
+  }
+  const MilpResult r = solve_milp(sub->model, o);
+  if (!r.has_solution() || r.values.size() != sub->column.size()) return x;
+  std::vector<double> y = x;
+  for (size_t k = 0; k < sub->column.size(); ++k) y[sub->column[k]] = r.values[k];
+  // The held columns inside the full model's bounds, the rest a point of the
+  // sub-model: a plan of the full model (checked, with the held rows).
+  if (!violations(f.model, y, 1e-6, 1).empty()) return x;
+  if (complete && evaluate_objective(f.model, y) > evaluate_objective(f.model, x)) return x;
+  return y;
 }
 
 }  // namespace
 
-std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options) {
+std::vector<double> polish_start(const Formulation& f, const std::vector<double>& start, const MilpOptions& options,
+                                 bool replicas) {
   if (start.size() != f.model.vars.size() || f.gangs.empty()) return start;
   std::vector<int> gangs;
   for (const auto& g : f.gangs) {
@@ -410,6 +473,7 @@ std::vector<double> polish_start(const Formulation& f, const std::vector<double>
     MilpOptions o = options;
     o.time_limit_s = options.time_limit_s / 2;
     x = solve_fixed(f, x, held, o);
+    if (!replicas) return x;
   }
   auto left = [&] {
     return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
@@ -426,30 +490,255 @@ std::vector<double> improve_runs(const Formulation& f, const std::vector<double>
   if (x.size() != f.model.vars.size() || std::any_of(x.begin(), x.end(), [](double v) { return std::isnan(v); })) {
     return x;
   }
-  std::vector<int> runs;
-  for (const auto& g : f.gangs) runs.push_back(g.workload);
-  std::sort(runs.begin(), runs.end());
-  runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
-  if (runs.size() < 2) return x;  // one run free is the whole model
   const auto begin = std::chrono::steady_clock::now();
   auto left = [&] {
     return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   };
+  // Each column's workload: the one whose rows alone it appears in (its
+  // gangs, checkpoints, moves, stay and porting binaries, a service's
+  // replicas), -1 for one in no workload's row (rentals, commitments, vendor
+  // binaries), -2 for one in two workloads' rows.
+  std::vector<int> owner(x.size(), -1);
+  for (size_t r = 0; r < f.model.rows.size(); ++r) {
+    const int w = f.rows[r].workload;
+    if (w < 0) continue;
+    for (auto [j, a] : f.model.rows[r].terms) owner[j] = owner[j] == -1 || owner[j] == w ? w : -2;
+  }
+  // The runs, the most chip-months in `x` first: where a better choice saves most.
+  std::map<int, double> chip_months;
+  for (const auto& g : f.gangs) chip_months[g.workload] += x[g.var] * static_cast<double>(g.chips);
+  std::vector<int> runs;
+  for (const auto& [w, c] : chip_months) runs.push_back(w);
+  if (runs.size() < 2) return x;  // one run free is the whole model
+  std::stable_sort(runs.begin(), runs.end(), [&](int a, int b) { return chip_months[a] > chip_months[b]; });
+  const double least = std::max(1.0, min_share_s);
   std::vector<double> best = x;
-  for (size_t i = 0; i < runs.size(); ++i) {
-    // An even share of what is left; a smaller one is not searched.
-    const double share = left() / static_cast<double>(runs.size() - i);
-    if (share < std::max(1.0, min_share_s)) break;
+  for (size_t i = 0; i < runs.size() && left() >= least; ++i) {
+    // This run's own columns and everything no workload owns are free; every
+    // other workload's are held (a sub-model of a few thousand columns on
+    // the 500x100x24 bench, where the whole model's LP does not finish).
     std::vector<int> held;
-    for (const auto& g : f.gangs) {
-      if (g.workload != runs[i]) held.push_back(g.var);
+    for (size_t j = 0; j < owner.size(); ++j) {
+      if (owner[j] == -2 || (owner[j] >= 0 && owner[j] != runs[i])) held.push_back(static_cast<int>(j));
     }
     MilpOptions o = options;
-    o.time_limit_s = share;
+    // An even share of what is left, at least `least`; the rest unsearched.
+    o.time_limit_s = std::min(left(), std::max(least, left() / static_cast<double>(runs.size() - i)));
+    // One run's choice moves the whole plan's cost by a fraction of a
+    // percent: a gap relative to it would accept the incumbent at once.
+    o.relative_gap = 0;
     o.start_to_cbc = true;  // the incumbent: only a better plan is of use here
     best = solve_fixed(f, best, held, o);
   }
   return best;
+}
+
+}  // namespace xpu
+
+namespace xpu {
+
+// The share of reprice_placements' time its LP search takes; CBC's whole
+// rentals for the result take the rest. On the 500x100x24 bench CBC needed
+// 2.2 s of a 60 s call's 24 s for them, at load 4-6 (docs/benchmarks.md, planner13).
+constexpr double kRepriceSearchShare = 0.8;
+
+std::vector<double> reprice_placements(const Portfolio& p, const Formulation& f, const std::vector<double>& x,
+                                       const MilpOptions& options) {
+  const size_t n = f.model.vars.size();
+  if (x.size() != n || std::any_of(x.begin(), x.end(), [](double v) { return std::isnan(v); })) return x;
+  const auto begin = std::chrono::steady_clock::now();
+  auto left = [&] {
+    return options.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  };
+  // Held in the LP: the placements (gangs, replicas) and the porting binaries
+  // they imply (set from them, so the LP pays whole ports, not the big-M
+  // row's sliver); everything else (rentals, commitments, checkpoints,
+  // moves, stay and vendor binaries) is the LP's, integrality dropped.
+  std::vector<char> hold(n, 0);
+  for (const auto& g : f.gangs) hold[g.var] = 1;
+  for (const auto& r : f.replicas) hold[r.var] = 1;
+  for (const auto& pv : f.porting) hold[pv.var] = 1;
+  auto runtime_of = [&](int pool) { return p.offers[f.pools[pool].offers.front()].runtime; };
+  auto set_porting = [&](std::vector<double>& y) {
+    for (const auto& pv : f.porting) {
+      bool on = false;
+      for (const auto& u : f.usage) {
+        if (u.workload != pv.workload || runtime_of(u.pool) != pv.runtime) continue;
+        for (auto [v, k] : u.terms) on = on || y[v] * k > 0.5;
+      }
+      y[pv.var] = on ? 1.0 : 0.0;
+    }
+  };
+  struct Lp {
+    double objective = kInfinity;
+    std::vector<double> duals;  // on the full model's rows (0 on dropped ones)
+  };
+  auto solve = [&](const std::vector<double>& y) {
+    Lp out;
+    std::optional<Reduced> sub = reduce(f.model, y, hold);
+    if (!sub) return out;
+    for (Variable& v : sub->model.vars) v.integer = false;
+    const LpResult lp = solve_lp(sub->model, {.time_limit_s = std::max(0.1, left())});
+    if (lp.status != LpStatus::optimal || lp.row_duals.size() != sub->row.size()) return out;
+    out.objective = lp.objective;
+    out.duals.assign(f.model.rows.size(), 0.0);
+    for (size_t i = 0; i < sub->row.size(); ++i) out.duals[sub->row[i]] = lp.row_duals[i];
+    return out;
+  };
+  // A placement column's price: its cost less the shared rows' duals on it
+  // (the LP's marginal cost of its chips: 0 where paid capacity is idle, the
+  // pay-as-you-go price where the pool already spills over).
+  std::vector<std::vector<std::pair<int, double>>> shared(n);
+  std::vector<double> per_replica(n, 0.0);  // replica column -> its share of the month's demand
+  for (size_t r = 0; r < f.model.rows.size(); ++r) {
+    for (auto [j, a] : f.model.rows[r].terms) {
+      if (!hold[j]) continue;
+      if (f.rows[r].workload < 0) shared[j].emplace_back(static_cast<int>(r), a);
+      if (f.rows[r].group == Group::demand) per_replica[j] = a;
+    }
+  }
+  auto price = [&](const Lp& lp, int j) {
+    double c = f.model.vars[j].objective;
+    for (auto [r, a] : shared[j]) c -= lp.duals[r] * a;
+    return c;
+  };
+  // Each run's columns by (pool, count), each service-month's replica columns.
+  std::map<int, std::map<std::pair<int, int64_t>, std::vector<const Formulation::GangVar*>>> runs;
+  for (const auto& g : f.gangs) {
+    if (g.month <= p.workloads[g.workload].deadline) runs[g.workload][{g.pool, g.chips}].push_back(&g);
+  }
+  std::map<std::pair<int, int>, std::vector<const Formulation::ReplicaVar*>> services;
+  for (const auto& rv : f.replicas) {
+    if (per_replica[rv.var] > 0) services[{rv.workload, rv.month}].push_back(&rv);
+  }
+  std::vector<double> cur = x;
+  Lp base = solve(cur);
+  if (!std::isfinite(base.objective)) return x;
+  // A change: new values of some held columns, and what it saves at the prices.
+  struct Change {
+    double saving = 0;
+    int key = 0;  // a run's workload, or -(service-month index) - 1
+    std::vector<std::pair<int, double>> set;
+  };
+  std::set<int> tabu;  // changes the exact LP refused one at a time
+  size_t batch = 64;
+  bool kept = false;  // a change kept since the refused ones were last cleared
+  // The LP search's share; CBC's whole rentals take the rest.
+  const double search_until = kRepriceSearchShare * options.time_limit_s;
+  while (options.time_limit_s - left() < search_until) {
+    std::vector<Change> changes;
+    for (const auto& [wi, cols] : runs) {
+      if (tabu.contains(wi)) continue;
+      const Workload& w = p.workloads[wi];
+      double now = 0;
+      std::vector<std::pair<int, double>> off;
+      for (const auto& [pc, gs] : cols) {
+        for (const auto* g : gs) {
+          if (cur[g->var] > 0.5) now += price(base, g->var);
+          off.emplace_back(g->var, 0.0);
+        }
+      }
+      // The cheapest one-pool, one-count schedule at the prices: months by
+      // price per unit of progress until the run is done (0.1% over, as the greedy).
+      double best = kInfinity;
+      std::vector<int> pick;
+      for (const auto& [pc, gs] : cols) {
+        std::vector<std::pair<double, const Formulation::GangVar*>> order;
+        for (const auto* g : gs) {
+          const double progress =
+              g->tokens_per_s * g->goodput * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
+          if (progress > 0) order.emplace_back(price(base, g->var) / progress, g);
+        }
+        std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        double done = 0, cost = 0;
+        std::vector<int> vars;
+        for (const auto& [unit, g] : order) {
+          if (done >= 1.001) break;
+          done += g->tokens_per_s * g->goodput * p.horizon.hours(g->month) * 3600.0 / w.train.job.tokens;
+          cost += price(base, g->var);
+          vars.push_back(g->var);
+        }
+        if (done >= 1.001 && cost < best) {
+          best = cost;
+          pick = std::move(vars);
+        }
+      }
+      if (pick.empty() || best >= now - 1e-6 * std::max(1.0, std::abs(now))) continue;
+      Change c{.saving = now - best, .key = wi, .set = std::move(off)};
+      for (int v : pick) c.set.emplace_back(v, 1.0);  // later entries win
+      changes.push_back(std::move(c));
+    }
+    int index = 0;
+    for (const auto& [wm, cols] : services) {
+      const int key = -(index++) - 1;
+      if (tabu.contains(key)) continue;
+      double now = 0, best = kInfinity;
+      const Formulation::ReplicaVar* pick = nullptr;
+      double count = 0;
+      for (const auto* rv : cols) {
+        now += price(base, rv->var) * cur[rv->var];
+        const double need = std::ceil(1.0 / per_replica[rv->var] - 1e-9);
+        if (need > f.model.vars[rv->var].upper) continue;
+        const double cost = price(base, rv->var) * need;
+        if (cost < best) {
+          best = cost;
+          pick = rv;
+          count = need;
+        }
+      }
+      if (!pick || best >= now - 1e-6 * std::max(1.0, std::abs(now))) continue;
+      Change c{.saving = now - best, .key = key, .set = {}};
+      for (const auto* rv : cols) c.set.emplace_back(rv->var, rv == pick ? count : 0.0);
+      changes.push_back(std::move(c));
+    }
+    if (changes.empty()) {
+      // Refused changes may pass at the prices later ones set: another
+      // round, as long as the last one kept something.
+      if (!kept) break;
+      kept = false;
+      tabu.clear();
+      batch = 64;
+      continue;
+    }
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const Change& a, const Change& b) { return a.saving > b.saving; });
+    // The largest savings first, as many as the batch; the exact LP decides.
+    std::vector<double> y = cur;
+    const size_t take = std::min(batch, changes.size());
+    for (size_t i = 0; i < take; ++i) {
+      for (auto [v, val] : changes[i].set) y[v] = val;
+    }
+    set_porting(y);
+    Lp next = solve(y);
+    if (next.objective < base.objective - 1e-7 * std::abs(base.objective)) {
+      cur = std::move(y);
+      base = std::move(next);
+      kept = true;
+      batch = std::min<size_t>(2 * batch, 256);
+    } else if (take == 1) {
+      tabu.insert(changes.front().key);
+    } else {
+      batch = std::max<size_t>(1, take / 2);
+    }
+  }
+  if (cur == x) return x;
+  // Whole rentals, commitments and binaries for the new placements (CBC,
+  // placements and ports held), the rest of the time; kept only when it
+  // satisfies the model and beats `x`.
+  std::vector<double> y = cur;
+  std::vector<int> held;
+  for (size_t j = 0; j < n; ++j) {
+    if (hold[j]) {
+      held.push_back(static_cast<int>(j));
+    } else {
+      y[j] = kNaN;
+    }
+  }
+  MilpOptions o = options;
+  o.time_limit_s = std::max(1.0, left());
+  y = solve_fixed(f, y, held, o);
+  if (std::any_of(y.begin(), y.end(), [](double v) { return std::isnan(v); })) return x;
+  return evaluate_objective(f.model, y) < evaluate_objective(f.model, x) ? y : x;
 }
 
 }  // namespace xpu

@@ -165,7 +165,7 @@ TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
 
 // The shipped example's executable plan, saved from `xpuplan plan
 // examples/portfolio.yaml --no-baselines --json --time-limit 120`
-// (2026-12-05, feasible): three runs, two services, commitments, spot and moves.
+// (2026-12-06 after the multi-start calibration, feasible, gap 0.27%): three runs, two services, commitments, spot and moves.
 TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   const std::string saved = tests("data/sim/example-plan.json");
   const json p = json::parse(xpu::testing::read_file(saved));
@@ -180,11 +180,15 @@ TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   EXPECT_EQ(j["plan"]["checker"]["verdict"], "ok") << j["plan"]["checker"].dump(1);
 }
 
-// The scripted 10-day cut of Google's pools takes tune-8b's TPU chips in
-// January. `failover` moves the run to on-demand H100 at once; `replan`
-// re-solves the planner for the rest of the horizon, which waits for the TPUs
-// (the deadline is February) and spends nothing more. Both see the same
-// failures (common random numbers), and the output does not depend on threads.
+// The scripted 10-day cut of Google's pools in January. `failover` re-routes
+// what the cut takes to on-demand capacity at once; `replan` re-solves the
+// planner for the rest of the horizon. Both see the same failures (common
+// random numbers), the re-plan never costs more than failing over and never
+// misses tune-8b's deadline, and the output does not depend on threads.
+// (Under the calibration of 2026-12-05 the plan trained tune-8b on TPUs and
+// the re-plan waited out the cut, $1.6k cheaper; since the multi-start fit of
+// 2026-12-06 it trains on 8 H100s, the cut takes only chat-8b's TPU
+// replicas, and both policies re-route them at the same cost.)
 TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
   const std::vector<std::string> base{"simulate", portfolio(), "--risks",  risks(),    "--replicas", "6",      "--seed",
                                       "7",        "--policy",  "failover", "--policy", "replan",     "--json", "-q"};
@@ -202,9 +206,8 @@ TEST(CliSimulate, ReplanResolvesThePlannerAtALoss) {
   ASSERT_EQ(replan["policy"], "replan");
   EXPECT_EQ(replan["runs"][0]["interruptions"], failover["runs"][0]["interruptions"]);
   EXPECT_EQ(replan["runs"][0]["p_miss_deadline"]["mean"], 0.0);
-  EXPECT_LT(replan["cost"]["p50"].get<double>(), failover["cost"]["p50"].get<double>());
-  EXPECT_GT(replan["runs"][0]["delay_days"]["p50"].get<double>(),
-            failover["runs"][0]["delay_days"]["p50"].get<double>());
+  EXPECT_LE(replan["cost"]["p50"].get<double>(), failover["cost"]["p50"].get<double>());
+  EXPECT_LE(replan["cost"]["p90"].get<double>(), failover["cost"]["p90"].get<double>());
 }
 
 // On the shipped example, re-planning must not leave the unmovable run later

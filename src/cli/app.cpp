@@ -63,7 +63,7 @@ CLI::Validator number_from(double lo, double hi, bool whole) {
       "");  // no description: the help keeps the type
 }
 
-CLI::Validator one_of(std::vector<std::string> names) {
+CLI::Validator one_of(const std::vector<std::string>& names) {
   return CLI::Validator(
       [names](const std::string& v) {
         if (std::find(names.begin(), names.end(), v) != names.end()) return std::string();

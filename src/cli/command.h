@@ -116,7 +116,7 @@ CLI::Validator output_file_name();
 CLI::Validator number_from(double lo, double hi, bool whole);
 // One of `names`, with the near miss: "PROVIDER: error: must be one of aws,
 // gcp; got 'azure'" (CLI11's IsMember said "azure not in {aws,gcp}").
-CLI::Validator one_of(std::vector<std::string> names);
+CLI::Validator one_of(const std::vector<std::string>& names);
 
 // Registers a subcommand on `app`; the callback runs the command.
 using CommandSetup = void (*)(CLI::App& app, RunState& st);

@@ -508,6 +508,7 @@ std::vector<double> improve_runs(const Formulation& f, const std::vector<double>
   std::map<int, double> chip_months;
   for (const auto& g : f.gangs) chip_months[g.workload] += x[g.var] * static_cast<double>(g.chips);
   std::vector<int> runs;
+  runs.reserve(chip_months.size());
   for (const auto& [w, c] : chip_months) runs.push_back(w);
   if (runs.size() < 2) return x;  // one run free is the whole model
   std::stable_sort(runs.begin(), runs.end(), [&](int a, int b) { return chip_months[a] > chip_months[b]; });

@@ -584,6 +584,19 @@ void expect_same_answer(const ServingSearch& pruned, const ServingSearch& all) {
   }
 }
 
+// How a random question came out: one replica meets it, several do, none.
+struct Outcomes {
+  int one = 0, more = 0, without = 0;
+};
+
+// The pruned search answers `rate` under `slo` as the exhaustive one does;
+// the outcome is counted so a test can show its draws reach each kind.
+void expect_pruned_equals_exhaustive(const InferenceContext& c, double rate, const ServingSlo& slo, Outcomes& n) {
+  const ServingSearch all = search_serving(c, rate, slo, false);
+  expect_same_answer(search_serving(c, rate, slo), all);
+  ++(!all.best ? n.without : all.replicas == 1 ? n.one : n.more);
+}
+
 // Issue 14: the search skips the max-rate bisection of candidates that
 // cannot beat the best so far on chips; over a grid of dense and MoE models,
 // vendors, rates and targets (met, tight, unmeetable) on the shipped data it
@@ -636,7 +649,7 @@ TEST(Inference, PrunedSearchWithTargetsEqualsExhaustiveOnRandomQuestions) {
   auto log_uniform = [&](double lo, double hi) {
     return lo * std::pow(hi / lo, static_cast<double>(draw(1001)) / 1000.0);
   };
-  int one_replica = 0, more = 0, without = 0;
+  Outcomes n;
   for (int q = 0; q < 100; ++q) {
     const char* model = models[draw(std::size(models))];
     const char* acc = accs[draw(std::size(accs))];
@@ -655,15 +668,13 @@ TEST(Inference, PrunedSearchWithTargetsEqualsExhaustiveOnRandomQuestions) {
     if (kind != 0) slo.tpot = seconds(log_uniform(0.003, 0.08));
     SCOPED_TRACE(fmt::format("{} on {}, {}/{} tokens, {} req/s, TTFT {} s, TPOT {} s", model, acc, job.input_len,
                              job.output_len, rate, slo.ttft.si(), slo.tpot.si()));
-    const ServingSearch all = search_serving(c, rate, slo, false);
-    expect_same_answer(search_serving(c, rate, slo), all);
-    ++(!all.best ? without : all.replicas == 1 ? one_replica : more);
+    expect_pruned_equals_exhaustive(c, rate, slo, n);
   }
   // The draws reach every outcome: one replica (where the bisections stop
   // early), several, and none meeting the targets.
-  EXPECT_GT(one_replica, 15);
-  EXPECT_GT(more, 5);
-  EXPECT_GT(without, 3);
+  EXPECT_GT(n.one, 15);
+  EXPECT_GT(n.more, 5);
+  EXPECT_GT(n.without, 3);
 }
 
 // Issue 14: a server keeps the rate-free part of a search (serving_table)
@@ -843,7 +854,7 @@ TEST(Inference, PrunedSearchEqualsExhaustiveOnRandomContexts) {
   const DataSet data = load_data({XPUPLAN_DATA_DIR});
   RandomServing r{77};
   const double rates[] = {0.5, 5.0, 20.0, 100.0, 800.0};
-  int one = 0, more = 0, without = 0;
+  Outcomes n;
   for (int q = 0; q < 40; ++q) {
     std::string what;
     const InferenceContext c = r.context(data, what);
@@ -854,13 +865,11 @@ TEST(Inference, PrunedSearchEqualsExhaustiveOnRandomContexts) {
       slo.tpot = seconds(0.005 * std::pow(16.0, r.uniform()));
     }
     SCOPED_TRACE(fmt::format("{}, {} req/s, TTFT {} s, TPOT {} s", what, rate, slo.ttft.si(), slo.tpot.si()));
-    const ServingSearch all = search_serving(c, rate, slo, false);
-    expect_same_answer(search_serving(c, rate, slo), all);
-    ++(!all.best ? without : all.replicas == 1 ? one : more);
+    expect_pruned_equals_exhaustive(c, rate, slo, n);
   }
-  EXPECT_GT(one, 5);
-  EXPECT_GT(more, 5);
-  EXPECT_GT(without, 1);
+  EXPECT_GT(n.one, 5);
+  EXPECT_GT(n.more, 5);
+  EXPECT_GT(n.without, 1);
 }
 
 // Issue 11: Llama 3.1 8B bf16 at batch 1 on one H100 sits between the HBM

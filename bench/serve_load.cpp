@@ -261,6 +261,11 @@ int main(int argc, char** argv) {
   const long long train_hits0 = searches.train.hits(), train_misses0 = searches.train.misses();
   const long long serving_hits0 = searches.serving.hits(), serving_misses0 = searches.serving.misses();
   std::vector<std::atomic<uint64_t>> histogram(kBuckets);
+  // The same latencies by endpoint (catalog, infer, train): whether the tail
+  // is the slow questions themselves or cheap requests waiting behind them.
+  std::array<std::vector<std::atomic<uint64_t>>, 3> by_endpoint;
+  std::array<std::atomic<uint64_t>, 3> ok_by_endpoint{};
+  for (auto& h : by_endpoint) h = std::vector<std::atomic<uint64_t>>(kBuckets);
   // ok: answered, 422 ("no answer": the request was valid and no option
   // meets it, e.g. a 72B model on 8 chips, with the closest layout) among them.
   std::atomic<uint64_t> ok{0}, failed{0}, none_meets{0};
@@ -309,6 +314,9 @@ int main(int argc, char** argv) {
           ++ok;
           if (r->status == 422) none_meets.fetch_add(1, std::memory_order_relaxed);
           histogram[bucket_of(us)].fetch_add(1, std::memory_order_relaxed);
+          const auto e = static_cast<size_t>(mix[n % mix.size()]);
+          by_endpoint[e][bucket_of(us)].fetch_add(1, std::memory_order_relaxed);
+          ok_by_endpoint[e].fetch_add(1, std::memory_order_relaxed);
         } else if (++failed <= 3) {
           fmt::print(stderr, "serve_load: a request failed: {}\n",
                      r ? fmt::format("HTTP {}", r->status) : httplib::to_string(r.error()));
@@ -363,6 +371,14 @@ int main(int argc, char** argv) {
   fmt::print("load average (1 min): {:.2f} before, {:.2f} after\n", load_before, load_after);
   fmt::print("latency: p50 {:.2f} ms, p99 {:.2f} ms\n", percentile(histogram, ok, 0.5),
              percentile(histogram, ok, 0.99));
+  constexpr std::array kEndpointNames{"catalog", "infer", "train"};
+  for (size_t e = 0; e < by_endpoint.size(); ++e) {
+    const uint64_t n = ok_by_endpoint[e].load();
+    if (n == 0) continue;
+    fmt::print("  {}: {} requests, p50 {:.2f} ms, p98 {:.2f} ms, p99 {:.2f} ms, p99.9 {:.2f} ms\n", kEndpointNames[e],
+               n, percentile(by_endpoint[e], n, 0.5), percentile(by_endpoint[e], n, 0.98),
+               percentile(by_endpoint[e], n, 0.99), percentile(by_endpoint[e], n, 0.999));
+  }
   fmt::print("plan job at the end: {}\n", plan_status);
   fmt::print("answer cache: {}\n", cache ? cached.dump() : "off");
   auto share = [](long long hits, long long misses) {

@@ -119,6 +119,7 @@ struct ValidationCase {
   std::optional<Precision> kv_precision;          // empty: fp8 with fp8/fp4 weights (where the chip has fp8), else bf16
   bool speculative = false;                       // speculative decoding / MTP was on
   std::optional<double> spec_accept;              // tokens per target forward step, where published
+  std::optional<int> spec_tokens;                 // draft tokens per step (MTP layers, num_speculative_tokens)
   std::optional<Statistic> statistic;             // empty: p50 for latencies, mean for throughput
   std::optional<int> attn_dp;                     // attention data-parallel degree inside a replica
   std::optional<Precision> grad_reduce;           // gradient buffer and DP reduce: fp32 or bf16; empty: the stack's

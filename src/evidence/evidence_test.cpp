@@ -255,6 +255,25 @@ TEST(Validate, ServingMetricsAgreeWithEachOther) {
   EXPECT_NEAR(total.predicted / output.predicted, (1024.0 + 256.0) / 256.0, 1e-6);
 }
 
+// accmoe4: a run that drafted 3 tokens a step (TensorRT-LLM's "MTP 3" on
+// DeepSeek-R1, acceptance 2.82) pays 3 draft passes and verifies 4 positions;
+// without its stated draft length the engine assumed the fewest (2) that can
+// reach the acceptance, and the run came out faster than it was.
+TEST(Validate, SpeculativeRowsUseTheirPublishedDraftLength) {
+  Fixture f;
+  ValidationCase fewest = serving_case(Metric::tokens_per_s_per_user, 100);
+  fewest.speculative = true;
+  fewest.spec_accept = 2.82;
+  ValidationCase stated = fewest;
+  stated.spec_tokens = 3;
+  const CaseResult a = predict_case(fewest, f.in), b = predict_case(stated, f.in);
+  ASSERT_TRUE(a.ok && b.ok) << a.reason << b.reason;
+  EXPECT_NE(a.reason.find("2 draft tokens per step (fewest for the acceptance)"), std::string::npos) << a.reason;
+  EXPECT_NE(b.reason.find("3 draft tokens per step (as published)"), std::string::npos) << b.reason;
+  // The same 2.82 tokens a step, one more draft pass and verified position: slower.
+  EXPECT_LT(b.predicted, a.predicted);
+}
+
 TEST(Validate, WhatTheEnginesDoNotModelIsSkippedWithTheReason) {
   Fixture f;
   auto reason = [&](ValidationCase c) {

@@ -94,12 +94,15 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
   p.source = &c;
   ServingJob job;
   if (c.speculative) {
-    // Without a stated draft length, the shortest one that can reach the acceptance.
+    // The stated draft length (spec_tokens: every drafted token costs a draft
+    // pass and a verified position whether accepted or not); without one, the
+    // shortest that can reach the acceptance.
     job.spec.accept = *c.spec_accept;
-    job.spec.tokens = std::max(1, static_cast<int>(std::ceil(*c.spec_accept - 1e-9)) - 1);
+    job.spec.tokens = c.spec_tokens.value_or(std::max(1, static_cast<int>(std::ceil(*c.spec_accept - 1e-9)) - 1));
     job.spec.accept = std::min(job.spec.accept, job.spec.tokens + 1.0);
-    notes.push_back(fmt::format("speculative: {} draft token{} per step (fewest for the acceptance), {:.2f} accepted",
-                                job.spec.tokens, job.spec.tokens > 1 ? "s" : "", job.spec.accept));
+    notes.push_back(fmt::format("speculative: {} draft token{} per step ({}), {:.2f} accepted", job.spec.tokens,
+                                job.spec.tokens > 1 ? "s" : "",
+                                c.spec_tokens ? "as published" : "fewest for the acceptance", job.spec.accept));
   }
   // Lengths: the case's, else the benchmark dataset's means and spread (the benchmark
   // named, else the one defined for the model).

@@ -107,9 +107,10 @@ namespace {
 // The typed setting columns (CASES.md "Typed settings"), in the order an
 // upgraded file writes them, just before `notes`.
 const std::vector<std::string> kTypedColumns{
-    "framework",   "flop_convention", "rank_unit",       "tokens_trained", "mlperf_round",   "mlperf_benchmark",
-    "weight_only", "kv_precision",    "speculative",     "spec_accept",    "statistic",      "attn_dp",
-    "date",        "grad_reduce",     "capacity_factor", "moe_dispatch",   "attention_block"};
+    "framework",        "flop_convention", "rank_unit",      "tokens_trained", "mlperf_round",
+    "mlperf_benchmark", "weight_only",     "kv_precision",   "speculative",    "spec_accept",
+    "spec_tokens",      "statistic",       "attn_dp",        "date",           "grad_reduce",
+    "capacity_factor",  "moe_dispatch",    "attention_block"};
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
 
@@ -265,6 +266,17 @@ ValidationCase read_row(const Row& row, int lineno) {
     } else {
       row.error("spec_accept",
                 fmt::format("must be above 1 (tokens per target step), got '{}'", row.get("spec_accept")));
+    }
+  }
+  if (auto v = row.integer("spec_tokens")) {
+    if (*v < 1) {
+      row.error("spec_tokens", fmt::format("must be a whole number >= 1, got '{}'", row.get("spec_tokens")));
+    } else if (c.spec_accept && *c.spec_accept > *v + 1.0) {
+      // A step emits at most the drafted tokens plus the target's own.
+      row.error("spec_tokens", fmt::format("{} draft tokens cannot give spec_accept {} (at most {} a step)", *v,
+                                           row.get("spec_accept"), *v + 1));
+    } else {
+      c.spec_tokens = *v;
     }
   }
   c.statistic = row.choice<Statistic>("statistic", parse_statistic, statistic_names());

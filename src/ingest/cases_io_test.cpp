@@ -3,6 +3,10 @@
 // without the required columns is an error.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "ingest/cases_io.h"
 
 namespace xpu {
@@ -230,6 +234,39 @@ TEST(CasesIo, CapacityFactorAndMoeDispatchRead) {
       << format_diagnostic(ds[2]);
 }
 
+// accmoe4: the draft length a speculative run published (TensorRT-LLM's "MTP
+// 3", EAGLE's num_speculative_tokens), a whole number that can give the
+// acceptance it is recorded with.
+TEST(CasesIo, SpecTokensIsTheDraftLengthAndBoundsTheAcceptance) {
+  struct Row {
+    std::string cell;
+    std::optional<int> tokens;
+    std::string error;  // empty: read without a word
+  };
+  const std::vector<Row> rows{
+      {"3", 3, ""},
+      {"", std::nullopt, ""},
+      {"0", std::nullopt, "spec_tokens: must be a whole number >= 1, got '0'"},
+      {"1", std::nullopt, "spec_tokens: 1 draft tokens cannot give spec_accept 2.82 (at most 2 a step)"}};
+  for (const Row& r : rows) {
+    Diagnostics ds;
+    const auto cases = parse_cases(
+        "id,mode,model,accelerator,chips,metric,value,speculative,spec_accept,spec_tokens,notes\n"
+        "A,infer,deepseek-r1,b200,8,tokens_per_s_per_user,253,1,2.82," +
+            r.cell + ",\n",
+        "s.csv", ds);
+    ASSERT_EQ(cases.size(), 1u) << r.cell;
+    EXPECT_EQ(cases[0].spec_tokens, r.tokens) << r.cell;
+    if (r.error.empty()) {
+      EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+    } else {
+      ASSERT_EQ(ds.size(), 1u) << format_diagnostics(ds);
+      EXPECT_NE(format_diagnostic(ds[0]).find("s.csv:2:"), std::string::npos) << format_diagnostic(ds[0]);
+      EXPECT_NE(format_diagnostic(ds[0]).find(r.error), std::string::npos) << format_diagnostic(ds[0]);
+    }
+  }
+}
+
 const std::string kLegacy =
     "id,mode,model,accelerator,chips,precision,tp,metric,value,notes\n"
     "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,PaLM formula; ranks are cores\n"
@@ -260,9 +297,9 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   ASSERT_TRUE(up) << format_diagnostics(up.error());
   EXPECT_TRUE(up->starts_with(
       "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
-      "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,statistic,attn_dp,date,"
-      "grad_reduce,capacity_factor,moe_dispatch,attention_block,notes\n"
-      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,spec_tokens,statistic,attn_dp,"
+      "date,grad_reduce,capacity_factor,moe_dispatch,attention_block,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
       << *up;
   Diagnostics old_ds, new_ds;
   const auto before = parse_cases(kLegacy, "old.csv", old_ds);

@@ -147,6 +147,13 @@ std::string errors_of(const std::string& json) {
   return format_diagnostics(ds);
 }
 
+// A small llama with `extra` fields added.
+std::string llama_with(const std::string& extra) {
+  return R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+             "vocab_size": 100, "intermediate_size": 128, )" +
+         extra + "}";
+}
+
 TEST(HfConfig, UnknownModelTypeSuggestsTheNearMiss) {
   EXPECT_EQ(errors_of(R"({"model_type": "qwen3-moe"})"),
             "c.json (/model_type): error: unknown model_type 'qwen3-moe' (did you mean 'qwen3_moe'?); supported: "
@@ -177,6 +184,10 @@ TEST(HfConfig, ANumberTooLargeANullAndANonObjectTextConfigSayWhatIsWrong) {
             "c.json (/hidden_size): error: 'hidden_size' is null; give a positive integer\n"
             "c.json (/intermediate_size): error: 'intermediate_size' must be at most 2147483647, got "
             "9223372036854775807\n");
+  // Past 2^63 an integer is unsigned: it wrapped to -1 and read "must be a positive integer" (usertrial5).
+  EXPECT_EQ(errors_of(llama_with(R"("num_key_value_heads": 18446744073709551615)")),
+            "c.json (/num_key_value_heads): error: 'num_key_value_heads' must be at most 2147483647, got "
+            "18446744073709551615\n");
   EXPECT_EQ(errors_of(R"({"model_type": "gemma3", "text_config": "gemma3_text"})"),
             "c.json (/text_config): error: 'text_config' must be an object (the gemma3 text model's fields), got "
             "\"gemma3_text\"\n");
@@ -233,13 +244,6 @@ TEST(HfConfig, AKeyNearAMissingOneIsNamedAsALikelyTypo) {
                           "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})"),
             "c.json (/num_hidden_layers): error: missing required field 'num_hidden_layers' (the file has "
             "'num_hiden_layers' at /num_hiden_layers: a typo?)\n");
-}
-
-// A small llama with `extra` fields added.
-std::string llama_with(const std::string& extra) {
-  return R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
-             "vocab_size": 100, "intermediate_size": 128, )" +
-         extra + "}";
 }
 
 TEST(HfConfig, RopeScalingIsReadCheckedAndSaidToChangeNoEstimate) {

@@ -53,7 +53,8 @@ int global_batch_of(FieldReader& f, int fallback) {
 unsigned threads_of(FieldReader& f) {
   const auto t = f.integer("threads");
   if (t && *t < 0) f.error("threads", fmt::format("must be 0 (all cores) or positive, got {}", *t));
-  return t && *t > 0 ? static_cast<unsigned>(*t) : 0;
+  if (t && *t > kMaxThreads) f.error("threads", too_many_threads(*t));
+  return t && *t > 0 ? static_cast<unsigned>(std::min(*t, kMaxThreads)) : 0;
 }
 
 }  // namespace
@@ -397,6 +398,7 @@ RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, co
   r.time_limit = f.number("time_limit").value_or(r.time_limit);
   r.gap = f.number("gap").value_or(r.gap);
   r.threads = f.integer("threads").value_or(r.threads);
+  if (r.threads > kMaxThreads) f.error("threads", too_many_threads(r.threads));
   r.baselines = !f.boolean("no_baselines").value_or(false);
   r.fluid = f.boolean("fluid").value_or(false);
   const auto risks = f.text("risks");

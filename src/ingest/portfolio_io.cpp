@@ -198,7 +198,7 @@ void PortfolioReader::read_sites(MapReader& root) {
     root.error("sites", "must be a list of sites");
     return;
   }
-  std::map<std::string, int> seen;
+  UniqueNames seen;
   for (const auto& e : n) {
     MapReader r(e, file, ds, "site");
     if (!r.ok()) continue;
@@ -207,10 +207,7 @@ void PortfolioReader::read_sites(MapReader& root) {
     if (auto v = r.str("name")) {
       s.name = *v;
       r.set_what(fmt::format("site '{}'", s.name));
-      if (auto it = seen.find(s.name); it != seen.end()) {
-        r.error("name", fmt::format("is given twice (first on line {})", it->second));
-      }
-      seen.emplace(s.name, s.defined_at.line);
+      seen.add(r, "name", s.name);
     }
     if (auto v = r.get<Watts>("power")) s.budget = *v;
     if (auto v = r.number("pue", Need::optional)) {

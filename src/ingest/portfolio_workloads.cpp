@@ -157,7 +157,7 @@ void PortfolioReader::read_workloads(MapReader& root) {
     root.error("workloads", "must be a list of training runs and inference services");
     return;
   }
-  std::map<std::string, int> seen;
+  UniqueNames seen;
   for (const auto& e : n) {
     MapReader r(e, file, ds, "workload");
     if (!r.ok()) continue;
@@ -176,10 +176,7 @@ void PortfolioReader::read_workloads(MapReader& root) {
       if (std::any_of(w.name.begin(), w.name.end(), [&](char c) { return control(c) || c == '/'; })) {
         r.error("name", "may not contain control characters (newline, tab) or '/': it names exported files and jobs");
       }
-      if (auto it = seen.find(w.name); it != seen.end()) {
-        r.error("name", fmt::format("is given twice (first on line {})", it->second));
-      }
-      seen.emplace(w.name, w.defined_at.line);
+      seen.add(r, "name", w.name);
     }
     read_workload(*this, r, w);
     r.finish();

@@ -297,7 +297,14 @@ void UniqueNames::add(MapReader& r, std::string_view key, const std::string& nam
   if (name.empty()) return;
   const int line = r.where(key).line;
   if (const auto [it, fresh] = first_line_.emplace(name, line); !fresh) {
-    r.error(key, fmt::format("is given twice (first on line {})", it->second));
+    if (line < r.where().line) {  // the name was written before its entry: the entry is an alias
+      r.error(
+          fmt::format("{}: '{}' is given twice (first on line {}), by an alias or a merge (<<) of that entry; "
+                      "give this one its own {}",
+                      key, name, it->second, key));
+    } else {
+      r.error(key, fmt::format("is given twice (first on line {})", it->second));
+    }
   }
 }
 

@@ -94,8 +94,11 @@ class MapReader {
   std::set<std::string, std::less<>> known_;
 };
 
-// Names that must be unique within a list (pools, runs, services): a second
-// one is an error at its name that gives the first one's line.
+// Names that must be unique within a list (sites, workloads, pools, runs,
+// services): a second one is an error at its name that gives the first one's
+// line. An entry that is an alias (`- *w`) shares its anchor's fields, so
+// the error is at the alias, not at the anchor's name (usertrial5: both
+// pointed into the anchor and neither at the repeat).
 class UniqueNames {
  public:
   void add(MapReader& r, std::string_view key, const std::string& name);

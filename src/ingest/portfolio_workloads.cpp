@@ -427,6 +427,13 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
       r.error("demand", "must be a rate such as '40 req/s' or a list with one per month");
       ok = false;
     }
+    // A service with no demand in any month is planned as nothing, silently
+    // (usertrial5): likely a unit or a list gone wrong, so it is said.
+    if (ok && !demand.empty() && std::all_of(demand.begin(), demand.end(), [](double x) { return x == 0; })) {
+      pr.ds.push_back(
+          warning_at(r.where("demand"),
+                     fmt::format("{}: demand: is 0 in every month, so the plan serves nothing for it", r.what())));
+    }
     if (ok) w.serve.demand_rps = std::move(demand);
     w.earliest = 0;
     w.deadline = h.months - 1;

@@ -92,7 +92,7 @@ void check_offer_filters(const PriceBook& book, const OfferFilter& f, Diagnostic
   };
   if (book.offers.empty() || !find(f).empty()) return;
   OfferFilter g;
-  std::string before;  // what the filters applied so far allow, in words
+  std::string before = " in the price book";  // what the filters applied so far allow, in words
   const auto listed = [](std::vector<std::string> names) {
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -137,7 +137,8 @@ void check_offer_filters(const PriceBook& book, const OfferFilter& f, Diagnostic
       return;
     }
     g = h;
-    before += fmt::format(" in region '{}'", f.region);
+    before =
+        (f.provider.empty() && !f.provider_class ? std::string() : before) + fmt::format(" in region '{}'", f.region);
   }
   if (f.term) {
     std::vector<std::string> terms;

@@ -69,6 +69,10 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
     ds.push_back(field_error(r.provider.empty() ? "provider_class" : "provider",
                              "filters rented offers; `term` owned prices purchases, which have no provider"));
   }
+  // Owned hardware is bought, not rented in a region: the region was ignored silently (usertrial5).
+  if (!r.region.empty() && r.owned) {
+    ds.push_back(field_error("region", "filters rented offers; `term` owned prices purchases, which have no region"));
+  }
   if (ds.size() == before && !r.owned) {
     check_offer_filters(
         data.prices, {.provider = r.provider, .region = r.region, .term = r.term, .provider_class = r.provider_class},

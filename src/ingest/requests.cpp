@@ -287,6 +287,22 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.electricity = f.quantity<EnergyPrice>("electricity").value_or(r.electricity);
   r.pue = f.number("pue").value_or(r.pue);
   r.life = f.number("life").value_or(r.life);
+  // A flag is honoured or said to change nothing: `--utilization 0.5` on
+  // demand and `--electricity` or `--life` on a rented term were ignored
+  // silently (usertrial5). Warnings, since a form may send its defaults.
+  if (f.has("utilization") && r.utilization != 1.0 && !r.owned && commitment_length(r.term).si() == 0) {
+    ds.push_back(warning_at({.pointer = f.where("utilization")},
+                            fmt::format("applies to committed (1y, 3y) and owned hours; {} hours are paid only when "
+                                        "used, so it changes nothing here",
+                                        to_string(r.term))));
+  }
+  for (const char* name : {"electricity", "life"}) {
+    if (f.has(name) && !r.owned) {
+      ds.push_back(warning_at({.pointer = f.where(name)},
+                              "applies to owned hardware (term owned); a rented price includes power and the "
+                              "hardware, so it changes nothing here"));
+    }
+  }
   r.baseline = f.text("baseline").value_or(r.baseline);
   r.accelerators = f.list("accelerators").value_or(std::vector<std::string>{});
   r.region = f.text("region").value_or("");

@@ -201,6 +201,37 @@ TEST(Requests, OddValuesANewUserGivesAreEachNamed) {
             "/chips: error: 1e+20 is out of range (numbers out of range: at most 2147483647)\n");
 }
 
+TEST(Requests, ACostFlagATermDoesNotUseIsSaidToChangeNothing) {
+  // usertrial5: `--utilization 0.5` on demand and `--electricity`/`--life` on a rented term were ignored silently.
+  DataSet d = fixture();
+  Offer committed = d.prices.offers[0];
+  committed.term = Term::commit_1y;
+  d.prices.offers.push_back(committed);
+  const auto r = read_compare_request(json{{"model", "llama-8b"},
+                                           {"train", true},
+                                           {"tokens", "1T"},
+                                           {"chips", 8},
+                                           {"utilization", 0.5},
+                                           {"electricity", "0.2 $/kWh"},
+                                           {"life", 3}},
+                                      d);
+  ASSERT_TRUE(r.request) << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/utilization: warning: applies to committed (1y, 3y) and owned hours; on-demand hours are paid only "
+            "when used, so it changes nothing here\n"
+            "/electricity: warning: applies to owned hardware (term owned); a rented price includes power and the "
+            "hardware, so it changes nothing here\n"
+            "/life: warning: applies to owned hardware (term owned); a rented price includes power and the "
+            "hardware, so it changes nothing here\n");
+  // A form's default (utilization 1), a commitment's utilization and an owned life are said nothing of.
+  for (const json& quiet : {json{{"utilization", 1}}, json{{"utilization", 0.5}, {"term", "1y"}},
+                            json{{"utilization", 0.5}, {"life", 3}, {"term", "owned"}}}) {
+    json j{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
+    j.update(quiet);
+    EXPECT_EQ(format_diagnostics(read_compare_request(j, d).diagnostics), "") << quiet.dump();
+  }
+}
+
 TEST(Requests, FiltersThatEachNameSomethingButTogetherNoOfferAreAnError) {
   // usertrial5: `--provider aws --provider-class neocloud` listed every
   // accelerator as "no price from aws from a neocloud provider", exit 1.

@@ -17,6 +17,7 @@
 #include "ingest/portfolio_read.h"
 #include "ingest/text_file.h"
 #include "ingest/yaml_reader.h"
+#include "perf/layout_rules.h"
 
 namespace xpu {
 
@@ -59,13 +60,20 @@ std::optional<std::vector<int>> PortfolioReader::per_month_counts(MapReader& r, 
     const std::string& s = e.IsScalar() ? e.Scalar() : std::string();
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (!e.IsScalar() || ec != std::errc() || ptr != s.data() + s.size()) {
-      ds.push_back(error_at(location_of(file, e),
-                            fmt::format("{}: {}: must be a whole number of chips, got '{}'", r.what(), key, s)));
+      ds.push_back(
+          error_at(location_of(file, e), fmt::format("{}: {}: {}", r.what(), key, whole_number_problem(s, "chips"))));
       return;
     }
     if (v < 0) {
       ds.push_back(
           error_at(location_of(file, e), fmt::format("{}: {}: must be zero or positive, got {}", r.what(), key, v)));
+      return;
+    }
+    // 4294967296 chips were cast to 0, and the plan was "infeasible" silently (usertrial5).
+    if (v > kMaxChipsSized) {
+      ds.push_back(error_at(location_of(file, e),
+                            fmt::format("{}: {}: must be at most {} chips (the most xpuplan sizes), got {}", r.what(),
+                                        key, kMaxChipsSized, v)));
       return;
     }
     out = static_cast<int>(v);

@@ -13,6 +13,7 @@
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
 #include "ingest/portfolio_read.h"
+#include "perf/layout_rules.h"
 
 namespace xpu::detail {
 namespace {
@@ -357,6 +358,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     job.global_batch = static_cast<int>(r.integer("global_batch", Need::optional).value_or(0));
     if (auto s = r.choice("precision", precisions, Need::optional)) job.precision = *parse_precision(*s);
     w.train.max_chips = static_cast<int>(r.integer("max_chips", Need::optional).value_or(0));
+    if (w.train.max_chips > kMaxChipsSized) {
+      r.error("max_chips", fmt::format("must be at most {} (the most chips xpuplan sizes), got {}", kMaxChipsSized,
+                                       w.train.max_chips));
+    }
     w.train.may_move = r.boolean("may_move").value_or(true);
     w.earliest = 0;
     w.deadline = h.months - 1;

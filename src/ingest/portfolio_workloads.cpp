@@ -73,6 +73,9 @@ void PortfolioReader::read_offers(MapReader& root) {
       r.allow({"note"});
     } else {
       Offer& x = o.offer;
+      // Its problems name it from the first: a refused chips or term said
+      // "offer:" and the next offer's "offer 'a':" (usertrial5).
+      if (auto s = r.str("name", Need::optional)) r.set_what(fmt::format("offer '{}'", *s));
       if (auto s = r.str("provider"))
         x.provider = *s;
       else

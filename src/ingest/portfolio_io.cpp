@@ -135,14 +135,38 @@ void PortfolioReader::read_horizon(MapReader& root) {
   h->finish();
 }
 
+// The same checks validate_portfolio makes (planner/portfolio.cpp), located
+// at the policy's keys; it runs only on a portfolio read without errors.
+void PortfolioReader::check_vendor_policy() {
+  const Policy& pol = p.policy;
+  const size_t vendors = p.vendors().size();
+  if (min_vendors_at && !offer_dropped && pol.min_vendors > static_cast<int>(vendors)) {
+    ds.push_back(error_at(*min_vendors_at, fmt::format("policy: min_vendors: is {} but the offers come from {} "
+                                                       "vendor(s)",
+                                                       pol.min_vendors, vendors)));
+  }
+  if ((min_vendors_at || min_vendor_share_at) && pol.min_vendors > 1 &&
+      pol.min_vendor_share * pol.min_vendors > 1 + 1e-12) {
+    ds.push_back(error_at(min_vendor_share_at ? *min_vendor_share_at : *min_vendors_at,
+                          fmt::format("policy: {} vendors with at least {} each is more than the whole",
+                                      pol.min_vendors, pol.min_vendor_share)));
+  }
+}
+
 void PortfolioReader::read_policy(MapReader& root) {
   auto r = root.map("policy", Need::optional, "policy");
   if (!r) return;
   Policy& pol = p.policy;
   if (auto v = share(*r, "max_vendor_share")) pol.max_vendor_share = *v;
   if (auto v = share(*r, "max_provider_share")) pol.max_provider_share = *v;
-  if (auto v = r->integer("min_vendors", Need::optional, Sign::positive)) pol.min_vendors = static_cast<int>(*v);
-  if (auto v = share(*r, "min_vendor_share")) pol.min_vendor_share = *v;
+  if (auto v = r->integer("min_vendors", Need::optional, Sign::positive)) {
+    pol.min_vendors = static_cast<int>(*v);
+    min_vendors_at = r->where("min_vendors");
+  }
+  if (auto v = share(*r, "min_vendor_share")) {
+    pol.min_vendor_share = *v;
+    min_vendor_share_at = r->where("min_vendor_share");
+  }
   if (auto v = r->get<Dollars>("budget", Need::optional)) pol.budget = *v;
   if (auto v = r->get<Dollars>("engineer_week", Need::optional)) engineer_week = *v;
   if (auto v = r->choice("objective", {"cost", "lateness"}, Need::optional)) {
@@ -253,6 +277,7 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
   pr.read_sites(r);
   pr.read_offers(r);
   pr.read_workloads(r);
+  pr.check_vendor_policy();
   r.allow({"risks"});  // for `xpuplan simulate` (ingest/risks_io.h parse_portfolio_risks); the planner ignores it
   r.finish();
   if (!has_errors(ds)) {

@@ -50,6 +50,11 @@ void PortfolioReader::read_offers(MapReader& root) {
     root.error("offers", "must be a list of offers");
     return;
   }
+  // An empty list was "policy: min_vendors is 1 but the offers come from 0 vendor(s)", with no line (usertrial5).
+  if (n.size() == 0) {
+    root.error("offers", "is empty; list at least one offer (a price book key or an inline offer)");
+    return;
+  }
   const std::vector<std::string> keys = price_keys(data.prices);
   const std::vector<std::string> accelerators = data.catalog.accelerator_keys();
   std::map<std::string, int> seen;
@@ -159,6 +164,11 @@ void PortfolioReader::read_workloads(MapReader& root) {
   if (!n.IsDefined()) return;
   if (!n.IsSequence()) {
     root.error("workloads", "must be a list of training runs and inference services");
+    return;
+  }
+  // An empty list was planned as nothing at $0, exit 0 (usertrial5).
+  if (n.size() == 0) {
+    root.error("workloads", "is empty; list at least one training run or inference service to plan");
     return;
   }
   UniqueNames seen;

@@ -93,6 +93,10 @@ Diagnostics check(const PricesRequest& r, const DataSet& data) {
                                           did_you_mean(r.provider, providers), fmt::join(providers, ", "))));
   }
   check_known(r.region, book.regions(), "region", "no offers in region", bad);
+  if (bad.empty()) {
+    check_offer_filters(
+        book, {.provider = r.provider, .region = r.region, .term = r.term, .provider_class = r.provider_class}, bad);
+  }
   return bad;
 }
 

@@ -1,6 +1,7 @@
 #include "api/common.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -74,6 +75,76 @@ void check_known(const std::string& name, const std::vector<std::string>& known,
                  std::string_view what, Diagnostics& ds) {
   if (name.empty() || std::find(known.begin(), known.end(), name) != known.end()) return;
   ds.push_back(field_error(field, fmt::format("{} '{}'{}", what, name, did_you_mean(name, known))));
+}
+
+void check_offer_filters(const PriceBook& book, const OfferFilter& f, Diagnostics& ds) {
+  // As compare matches offers: one without a region holds in every region.
+  const auto find = [&](const OfferFilter& g) {
+    std::vector<const Offer*> out;
+    for (const Offer& o : book.offers) {
+      if (!g.provider.empty() && o.provider != g.provider) continue;
+      if (g.provider_class && o.provider_class != *g.provider_class) continue;
+      if (!g.region.empty() && !o.region.empty() && o.region != g.region) continue;
+      if (g.term && o.term != *g.term) continue;
+      out.push_back(&o);
+    }
+    return out;
+  };
+  if (book.offers.empty() || !find(f).empty()) return;
+  OfferFilter g;
+  std::string before = " in the price book";  // what the filters applied so far allow, in words
+  const auto listed = [](std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (names.size() > 12) {
+      const size_t more = names.size() - 10;
+      names.resize(10);
+      return fmt::format("{}, and {} more", fmt::join(names, ", "), more);
+    }
+    return fmt::format("{}", fmt::join(names, ", "));
+  };
+  const auto blame = [&](std::string_view field, const std::string& message) {
+    ds.push_back(field_error(field, message));
+  };
+  if (!f.provider.empty()) {
+    g.provider = f.provider;
+    before = fmt::format(" from provider '{}'", f.provider);
+  }
+  if (f.provider_class) {
+    OfferFilter h = g;
+    h.provider_class = f.provider_class;
+    if (find(h).empty()) {
+      std::vector<std::string> classes;
+      for (const Offer* o : find(g)) classes.emplace_back(to_string(o->provider_class));
+      blame("provider_class",
+            fmt::format("no {} offers{} (class: {})", to_string(*f.provider_class), before, listed(classes)));
+      return;
+    }
+    g = h;
+    before = fmt::format(" from {} providers{}", to_string(*f.provider_class),
+                         f.provider.empty() ? "" : fmt::format(" ('{}')", f.provider));
+  }
+  if (!f.region.empty()) {
+    OfferFilter h = g;
+    h.region = f.region;
+    if (find(h).empty()) {
+      std::vector<std::string> regions;
+      for (const Offer* o : find(g)) {
+        if (!o->region.empty()) regions.push_back(o->region);
+      }
+      blame("region", fmt::format("no offers in region '{}'{}{}; their regions: {}", f.region, before,
+                                  did_you_mean(f.region, regions), listed(regions)));
+      return;
+    }
+    g = h;
+    before =
+        (f.provider.empty() && !f.provider_class ? std::string() : before) + fmt::format(" in region '{}'", f.region);
+  }
+  if (f.term) {
+    std::vector<std::string> terms;
+    for (const Offer* o : find(g)) terms.emplace_back(to_string(o->term));
+    blame("term", fmt::format("no {} offers{}; their terms: {}", to_string(*f.term), before, listed(terms)));
+  }
 }
 
 }  // namespace xpu::api

@@ -62,4 +62,14 @@ void check_names(const DataSet& data, const ModelRef& model, const std::string& 
 void check_known(const std::string& name, const std::vector<std::string>& known, std::string_view field,
                  std::string_view what, Diagnostics& ds);
 
+// Offer filters that each name something in the price book but together
+// match no offer (`--provider aws --provider-class neocloud`, `--provider gcp
+// --region us-east-1`, `--provider tensorwave --term spot`): an error at the
+// first filter, in the order provider, provider_class, region, term, that
+// leaves nothing, saying what the filters before it allow. Each accelerator
+// was listed as "no price from aws from a neocloud provider", exit 1
+// (usertrial5). The fields are named provider, provider_class,
+// region and term.
+void check_offer_filters(const PriceBook& book, const OfferFilter& f, Diagnostics& ds);
+
 }  // namespace xpu::api

@@ -62,11 +62,21 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
       check_known(a, accelerators, "accelerators", "unknown accelerator", ds);
     }
   }
+  const size_t before = ds.size();
   check_known(r.region, data.prices.regions(), "region", "no offers in region", ds);
   check_known(r.provider, data.prices.providers(), "provider", "no offers from provider", ds);
   if ((!r.provider.empty() || r.provider_class) && r.owned) {
     ds.push_back(field_error(r.provider.empty() ? "provider_class" : "provider",
                              "filters rented offers; `term` owned prices purchases, which have no provider"));
+  }
+  // Owned hardware is bought, not rented in a region: the region was ignored silently (usertrial5).
+  if (!r.region.empty() && r.owned) {
+    ds.push_back(field_error("region", "filters rented offers; `term` owned prices purchases, which have no region"));
+  }
+  if (ds.size() == before && !r.owned) {
+    check_offer_filters(
+        data.prices, {.provider = r.provider, .region = r.region, .term = r.term, .provider_class = r.provider_class},
+        ds);
   }
   return ds;
 }

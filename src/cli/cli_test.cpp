@@ -307,6 +307,27 @@ TEST(Validate, ShippedCalibrationIsCurrent) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Calibrate, AStackOfOneCaseIsSaidToHoldItsPriors) {
+  // usertrial4: `calibrate` of one case said "Fitted 1 stacks" without a word
+  // that one case identifies no parameter (one is fitted per three cases).
+  const auto dir = test_support::temp_dir("xpuplan_calibrate_one");
+  const std::string path = (dir / "one.csv").string();
+  {
+    std::ofstream f(path);
+    f << "id,mode,model,accelerator,chips,precision,tp,pp,dp,cp,micro_batch,global_batch,seq_len,metric,value\n"
+         "NV-001,train,gpt3-175b,h100-sxm,10752,fp8,4,8,336,1,1,2688,2048,train_tokens_per_s_per_chip,478.912\n";
+  }
+  auto r = run_cli({"calibrate", path});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("megatron-cuda      1  none: the priors stand"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warning: megatron-cuda: 1 case fits no parameter; gemm, step_overhead, "
+                       "precision_factor.fp8 are held at their priors (a parameter is fitted per 3 cases)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Fitted 0 stacks (1 more held at its priors: too few cases) from"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Train, JsonIsGoldenForTwoPublishedConfigurations) {
   // NV-040's layout (Llama 3.1 405B, 1024 H100, fp8) and TPU-011's (MaxText 22B on 64 TPU v4).
   auto a = run_cli({"train",

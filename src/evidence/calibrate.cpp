@@ -153,6 +153,8 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
   if (prepared.empty()) return std::nullopt;
   const std::vector<P> at_priors = prepared;  // layouts searched under the priors: no case's value in them
   std::vector<Param> params = candidates(prepared);
+  std::vector<std::string> held;
+  for (size_t i = prepared.size() / 3; i < params.size(); ++i) held.push_back(params[i].name);
   params.resize(std::min(params.size(), prepared.size() / 3));
 
   std::vector<size_t> all(prepared.size());
@@ -165,6 +167,7 @@ std::optional<StackCalibration> calibrate_stack(const StackEfficiency& base,
 
   StackCalibration cal;
   cal.stack = s.key;
+  cal.held_at_priors = std::move(held);
   for (const Param& p : params) {
     const double v = get_stack_parameter(s, p.name);
     cal.fitted.emplace_back(p.name, v);

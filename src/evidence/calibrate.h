@@ -20,6 +20,10 @@ struct StackCalibration {
   std::string stack;
   std::vector<std::pair<std::string, double>> fitted;  // parameter name -> value
   std::vector<std::string> on_bound;                   // fitted parameters that ended on a search bound, with it
+  // Parameters the cases could identify but are too few to fit (one per three
+  // cases, none under three): held at their priors. A stack of one case used
+  // to be reported as "Fitted" without a word (usertrial4).
+  std::vector<std::string> held_at_priors;
   std::vector<std::string> case_ids;
   ErrorStats in_sample;
   ErrorStats leave_one_out;

@@ -332,11 +332,28 @@ TEST(Calibrate, RecoversTheGemmFractionThatMadeTheCases) {
   EXPECT_EQ(fit.stack, "megatron-cuda");
   ASSERT_EQ(fit.fitted.size(), 1u);  // one parameter per three cases
   EXPECT_EQ(fit.fitted[0].first, "gemm");
+  EXPECT_EQ(fit.held_at_priors, std::vector<std::string>{"step_overhead"});
   EXPECT_NEAR(fit.fitted[0].second, 0.55, 0.01);
   EXPECT_LT(fit.in_sample.median_abs, 1.0);
   EXPECT_LT(fit.leave_one_out.median_abs, 2.0);
   EXPECT_EQ(fit.accelerators, std::vector<std::string>{"gpu"});
   EXPECT_EQ(fit.max_chips, 256);
+}
+
+TEST(Calibrate, AStackOfOneCaseHoldsItsPriorsAndSaysWhich) {
+  // usertrial4: one case was "Fitted 1 stacks" without a word; a stack with
+  // fewer cases than parameters is not identified, so every parameter it
+  // could fit is held at its prior and named.
+  Fixture f;
+  ValidationCase c = training_case(Metric::train_tokens_per_s_per_chip, 1);
+  c.chips = 16;
+  c.dp = 16;
+  c.value = predict_case(c, f.in).predicted * 0.7;
+  const auto fits = calibrate_training({c}, f.in);
+  ASSERT_EQ(fits.size(), 1u);
+  EXPECT_TRUE(fits[0].fitted.empty());
+  EXPECT_EQ(fits[0].held_at_priors, (std::vector<std::string>{"gemm", "step_overhead"}));
+  EXPECT_NEAR(fits[0].in_sample.median_abs, 100.0 * (1 / 0.7 - 1), 0.1);  // the priors' error, not a fit's
 }
 
 TEST(Calibrate, AHeldOutCaseSeesNothingOfItsOwnValue) {

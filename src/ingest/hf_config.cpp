@@ -12,6 +12,7 @@
 // their flagship model and would silently stand in for a missing number.
 // Behaviour flags (biases, tying, sliding windows) take the class default.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <climits>
@@ -59,7 +60,9 @@ struct Fields {
     const char* what = min > 0 ? "a positive" : "a non-negative";
     // Say which of the three a value breaks: 2147483648 layers was "must be a
     // positive integer", and "4096" (text) read like a number (usertrial3).
-    if (v.is_number_integer() && v.get<long long>() >= min && v.get<long long>() > INT_MAX) {
+    // Past 2^63 an integer is unsigned, and get<long long>() wrapped it negative (usertrial5).
+    if ((v.is_number_unsigned() && v.get<unsigned long long>() > INT_MAX) ||
+        (v.is_number_integer() && v.get<long long>() >= min && v.get<long long>() > INT_MAX)) {
       error(key, fmt::format("'{}' must be at most {}, got {}", key, INT_MAX, v.dump()));
       return std::nullopt;
     }
@@ -287,6 +290,200 @@ std::string_view hf_key_of(std::string_view field, const std::string& type) {
   return "";
 }
 
+// A number (integer or not) at `key` of `f.j`, above `above`; reports and
+// returns nullopt otherwise (absent too, when `required`).
+std::optional<double> number_above(Fields& f, const std::string& key, double above, bool required) {
+  if (!f.has(key, required)) {
+    if (required) f.error(key, fmt::format("missing required field '{}'", key));
+    return std::nullopt;
+  }
+  const json& v = f.j.at(key);
+  if (!v.is_number() || !(v.get<double>() > above)) {
+    f.error(key, fmt::format("'{}' must be a number above {:g}, got {}{}", key, above, v.dump(),
+                             v.is_string() ? " (text: write the number without quotes)" : ""));
+    return std::nullopt;
+  }
+  return v.get<double>();
+}
+
+// rope_scaling (transformers modeling_rope_utils.py: ROPE_INIT_FUNCTIONS and
+// rope_config_validation). It rescales the rotary frequencies so that the
+// model takes max_position_embeddings tokens instead of the
+// original_max_position_embeddings it was pretrained on: parameters, FLOPs,
+// memory and time are the same with it or without, so no estimate uses it.
+// What it changes is the context the checkpoint is configured for. A config's
+// rope_scaling was not read at all before (usertrial4): a misspelt type or a
+// negative factor passed without a word. Returns the sentence for the model's
+// note, empty when there is no rope_scaling.
+std::string read_rope_scaling(Fields& f) {
+  if (!f.has("rope_scaling")) return "";
+  const json& v = f.j.at("rope_scaling");
+  if (!v.is_object()) {
+    f.error("rope_scaling",
+            fmt::format("'rope_scaling' must be an object (rope_type, factor, ...) or null, got {}", v.dump()));
+    return "";
+  }
+  JsonKeyUse use;
+  Fields r{v, f.prefix + "/rope_scaling", f.file, f.ds, use};
+  static const std::vector<std::string> kTypes{"default", "linear", "dynamic", "yarn", "longrope", "llama3"};
+  // "type" is the older key (Kimi K2, DeepSeek-V3); rope_type wins when both are given, as in transformers.
+  const std::string type_key = r.has("rope_type") || !r.has("type") ? "rope_type" : "type";
+  if (!r.has(type_key, true) || !v.at(type_key).is_string()) {
+    r.error(type_key, fmt::format("'rope_scaling' needs a 'rope_type' (one of {}), got {}", fmt::join(kTypes, ", "),
+                                  v.contains(type_key) ? v.at(type_key).dump() : "none"));
+    return "";
+  }
+  const std::string type = v.at(type_key).get<std::string>();
+  if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
+    r.error(type_key, fmt::format("unknown rope_type '{}'{}; known: {}", type, did_you_mean(type, kTypes),
+                                  fmt::join(kTypes, ", ")));
+    return "";
+  }
+  if (type == "default") return "";
+  std::optional<double> factor;
+  if (type != "longrope") factor = number_above(r, "factor", 0, true);
+  int original = 0;
+  if (type == "llama3") {
+    original = r.required("original_max_position_embeddings");
+    const auto low = number_above(r, "low_freq_factor", 0, true);
+    const auto high = number_above(r, "high_freq_factor", 0, true);
+    if (low && high && !(*high > *low)) {
+      r.error("high_freq_factor",
+              fmt::format("'high_freq_factor' ({:g}) must be above 'low_freq_factor' ({:g})", *high, *low));
+    }
+  } else if (type == "yarn" || type == "longrope") {
+    original = r.optional("original_max_position_embeddings", 0);
+    if (type == "yarn") {
+      for (const char* k : {"beta_fast", "beta_slow"}) number_above(r, k, 0, false);
+    } else {
+      for (const char* k : {"short_factor", "long_factor"}) {
+        if (!r.has(k, true) || !v.at(k).is_array() ||
+            !std::all_of(v.at(k).begin(), v.at(k).end(), [](const json& x) { return x.is_number(); })) {
+          r.error(k, fmt::format("'{}' must be a list of numbers (one per rotary frequency), got {}", k,
+                                 v.contains(k) ? v.at(k).dump() : "none"));
+        }
+      }
+    }
+  }
+  report_near_miss_keys(v, use, f.file, r.prefix, f.ds);
+  std::string what = fmt::format("rope_scaling {}", type);
+  if (factor) what += fmt::format(" x{:g}", *factor);
+  if (original > 0) what += fmt::format(" from {} pretrained positions", original);
+  return what + ": it rescales the rotary frequencies only, so parameters, FLOPs, memory and time are as without it";
+}
+
+// quantization_config: the checkpoint's weight format, read and checked so
+// that its bytes per weight can be said (usertrial5: the bits of a 4-bit
+// AWQ/GPTQ checkpoint were not read; an unknown method passed without a
+// word). Formats, bits per stored weight with their scales:
+//   fp8 (DeepSeek-V3, Kimi K2): 8 bits, one fp32 scale per weight_block_size
+//     block (128x128), transformers integrations/finegrained_fp8.py;
+//   awq, gptq: `bits` (AWQ's older key `w_bit`), one fp16 scale and one
+//     `bits`-wide zero point per group_size weights (AutoAWQ and AutoGPTQ's
+//     packed qweight/qzeros/scales layout; group_size -1: per output channel);
+//   mxfp4 (gpt-oss experts): 4-bit e2m1 with one 8-bit e8m0 scale per 32
+//     (OCP Microscaling Formats (MX) v1.0, 2023-09);
+//   bitsandbytes: load_in_4bit (4) or load_in_8bit (8);
+//   fbgemm_fp8: 8 bits, one scale per row;
+//   compressed-tensors: the bits sit in per-group schemes this reader does
+//     not take apart.
+// The estimates keep the request's precision; the note says which to ask for.
+void read_quantization(Fields& q, Diagnostics& ds) {
+  if (!q.has("quantization_config")) return;
+  const json& c = q.j.at("quantization_config");
+  const std::string path = q.prefix + "/quantization_config";
+  if (!c.is_object()) {
+    q.error("quantization_config",
+            fmt::format("'quantization_config' must be an object (quant_method, bits, ...), got {}", c.dump()));
+    return;
+  }
+  JsonKeyUse use;
+  Fields f{c, path, q.file, ds, use};
+  static const std::vector<std::string> kMethods{
+      "fp8", "awq", "gptq", "mxfp4", "bitsandbytes", "fbgemm_fp8", "compressed-tensors"};
+  if (!f.has("quant_method", true) || !c.at("quant_method").is_string()) {
+    f.error("quant_method",
+            fmt::format("'quantization_config' needs a 'quant_method' (one of {}), got {}", fmt::join(kMethods, ", "),
+                        c.contains("quant_method") ? c.at("quant_method").dump() : "none"));
+    return;
+  }
+  const std::string method = c.at("quant_method").get<std::string>();
+  if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
+    f.error("quant_method", fmt::format("unknown quant_method '{}'{}: its bytes per weight are unknown; known: {}",
+                                        method, did_you_mean(method, kMethods), fmt::join(kMethods, ", ")));
+    return;
+  }
+  double bits = 0;       // per stored weight, scales included
+  std::string detail;    // what was read
+  std::string matching;  // the request precision of the same size
+  const size_t errors = ds.size();
+  if (method == "fp8" || method == "fbgemm_fp8") {
+    bits = 8;
+    matching = "fp8";
+    if (f.has("weight_block_size")) {
+      const json& b = c.at("weight_block_size");
+      const bool ok = b.is_array() && b.size() == 2 && std::all_of(b.begin(), b.end(), [](const json& x) {
+                        return x.is_number_integer() && x.get<long long>() > 0 && x.get<long long>() <= INT_MAX;
+                      });
+      if (!ok) {
+        f.error(
+            "weight_block_size",
+            fmt::format("'weight_block_size' must be two positive whole numbers ([rows, columns]), got {}", b.dump()));
+      } else {
+        const double block = b[0].get<double>() * b[1].get<double>();
+        bits += 32 / block;
+        detail = fmt::format(", {}x{} blocks", b[0].get<long long>(), b[1].get<long long>());
+      }
+    }
+    if (f.has("fmt") && c.at("fmt").is_string()) detail = " " + c.at("fmt").get<std::string>() + detail;
+  } else if (method == "awq" || method == "gptq") {
+    const std::string key = method == "awq" && !f.has("bits") && f.has("w_bit") ? "w_bit" : "bits";
+    if (!f.has(key, true)) {
+      f.error(key, fmt::format("missing required field '{}' (bits per weight: 2, 3, 4 or 8)", key));
+    } else if (const auto b = f.whole(key, 1); b && *b != 2 && *b != 3 && *b != 4 && *b != 8) {
+      f.error(key, fmt::format("'{}' must be 2, 3, 4 or 8 (bits per weight), got {}", key, *b));
+    } else if (b) {
+      bits = *b;
+    }
+    const std::string group_key =
+        method == "awq" && !f.has("group_size") && f.has("q_group_size") ? "q_group_size" : "group_size";
+    int group = 128;  // both libraries' default
+    if (f.has(group_key)) {
+      const json& g = c.at(group_key);
+      if (g.is_number_integer() && g.get<long long>() == -1) {
+        group = 0;  // one scale per output channel: negligible
+      } else if (const auto v = f.whole(group_key, 1)) {
+        group = *v;
+      }
+    }
+    if (bits > 0) {
+      detail = fmt::format(", {} bits, {}", bits, group > 0 ? fmt::format("group {}", group) : "per channel");
+      if (group > 0) bits += (16 + bits) / group;
+      matching = bits < 6 ? "fp4" : "int8";
+    }
+  } else if (method == "mxfp4") {
+    bits = 4 + 8.0 / 32;
+    matching = "fp4";
+  } else if (method == "bitsandbytes") {
+    const bool four = f.has("load_in_4bit") && c.at("load_in_4bit") == true;
+    const bool eight = f.has("load_in_8bit") && c.at("load_in_8bit") == true;
+    bits = four ? 4 : eight ? 8 : 0;
+    matching = four ? "fp4" : eight ? "int8" : "";
+  }
+  if (ds.size() > errors) return;
+  report_near_miss_keys(c, use, f.file, path, ds);
+  std::string size =
+      bits > 0 ? fmt::format("; about {:.3g} bits ({:.3g} bytes) per quantized weight, scales included", bits, bits / 8)
+               : "; its bits per weight are not read";
+  ds.push_back(Diagnostic{
+      Severity::note, SourceLocation{f.file, 0, 0, path},
+      fmt::format("the checkpoint's weights are quantized ({}{}{}); estimates use the request's precision (default "
+                  "bf16, 2 bytes per weight){}",
+                  method, detail, size,
+                  matching.empty() ? std::string(", so ask for the precision that matches it")
+                                   : fmt::format(", so ask for {} to match its size", matching))});
+}
+
 }  // namespace
 
 std::optional<ModelArch> parse_hf_config(const std::string& text, const std::string& name, Diagnostics& ds,
@@ -418,20 +615,17 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   if (m.layers > 0) read_sliding(f, type, m);
   // A quantized checkpoint (Kimi K2 and DeepSeek-V3 ship FP8 blocks, gpt-oss
   // MXFP4 experts): the estimates follow the request's precision, not the
-  // file's, which went unsaid (found by usertrial2).
-  for (const Fields* q : {&top, &f}) {
-    if (!q->j.contains("quantization_config") || !q->j.at("quantization_config").is_object()) continue;
-    const json& c = q->j.at("quantization_config");
-    const auto str_of = [&](const char* k) {
-      return c.contains(k) && c.at(k).is_string() ? c.at(k).get<std::string>() : std::string();
-    };
-    const std::string method = str_of("quant_method"), format = str_of("fmt");
-    ds.push_back(
-        Diagnostic{Severity::note, SourceLocation{name, 0, 0, q->prefix + "/quantization_config"},
-                   fmt::format("the checkpoint's weights are quantized ({}{}); estimates use the request's precision "
-                               "(default bf16), so ask for fp8 or fp4 to match it",
-                               method.empty() ? "method not named" : method, format.empty() ? "" : " " + format)});
-    break;
+  // file's, which went unsaid (found by usertrial2); its bits are read (usertrial5).
+  read_quantization(nested && f.has("quantization_config") ? f : top, ds);
+  // The context the checkpoint is configured for, and its rope scaling: read
+  // and checked, said in the model's note; no estimate depends on either.
+  const int context = f.optional("max_position_embeddings", 0);
+  if (const std::string rope = read_rope_scaling(nested && !f.has("rope_scaling") ? top : f); !rope.empty()) {
+    m.note = context > 0 ? fmt::format(
+                               "{}; the context it is configured for is max_position_embeddings {}, which "
+                               "xpuplan does not check a request against",
+                               rope, context)
+                         : rope;
   }
   // A multimodal checkpoint's vision tower is not modelled (Gemma 3's SigLIP
   // is about 0.42 B of the 4B's 4.30 B): say so rather than count silently short.

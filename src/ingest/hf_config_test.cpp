@@ -97,7 +97,14 @@ TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
   ASSERT_EQ(ds.size(), 1U) << format_diagnostics(ds);
   EXPECT_EQ(ds[0].severity, Severity::note);
   EXPECT_EQ(ds[0].where.pointer, "/quantization_config");
-  EXPECT_NE(ds[0].message.find("quantized (fp8 e4m3)"), std::string::npos) << ds[0].message;
+  EXPECT_NE(ds[0].message.find("quantized (fp8 e4m3, 128x128 blocks; about 8 bits (1 bytes) per quantized weight"),
+            std::string::npos)
+      << ds[0].message;
+  // Its yarn rope_scaling (the older key "type") is read and said, and changes no estimate.
+  EXPECT_EQ(kimi->note,
+            "rope_scaling yarn x32 from 4096 pretrained positions: it rescales the rotary frequencies only, so "
+            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
+            "max_position_embeddings 131072, which xpuplan does not check a request against");
   EXPECT_NEAR(count_parameters(*kimi).total, 1026470731056.0, 1e-4 * 1026470731056.0);  // its weight table
 }
 
@@ -140,6 +147,13 @@ std::string errors_of(const std::string& json) {
   return format_diagnostics(ds);
 }
 
+// A small llama with `extra` fields added.
+std::string llama_with(const std::string& extra) {
+  return R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4,
+             "vocab_size": 100, "intermediate_size": 128, )" +
+         extra + "}";
+}
+
 TEST(HfConfig, UnknownModelTypeSuggestsTheNearMiss) {
   EXPECT_EQ(errors_of(R"({"model_type": "qwen3-moe"})"),
             "c.json (/model_type): error: unknown model_type 'qwen3-moe' (did you mean 'qwen3_moe'?); supported: "
@@ -170,6 +184,10 @@ TEST(HfConfig, ANumberTooLargeANullAndANonObjectTextConfigSayWhatIsWrong) {
             "c.json (/hidden_size): error: 'hidden_size' is null; give a positive integer\n"
             "c.json (/intermediate_size): error: 'intermediate_size' must be at most 2147483647, got "
             "9223372036854775807\n");
+  // Past 2^63 an integer is unsigned: it wrapped to -1 and read "must be a positive integer" (usertrial5).
+  EXPECT_EQ(errors_of(llama_with(R"("num_key_value_heads": 18446744073709551615)")),
+            "c.json (/num_key_value_heads): error: 'num_key_value_heads' must be at most 2147483647, got "
+            "18446744073709551615\n");
   EXPECT_EQ(errors_of(R"({"model_type": "gemma3", "text_config": "gemma3_text"})"),
             "c.json (/text_config): error: 'text_config' must be an object (the gemma3 text model's fields), got "
             "\"gemma3_text\"\n");
@@ -226,6 +244,57 @@ TEST(HfConfig, AKeyNearAMissingOneIsNamedAsALikelyTypo) {
                           "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128})"),
             "c.json (/num_hidden_layers): error: missing required field 'num_hidden_layers' (the file has "
             "'num_hiden_layers' at /num_hiden_layers: a typo?)\n");
+}
+
+TEST(HfConfig, RopeScalingIsReadCheckedAndSaidToChangeNoEstimate) {
+  // usertrial4: rope_scaling was not read, so a misspelt type, a negative
+  // factor or a string passed without a word.
+  EXPECT_EQ(errors_of(llama_with(R"("rope_scaling": {"rope_type": "lama3", "factor": 8})")),
+            "c.json (/rope_scaling/rope_type): error: unknown rope_type 'lama3' (did you mean 'llama3'?); known: "
+            "default, linear, dynamic, yarn, longrope, llama3\n");
+  EXPECT_EQ(errors_of(llama_with(R"("rope_scaling": {"rope_type": "llama3", "factor": -8, "low_freq_factor": 4,
+                                    "high_freq_factor": 1})")),
+            "c.json (/rope_scaling/factor): error: 'factor' must be a number above 0, got -8\n"
+            "c.json (/rope_scaling/original_max_position_embeddings): error: missing required field "
+            "'original_max_position_embeddings'\n"
+            "c.json (/rope_scaling/high_freq_factor): error: 'high_freq_factor' (1) must be above 'low_freq_factor' "
+            "(4)\n");
+  EXPECT_EQ(errors_of(llama_with(R"("rope_scaling": "yarn", "max_position_embeddings": -5)")),
+            "c.json (/max_position_embeddings): error: 'max_position_embeddings' must be a positive integer, got -5\n"
+            "c.json (/rope_scaling): error: 'rope_scaling' must be an object (rope_type, factor, ...) or null, got "
+            "\"yarn\"\n");
+  Diagnostics ds;
+  auto m = parse_hf_config(llama_with(R"("max_position_embeddings": 131072, "rope_scaling": {"rope_type": "llama3",
+      "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"),
+                           "c.json", ds, "k");
+  ASSERT_TRUE(m) << format_diagnostics(ds);
+  EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+  EXPECT_EQ(m->note,
+            "rope_scaling llama3 x8 from 8192 pretrained positions: it rescales the rotary frequencies only, so "
+            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
+            "max_position_embeddings 131072, which xpuplan does not check a request against");
+}
+
+TEST(HfConfig, AQuantizationConfigsBitsAreReadAndAnUnknownMethodRefused) {
+  // usertrial4: a quantization_config's bits were not read; any quant_method passed.
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "awk", "bits": 4})")),
+            "c.json (/quantization_config/quant_method): error: unknown quant_method 'awk' (did you mean 'awq'?): its "
+            "bytes per weight are unknown; known: fp8, awq, gptq, mxfp4, bitsandbytes, fbgemm_fp8, "
+            "compressed-tensors\n");
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "gptq", "bits": 5})")),
+            "c.json (/quantization_config/bits): error: 'bits' must be 2, 3, 4 or 8 (bits per weight), got 5\n");
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "fp8", "weight_block_size": [128]})")),
+            "c.json (/quantization_config/weight_block_size): error: 'weight_block_size' must be two positive whole "
+            "numbers ([rows, columns]), got [128]\n");
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": 4)")),
+            "c.json (/quantization_config): error: 'quantization_config' must be an object (quant_method, bits, ...), "
+            "got 4\n");
+  // A 4-bit AWQ checkpoint: 4 bits and a 16-bit scale and a 4-bit zero per 128 weights.
+  EXPECT_EQ(diagnostics_of(llama_with(R"("quantization_config": {"quant_method": "awq", "bits": 4,
+                                          "group_size": 128, "zero_point": true, "version": "gemm"})")),
+            "c.json (/quantization_config): note: the checkpoint's weights are quantized (awq, 4 bits, group 128; "
+            "about 4.16 bits (0.52 bytes) per quantized weight, scales included); estimates use the request's "
+            "precision (default bf16, 2 bytes per weight), so ask for fp4 to match its size\n");
 }
 
 TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {

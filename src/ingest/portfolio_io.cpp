@@ -17,6 +17,7 @@
 #include "ingest/portfolio_read.h"
 #include "ingest/text_file.h"
 #include "ingest/yaml_reader.h"
+#include "perf/layout_rules.h"
 
 namespace xpu {
 
@@ -59,13 +60,20 @@ std::optional<std::vector<int>> PortfolioReader::per_month_counts(MapReader& r, 
     const std::string& s = e.IsScalar() ? e.Scalar() : std::string();
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (!e.IsScalar() || ec != std::errc() || ptr != s.data() + s.size()) {
-      ds.push_back(error_at(location_of(file, e),
-                            fmt::format("{}: {}: must be a whole number of chips, got '{}'", r.what(), key, s)));
+      ds.push_back(
+          error_at(location_of(file, e), fmt::format("{}: {}: {}", r.what(), key, whole_number_problem(s, "chips"))));
       return;
     }
     if (v < 0) {
       ds.push_back(
           error_at(location_of(file, e), fmt::format("{}: {}: must be zero or positive, got {}", r.what(), key, v)));
+      return;
+    }
+    // 4294967296 chips were cast to 0, and the plan was "infeasible" silently (usertrial5).
+    if (v > kMaxChipsSized) {
+      ds.push_back(error_at(location_of(file, e),
+                            fmt::format("{}: {}: must be at most {} chips (the most xpuplan sizes), got {}", r.what(),
+                                        key, kMaxChipsSized, v)));
       return;
     }
     out = static_cast<int>(v);
@@ -127,14 +135,38 @@ void PortfolioReader::read_horizon(MapReader& root) {
   h->finish();
 }
 
+// The same checks validate_portfolio makes (planner/portfolio.cpp), located
+// at the policy's keys; it runs only on a portfolio read without errors.
+void PortfolioReader::check_vendor_policy() {
+  const Policy& pol = p.policy;
+  const size_t vendors = p.vendors().size();
+  if (min_vendors_at && !offer_dropped && pol.min_vendors > static_cast<int>(vendors)) {
+    ds.push_back(error_at(*min_vendors_at, fmt::format("policy: min_vendors: is {} but the offers come from {} "
+                                                       "vendor(s)",
+                                                       pol.min_vendors, vendors)));
+  }
+  if ((min_vendors_at || min_vendor_share_at) && pol.min_vendors > 1 &&
+      pol.min_vendor_share * pol.min_vendors > 1 + 1e-12) {
+    ds.push_back(error_at(min_vendor_share_at ? *min_vendor_share_at : *min_vendors_at,
+                          fmt::format("policy: {} vendors with at least {} each is more than the whole",
+                                      pol.min_vendors, pol.min_vendor_share)));
+  }
+}
+
 void PortfolioReader::read_policy(MapReader& root) {
   auto r = root.map("policy", Need::optional, "policy");
   if (!r) return;
   Policy& pol = p.policy;
   if (auto v = share(*r, "max_vendor_share")) pol.max_vendor_share = *v;
   if (auto v = share(*r, "max_provider_share")) pol.max_provider_share = *v;
-  if (auto v = r->integer("min_vendors", Need::optional, Sign::positive)) pol.min_vendors = static_cast<int>(*v);
-  if (auto v = share(*r, "min_vendor_share")) pol.min_vendor_share = *v;
+  if (auto v = r->integer("min_vendors", Need::optional, Sign::positive)) {
+    pol.min_vendors = static_cast<int>(*v);
+    min_vendors_at = r->where("min_vendors");
+  }
+  if (auto v = share(*r, "min_vendor_share")) {
+    pol.min_vendor_share = *v;
+    min_vendor_share_at = r->where("min_vendor_share");
+  }
   if (auto v = r->get<Dollars>("budget", Need::optional)) pol.budget = *v;
   if (auto v = r->get<Dollars>("engineer_week", Need::optional)) engineer_week = *v;
   if (auto v = r->choice("objective", {"cost", "lateness"}, Need::optional)) {
@@ -198,7 +230,7 @@ void PortfolioReader::read_sites(MapReader& root) {
     root.error("sites", "must be a list of sites");
     return;
   }
-  std::map<std::string, int> seen;
+  UniqueNames seen;
   for (const auto& e : n) {
     MapReader r(e, file, ds, "site");
     if (!r.ok()) continue;
@@ -207,10 +239,7 @@ void PortfolioReader::read_sites(MapReader& root) {
     if (auto v = r.str("name")) {
       s.name = *v;
       r.set_what(fmt::format("site '{}'", s.name));
-      if (auto it = seen.find(s.name); it != seen.end()) {
-        r.error("name", fmt::format("is given twice (first on line {})", it->second));
-      }
-      seen.emplace(s.name, s.defined_at.line);
+      seen.add(r, "name", s.name);
     }
     if (auto v = r.get<Watts>("power")) s.budget = *v;
     if (auto v = r.number("pue", Need::optional)) {
@@ -248,6 +277,7 @@ Portfolio parse_portfolio(const std::string& text, const std::string& name, cons
   pr.read_sites(r);
   pr.read_offers(r);
   pr.read_workloads(r);
+  pr.check_vendor_policy();
   r.allow({"risks"});  // for `xpuplan simulate` (ingest/risks_io.h parse_portfolio_risks); the planner ignores it
   r.finish();
   if (!has_errors(ds)) {

@@ -114,6 +114,23 @@ workloads:
   EXPECT_EQ(p.horizon.label(1), "2027-04");
 }
 
+TEST(PortfolioIo, AServiceWithNoDemandInAnyMonthIsSaid) {
+  // usertrial5: planned as nothing without a word.
+  const std::string text = R"(horizon: {start: 2027-03, months: 2}
+offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 64}]
+workloads:
+  - {name: s, kind: inference, model: llama3.1-8b, demand: [0 req/s, 0 tok/s], output_len: 200}
+  - {name: t, kind: inference, model: llama3.1-8b, demand: 0 req/s}
+  - {name: u, kind: inference, model: llama3.1-8b, demand: [0 req/s, 1 req/s]}
+)";
+  Diagnostics ds;
+  const Portfolio p = parse_portfolio(text, "z.yaml", shipped(), ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "z.yaml:4:60: warning: workload 's': demand: is 0 in every month, so the plan serves nothing for it\n"
+            "z.yaml:5:60: warning: workload 't': demand: is 0 in every month, so the plan serves nothing for it\n");
+  EXPECT_EQ(p.workloads.size(), 3u);
+}
+
 TEST(PortfolioIo, ModelFromAHuggingFaceConfigBesideTheFile) {
   const std::string text = R"(horizon: {start: 2027-01, months: 1}
 offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 64}]

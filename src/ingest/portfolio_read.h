@@ -22,6 +22,9 @@ struct PortfolioReader {
   std::optional<Dollars> engineer_week;
   bool offer_dropped = false;  // an offer had errors: no "no offer it may use" cascade  // policy.engineer_week, for
                                // porting costs in engineer-weeks
+  // Where the policy gave min_vendors and min_vendor_share, for the checks
+  // against the offers read after it (they had no line: usertrial5).
+  std::optional<SourceLocation> min_vendors_at, min_vendor_share_at;
 
   // A month "YYYY-MM" as an index from the horizon's start.
   std::optional<int> month(MapReader& r, std::string_view key, Need need = Need::required);
@@ -35,6 +38,8 @@ struct PortfolioReader {
   void read_sites(MapReader& root);
   void read_offers(MapReader& root);
   void read_workloads(MapReader& root);
+  // The policy's vendor counts against the offers' vendors, at the policy's keys.
+  void check_vendor_policy();
 };
 
 }  // namespace xpu::detail

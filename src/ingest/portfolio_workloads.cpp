@@ -13,6 +13,7 @@
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
 #include "ingest/portfolio_read.h"
+#include "perf/layout_rules.h"
 
 namespace xpu::detail {
 namespace {
@@ -49,6 +50,11 @@ void PortfolioReader::read_offers(MapReader& root) {
     root.error("offers", "must be a list of offers");
     return;
   }
+  // An empty list was "policy: min_vendors is 1 but the offers come from 0 vendor(s)", with no line (usertrial5).
+  if (n.size() == 0) {
+    root.error("offers", "is empty; list at least one offer (a price book key or an inline offer)");
+    return;
+  }
   const std::vector<std::string> keys = price_keys(data.prices);
   const std::vector<std::string> accelerators = data.catalog.accelerator_keys();
   std::map<std::string, int> seen;
@@ -72,6 +78,9 @@ void PortfolioReader::read_offers(MapReader& root) {
       r.allow({"note"});
     } else {
       Offer& x = o.offer;
+      // Its problems name it from the first: a refused chips or term said
+      // "offer:" and the next offer's "offer 'a':" (usertrial5).
+      if (auto s = r.str("name", Need::optional)) r.set_what(fmt::format("offer '{}'", *s));
       if (auto s = r.str("provider"))
         x.provider = *s;
       else
@@ -157,7 +166,12 @@ void PortfolioReader::read_workloads(MapReader& root) {
     root.error("workloads", "must be a list of training runs and inference services");
     return;
   }
-  std::map<std::string, int> seen;
+  // An empty list was planned as nothing at $0, exit 0 (usertrial5).
+  if (n.size() == 0) {
+    root.error("workloads", "is empty; list at least one training run or inference service to plan");
+    return;
+  }
+  UniqueNames seen;
   for (const auto& e : n) {
     MapReader r(e, file, ds, "workload");
     if (!r.ok()) continue;
@@ -176,10 +190,7 @@ void PortfolioReader::read_workloads(MapReader& root) {
       if (std::any_of(w.name.begin(), w.name.end(), [&](char c) { return control(c) || c == '/'; })) {
         r.error("name", "may not contain control characters (newline, tab) or '/': it names exported files and jobs");
       }
-      if (auto it = seen.find(w.name); it != seen.end()) {
-        r.error("name", fmt::format("is given twice (first on line {})", it->second));
-      }
-      seen.emplace(w.name, w.defined_at.line);
+      seen.add(r, "name", w.name);
     }
     read_workload(*this, r, w);
     r.finish();
@@ -360,6 +371,10 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     job.global_batch = static_cast<int>(r.integer("global_batch", Need::optional).value_or(0));
     if (auto s = r.choice("precision", precisions, Need::optional)) job.precision = *parse_precision(*s);
     w.train.max_chips = static_cast<int>(r.integer("max_chips", Need::optional).value_or(0));
+    if (w.train.max_chips > kMaxChipsSized) {
+      r.error("max_chips", fmt::format("must be at most {} (the most chips xpuplan sizes), got {}", kMaxChipsSized,
+                                       w.train.max_chips));
+    }
     w.train.may_move = r.boolean("may_move").value_or(true);
     w.earliest = 0;
     w.deadline = h.months - 1;
@@ -429,6 +444,13 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     } else if (d.IsDefined()) {
       r.error("demand", "must be a rate such as '40 req/s' or a list with one per month");
       ok = false;
+    }
+    // A service with no demand in any month is planned as nothing, silently
+    // (usertrial5): likely a unit or a list gone wrong, so it is said.
+    if (ok && !demand.empty() && std::all_of(demand.begin(), demand.end(), [](double x) { return x == 0; })) {
+      pr.ds.push_back(
+          warning_at(r.where("demand"),
+                     fmt::format("{}: demand: is 0 in every month, so the plan serves nothing for it", r.what())));
     }
     if (ok) w.serve.demand_rps = std::move(demand);
     w.earliest = 0;

@@ -53,8 +53,9 @@ struct ZonePrice {
   std::string instance, accelerator, region, zone;
   int chips = 0;
   bool tpu = false;
-  std::optional<double> on_demand, spot;  // $/instance-hour, valid values only
-  double component_per_chip = 0;          // what the anomaly check compares (GCP: the accelerator row)
+  std::optional<double> on_demand, spot;   // $/instance-hour, valid values only
+  std::optional<double> listed_on_demand;  // on_demand as read, before the regional-anomaly rule drops it
+  double component_per_chip = 0;           // what the anomaly check compares (GCP: the accelerator row)
   int line = 0;
   std::string host;        // GCP host machine type
   bool host_free = false;  // GCP host row priced 0.0
@@ -116,9 +117,16 @@ class Importer {
                                        "SpotPrice",    "Region",          "AvailabilityZone"}
             : std::vector<std::string>{"InstanceType",     "AcceleratorName", "AcceleratorCount", "Region",
                                        "AvailabilityZone", "Price",           "SpotPrice"};
-    // SkyPilot catalogs carry many columns the import does not read: only the needed ones are checked.
+    // The other columns of SkyPilot's schema v8 (skypilot-catalog README,
+    // catalogs/v8/{aws,gcp}/vms.csv; ../shared/data/catalog-snapshots/README.md,
+    // read 2026-12-06) are known and not read. Any other column is a warning
+    // with its near miss: 'SpotPrise' was ignored without a word (usertrial4).
+    // A newer schema's extra column is a warning, not an error.
+    std::vector<std::string> known = need;
+    for (const char* c : {"vCPUs", "MemoryGiB", "GpuInfo"}) known.emplace_back(c);
+    if (format_ == CatalogFormat::aws) known.emplace_back("Arch");
     CsvHeader h =
-        read_csv_header(line, name_, need, {}, result_.diagnostics,
+        read_csv_header(line, name_, need, known, result_.diagnostics,
                         fmt::format("is this a SkyPilot {} catalog?", format_ == CatalogFormat::aws ? "AWS" : "GCP"));
     header_ = std::move(h.names);
     return h.ok;
@@ -379,7 +387,10 @@ ImportResult Importer::finish() {
   if (has_errors(result_.diagnostics)) return std::move(result_);
   // Group zone prices by instance and region.
   std::map<std::string, std::map<std::string, std::vector<ZonePrice*>>> by_instance;  // instance -> region -> zones
-  for (auto& [key, z] : zones_) by_instance[z.instance][z.region].push_back(&z);
+  for (auto& [key, z] : zones_) {
+    z.listed_on_demand = z.on_demand;
+    by_instance[z.instance][z.region].push_back(&z);
+  }
 
   const bool tpu_source = format_ == CatalogFormat::gcp;
   for (auto& [instance, regions] : by_instance) {
@@ -404,6 +415,19 @@ ImportResult Importer::finish() {
         z->on_demand.reset();
       }
     }
+    // What a spot price is checked against where its zone lists no on-demand
+    // price (p5e.48xlarge): the instance's kept on-demand prices elsewhere.
+    std::optional<double> instance_on_demand;
+    {
+      std::vector<double> kept;
+      for (auto& [region, zones] : regions) {
+        for (auto* z : zones) {
+          if (z->on_demand) kept.push_back(*z->on_demand);
+        }
+      }
+      if (!kept.empty()) instance_on_demand = median(kept);
+    }
+    const double spot_floor = format_ == CatalogFormat::aws ? price_import::kAwsSpotFloor : price_import::kGcpSpotFloor;
     for (auto& [region, zones] : regions) {
       ZonePrice& first = *zones.front();
       Offer base;
@@ -457,6 +481,21 @@ ImportResult Importer::finish() {
                     fmt::format("{} in {} ({}): spot {} is not below on-demand {} (no real spot market); excluded",
                                 instance, region, z->zone, money(*z->spot), money(*z->on_demand)),
                     z->line);
+          continue;
+        }
+        // Far below on-demand, past the provider's deepest published discount:
+        // checked against the zone's listed price even when the regional rule
+        // dropped it (a spot price is not a regional anomaly's cure).
+        const std::optional<double> reference = z->listed_on_demand ? z->listed_on_demand : instance_on_demand;
+        if (reference && *z->spot < spot_floor * price_import::kSpotFloorTolerance * *reference) {
+          excl_.add(
+              "spot-implausible",
+              fmt::format("{} in {} ({}): spot {} is {:.2g}% of on-demand {}{}, below the {:.0f}% floor of the "
+                          "provider's deepest published spot discount (a placeholder or a fetcher's error); "
+                          "excluded",
+                          instance, region, z->zone, money(*z->spot), 100 * *z->spot / *reference, money(*reference),
+                          z->listed_on_demand ? "" : " (the instance's median elsewhere)", 100 * spot_floor),
+              z->line);
           continue;
         }
         spot.push_back(*z->spot);

@@ -9,6 +9,9 @@
 //   sentinel          a price of 700.0 (GCP's placeholder for "unknown")
 //   no-price          a blank or zero price (no public on-demand price, no spot market)
 //   spot-not-cheaper  spot at or above the row's on-demand price (not a real spot offer)
+//   spot-implausible  spot below the provider's deepest published discount (AWS 90%,
+//                     GCP 91%) of the zone's listed on-demand price, or where the zone
+//                     lists none, of the instance's median elsewhere
 //   no-host-row       a GCP GPU row whose host VM row (same zone) is missing
 //   unused-host-row   a GCP host VM row no accelerator row refers to
 //   unknown-sku       an accelerator with no catalog key (e.g. A100 40GB)

@@ -20,6 +20,18 @@ namespace xpu::price_import {
 // GCP's placeholder for "price unknown".
 inline constexpr double kSentinel = 700.0;
 
+// The deepest spot discount each provider publishes: AWS "up to 90% off the
+// On-Demand price" (https://aws.amazon.com/ec2/spot/pricing/), Google Cloud
+// "60-91% discounts" for Spot VMs' machine types and GPUs
+// (https://cloud.google.com/spot-vms); both read 2026-12-06. A spot price
+// below that fraction of on-demand is a placeholder or a fetcher's error,
+// not a market price (usertrial5: 0.00001 $/h for 8 H100s was written). The
+// AWS snapshot has rows at exactly 10% (trn1.32xlarge in us-east-2), so 1%
+// below the floor is the tolerance.
+inline constexpr double kAwsSpotFloor = 0.10;
+inline constexpr double kGcpSpotFloor = 0.09;
+inline constexpr double kSpotFloorTolerance = 0.99;
+
 // A raw accelerator name and what it is in the catalog; `key` empty = not in
 // the catalog, `why` says so in warnings.
 struct AcceleratorSku {

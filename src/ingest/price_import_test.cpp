@@ -37,6 +37,26 @@ std::vector<std::string> keys(const ImportResult& r) {
   return k;
 }
 
+// `rows` under SkyPilot's AWS header, imported as `name`.
+ImportResult import_aws_rows(const std::string& rows, const std::string& name) {
+  ImportOptions opt;
+  opt.retrieved = "2026-11-26";
+  return import_skypilot_text(
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone,"
+      "Arch\n" +
+          rows,
+      name, CatalogFormat::aws, opt);
+}
+
+// The warnings, formatted, one a line.
+std::string warnings_of(const ImportResult& r) {
+  std::string warnings;
+  for (const auto& d : r.diagnostics) {
+    if (d.severity == Severity::warning) warnings += format_diagnostic(d) + "\n";
+  }
+  return warnings;
+}
+
 TEST(PriceImportAws, KeepsCleanPricesAndNamesEveryExclusion) {
   ImportResult r = import_fixture("aws_small.csv", CatalogFormat::aws);
   EXPECT_EQ(r.rows, 12);
@@ -179,6 +199,55 @@ TEST(PriceImport, MissingColumnsAreAnError) {
   EXPECT_TRUE(r.offers.empty());
 }
 
+TEST(PriceImport, AnUnknownColumnIsNamedWithItsNearMiss) {
+  // usertrial4: a header's unknown column (a misspelt 'GpuInfo', a column a
+  // newer schema adds) was ignored without a word. SkyPilot's own other
+  // columns (vCPUs, MemoryGiB, GpuInfo, Arch) are known and not read.
+  ImportOptions opt;
+  opt.retrieved = "2026-11-26";
+  ImportResult r = import_skypilot_text(
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfp,Price,SpotPrice,Region,"
+      "AvailabilityZone,Arch,Discount\n"
+      "p5.48xlarge,H100,8.0,192,2048,x,55.04,19,us-east-1,use1-az1,x86_64,0.1\n",
+      "u.csv", CatalogFormat::aws, opt);
+  EXPECT_EQ(warnings_of(r),
+            "u.csv:1:63: warning: unknown column 'GpuInfp' (did you mean 'GpuInfo'?): its cells are not read\n"
+            "u.csv:1:116: warning: unknown column 'Discount': its cells are not read\n");
+  EXPECT_EQ(r.offers.size(), 2u);
+  // GCP's header has no Arch: there it is unknown.
+  r = import_skypilot_text(
+      "InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,Region,AvailabilityZone,Price,"
+      "SpotPrice,Arch\n",
+      "g.csv", CatalogFormat::gcp, opt);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(format_diagnostic(r.diagnostics[0]), "g.csv:1:111: warning: unknown column 'Arch': its cells are not read");
+}
+
+TEST(PriceImport, ASpotPricePastTheDeepestPublishedDiscountIsExcluded) {
+  // usertrial4: 0.00001 $/h for 8 H100s was written as a spot offer (its
+  // on-demand row dropped as a regional anomaly, so nothing was compared).
+  // AWS publishes spot at up to 90% off: exactly 10% (the snapshot's
+  // trn1.32xlarge in us-east-2) is kept, below it is not a market price.
+  ImportResult r = import_aws_rows(
+      "p5.48xlarge,H100,8.0,192,2048,,55.04,5.504,us-east-1,use1-az1,x\n"
+      "p5.48xlarge,H100,8.0,192,2048,,55.04,0.00001,us-east-1,use1-az2,x\n"
+      "p5.48xlarge,H100,8.0,192,2048,,,0.5,us-west-2,usw2-az1,x\n",
+      "s.csv");
+  EXPECT_TRUE(warned(r, 3,
+                     "[spot-implausible] p5.48xlarge in us-east-1 (use1-az2): spot 1e-05 $/h is 1.8e-05% of on-demand "
+                     "55.04 $/h, below the 10% floor"))
+      << format_diagnostics(r.diagnostics);
+  EXPECT_TRUE(warned(r, 4,
+                     "[spot-implausible] p5.48xlarge in us-west-2 (usw2-az1): spot 0.5 $/h is 0.91% of on-demand "
+                     "55.04 $/h (the instance's median elsewhere)"))
+      << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(r.excluded["spot-implausible"], 2);
+  const Offer* spot = find(r, "aws/us-east-1/p5.48xlarge/spot");
+  ASSERT_NE(spot, nullptr);
+  EXPECT_NEAR(per_hour(spot->price), 5.504, 1e-9);
+  EXPECT_EQ(find(r, "aws/us-west-2/p5.48xlarge/spot"), nullptr);
+}
+
 TEST(PriceImport, OutputReadsBackAsTheSameOffers) {
   ImportResult r = import_fixture("gcp_small.csv", CatalogFormat::gcp);
   std::string yaml = offers_to_yaml(r.offers, {"header"});
@@ -247,23 +316,14 @@ TEST(PriceImport, ARowWithoutItsKeysOrAWholeCountIsMalformed) {
   // usertrial4: a blank InstanceType was written as an offer for instance "",
   // "8.5" accelerators were rounded to 9 chips, and zones named alike in two
   // regions ("a") made the second region a "duplicate".
-  ImportOptions opt;
-  opt.retrieved = "2026-11-26";
-  const std::string header =
-      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone,"
-      "Arch\n";
-  ImportResult r = import_skypilot_text(header +
-                                            ",H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
-                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,,a,x\n"
-                                            "p5.48xlarge,H100,8.5,192,2048,,55.04,19,us-east-1,a,x\n"
-                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
-                                            "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-west-2,a,x\n",
-                                        "s.csv", CatalogFormat::aws, opt);
-  std::string warnings;
-  for (const auto& d : r.diagnostics) {
-    if (d.severity == Severity::warning) warnings += format_diagnostic(d) + "\n";
-  }
-  EXPECT_EQ(warnings,
+  ImportResult r = import_aws_rows(
+      ",H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
+      "p5.48xlarge,H100,8.0,192,2048,,55.04,19,,a,x\n"
+      "p5.48xlarge,H100,8.5,192,2048,,55.04,19,us-east-1,a,x\n"
+      "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-east-1,a,x\n"
+      "p5.48xlarge,H100,8.0,192,2048,,55.04,19,us-west-2,a,x\n",
+      "s.csv");
+  EXPECT_EQ(warnings_of(r),
             "s.csv:2: warning: [malformed] InstanceType is blank; skipped\n"
             "s.csv:3: warning: [malformed] Region is blank; skipped\n"
             "s.csv:4: warning: [malformed] p5.48xlarge: AcceleratorCount '8.5' is not a whole positive count; "

@@ -74,10 +74,24 @@ const nlohmann::json* FieldReader::value(std::string_view name) {
   return &object_.at(key);
 }
 
+std::string too_many_threads(long long threads) {
+  return fmt::format("must be at most {} (far past any machine's cores), got {}", kMaxThreads, threads);
+}
+
 std::optional<std::string> FieldReader::text(std::string_view name) {
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
-  if (v->is_string()) return v->get<std::string>();
+  if (v->is_string()) {
+    // Every text field names something (a provider, a region, a file, a
+    // stack): an empty one was read as "not given" and answered for every
+    // provider (usertrial5: `compare --provider ''`).
+    const std::string& s = v->get_ref<const std::string&>();
+    if (s.find_first_not_of(" \t") == std::string::npos) {
+      error(name, "is empty; give a value or leave it out");
+      return std::nullopt;
+    }
+    return s;
+  }
   if (v->is_number()) return v->dump();
   error(name, fmt::format("must be text, got {}", v->dump()));
   return std::nullopt;
@@ -86,6 +100,17 @@ std::optional<std::string> FieldReader::text(std::string_view name) {
 std::optional<int> FieldReader::integer(std::string_view name) {
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
+  // Past 2^63 a JSON integer is unsigned, and get<long long>() wrapped it:
+  // 18446744073709551608 chips were "must be positive, got -8" (usertrial5).
+  // A whole number past 2^64 is a double: out of range too, not "not whole".
+  const bool past_int =
+      (v->is_number_unsigned() && v->get<unsigned long long>() > 2147483647ULL) ||
+      (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>()) &&
+       std::fabs(v->get<double>()) > 2147483647.0);
+  if (past_int) {
+    error(name, fmt::format("{} is out of range (numbers out of range: at most 2147483647)", v->dump()));
+    return std::nullopt;
+  }
   if (v->is_number_integer()) {
     const auto n = v->get<long long>();
     if (n >= -2147483647LL && n <= 2147483647LL) return static_cast<int>(n);

@@ -41,6 +41,13 @@ struct FieldStyle {
   Diagnostics refused;
 };
 
+// The most threads a request may ask for: far past the cores of any machine
+// xpuplan runs on, and low enough that a loop or a solver given it does not
+// try to start a million threads (usertrial5: `plan --threads 1000000` and
+// `compare --threads 100000` were taken as given). The message for more.
+inline constexpr int kMaxThreads = 1024;
+std::string too_many_threads(long long threads);
+
 // How field `name` is shown: "/tokens", or as the CLI spells it ("--tokens").
 std::string field_location(std::string_view name, const FieldStyle& style);
 // Diagnostics located at "/field" pointers (the api's) moved to `style`, and

@@ -53,7 +53,8 @@ int global_batch_of(FieldReader& f, int fallback) {
 unsigned threads_of(FieldReader& f) {
   const auto t = f.integer("threads");
   if (t && *t < 0) f.error("threads", fmt::format("must be 0 (all cores) or positive, got {}", *t));
-  return t && *t > 0 ? static_cast<unsigned>(*t) : 0;
+  if (t && *t > kMaxThreads) f.error("threads", too_many_threads(*t));
+  return t && *t > 0 ? static_cast<unsigned>(std::min(*t, kMaxThreads)) : 0;
 }
 
 }  // namespace
@@ -286,6 +287,22 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   r.electricity = f.quantity<EnergyPrice>("electricity").value_or(r.electricity);
   r.pue = f.number("pue").value_or(r.pue);
   r.life = f.number("life").value_or(r.life);
+  // A flag is honoured or said to change nothing: `--utilization 0.5` on
+  // demand and `--electricity` or `--life` on a rented term were ignored
+  // silently (usertrial5). Warnings, since a form may send its defaults.
+  if (f.has("utilization") && r.utilization != 1.0 && !r.owned && commitment_length(r.term).si() == 0) {
+    ds.push_back(warning_at({.pointer = f.where("utilization")},
+                            fmt::format("applies to committed (1y, 3y) and owned hours; {} hours are paid only when "
+                                        "used, so it changes nothing here",
+                                        to_string(r.term))));
+  }
+  for (const char* name : {"electricity", "life"}) {
+    if (f.has(name) && !r.owned) {
+      ds.push_back(warning_at({.pointer = f.where(name)},
+                              "applies to owned hardware (term owned); a rented price includes power and the "
+                              "hardware, so it changes nothing here"));
+    }
+  }
   r.baseline = f.text("baseline").value_or(r.baseline);
   r.accelerators = f.list("accelerators").value_or(std::vector<std::string>{});
   r.region = f.text("region").value_or("");
@@ -397,6 +414,7 @@ RequestRead<api::PlanRequest> read_plan_request(const nlohmann::json& fields, co
   r.time_limit = f.number("time_limit").value_or(r.time_limit);
   r.gap = f.number("gap").value_or(r.gap);
   r.threads = f.integer("threads").value_or(r.threads);
+  if (r.threads > kMaxThreads) f.error("threads", too_many_threads(r.threads));
   r.baselines = !f.boolean("no_baselines").value_or(false);
   r.fluid = f.boolean("fluid").value_or(false);
   const auto risks = f.text("risks");

@@ -183,6 +183,79 @@ TEST(Requests, CompareNamesTheOtherFieldTheJsonWay) {
   EXPECT_EQ(ok.request->baseline, "h100-sxm");
 }
 
+TEST(Requests, OddValuesANewUserGivesAreEachNamed) {
+  // usertrial5: a JSON integer past 2^63 wrapped negative ("must be positive,
+  // got -8"); an empty provider was "any provider"; 100000 threads were taken.
+  const DataSet d = fixture();
+  const auto r = read_compare_request(json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T",
+      "chips": 18446744073709551608, "provider": "", "region": " ", "threads": 100000})"),
+                                      d);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/chips: error: 18446744073709551608 is out of range (numbers out of range: at most 2147483647)\n"
+            "/region: error: is empty; give a value or leave it out\n"
+            "/provider: error: is empty; give a value or leave it out\n"
+            "/threads: error: must be at most 1024 (far past any machine's cores), got 100000\n");
+  const auto big =
+      read_compare_request(json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T", "chips": 1e20})"), d);
+  EXPECT_EQ(format_diagnostics(big.diagnostics),
+            "/chips: error: 1e+20 is out of range (numbers out of range: at most 2147483647)\n");
+}
+
+TEST(Requests, ACostFlagATermDoesNotUseIsSaidToChangeNothing) {
+  // usertrial5: `--utilization 0.5` on demand and `--electricity`/`--life` on a rented term were ignored silently.
+  DataSet d = fixture();
+  Offer committed = d.prices.offers[0];
+  committed.term = Term::commit_1y;
+  d.prices.offers.push_back(committed);
+  const auto r = read_compare_request(json{{"model", "llama-8b"},
+                                           {"train", true},
+                                           {"tokens", "1T"},
+                                           {"chips", 8},
+                                           {"utilization", 0.5},
+                                           {"electricity", "0.2 $/kWh"},
+                                           {"life", 3}},
+                                      d);
+  ASSERT_TRUE(r.request) << format_diagnostics(r.diagnostics);
+  EXPECT_EQ(format_diagnostics(r.diagnostics),
+            "/utilization: warning: applies to committed (1y, 3y) and owned hours; on-demand hours are paid only "
+            "when used, so it changes nothing here\n"
+            "/electricity: warning: applies to owned hardware (term owned); a rented price includes power and the "
+            "hardware, so it changes nothing here\n"
+            "/life: warning: applies to owned hardware (term owned); a rented price includes power and the "
+            "hardware, so it changes nothing here\n");
+  // A form's default (utilization 1), a commitment's utilization and an owned life are said nothing of.
+  for (const json& quiet : {json{{"utilization", 1}}, json{{"utilization", 0.5}, {"term", "1y"}},
+                            json{{"utilization", 0.5}, {"life", 3}, {"term", "owned"}}}) {
+    json j{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
+    j.update(quiet);
+    EXPECT_EQ(format_diagnostics(read_compare_request(j, d).diagnostics), "") << quiet.dump();
+  }
+}
+
+TEST(Requests, FiltersThatEachNameSomethingButTogetherNoOfferAreAnError) {
+  // usertrial5: `--provider aws --provider-class neocloud` listed every
+  // accelerator as "no price from aws from a neocloud provider", exit 1.
+  DataSet d = fixture();
+  Offer far = d.prices.offers[0];
+  far.provider = "other-cloud";
+  far.region = "eu-west-1";
+  far.provider_class = ProviderClass::neocloud;
+  d.prices.offers.push_back(far);
+  const auto base = json{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}};
+  auto with = [&](json extra) {
+    json j = base;
+    j.update(extra);
+    return format_diagnostics(read_compare_request(j, d).diagnostics);
+  };
+  EXPECT_EQ(with({{"provider", "cloud"}, {"provider_class", "neocloud"}}),
+            "/provider_class: error: no neocloud offers from provider 'cloud' (class: unclassified)\n");
+  EXPECT_EQ(with({{"provider", "cloud"}, {"region", "eu-west-1"}}),
+            "/region: error: no offers in region 'eu-west-1' from provider 'cloud'; their regions: us-east-1\n");
+  EXPECT_EQ(with({{"provider_class", "neocloud"}, {"term", "spot"}}),
+            "/term: error: no spot offers from neocloud providers; their terms: on-demand\n");
+  EXPECT_EQ(with({{"provider", "other-cloud"}, {"region", "eu-west-1"}}), "");
+}
+
 TEST(Requests, FlagsSpellTheSameProblemsTheCliWay) {
   const DataSet d = fixture();
   const FieldStyle flags{.flags = true, .spelled = {}};

@@ -54,6 +54,7 @@ RequestRead<api::SimulateRequest> read_simulate_request(const nlohmann::json& fi
   r.months = f.integer("months").value_or(0);
   const int threads = f.integer("threads").value_or(1);
   if (threads < 1) f.error("threads", fmt::format("must be at least 1, got {}", threads));
+  if (threads > kMaxThreads) f.error("threads", too_many_threads(threads));
   r.options.threads = static_cast<unsigned>(std::max(threads, 1));
   if (portfolio) {
     api::PlanRequest pr;

@@ -297,7 +297,14 @@ void UniqueNames::add(MapReader& r, std::string_view key, const std::string& nam
   if (name.empty()) return;
   const int line = r.where(key).line;
   if (const auto [it, fresh] = first_line_.emplace(name, line); !fresh) {
-    r.error(key, fmt::format("is given twice (first on line {})", it->second));
+    if (line < r.where().line) {  // the name was written before its entry: the entry is an alias
+      r.error(
+          fmt::format("{}: '{}' is given twice (first on line {}), by an alias or a merge (<<) of that entry; "
+                      "give this one its own {}",
+                      key, name, it->second, key));
+    } else {
+      r.error(key, fmt::format("is given twice (first on line {})", it->second));
+    }
   }
 }
 
@@ -381,13 +388,39 @@ std::optional<double> MapReader::number(std::string_view key, Need need, Sign si
   return v;
 }
 
+std::string whole_number_problem(std::string_view text, std::string_view unit) {
+  const auto out_of_range = [&] {
+    return fmt::format("'{}' is out of range (numbers out of range: at most 2147483647)", text);
+  };
+  const char* end = text.data() + text.size();
+  long long n = 0;
+  const auto [np, nec] = std::from_chars(text.data(), end, n);
+  if (np == end && !text.empty() &&
+      (nec == std::errc::result_out_of_range || (nec == std::errc() && (n > 2147483647LL || n < -2147483647LL)))) {
+    return out_of_range();
+  }
+  double d = 0;
+  const auto [dp, dec] = std::from_chars(text.data(), end, d);
+  if (!text.empty() && dp == end && dec == std::errc() && std::isfinite(d) && d == std::floor(d)) {
+    if (std::fabs(d) > 2147483647.0) return out_of_range();
+    return fmt::format("write '{}' in digits ({:.0f})", text, d);
+  }
+  return fmt::format("must be a whole number{}{}, got '{}'", unit.empty() ? "" : " of ", unit, text);
+}
+
 std::optional<long long> MapReader::integer(std::string_view key, Need need, Sign sign) {
   auto s = str(key, need);
   if (!s) return std::nullopt;
   long long v = 0;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
   if (ec != std::errc() || p != s->data() + s->size()) {
-    error(key, fmt::format("must be a whole number, got '{}'", *s));
+    error(key, whole_number_problem(*s));
+    return std::nullopt;
+  }
+  // Every caller keeps an int: 4294967296 chips were read as 0 and a plan was
+  // "infeasible", silently (usertrial5).
+  if (v > 2147483647LL || v < -2147483647LL) {
+    error(key, whole_number_problem(*s));
     return std::nullopt;
   }
   if (!sign_ok(static_cast<double>(v), sign)) {

@@ -94,8 +94,18 @@ class MapReader {
   std::set<std::string, std::less<>> known_;
 };
 
-// Names that must be unique within a list (pools, runs, services): a second
-// one is an error at its name that gives the first one's line.
+// Why `text` (which did not read as a whole number) is not one, for an error
+// after "KEY: ": digits past the integer range are out of range, a whole
+// number in exponent form ("1e3") is to be written in digits, anything else
+// "must be a whole number[ of UNIT]". `months: 99999999999999999999` and
+// `capacity: 1e3` were both "must be a whole number" (usertrial5).
+std::string whole_number_problem(std::string_view text, std::string_view unit = "");
+
+// Names that must be unique within a list (sites, workloads, pools, runs,
+// services): a second one is an error at its name that gives the first one's
+// line. An entry that is an alias (`- *w`) shares its anchor's fields, so
+// the error is at the alias, not at the anchor's name (usertrial5: both
+// pointed into the anchor and neither at the repeat).
 class UniqueNames {
  public:
   void add(MapReader& r, std::string_view key, const std::string& name);

@@ -1,6 +1,7 @@
 #include "report/evidence_report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -131,7 +132,8 @@ Json to_json(const api::CalibrateReport& r) {
                       {"accelerators", f.accelerators},
                       {"precisions", f.precisions},
                       {"max_chips", f.max_chips},
-                      {"on_bound", f.on_bound}});
+                      {"on_bound", f.on_bound},
+                      {"held_at_priors", f.held_at_priors}});
   }
   return Json{
       {"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}, {"leave_one_out", summary_json(r.leave_one_out)}};
@@ -162,6 +164,7 @@ std::string to_text(const api::CalibrateReport& r) {
     for (const auto& [name, value] : f.fitted) {
       params += fmt::format("{}{}={}", params.empty() ? "" : " ", name, fitted_value(name, value));
     }
+    if (params.empty()) params = "none: the priors stand";
     t.rows.push_back({f.stack, std::to_string(f.case_ids.size()), params,
                       fmt::format("{:.1f}%", f.in_sample.median_abs),
                       fmt::format("{:.1f}%", f.leave_one_out.median_abs),
@@ -170,11 +173,28 @@ std::string to_text(const api::CalibrateReport& r) {
   std::string out = render(t);
   for (const auto& f : r.fits) {
     for (const auto& b : f.on_bound) out += fmt::format("warning: {}: {} ended on its search bound\n", f.stack, b);
+    // A stack with fewer cases than parameters is not identified: say what
+    // holds its priors (one case was reported as "Fitted" without a word).
+    if (f.held_at_priors.empty()) continue;
+    const size_t n = f.case_ids.size();
+    out += fmt::format(
+        "{}: {}: {} case{} fit{} {}; {} {} held at {} prior{} (a parameter is fitted per 3 cases)\n",
+        f.fitted.empty() ? "warning" : "note", f.stack, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+        f.fitted.empty() ? "no parameter"
+                         : fmt::format("{} of {}", f.fitted.size(), f.fitted.size() + f.held_at_priors.size()),
+        fmt::format("{}", fmt::join(f.held_at_priors, ", ")), f.held_at_priors.size() == 1 ? "is" : "are",
+        f.held_at_priors.size() == 1 ? "its" : "their", f.held_at_priors.size() == 1 ? "" : "s");
   }
   out +=
       "\nLeave-one-out error by group (each case predicted by its stack refitted without it, layouts re-searched):\n";
   out += summary_lines(r.leave_one_out);
-  return out + fmt::format("Fitted {} stacks from {} in {:.1f} s.\n", r.fits.size(), r.cases_name, r.seconds);
+  const auto unfitted = static_cast<size_t>(
+      std::count_if(r.fits.begin(), r.fits.end(), [](const StackCalibration& f) { return f.fitted.empty(); }));
+  return out + fmt::format("Fitted {} stacks{} from {} in {:.1f} s.\n", r.fits.size() - unfitted,
+                           unfitted == 0 ? std::string()
+                                         : fmt::format(" ({} more held at {} priors: too few cases)", unfitted,
+                                                       unfitted == 1 ? "its" : "their"),
+                           r.cases_name, r.seconds);
 }
 
 namespace {

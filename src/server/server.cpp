@@ -93,9 +93,27 @@ nlohmann::json json_body(const std::string& text) {
   return std::move(*j);
 }
 
+// A query's fields as a request object. A key given twice is refused, as a
+// JSON body's repeated key is: `?provider=aws&provider=gcp` was answered for
+// gcp alone, silently (usertrial5).
 nlohmann::json query_fields(const httplib::Request& req) {
   nlohmann::json q = nlohmann::json::object();
-  for (const auto& [k, v] : req.params) q[k] = v;
+  nlohmann::json twice = nlohmann::json::array();
+  for (const auto& [k, v] : req.params) {
+    if (q.contains(k)) {
+      const std::string pointer = (nlohmann::json::json_pointer() / k).to_string();
+      if (std::none_of(twice.begin(), twice.end(), [&](const nlohmann::json& d) { return d["pointer"] == pointer; })) {
+        twice.push_back(
+            {{"in", "query"},
+             {"pointer", pointer},
+             {"severity", "error"},
+             {"message", fmt::format("is given {} times in the query; give it once", req.params.count(k))}});
+      }
+      continue;
+    }
+    q[k] = v;
+  }
+  if (!twice.empty()) throw bad_request(std::move(twice));
   return q;
 }
 

@@ -162,6 +162,23 @@ TEST(Server, APortAnotherServerHoldsIsRefused) {
   EXPECT_NE(error.find("another server may hold the port"), std::string::npos) << error;
 }
 
+TEST(Server, AQueryKeyGivenTwiceIsRefused) {
+  // usertrial5: `?provider=aws&provider=gcp` was answered for gcp alone.
+  auto c = shared().client();
+  auto res = c.Get("/api/prices?provider=aws&term=1y&provider=gcp&a/b=1&a/b=2");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  const auto b = body_of(res);
+  ASSERT_EQ(b["diagnostics"].size(), 2U) << res->body;
+  EXPECT_EQ(b["diagnostics"][0]["pointer"], "/a~1b") << res->body;
+  EXPECT_EQ(b["diagnostics"][1]["pointer"], "/provider") << res->body;
+  EXPECT_EQ(b["diagnostics"][1]["message"], "is given 2 times in the query; give it once") << res->body;
+  EXPECT_EQ(b["diagnostics"][1]["in"], "query") << res->body;
+  res = c.Get("/api/prices?provider=aws&term=1y");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body.substr(0, 300);
+}
+
 TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   auto c = shared().client();
   auto res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":"many","tokns":"1T"})",

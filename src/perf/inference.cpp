@@ -307,9 +307,13 @@ bool meets_at(const InferenceContext& c, const ServingLayout& l, double rate, co
 
 }  // namespace
 
-bool step_monotone_in_batch(const InferenceContext& c, const ServingLayout& l) {
-  return l.attn_dp <= 1 && !(c.fabric.mesh_below.si() > 0) && !(c.fabric.rdh_below.si() > 0) && c.job.input_len >= 1 &&
+bool step_monotone_in_batch(const InferenceContext& c, const ServingLayout& /*l*/) {
+  return !(c.fabric.mesh_below.si() > 0) && !(c.fabric.rdh_below.si() > 0) && c.job.input_len >= 1 &&
          prompt_p99(c.job) >= 1;
+}
+
+bool step_star_shaped_in_batch(const InferenceContext& c, const ServingLayout& l) {
+  return l.attn_dp <= 1 && step_monotone_in_batch(c, l);
 }
 
 BatchLatency latency_at_batch(const InferenceContext& c, const ServingLayout& l, double batch, double cap) {
@@ -357,15 +361,21 @@ namespace {
 // TTFT (step + prompt time + slot wait; Erlang C grows with the offered load
 // min(B, n (1 - 1e-9)), and the wait is increasing in it and in the step).
 //
+// - Attention data parallelism: the busiest rank's prompts E[ceil(N / dp)]
+//   I, N Poisson of mean n proportional to B, grow with n (a Poisson count
+//   is stochastically increasing in its mean), and so do its LM-head rows
+//   q / dp + E[ceil(N / dp)]; its decode reads (q / dp) ctx (1 + a /
+//   sqrt(q / dp)) = ctx (q / dp + a sqrt(q / dp)) keys grow with q, and so
+//   does q times any min(that context, a window). (Before busiest_rank_prefill
+//   counted whole prompts, its ~n^2 below one prompt per step made the step
+//   fall: coldinfer4.) The step is not star-shaped there, though: near n ~ dp
+//   the slope of E[ceil(N / dp)] exceeds its mean slope (by up to 2.4% over a
+//   2% rise of n at dp 64), so the step per sequence can rise with B, and the
+//   cell skip below, which needs star-shaped steps, keeps out attention DP
+//   (step_star_shaped_in_batch); the bracket, which needs only monotone
+//   ones, takes it.
+//
 // Where the argument fails, and the search keeps the exact bisection:
-// - attention data parallelism: the busiest rank's prompt tokens are not
-//   star-shaped in B (below one prompt per step busiest_rank_prefill gives
-//   E[ceil(N / dp)] prefill ~ n^2 I, and near n ~ dp the slope of
-//   E[ceil(N / dp)] exceeds its mean slope), so the LM head's term above can
-//   fall; from 200 prompts on it is a staircase; and the busiest rank's
-//   context spread falls with B. Let in, the property test below fails (the
-//   step of qwen3-30b-a3b tp16 attn-dp16 on tpu-v5p falls by 1e-5 between
-//   batches 0.0015 and 0.011);
 // - the Neuron runtime's size-based collective algorithms (mesh_below,
 //   rdh_below): a bigger message can switch to a faster algorithm (let in,
 //   llama3.1-8b tp8 on trn2's step falls from 0.154 to 0.133 s between
@@ -807,7 +817,7 @@ ServingSearch search_with(const InferenceContext& c, const ServingTable& t, doub
     // concave terms from 0, and their sums, maxima and minima are), so it
     // needs at least ceil(rate / top_rate - 1e-9) replicas: a cell that
     // would need more chips than the best has loses whatever its TPOT.
-    if (prune && out.best && !cell.max_rate && step_monotone_in_batch(c, l)) {
+    if (prune && out.best && !cell.max_rate && step_star_shaped_in_batch(c, l)) {
       const double fewest = std::max(1.0, std::ceil(rate / (cell.top_rate * (1.0 + kMonotoneSlack)) - 1e-9));
       if (fewest * l.chips() > best_chips) continue;
     }

@@ -28,9 +28,18 @@ StepPlan plan_step(const InferenceContext& c, const ServingLayout& l, double con
 StepTime mixed_step(const InferenceContext& c, const ServingLayout& l, const StepPlan& plan, double batch,
                     double context, double prompt, double prompt_len);
 
+// Prompt tokens the busiest of `dp` attention data-parallel ranks prefills in
+// one iteration that prefills `prefill` tokens of prompts of `prompt_len`
+// (a steady stream's Poisson arrivals, or one `deterministic` pass).
+double busiest_rank_prefill(double prefill, double prompt_len, double dp, bool deterministic);
+
 // Whether the serving search treats layout `l`'s step as non-decreasing in
 // the batch (the argument and its exceptions: perf/inference.cpp).
 bool step_monotone_in_batch(const InferenceContext& c, const ServingLayout& l);
+// Whether, besides, its step per sequence is non-increasing in the batch (a
+// replica carries at most its cap's rate): not under attention data
+// parallelism (perf/inference.cpp).
+bool step_star_shaped_in_batch(const InferenceContext& c, const ServingLayout& l);
 
 // What the serving search's latency verdict at Little's-law batch `batch`
 // (batch cap `cap`) compares with the targets: the steady step, the p99 TPOT

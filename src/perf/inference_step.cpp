@@ -167,6 +167,8 @@ Seconds serving_all_reduce(const InferenceContext& c, int n, Bytes bytes, const 
   return t + c.stack->collective_overhead;
 }
 
+}  // namespace
+
 // Prompt tokens the busiest attention data-parallel rank prefills in one
 // iteration. Under attention data parallelism a prompt is prefilled on the
 // rank that will hold its KV cache, and the expert exchange of every MoE
@@ -174,27 +176,45 @@ Seconds serving_all_reduce(const InferenceContext& c, int n, Bytes bytes, const 
 // rank's pace, not the mean's. A balancing scheduler deals the iteration's
 // prompts round-robin (SGLang's and TensorRT-LLM's attention-DP schedulers
 // assign new requests to the least-loaded rank), so the busiest rank gets
-// ceil(N / dp) of the N prompts. In a steady stream N is Poisson: requests
-// finish at random moments (mean `prompts` per iteration); a lone prefill
-// pass (`deterministic`) has exactly `prompts`.
+// ceil(N / dp) of the N prompts, each whole. In a steady stream N is
+// Poisson: requests finish at random moments (mean n = prefill / prompt_len
+// per iteration), and the busiest rank prefills E[ceil(N / dp)] whole
+// prompts: 1 - e^-n of one below one prompt per iteration, not n of a
+// partial one (the product of the two, ~n^2, under-counted it by 1 / n and
+// grew faster than the batch; issue 14, coldinfer4). The sum runs over
+// every N within 12 standard deviations of n, at every n, so it is one
+// smooth, non-decreasing function of n (it was ceil(n / dp) past 200
+// prompts, a step down from the Poisson mean at the switch). A lone prefill
+// pass (`deterministic`) has exactly n, dealt the same way; a pass of less
+// than one prompt is a chunk of one, on one rank.
 double busiest_rank_prefill(double prefill, double prompt_len, double dp, bool deterministic) {
   if (dp <= 1 || prefill <= 0 || prompt_len <= 0) return prefill / std::max(1.0, dp);
   const double n = prefill / prompt_len;
-  double prompts = 0;
-  if (deterministic || n > 200) {
-    prompts = std::ceil(n / dp - 1e-9);
-  } else {
-    // E[ceil(N / dp)] for N ~ Poisson(n), summed over N.
-    double pmf = std::exp(-n), cdf = 0;
-    for (int k = 0; k < 1000 && cdf < 1.0 - 1e-12; ++k) {
-      prompts += pmf * std::ceil(k / dp);
-      cdf += pmf;
-      pmf *= n / (k + 1.0);
-    }
+  if (deterministic) return std::min(prefill, std::ceil(n / dp - 1e-9) * std::min(prompt_len, prefill));
+  // E[ceil(N / dp)] for N ~ Poisson(n): the pmf relative to its mode m,
+  // carried up by w(k + 1) = w(k) n / (k + 1) and down by w(k - 1) = w(k) k / n,
+  // then normalised (no factorials, no underflow near the mode).
+  const double spread = 12.0 * std::sqrt(n) + 10.0;
+  const double mode = std::floor(n);
+  double mass = 1.0, prompts = std::ceil(mode / dp);
+  double w = 1.0;
+  for (double k = mode; k + 1.0 <= n + spread; k += 1.0) {
+    w *= n / (k + 1.0);
+    mass += w;
+    prompts += w * std::ceil((k + 1.0) / dp);
   }
-  // Partial prompts (a chunk of one) keep their share; never more than the whole.
-  return std::min(prefill, prompts * std::min(prompt_len, prefill));
+  w = 1.0;
+  for (double k = mode; k >= 1.0 && k >= n - spread; k -= 1.0) {
+    w *= k / n;
+    mass += w;
+    prompts += w * std::ceil((k - 1.0) / dp);
+  }
+  prompts /= mass;
+  // Never more than the iteration's whole prefill (ceil(N / dp) <= N).
+  return std::min(prefill, prompts * prompt_len);
 }
+
+namespace {
 
 // Spread (standard deviation / mean) of the context of the sequences in
 // flight in a steady stream: prompt and output lengths lognormal and

@@ -233,13 +233,14 @@ class ProgressTicker {
   std::thread thread_;
 };
 
-// CBC's default node order (dives for plans, after 10,000 nodes mostly the
-// lowest bound first), preceded by a phase that takes the open node with the
-// lowest bound first (CbcCompareObjective's test). CBC's proven bound is the
-// lowest bound of any open node; its dives can leave the lowest nodes open
-// for thousands of nodes, where taking them first lifts the bound after a few
-// dozen (MilpOptions::best_first_nodes). The order never changes what is
-// proven. Measured with one thread only (docs/benchmarks.md, planner14).
+// CBC's default node order (dives for plans; after 10,000 nodes mostly the
+// lowest bound first: CbcCompareDefault::every1000Nodes, CBC 2.10), after a
+// first phase that takes the open node with the lowest bound first
+// (CbcCompareObjective's test). CBC's proven bound is the lowest bound of
+// any open node; its dives can leave the lowest nodes open for thousands of
+// nodes, where taking them first lifts the bound after a few dozen
+// (MilpOptions::best_first_nodes). The order never changes what is proven.
+// Measured with one thread only (docs/benchmarks.md, planner14).
 class PhasedCompare : public CbcCompareDefault {
  public:
   CbcCompareBase* clone() const override { return new PhasedCompare(*this); }

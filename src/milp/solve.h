@@ -52,6 +52,13 @@ struct MilpOptions {
   // better plans on its own (the feasibility pump runs only without one):
   // a poor start can pin the search to itself.
   bool start_to_cbc = true;
+  // The first this many branch-and-bound nodes take the open node with the
+  // lowest bound first, then CBC's default order (depth-first dives for
+  // plans). CBC's proven bound is the lowest bound of any open node, and its
+  // dives can leave one low node open for thousands of nodes; a bound that is
+  // the point of the solve rises sooner this way (docs/benchmarks.md,
+  // planner14). 0: CBC's order throughout.
+  long best_first_nodes = 0;
   // Called with the search's state about every progress_interval_s, from a
   // thread of solve_milp's own, one call at a time, and once more with done
   // set before solve_milp returns. Must not call solve_milp. Empty: none.

@@ -3,9 +3,11 @@
 // CbcModel::branchAndBound does none of that and is far slower (CBC's
 // examples/driver3.cpp; coin-or/Cbc issue #179).
 #include <fmt/format.h>
+#include <CbcCompareDefault.hpp>
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CbcTree.hpp>
 #include <OsiClpSolverInterface.hpp>
 
 #include <algorithm>
@@ -68,6 +70,10 @@ Diagnostics validate_options(const MilpOptions& o) {
     out.push_back(
         error_at({.pointer = "/options/progress_interval_s"},
                  fmt::format("progress interval must be a positive number of seconds, got {}", o.progress_interval_s)));
+  }
+  if (o.best_first_nodes < 0) {
+    out.push_back(error_at({.pointer = "/options/best_first_nodes"},
+                           fmt::format("best-first nodes must be 0 or more, got {}", o.best_first_nodes)));
   }
   if (o.threads < 1) {
     out.push_back(
@@ -192,24 +198,6 @@ int driver_callback(CbcModel* model, int where_from) {
 // CBC's values come in its minimisation form with "none" as about 1e50.
 double cbc_value(double v) { return std::abs(v) >= 1e49 ? kNaN : v; }
 
-class ProgressHandler : public CbcEventHandler {
- public:
-  explicit ProgressHandler(std::shared_ptr<ProgressState> state) : state_(std::move(state)) {}
-  CbcEventHandler* clone() const override { return new ProgressHandler(*this); }
-  CbcAction event(CbcEvent e) override {
-    if (state_->is_main(model_) && e != endSearch) {
-      // Both in the model's own sense (CbcModel multiplies by the objective sense).
-      const bool has = model_->getSolutionCount() > 0 || model_->bestSolution() != nullptr;
-      state_->observe(has ? cbc_value(model_->getObjValue()) : kNaN, cbc_value(model_->getBestPossibleObjValue()),
-                      model_->getNodeCount());
-    }
-    return noAction;
-  }
-
- private:
-  std::shared_ptr<ProgressState> state_;
-};
-
 // Calls `progress` every `interval` seconds from its own thread until stopped.
 class ProgressTicker {
  public:
@@ -243,6 +231,59 @@ class ProgressTicker {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+};
+
+// CBC's default node order (dives for plans; after 10,000 nodes mostly the
+// lowest bound first: CbcCompareDefault::every1000Nodes, CBC 2.10), after a
+// first phase that takes the open node with the lowest bound first
+// (CbcCompareObjective's test). CBC's proven bound is the lowest bound of
+// any open node; its dives can leave the lowest nodes open for thousands of
+// nodes, where taking them first lifts the bound after a few dozen
+// (MilpOptions::best_first_nodes). The order never changes what is proven.
+// Measured with one thread only (docs/benchmarks.md, planner14).
+class PhasedCompare : public CbcCompareDefault {
+ public:
+  CbcCompareBase* clone() const override { return new PhasedCompare(*this); }
+  bool test(CbcNode* x, CbcNode* y) override {
+    if (!best_first_) return CbcCompareDefault::test(x, y);
+    if (x->objectiveValue() != y->objectiveValue()) return x->objectiveValue() > y->objectiveValue();
+    return equalityTest(x, y);
+  }
+  bool best_first() const { return best_first_; }
+  void end_best_first() { best_first_ = false; }
+
+ private:
+  bool best_first_ = true;
+};
+
+// Ends PhasedCompare's first phase once `nodes` nodes are done, and re-sorts
+// the open nodes for CBC's own order. Reports the main search's state to
+// `state` (when given) at each event.
+class SearchHandler : public CbcEventHandler {
+ public:
+  SearchHandler(std::shared_ptr<ProgressState> state, long best_first_nodes)
+      : state_(std::move(state)), best_first_nodes_(best_first_nodes) {}
+  CbcEventHandler* clone() const override { return new SearchHandler(*this); }
+  CbcAction event(CbcEvent e) override {
+    if (state_ && state_->is_main(model_) && e != endSearch) {
+      // Both in the model's own sense (CbcModel multiplies by the objective sense).
+      const bool has = model_->getSolutionCount() > 0 || model_->bestSolution() != nullptr;
+      state_->observe(has ? cbc_value(model_->getObjValue()) : kNaN, cbc_value(model_->getBestPossibleObjValue()),
+                      model_->getNodeCount());
+    }
+    if (e == node && best_first_nodes_ > 0 && model_->getNodeCount() >= best_first_nodes_) {
+      auto* order = dynamic_cast<PhasedCompare*>(model_->nodeComparison());
+      if (order != nullptr && order->best_first() && model_->tree() != nullptr) {
+        order->end_best_first();
+        model_->tree()->setComparison(*order);
+      }
+    }
+    return noAction;
+  }
+
+ private:
+  std::shared_ptr<ProgressState> state_;
+  long best_first_nodes_;
 };
 
 struct CbcOutcome {
@@ -283,8 +324,12 @@ CbcOutcome run_cbc(const MilpModel& model, const MilpOptions& options, const std
     }
     cbc.setMIPStart(start);
   }
-  if (progress) {
-    ProgressHandler handler(progress);
+  if (options.best_first_nodes > 0) {
+    PhasedCompare order;
+    cbc.setNodeComparison(order);  // CBC keeps a clone
+  }
+  if (progress || options.best_first_nodes > 0) {
+    SearchHandler handler(progress, options.best_first_nodes);
     cbc.passInEventHandler(&handler);  // CBC keeps a clone
   }
 

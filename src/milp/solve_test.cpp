@@ -460,6 +460,31 @@ TEST(SolveMilp, DeterministicParallelSearchMatchesItself) {
   EXPECT_EQ(a.nodes, b.nodes);
 }
 
+// Taking the first nodes lowest bound first changes the search's order, never
+// what it proves: the same optimum on every model, with another node count
+// on at least one (the option is not ignored). A negative count is an error.
+TEST(SolveMilp, BestFirstNodesChangeTheOrderNotTheOptimum) {
+  int reordered = 0;
+  for (uint32_t seed = 0; seed < 6; ++seed) {
+    SCOPED_TRACE(seed);
+    const MilpModel m = multi_knapsack(seed, 3, 30);
+    const MilpResult cbc = solve_milp(m);
+    ASSERT_EQ(cbc.status, MilpStatus::optimal) << cbc.message;
+    for (long nodes : {1L, 20L, 1000000L}) {
+      SCOPED_TRACE(nodes);
+      const MilpResult r = solve_milp(m, {.best_first_nodes = nodes});
+      ASSERT_EQ(r.status, MilpStatus::optimal) << r.message;
+      EXPECT_NEAR(r.objective, cbc.objective, 1e-6 * std::max(1.0, std::abs(cbc.objective)));
+      expect_feasible(m, r);
+      if (r.nodes != cbc.nodes) ++reordered;
+    }
+  }
+  EXPECT_GT(reordered, 0);
+  const MilpResult bad = solve_milp(multi_knapsack(2, 3, 20), {.best_first_nodes = -1});
+  EXPECT_EQ(bad.status, MilpStatus::error);
+  EXPECT_NE(bad.message.find("/options/best_first_nodes"), std::string::npos) << bad.message;
+}
+
 // CBC's driver is not re-entrant; concurrent calls must still give the
 // sequential answers (regression: without the lock options were misread).
 TEST(SolveMilp, ConcurrentCallsGiveSequentialResults) {

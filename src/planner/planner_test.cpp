@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -446,10 +447,12 @@ Fixture half_a_gang_month() {
   return f;
 }
 
-// Returns false when `f` has no optimal plan (nothing to compare).
-bool expect_baselines_held_to_the_plan(const Fixture& f, const PlanOptions& o) {
+// Returns how many baselines pass the checker (the ones the plan is compared
+// with), or -1 when `f` has no optimal plan (nothing to compare).
+int expect_baselines_held_to_the_plan(const Fixture& f, const PlanOptions& o) {
   const PlanResult r = plan_portfolio(f.p, f.rates, o);
-  if (r.status != PlanStatus::optimal) return false;
+  if (r.status != PlanStatus::optimal) return -1;
+  int ok = 0;
   EXPECT_TRUE(r.check.ok()) << r.check.verdict();
   EXPECT_EQ(r.baselines.size(), 3u);
   for (const BaselineResult& b : r.baselines) {
@@ -457,18 +460,19 @@ bool expect_baselines_held_to_the_plan(const Fixture& f, const PlanOptions& o) {
     EXPECT_EQ(b.plan.fluid, r.plan.fluid) << b.name;
     EXPECT_NEAR(b.check.cost.si(), plan_cost(f.p, b.plan).si(), 1e-6 * b.check.cost.si() + 1e-6) << b.name;
     if (!b.check.ok()) continue;
+    ++ok;
     EXPECT_LE(r.check.cost.si(), b.check.cost.si() * (1 + 1e-6) + 1e-6) << b.name << " " << b.note;
     EXPECT_EQ(no_saving_against(b, r.plan), "") << b.name;
     EXPECT_FALSE(b.plan.gangs.empty() && b.plan.replicas.empty()) << b.name;
   }
-  return true;
+  return ok;
 }
 
 TEST(Baselines, AreHeldToThePlansModelAndNeverBeatItsOptimum) {
   PlanOptions o = testing::exact();
   o.baselines = true;
   const Fixture one = half_a_gang_month();
-  ASSERT_TRUE(expect_baselines_held_to_the_plan(one, o));
+  ASSERT_EQ(expect_baselines_held_to_the_plan(one, o), 3);
   // Hand-checkable: the plan and every rule rent one 8-chip gang for the shortest month of the window.
   const PlanResult r = plan_portfolio(one.p, one.rates, o);
   const double month = 8 * 2.0 * one.p.horizon.hours(1);  // February 2027: 672 h
@@ -479,7 +483,7 @@ TEST(Baselines, AreHeldToThePlansModelAndNeverBeatItsOptimum) {
     EXPECT_NEAR(b.check.cost.si(), month, 1e-6 * month) << b.name;
   }
   // Several runs and services sharing capacity, each rule placing them in its order.
-  int compared = 0;
+  int compared = 0, passing = 0;
   for (uint32_t seed = 1; seed <= 8; ++seed) {
     Fixture f = testing::random_fixture(seed, 4, 6, 2, 1);
     for (size_t w = 0; w < f.p.workloads.size(); ++w) {
@@ -491,9 +495,12 @@ TEST(Baselines, AreHeldToThePlansModelAndNeverBeatItsOptimum) {
       }
     }
     SCOPED_TRACE(seed);
-    compared += expect_baselines_held_to_the_plan(f, o) ? 1 : 0;
+    const int ok = expect_baselines_held_to_the_plan(f, o);
+    compared += ok >= 0 ? 1 : 0;
+    passing += std::max(ok, 0);
   }
-  EXPECT_GE(compared, 4);
+  EXPECT_GE(compared, 4);  // seeds 1, 2, 3 and 7 have an optimal plan (2026-12-06)
+  EXPECT_GE(passing, 5);   // seed 2's three baselines and seed 7's two pass the checker
 }
 
 TEST(Baselines, EachFollowsItsRuleAndIsChecked) {

@@ -175,7 +175,7 @@ std::string plan_html(const Portfolio& p, const PlanResult& r) {
     for (const BaselineResult& b : r.baselines) {
       const double c = b.check.cost.si();
       const std::string why = no_saving_against(b, r.plan);  // baselines.h
-      rows.push_back({b.name, b.found ? money(c) : "",
+      rows.push_back({b.name + (b.note.empty() ? "" : " [" + b.note + "]"), b.found ? money(c) : "",
                       !b.found      ? ""
                       : why.empty() ? money(c - s.total.si())
                                     : why,

@@ -160,7 +160,8 @@ BaselineResult run_sequential(BaselineResult out, Sequential& s, const std::vect
   }
   out.plan = s.finish();
   out.found = !out.plan.assignments.empty();
-  if (!missing.empty()) out.note = "no plan for " + missing;
+  // The report says "no plan: NOTE" when nothing was placed, "[NOTE]" otherwise.
+  if (!missing.empty()) out.note = (out.found ? "no plan for " : "") + missing;
   out.check = check_plan(s.p, s.rates, out.plan);
   return out;
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numeric>
 
 #include "milp/solve.h"
@@ -12,73 +11,35 @@
 namespace xpu {
 namespace {
 
-// Chips at which the rate curve gives `target` tokens/s, or NaN past its end.
-double chips_for(const AcceleratorRate& r, double target) {
-  double chips = 0, got = 0;
-  for (const RatePiece& piece : r.pieces) {
-    if (got + piece.width * piece.rate >= target) return chips + (target - got) / piece.rate;
-    chips += piece.width;
-    got += piece.width * piece.rate;
-  }
-  return kNaN;
-}
-
-struct Greedy {
+// The simple rules place workloads one at a time, each alone: its own
+// model (the plan's executable one, or the fluid one under --fluid, so a
+// baseline and the plan are always held to the same rules), restricted to
+// the offers the rule may use, with each offer's capacity less what the
+// workloads placed before it provision (whole instances: spare chips in an
+// earlier workload's instances are not shared, as two teams renting alone
+// would not share them). Rules about the whole portfolio (shares, minimum
+// vendors, budget, robustness) cannot be met one workload at a time, so the
+// checker says where the sum breaks them.
+struct Sequential {
   const Portfolio& p;
   const RateTable& rates;
-  Plan plan;
-  std::vector<double> left;  // remaining effective capacity per [offer * H + month]
+  const PlanOptions& options;
   int H;
+  Plan plan;
+  std::vector<double> taken;  // chips provisioned per [offer * H + month] so far
+  double seconds_each;        // time limit of each workload's solve
 
-  Greedy(const Portfolio& pf, const RateTable& r) : p(pf), rates(r), H(pf.horizon.months) {
-    plan.fluid = true;  // average chips: the simple rules are compared as fluid plans
-    left.assign(p.offers.size() * H, 0.0);
-    for (size_t o = 0; o < p.offers.size(); ++o) {
-      const PlanOffer& po = p.offers[o];
-      for (int m = 0; m < H; ++m)
-        left[o * H + m] = po.capacity[m] * (po.offer.term == Term::spot ? po.availability : 1);
-    }
+  Sequential(const Portfolio& pf, const RateTable& r, const PlanOptions& o)
+      : p(pf),
+        rates(r),
+        options(o),
+        H(pf.horizon.months),
+        taken(pf.offers.size() * pf.horizon.months, 0.0),
+        seconds_each(
+            std::max(1.0, o.time_limit_s / 4 / static_cast<double>(std::max<size_t>(1, pf.workloads.size())))) {
+    plan.fluid = options.fluid;
   }
-  const AcceleratorRate* usable(int w, const PlanOffer& o) const {
-    const Workload& wl = p.workloads[w];
-    if (!std::binary_search(wl.accelerators.begin(), wl.accelerators.end(), o.offer.accelerator)) return nullptr;
-    const AcceleratorRate* r = rates.workloads[w].find(o.offer.accelerator);
-    return r && r->usable ? r : nullptr;
-  }
-  double porting(int w, Runtime rt) const {
-    for (const PortingCost& pc : p.workloads[w].porting) {
-      if (pc.runtime == rt) return pc.cost.si();
-    }
-    return 0;
-  }
-  void use(int w, int o, int m, double chips) {
-    if (!(chips > 1e-9)) return;
-    chips = std::round(chips * 1e6) / 1e6;
-    plan.rentals.push_back({OfferId(o), m, chips});
-    plan.assignments.push_back({WorkloadId(w), OfferId(o), m, chips});
-    left[o * H + m] -= chips;
-    const Runtime rt = p.offers[o].runtime;
-    if (porting(w, rt) > 0 && std::none_of(plan.porting.begin(), plan.porting.end(), [&](const Porting& x) {
-          return x.workload == WorkloadId(w) && x.runtime == rt;
-        })) {
-      plan.porting.push_back({WorkloadId(w), rt});
-    }
-  }
-  // Rentals on one offer merge per month (two workloads on one offer-month).
-  Plan finish() {
-    canonicalize(plan);
-    std::vector<Rental> merged;
-    for (const Rental& r : plan.rentals) {
-      if (!merged.empty() && merged.back().offer == r.offer && merged.back().month == r.month) {
-        merged.back().chips += r.chips;
-      } else {
-        merged.push_back(r);
-      }
-    }
-    plan.rentals = std::move(merged);
-    plan.claimed_cost = plan_cost(p, plan);
-    return plan;
-  }
+
   int first_month(int w) const {
     const Workload& wl = p.workloads[w];
     if (wl.kind == Mode::train) return wl.earliest;
@@ -87,152 +48,161 @@ struct Greedy {
     }
     return H;
   }
+
+  // Places workload `w` on the offers whose term `term_ok` accepts, in one
+  // pool for the whole run when `one_pool`. False when it has no plan there.
+  template <class TermOk>
+  bool place(int w, TermOk term_ok, bool one_pool) {
+    Portfolio q = p;
+    q.workloads = {p.workloads[w]};
+    if (one_pool) q.workloads[0].train.may_move = false;
+    q.offers.clear();
+    std::vector<int> index;  // q's offer -> p's
+    for (size_t o = 0; o < p.offers.size(); ++o) {
+      const PlanOffer& po = p.offers[o];
+      if (!term_ok(po.offer.term)) continue;
+      PlanOffer left = po;
+      const double per_chip = po.offer.term == Term::spot && po.availability > 0 ? 1 / po.availability : 1.0;
+      for (int m = 0; m < H; ++m) {
+        left.capacity[m] =
+            std::max(0, static_cast<int>(std::floor(po.capacity[m] - taken[o * H + m] * per_chip + 1e-6)));
+      }
+      q.offers.push_back(std::move(left));
+      index.push_back(int(o));
+    }
+    if (q.offers.empty()) return false;
+    q.policy.max_vendor_share = 1;
+    q.policy.max_provider_share = 1;
+    q.policy.min_vendors = 1;
+    q.policy.budget.reset();
+    q.policy.robustness.reset();
+    RateTable rq;
+    rq.workloads = {rates.workloads[w]};
+    FormulationOptions fo;
+    fo.fluid = options.fluid;
+    const Formulation f = formulate(q, rq, fo);
+    MilpOptions mo;
+    mo.time_limit_s = seconds_each;
+    mo.relative_gap = std::max(options.relative_gap, 1e-3);
+    mo.threads = options.threads;
+    const MilpResult r = solve_milp(f.model, mo);
+    if (!r.has_solution()) return false;
+    Plan one = decode(q, f, r.values);
+    const WorkloadId id(w);
+    const auto offer = [&](OfferId o) { return OfferId(index[o.index()]); };
+    for (Rental x : one.rentals) {
+      x.offer = offer(x.offer);
+      taken[x.offer.index() * H + x.month] += x.chips;
+      plan.rentals.push_back(x);
+    }
+    for (Purchase x : one.purchases) {
+      x.offer = offer(x.offer);
+      const PlanOffer& po = p.offers[x.offer.index()];
+      for (int k = 0; k < po.term_months() && x.month + k < H; ++k)
+        taken[x.offer.index() * H + x.month + k] += static_cast<double>(x.instances) * po.offer.chips;
+      plan.purchases.push_back(x);
+    }
+    for (Assignment x : one.assignments) {
+      x.offer = offer(x.offer);
+      x.workload = id;
+      plan.assignments.push_back(x);
+    }
+    for (Gang x : one.gangs) {
+      x.workload = id;
+      plan.gangs.push_back(x);
+    }
+    for (Replicas x : one.replicas) {
+      x.workload = id;
+      plan.replicas.push_back(x);
+    }
+    for (Porting x : one.porting) {
+      x.workload = id;
+      plan.porting.push_back(x);
+    }
+    plan.move_cost += one.move_cost;
+    return true;
+  }
+
+  // Rentals and purchases of one offer in one month merge (two workloads on one offer-month).
+  Plan finish() {
+    canonicalize(plan);
+    std::vector<Rental> rentals;
+    for (const Rental& r : plan.rentals) {
+      if (!rentals.empty() && rentals.back().offer == r.offer && rentals.back().month == r.month) {
+        rentals.back().chips += r.chips;
+        rentals.back().instances += r.instances;
+      } else {
+        rentals.push_back(r);
+      }
+    }
+    plan.rentals = std::move(rentals);
+    std::vector<Purchase> purchases;
+    for (const Purchase& b : plan.purchases) {
+      if (!purchases.empty() && purchases.back().offer == b.offer && purchases.back().month == b.month) {
+        purchases.back().instances += b.instances;
+      } else {
+        purchases.push_back(b);
+      }
+    }
+    plan.purchases = std::move(purchases);
+    plan.claimed_cost = plan_cost(p, plan);
+    return plan;
+  }
 };
 
-}  // namespace
-
-namespace {
-
-// Training spread evenly over its window: each month's share of the tokens,
-// bought from `offers` in order (each offer's cheapest $ per token first),
-// spilling to the next offer when one runs out (one offer only when `spill`
-// is false: the first that can host the month's need, else the largest left).
-void place_training(Greedy& g, int w, const std::vector<int>& offers, bool spill) {
-  const Workload& wl = g.p.workloads[w];
-  double seconds = 0;
-  for (int m = wl.earliest; m <= wl.deadline; ++m) seconds += g.p.horizon.hours(m) * 3600.0;
-  const double target = wl.train.job.tokens / seconds;  // tokens/s every month of the window
-  int stay = -1;                                        // without spill: the offer the run keeps once started
-  for (int m = wl.earliest; m <= wl.deadline; ++m) {
-    std::map<std::string, double> on;  // chips per accelerator this month
-    double need = target;
-    for (int o : offers) {
-      if (need <= 1e-9) break;
-      if (!spill && stay >= 0 && o != stay) continue;
-      const PlanOffer& po = g.p.offers[o];
-      const AcceleratorRate* r = g.usable(w, po);
-      double& c = on[po.offer.accelerator];
-      const double have = r->tokens_per_s(c);
-      double want = chips_for(*r, have + need);
-      if (std::isnan(want)) want = r->max_chips();
-      const double room = std::max(0.0, g.left[o * g.H + m]);
-      if (!spill && stay < 0 && room < want - c - 1e-9 && o != offers.back()) continue;  // fail over
-      const double take = std::min(want - c, room);
-      if (take <= 1e-9) continue;
-      g.use(w, o, m, take);
-      c += take;
-      need = std::max(0.0, have + need - r->tokens_per_s(c));
-      if (!spill) stay = o;
-    }
+// Places every workload in `order`; the names of those left without a plan go to `note`.
+template <class TermOk>
+BaselineResult run_sequential(BaselineResult out, Sequential& s, const std::vector<int>& order, TermOk term_ok,
+                              bool one_pool) {
+  std::string missing;
+  for (int w : order) {
+    if (!s.place(w, term_ok, one_pool)) missing += (missing.empty() ? "" : ", ") + s.p.workloads[w].name;
   }
-}
-
-// Offers a workload may use, cheapest $ per unit of work first (first scale point for runs, peak need for services).
-std::vector<int> by_price(const Greedy& g, int w, bool allow_spot) {
-  std::vector<std::pair<double, int>> c;
-  const Workload& wl = g.p.workloads[w];
-  for (size_t o = 0; o < g.p.offers.size(); ++o) {
-    const PlanOffer& po = g.p.offers[o];
-    const AcceleratorRate* r = g.usable(w, po);
-    const bool term_ok =
-        po.offer.term == Term::on_demand || (allow_spot && po.offer.term == Term::spot && wl.kind == Mode::train);
-    if (!r || !term_ok) continue;
-    double per_unit = per_hour(po.price_per_chip());
-    if (wl.kind == Mode::train) {
-      per_unit /= r->pieces.empty() ? 1e-9 : r->pieces.front().rate;
-    } else {
-      per_unit *= *std::max_element(r->need.begin(), r->need.end());
-    }
-    c.emplace_back(per_unit + 1e-12 * static_cast<double>(o), int(o));
-  }
-  std::sort(c.begin(), c.end());
-  std::vector<int> out;
-  out.reserve(c.size());
-  for (auto& [cost, o] : c) out.push_back(o);
+  out.plan = s.finish();
+  out.found = !out.plan.assignments.empty();
+  // The report says "no plan: NOTE" when nothing was placed, "[NOTE]" otherwise.
+  if (!missing.empty()) out.note = (out.found ? "no plan for " : "") + missing;
+  out.check = check_plan(s.p, s.rates, out.plan);
   return out;
 }
 
-// A service month by month on the cheapest offers with room, spilling when `spill`.
-void place_service_spill(Greedy& g, int w, const std::vector<int>& offers, bool spill) {
-  const Workload& wl = g.p.workloads[w];
-  int stay = -1;
-  for (int m = 0; m < g.H; ++m) {
-    if (!(wl.serve.demand_rps[m] > 0)) continue;
-    double left = 1.0;  // fraction of the month's demand still to place
-    for (int o : offers) {
-      if (left <= 1e-9) break;
-      if (!spill && stay >= 0 && o != stay) continue;
-      const AcceleratorRate* r = g.usable(w, g.p.offers[o]);
-      if (!(r->need[m] > 0)) continue;
-      const double room = std::max(0.0, g.left[o * g.H + m]);
-      if (!spill && stay < 0 && room < left * r->need[m] - 1e-9 && o != offers.back()) continue;
-      const double take = std::min(left * r->need[m], room);
-      if (take <= 1e-9) continue;
-      g.use(w, o, m, take);
-      left -= take / r->need[m];
-      if (!spill) stay = o;
-    }
-  }
-}
-
 }  // namespace
 
-BaselineResult cheapest_on_demand(const Portfolio& p, const RateTable& rates) {
+BaselineResult cheapest_on_demand(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
   BaselineResult out{"cheapest-on-demand",
-                     "workloads in deadline order, each on the cheapest on-demand offers with capacity left "
-                     "(spilling to the next cheapest); training spread evenly over its window",
+                     "workloads in deadline order, each alone on the on-demand capacity left, at its cheapest "
+                     "plan under the plan's rules (one gang per run and month, whole instances and replicas)",
                      false,
                      {},
                      {},
                      ""};
-  Greedy g(p, rates);
+  Sequential s(p, rates, options);
   std::vector<int> order(p.workloads.size());
   std::iota(order.begin(), order.end(), 0);
   auto due = [&](int w) {
     const Workload& wl = p.workloads[w];
-    return wl.kind == Mode::train ? wl.deadline : g.first_month(w);
+    return wl.kind == Mode::train ? wl.deadline : s.first_month(w);
   };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return due(a) < due(b); });
-  for (int w : order) {
-    const std::vector<int> offers = by_price(g, w, false);
-    if (offers.empty()) continue;
-    if (p.workloads[w].kind == Mode::infer) {
-      place_service_spill(g, w, offers, true);
-    } else {
-      place_training(g, w, offers, true);
-    }
-  }
-  out.plan = g.finish();
-  out.found = !out.plan.assignments.empty();
-  out.check = check_plan(p, rates, out.plan);
-  return out;
+  return run_sequential(
+      std::move(out), s, order, [](Term t) { return t == Term::on_demand; }, false);
 }
 
-BaselineResult first_come_first_served(const Portfolio& p, const RateTable& rates) {
+BaselineResult first_come_first_served(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
   BaselineResult out{"first-come-first-served",
-                     "in arrival order, each workload takes the cheapest single offer (on-demand or spot) that has "
-                     "room for it, failing over to the next (SkyPilot's per-task choice); no lookahead",
+                     "in arrival order, each workload alone on the on-demand or spot capacity left, a run in one "
+                     "pool throughout (SkyPilot's per-task choice), at its cheapest plan under the plan's rules; "
+                     "no lookahead",
                      false,
                      {},
                      {},
                      ""};
-  Greedy g(p, rates);
+  Sequential s(p, rates, options);
   std::vector<int> order(p.workloads.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return g.first_month(a) < g.first_month(b); });
-  for (int w : order) {
-    const std::vector<int> offers = by_price(g, w, true);
-    if (offers.empty()) continue;
-    if (p.workloads[w].kind == Mode::infer) {
-      place_service_spill(g, w, offers, false);
-    } else {
-      place_training(g, w, offers, false);
-    }
-  }
-  out.plan = g.finish();
-  out.found = !out.plan.assignments.empty();
-  out.check = check_plan(p, rates, out.plan);
-  return out;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return s.first_month(a) < s.first_month(b); });
+  return run_sequential(
+      std::move(out), s, order, [](Term t) { return t == Term::on_demand || t == Term::spot; }, true);
 }
 
 BaselineResult best_single_vendor(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
@@ -277,8 +247,17 @@ BaselineResult best_single_vendor(const Portfolio& p, const RateTable& rates, co
   return out;
 }
 
+std::string no_saving_against(const BaselineResult& b, const Plan& plan) {
+  if (!b.found) return "no plan";
+  if (b.plan.fluid != plan.fluid) return b.plan.fluid ? "fluid baseline" : "executable baseline";
+  const bool undone = std::any_of(b.check.violations.begin(), b.check.violations.end(),
+                                  [](const Violation& v) { return v.rule == "deadline" || v.rule == "demand"; });
+  return undone ? "leaves work undone" : "";
+}
+
 std::vector<BaselineResult> run_baselines(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
-  return {cheapest_on_demand(p, rates), first_come_first_served(p, rates), best_single_vendor(p, rates, options)};
+  return {cheapest_on_demand(p, rates, options), first_come_first_served(p, rates, options),
+          best_single_vendor(p, rates, options)};
 }
 
 }  // namespace xpu

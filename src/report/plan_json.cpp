@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "planner/baselines.h"
+
 namespace xpu {
 namespace {
 
@@ -255,7 +257,10 @@ Json to_json(const Portfolio& p, const RateTable& rates, const PlanResult& r) {
     Json x = {{"name", b.name}, {"description", b.description}, {"found", b.found}, {"note", b.note}};
     if (b.found) {
       x["checker"] = to_json(b.check);
-      x.update(saving_json(b.check.cost.si(), cost));
+      // A saving only against a baseline held to the plan's model that does all the work (baselines.h).
+      const std::string why = no_saving_against(b, r.plan);
+      x.update(saving_json(b.check.cost.si(), why.empty() ? cost : kNaN));
+      if (!why.empty() && r.has_plan()) x["no_saving"] = why;
     }
     baselines.push_back(x);
   }

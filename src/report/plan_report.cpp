@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "planner/baselines.h"
 #include "report/html_page.h"
 #include "report/svg.h"
 
@@ -146,7 +147,9 @@ std::string plan_html(const Portfolio& p, const PlanResult& r) {
   const PlanSummary& s = r.summary;
   const BaselineResult* best_base = nullptr;
   for (const BaselineResult& b : r.baselines) {
-    if (b.found && b.check.ok() && (!best_base || b.check.cost < best_base->check.cost)) best_base = &b;
+    if (b.found && b.check.ok() && no_saving_against(b, r.plan).empty() &&
+        (!best_base || b.check.cost < best_base->check.cost))
+      best_base = &b;
   }
   h += "<div class=\"cards\">\n";
   h += html::card(
@@ -171,7 +174,11 @@ std::string plan_html(const Portfolio& p, const PlanResult& r) {
     std::vector<std::vector<std::string>> rows;
     for (const BaselineResult& b : r.baselines) {
       const double c = b.check.cost.si();
-      rows.push_back({b.name, b.found ? money(c) : "", b.found ? money(c - s.total.si()) : "",
+      const std::string why = no_saving_against(b, r.plan);  // baselines.h
+      rows.push_back({b.name + (b.note.empty() ? "" : " [" + b.note + "]"), b.found ? money(c) : "",
+                      !b.found      ? ""
+                      : why.empty() ? money(c - s.total.si())
+                                    : why,
                       b.found ? b.check.verdict() : "no plan: " + b.note, b.description});
     }
     h += html::table({"baseline", "cost", "plan saves", "checker", "what it does"}, rows, {1, 2});

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "base/unit_text.h"
+#include "planner/baselines.h"
 #include "report/table.h"
 
 namespace xpu {
@@ -205,7 +206,8 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
     }
   }
   if (!r.baselines.empty()) {
-    out += "\nBaselines (same input, same checker):\n";
+    out +=
+        fmt::format("\nBaselines (same input, same {} model, same checker):\n", r.plan.fluid ? "fluid" : "executable");
     TextTable t;
     t.header = {"baseline", "cost", "plan saves", "checker"};
     t.right_align = {false, true, true, false};
@@ -215,9 +217,12 @@ std::string plan_text(const Portfolio& p, const RateTable& rates, const PlanResu
         continue;
       }
       const double c = b.check.cost.si();
-      const std::string saves = r.has_plan() ? fmt::format("{} ({:.1f}%)", money(c - r.check.cost.si()),
-                                                           c > 0 ? 100 * (c - r.check.cost.si()) / c : 0.0)
-                                             : "-";
+      // A saving only against a baseline held to the plan's model that does all the work (baselines.h).
+      const std::string why = no_saving_against(b, r.plan);
+      const std::string saves = !r.has_plan() ? "-"
+                                : why.empty() ? fmt::format("{} ({:.1f}%)", money(c - r.check.cost.si()),
+                                                            c > 0 ? 100 * (c - r.check.cost.si()) / c : 0.0)
+                                              : "- (" + why + ")";
       t.rows.push_back({b.name + (b.note.empty() ? "" : " [" + b.note + "]"), money(c), saves, b.check.verdict()});
     }
     out += render(t);

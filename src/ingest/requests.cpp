@@ -278,26 +278,35 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   }
   std::vector<std::string> bases = term_names();
   bases.emplace_back("owned");
-  if (auto t = f.choice<std::string>(
-          "term", [](std::string_view s) { return std::optional<std::string>(s); }, bases)) {
-    r.owned = *t == "owned";
-    if (!r.owned) r.term = *parse_term(*t);
+  const auto term = f.choice<std::string>(
+      "term", [](std::string_view s) { return std::optional<std::string>(s); }, bases);
+  if (term) {
+    r.owned = *term == "owned";
+    if (!r.owned) r.term = *parse_term(*term);
   }
-  r.utilization = f.number("utilization").value_or(r.utilization);
-  r.electricity = f.quantity<EnergyPrice>("electricity").value_or(r.electricity);
+  // Whether a flag changes anything depends on the term: not said of a term
+  // that could not be read (`--term spott` is not on-demand).
+  const bool term_known = term.has_value() || !f.has("term");
+  const auto utilization = f.number("utilization");
+  const auto electricity = f.quantity<EnergyPrice>("electricity");
   r.pue = f.number("pue").value_or(r.pue);
-  r.life = f.number("life").value_or(r.life);
+  const auto life = f.number("life");
+  r.utilization = utilization.value_or(r.utilization);
+  r.electricity = electricity.value_or(r.electricity);
+  r.life = life.value_or(r.life);
   // A flag is honoured or said to change nothing: `--utilization 0.5` on
   // demand and `--electricity` or `--life` on a rented term were ignored
   // silently (usertrial5). Warnings, since a form may send its defaults.
-  if (f.has("utilization") && r.utilization != 1.0 && !r.owned && commitment_length(r.term).si() == 0) {
+  // Nor of a value that could not be read: its error says enough.
+  if (term_known && utilization && r.utilization != 1.0 && !r.owned && commitment_length(r.term).si() == 0) {
     ds.push_back(warning_at({.pointer = f.where("utilization")},
                             fmt::format("applies to committed (1y, 3y) and owned hours; {} hours are paid only when "
                                         "used, so it changes nothing here",
                                         to_string(r.term))));
   }
-  for (const char* name : {"electricity", "life"}) {
-    if (f.has(name) && !r.owned) {
+  for (const auto& [name, read] :
+       {std::pair{"electricity", electricity.has_value()}, std::pair{"life", life.has_value()}}) {
+    if (term_known && read && !r.owned) {
       ds.push_back(warning_at({.pointer = f.where(name)},
                               "applies to owned hardware (term owned); a rented price includes power and the "
                               "hardware, so it changes nothing here"));

@@ -143,7 +143,7 @@ void setup_plan(CLI::App& app, RunState& st) {
   cmd->add_flag("--json", c->json, "Print JSON (status, plan, costs, shares, binding constraints, baselines, checker)");
   cmd->add_option("--html", c->html, "Write an HTML report with charts to FILE")->check(output_file_name());
   f.option(cmd, "--time-limit",
-           "Seconds for the solve (fluid LP, start, search and sensitivity re-solves together; baselines extra)",
+           "Seconds for the whole run (fluid LP, start, search, sensitivity re-solves and baselines together)",
            fmt::format("{}", d.time_limit));
   f.option(cmd, "--gap", "Stop within this relative gap of the best bound", fmt::format("{}", d.gap));
   f.option(cmd, "--threads", "CBC threads (deterministic)", fmt::format("{}", d.threads));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -10,6 +11,10 @@
 
 namespace xpu {
 namespace {
+
+// The least time one of a baseline's solves gets, however little is left:
+// a baseline that cannot be solved in it says so in its note.
+constexpr double kLeastSolve = 0.2;
 
 // The simple rules place workloads one at a time, each alone: its own
 // model (the plan's executable one, or the fluid one under --fluid, so a
@@ -36,7 +41,7 @@ struct Sequential {
         H(pf.horizon.months),
         taken(pf.offers.size() * pf.horizon.months, 0.0),
         seconds_each(
-            std::max(1.0, o.time_limit_s / 4 / static_cast<double>(std::max<size_t>(1, pf.workloads.size())))) {
+            std::max(kLeastSolve, o.time_limit_s / static_cast<double>(std::max<size_t>(1, pf.workloads.size())))) {
     plan.fluid = options.fluid;
   }
 
@@ -226,7 +231,7 @@ BaselineResult best_single_vendor(const Portfolio& p, const RateTable& rates, co
     fo.fluid = options.fluid;
     const Formulation f = formulate(q, rates, fo);
     MilpOptions mo;
-    mo.time_limit_s = std::max(1.0, options.time_limit_s / 4);
+    mo.time_limit_s = std::max(kLeastSolve, options.time_limit_s / static_cast<double>(p.vendors().size()));
     mo.relative_gap = std::max(options.relative_gap, 1e-3);
     mo.threads = options.threads;
     const MilpResult r = solve_milp(f.model, mo);
@@ -256,8 +261,20 @@ std::string no_saving_against(const BaselineResult& b, const Plan& plan) {
 }
 
 std::vector<BaselineResult> run_baselines(const Portfolio& p, const RateTable& rates, const PlanOptions& options) {
-  return {cheapest_on_demand(p, rates, options), first_come_first_served(p, rates, options),
-          best_single_vendor(p, rates, options)};
+  // options.time_limit_s for the three together: each gets an even share of
+  // what the ones before it left.
+  const auto started = std::chrono::steady_clock::now();
+  auto share = [&](int still) {
+    PlanOptions o = options;
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (std::isfinite(options.time_limit_s)) o.time_limit_s = std::max(0.0, options.time_limit_s - used) / still;
+    return o;
+  };
+  std::vector<BaselineResult> out;
+  out.push_back(cheapest_on_demand(p, rates, share(3)));
+  out.push_back(first_come_first_served(p, rates, share(2)));
+  out.push_back(best_single_vendor(p, rates, share(1)));
+  return out;
 }
 
 }  // namespace xpu

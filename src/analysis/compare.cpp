@@ -42,10 +42,6 @@ std::string over_chip_limit_reason(double rate, const ServingSearch& s) {
                      most);
 }
 
-bool in_region(const Offer& o, const std::string& region) {
-  return region.empty() || o.region.empty() || o.region == region;
-}
-
 std::string describe_serving(const ServingLayout& l, int replicas) {
   return to_string(l) + fmt::format(" x {} replica{}", replicas, replicas == 1 ? "" : "s");
 }
@@ -178,6 +174,10 @@ std::pair<int, TrainAt> fewest_chips(const CompareQuery& r, const Candidate& c, 
 }
 
 }  // namespace
+
+bool in_region(const Offer& o, const std::string& region) {
+  return region.empty() || o.region.empty() || o.region == region;
+}
 
 namespace compare_detail {
 

@@ -28,6 +28,10 @@
 
 namespace xpu {
 
+// Whether offer `o` is one compare uses for `region`: any offer when the
+// region is empty, and an offer without a region in every region.
+bool in_region(const Offer& o, const std::string& region);
+
 struct CompareQuery {
   Mode mode = Mode::train;  // train or infer
   ModelArch model;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "analysis/compare.h"
 #include "base/suggest.h"
 
 namespace xpu::api {
@@ -78,16 +79,13 @@ void check_known(const std::string& name, const std::vector<std::string>& known,
 }
 
 void check_offer_filters(const PriceBook& book, const OfferFilter& f, Diagnostics& ds) {
-  // As compare matches offers: one without a region holds in every region.
+  // As compare matches offers: the price book's filter, then compare's
+  // region rule (an offer without a region holds in every region).
   const auto find = [&](const OfferFilter& g) {
-    std::vector<const Offer*> out;
-    for (const Offer& o : book.offers) {
-      if (!g.provider.empty() && o.provider != g.provider) continue;
-      if (g.provider_class && o.provider_class != *g.provider_class) continue;
-      if (!g.region.empty() && !o.region.empty() && o.region != g.region) continue;
-      if (g.term && o.term != *g.term) continue;
-      out.push_back(&o);
-    }
+    OfferFilter any_region = g;
+    any_region.region.clear();
+    std::vector<const Offer*> out = book.find(any_region);
+    std::erase_if(out, [&](const Offer* o) { return !in_region(*o, g.region); });
     return out;
   };
   if (book.offers.empty() || !find(f).empty()) return;

@@ -328,6 +328,38 @@ TEST(Calibrate, AStackOfOneCaseIsSaidToHoldItsPriors) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Calibrate, JsonListsEachCasesInSampleAndLeaveOneOutError) {
+  // The group medians hide which rows carry them: the JSON lists each case's
+  // measured and predicted values and both errors, so a reader can find them.
+  const auto dir = test_support::temp_dir("xpuplan_calibrate_per_case");
+  const std::string path = (dir / "two.csv").string();
+  {
+    std::ofstream f(path);
+    f << "id,mode,model,accelerator,chips,precision,tp,pp,dp,cp,micro_batch,global_batch,seq_len,metric,value\n"
+         "NV-001,train,gpt3-175b,h100-sxm,10752,fp8,4,8,336,1,1,2688,2048,train_tokens_per_s_per_chip,478.912\n"
+         "NV-002,train,gpt3-175b,h100-sxm,512,fp8,4,8,16,1,1,2048,2048,train_tokens_per_s_per_chip,9999\n";
+  }
+  auto r = run_cli({"calibrate", path, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["stacks"].size(), 1u) << r.out;
+  const auto& rows = j["stacks"][0]["per_case"];
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_EQ(rows[0]["id"], "NV-001");
+  EXPECT_EQ(rows[1]["id"], "NV-002");
+  for (const auto& c : rows) {
+    ASSERT_TRUE(c["ok"].get<bool>()) << c.dump();
+    const double m = c["measured"].get<double>(), p = c["predicted"].get<double>();
+    // JSON keeps 6 significant digits.
+    EXPECT_NEAR(c["in_sample_error_pct"].get<double>(), (p - m) / m * 100.0, 1e-3) << c.dump();
+    EXPECT_TRUE(c.contains("leave_one_out_error_pct")) << c.dump();
+  }
+  // The second row's value is 20x the first's per chip: no common fit holds
+  // both, so its in-sample error is far from zero.
+  EXPECT_LT(rows[1]["in_sample_error_pct"].get<double>(), -50.0) << rows.dump();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Train, JsonIsGoldenForTwoPublishedConfigurations) {
   // NV-040's layout (Llama 3.1 405B, 1024 H100, fp8) and TPU-011's (MaxText 22B on 64 TPU v4).
   auto a = run_cli({"train",

@@ -122,6 +122,25 @@ Json to_json(const api::CalibrateReport& r) {
   for (const auto& f : r.fits) {
     Json fitted = Json::object();
     for (const auto& [name, value] : f.fitted) fitted[name] = value;
+    // Each case's own errors, so a reader can find the rows behind a median.
+    Json per_case = Json::array();
+    for (size_t i = 0; i < f.results.size(); ++i) {
+      const CaseResult& c = f.results[i];
+      Json row{{"id", c.id},
+               {"mode", to_string(c.mode)},
+               {"accelerator", c.accelerator},
+               {"metric", to_string(c.metric)},
+               {"ok", c.ok}};
+      if (c.ok) {
+        row["measured"] = c.measured;
+        row["predicted"] = c.predicted;
+        row["in_sample_error_pct"] = c.error_pct;
+        if (i < f.loo_pct.size()) row["leave_one_out_error_pct"] = f.loo_pct[i];
+      } else {
+        row["reason"] = c.reason;
+      }
+      per_case.push_back(std::move(row));
+    }
     stacks.push_back({{"stack", f.stack},
                       {"cases", f.case_ids.size()},
                       {"fitted", fitted},
@@ -133,7 +152,8 @@ Json to_json(const api::CalibrateReport& r) {
                       {"precisions", f.precisions},
                       {"max_chips", f.max_chips},
                       {"on_bound", f.on_bound},
-                      {"held_at_priors", f.held_at_priors}});
+                      {"held_at_priors", f.held_at_priors},
+                      {"per_case", per_case}});
   }
   return Json{
       {"cases", r.cases_label}, {"date", r.date}, {"stacks", stacks}, {"leave_one_out", summary_json(r.leave_one_out)}};

@@ -126,10 +126,11 @@ struct ValidationCase {
   std::optional<double> capacity_factor;          // MoE expert capacity factor; empty: the stack's (dropless)
   std::optional<MoeDispatch> moe_dispatch;        // how tokens reach experts; empty: sort (gather/scatter)
   std::optional<int> attention_block;             // attention kernel's key block (sa_block_kv); empty: stack's
-  std::string date;                               // when the number was published
-  std::string notes;                              // free text
-  int line = 0;                                   // in the CSV, for messages
-  std::string invalid;  // why the row could not be read (then it is reported as skipped, not predicted)
+  std::optional<int> max_num_tokens;  // the run's per-iteration token budget (max_num_tokens); empty: stack's
+  std::string date;                   // when the number was published
+  std::string notes;                  // free text
+  int line = 0;                       // in the CSV, for messages
+  std::string invalid;                // why the row could not be read (then it is reported as skipped, not predicted)
 };
 
 // The MLPerf round's suite and version: "training-v5.1" -> {"training", "v5.1"}.

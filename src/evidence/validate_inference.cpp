@@ -138,6 +138,12 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
   }
 
   p.ctx = serving_context({model, acc, default_system(*in.catalog, acc->key), &stack, job}, c.chips);
+  // The run's own per-iteration token budget where its config states one
+  // (max_num_tokens), else the stack's default.
+  if (c.max_num_tokens) {
+    p.ctx.max_num_tokens = *c.max_num_tokens;
+    notes.push_back(fmt::format("{} tokens per iteration (max_num_tokens, as published)", *c.max_num_tokens));
+  }
   p.batch = c.batch.value_or(0);
   if (c.scenario == ServingScenario::server) {
     if (!def) return Unexpected{std::string("server scenario without a benchmark definition of its latency limits")};

@@ -107,10 +107,10 @@ namespace {
 // The typed setting columns (CASES.md "Typed settings"), in the order an
 // upgraded file writes them, just before `notes`.
 const std::vector<std::string> kTypedColumns{
-    "framework",        "flop_convention", "rank_unit",      "tokens_trained", "mlperf_round",
-    "mlperf_benchmark", "weight_only",     "kv_precision",   "speculative",    "spec_accept",
-    "spec_tokens",      "statistic",       "attn_dp",        "date",           "grad_reduce",
-    "capacity_factor",  "moe_dispatch",    "attention_block"};
+    "framework",        "flop_convention", "rank_unit",       "tokens_trained", "mlperf_round",
+    "mlperf_benchmark", "weight_only",     "kv_precision",    "speculative",    "spec_accept",
+    "spec_tokens",      "statistic",       "attn_dp",         "date",           "grad_reduce",
+    "capacity_factor",  "moe_dispatch",    "attention_block", "max_num_tokens"};
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
 
@@ -299,6 +299,9 @@ ValidationCase read_row(const Row& row, int lineno) {
   }
   c.moe_dispatch = row.choice<MoeDispatch>("moe_dispatch", parse_moe_dispatch, {"sort", "einsum"});
   c.attention_block = row.integer("attention_block");  // whole number >= 1
+  // The run's per-iteration token budget (TensorRT-LLM max_num_tokens, vLLM
+  // max_num_batched_tokens): a whole number of tokens >= 1.
+  c.max_num_tokens = row.integer("max_num_tokens");
   c.date = row.get("date");
   if (!c.date.empty() && !is_year_month_or_date(c.date)) {
     row.error("date", fmt::format("must be YYYY-MM or YYYY-MM-DD, got '{}'", c.date));

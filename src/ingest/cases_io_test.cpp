@@ -234,29 +234,20 @@ TEST(CasesIo, CapacityFactorAndMoeDispatchRead) {
       << format_diagnostic(ds[2]);
 }
 
-// accmoe4: the draft length a speculative run published (TensorRT-LLM's "MTP
-// 3", EAGLE's num_speculative_tokens), a whole number that can give the
-// acceptance it is recorded with.
-TEST(CasesIo, SpecTokensIsTheDraftLengthAndBoundsTheAcceptance) {
-  struct Row {
-    std::string cell;
-    std::optional<int> tokens;
-    std::string error;  // empty: read without a word
-  };
-  const std::vector<Row> rows{
-      {"3", 3, ""},
-      {"", std::nullopt, ""},
-      {"0", std::nullopt, "spec_tokens: must be a whole number >= 1, got '0'"},
-      {"1", std::nullopt, "spec_tokens: 1 draft tokens cannot give spec_accept 2.82 (at most 2 a step)"}};
-  for (const Row& r : rows) {
+// One whole-number typed cell read from a one-row file: `cell` gives
+// `expected` with no word, or no value and one error naming the row.
+struct IntCell {
+  std::string cell;
+  std::optional<int> expected;
+  std::string error;  // empty: read without a word
+};
+void expect_int_cells(const std::string& header, const std::string& row_prefix, const std::vector<IntCell>& rows,
+                      std::optional<int> ValidationCase::*field) {
+  for (const IntCell& r : rows) {
     Diagnostics ds;
-    const auto cases = parse_cases(
-        "id,mode,model,accelerator,chips,metric,value,speculative,spec_accept,spec_tokens,notes\n"
-        "A,infer,deepseek-r1,b200,8,tokens_per_s_per_user,253,1,2.82," +
-            r.cell + ",\n",
-        "s.csv", ds);
+    const auto cases = parse_cases(header + "\n" + row_prefix + r.cell + ",\n", "s.csv", ds);
     ASSERT_EQ(cases.size(), 1u) << r.cell;
-    EXPECT_EQ(cases[0].spec_tokens, r.tokens) << r.cell;
+    EXPECT_EQ(cases[0].*field, r.expected) << r.cell;
     if (r.error.empty()) {
       EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
     } else {
@@ -265,6 +256,31 @@ TEST(CasesIo, SpecTokensIsTheDraftLengthAndBoundsTheAcceptance) {
       EXPECT_NE(format_diagnostic(ds[0]).find(r.error), std::string::npos) << format_diagnostic(ds[0]);
     }
   }
+}
+
+// accmoe4: the draft length a speculative run published (TensorRT-LLM's "MTP
+// 3", EAGLE's num_speculative_tokens), a whole number that can give the
+// acceptance it is recorded with.
+TEST(CasesIo, SpecTokensIsTheDraftLengthAndBoundsTheAcceptance) {
+  expect_int_cells("id,mode,model,accelerator,chips,metric,value,speculative,spec_accept,spec_tokens,notes",
+                   "A,infer,deepseek-r1,b200,8,tokens_per_s_per_user,253,1,2.82,",
+                   {{"3", 3, ""},
+                    {"", std::nullopt, ""},
+                    {"0", std::nullopt, "spec_tokens: must be a whole number >= 1, got '0'"},
+                    {"1", std::nullopt, "spec_tokens: 1 draft tokens cannot give spec_accept 2.82 (at most 2 a step)"}},
+                   &ValidationCase::spec_tokens);
+}
+
+// accbudget: the run's per-iteration token budget (TensorRT-LLM
+// max_num_tokens, vLLM max_num_batched_tokens), a whole number of tokens.
+TEST(CasesIo, MaxNumTokensIsAWholeBudget) {
+  expect_int_cells("id,mode,model,accelerator,chips,metric,value,scenario,max_num_tokens,notes",
+                   "A,infer,llama2-70b,b200,8,infer_output_tokens_per_s,99123,server,",
+                   {{"3584", 3584, ""},
+                    {"", std::nullopt, ""},
+                    {"0", std::nullopt, "max_num_tokens: must be a whole number >= 1, got '0'"},
+                    {"768.5", std::nullopt, "max_num_tokens: must be a whole number >= 1, got '768.5'"}},
+                   &ValidationCase::max_num_tokens);
 }
 
 const std::string kLegacy =
@@ -298,8 +314,8 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   EXPECT_TRUE(up->starts_with(
       "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
       "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,spec_tokens,statistic,attn_dp,"
-      "date,grad_reduce,capacity_factor,moe_dispatch,attention_block,notes\n"
-      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      "date,grad_reduce,capacity_factor,moe_dispatch,attention_block,max_num_tokens,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
       << *up;
   Diagnostics old_ds, new_ds;
   const auto before = parse_cases(kLegacy, "old.csv", old_ds);

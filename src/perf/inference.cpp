@@ -45,12 +45,12 @@ StepTime tail_step(const InferenceContext& c, const ServingLayout& l, double bat
 // with `batch` sequences decoding.
 Seconds prompt_time(const InferenceContext& c, const ServingLayout& l, double batch, double prompt,
                     const StepPlan* plan = nullptr) {
-  const double chunk = std::min(prompt, dbl(c.stack->prefill_chunk));
+  const double chunk = std::min(prompt, dbl(token_budget(c)));
   const double context = inflight_context(c.job);
   return (plan ? mixed_step(c, l, *plan, batch, context, chunk, prompt)
                : mixed_step(c, l, batch, context, chunk, prompt))
              .time *
-         std::ceil(prompt / c.stack->prefill_chunk);
+         std::ceil(prompt / token_budget(c));
 }
 
 // The p99 prompt of lognormal lengths with mean input_len and spread input_cv
@@ -148,7 +148,7 @@ class StepMemo {
   }
   static Bound first_prefill_bound(const InferenceContext& c, const ServingLayout& l) {
     const ServingJob& j = c.job;
-    return prefill(c, l, std::min(j.input_len, dbl(c.stack->prefill_chunk)), j.input_len).bound;
+    return prefill(c, l, std::min(j.input_len, dbl(token_budget(c))), j.input_len).bound;
   }
 
  private:
@@ -167,7 +167,7 @@ StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, do
 
 // Sequences a replica can keep decoding within its per-iteration token
 // budget. TensorRT-LLM's max_num_tokens and vLLM's max_num_batched_tokens
-// (the stack's prefill_chunk) bound the tokens of one iteration, a decoding
+// (token_budget: the run's, else the stack's prefill_chunk) bound the tokens of one iteration, a decoding
 // sequence's query tokens included (TensorRT-LLM, "Tuning Max Batch Size and
 // Max Num Tokens", nvidia.github.io/TensorRT-LLM/performance/
 // performance-tuning-guide; vLLM "Optimization and Tuning", chunked prefill:
@@ -180,7 +180,7 @@ double token_budget_batch(const InferenceContext& c, const ServingLayout& l) {
   const ServingJob& j = c.job;
   const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
   const double per_seq = q + emitted(c) * j.input_len / j.output_len;
-  return dbl(c.stack->prefill_chunk) * std::max(1, l.attn_dp) * std::max(1, l.pp) / per_seq;
+  return dbl(token_budget(c)) * std::max(1, l.attn_dp) * std::max(1, l.pp) / per_seq;
 }
 
 // The batch cap of a replica holding `max_sequences` (batch_cap 0: none),
@@ -567,6 +567,8 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
 
 }  // namespace
 
+int token_budget(const InferenceContext& c) { return c.max_num_tokens > 0 ? c.max_num_tokens : c.stack->prefill_chunk; }
+
 ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int batch) {
   ServingEstimate e;
   e.layout = l;
@@ -591,7 +593,7 @@ ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int
     // batch emits its first token after i prefills and its decode starts after
     // all B, so (B - i) prefills fall inside its TPOT window: the median
     // request sees (B - 1) / 2 of them, the slowest B - 1 (O - 1 tokens each).
-    const double chunks = std::max(1.0, std::ceil(j.input_len / dbl(c.stack->prefill_chunk)));
+    const double chunks = std::max(1.0, std::ceil(j.input_len / dbl(token_budget(c))));
     const StepTime pf = prefill(c, l, j.input_len / chunks, j.input_len);
     const Seconds one = pf.time * chunks;
     const double b = dbl(batch);
@@ -604,7 +606,7 @@ ServingEstimate run_batch(const InferenceContext& c, const ServingLayout& l, int
     }
   } else {
     const double prompt_tokens = batch * j.input_len;
-    const double chunks = std::max(1.0, std::ceil(prompt_tokens / std::max(dbl(c.stack->prefill_chunk), j.input_len)));
+    const double chunks = std::max(1.0, std::ceil(prompt_tokens / std::max(dbl(token_budget(c)), j.input_len)));
     const StepTime pf = prefill(c, l, prompt_tokens / chunks, j.input_len);
     e.ttft_p50 = e.ttft_p99 = pf.time * chunks;
     e.prefill_bound = pf.bound;

@@ -118,7 +118,17 @@ struct InferenceContext {
   // standard deviations of one step's load (a request with few decode steps
   // averages fewer steps); set from the job's output lengths and spread.
   double tpot_p99_sigmas = 0;
+  // The run's per-iteration token budget, per replica (per attention
+  // data-parallel rank): TensorRT-LLM's runtime max_num_tokens, vLLM's
+  // max_num_batched_tokens, which deployments set per model and scenario.
+  // 0: the stack's default (prefill_chunk). token_budget() reads it.
+  int max_num_tokens = 0;
 };
+
+// The tokens one iteration of a replica (of an attention data-parallel rank)
+// may carry: the context's max_num_tokens, else the stack's prefill_chunk. It
+// chunks prompts and bounds the decoding batch (token_budget_batch).
+int token_budget(const InferenceContext& c);
 
 InferenceContext prepare_inference(const ModelArch& model, const Fabric& fabric, const StackEfficiency& stack,
                                    const ServingJob& job);

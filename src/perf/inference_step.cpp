@@ -613,7 +613,7 @@ ServingMemory serving_memory(const InferenceContext& c, const ServingLayout& l) 
   mem.reserve = c.stack->reserve;
   // Workspace for one step's activations at the prefill budget.
   const double width = 4.0 * m.d_model + 3.0 * std::max(dbl(m.ffn_hidden), 1.0 * m.moe.expert_ffn) / l.tp;
-  mem.activations = Bytes(c.stack->prefill_chunk * width * 2.0 + c.stack->prefill_chunk * dbl(m.vocab) / g * 4.0);
+  mem.activations = Bytes(token_budget(c) * width * 2.0 + token_budget(c) * dbl(m.vocab) / g * 4.0);
   const Bytes usable = c.fabric.hbm_capacity * c.stack->memory_utilization;
   const Bytes left = usable - mem.weights - mem.activations - mem.reserve;
   mem.kv_capacity = left.si() > 0 ? left : Bytes(0);

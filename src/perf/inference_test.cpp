@@ -109,6 +109,37 @@ TEST(Inference, TokenBudgetCapsTheSteadyBatch) {
   EXPECT_GT(serve(wide, l, std::nullopt, {}, 0).batch, e.batch);
 }
 
+// accbudget: a run's own budget (the context's max_num_tokens, as MLPerf
+// configs set it per scenario: 768 for B200 Llama 2 70B Interactive against
+// 3584 for Server) replaces the stack's: with 2048-token prompts and 32-token
+// outputs, 2048 tokens keep 2048 / 65 = 31 sequences decoding where the
+// stack's 8192 keeps 126, and the served rate falls with the batch. Left at
+// 0 it is the stack's. The fixed batch's prompts are chunked by it too.
+TEST(Inference, RunTokenBudgetReplacesTheStacks) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.prefill_chunk = 8192;
+  InferenceContext c = context(m, h100_like(8), s, 2048, 32);
+  const ServingLayout l{1, 1, 1};
+  EXPECT_EQ(token_budget(c), 8192);
+  const ServingEstimate stack_budget = serve(c, l, std::nullopt, {}, 0);
+  c.max_num_tokens = 2048;
+  EXPECT_EQ(token_budget(c), 2048);
+  const ServingEstimate run_budget = serve(c, l, std::nullopt, {}, 0);
+  EXPECT_LE(run_budget.batch, 31);
+  EXPECT_GE(run_budget.batch, 29);
+  EXPECT_GT(stack_budget.batch, 4 * run_budget.batch);
+  EXPECT_LT(run_budget.requests_per_s, stack_budget.requests_per_s);
+  // A fixed batch's prompts go in iterations of the budget (at least one
+  // whole prompt each): four 4096-token prompts take two iterations of 8192
+  // tokens, or four of one prompt under a 2048-token budget, each paying the
+  // step's fixed costs.
+  InferenceContext longer = context(m, h100_like(8), s, 4096, 32);
+  const Seconds two = run_batch(longer, l, 4).ttft_p50;
+  longer.max_num_tokens = 2048;
+  EXPECT_GT(run_batch(longer, l, 4).ttft_p50, two);
+}
+
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {
   const ModelArch m = llama(80, 8192, 64, 8, 28672);
   const StackEfficiency s = serving_stack();

@@ -147,6 +147,21 @@ TEST(Inference, PromptsQueueForTheTokenBudgetsLeftover) {
   const BatchLatency near = latency_at_batch(c, l, cap * (1 - 1e-4), 1e9);
   EXPECT_LT(half.ttft_p99 / half.step, 10.0);
   EXPECT_GT(near.ttft_p99 / near.step, 1000.0);
+  // At a rate, the p50 TTFT carries the mean wait: a budget twice as large
+  // changes nothing else at this rate (the prompt fits either; the batches
+  // differ only in the Little's-law bisection's last digits, its range being
+  // the cap), so the two p50s differ by the step times the difference of the
+  // mean waits.
+  StackEfficiency wide = s;
+  wide.prefill_chunk = 16384;
+  const InferenceContext cw = prepare_inference(m, h100_like(8), wide, j);
+  const double rate = 0.5 * serve(c, l, std::nullopt, {}, 0).requests_per_s;
+  const ServingEstimate e = serve(c, l, rate, {}, 0), ew = serve(cw, l, rate, {}, 0);
+  ASSERT_NEAR(e.tpot_p50.si(), ew.tpot_p50.si(), e.tpot_p50.si() * 1e-6);
+  const double at = e.output_tokens_per_s * e.tpot_p50.si();  // the Little's-law batch
+  const double gap = e.tpot_p50.si() * (prefill_queue(c, l, at).mean - prefill_queue(cw, l, at).mean);
+  EXPECT_GT(gap, 0.0);
+  EXPECT_NEAR((e.ttft_p50 - ew.ttft_p50).si(), gap, gap * 1e-3);
 }
 
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {

@@ -8,7 +8,9 @@
 // the figures to read are ratios against baselines measured in the same run:
 // the fluid model (average chips) solved the same way, the fluid LP
 // relaxation (the bound the price of executability is measured against), and
-// the greedy cheapest-on-demand baseline. The counters say whether 1% was
+// the cheapest-on-demand baseline (since planbase, the plan's own executable
+// model solved one workload at a time on on-demand offers, within the same
+// 120 s). The counters say whether 1% was
 // reached (gap_pct), whether the plan passed the independent checker
 // (check_ok), and the price of executability (exec_over_fluid_lp).
 #include <benchmark/benchmark.h>
@@ -158,15 +160,21 @@ void BM_PortfolioMilp1pct(benchmark::State& state) {
   Formulation f, fluid;
   const double build_s = seconds_of([&] { f = formulate(x.p, x.rates); });
   fluid = formulate(x.p, x.rates, {.fluid = true});
-  // Baselines in this run: the fluid LP relaxation and the fluid MILP, and the greedy baseline.
+  // Baselines in this run: the fluid LP relaxation and the fluid MILP, and the
+  // cheapest-on-demand baseline. That one was a greedy pass until planbase
+  // (2026-12-06); it is now per-workload MILPs of the executable model under
+  // the same 120 s, so its counter is named for what it times.
   LpResult lp;
   const double lp_s = seconds_of([&] { lp = solve_lp(fluid.model); });
   if (lp.status != LpStatus::optimal) state.SkipWithError(lp.message.c_str());
   MilpResult fr;
   const double fluid_s =
       seconds_of([&] { fr = solve_milp(fluid.model, {.time_limit_s = 120, .relative_gap = 0.01, .threads = 2}); });
-  BaselineResult greedy;
-  const double greedy_s = seconds_of([&] { greedy = cheapest_on_demand(x.p, x.rates); });
+  BaselineResult on_demand;
+  PlanOptions bo;
+  bo.time_limit_s = 120;
+  bo.threads = 2;
+  const double on_demand_s = seconds_of([&] { on_demand = cheapest_on_demand(x.p, x.rates, bo); });
 
   // Main's path before the repair (the baseline): the greedy start when it
   // came out complete (else none), then CBC with the whole 120 s.
@@ -210,7 +218,10 @@ void BM_PortfolioMilp1pct(benchmark::State& state) {
   state.counters["fluid_gap_pct"] = 100 * fr.gap;
   state.counters["plan_over_fluid_milp_s"] = plan_s / fluid_s;
   state.counters["plan_over_lp_s"] = plan_s / lp_s;
-  state.counters["plan_over_greedy_s"] = plan_s / greedy_s;
+  state.counters["plan_over_cheapest_on_demand_s"] = plan_s / on_demand_s;
+  if (ok && on_demand.found && on_demand.check.ok()) {  // a baseline that leaves work undone has no ratio
+    state.counters["cheapest_on_demand_over_plan"] = on_demand.plan.claimed_cost.si() / r.plan.claimed_cost.si();
+  }
   state.counters["before_s"] = before_s;
   state.counters["before_gap_pct"] = 100 * before.gap;
   state.counters["before_over_fluid_lp"] = before.objective / lp.objective;

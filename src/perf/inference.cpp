@@ -256,10 +256,66 @@ Seconds slot_wait_p99(const InferenceContext& c, Seconds step, double batch, dou
   return step * (hold_steps / (n - a) * std::log(100.0 * waits) * variability);
 }
 
+}  // namespace
+
+// The prompts' queue for the token budget (issue 11, accttft). Under chunked
+// prefill with a per-iteration token budget (token_budget_batch) the decodes
+// are scheduled first and the prompts share what is left, first come first
+// served (TensorRT-LLM's context_chunking_policy first_come_first_served in
+// NVIDIA's MLPerf Inference v5.1 configs, closed/NVIDIA/configs/*/{Server,
+// Interactive}/*.py, github.com/mlcommons/inference_results_v5.1, read
+// 2026-12-06; vLLM's scheduler likewise, docs.vllm.ai "Optimization and
+// Tuning"). Each attention data-parallel rank is one server that works off
+// (budget - B q) / dp prompt tokens a step (budget: the replica's tokens,
+// every rank's and pipeline micro-batch's summed), and Poisson arrivals bring
+// prompts of I tokens of spread cv_I: an M/G/1 queue in tokens, time counted
+// in steps, with arrivals lambda = B a / (O dp) per step, service S = I /
+// leftover steps (cv_S = cv_I) and utilisation rho = B a I / O / (budget -
+// B q), which reaches 1 exactly at token_budget_batch, where effective_cap
+// puts the batch cap. Its mean wait is the Pollaczek-Khinchine formula E[W] =
+// rho E[S] (1 + cv_S^2) / (2 (1 - rho)) (L. Kleinrock, Queueing Systems,
+// Volume 1, Wiley 1975, section 5.5), and a wait is about exponential given
+// that it is positive, with P(W > 0) = rho and mean E[W] / rho (J. F. C.
+// Kingman, "On queues in heavy traffic", J. Royal Statistical Society B
+// 24(2), 1962; the conditional-delay form of W. Whitt, "Approximations for
+// the GI/G/m queue", Production and Operations Management 2(2), 1993):
+// P(W > t) = rho exp(-rho t / E[W]), so the p99 is E[W] / rho ln(100 rho)
+// where rho > 1%, and none below. Both grow with the batch (rho and E[S] do)
+// and are in steps (the caller multiplies by the step). The utilisation is
+// held below 1 - 1e-9, as slot_wait_p99 holds its load: the batch is at most
+// the cap <= token_budget_batch, so rho <= 1. Each operation below is a
+// product, quotient or difference of positive terms monotone in B in the same
+// direction, and rounding is monotone, so the computed waits are
+// non-decreasing in B exactly, not only within rounding of the formula (the
+// bracket's argument before kMonotoneSlack).
+PrefillQueue prefill_queue(const InferenceContext& c, const ServingLayout& l, double batch) {
+  const ServingJob& j = c.job;
+  PrefillQueue w;
+  if (!(batch > 0) || !(j.input_len > 0)) return w;
+  const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
+  const double dp = std::max(1, l.attn_dp);
+  // The replica's budget in tokens, from token_budget_batch's own count so
+  // that rho = 1 falls where it puts the cap.
+  const double budget = token_budget_batch(c, l) * (q + emitted(c) * j.input_len / j.output_len);
+  const double leftover = std::max((budget - batch * q) / dp, 1e-9);  // per rank and step
+  const double arrivals = batch * emitted(c) / (j.output_len * dp);   // prompts per step, per rank
+  const double service = j.input_len / leftover;                      // steps per prompt
+  const double spread = (1.0 + j.input_cv * j.input_cv) / 2.0;
+  w.rho = std::min(arrivals * service, 1.0 - 1e-9);
+  const double conditional = service * spread / (1.0 - w.rho);  // E[W] / rho
+  w.mean = w.rho * conditional;
+  if (w.rho > 0.01) w.p99 = conditional * std::log(100.0 * w.rho);
+  return w;
+}
+
+namespace {
+
 // The p99 TTFT at a rate (see serve_with): a whole iteration, the p99
-// prompt, and the p99 wait for a batch slot (slot_wait_p99).
-Seconds ttft_p99_at_rate(const InferenceContext& c, Seconds step, Seconds prompt99, double batch, double cap) {
-  return step + prompt99 + slot_wait_p99(c, step, batch, cap);
+// prompt, the p99 wait for a batch slot (slot_wait_p99) and for the token
+// budget (prefill_queue), added as the other p99 terms are.
+Seconds ttft_p99_at_rate(const InferenceContext& c, const ServingLayout& l, Seconds step, Seconds prompt99,
+                         double batch, double cap) {
+  return step + prompt99 + slot_wait_p99(c, step, batch, cap) + step * prefill_queue(c, l, batch).p99;
 }
 
 // The latency part of serve_with's meets_slo at Little's-law batch `batch`
@@ -277,13 +333,13 @@ bool latency_met(const InferenceContext& c, const ServingLayout& l, double batch
   // is monotone), so a probe that fails on the step needs neither the tail
   // step nor the prompt, the two costly parts of a verdict.
   if (bound && tpot && step / a > slo.tpot) return false;
-  if (bound && ttft && ttft_p99_at_rate(c, step, Seconds(0), batch, cap) > slo.ttft) return false;
+  if (bound && ttft && ttft_p99_at_rate(c, l, step, Seconds(0), batch, cap) > slo.ttft) return false;
   const StepPlan* plan = &memo.plan(c, l);
   if (tpot && std::max(step, tail_step(c, l, batch, plan).time) / a > slo.tpot) return false;
   if (!ttft) return true;
   const Seconds prompt99 = prompt_time(c, l, batch, prompt_p99(c.job), plan);
   XPU_CHECK(prompt99.si() >= 0);  // the bound above needs it
-  return !(ttft_p99_at_rate(c, step, prompt99, batch, cap) > slo.ttft);
+  return !(ttft_p99_at_rate(c, l, step, prompt99, batch, cap) > slo.ttft);
 }
 
 // serve_with's meets_slo at `rate`, without the fields no verdict reads (a
@@ -320,7 +376,7 @@ BatchLatency latency_at_batch(const InferenceContext& c, const ServingLayout& l,
   const Seconds step = steady_step(c, l, batch).time;
   const Seconds prompt99 = prompt_time(c, l, batch, prompt_p99(c.job));
   return {step, std::max(step, tail_step(c, l, batch).time) / emitted(c),
-          ttft_p99_at_rate(c, step, prompt99, batch, cap)};
+          ttft_p99_at_rate(c, l, step, prompt99, batch, cap)};
 }
 
 namespace {
@@ -358,8 +414,10 @@ namespace {
 //   iterations of the same form.
 // So every term is a sum, max or min of non-decreasing functions of B, and
 // so are the p99 TPOT (max of the steady and tail steps over a) and the p99
-// TTFT (step + prompt time + slot wait; Erlang C grows with the offered load
-// min(B, n (1 - 1e-9)), and the wait is increasing in it and in the step).
+// TTFT (step + prompt time + slot wait + prefill queue; Erlang C grows with
+// the offered load min(B, n (1 - 1e-9)), and the wait is increasing in it and
+// in the step; the prefill queue's utilisation and service time grow with B,
+// its p99 with both, and it is proportional to the step).
 //
 // - Attention data parallelism: the busiest rank's prompts E[ceil(N / dp)]
 //   I, N Poisson of mean n proportional to B, grow with n (a Poisson count
@@ -411,7 +469,7 @@ Latency latency_bracket(const InferenceContext& c, const ServingLayout& l, doubl
   const Seconds tpot_hi = slo.tpot * (1.0 + kMonotoneSlack), ttft_hi = slo.ttft * (1.0 + kMonotoneSlack);
   // The cheap lower bounds of latency_met first.
   if (tpot && step / a > tpot_hi) return Latency::fails;
-  if (ttft && ttft_p99_at_rate(c, step, Seconds(0), batch, cap) > ttft_hi) return Latency::fails;
+  if (ttft && ttft_p99_at_rate(c, l, step, Seconds(0), batch, cap) > ttft_hi) return Latency::fails;
   const StepPlan* plan = &memo.plan(c, l);
   bool sure = true;
   if (tpot) {
@@ -420,7 +478,7 @@ Latency latency_bracket(const InferenceContext& c, const ServingLayout& l, doubl
     sure = t <= slo.tpot * (1.0 - kMonotoneSlack);
   }
   if (ttft) {
-    const Seconds t = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(c.job), plan), batch, cap);
+    const Seconds t = ttft_p99_at_rate(c, l, step, prompt_time(c, l, batch, prompt_p99(c.job), plan), batch, cap);
     if (t > ttft_hi) return Latency::fails;
     sure = sure && t <= slo.ttft * (1.0 - kMonotoneSlack);
   }
@@ -538,11 +596,13 @@ ServingEstimate serve_with(const InferenceContext& c, const ServingLayout& l, st
   // riding an iteration with the batch decoding. The p99 request has a p99
   // prompt (lognormal lengths of spread cv_I), waits a whole iteration, and
   // queues for a batch slot when the batch nears its cap (slot_wait_p99: a
-  // queue of cap slots, each held for a request's decode).
+  // queue of cap slots, each held for a request's decode) and for the token
+  // budget's leftover (prefill_queue; its mean wait goes in the p50).
   const Seconds prompt50 = prompt_time(c, l, batch, j.input_len, plan);
   e.ttft_p50 = step * 0.5 + prompt50;
   if (rate) {
-    e.ttft_p99 = ttft_p99_at_rate(c, step, prompt_time(c, l, batch, prompt_p99(j), plan), batch, cap);
+    e.ttft_p50 += step * prefill_queue(c, l, batch).mean;
+    e.ttft_p99 = ttft_p99_at_rate(c, l, step, prompt_time(c, l, batch, prompt_p99(j), plan), batch, cap);
   } else {
     e.ttft_p99 = e.ttft_p50 + prompt50 * (batch / j.output_len);  // offline: prompts queue in bulk
   }

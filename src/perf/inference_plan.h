@@ -51,4 +51,15 @@ struct BatchLatency {
 };
 BatchLatency latency_at_batch(const InferenceContext& c, const ServingLayout& l, double batch, double cap);
 
+// The prompts' wait for what the per-iteration token budget leaves after the
+// decodes, at Little's-law batch `batch`: an M/G/1 queue in prompt tokens per
+// attention data-parallel rank (perf/inference.cpp). The utilisation, and the
+// mean and p99 waits in steps.
+struct PrefillQueue {
+  double rho = 0;
+  double mean = 0;
+  double p99 = 0;
+};
+PrefillQueue prefill_queue(const InferenceContext& c, const ServingLayout& l, double batch);
+
 }  // namespace xpu

@@ -140,6 +140,61 @@ TEST(Inference, RunTokenBudgetReplacesTheStacks) {
   EXPECT_GT(run_batch(longer, l, 4).ttft_p50, two);
 }
 
+// Issue 11 (accttft): under chunked prefill the prompts share what the token
+// budget leaves after the decodes, one queue per attention data-parallel
+// rank. With 1000-token prompts (spread 0.5), 100-token outputs and a budget
+// of 8192, at B = 372 the leftover is 7820 tokens a step and 3.72 prompts
+// arrive per step: utilisation rho = 3720 / 7820, service E[S] = 1000 / 7820
+// steps, Pollaczek-Khinchine mean wait rho E[S] (1 + 0.25) / (2 (1 - rho))
+// and p99 E[W] / rho ln(100 rho) (exponential given a wait). The utilisation
+// reaches 1 at the budget's cap, 8192 / (1 + 1000 / 100) = 744.7 sequences,
+// and the p99 TTFT grows without bound as the batch nears it.
+TEST(Inference, PromptsQueueForTheTokenBudgetsLeftover) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.prefill_chunk = 8192;
+  ServingJob j;
+  j.input_len = 1000;
+  j.output_len = 100;
+  j.input_cv = 0.5;
+  const InferenceContext c = prepare_inference(m, h100_like(8), s, j);
+  const ServingLayout l{1, 1, 1};
+  const double b = 372, leftover = 8192 - b, service = 1000 / leftover, rho = b / 100 * service;
+  const double mean = rho * service * 1.25 / (2 * (1 - rho));
+  const PrefillQueue w = prefill_queue(c, l, b);
+  EXPECT_NEAR(w.rho, rho, 1e-12);
+  EXPECT_NEAR(w.mean, mean, 1e-12);
+  EXPECT_NEAR(w.p99, mean / rho * std::log(100 * rho), 1e-12);
+  // Four attention data-parallel ranks with four times the sequences: four
+  // budgets, each rank's queue the same as the single rank's.
+  const PrefillQueue dp = prefill_queue(c, {4, 1, 4, 4}, 4 * b);
+  EXPECT_NEAR(dp.rho, rho, 1e-12);
+  EXPECT_NEAR(dp.mean, mean, 1e-12);
+  // Light load: fewer than 1% of the prompts wait, so the p99 one does not.
+  EXPECT_EQ(prefill_queue(c, l, 0.7).p99, 0.0);
+  // The p99 TTFT in steps, from half the cap to just under it: unbounded.
+  const double cap = 8192 / (1 + 1000.0 / 100);
+  const BatchLatency half = latency_at_batch(c, l, cap / 2, 1e9);
+  const BatchLatency near = latency_at_batch(c, l, cap * (1 - 1e-4), 1e9);
+  EXPECT_LT(half.ttft_p99 / half.step, 10.0);
+  EXPECT_GT(near.ttft_p99 / near.step, 1000.0);
+  // At a rate, the p50 TTFT carries the mean wait: a budget twice as large
+  // changes nothing else at this rate (the prompt fits either; the batches
+  // differ only in the Little's-law bisection's last digits, its range being
+  // the cap), so the two p50s differ by the step times the difference of the
+  // mean waits.
+  StackEfficiency wide = s;
+  wide.prefill_chunk = 16384;
+  const InferenceContext cw = prepare_inference(m, h100_like(8), wide, j);
+  const double rate = 0.5 * serve(c, l, std::nullopt, {}, 0).requests_per_s;
+  const ServingEstimate e = serve(c, l, rate, {}, 0), ew = serve(cw, l, rate, {}, 0);
+  ASSERT_NEAR(e.tpot_p50.si(), ew.tpot_p50.si(), e.tpot_p50.si() * 1e-6);
+  const double at = e.output_tokens_per_s * e.tpot_p50.si();  // the Little's-law batch
+  const double gap = e.tpot_p50.si() * (prefill_queue(c, l, at).mean - prefill_queue(cw, l, at).mean);
+  EXPECT_GT(gap, 0.0);
+  EXPECT_NEAR((e.ttft_p50 - ew.ttft_p50).si(), gap, gap * 1e-3);
+}
+
 TEST(Inference, MoreBandwidthNeverSlowsDecode) {
   const ModelArch m = llama(80, 8192, 64, 8, 28672);
   const StackEfficiency s = serving_stack();

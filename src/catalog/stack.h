@@ -116,6 +116,12 @@ struct StackEfficiency {
   // prefilled one after the other and the decodes of the first ones stall
   // for the later ones' prefills.
   bool serial_prefill = false;
+  // Serving only: the attention kernel stores each token's K and V heads of a
+  // device packed into words of this many bytes, padding the heads up to a
+  // whole word (vLLM TPU's ragged paged attention: 2 x KV heads rounded up to
+  // 32 bits / element bits, so one fp8 KV head per device fills half of its
+  // cache word); 0: no padding.
+  int kv_pack_bytes = 0;
 
   // Serving only: the fixed costs of one engine iteration that no byte or
   // FLOP count carries (perf/inference). A kernel in a captured (CUDA graph)

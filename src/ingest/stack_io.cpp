@@ -92,6 +92,13 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
       }
     }
     if (auto v = g->boolean("grouped_ragged")) s.grouped_ragged = *v;
+    if (auto v = g->integer("kv_pack_bytes", Need::optional)) {
+      if (*v < 1 || *v > 64) {
+        g->error("kv_pack_bytes", "must be a whole number of bytes from 1 to 64");
+      } else {
+        s.kv_pack_bytes = static_cast<int>(*v);
+      }
+    }
     s.sources["kernels"] = kp;
     g->finish();
   }

@@ -116,6 +116,28 @@ double kv_bytes(const InferenceContext& c, double context, bool attended = false
   return bytes;
 }
 
+// A kernel that packs a token's K and V heads into words (the stack's
+// kv_pack_bytes) pads each device's 2 h heads up to a whole word: vLLM TPU's
+// ragged paged attention lays the cache out as [pages, page_size,
+// align_to(2 h, packing) / packing, packing, head_dim] with packing = 32 bits
+// / KV element bits (tpu_inference/kernels/ragged_paged_attention/v3/kernel.py
+// and experimental/batched_rpa/wrapper.py, vllm-project/tpu-inference at
+// b8692ff, read 2026-12-06), so one fp8 KV head per device (Qwen3-Coder-480B's
+// 8 heads at TP 8) holds and reads twice its bytes: "when num_kv_heads = 1,
+// and kv dtype = fp8, we have to waste half the KV cache with padding"
+// (tpu-inference PR #3170, 2026-07-13, whose opt-in SEQ_ON_LANE layout
+// removes it). kv_split divides its ways by this padding.
+double kv_packing_pad(const InferenceContext& c, const ServingLayout& l) {
+  const ModelArch& m = *c.model;
+  const int word = c.stack->kv_pack_bytes;
+  const double element = bytes_per_element(c.job.kv);
+  if (word <= 0 || m.attention == AttentionKind::mla || element >= word) return 1.0;
+  const double ranks = dbl(l.tp / std::max(1, l.attn_dp)) * dbl(std::max(1, c.fabric.devices_per_chip));
+  const double slots = 2.0 * std::max(1.0, std::ceil(dbl(m.n_kv_heads) / ranks));  // K and V heads per device
+  const double packing = std::floor(word / element);
+  return std::ceil(slots / packing) * packing / slots;
+}
+
 // Chips one sequence's KV cache is split over inside its attention group:
 // heads across the group's ranks, never more ways than there are KV heads
 // (MLA's latent is one head, so it is replicated on every rank). A chip whose
@@ -128,7 +150,8 @@ double kv_bytes(const InferenceContext& c, double context, bool attended = false
 double kv_split(const InferenceContext& c, const ServingLayout& l) {
   const ModelArch& m = *c.model;
   const double heads = m.attention == AttentionKind::mla ? 1.0 : dbl(m.n_kv_heads);
-  return std::min(dbl(l.tp / std::max(1, l.attn_dp)), heads / dbl(std::max(1, c.fabric.devices_per_chip)));
+  return std::min(dbl(l.tp / std::max(1, l.attn_dp)), heads / dbl(std::max(1, c.fabric.devices_per_chip))) /
+         kv_packing_pad(c, l);
 }
 
 // Mean keys a prompt token attends to under chunked causal attention: the

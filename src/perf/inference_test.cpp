@@ -554,6 +554,38 @@ TEST(Inference, RanksBeyondTheKvHeadsHoldCopiesOnTheirChip) {
                    decode_step(context(m, one, s, ctx, 128), two, 1, ctx).parts.attention.si());
 }
 
+// vLLM TPU's ragged paged attention packs a device's K and V heads into
+// 32-bit words (kv_pack_bytes 4): one fp8 KV head per device (8 heads on 4
+// chips of 2 TensorCores) fills half a word, so the device holds and reads
+// twice the cache bytes; bf16 (two per word) and two fp8 heads per device
+// (2 x 2 = 4 per word) are not padded.
+TEST(Inference, PackedKvWordsPadOneFp8HeadPerDevice) {
+  const ModelArch m = llama(62, 6144, 96, 8, 0);
+  StackEfficiency packed = serving_stack();
+  packed.kv_pack_bytes = 4;
+  const StackEfficiency plain = serving_stack();
+  Fabric f = h100_like(8);
+  f.devices_per_chip = 2;
+  const double ctx = 8704;
+  auto ctx_of = [&](const StackEfficiency& s, Precision kv) {
+    ServingJob j;
+    j.input_len = 8192;
+    j.output_len = 1024;
+    j.kv = kv;
+    return prepare_inference(m, f, s, j);
+  };
+  auto attention = [&](const InferenceContext& c, const ServingLayout& l) {
+    return decode_step(c, l, 64, ctx).parts.attention.si();
+  };
+  const ServingLayout four{4, 1, 1};
+  const InferenceContext p8 = ctx_of(packed, Precision::fp8), q8 = ctx_of(plain, Precision::fp8);
+  EXPECT_NEAR(attention(p8, four) / attention(q8, four), 2.0, 0.02);
+  EXPECT_EQ(serving_memory(p8, four).max_sequences * 2, serving_memory(q8, four).max_sequences);
+  EXPECT_DOUBLE_EQ(attention(ctx_of(packed, Precision::bf16), four), attention(ctx_of(plain, Precision::bf16), four));
+  const ServingLayout two{2, 1, 1};  // 4 ranks: two KV heads each
+  EXPECT_DOUBLE_EQ(attention(ctx_of(packed, Precision::fp8), two), attention(ctx_of(plain, Precision::fp8), two));
+}
+
 TEST(Inference, LocalAndSparseAttentionReadLessAtLongContext) {
   ModelArch dense = llama(32, 4096, 32, 8, 14336);
   ModelArch sliding = dense;

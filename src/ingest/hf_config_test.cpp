@@ -103,8 +103,8 @@ TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
   // Its yarn rope_scaling (the older key "type") is read and said, and changes no estimate.
   EXPECT_EQ(kimi->note,
             "rope_scaling yarn x32 from 4096 pretrained positions: it rescales the rotary frequencies only, so "
-            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
-            "max_position_embeddings 131072, which xpuplan does not check a request against");
+            "parameters, FLOPs, memory and time are as without it; it takes max_position_embeddings 131072 tokens");
+  EXPECT_EQ(kimi->max_positions, 131072);  // yarn x32 from 4096, as its max_position_embeddings says
   EXPECT_NEAR(count_parameters(*kimi).total, 1026470731056.0, 1e-4 * 1026470731056.0);  // its weight table
 }
 
@@ -271,8 +271,37 @@ TEST(HfConfig, RopeScalingIsReadCheckedAndSaidToChangeNoEstimate) {
   EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
   EXPECT_EQ(m->note,
             "rope_scaling llama3 x8 from 8192 pretrained positions: it rescales the rotary frequencies only, so "
-            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
-            "max_position_embeddings 131072, which xpuplan does not check a request against");
+            "parameters, FLOPs, memory and time are as without it; it takes max_position_embeddings 131072 tokens");
+  EXPECT_EQ(m->max_positions, 131072);
+}
+
+// usertrial5 left: a request past a rotary model's context was answered
+// without a word, since the context was not kept. It is the model's
+// max_positions now, scaled as vLLM derives max_model_len (yarn from its
+// original positions, linear and dynamic from max_position_embeddings; llama3,
+// longrope and Gemma 3 carry the scaled context already).
+TEST(HfConfig, TheContextAModelTakesIsKeptScaledAsItsRopeScalingSays) {
+  const auto context = [](const std::string& fields) {
+    Diagnostics ds;
+    auto m = parse_hf_config(llama_with(fields), "c.json", ds, "k");
+    EXPECT_TRUE(m) << format_diagnostics(ds);
+    return m ? m->max_positions : -1;
+  };
+  EXPECT_EQ(context(R"("max_position_embeddings": 8192)"), 8192);
+  EXPECT_EQ(context(R"("hidden_act": "silu")"), 0);  // none given: unknown
+  // Qwen2.5's long-context recipe: yarn x4 from 32768.
+  EXPECT_EQ(context(R"("max_position_embeddings": 32768, "rope_scaling": {"rope_type": "yarn", "factor": 4.0,
+                        "original_max_position_embeddings": 32768})"),
+            131072);
+  EXPECT_EQ(context(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "linear", "factor": 2})"), 8192);
+  EXPECT_EQ(context(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "dynamic", "factor": 4})"), 16384);
+  EXPECT_EQ(context(R"("max_position_embeddings": 131072, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
+                        "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"),
+            131072);
+  EXPECT_EQ(errors_of(llama_with(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "linear",
+                                    "factor": 1e300})")),
+            "c.json (/rope_scaling): error: rope_scaling's factor 1e+300 gives a context of 4.096e+303 tokens, past "
+            "2147483647\n");
 }
 
 TEST(HfConfig, AQuantizationConfigsBitsAreReadAndAnUnknownMethodRefused) {
@@ -295,6 +324,48 @@ TEST(HfConfig, AQuantizationConfigsBitsAreReadAndAnUnknownMethodRefused) {
             "c.json (/quantization_config): note: the checkpoint's weights are quantized (awq, 4 bits, group 128; "
             "about 4.16 bits (0.52 bytes) per quantized weight, scales included); estimates use the request's "
             "precision (default bf16, 2 bytes per weight), so ask for fp4 to match its size\n");
+}
+
+// usertrial5 left: compressed-tensors was named, its per-group bits not read.
+TEST(HfConfig, CompressedTensorsSchemesAreReadAndAnUnknownFormRefusedAtItsPointer) {
+  // llm-compressor's W4A16 (RedHatAI ...-quantized.w4a16): int4, a bf16 scale per 128.
+  EXPECT_EQ(diagnostics_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "format": "pack-quantized", "config_groups": {"group_0": {"targets": ["Linear"], "input_activations": null,
+      "weights": {"num_bits": 4, "type": "int", "symmetric": true, "strategy": "group", "group_size": 128}}}})")),
+            "c.json (/quantization_config): note: the checkpoint's weights are quantized (compressed-tensors, int 4 "
+            "bits, group 128; about 4.12 bits (0.516 bytes) per quantized weight, scales included); estimates use the "
+            "request's precision (default bf16, 2 bytes per weight), so ask for fp4 to match its size\n");
+  // FP8 per channel and NVFP4 (an fp8 scale per 16) in one file: the larger is said.
+  EXPECT_EQ(diagnostics_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "config_groups": {"a": {"weights": {"num_bits": 8, "type": "float", "strategy": "channel"}},
+                        "b": {"weights": {"num_bits": 4, "type": "float", "strategy": "tensor_group",
+                                          "group_size": 16}}}})")),
+            "c.json (/quantization_config): note: the checkpoint's weights are quantized (compressed-tensors, float "
+            "8 bits, per channel; float 4 bits, fp8-scaled group 16; about 8 bits (1 bytes) per quantized weight, "
+            "scales included); estimates use the request's precision (default bf16, 2 bytes per weight), so ask for "
+            "fp8 to match its size\n");
+  // Every unknown form at its pointer, in one pass.
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "config_groups": {"g/0": {"weights": {"num_bits": 5, "type": "flaot", "strategy": "grop"}},
+                        "g1": {"weights": {"strategy": "group"}}, "g2": {"weights": "int4"}, "g3": 7,
+                        "g4": {"weights": {"strategy": "block", "block_structure": [128]}}}})")),
+            "c.json (/quantization_config/config_groups/g~10/weights/type): error: unknown type \"flaot\" (did you "
+            "mean 'float'?); known: int, float\n"
+            "c.json (/quantization_config/config_groups/g~10/weights/strategy): error: unknown strategy \"grop\" (did "
+            "you mean 'group'?); known: tensor, channel, group, block, token, tensor_group, attn_head\n"
+            "c.json (/quantization_config/config_groups/g~10/weights/num_bits): error: 'num_bits' must be 2, 3, 4 or "
+            "8 (bits per weight), got 5\n"
+            "c.json (/quantization_config/config_groups/g1/weights/group_size): error: strategy 'group' needs a "
+            "'group_size' (weights per scale), got none\n"
+            "c.json (/quantization_config/config_groups/g2/weights): error: 'weights' must be an object (num_bits, "
+            "type, strategy, ...) or null, got \"int4\"\n"
+            "c.json (/quantization_config/config_groups/g3): error: a scheme must be an object (targets, weights, "
+            "...), got 7\n"
+            "c.json (/quantization_config/config_groups/g4/weights/block_structure): error: strategy 'block' needs "
+            "'block_structure' as two positive whole numbers ([rows, columns]), got [128]\n");
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors"})")),
+            "c.json (/quantization_config/config_groups): error: compressed-tensors needs 'config_groups' (an object "
+            "of schemes, each with 'weights'), got none\n");
 }
 
 TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {

@@ -370,11 +370,9 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     job.seq_len = static_cast<int>(r.integer("seq_len", Need::optional).value_or(8192));
     job.global_batch = static_cast<int>(r.integer("global_batch", Need::optional).value_or(0));
     if (auto s = r.choice("precision", precisions, Need::optional)) job.precision = *parse_precision(*s);
-    w.train.max_chips = static_cast<int>(r.integer("max_chips", Need::optional).value_or(0));
-    if (w.train.max_chips > kMaxChipsSized) {
-      r.error("max_chips", fmt::format("must be at most {} (the most chips xpuplan sizes), got {}", kMaxChipsSized,
-                                       w.train.max_chips));
-    }
+    w.train.max_chips = static_cast<int>(
+        r.integer("max_chips", Need::optional, Sign::positive, "chips", {kMaxChipsSized, "the most xpuplan sizes"})
+            .value_or(0));
     w.train.may_move = r.boolean("may_move").value_or(true);
     w.earliest = 0;
     w.deadline = h.months - 1;

@@ -86,7 +86,7 @@ struct RisksReader {
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v)) {
-      ds.push_back(error_at(location_of(file, n), fmt::format("{}: must be a number, got '{}'", what, s)));
+      ds.push_back(error_at(location_of(file, n), fmt::format("{}: {}", what, number_problem(s))));
       return std::nullopt;
     }
     return v;

@@ -131,6 +131,7 @@ void read_sliding(Fields& f, const std::string& type, ModelArch& m) {
         f.error("layer_types", fmt::format("layer type {} is not supported (only full_attention, "
                                            "sliding_attention and chunked_attention)",
                                            t.dump()));
+        m.sliding_layers = 0;  // not half-counted: its window is not read
         return;
       }
     }
@@ -707,6 +708,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   // hidden_size / num_attention_heads.
   const bool gemma = gemma3 || type == "gemma2";
   const int derived_head_dim = type == "qwen3" ? 128 : gemma ? 256 : (m.n_heads > 0 ? m.d_model / m.n_heads : 0);
+  const bool head_dim_derived = !gemma && type != "qwen3" && !f.has("head_dim");
   m.head_dim = gemma && !gemma3 ? f.required("head_dim") : f.optional("head_dim", derived_head_dim);
   // Gemma ties its embeddings by default; the other classes do not.
   m.tied_embeddings = f.flag("tie_word_embeddings", nested ? top.flag("tie_word_embeddings", gemma) : gemma);
@@ -781,16 +783,37 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   report_near_miss_keys(f.j, f.use, name, f.prefix, ds);
   if (nested) report_near_miss_keys(top.j, top.use, name, top.prefix, ds);
 
-  if (std::any_of(ds.begin() + static_cast<std::ptrdiff_t>(errors_before), ds.end(),
-                  [](const Diagnostic& d) { return d.severity == Severity::error; })) {
-    return std::nullopt;
+  // hidden_size 250 with 8 heads gave head_dim 31 without a word (usertrial6):
+  // transformers derives hidden_size // num_attention_heads, so attention
+  // projects to 248; a warning, as the model is what transformers would build.
+  if (head_dim_derived && m.attention != AttentionKind::mla && m.n_heads > 0 && m.d_model % m.n_heads != 0) {
+    ds.push_back(Diagnostic{
+        Severity::warning, SourceLocation{name, 0, 0, f.prefix + "/hidden_size"},
+        fmt::format("hidden_size {} is not a multiple of num_attention_heads {}: head_dim is taken as {} "
+                    "(hidden_size // num_attention_heads, as transformers derives it), so attention projects to {}; "
+                    "give head_dim if that is not meant",
+                    m.d_model, m.n_heads, m.head_dim, m.head_dim * m.n_heads)});
   }
   // A shape check names the key that gave the field, when the file has it.
   const auto locate = [&](std::string_view field) {
     const std::string k{hf_key_of(field, type)};
     return !k.empty() && f.j.contains(k) ? SourceLocation{name, 0, 0, f.prefix + "/" + k} : m.defined_at;
   };
-  for (auto& d : validate_model(m, locate)) ds.push_back(std::move(d));
+  // The shape checks run even when a field was refused, so that every problem
+  // is said in one pass ("head_dim": 0 with 16 kv heads for 8 heads named only
+  // the head_dim; usertrial6). With a field refused, only a check at a key the
+  // file gives and was not refused is said: one at a refused key, or at no key
+  // (a field left 0 or derived from a refused one), is a cascade.
+  std::vector<std::string> refused;
+  for (auto d = ds.begin() + static_cast<std::ptrdiff_t>(errors_before); d != ds.end(); ++d) {
+    if (d->severity == Severity::error) refused.push_back(d->where.pointer);
+  }
+  for (auto& d : validate_model(m, locate)) {
+    const bool cascade = !refused.empty() && (d.where.pointer.empty() || std::find(refused.begin(), refused.end(),
+                                                                                   d.where.pointer) != refused.end());
+    if (!cascade) ds.push_back(std::move(d));
+  }
+  if (!refused.empty()) return std::nullopt;
   return m;
 }
 

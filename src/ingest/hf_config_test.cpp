@@ -379,6 +379,33 @@ TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {
             "c.json (/num_experts_per_tok): error: model 'k': moe.active (8) exceeds moe.experts (4)\n");
 }
 
+// usertrial6: the shape checks ran only on a clean read, so a refused field
+// hid every shape problem; a head_dim derived from a hidden_size the heads do
+// not divide was truncated without a word.
+TEST(HfConfig, ShapeProblemsAreSaidWithARefusedFieldAndATruncatedHeadDimIsWarned) {
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "qwen3", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 8, "num_key_value_heads": 16, "vocab_size": 100, "head_dim": 0,
+                          "intermediate_size": 128})"),
+            "c.json (/head_dim): error: 'head_dim' must be a positive integer, got 0\n"
+            "c.json (/num_key_value_heads): error: model 'k': heads (8) must be a multiple of kv_heads (16)\n");
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "mixtral", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 0, "num_key_value_heads": 2, "vocab_size": 100,
+                          "intermediate_size": 128, "num_local_experts": 4, "num_experts_per_tok": 8})"),
+            "c.json (/num_attention_heads): error: 'num_attention_heads' must be a positive integer, got 0\n"
+            "c.json (/num_experts_per_tok): error: model 'k': moe.active (8) exceeds moe.experts (4)\n");
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 250,
+                          "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 100,
+                          "intermediate_size": 128})"),
+            "c.json (/hidden_size): warning: hidden_size 250 is not a multiple of num_attention_heads 8: head_dim is "
+            "taken as 31 (hidden_size // num_attention_heads, as transformers derives it), so attention projects to "
+            "248; give head_dim if that is not meant\n");
+  // With head_dim given, it is the file's choice (Gemma, Qwen3): no warning.
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 250,
+                          "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 100, "head_dim": 32,
+                          "intermediate_size": 128})"),
+            "");
+}
+
 const char* kTinyDeepseek = R"({"model_type": "deepseek_v3", "num_hidden_layers": 6, "hidden_size": 64,
   "num_attention_heads": 4, "vocab_size": 100, "kv_lora_rank": 16, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4,
   "v_head_dim": 8, "intermediate_size": 128, "n_routed_experts": 8, "num_experts_per_tok": 2,

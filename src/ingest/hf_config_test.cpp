@@ -196,7 +196,7 @@ TEST(HfConfig, ANumberTooLargeANullAndANonObjectTextConfigSayWhatIsWrong) {
 TEST(HfConfig, MalformedJsonHasLineAndColumn) {
   EXPECT_EQ(errors_of("{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 4096,\n}\n"),
             "c.json:4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; expected "
-            "string literal\n");
+            "string literal (a comma at 3:22 follows the last item; JSON allows none there)\n");
   EXPECT_EQ(errors_of("[1, 2]"), "c.json: error: a config.json must be a JSON object\n");
 }
 
@@ -404,6 +404,21 @@ TEST(HfConfig, ShapeProblemsAreSaidWithARefusedFieldAndATruncatedHeadDimIsWarned
                           "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 100, "head_dim": 32,
                           "intermediate_size": 128})"),
             "");
+}
+
+// usertrial6: a hand-edited config.json's trailing comma, comment or single
+// quotes were only "unexpected '}'; expected string literal" and the like.
+TEST(HfConfig, AMalformedJsonSaysWhatAHandEditUsuallyGetsWrong) {
+  EXPECT_EQ(errors_of("{\"model_type\": \"llama\",\r\n \"num_hidden_layers\": 2,\r\n}\r\n"),
+            "c.json:3:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; expected "
+            "string literal (a comma at 2:24 follows the last item; JSON allows none there)\n");
+  EXPECT_EQ(errors_of("{\"layers\": [1, 2, ]}"),
+            "c.json:1:19: error: malformed JSON: syntax error while parsing value - unexpected ']'; expected '[', "
+            "'{', or a literal (a comma at 1:17 follows the last item; JSON allows none there)\n");
+  EXPECT_NE(errors_of("{\"model_type\": \"llama\", // mine\n}").find("(a comment: JSON has none; remove it)"),
+            std::string::npos);
+  EXPECT_NE(errors_of("{'model_type': 'llama'}").find("(JSON strings and keys are in double quotes)"),
+            std::string::npos);
 }
 
 const char* kTinyDeepseek = R"({"model_type": "deepseek_v3", "num_hidden_layers": 6, "hidden_size": 64,

@@ -181,7 +181,7 @@ TEST(Cli, ModelsShowReadsAHuggingFaceConfig) {
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["key"], "mixtral-8x7b");
   EXPECT_EQ(doc["moe"]["experts"], 8);
-  EXPECT_EQ(doc["max_positions"], 32768);  // its max_position_embeddings (usertrial6)
+  EXPECT_EQ(doc["max_positions"], 32768);                             // its max_position_embeddings (usertrial6)
   EXPECT_DOUBLE_EQ(doc["params_b"]["total"].get<double>(), 46.7028);  // 46,702,792,704 by count
 }
 
@@ -193,7 +193,7 @@ TEST(Cli, ModelsShowBadConfigIsExitTwoWithPosition) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, path +
                        ":4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; "
-                       "expected string literal\n");
+                       "expected string literal (a comma at 3:22 follows the last item; JSON allows none there)\n");
   std::filesystem::remove_all(dir);
 }
 

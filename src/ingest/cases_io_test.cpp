@@ -364,6 +364,18 @@ TEST(CasesIo, ATabOrSemicolonSeparatedFileAndAHeaderEndingInACommaAreSaidSo) {
       << format_diagnostics(ds);
 }
 
+TEST(CasesIo, AValuePastADoubleIsSaidOnceAndSo) {
+  // usertrial6: `1e400` was "must be a number" and then "must be a positive number", two warnings for one cell.
+  Diagnostics ds;
+  const auto cases =
+      parse_cases("id,mode,model,accelerator,chips,metric,value\nA,infer,m,a,8,tpot_ms,1e400\n", "c.csv", ds);
+  ASSERT_EQ(cases.size(), 1U);
+  EXPECT_FALSE(cases[0].invalid.empty());  // kept as unread, reported as skipped
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:2:23: warning: value: '1e400' is out of range (numbers out of range: beyond a double, about "
+            "1.8e308)\n");
+}
+
 TEST(CasesIo, AHeaderWithoutRowsIsSaid) {
   // Validated as "no cases" and calibrated as "Fitted 0 stacks", exit 0, without a word.
   Diagnostics ds;

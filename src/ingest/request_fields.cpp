@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "ingest/number_text.h"
+
 namespace xpu {
 
 FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds)
@@ -161,7 +163,8 @@ std::optional<double> FieldReader::number(std::string_view name) {
     ok = ec == std::errc() && p == s.data() + s.size() && !s.empty();
   }
   if (ok && std::isfinite(d)) return d;
-  error(name, fmt::format("must be a number, got {}", v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump()));
+  error(name, v->is_string() ? number_problem(v->get_ref<const std::string&>())
+                             : fmt::format("must be a number, got {}", v->dump()));
   return std::nullopt;
 }
 

@@ -211,6 +211,20 @@ TEST(Requests, OddValuesANewUserGivesAreEachNamed) {
   }
 }
 
+TEST(Requests, ANumberPastADoubleOrNotFiniteIsSaidSo) {
+  // usertrial6: `--pue 1e400` and `--utilization nan` were "must be a number".
+  const DataSet d = fixture();
+  const auto r = read_compare_request(
+      json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T", "pue": "1e400", "utilization": "nan"})"), d);
+  EXPECT_NE(format_diagnostics(r.diagnostics)
+                .find("/pue: error: '1e400' is out of range (numbers out of range: beyond a double, about 1.8e308)\n"),
+            std::string::npos)
+      << format_diagnostics(r.diagnostics);
+  EXPECT_NE(format_diagnostics(r.diagnostics).find("/utilization: error: 'nan' is not a finite number\n"),
+            std::string::npos)
+      << format_diagnostics(r.diagnostics);
+}
+
 TEST(Requests, ACostFlagATermDoesNotUseIsSaidToChangeNothing) {
   // usertrial5: `--utilization 0.5` on demand and `--electricity`/`--life` on a rented term were ignored silently.
   DataSet d = fixture();

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ingest/number_text.h"
 #include "ingest/sim_read.h"
 #include "ingest/text_file.h"
 #include "ingest/yaml_reader.h"

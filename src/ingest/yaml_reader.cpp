@@ -3,11 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -18,6 +15,7 @@
 #include <yaml-cpp/node/detail/node.h>
 
 #include "base/suggest.h"
+#include "ingest/number_text.h"
 #include "ingest/text_file.h"
 
 namespace xpu {
@@ -437,22 +435,6 @@ std::string whole_number_problem(std::string_view text, std::string_view unit, W
     return fmt::format("write '{}' in digits ({:.0f})", text, d);
   }
   return fmt::format("must be a whole number{}{}, got '{}'", unit.empty() ? "" : " of ", unit, text);
-}
-
-std::string number_problem(std::string_view text) {
-  const std::string s(text);
-  char* end = nullptr;
-  errno = 0;
-  const double d = std::strtod(s.c_str(), &end);
-  const bool parsed = !s.empty() && end == s.c_str() + s.size() && !std::isspace(static_cast<unsigned char>(s[0]));
-  if (parsed && errno == ERANGE && std::isinf(d)) {
-    return fmt::format("'{}' is out of range (numbers out of range: beyond a double, about 1.8e308)", text);
-  }
-  if (parsed && errno == ERANGE) {
-    return fmt::format("'{}' is out of range (numbers out of range: below a double's smallest, about 4.9e-324)", text);
-  }
-  if (parsed && !std::isfinite(d)) return fmt::format("'{}' is not a finite number", text);
-  return fmt::format("must be a number, got '{}'", text);
 }
 
 std::optional<long long> MapReader::integer(std::string_view key, Need need, Sign sign, std::string_view unit,

@@ -110,10 +110,6 @@ class MapReader {
 // "must be a whole number[ of UNIT]". `months: 99999999999999999999` and
 // `capacity: 1e3` were both "must be a whole number" (usertrial5).
 std::string whole_number_problem(std::string_view text, std::string_view unit = "", WholeLimit limit = {});
-// Why `text` is not a number: past a double ("'1e400' is out of range ..."),
-// not finite ("'nan' is not a finite number"), else "must be a number, got
-// 'text'". A per_year of 1e400 was "must be a number" (usertrial6).
-std::string number_problem(std::string_view text);
 
 // Names that must be unique within a list (sites, workloads, pools, runs,
 // services): a second one is an error at its name that gives the first one's

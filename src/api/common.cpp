@@ -12,13 +12,23 @@ namespace xpu::api {
 
 void check_positions(const ModelArch& m, double tokens, std::string_view field, std::string_view what,
                      Diagnostics& ds) {
-  if (m.positions != PositionKind::learned || m.max_positions <= 0 || !(tokens > m.max_positions)) return;
-  ds.push_back(
-      Diagnostic{Severity::warning,
-                 {.pointer = std::string("/").append(field)},
-                 fmt::format("{:.0f} tokens ({}) is longer than {}'s learned position table ({} positions): the "
-                             "model as published cannot take it; estimated as if the table were longer",
-                             tokens, what, m.key, m.max_positions)});
+  if (m.max_positions <= 0 || !(tokens > m.max_positions)) return;
+  // A warning, not a refusal: the estimate is still the cost of that many
+  // tokens (a user may plan a longer-context variant), but the model as
+  // shipped does not take them (vLLM refuses a max_model_len past the
+  // config's context). usertrial6: a rotary model's context was not checked.
+  const std::string message =
+      m.positions == PositionKind::learned
+          ? fmt::format(
+                "{:.0f} tokens ({}) is longer than {}'s learned position table ({} positions): the "
+                "model as published cannot take it; estimated as if the table were longer",
+                tokens, what, m.key, m.max_positions)
+          : fmt::format(
+                "{:.0f} tokens ({}) is longer than the {}-token context {} takes (max_position_embeddings "
+                "in its config.json, with any rope_scaling): the model as published was not trained for it; "
+                "estimated as if it were",
+                tokens, what, m.max_positions, m.key);
+  ds.push_back(Diagnostic{Severity::warning, {.pointer = std::string("/").append(field)}, message});
 }
 
 Diagnostic field_error(std::string_view field, std::string message) {

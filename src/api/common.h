@@ -33,10 +33,12 @@ struct ModelRef {
 // each other"); the shell shows them its way ("--chips", "chips").
 Diagnostic field_error(std::string_view field, std::string message);
 
-// A model with a learned position table embeds at most that many positions:
-// a longer sequence (`tokens`, `what` they are, from `field`) is a warning there. The estimate
-// still runs, as for the same shape with a longer table, whose extra rows
-// the parameter count leaves out. Rotary and ALiBi models have no such limit.
+// A model with a learned position table embeds at most that many positions,
+// and a rotary model was trained for its context (max_positions, from its
+// config.json's max_position_embeddings and rope_scaling; 0 = unknown): a
+// longer sequence (`tokens`, `what` they are, from `field`) is a warning
+// there. The estimate still runs, as for the same shape with a longer table
+// or context, whose extra rows the parameter count leaves out.
 void check_positions(const ModelArch& m, double tokens, std::string_view field, std::string_view what, Diagnostics& ds);
 
 // The model `ref` names, or an error at `field` with a near-miss suggestion.

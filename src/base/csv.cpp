@@ -89,6 +89,20 @@ CsvHeader read_csv_header(std::string_view line, const std::string& file, std::s
     const size_t first = n.find_first_not_of(' ');
     n = first == std::string::npos ? std::string() : n.substr(first, n.find_last_not_of(' ') - first + 1);
   }
+  // A tab- or semicolon-separated file (a spreadsheet's export) was one
+  // unknown column and every column "missing", one line each (usertrial6).
+  if (h.names.size() == 1 && !required.empty()) {
+    for (const char sep : {'\t', ';'}) {
+      const auto n = std::count(h.names[0].begin(), h.names[0].end(), sep);
+      if (n == 0) continue;
+      ds.push_back(error_at({file, 1, 1, ""},
+                            fmt::format("the header is one column holding {} {}: a {}-separated file? The columns are "
+                                        "read separated by commas (save it as CSV)",
+                                        n, sep == '\t' ? "tabs" : "semicolons", sep == '\t' ? "tab" : "semicolon")));
+      h.ok = false;
+      return h;
+    }
+  }
   const auto listed = [](std::span<const std::string> names, const std::string& n) {
     return std::find(names.begin(), names.end(), n) != names.end();
   };
@@ -114,8 +128,12 @@ CsvHeader read_csv_header(std::string_view line, const std::string& file, std::s
     if (known.empty() ? listed(required, n) : listed(known, n)) continue;
     strangers.push_back(n);
     if (!known.empty()) {
-      ds.push_back(warning_at({file, 1, column, ""}, fmt::format("unknown column '{}'{}: its cells are not read", n,
-                                                                 did_you_mean(n, absent))));
+      // A comma at the end of the header (a spreadsheet's export) names an empty column.
+      ds.push_back(warning_at(
+          {file, 1, column, ""},
+          n.empty()
+              ? fmt::format("column {} has no name (a comma at the end of the header?): its cells are not read", i + 1)
+              : fmt::format("unknown column '{}'{}: its cells are not read", n, did_you_mean(n, absent))));
     }
   }
   for (const std::string& r : required) {

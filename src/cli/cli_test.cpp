@@ -169,7 +169,7 @@ TEST(Cli, ModelsShowReadsAHuggingFaceConfig) {
   EXPECT_TRUE(
       r.out.starts_with("mixtral-8x7b (mixtral-8x7b), family mixtral\n"
                         "  layers 32, d_model 4096, heads 32 (kv 8), head_dim 128, attention gqa\n"
-                        "  MLP gated (experts only), vocab 32000, positions rope\n"
+                        "  MLP gated (experts only), vocab 32000, positions rope (context 32768)\n"
                         "  MoE: 2 of 8 experts (ffn 14336), 32 MoE layers of 32\n"))
       << r.out;
   EXPECT_NE(r.out.find("  parameters: 46.7 B total, 12.75 B active per token (input embedding excluded)\n"),
@@ -181,6 +181,7 @@ TEST(Cli, ModelsShowReadsAHuggingFaceConfig) {
   auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["key"], "mixtral-8x7b");
   EXPECT_EQ(doc["moe"]["experts"], 8);
+  EXPECT_EQ(doc["max_positions"], 32768);                             // its max_position_embeddings (usertrial6)
   EXPECT_DOUBLE_EQ(doc["params_b"]["total"].get<double>(), 46.7028);  // 46,702,792,704 by count
 }
 
@@ -192,7 +193,7 @@ TEST(Cli, ModelsShowBadConfigIsExitTwoWithPosition) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, path +
                        ":4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; "
-                       "expected string literal\n");
+                       "expected string literal (a comma at 3:22 follows the last item; JSON allows none there)\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -14,6 +14,7 @@
 #include "base/date.h"
 #include "base/suggest.h"
 #include "ingest/data_files.h"
+#include "ingest/number_text.h"
 #include "ingest/text_file.h"
 
 namespace xpu {
@@ -70,7 +71,7 @@ struct Row {
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) {
-      error(name, fmt::format("must be a number, got '{}'", s));
+      error(name, number_problem(s));
       return std::nullopt;
     }
     return v;
@@ -236,7 +237,7 @@ ValidationCase read_row(const Row& row, int lineno) {
   c.sequence_parallel = row.flag("sequence_parallel");
   if (auto v = row.number("value"); v && *v > 0) {
     c.value = *v;
-  } else {
+  } else if (v || row.get("value").empty()) {  // a cell that is no number is said once, by number()
     row.error("value", fmt::format("must be a positive number, got '{}'", row.get("value")));
   }
   // Typed settings.

@@ -356,6 +356,42 @@ TEST(CasesIo, AHeaderNamesEachColumnOnce) {
             "c.csv:1: error: missing column 'model' (the header has 'modle' in column 3: a typo?)\n");
 }
 
+TEST(CasesIo, ATabOrSemicolonSeparatedFileAndAHeaderEndingInACommaAreSaidSo) {
+  // usertrial6: a tab-separated export was one unknown column, then every
+  // required column "missing", a line each; a header's trailing comma was
+  // "unknown column ''".
+  Diagnostics ds;
+  EXPECT_TRUE(
+      parse_cases("id\tmode\tmodel\taccelerator\tchips\tmetric\tvalue\nA\tinfer\tm\ta\t8\ttpot_ms\t10\n", "c.csv", ds)
+          .empty());
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:1:1: error: the header is one column holding 6 tabs: a tab-separated file? The columns are read "
+            "separated by commas (save it as CSV)\n");
+  ds.clear();
+  EXPECT_TRUE(parse_cases("id;mode;model;accelerator;chips;metric;value\n", "c.csv", ds).empty());
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:1:1: error: the header is one column holding 6 semicolons: a semicolon-separated file? The columns "
+            "are read separated by commas (save it as CSV)\n");
+  ds.clear();
+  parse_cases("id,mode,model,accelerator,chips,metric,value,\n", "c.csv", ds);
+  EXPECT_NE(format_diagnostics(ds).find("c.csv:1:46: warning: column 8 has no name (a comma at the end of the "
+                                        "header?): its cells are not read\n"),
+            std::string::npos)
+      << format_diagnostics(ds);
+}
+
+TEST(CasesIo, AValuePastADoubleIsSaidOnceAndSo) {
+  // usertrial6: `1e400` was "must be a number" and then "must be a positive number", two warnings for one cell.
+  Diagnostics ds;
+  const auto cases =
+      parse_cases("id,mode,model,accelerator,chips,metric,value\nA,infer,m,a,8,tpot_ms,1e400\n", "c.csv", ds);
+  ASSERT_EQ(cases.size(), 1U);
+  EXPECT_FALSE(cases[0].invalid.empty());  // kept as unread, reported as skipped
+  EXPECT_EQ(format_diagnostics(ds),
+            "c.csv:2:23: warning: value: '1e400' is out of range (numbers out of range: beyond a double, about "
+            "1.8e308)\n");
+}
+
 TEST(CasesIo, AHeaderWithoutRowsIsSaid) {
   // Validated as "no cases" and calibrated as "Fitted 0 stacks", exit 0, without a word.
   Diagnostics ds;

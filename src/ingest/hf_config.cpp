@@ -131,6 +131,7 @@ void read_sliding(Fields& f, const std::string& type, ModelArch& m) {
         f.error("layer_types", fmt::format("layer type {} is not supported (only full_attention, "
                                            "sliding_attention and chunked_attention)",
                                            t.dump()));
+        m.sliding_layers = 0;  // not half-counted: its window is not read
         return;
       }
     }
@@ -314,14 +315,22 @@ std::optional<double> number_above(Fields& f, const std::string& key, double abo
 // What it changes is the context the checkpoint is configured for. A config's
 // rope_scaling was not read at all before (usertrial4): a misspelt type or a
 // negative factor passed without a word. Returns the sentence for the model's
-// note, empty when there is no rope_scaling.
-std::string read_rope_scaling(Fields& f) {
-  if (!f.has("rope_scaling")) return "";
+// note, empty when there is no rope_scaling, with the type, factor and
+// original positions that set the context (context_of).
+struct RopeScaling {
+  std::string sentence;
+  std::string type;
+  double factor = 1;
+  int original = 0;
+};
+
+RopeScaling read_rope_scaling(Fields& f) {
+  if (!f.has("rope_scaling")) return {};
   const json& v = f.j.at("rope_scaling");
   if (!v.is_object()) {
     f.error("rope_scaling",
             fmt::format("'rope_scaling' must be an object (rope_type, factor, ...) or null, got {}", v.dump()));
-    return "";
+    return {};
   }
   JsonKeyUse use;
   Fields r{v, f.prefix + "/rope_scaling", f.file, f.ds, use};
@@ -331,15 +340,15 @@ std::string read_rope_scaling(Fields& f) {
   if (!r.has(type_key, true) || !v.at(type_key).is_string()) {
     r.error(type_key, fmt::format("'rope_scaling' needs a 'rope_type' (one of {}), got {}", fmt::join(kTypes, ", "),
                                   v.contains(type_key) ? v.at(type_key).dump() : "none"));
-    return "";
+    return {};
   }
   const std::string type = v.at(type_key).get<std::string>();
   if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
     r.error(type_key, fmt::format("unknown rope_type '{}'{}; known: {}", type, did_you_mean(type, kTypes),
                                   fmt::join(kTypes, ", ")));
-    return "";
+    return {};
   }
-  if (type == "default") return "";
+  if (type == "default") return {};
   std::optional<double> factor;
   if (type != "longrope") factor = number_above(r, "factor", 0, true);
   int original = 0;
@@ -369,7 +378,30 @@ std::string read_rope_scaling(Fields& f) {
   std::string what = fmt::format("rope_scaling {}", type);
   if (factor) what += fmt::format(" x{:g}", *factor);
   if (original > 0) what += fmt::format(" from {} pretrained positions", original);
-  return what + ": it rescales the rotary frequencies only, so parameters, FLOPs, memory and time are as without it";
+  return {what + ": it rescales the rotary frequencies only, so parameters, FLOPs, memory and time are as without it",
+          type, factor.value_or(1.0), original};
+}
+
+// The context a checkpoint takes, as vLLM derives it from config.json
+// (vllm/config/model.py, _get_and_verify_max_len, read 2026-12-06):
+// max_position_embeddings, times rope_scaling's factor for linear, dynamic
+// and yarn (yarn from original_max_position_embeddings when given); llama3
+// and longrope configs give the scaled context already, and so do Gemma 3's
+// (its linear factor 8 is already in its 131072). 0 = the file gives none.
+// Returns nullopt (reported at the factor) past an int.
+std::optional<int> context_of(Fields& f, int configured, const RopeScaling& rope, const std::string& type) {
+  if (rope.type.empty() || rope.type == "llama3" || rope.type == "longrope" ||
+      type.find("gemma3") != std::string::npos) {
+    return configured;
+  }
+  const int base = rope.type == "yarn" && rope.original > 0 ? rope.original : configured;
+  const double context = static_cast<double>(base) * rope.factor;
+  if (!(context <= INT_MAX)) {
+    f.error("rope_scaling", fmt::format("rope_scaling's factor {:g} gives a context of {:.4g} tokens, past {}",
+                                        rope.factor, context, INT_MAX));
+    return std::nullopt;
+  }
+  return static_cast<int>(context);
 }
 
 // quantization_config: the checkpoint's weight format, read and checked so
@@ -385,9 +417,81 @@ std::string read_rope_scaling(Fields& f) {
 //     (OCP Microscaling Formats (MX) v1.0, 2023-09);
 //   bitsandbytes: load_in_4bit (4) or load_in_8bit (8);
 //   fbgemm_fp8: 8 bits, one scale per row;
-//   compressed-tensors: the bits sit in per-group schemes this reader does
-//     not take apart.
+//   compressed-tensors (llm-compressor's checkpoints): per scheme in
+//     config_groups, `weights.num_bits` (default 8) of `type` int or float,
+//     with a 16-bit scale per group_size weights (strategy group; an
+//     asymmetric one adds a num_bits zero point), an fp8 scale per group
+//     (tensor_group: NVFP4's 16), per block_structure block (block), or per
+//     channel or tensor (negligible); neuralmagic/compressed-tensors
+//     quantization/quant_args.py (QuantizationArgs, QuantizationStrategy).
 // The estimates keep the request's precision; the note says which to ask for.
+
+// A JSON pointer token (RFC 6901: ~ as ~0, / as ~1).
+std::string json_pointer_token(const std::string& key) {
+  std::string out;
+  for (const char ch : key) out += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+  return out;
+}
+
+// One compressed-tensors weight scheme (config_groups.<name>.weights): its
+// bits per stored weight with scales, 0 after reporting at its pointer.
+double compressed_tensors_bits(Fields& w, std::string& detail) {
+  static const std::vector<std::string> kTypes{"int", "float"};
+  static const std::vector<std::string> kStrategies{"tensor", "channel",      "group",    "block",
+                                                    "token",  "tensor_group", "attn_head"};
+  const auto choice = [&](const std::string& key, const std::vector<std::string>& known,
+                          const std::string& fallback) -> std::optional<std::string> {
+    if (!w.has(key)) return fallback;
+    const json& v = w.j.at(key);
+    const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    if (!v.is_string() || std::find(known.begin(), known.end(), text) == known.end()) {
+      w.error(key, fmt::format("unknown {} {}{}; known: {}", key, v.dump(), did_you_mean(text, known),
+                               fmt::join(known, ", ")));
+      return std::nullopt;
+    }
+    return text;
+  };
+  const int num_bits = w.optional("num_bits", 8);
+  const auto type = choice("type", kTypes, "int");
+  const auto strategy = choice("strategy", kStrategies, "tensor");
+  if (num_bits != 2 && num_bits != 3 && num_bits != 4 && num_bits != 8 && w.has("num_bits")) {
+    w.error("num_bits", fmt::format("'num_bits' must be 2, 3, 4 or 8 (bits per weight), got {}", num_bits));
+    return 0;
+  }
+  if (!type || !strategy) return 0;
+  double bits = num_bits;
+  if (*strategy == "group" || *strategy == "tensor_group") {
+    if (!w.has("group_size", true)) {
+      w.error("group_size", fmt::format("strategy '{}' needs a 'group_size' (weights per scale), got {}", *strategy,
+                                        w.j.contains("group_size") ? w.j.at("group_size").dump() : "none"));
+      return 0;
+    }
+    const auto g = w.whole("group_size", 1);
+    if (!g) return 0;
+    const bool asymmetric = w.has("symmetric") && w.j.at("symmetric") == false;
+    bits += ((*strategy == "group" ? 16.0 : 8.0) + (asymmetric ? num_bits : 0)) / *g;
+    detail +=
+        fmt::format("{} {} bits, {} {}", *type, num_bits, *strategy == "group" ? "group" : "fp8-scaled group", *g);
+  } else if (*strategy == "block") {
+    const json& b = w.has("block_structure") ? w.j.at("block_structure") : json();
+    const bool ok = b.is_array() && b.size() == 2 && std::all_of(b.begin(), b.end(), [](const json& x) {
+                      return x.is_number_integer() && x.get<long long>() > 0 && x.get<long long>() <= INT_MAX;
+                    });
+    if (!ok) {
+      w.error("block_structure",
+              fmt::format("strategy 'block' needs 'block_structure' as two positive whole numbers ([rows, columns]), "
+                          "got {}",
+                          w.j.contains("block_structure") ? b.dump() : "none"));
+      return 0;
+    }
+    bits += 16 / (b[0].get<double>() * b[1].get<double>());
+    detail += fmt::format("{} {} bits, {}x{} blocks", *type, num_bits, b[0].get<long long>(), b[1].get<long long>());
+  } else {
+    detail += fmt::format("{} {} bits, per {}", *type, num_bits, *strategy);
+  }
+  return bits;
+}
+
 void read_quantization(Fields& q, Diagnostics& ds) {
   if (!q.has("quantization_config")) return;
   const json& c = q.j.at("quantization_config");
@@ -464,6 +568,42 @@ void read_quantization(Fields& q, Diagnostics& ds) {
   } else if (method == "mxfp4") {
     bits = 4 + 8.0 / 32;
     matching = "fp4";
+  } else if (method == "compressed-tensors") {
+    // usertrial5 left: the bits of these per-group schemes were not read.
+    if (!f.has("config_groups", true) || !c.at("config_groups").is_object() || c.at("config_groups").empty()) {
+      f.error(
+          "config_groups",
+          fmt::format("compressed-tensors needs 'config_groups' (an object of schemes, each with 'weights'), got {}",
+                      c.contains("config_groups") ? c.at("config_groups").dump() : "none"));
+    } else {
+      const json& groups = c.at("config_groups");
+      for (const auto& [name, group] : groups.items()) {
+        const std::string at = path + "/config_groups/" + json_pointer_token(name);
+        if (!group.is_object()) {
+          ds.push_back(error_at({f.file, 0, 0, at}, fmt::format("a scheme must be an object (targets, weights, "
+                                                                "...), got {}",
+                                                                group.dump())));
+          continue;
+        }
+        if (!group.contains("weights") || group.at("weights").is_null()) continue;  // activations only
+        const json& wj = group.at("weights");
+        if (!wj.is_object()) {
+          ds.push_back(error_at(
+              {f.file, 0, 0, at + "/weights"},
+              fmt::format("'weights' must be an object (num_bits, type, strategy, ...) or null, got {}", wj.dump())));
+          continue;
+        }
+        JsonKeyUse wuse;
+        Fields w{wj, at + "/weights", f.file, ds, wuse};
+        std::string one;
+        const double b = compressed_tensors_bits(w, one);
+        if (b > 0) {
+          bits = std::max(bits, b);
+          detail += (detail.empty() ? ", " : "; ") + one;
+        }
+      }
+      if (bits > 0) matching = bits < 6 ? "fp4" : "fp8";
+    }
   } else if (method == "bitsandbytes") {
     const bool four = f.has("load_in_4bit") && c.at("load_in_4bit") == true;
     const bool eight = f.has("load_in_8bit") && c.at("load_in_8bit") == true;
@@ -568,6 +708,7 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   // hidden_size / num_attention_heads.
   const bool gemma = gemma3 || type == "gemma2";
   const int derived_head_dim = type == "qwen3" ? 128 : gemma ? 256 : (m.n_heads > 0 ? m.d_model / m.n_heads : 0);
+  const bool head_dim_derived = !gemma && type != "qwen3" && !f.has("head_dim");
   m.head_dim = gemma && !gemma3 ? f.required("head_dim") : f.optional("head_dim", derived_head_dim);
   // Gemma ties its embeddings by default; the other classes do not.
   m.tied_embeddings = f.flag("tie_word_embeddings", nested ? top.flag("tie_word_embeddings", gemma) : gemma);
@@ -617,15 +758,20 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   // MXFP4 experts): the estimates follow the request's precision, not the
   // file's, which went unsaid (found by usertrial2); its bits are read (usertrial5).
   read_quantization(nested && f.has("quantization_config") ? f : top, ds);
-  // The context the checkpoint is configured for, and its rope scaling: read
-  // and checked, said in the model's note; no estimate depends on either.
-  const int context = f.optional("max_position_embeddings", 0);
-  if (const std::string rope = read_rope_scaling(nested && !f.has("rope_scaling") ? top : f); !rope.empty()) {
-    m.note = context > 0 ? fmt::format(
-                               "{}; the context it is configured for is max_position_embeddings {}, which "
-                               "xpuplan does not check a request against",
-                               rope, context)
-                         : rope;
+  // The context the checkpoint takes (max_position_embeddings, scaled as its
+  // rope_scaling says): a request past it is warned of (api check_positions,
+  // usertrial6); no estimate depends on it or on the rope scaling.
+  const int configured = f.optional("max_position_embeddings", 0);
+  Fields& rope_fields = nested && !f.has("rope_scaling") ? top : f;
+  const RopeScaling rope = read_rope_scaling(rope_fields);
+  m.max_positions = context_of(rope_fields, configured, rope, type).value_or(0);
+  if (!rope.sentence.empty()) {
+    m.note = m.max_positions > 0 && m.max_positions != configured
+                 ? fmt::format("{}; it takes {} tokens (max_position_embeddings {} scaled by its factor)",
+                               rope.sentence, m.max_positions, configured)
+             : m.max_positions > 0
+                 ? fmt::format("{}; it takes max_position_embeddings {} tokens", rope.sentence, m.max_positions)
+                 : rope.sentence;
   }
   // A multimodal checkpoint's vision tower is not modelled (Gemma 3's SigLIP
   // is about 0.42 B of the 4B's 4.30 B): say so rather than count silently short.
@@ -637,16 +783,37 @@ std::optional<ModelArch> parse_hf_config(const std::string& text, const std::str
   report_near_miss_keys(f.j, f.use, name, f.prefix, ds);
   if (nested) report_near_miss_keys(top.j, top.use, name, top.prefix, ds);
 
-  if (std::any_of(ds.begin() + static_cast<std::ptrdiff_t>(errors_before), ds.end(),
-                  [](const Diagnostic& d) { return d.severity == Severity::error; })) {
-    return std::nullopt;
+  // hidden_size 250 with 8 heads gave head_dim 31 without a word (usertrial6):
+  // transformers derives hidden_size // num_attention_heads, so attention
+  // projects to 248; a warning, as the model is what transformers would build.
+  if (head_dim_derived && m.attention != AttentionKind::mla && m.n_heads > 0 && m.d_model % m.n_heads != 0) {
+    ds.push_back(Diagnostic{
+        Severity::warning, SourceLocation{name, 0, 0, f.prefix + "/hidden_size"},
+        fmt::format("hidden_size {} is not a multiple of num_attention_heads {}: head_dim is taken as {} "
+                    "(hidden_size // num_attention_heads, as transformers derives it), so attention projects to {}; "
+                    "give head_dim if that is not meant",
+                    m.d_model, m.n_heads, m.head_dim, m.head_dim * m.n_heads)});
   }
   // A shape check names the key that gave the field, when the file has it.
   const auto locate = [&](std::string_view field) {
     const std::string k{hf_key_of(field, type)};
     return !k.empty() && f.j.contains(k) ? SourceLocation{name, 0, 0, f.prefix + "/" + k} : m.defined_at;
   };
-  for (auto& d : validate_model(m, locate)) ds.push_back(std::move(d));
+  // The shape checks run even when a field was refused, so that every problem
+  // is said in one pass ("head_dim": 0 with 16 kv heads for 8 heads named only
+  // the head_dim; usertrial6). With a field refused, only a check at a key the
+  // file gives and was not refused is said: one at a refused key, or at no key
+  // (a field left 0 or derived from a refused one), is a cascade.
+  std::vector<std::string> refused;
+  for (auto d = ds.begin() + static_cast<std::ptrdiff_t>(errors_before); d != ds.end(); ++d) {
+    if (d->severity == Severity::error) refused.push_back(d->where.pointer);
+  }
+  for (auto& d : validate_model(m, locate)) {
+    const bool cascade = !refused.empty() && (d.where.pointer.empty() || std::find(refused.begin(), refused.end(),
+                                                                                   d.where.pointer) != refused.end());
+    if (!cascade) ds.push_back(std::move(d));
+  }
+  if (!refused.empty()) return std::nullopt;
   return m;
 }
 

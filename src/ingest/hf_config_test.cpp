@@ -103,8 +103,8 @@ TEST(HfConfig, WholeReleasedConfigsImportToTheirPublishedCounts) {
   // Its yarn rope_scaling (the older key "type") is read and said, and changes no estimate.
   EXPECT_EQ(kimi->note,
             "rope_scaling yarn x32 from 4096 pretrained positions: it rescales the rotary frequencies only, so "
-            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
-            "max_position_embeddings 131072, which xpuplan does not check a request against");
+            "parameters, FLOPs, memory and time are as without it; it takes max_position_embeddings 131072 tokens");
+  EXPECT_EQ(kimi->max_positions, 131072);  // yarn x32 from 4096, as its max_position_embeddings says
   EXPECT_NEAR(count_parameters(*kimi).total, 1026470731056.0, 1e-4 * 1026470731056.0);  // its weight table
 }
 
@@ -196,7 +196,7 @@ TEST(HfConfig, ANumberTooLargeANullAndANonObjectTextConfigSayWhatIsWrong) {
 TEST(HfConfig, MalformedJsonHasLineAndColumn) {
   EXPECT_EQ(errors_of("{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 4096,\n}\n"),
             "c.json:4:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; expected "
-            "string literal\n");
+            "string literal (a comma at 3:22 follows the last item; JSON allows none there)\n");
   EXPECT_EQ(errors_of("[1, 2]"), "c.json: error: a config.json must be a JSON object\n");
 }
 
@@ -271,8 +271,37 @@ TEST(HfConfig, RopeScalingIsReadCheckedAndSaidToChangeNoEstimate) {
   EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
   EXPECT_EQ(m->note,
             "rope_scaling llama3 x8 from 8192 pretrained positions: it rescales the rotary frequencies only, so "
-            "parameters, FLOPs, memory and time are as without it; the context it is configured for is "
-            "max_position_embeddings 131072, which xpuplan does not check a request against");
+            "parameters, FLOPs, memory and time are as without it; it takes max_position_embeddings 131072 tokens");
+  EXPECT_EQ(m->max_positions, 131072);
+}
+
+// usertrial5 left: a request past a rotary model's context was answered
+// without a word, since the context was not kept. It is the model's
+// max_positions now, scaled as vLLM derives max_model_len (yarn from its
+// original positions, linear and dynamic from max_position_embeddings; llama3,
+// longrope and Gemma 3 carry the scaled context already).
+TEST(HfConfig, TheContextAModelTakesIsKeptScaledAsItsRopeScalingSays) {
+  const auto context = [](const std::string& fields) {
+    Diagnostics ds;
+    auto m = parse_hf_config(llama_with(fields), "c.json", ds, "k");
+    EXPECT_TRUE(m) << format_diagnostics(ds);
+    return m ? m->max_positions : -1;
+  };
+  EXPECT_EQ(context(R"("max_position_embeddings": 8192)"), 8192);
+  EXPECT_EQ(context(R"("hidden_act": "silu")"), 0);  // none given: unknown
+  // Qwen2.5's long-context recipe: yarn x4 from 32768.
+  EXPECT_EQ(context(R"("max_position_embeddings": 32768, "rope_scaling": {"rope_type": "yarn", "factor": 4.0,
+                        "original_max_position_embeddings": 32768})"),
+            131072);
+  EXPECT_EQ(context(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "linear", "factor": 2})"), 8192);
+  EXPECT_EQ(context(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "dynamic", "factor": 4})"), 16384);
+  EXPECT_EQ(context(R"("max_position_embeddings": 131072, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
+                        "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"),
+            131072);
+  EXPECT_EQ(errors_of(llama_with(R"("max_position_embeddings": 4096, "rope_scaling": {"type": "linear",
+                                    "factor": 1e300})")),
+            "c.json (/rope_scaling): error: rope_scaling's factor 1e+300 gives a context of 4.096e+303 tokens, past "
+            "2147483647\n");
 }
 
 TEST(HfConfig, AQuantizationConfigsBitsAreReadAndAnUnknownMethodRefused) {
@@ -297,6 +326,48 @@ TEST(HfConfig, AQuantizationConfigsBitsAreReadAndAnUnknownMethodRefused) {
             "precision (default bf16, 2 bytes per weight), so ask for fp4 to match its size\n");
 }
 
+// usertrial5 left: compressed-tensors was named, its per-group bits not read.
+TEST(HfConfig, CompressedTensorsSchemesAreReadAndAnUnknownFormRefusedAtItsPointer) {
+  // llm-compressor's W4A16 (RedHatAI ...-quantized.w4a16): int4, a bf16 scale per 128.
+  EXPECT_EQ(diagnostics_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "format": "pack-quantized", "config_groups": {"group_0": {"targets": ["Linear"], "input_activations": null,
+      "weights": {"num_bits": 4, "type": "int", "symmetric": true, "strategy": "group", "group_size": 128}}}})")),
+            "c.json (/quantization_config): note: the checkpoint's weights are quantized (compressed-tensors, int 4 "
+            "bits, group 128; about 4.12 bits (0.516 bytes) per quantized weight, scales included); estimates use the "
+            "request's precision (default bf16, 2 bytes per weight), so ask for fp4 to match its size\n");
+  // FP8 per channel and NVFP4 (an fp8 scale per 16) in one file: the larger is said.
+  EXPECT_EQ(diagnostics_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "config_groups": {"a": {"weights": {"num_bits": 8, "type": "float", "strategy": "channel"}},
+                        "b": {"weights": {"num_bits": 4, "type": "float", "strategy": "tensor_group",
+                                          "group_size": 16}}}})")),
+            "c.json (/quantization_config): note: the checkpoint's weights are quantized (compressed-tensors, float "
+            "8 bits, per channel; float 4 bits, fp8-scaled group 16; about 8 bits (1 bytes) per quantized weight, "
+            "scales included); estimates use the request's precision (default bf16, 2 bytes per weight), so ask for "
+            "fp8 to match its size\n");
+  // Every unknown form at its pointer, in one pass.
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors",
+      "config_groups": {"g/0": {"weights": {"num_bits": 5, "type": "flaot", "strategy": "grop"}},
+                        "g1": {"weights": {"strategy": "group"}}, "g2": {"weights": "int4"}, "g3": 7,
+                        "g4": {"weights": {"strategy": "block", "block_structure": [128]}}}})")),
+            "c.json (/quantization_config/config_groups/g~10/weights/type): error: unknown type \"flaot\" (did you "
+            "mean 'float'?); known: int, float\n"
+            "c.json (/quantization_config/config_groups/g~10/weights/strategy): error: unknown strategy \"grop\" (did "
+            "you mean 'group'?); known: tensor, channel, group, block, token, tensor_group, attn_head\n"
+            "c.json (/quantization_config/config_groups/g~10/weights/num_bits): error: 'num_bits' must be 2, 3, 4 or "
+            "8 (bits per weight), got 5\n"
+            "c.json (/quantization_config/config_groups/g1/weights/group_size): error: strategy 'group' needs a "
+            "'group_size' (weights per scale), got none\n"
+            "c.json (/quantization_config/config_groups/g2/weights): error: 'weights' must be an object (num_bits, "
+            "type, strategy, ...) or null, got \"int4\"\n"
+            "c.json (/quantization_config/config_groups/g3): error: a scheme must be an object (targets, weights, "
+            "...), got 7\n"
+            "c.json (/quantization_config/config_groups/g4/weights/block_structure): error: strategy 'block' needs "
+            "'block_structure' as two positive whole numbers ([rows, columns]), got [128]\n");
+  EXPECT_EQ(errors_of(llama_with(R"("quantization_config": {"quant_method": "compressed-tensors"})")),
+            "c.json (/quantization_config/config_groups): error: compressed-tensors needs 'config_groups' (an object "
+            "of schemes, each with 'weights'), got none\n");
+}
+
 TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {
   EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 64,
                           "num_attention_heads": 4, "num_key_value_heads": 3, "vocab_size": 100,
@@ -306,6 +377,48 @@ TEST(HfConfig, ShapeChecksPointAtTheKeyThatGaveTheField) {
                           "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100, "head_dim": 16,
                           "num_experts": 4, "num_experts_per_tok": 8, "moe_intermediate_size": 32})"),
             "c.json (/num_experts_per_tok): error: model 'k': moe.active (8) exceeds moe.experts (4)\n");
+}
+
+// usertrial6: the shape checks ran only on a clean read, so a refused field
+// hid every shape problem; a head_dim derived from a hidden_size the heads do
+// not divide was truncated without a word.
+TEST(HfConfig, ShapeProblemsAreSaidWithARefusedFieldAndATruncatedHeadDimIsWarned) {
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "qwen3", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 8, "num_key_value_heads": 16, "vocab_size": 100, "head_dim": 0,
+                          "intermediate_size": 128})"),
+            "c.json (/head_dim): error: 'head_dim' must be a positive integer, got 0\n"
+            "c.json (/num_key_value_heads): error: model 'k': heads (8) must be a multiple of kv_heads (16)\n");
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "mixtral", "num_hidden_layers": 2, "hidden_size": 64,
+                          "num_attention_heads": 0, "num_key_value_heads": 2, "vocab_size": 100,
+                          "intermediate_size": 128, "num_local_experts": 4, "num_experts_per_tok": 8})"),
+            "c.json (/num_attention_heads): error: 'num_attention_heads' must be a positive integer, got 0\n"
+            "c.json (/num_experts_per_tok): error: model 'k': moe.active (8) exceeds moe.experts (4)\n");
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 250,
+                          "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 100,
+                          "intermediate_size": 128})"),
+            "c.json (/hidden_size): warning: hidden_size 250 is not a multiple of num_attention_heads 8: head_dim is "
+            "taken as 31 (hidden_size // num_attention_heads, as transformers derives it), so attention projects to "
+            "248; give head_dim if that is not meant\n");
+  // With head_dim given, it is the file's choice (Gemma, Qwen3): no warning.
+  EXPECT_EQ(diagnostics_of(R"({"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 250,
+                          "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 100, "head_dim": 32,
+                          "intermediate_size": 128})"),
+            "");
+}
+
+// usertrial6: a hand-edited config.json's trailing comma, comment or single
+// quotes were only "unexpected '}'; expected string literal" and the like.
+TEST(HfConfig, AMalformedJsonSaysWhatAHandEditUsuallyGetsWrong) {
+  EXPECT_EQ(errors_of("{\"model_type\": \"llama\",\r\n \"num_hidden_layers\": 2,\r\n}\r\n"),
+            "c.json:3:1: error: malformed JSON: syntax error while parsing object key - unexpected '}'; expected "
+            "string literal (a comma at 2:24 follows the last item; JSON allows none there)\n");
+  EXPECT_EQ(errors_of("{\"layers\": [1, 2, ]}"),
+            "c.json:1:19: error: malformed JSON: syntax error while parsing value - unexpected ']'; expected '[', "
+            "'{', or a literal (a comma at 1:17 follows the last item; JSON allows none there)\n");
+  EXPECT_NE(errors_of("{\"model_type\": \"llama\", // mine\n}").find("(a comment: JSON has none; remove it)"),
+            std::string::npos);
+  EXPECT_NE(errors_of("{'model_type': 'llama'}").find("(JSON strings and keys are in double quotes)"),
+            std::string::npos);
 }
 
 const char* kTinyDeepseek = R"({"model_type": "deepseek_v3", "num_hidden_layers": 6, "hidden_size": 64,

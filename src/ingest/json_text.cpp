@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <functional>
 #include <set>
 #include <utility>
@@ -81,6 +82,31 @@ class DuplicateKeys {
   std::vector<std::pair<std::string, std::string>> duplicates_;
 };
 
+// What a hand-written JSON file most often gets wrong at the error, said
+// beside the parser's words: a comma after the last item, a comment, single
+// quotes (usertrial6: "unexpected '}'; expected string literal" for a trailing
+// comma named neither).
+std::string json_syntax_hint(const std::string& text, size_t at) {
+  if (at >= text.size()) return "";
+  const auto previous = [&](size_t i) {
+    while (i > 0 && std::isspace(static_cast<unsigned char>(text[i - 1]))) --i;
+    return i;  // one past the previous non-space character
+  };
+  if (text[at] == '}' || text[at] == ']') {
+    const size_t p = previous(at);
+    if (p > 0 && text[p - 1] == ',') {
+      const SourceLocation c = position_in(text, "", p - 1);
+      return fmt::format(" (a comma at {}:{} follows the last item; JSON allows none there)", c.line, c.column);
+    }
+  }
+  const size_t slash = text[at] == '/' ? at : at > 0 && text[at - 1] == '/' ? at - 1 : std::string::npos;
+  if (slash != std::string::npos && slash + 1 < text.size() && (text[slash + 1] == '/' || text[slash + 1] == '*')) {
+    return " (a comment: JSON has none; remove it)";
+  }
+  if (text[at] == '\'') return " (JSON strings and keys are in double quotes)";
+  return "";
+}
+
 }  // namespace
 
 std::optional<json> parse_json_text(const std::string& text, const std::string& name, Diagnostics& ds) {
@@ -90,8 +116,9 @@ std::optional<json> parse_json_text(const std::string& text, const std::string& 
     root = json::parse(text, std::ref(dups));
   } catch (const json::parse_error& e) {
     // e.byte is 1-based and points at the offending character.
-    ds.push_back(error_at(position_in(text, name, e.byte > 0 ? e.byte - 1 : 0),
-                          fmt::format("malformed JSON: {}", parse_error_detail(e.what()))));
+    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    ds.push_back(error_at(position_in(text, name, at), fmt::format("malformed JSON: {}{}", parse_error_detail(e.what()),
+                                                                   json_syntax_hint(text, at))));
     return std::nullopt;
   } catch (const json::out_of_range& e) {
     // Not a syntax error: a number too large for a double ("1e400"), found by

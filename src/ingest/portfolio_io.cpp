@@ -59,21 +59,17 @@ std::optional<std::vector<int>> PortfolioReader::per_month_counts(MapReader& r, 
     long long v = 0;
     const std::string& s = e.IsScalar() ? e.Scalar() : std::string();
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (!e.IsScalar() || ec != std::errc() || ptr != s.data() + s.size()) {
-      ds.push_back(
-          error_at(location_of(file, e), fmt::format("{}: {}: {}", r.what(), key, whole_number_problem(s, "chips"))));
+    // 4294967296 chips were cast to 0, and the plan was "infeasible" silently
+    // (usertrial5); one bound for every number past it, whatever its size (usertrial6).
+    if (!e.IsScalar() || ec != std::errc() || ptr != s.data() + s.size() || v > kMaxChipsSized) {
+      ds.push_back(error_at(location_of(file, e),
+                            fmt::format("{}: {}: {}", r.what(), key,
+                                        whole_number_problem(s, "chips", {kMaxChipsSized, "the most xpuplan sizes"}))));
       return;
     }
     if (v < 0) {
       ds.push_back(
           error_at(location_of(file, e), fmt::format("{}: {}: must be zero or positive, got {}", r.what(), key, v)));
-      return;
-    }
-    // 4294967296 chips were cast to 0, and the plan was "infeasible" silently (usertrial5).
-    if (v > kMaxChipsSized) {
-      ds.push_back(error_at(location_of(file, e),
-                            fmt::format("{}: {}: must be at most {} chips (the most xpuplan sizes), got {}", r.what(),
-                                        key, kMaxChipsSized, v)));
       return;
     }
     out = static_cast<int>(v);

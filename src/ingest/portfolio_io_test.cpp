@@ -131,6 +131,27 @@ workloads:
   EXPECT_EQ(p.workloads.size(), 3u);
 }
 
+TEST(PortfolioIo, ASequencePastTheModelsContextIsAWarningAtItsKey) {
+  // usertrial6: planned without a word, where train's --seq-len and infer's --input-len warn.
+  const std::string text = R"(horizon: {start: 2027-03, months: 2}
+offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 64}]
+workloads:
+  - {name: r, kind: training, model: llama3-8b, tokens: 1T, seq_len: 16384}
+  - {name: s, kind: inference, model: llama3.1-8b, demand: 1 req/s, input_len: 131000, output_len: 200}
+  - {name: t, kind: training, model: llama3-8b, tokens: 1T}
+)";
+  Diagnostics ds;
+  const Portfolio p = parse_portfolio(text, "z.yaml", shipped(), ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "z.yaml:4:70: warning: workload 'r': seq_len: 16384 tokens (the sequence) is longer than the 8192-token "
+            "context llama3-8b takes (max_position_embeddings in its config.json, with any rope_scaling): the model "
+            "as published was not trained for it; estimated as if it were\n"
+            "z.yaml:5:80: warning: workload 's': input_len: 131200 tokens (prompt and output) is longer than the "
+            "131072-token context llama3.1-8b takes (max_position_embeddings in its config.json, with any "
+            "rope_scaling): the model as published was not trained for it; estimated as if it were\n");
+  EXPECT_EQ(p.workloads.size(), 3u);
+}
+
 TEST(PortfolioIo, ModelFromAHuggingFaceConfigBesideTheFile) {
   const std::string text = R"(horizon: {start: 2027-01, months: 1}
 offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 64}]

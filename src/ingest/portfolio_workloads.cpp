@@ -7,6 +7,7 @@
 #include <map>
 #include <span>
 
+#include "api/common.h"
 #include "base/suggest.h"
 #include "catalog/precision.h"
 #include "cost/energy.h"
@@ -340,6 +341,19 @@ std::optional<Mode> read_kind(MapReader& r) {
   return std::nullopt;
 }
 
+// A sequence past the context the model takes is a warning at its key, as
+// train's --seq-len and infer's --input-len are (usertrial6: a portfolio's
+// seq_len of 262144 on a 131072-token model was planned without a word).
+void warn_past_context(PortfolioReader& pr, MapReader& r, const Workload& w, double tokens, std::string_view key,
+                       std::string_view what) {
+  if (!r.has(key)) return;  // a default the planner chose is not the file's
+  Diagnostics found;
+  api::check_positions(w.model, tokens, key, what, found);
+  for (auto& d : found) {
+    pr.ds.push_back(Diagnostic{d.severity, r.where(key), fmt::format("{}: {}: {}", r.what(), key, d.message)});
+  }
+}
+
 }  // namespace
 
 void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
@@ -368,13 +382,12 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
       }
     }
     job.seq_len = static_cast<int>(r.integer("seq_len", Need::optional).value_or(8192));
+    warn_past_context(pr, r, w, job.seq_len, "seq_len", "the sequence");
     job.global_batch = static_cast<int>(r.integer("global_batch", Need::optional).value_or(0));
     if (auto s = r.choice("precision", precisions, Need::optional)) job.precision = *parse_precision(*s);
-    w.train.max_chips = static_cast<int>(r.integer("max_chips", Need::optional).value_or(0));
-    if (w.train.max_chips > kMaxChipsSized) {
-      r.error("max_chips", fmt::format("must be at most {} (the most chips xpuplan sizes), got {}", kMaxChipsSized,
-                                       w.train.max_chips));
-    }
+    w.train.max_chips = static_cast<int>(
+        r.integer("max_chips", Need::optional, Sign::positive, "chips", {kMaxChipsSized, "the most xpuplan sizes"})
+            .value_or(0));
     w.train.may_move = r.boolean("may_move").value_or(true);
     w.earliest = 0;
     w.deadline = h.months - 1;
@@ -412,6 +425,8 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
         }
       }
     }
+    warn_past_context(pr, r, w, job.input_len + job.output_len, r.has("input_len") ? "input_len" : "output_len",
+                      "prompt and output");
     if (auto s = r.choice("precision", precisions, Need::optional)) job.weights = *parse_precision(*s);
     job.kv = job.weights == Precision::fp8 || job.weights == Precision::fp4 ? Precision::fp8 : Precision::bf16;
     if (auto v = r.get<Seconds>("ttft", Need::optional)) w.serve.slo.ttft = *v;

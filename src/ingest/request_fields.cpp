@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "ingest/number_text.h"
+
 namespace xpu {
 
 FieldReader::FieldReader(const nlohmann::json& object, FieldStyle style, Diagnostics& ds)
@@ -97,9 +99,14 @@ std::optional<std::string> FieldReader::text(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<int> FieldReader::integer(std::string_view name) {
+std::optional<int> FieldReader::integer(std::string_view name, int most) {
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
+  const auto past = [&](const std::string& text) {
+    error(name, most < 2147483647 ? fmt::format("must be at most {} (numbers out of range), got {}", most, text)
+                                  : fmt::format("{} is out of range (numbers out of range: at most {})", text, most));
+    return std::nullopt;
+  };
   // Past 2^63 a JSON integer is unsigned, and get<long long>() wrapped it:
   // 18446744073709551608 chips were "must be positive, got -8" (usertrial5).
   // A whole number past 2^64 is a double: out of range too, not "not whole".
@@ -107,13 +114,11 @@ std::optional<int> FieldReader::integer(std::string_view name) {
       (v->is_number_unsigned() && v->get<unsigned long long>() > 2147483647ULL) ||
       (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>()) &&
        std::fabs(v->get<double>()) > 2147483647.0);
-  if (past_int) {
-    error(name, fmt::format("{} is out of range (numbers out of range: at most 2147483647)", v->dump()));
-    return std::nullopt;
-  }
+  if (past_int) return past(v->dump());
   if (v->is_number_integer()) {
     const auto n = v->get<long long>();
-    if (n >= -2147483647LL && n <= 2147483647LL) return static_cast<int>(n);
+    if (n > most) return past(v->dump());
+    if (n >= -2147483647LL) return static_cast<int>(n);
     error(name, fmt::format("{} is out of range (numbers out of range: at most 2147483647)", v->dump()));
     return std::nullopt;
   }
@@ -121,7 +126,10 @@ std::optional<int> FieldReader::integer(std::string_view name) {
     const std::string& s = v->get_ref<const std::string&>();
     int n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return n;
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) {
+      if (n > most) return past(s);
+      return n;
+    }
     // "18446744073709551617" is whole but past an int; "1e9" is whole but not in digits.
     double d = 0;
     const auto [dp, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
@@ -129,8 +137,7 @@ std::optional<int> FieldReader::integer(std::string_view name) {
         !s.empty() && dp == s.data() + s.size() &&
         (dec == std::errc::result_out_of_range || (dec == std::errc() && std::isfinite(d) && d == std::floor(d)));
     if (whole && (dec == std::errc::result_out_of_range || std::fabs(d) > 2147483647.0)) {
-      error(name, fmt::format("'{}' is out of range (numbers out of range: at most 2147483647)", s));
-      return std::nullopt;
+      return most < 2147483647 ? past(s) : past("'" + s + "'");
     }
     if (whole) {
       error(name, fmt::format("write '{}' in digits ({:.0f})", s, d));
@@ -156,7 +163,8 @@ std::optional<double> FieldReader::number(std::string_view name) {
     ok = ec == std::errc() && p == s.data() + s.size() && !s.empty();
   }
   if (ok && std::isfinite(d)) return d;
-  error(name, fmt::format("must be a number, got {}", v->is_string() ? "'" + v->get<std::string>() + "'" : v->dump()));
+  error(name, v->is_string() ? number_problem(v->get_ref<const std::string&>())
+                             : fmt::format("must be a number, got {}", v->dump()));
   return std::nullopt;
 }
 

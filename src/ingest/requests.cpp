@@ -11,6 +11,7 @@
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
 #include "ingest/risks_io.h"
+#include "perf/layout_rules.h"
 #include "sim/from_plan.h"
 
 namespace xpu {
@@ -174,7 +175,7 @@ RequestRead<api::TrainRequest> read_train_request(const nlohmann::json& fields, 
   FieldReader f(fields, style, ds);
   api::TrainRequest r;
   read_model_and_hardware(f, data, ds, r.model, r.accelerator);
-  if (auto n = f.integer("chips"))
+  if (auto n = f.integer("chips", static_cast<int>(kMaxChipsSized)))
     r.chips = *n;
   else if (!f.has("chips"))
     f.error("chips", "is required");
@@ -207,7 +208,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   FieldReader f(fields, style, ds);
   api::InferRequest r;
   read_model_and_hardware(f, data, ds, r.model, r.accelerator);
-  r.chips = f.integer("chips");
+  r.chips = f.integer("chips", static_cast<int>(kMaxChipsSized));
   r.tp = f.integer("tp");
   r.pp = f.integer("pp");
   r.ep = f.integer("ep");
@@ -246,7 +247,7 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
   const bool known = train != infer;
   if (known && r.mode == Mode::train) {
     r.tokens = f.count("tokens").value_or(0);
-    r.chips = f.integer("chips");
+    r.chips = f.integer("chips", static_cast<int>(kMaxChipsSized));
     if (f.has("chips") && f.has("deadline")) f.error("deadline", "`chips` and `deadline` exclude each other");
     r.deadline = f.quantity<Seconds>("deadline", "days");
     r.seq_len = f.integer("seq_len").value_or(r.seq_len);

@@ -191,14 +191,38 @@ TEST(Requests, OddValuesANewUserGivesAreEachNamed) {
       "chips": 18446744073709551608, "provider": "", "region": " ", "threads": 100000})"),
                                       d);
   EXPECT_EQ(format_diagnostics(r.diagnostics),
-            "/chips: error: 18446744073709551608 is out of range (numbers out of range: at most 2147483647)\n"
+            "/chips: error: must be at most 16777216 (numbers out of range), got 18446744073709551608\n"
             "/region: error: is empty; give a value or leave it out\n"
             "/provider: error: is empty; give a value or leave it out\n"
             "/threads: error: must be at most 1024 (far past any machine's cores), got 100000\n");
   const auto big =
       read_compare_request(json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T", "chips": 1e20})"), d);
   EXPECT_EQ(format_diagnostics(big.diagnostics),
-            "/chips: error: 1e+20 is out of range (numbers out of range: at most 2147483647)\n");
+            "/chips: error: must be at most 16777216 (numbers out of range), got 1e+20\n");
+  // usertrial6: chips past an int and chips past 2^24 said two bounds; one now, whatever the size or form.
+  for (const char* chips : {"20000000", "\"20000000\"", "99999999999", "\"99999999999999999999\""}) {
+    const auto past = read_compare_request(
+        json::parse(std::string(R"({"model": "llama-8b", "train": true, "tokens": "1T", "chips": )") + chips + "}"), d);
+    EXPECT_NE(format_diagnostics(past.diagnostics)
+                  .find("/chips: error: must be at most 16777216 (numbers out of "
+                        "range), got "),
+              std::string::npos)
+        << chips << ": " << format_diagnostics(past.diagnostics);
+  }
+}
+
+TEST(Requests, ANumberPastADoubleOrNotFiniteIsSaidSo) {
+  // usertrial6: `--pue 1e400` and `--utilization nan` were "must be a number".
+  const DataSet d = fixture();
+  const auto r = read_compare_request(
+      json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T", "pue": "1e400", "utilization": "nan"})"), d);
+  EXPECT_NE(format_diagnostics(r.diagnostics)
+                .find("/pue: error: '1e400' is out of range (numbers out of range: beyond a double, about 1.8e308)\n"),
+            std::string::npos)
+      << format_diagnostics(r.diagnostics);
+  EXPECT_NE(format_diagnostics(r.diagnostics).find("/utilization: error: 'nan' is not a finite number\n"),
+            std::string::npos)
+      << format_diagnostics(r.diagnostics);
 }
 
 TEST(Requests, ACostFlagATermDoesNotUseIsSaidToChangeNothing) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ingest/number_text.h"
 #include "ingest/sim_read.h"
 #include "ingest/text_file.h"
 #include "ingest/yaml_reader.h"
@@ -86,7 +87,7 @@ struct RisksReader {
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v)) {
-      ds.push_back(error_at(location_of(file, n), fmt::format("{}: must be a number, got '{}'", what, s)));
+      ds.push_back(error_at(location_of(file, n), fmt::format("{}: {}", what, number_problem(s))));
       return std::nullopt;
     }
     return v;
@@ -153,8 +154,15 @@ struct RisksReader {
       return std::nullopt;
     }
     if (d->lowest() < lo || d->highest() > hi) {
-      r.error(key,
-              is_time ? std::string("must be zero or positive") : fmt::format("must lie between {} and {}", lo, hi));
+      // With the value past the bound, as the scripted shocks say it
+      // ("depth: 1.5" was "must lie between 0 and 1"; usertrial6).
+      const double past = d->lowest() < lo ? d->lowest() : d->highest();
+      const bool fixed = d->kind == Distribution::Kind::fixed;
+      const std::string value = fixed && n.IsScalar() ? n.Scalar() : fmt::format("{:g}{}", past, is_time ? " s" : "");
+      r.error(key, fmt::format("{}, {} {}",
+                               is_time ? std::string("must be zero or positive")
+                                       : fmt::format("must be between {:g} and {:g}", lo, hi),
+                               fixed ? "got" : "its range reaches", value));
       return std::nullopt;
     }
     return d;

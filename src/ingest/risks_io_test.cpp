@@ -129,6 +129,28 @@ TEST(SimInputIo, ANameGivenTwiceIsAnErrorAtTheSecond) {
             "s.yaml:7:12: error: service 's': name: is given twice (first on line 6)\n");
 }
 
+TEST(SimInputIo, ARunsOrderAndWholeInstancesAreSaidWithTheReadersOtherProblems) {
+  // usertrial6: deadline before earliest and 7 chips of 8-chip instances were
+  // checked only once the rest read clean, so a second run found them.
+  Diagnostics ds;
+  parse_sim_input(
+      "horizon: {start: 2027-01, months: 3}\n"
+      "pools:\n"
+      "  - {name: p, accelerator: h100-sxm, vendor: nvidia, provider: aws, term: on-demand, chips_per_instance: 8, "
+      "price: -1 $/chip/h, capacity: 16}\n"
+      "runs:\n"
+      "  - name: r\n"
+      "    tokens: 1T\n"
+      "    earliest: 2027-03\n"
+      "    deadline: 2027-01\n"
+      "    allocation: {pool: p, chips: 7, throughput: 1k tok/s}\n",
+      "s.yaml", ds);
+  EXPECT_EQ(format_diagnostics(ds),
+            "s.yaml:3:116: error: pool 'p': price: must be positive, got -1 $/chip/h\n"
+            "s.yaml:8:15: error: run 'r': deadline: 2027-01 is before earliest 2027-03\n"
+            "s.yaml:9:34: error: run 'r': allocation: chips: 7 chips is not whole instances of 8 (pool 'p')\n");
+}
+
 TEST(SimInputIo, ErrorsSayWhereAndSuggest) {
   Diagnostics ds;
   parse_sim_input(

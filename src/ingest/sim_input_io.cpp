@@ -184,6 +184,14 @@ struct ScenarioReader {
     RunMonth m;
     m.pool = pool_index(a, "pool");
     m.chips = a.integer("chips", Need::required, Sign::positive).value_or(0);
+    // Said here, at its key, in the reader's pass: the whole-scenario check
+    // (validate_sim_input) runs only on a clean read, so 7 chips of a pool of
+    // 8-chip instances waited for a second run (usertrial6).
+    if (m.pool >= 0 && m.chips > 0 && m.chips % in.pools[static_cast<size_t>(m.pool)].chips_per_instance != 0) {
+      a.error("chips", fmt::format("{} chips is not whole instances of {} (pool '{}')", m.chips,
+                                   in.pools[static_cast<size_t>(m.pool)].chips_per_instance,
+                                   in.pools[static_cast<size_t>(m.pool)].name));
+    }
     m.tokens_per_s = rate(a, "throughput", "tok/s").value_or(0);
     a.finish();
     return m;
@@ -201,8 +209,15 @@ struct ScenarioReader {
         if (!v || *v <= 0) r.error("tokens", fmt::format("expected a positive count such as 15T, got '{}'", *t));
         run.tokens = v.value_or(1);
       }
-      run.earliest = month(r, "earliest").value_or(0);
-      run.deadline = month(r, "deadline").value_or(months() - 1);
+      const auto earliest = month(r, "earliest");
+      const auto deadline = month(r, "deadline");
+      run.earliest = earliest.value_or(0);
+      run.deadline = deadline.value_or(months() - 1);
+      // In the reader's pass, at the key (usertrial6; see allocation()).
+      if (earliest && deadline && *deadline < *earliest) {
+        r.error("deadline",
+                fmt::format("{} is before earliest {}", in.horizon.label(*deadline), in.horizon.label(*earliest)));
+      }
       run.months.assign(months(), RunMonth{});
       if (auto a = r.map("allocation", Need::required)) {
         const RunMonth m = allocation(*a);

@@ -15,6 +15,7 @@
 #include <yaml-cpp/node/detail/node.h>
 
 #include "base/suggest.h"
+#include "ingest/number_text.h"
 #include "ingest/text_file.h"
 
 namespace xpu {
@@ -209,9 +210,34 @@ YAML::Node load_marked(const std::string& text) {
 
 }  // namespace
 
+// Text with no YAML content: blank lines, comments and document markers only.
+bool no_yaml_content(const std::string& text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos) {
+      line.remove_prefix(first);
+      const bool marker = (line.starts_with("---") || line.starts_with("...")) &&
+                          (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+      if (marker) line.remove_prefix(3);
+      const size_t rest = line.find_first_not_of(" \t\r");
+      if (rest != std::string_view::npos && line[rest] != '#') return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& ds) {
   try {
-    return load_marked(text);
+    YAML::Node root = load_marked(text);
+    // `---` alone (an empty document) is as empty as no text: it was
+    // "2:1: expected a mapping" where an empty file says it is empty (usertrial6).
+    if (root.IsNull() && no_yaml_content(text)) return YAML::Node();
+    return root;
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp words its nesting limit as "bad file".
     ds.push_back(error_at(at_mark(name, e.mark),
@@ -378,7 +404,7 @@ std::optional<double> MapReader::number(std::string_view key, Need need, Sign si
   double v = 0;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
   if (ec != std::errc() || p != s->data() + s->size() || !std::isfinite(v)) {
-    error(key, fmt::format("must be a number, got '{}'", *s));
+    error(key, number_problem(*s));
     return std::nullopt;
   }
   if (!sign_ok(v, sign)) {
@@ -388,39 +414,43 @@ std::optional<double> MapReader::number(std::string_view key, Need need, Sign si
   return v;
 }
 
-std::string whole_number_problem(std::string_view text, std::string_view unit) {
+std::string whole_number_problem(std::string_view text, std::string_view unit, WholeLimit limit) {
   const auto out_of_range = [&] {
-    return fmt::format("'{}' is out of range (numbers out of range: at most 2147483647)", text);
+    if (limit.why.empty())
+      return fmt::format("'{}' is out of range (numbers out of range: at most {})", text, limit.most);
+    return fmt::format("must be at most {}{}{} ({}), got {}", limit.most, unit.empty() ? "" : " ", unit, limit.why,
+                       text);
   };
   const char* end = text.data() + text.size();
   long long n = 0;
   const auto [np, nec] = std::from_chars(text.data(), end, n);
   if (np == end && !text.empty() &&
-      (nec == std::errc::result_out_of_range || (nec == std::errc() && (n > 2147483647LL || n < -2147483647LL)))) {
+      (nec == std::errc::result_out_of_range || (nec == std::errc() && (n > limit.most || n < -2147483647LL)))) {
     return out_of_range();
   }
   double d = 0;
   const auto [dp, dec] = std::from_chars(text.data(), end, d);
   if (!text.empty() && dp == end && dec == std::errc() && std::isfinite(d) && d == std::floor(d)) {
-    if (std::fabs(d) > 2147483647.0) return out_of_range();
+    if (d > static_cast<double>(limit.most) || d < -2147483647.0) return out_of_range();
     return fmt::format("write '{}' in digits ({:.0f})", text, d);
   }
   return fmt::format("must be a whole number{}{}, got '{}'", unit.empty() ? "" : " of ", unit, text);
 }
 
-std::optional<long long> MapReader::integer(std::string_view key, Need need, Sign sign) {
+std::optional<long long> MapReader::integer(std::string_view key, Need need, Sign sign, std::string_view unit,
+                                            WholeLimit limit) {
   auto s = str(key, need);
   if (!s) return std::nullopt;
   long long v = 0;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
   if (ec != std::errc() || p != s->data() + s->size()) {
-    error(key, whole_number_problem(*s));
+    error(key, whole_number_problem(*s, unit, limit));
     return std::nullopt;
   }
   // Every caller keeps an int: 4294967296 chips were read as 0 and a plan was
   // "infeasible", silently (usertrial5).
-  if (v > 2147483647LL || v < -2147483647LL) {
-    error(key, whole_number_problem(*s));
+  if (v > std::min(limit.most, 2147483647LL) || v < -2147483647LL) {
+    error(key, whole_number_problem(*s, unit, limit));
     return std::nullopt;
   }
   if (!sign_ok(static_cast<double>(v), sign)) {

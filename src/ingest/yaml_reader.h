@@ -31,6 +31,15 @@ SourceLocation location_of(const std::string& file, const YAML::Node& node);
 enum class Need : unsigned char { required, optional };
 enum class Sign : unsigned char { positive, non_negative, any };
 
+// A field's own bound, said as one message for every number past it (a
+// capacity past an int said "at most 2147483647" and one past 2^24 "at most
+// 16777216 chips": two bounds, one after the other; usertrial5 left). The
+// default is an int's, with the general wording.
+struct WholeLimit {
+  long long most = 2147483647;
+  std::string_view why;  // "the most xpuplan sizes"; empty: an int's bound
+};
+
 class MapReader {
  public:
   // `what` names the mapping in messages ("accelerator 'h100-sxm'").
@@ -51,7 +60,8 @@ class MapReader {
   void allow(std::initializer_list<std::string_view> keys);
 
   std::optional<std::string> str(std::string_view key, Need need = Need::required);
-  std::optional<long long> integer(std::string_view key, Need need = Need::required, Sign sign = Sign::positive);
+  std::optional<long long> integer(std::string_view key, Need need = Need::required, Sign sign = Sign::positive,
+                                   std::string_view unit = "", WholeLimit limit = {});
   std::optional<double> number(std::string_view key, Need need = Need::required, Sign sign = Sign::positive);
   std::optional<bool> boolean(std::string_view key, Need need = Need::optional);
   std::optional<std::vector<long long>> int_list(std::string_view key, Need need = Need::optional);
@@ -99,7 +109,7 @@ class MapReader {
 // number in exponent form ("1e3") is to be written in digits, anything else
 // "must be a whole number[ of UNIT]". `months: 99999999999999999999` and
 // `capacity: 1e3` were both "must be a whole number" (usertrial5).
-std::string whole_number_problem(std::string_view text, std::string_view unit = "");
+std::string whole_number_problem(std::string_view text, std::string_view unit = "", WholeLimit limit = {});
 
 // Names that must be unique within a list (sites, workloads, pools, runs,
 // services): a second one is an error at its name that gives the first one's

@@ -64,6 +64,24 @@ TEST(YamlReader, AWholeNumberTooLargeOrInExponentFormIsSaidSo) {
   EXPECT_EQ(whole_number_problem("8.5", "chips"), "must be a whole number of chips, got '8.5'");
 }
 
+TEST(YamlReader, ANumberPastADoubleOrNotFiniteIsSaidSo) {
+  // usertrial6: a risks file's `per_year: 1e400` was "must be a number", which it is.
+  Parsed p = parse("a: 1e400\nb: -1e400\nc: 1e-400\nd: nan\ne: inf\nf: five\ng: 2.5\n");
+  MapReader r(p.root, "t.yaml", p.ds, "shock 's'");
+  for (const char* k : {"a", "b", "c", "d", "e", "f"}) EXPECT_FALSE(r.number(k, Need::required, Sign::any)) << k;
+  EXPECT_EQ(r.number("g"), 2.5);
+  EXPECT_EQ(all(p.ds),
+            "t.yaml:1:4: error: shock 's': a: '1e400' is out of range (numbers out of range: beyond a double, about "
+            "1.8e308)\n"
+            "t.yaml:2:4: error: shock 's': b: '-1e400' is out of range (numbers out of range: beyond a double, about "
+            "1.8e308)\n"
+            "t.yaml:3:4: error: shock 's': c: '1e-400' is out of range (numbers out of range: below a double's "
+            "smallest, about 4.9e-324)\n"
+            "t.yaml:4:4: error: shock 's': d: 'nan' is not a finite number\n"
+            "t.yaml:5:4: error: shock 's': e: 'inf' is not a finite number\n"
+            "t.yaml:6:4: error: shock 's': f: must be a number, got 'five'\n");
+}
+
 TEST(YamlReader, MergeKeysSupplyTheFieldsAMappingLeavesOut) {
   // `<<: *base` used to leave every merged field "missing" and '<<' "unknown" (usertrial2).
   Parsed p = parse("list:\n  - &base {provider: aws, chips: 8, term: on-demand}\n  - <<: *base\n    term: spot\n");
@@ -108,7 +126,8 @@ TEST(YamlReader, AnAliasedValueIsLocatedAtTheAlias) {
 
 TEST(YamlReader, AnEmptyFileIsAnErrorAtItsFirstLine) {
   // It had no line or column ("empty.yaml: error: risks: expected a mapping ...", usertrial2).
-  for (const char* text : {"", "# nothing yet\n\n"}) {
+  // usertrial6: `---` alone (an empty document) was "2:1: ... expected a mapping", not empty.
+  for (const char* text : {"", "# nothing yet\n\n", "---\n", "--- # nothing yet\r\n...\n"}) {
     Parsed p = parse(text);
     MapReader r(p.root, "t.yaml", p.ds, "risks");
     EXPECT_FALSE(r.ok());

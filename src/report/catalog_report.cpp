@@ -179,6 +179,8 @@ std::string model_text(const api::ModelEntry& e) {
     extras += fmt::format(", learned positions ({})", m.max_positions);
   } else {
     extras += fmt::format(", positions {}", to_string(m.positions));
+    // The context it takes (max_position_embeddings), or that none is known (usertrial6).
+    extras += m.max_positions > 0 ? fmt::format(" (context {})", m.max_positions) : std::string(" (context unknown)");
   }
   if (m.parallel_block) extras += ", parallel block";
   if (m.attention_bias) extras += ", attention biases";

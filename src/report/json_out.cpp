@@ -119,7 +119,8 @@ Json to_json(const ModelArch& m) {
             {"mlp_bias", m.mlp_bias},
             {"params_b", {{"total", c.total * 1e-9}, {"active", c.active * 1e-9}}},
             {"source", m.source}};
-  if (m.positions == PositionKind::learned) j["max_positions"] = m.max_positions;
+  // The learned table's size, or the context a rotary model takes; null when unknown.
+  j["max_positions"] = m.max_positions > 0 ? Json(m.max_positions) : Json(nullptr);
   if (m.is_moe()) {
     j["moe"] = {{"experts", m.moe.experts},
                 {"active", m.moe.active},

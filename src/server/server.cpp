@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 #include <thread>
 
 namespace xpu::server {
@@ -115,6 +116,24 @@ nlohmann::json query_fields(const httplib::Request& req) {
   }
   if (!twice.empty()) throw bad_request(std::move(twice));
   return q;
+}
+
+// A query on a route that reads none: `/api/health?x=1` and
+// `/export/kueue?force=1` were answered as if the keys were not there
+// (usertrial5 left), where a route with keys refuses an unknown one.
+HttpError unread_query(const httplib::Request& req, const std::string& route, bool has_body) {
+  nlohmann::json ds = nlohmann::json::array();
+  std::string last;
+  for (const auto& [k, v] : req.params) {
+    if (k == last) continue;  // a key given twice is one problem here
+    last = k;
+    ds.push_back({{"in", "query"},
+                  {"pointer", (nlohmann::json::json_pointer() / k).to_string()},
+                  {"severity", "error"},
+                  {"message", fmt::format("unknown query key '{}': {} {} reads no query keys{}", k, req.method, route,
+                                          has_body ? "; its fields go in the JSON body" : "")}});
+  }
+  return bad_request(std::move(ds));
 }
 
 std::string random_hex() {
@@ -482,7 +501,10 @@ void Server::Impl::build_table() {
            std::vector<std::string> types = kJsonTypes;
            types.insert(types.end(), kYamlTypes.begin(), kYamlTypes.end());
            const auto t = require_media(req, types);
-           if (t == "application/json") return submit(res, "plan", json_body(req.body));
+           if (t == "application/json") {
+             if (!req.params.empty()) throw unread_query(req, "/api/jobs/plan (a JSON body)", true);
+             return submit(res, "plan", json_body(req.body));
+           }
            nlohmann::json q = query_fields(req);  // flags such as time_limit in the query, as text
            q["portfolio"] = req.body;
            submit(res, "plan", q);
@@ -556,6 +578,13 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res)
                       {{"error", "method not allowed"},
                        {"message", fmt::format("{} {}: allowed {}", req.method, req.path, fmt::join(allow, ", "))}},
                       fmt::format("{}", fmt::join(allow, ", "))};
+    }
+    // The routes that read a query; /api/jobs/plan reads one with a YAML body only (its handler checks).
+    static const std::set<std::string> kQueryRoutes{"/api/catalog",         "/api/catalog/{key}", "/api/systems",
+                                                    "/api/models",          "/api/models/{key}",  "/api/prices",
+                                                    "/api/prices/purchase", "/api/claims",        "/api/jobs/plan"};
+    if (!req.params.empty() && !kQueryRoutes.contains(hit->path)) {
+      throw unread_query(req, hit->path, m->first == "POST");
     }
     m->second(req, res, params);
   } catch (const HttpError& e) {

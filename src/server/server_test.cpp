@@ -179,6 +179,35 @@ TEST(Server, AQueryKeyGivenTwiceIsRefused) {
   EXPECT_EQ(res->status, 200) << res->body.substr(0, 300);
 }
 
+// usertrial5 left: a query on a route that reads none was ignored.
+TEST(Server, AQueryOnARouteThatReadsNoneIsRefused) {
+  auto c = shared().client();
+  auto res = c.Get("/api/health?x=1&x=2&force=1");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  auto b = body_of(res);
+  ASSERT_EQ(b["diagnostics"].size(), 2U) << res->body;
+  EXPECT_EQ(b["diagnostics"][0]["pointer"], "/force") << res->body;
+  EXPECT_EQ(b["diagnostics"][1]["message"], "unknown query key 'x': GET /api/health reads no query keys") << res->body;
+  EXPECT_EQ(b["diagnostics"][1]["in"], "query") << res->body;
+  res = c.Get("/api/jobs/nosuchjob/export/kueue?force=1");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["message"],
+            "unknown query key 'force': GET /api/jobs/{id}/export/{format} reads no query keys")
+      << res->body;
+  res =
+      c.Post("/api/train?chips=8", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":8})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(body_of(res)["diagnostics"][0]["message"],
+            "unknown query key 'chips': POST /api/train reads no query keys; its fields go in the JSON body")
+      << res->body;
+  res = c.Get("/api/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+}
+
 TEST(Server, BadRequestsAreLocatedByJsonPointer) {
   auto c = shared().client();
   auto res = c.Post("/api/train", R"({"model":"llama3.1-8b","accelerator":"h100-sxm","chips":"many","tokns":"1T"})",

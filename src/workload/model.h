@@ -99,7 +99,7 @@ struct ModelArch {
   int vocab = 0;
   bool tied_embeddings = false;
   PositionKind positions = PositionKind::rope;
-  int max_positions = 0;  // learned position table size (0 = none)
+  int max_positions = 0;  // learned table rows, or the context it takes (0 = unknown)
   MoeDims moe;
   int sliding_window = 0;  // tokens a local layer attends to (its window, or its chunk); 0 = none
   int sliding_layers = 0;  // how many of the layers are local

@@ -426,13 +426,6 @@ std::optional<int> context_of(Fields& f, int configured, const RopeScaling& rope
 //     quantization/quant_args.py (QuantizationArgs, QuantizationStrategy).
 // The estimates keep the request's precision; the note says which to ask for.
 
-// A JSON pointer token (RFC 6901: ~ as ~0, / as ~1).
-std::string json_pointer_token(const std::string& key) {
-  std::string out;
-  for (const char ch : key) out += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
-  return out;
-}
-
 // One compressed-tensors weight scheme (config_groups.<name>.weights): its
 // bits per stored weight with scales, 0 after reporting at its pointer.
 double compressed_tensors_bits(Fields& w, std::string& detail) {
@@ -578,7 +571,7 @@ void read_quantization(Fields& q, Diagnostics& ds) {
     } else {
       const json& groups = c.at("config_groups");
       for (const auto& [name, group] : groups.items()) {
-        const std::string at = path + "/config_groups/" + json_pointer_token(name);
+        const std::string at = path + "/config_groups" + (json::json_pointer() / name).to_string();  // RFC 6901 escapes
         if (!group.is_object()) {
           ds.push_back(error_at({f.file, 0, 0, at}, fmt::format("a scheme must be an object (targets, weights, "
                                                                 "...), got {}",

@@ -176,11 +176,17 @@ StepMemo::Steady steady_at(const InferenceContext& c, const ServingLayout& l, do
 // (and each pipeline micro-batch) schedules its own. In a steady stream each
 // step also prefills the prompts of the B a / O requests that replace the
 // finishing ones, so B (q + a I / O) <= budget.
+// Query tokens a decoding sequence puts in one iteration: 1, or the drafts
+// and the bonus token under speculative decoding.
+double query_tokens(const InferenceContext& c) { return c.job.spec.enabled() ? c.job.spec.tokens + 1.0 : 1.0; }
+// The tokens one iteration of the replica carries: each attention
+// data-parallel rank's and pipeline micro-batch's budget, summed.
+double replica_token_budget(const InferenceContext& c, const ServingLayout& l) {
+  return dbl(token_budget(c)) * std::max(1, l.attn_dp) * std::max(1, l.pp);
+}
 double token_budget_batch(const InferenceContext& c, const ServingLayout& l) {
   const ServingJob& j = c.job;
-  const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
-  const double per_seq = q + emitted(c) * j.input_len / j.output_len;
-  return dbl(token_budget(c)) * std::max(1, l.attn_dp) * std::max(1, l.pp) / per_seq;
+  return replica_token_budget(c, l) / (query_tokens(c) + emitted(c) * j.input_len / j.output_len);
 }
 
 // The batch cap of a replica holding `max_sequences` (batch_cap 0: none),
@@ -271,7 +277,7 @@ Seconds slot_wait_p99(const InferenceContext& c, Seconds step, double batch, dou
 // prompts of I tokens of spread cv_I: an M/G/1 queue in tokens, time counted
 // in steps, with arrivals lambda = B a / (O dp) per step, service S = I /
 // leftover steps (cv_S = cv_I) and utilisation rho = B a I / O / (budget -
-// B q), which reaches 1 exactly at token_budget_batch, where effective_cap
+// B q), which reaches 1 at token_budget_batch, where effective_cap
 // puts the batch cap. Its mean wait is the Pollaczek-Khinchine formula E[W] =
 // rho E[S] (1 + cv_S^2) / (2 (1 - rho)) (L. Kleinrock, Queueing Systems,
 // Volume 1, Wiley 1975, section 5.5), and a wait is about exponential given
@@ -292,14 +298,13 @@ PrefillQueue prefill_queue(const InferenceContext& c, const ServingLayout& l, do
   const ServingJob& j = c.job;
   PrefillQueue w;
   if (!(batch > 0) || !(j.input_len > 0)) return w;
-  const double q = j.spec.enabled() ? j.spec.tokens + 1.0 : 1.0;
   const double dp = std::max(1, l.attn_dp);
-  // The replica's budget in tokens, from token_budget_batch's own count so
-  // that rho = 1 falls where it puts the cap.
-  const double budget = token_budget_batch(c, l) * (q + emitted(c) * j.input_len / j.output_len);
-  const double leftover = std::max((budget - batch * q) / dp, 1e-9);  // per rank and step
-  const double arrivals = batch * emitted(c) / (j.output_len * dp);   // prompts per step, per rank
-  const double service = j.input_len / leftover;                      // steps per prompt
+  // The replica's budget, as token_budget_batch counts it, so that rho
+  // reaches 1 (to rounding; it is held below) where that puts the cap.
+  const double leftover =
+      std::max((replica_token_budget(c, l) - batch * query_tokens(c)) / dp, 1e-9);  // per rank, step
+  const double arrivals = batch * emitted(c) / (j.output_len * dp);                 // prompts per step, per rank
+  const double service = j.input_len / leftover;                                    // steps per prompt
   const double spread = (1.0 + j.input_cv * j.input_cv) / 2.0;
   w.rho = std::min(arrivals * service, 1.0 - 1e-9);
   const double conditional = service * spread / (1.0 - w.rho);  // E[W] / rho

@@ -22,7 +22,6 @@
 #include <fstream>
 #include <iostream>
 #include <random>
-#include <set>
 #include <thread>
 
 namespace xpu::server {
@@ -164,6 +163,9 @@ bool match(const std::string& pattern, const std::string& path, Params& params) 
 struct RouteEntry {
   std::string path;
   std::map<std::string, Handler> methods;
+  // The route reads query keys (its handler calls query_fields); a query on
+  // any other route is refused (unread_query) before the handler runs.
+  bool reads_query = false;
 };
 
 }  // namespace
@@ -444,27 +446,37 @@ void Server::Impl::build_table() {
            if (openapi.is_discarded() || openapi.is_null()) throw not_found("this server has no OpenAPI document");
            send(res, 200, openapi);
          }}}},
-      {"/api/catalog", {{"GET", [this](Req req, Res res, P) { answer(res, "catalog", query_fields(req), "query"); }}}},
+      {"/api/catalog",
+       {{"GET", [this](Req req, Res res, P) { answer(res, "catalog", query_fields(req), "query"); }}},
+       true},
       {"/api/catalog/{key}",
        {{"GET", [this, with](Req req, Res res,
-                             P p) { answer_key(res, "catalog", with(query_fields(req), "show", p.at("key"))); }}}},
+                             P p) { answer_key(res, "catalog", with(query_fields(req), "show", p.at("key"))); }}},
+       true},
       {"/api/systems",
        {{"GET", [this, with](Req req, Res res,
-                             P) { answer(res, "catalog", with(query_fields(req), "systems", true), "query"); }}}},
-      {"/api/models", {{"GET", [this](Req req, Res res, P) { answer(res, "models", query_fields(req), "query"); }}}},
+                             P) { answer(res, "catalog", with(query_fields(req), "systems", true), "query"); }}},
+       true},
+      {"/api/models",
+       {{"GET", [this](Req req, Res res, P) { answer(res, "models", query_fields(req), "query"); }}},
+       true},
       {"/api/models/{key}",
        {{"GET", [this, with](Req req, Res res,
-                             P p) { answer_key(res, "models", with(query_fields(req), "show", p.at("key"))); }}}},
+                             P p) { answer_key(res, "models", with(query_fields(req), "show", p.at("key"))); }}},
+       true},
       {"/api/models/import",
        {{"POST",
          [this](Req req, Res res, P) {
            require_media(req, kJsonTypes);
            answer(res, "models", {{"show", json_body(req.body)}}, "model");
          }}}},
-      {"/api/prices", {{"GET", [this](Req req, Res res, P) { answer(res, "prices", query_fields(req), "query"); }}}},
+      {"/api/prices",
+       {{"GET", [this](Req req, Res res, P) { answer(res, "prices", query_fields(req), "query"); }}},
+       true},
       {"/api/prices/purchase",
        {{"GET", [this, with](Req req, Res res,
-                             P) { answer(res, "prices", with(query_fields(req), "purchase", true), "query"); }}}},
+                             P) { answer(res, "prices", with(query_fields(req), "purchase", true), "query"); }}},
+       true},
       {"/api/train", {{"POST", json_post("train", true)}}},
       {"/api/infer", {{"POST", json_post("infer", true)}}},
       {"/api/compare", {{"POST", json_post("compare")}}},
@@ -478,7 +490,9 @@ void Server::Impl::build_table() {
            }
            answer(res, "validate", q, "body");
          }}}},
-      {"/api/claims", {{"GET", [this](Req req, Res res, P) { answer(res, "claims", query_fields(req), "query"); }}}},
+      {"/api/claims",
+       {{"GET", [this](Req req, Res res, P) { answer(res, "claims", query_fields(req), "query"); }}},
+       true},
       {"/api/calibrate",
        {{"POST",
          [this](Req req, Res res, P) {
@@ -508,7 +522,8 @@ void Server::Impl::build_table() {
            nlohmann::json q = query_fields(req);  // flags such as time_limit in the query, as text
            q["portfolio"] = req.body;
            submit(res, "plan", q);
-         }}}},
+         }}},
+       true},
       {"/api/jobs/simulate",
        {{"POST",
          [this](Req req, Res res, P) {
@@ -579,11 +594,8 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res)
                        {"message", fmt::format("{} {}: allowed {}", req.method, req.path, fmt::join(allow, ", "))}},
                       fmt::format("{}", fmt::join(allow, ", "))};
     }
-    // The routes that read a query; /api/jobs/plan reads one with a YAML body only (its handler checks).
-    static const std::set<std::string> kQueryRoutes{"/api/catalog",         "/api/catalog/{key}", "/api/systems",
-                                                    "/api/models",          "/api/models/{key}",  "/api/prices",
-                                                    "/api/prices/purchase", "/api/claims",        "/api/jobs/plan"};
-    if (!req.params.empty() && !kQueryRoutes.contains(hit->path)) {
+    // /api/jobs/plan reads a query with a YAML body only (its handler checks).
+    if (!req.params.empty() && !hit->reads_query) {
       throw unread_query(req, hit->path, m->first == "POST");
     }
     m->second(req, res, params);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "ingest/number_text.h"
 
@@ -100,34 +101,42 @@ std::optional<std::string> FieldReader::text(std::string_view name) {
 }
 
 std::optional<int> FieldReader::integer(std::string_view name, int most) {
+  constexpr int kIntMost = std::numeric_limits<int>::max();
   const nlohmann::json* v = value(name);
   if (!v) return std::nullopt;
-  const auto past = [&](const std::string& text) {
-    error(name, most < 2147483647 ? fmt::format("must be at most {} (numbers out of range), got {}", most, text)
+  // A number below -kIntMost is out of range at the other end: "at most
+  // 2147483647" for -99999999999 named the wrong bound.
+  const auto past = [&](const std::string& text, bool negative) {
+    if (negative) {
+      error(name, fmt::format("{} is out of range (numbers out of range: at least {})", text, -kIntMost));
+    } else {
+      error(name, most < kIntMost ? fmt::format("must be at most {} (numbers out of range), got {}", most, text)
                                   : fmt::format("{} is out of range (numbers out of range: at most {})", text, most));
+    }
     return std::nullopt;
   };
   // Past 2^63 a JSON integer is unsigned, and get<long long>() wrapped it:
   // 18446744073709551608 chips were "must be positive, got -8" (usertrial5).
   // A whole number past 2^64 is a double: out of range too, not "not whole".
-  const bool past_int =
-      (v->is_number_unsigned() && v->get<unsigned long long>() > 2147483647ULL) ||
-      (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>()) &&
-       std::fabs(v->get<double>()) > 2147483647.0);
-  if (past_int) return past(v->dump());
+  if (v->is_number_unsigned() && v->get<unsigned long long>() > static_cast<unsigned long long>(kIntMost)) {
+    return past(v->dump(), false);
+  }
+  if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>()) &&
+      std::fabs(v->get<double>()) > kIntMost) {
+    return past(v->dump(), v->get<double>() < 0);
+  }
   if (v->is_number_integer()) {
     const auto n = v->get<long long>();
-    if (n > most) return past(v->dump());
-    if (n >= -2147483647LL) return static_cast<int>(n);
-    error(name, fmt::format("{} is out of range (numbers out of range: at most 2147483647)", v->dump()));
-    return std::nullopt;
+    if (n > most) return past(v->dump(), false);
+    if (n >= -kIntMost) return static_cast<int>(n);
+    return past(v->dump(), true);
   }
   if (v->is_string()) {
     const std::string& s = v->get_ref<const std::string&>();
     int n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) {
-      if (n > most) return past(s);
+      if (n > most) return past(s, false);
       return n;
     }
     // "18446744073709551617" is whole but past an int; "1e9" is whole but not in digits.
@@ -136,8 +145,9 @@ std::optional<int> FieldReader::integer(std::string_view name, int most) {
     const bool whole =
         !s.empty() && dp == s.data() + s.size() &&
         (dec == std::errc::result_out_of_range || (dec == std::errc() && std::isfinite(d) && d == std::floor(d)));
-    if (whole && (dec == std::errc::result_out_of_range || std::fabs(d) > 2147483647.0)) {
-      return most < 2147483647 ? past(s) : past("'" + s + "'");
+    if (whole && (dec == std::errc::result_out_of_range || std::fabs(d) > kIntMost)) {
+      const bool negative = s.front() == '-';
+      return most < kIntMost && !negative ? past(s, false) : past("'" + s + "'", negative);
     }
     if (whole) {
       error(name, fmt::format("write '{}' in digits ({:.0f})", s, d));

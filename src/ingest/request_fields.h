@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,7 +71,7 @@ class FieldReader {
   // A whole number (a JSON integer, or text such as "1024"), at most `most`:
   // one message for every number past it, whatever its size (chips: 2^24;
   // 99999999999 chips said "at most 2147483647", 20000000 "at most 16777216"; usertrial6).
-  std::optional<int> integer(std::string_view name, int most = 2147483647);
+  std::optional<int> integer(std::string_view name, int most = std::numeric_limits<int>::max());
   std::optional<double> number(std::string_view name);
   // A positive count: "15T", "2.5e12", "300B", 40e6, at most `max` (numbers out of range past it).
   std::optional<double> count(std::string_view name, double max = 1e18);

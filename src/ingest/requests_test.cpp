@@ -199,6 +199,14 @@ TEST(Requests, OddValuesANewUserGivesAreEachNamed) {
       read_compare_request(json::parse(R"({"model": "llama-8b", "train": true, "tokens": "1T", "chips": 1e20})"), d);
   EXPECT_EQ(format_diagnostics(big.diagnostics),
             "/chips: error: must be at most 16777216 (numbers out of range), got 1e+20\n");
+  // A number below an int's range names the lower bound, not "at most".
+  for (const char* chips : {"-99999999999", "\"-99999999999\""}) {
+    const auto low = read_compare_request(
+        json::parse(std::string(R"({"model": "llama-8b", "train": true, "tokens": "1T", "chips": )") + chips + "}"), d);
+    EXPECT_NE(format_diagnostics(low.diagnostics).find("(numbers out of range: at least -2147483647)"),
+              std::string::npos)
+        << chips << ": " << format_diagnostics(low.diagnostics);
+  }
   // usertrial6: chips past an int and chips past 2^24 said two bounds; one now, whatever the size or form.
   for (const char* chips : {"20000000", "\"20000000\"", "99999999999", "\"99999999999999999999\""}) {
     const auto past = read_compare_request(

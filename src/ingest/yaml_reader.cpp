@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -415,7 +416,12 @@ std::optional<double> MapReader::number(std::string_view key, Need need, Sign si
 }
 
 std::string whole_number_problem(std::string_view text, std::string_view unit, WholeLimit limit) {
+  // Every reader keeps an int: below -kIntMost is out of range at the other
+  // end ("at most 2147483647" for -99999999999 named the wrong bound).
+  constexpr long long kIntMost = std::numeric_limits<int>::max();
+  const bool negative = !text.empty() && text.front() == '-';
   const auto out_of_range = [&] {
+    if (negative) return fmt::format("'{}' is out of range (numbers out of range: at least {})", text, -kIntMost);
     if (limit.why.empty())
       return fmt::format("'{}' is out of range (numbers out of range: at most {})", text, limit.most);
     return fmt::format("must be at most {}{}{} ({}), got {}", limit.most, unit.empty() ? "" : " ", unit, limit.why,
@@ -425,13 +431,13 @@ std::string whole_number_problem(std::string_view text, std::string_view unit, W
   long long n = 0;
   const auto [np, nec] = std::from_chars(text.data(), end, n);
   if (np == end && !text.empty() &&
-      (nec == std::errc::result_out_of_range || (nec == std::errc() && (n > limit.most || n < -2147483647LL)))) {
+      (nec == std::errc::result_out_of_range || (nec == std::errc() && (n > limit.most || n < -kIntMost)))) {
     return out_of_range();
   }
   double d = 0;
   const auto [dp, dec] = std::from_chars(text.data(), end, d);
   if (!text.empty() && dp == end && dec == std::errc() && std::isfinite(d) && d == std::floor(d)) {
-    if (d > static_cast<double>(limit.most) || d < -2147483647.0) return out_of_range();
+    if (d > static_cast<double>(limit.most) || d < static_cast<double>(-kIntMost)) return out_of_range();
     return fmt::format("write '{}' in digits ({:.0f})", text, d);
   }
   return fmt::format("must be a whole number{}{}, got '{}'", unit.empty() ? "" : " of ", unit, text);
@@ -449,7 +455,8 @@ std::optional<long long> MapReader::integer(std::string_view key, Need need, Sig
   }
   // Every caller keeps an int: 4294967296 chips were read as 0 and a plan was
   // "infeasible", silently (usertrial5).
-  if (v > std::min(limit.most, 2147483647LL) || v < -2147483647LL) {
+  constexpr long long kIntMost = std::numeric_limits<int>::max();
+  if (v > std::min(limit.most, kIntMost) || v < -kIntMost) {
     error(key, whole_number_problem(*s, unit, limit));
     return std::nullopt;
   }

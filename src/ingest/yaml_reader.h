@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,7 +37,7 @@ enum class Sign : unsigned char { positive, non_negative, any };
 // 16777216 chips": two bounds, one after the other; usertrial5 left). The
 // default is an int's, with the general wording.
 struct WholeLimit {
-  long long most = 2147483647;
+  long long most = std::numeric_limits<int>::max();
   std::string_view why;  // "the most xpuplan sizes"; empty: an int's bound
 };
 

@@ -50,9 +50,10 @@ TEST(YamlReader, ReadsTypedValues) {
 TEST(YamlReader, AWholeNumberTooLargeOrInExponentFormIsSaidSo) {
   // usertrial5: both were "must be a whole number", which they are.
   // Every caller keeps an int: 4294967296 was cast to 0 (a plan's capacity: "infeasible", silently).
-  Parsed p = parse("a: 99999999999999999999\nb: 1e3\nc: 1e30\nd: eight\ne: 4294967296\nf: 2147483647\n");
+  Parsed p =
+      parse("a: 99999999999999999999\nb: 1e3\nc: 1e30\nd: eight\ne: 4294967296\nf: 2147483647\ng: -99999999999\n");
   MapReader r(p.root, "t.yaml", p.ds, "entry");
-  for (const char* k : {"a", "b", "c", "d", "e"}) EXPECT_FALSE(r.integer(k));
+  for (const char* k : {"a", "b", "c", "d", "e", "g"}) EXPECT_FALSE(r.integer(k));
   EXPECT_EQ(r.integer("f"), 2147483647);
   EXPECT_EQ(all(p.ds),
             "t.yaml:1:4: error: entry: a: '99999999999999999999' is out of range (numbers out of range: at most "
@@ -60,7 +61,10 @@ TEST(YamlReader, AWholeNumberTooLargeOrInExponentFormIsSaidSo) {
             "t.yaml:2:4: error: entry: b: write '1e3' in digits (1000)\n"
             "t.yaml:3:4: error: entry: c: '1e30' is out of range (numbers out of range: at most 2147483647)\n"
             "t.yaml:4:4: error: entry: d: must be a whole number, got 'eight'\n"
-            "t.yaml:5:4: error: entry: e: '4294967296' is out of range (numbers out of range: at most 2147483647)\n");
+            "t.yaml:5:4: error: entry: e: '4294967296' is out of range (numbers out of range: at most 2147483647)\n"
+            // Below -2147483647 the bound is the other one.
+            "t.yaml:7:4: error: entry: g: '-99999999999' is out of range (numbers out of range: at least "
+            "-2147483647)\n");
   EXPECT_EQ(whole_number_problem("8.5", "chips"), "must be a whole number of chips, got '8.5'");
 }
 

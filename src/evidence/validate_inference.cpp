@@ -13,13 +13,17 @@ namespace {
 // The statistic a latency value is (p50 unless the case says otherwise).
 Statistic latency_statistic(const ValidationCase& c) { return c.statistic.value_or(Statistic::p50); }
 
+// A server row measured at a stated arrival rate (an operating point); the
+// reader takes a rate on server rows only.
+bool at_rate(const ValidationCase& c) { return c.rate && c.scenario == ServingScenario::server; }
+
 // What one layout yields for the case: system throughput, or the latency metric.
 double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int replicas) {
   const ValidationCase& c = *p.source;
   ServingEstimate e;
   if (c.scenario == ServingScenario::latency) {
     e = run_batch(p.ctx, l, std::max(1, p.batch));
-  } else if (c.scenario == ServingScenario::server && c.rate) {
+  } else if (at_rate(c)) {
     // The operating point the run was measured at: its arrival rate, shared by
     // the replicas. A rate past the replica's capacity has no steady state.
     e = serve(p.ctx, l, *c.rate / replicas, ServingSlo{}, p.batch);
@@ -79,7 +83,7 @@ std::string unsupported(const ValidationCase& c) {
     const bool fixed = c.scenario == ServingScenario::latency && s == Statistic::mean;
     // At a stated rate the steady batch is the mean batch (Little's law), so
     // the step there is the mean step: the engine's TPOT p50 is that mean.
-    const bool steady_mean = c.rate && c.metric == Metric::tpot_ms && s == Statistic::mean;
+    const bool steady_mean = at_rate(c) && c.metric == Metric::tpot_ms && s == Statistic::mean;
     const bool ok =
         fixed || steady_mean || s == Statistic::p50 || (s == Statistic::p99 && c.metric != Metric::e2e_latency_s);
     if (!ok) {
@@ -154,7 +158,7 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
     notes.push_back(fmt::format("{} tokens per iteration (max_num_tokens, as published)", *c.max_num_tokens));
   }
   p.batch = c.batch.value_or(0);
-  if (c.scenario == ServingScenario::server && !c.rate) {
+  if (c.scenario == ServingScenario::server && !at_rate(c)) {
     if (!def) return Unexpected{std::string("server scenario without a benchmark definition of its latency limits")};
     p.slo = {def->server_ttft, def->server_tpot};
   }
@@ -189,7 +193,7 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
       found = true;
     }
   }
-  if (!found && c.rate) {
+  if (!found && at_rate(c)) {
     // Say what the engine can serve instead of "does not fit".
     for (const ServingLayout& l : candidates) {
       if (serving_memory(p.ctx, l).max_sequences < 1) continue;
@@ -202,7 +206,7 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
     }
   }
   if (!found) return Unexpected{std::string("the model does not fit on the case's chips at this precision")};
-  if (c.rate) {
+  if (at_rate(c)) {
     // The engine's concurrency at the measured rate, to set beside the run's
     // Little's-law count (rate x mean latency).
     const ServingEstimate at = serve(p.ctx, p.layout, *c.rate / p.replicas, ServingSlo{}, p.batch);

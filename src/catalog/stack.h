@@ -136,6 +136,11 @@ struct StackEfficiency {
   // contiguous stream, so it reaches its own fraction of HBM (0 = `memory`).
   double attention_memory = 0;
   bool graphs = true;
+  // Serving only: graphs capture generation-only steps, so a step that
+  // carries prompt tokens runs eagerly and its host work is on the critical
+  // path: `launch_overhead` per kernel, added to the device time (TensorRT-LLM's
+  // PyTorch executor: DecodeCudaGraphConfig is "for decode requests").
+  bool eager_prompt_steps = false;
   Seconds launch_overhead;
   Seconds collective_overhead;
 

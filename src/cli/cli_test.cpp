@@ -479,31 +479,32 @@ TEST(Infer, UnmeetableSloReturnsTheClosestLayoutAndWhatBinds) {
 }
 
 // Offline with a target: the answer meets it (the saturated front's TTFT p99
-// is ~170 ms here), at less throughput per chip than without it; a fixed
+// is ~210 ms here; 60 ms since srvstep, whose eager prompt steps put tp2's
+// best at 55 ms), at less throughput per chip than without it; a fixed
 // layout too. Before, the target was dropped silently.
 TEST(Infer, OfflineWithTargetsAnswersTheDensestPointThatMeetsThem) {
   auto free = run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--json"});
   ASSERT_EQ(free.code, 0) << free.err;
   const auto f = nlohmann::json::parse(free.out);
   const double free_ttft = f["estimate"]["ttft_p99_s"].get<double>();
-  ASSERT_GT(free_ttft, 0.05);  // the target below binds
+  ASSERT_GT(free_ttft, 0.06);  // the target below binds
   EXPECT_FALSE(f.contains("targets"));
   for (const bool fixed : {false, true}) {
     SCOPED_TRACE(fixed ? "fixed tp2" : "searched");
-    std::vector<std::string> args{"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--ttft-slo", "50 ms", "--json"};
-    if (fixed) args.insert(args.end(), {"--tp", "2"});  // one chip cannot prefill 2k tokens in 50 ms
+    std::vector<std::string> args{"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--ttft-slo", "60 ms", "--json"};
+    if (fixed) args.insert(args.end(), {"--tp", "2"});  // one chip cannot prefill 2k tokens in 60 ms
     auto r = run_cli(args);
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["scenario"], "offline");
-    EXPECT_DOUBLE_EQ(j["targets"]["ttft_p99_s"].get<double>(), 0.05);
+    EXPECT_DOUBLE_EQ(j["targets"]["ttft_p99_s"].get<double>(), 0.06);
     EXPECT_TRUE(j["estimate"]["meets_slo"].get<bool>());
-    EXPECT_LE(j["estimate"]["ttft_p99_s"].get<double>(), 0.05);
+    EXPECT_LE(j["estimate"]["ttft_p99_s"].get<double>(), 0.06);
     EXPECT_LT(j["estimate"]["output_tokens_per_s_per_chip"].get<double>(),
               f["estimate"]["output_tokens_per_s_per_chip"].get<double>());
   }
-  auto text = run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--ttft-slo", "50 ms"});
-  EXPECT_NE(text.out.find("targets: TTFT p99 <= 50 ms; offline: the most throughput per chip that meets them"),
+  auto text = run_cli({"infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--ttft-slo", "60 ms"});
+  EXPECT_NE(text.out.find("targets: TTFT p99 <= 60 ms; offline: the most throughput per chip that meets them"),
             std::string::npos)
       << text.out;
 }

@@ -127,6 +127,7 @@ struct ValidationCase {
   std::optional<MoeDispatch> moe_dispatch;        // how tokens reach experts; empty: sort (gather/scatter)
   std::optional<int> attention_block;             // attention kernel's key block (sa_block_kv); empty: stack's
   std::optional<int> max_num_tokens;  // the run's per-iteration token budget (max_num_tokens); empty: stack's
+  std::optional<double> rate;         // server: measured arrival rate, requests/s of the whole system; empty: the max
   std::string date;                   // when the number was published
   std::string notes;                  // free text
   int line = 0;                       // in the CSV, for messages

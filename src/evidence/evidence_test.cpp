@@ -274,6 +274,33 @@ TEST(Validate, SpeculativeRowsUseTheirPublishedDraftLength) {
   EXPECT_LT(b.predicted, a.predicted);
 }
 
+// srvstep: a server row with its measured arrival rate is an operating point:
+// the engine serves that rate over the case's replicas and predicts the TPOT
+// there (the steady batch is the mean batch, so its step is the mean TPOT). A
+// busier system runs a bigger batch and a longer step; a rate past what the
+// replicas can serve is said with the engine's capacity.
+TEST(Validate, AServerRowWithItsRatePredictsTheTpotAtThatRate) {
+  Fixture f;
+  ValidationCase c = serving_case(Metric::tpot_ms, 30);
+  c.scenario = ServingScenario::server;
+  c.statistic = Statistic::mean;
+  c.batch.reset();
+  c.tp = 1;
+  c.rate = 8.0;  // 8 replicas: 1 request/s each
+  ValidationCase busy = c;
+  busy.rate = 64.0;
+  const CaseResult slow = predict_case(c, f.in), fast = predict_case(busy, f.in);
+  ASSERT_TRUE(slow.ok && fast.ok) << slow.reason << fast.reason;
+  EXPECT_NE(slow.reason.find("tp1 x 8 replicas"), std::string::npos) << slow.reason;
+  EXPECT_NE(slow.reason.find("at 1 requests/s a replica: "), std::string::npos) << slow.reason;
+  EXPECT_GT(fast.predicted, slow.predicted);
+  ValidationCase flood = c;
+  flood.rate = 1e6;
+  const CaseResult over = predict_case(flood, f.in);
+  EXPECT_FALSE(over.ok);
+  EXPECT_NE(over.reason.find("cannot serve 1e+06 requests/s: at most"), std::string::npos) << over.reason;
+}
+
 TEST(Validate, WhatTheEnginesDoNotModelIsSkippedWithTheReason) {
   Fixture f;
   auto reason = [&](ValidationCase c) {

@@ -13,12 +13,21 @@ namespace {
 // The statistic a latency value is (p50 unless the case says otherwise).
 Statistic latency_statistic(const ValidationCase& c) { return c.statistic.value_or(Statistic::p50); }
 
+// A server row measured at a stated arrival rate (an operating point); the
+// reader takes a rate on server rows only.
+bool at_rate(const ValidationCase& c) { return c.rate && c.scenario == ServingScenario::server; }
+
 // What one layout yields for the case: system throughput, or the latency metric.
 double evaluate(const PreparedInferenceCase& p, const ServingLayout& l, int replicas) {
   const ValidationCase& c = *p.source;
   ServingEstimate e;
   if (c.scenario == ServingScenario::latency) {
     e = run_batch(p.ctx, l, std::max(1, p.batch));
+  } else if (at_rate(c)) {
+    // The operating point the run was measured at: its arrival rate, shared by
+    // the replicas. A rate past the replica's capacity has no steady state.
+    e = serve(p.ctx, l, *c.rate / replicas, ServingSlo{}, p.batch);
+    if (!e.meets_slo) return 0;
   } else if (c.scenario == ServingScenario::server) {
     // The highest rate a replica sustains within the benchmark's p99 limits.
     auto best = serve_at_max_rate(p.ctx, l, p.slo, p.batch);
@@ -72,7 +81,11 @@ std::string unsupported(const ValidationCase& c) {
     // so its latencies are one value: mean, p50 and p99 coincide (and e2e is
     // linear in the output length, so the mean run's e2e is the mean e2e).
     const bool fixed = c.scenario == ServingScenario::latency && s == Statistic::mean;
-    const bool ok = fixed || s == Statistic::p50 || (s == Statistic::p99 && c.metric != Metric::e2e_latency_s);
+    // At a stated rate the steady batch is the mean batch (Little's law), so
+    // the step there is the mean step: the engine's TPOT p50 is that mean.
+    const bool steady_mean = at_rate(c) && c.metric == Metric::tpot_ms && s == Statistic::mean;
+    const bool ok =
+        fixed || steady_mean || s == Statistic::p50 || (s == Statistic::p99 && c.metric != Metric::e2e_latency_s);
     if (!ok) {
       return fmt::format("the engines estimate {} at p50{}, not {}", to_string(c.metric),
                          c.metric == Metric::e2e_latency_s ? "" : " and p99", to_string(s));
@@ -145,7 +158,7 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
     notes.push_back(fmt::format("{} tokens per iteration (max_num_tokens, as published)", *c.max_num_tokens));
   }
   p.batch = c.batch.value_or(0);
-  if (c.scenario == ServingScenario::server) {
+  if (c.scenario == ServingScenario::server && !at_rate(c)) {
     if (!def) return Unexpected{std::string("server scenario without a benchmark definition of its latency limits")};
     p.slo = {def->server_ttft, def->server_tpot};
   }
@@ -180,7 +193,26 @@ Expected<PreparedInferenceCase, std::string> prepare_inference_case(const Valida
       found = true;
     }
   }
+  if (!found && at_rate(c)) {
+    // Say what the engine can serve instead of "does not fit".
+    for (const ServingLayout& l : candidates) {
+      if (serving_memory(p.ctx, l).max_sequences < 1) continue;
+      const int replicas = std::max(1, c.chips / l.chips());
+      const ServingEstimate most = serve(p.ctx, l, std::nullopt, ServingSlo{}, p.batch);
+      return Unexpected{fmt::format(
+          "the engine's {} x {} cannot serve {:.4g} requests/s: at most {:.4g} ({:.4g} a "
+          "replica at batch {})",
+          to_string(l), replicas, *c.rate, most.requests_per_s * replicas, most.requests_per_s, most.batch)};
+    }
+  }
   if (!found) return Unexpected{std::string("the model does not fit on the case's chips at this precision")};
+  if (at_rate(c)) {
+    // The engine's concurrency at the measured rate, to set beside the run's
+    // Little's-law count (rate x mean latency).
+    const ServingEstimate at = serve(p.ctx, p.layout, *c.rate / p.replicas, ServingSlo{}, p.batch);
+    notes.push_back(
+        fmt::format("at {:.4g} requests/s a replica: {} sequences decoding", *c.rate / p.replicas, at.batch));
+  }
   notes.insert(notes.begin(),
                fmt::format("{} x {} replica{}", to_string(p.layout), p.replicas, p.replicas > 1 ? "s" : ""));
   for (const auto& n : notes) p.notes += (p.notes.empty() ? "" : "; ") + n;

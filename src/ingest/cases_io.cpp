@@ -111,7 +111,7 @@ const std::vector<std::string> kTypedColumns{
     "framework",        "flop_convention", "rank_unit",       "tokens_trained", "mlperf_round",
     "mlperf_benchmark", "weight_only",     "kv_precision",    "speculative",    "spec_accept",
     "spec_tokens",      "statistic",       "attn_dp",         "date",           "grad_reduce",
-    "capacity_factor",  "moe_dispatch",    "attention_block", "max_num_tokens"};
+    "capacity_factor",  "moe_dispatch",    "attention_block", "max_num_tokens", "rate"};
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
 
@@ -303,6 +303,18 @@ ValidationCase read_row(const Row& row, int lineno) {
   // The run's per-iteration token budget (TensorRT-LLM max_num_tokens, vLLM
   // max_num_batched_tokens): a whole number of tokens >= 1.
   c.max_num_tokens = row.integer("max_num_tokens");
+  // The measured arrival rate of a server run (requests/s of the whole
+  // system): the operating point the metric was measured at.
+  if (auto v = row.number("rate")) {
+    if (!(*v > 0)) {
+      row.error("rate", fmt::format("must be a positive number of requests per second, got '{}'", row.get("rate")));
+    } else if (c.scenario != ServingScenario::server) {
+      row.error("rate",
+                fmt::format("is an arrival rate: only a server row has one (scenario is '{}')", row.get("scenario")));
+    } else {
+      c.rate = *v;
+    }
+  }
   c.date = row.get("date");
   if (!c.date.empty() && !is_year_month_or_date(c.date)) {
     row.error("date", fmt::format("must be YYYY-MM or YYYY-MM-DD, got '{}'", c.date));

@@ -283,6 +283,39 @@ TEST(CasesIo, MaxNumTokensIsAWholeBudget) {
                    &ValidationCase::max_num_tokens);
 }
 
+// srvstep: a server run's measured arrival rate (requests/s of the whole
+// system), the operating point its TPOT was measured at. Only a server row
+// has one; a bad cell is said at its line and column.
+TEST(CasesIo, RateIsAServerRowsArrivalRate) {
+  const std::string header = "id,mode,model,accelerator,chips,metric,value,scenario,rate,notes\n";
+  struct RateCell {
+    std::string scenario, cell;
+    std::optional<double> expected;
+    std::string error;  // empty: read without a word
+  };
+  for (const RateCell& r : std::vector<RateCell>{
+           {"server", "361.3", 361.3, ""},
+           {"server", "", std::nullopt, ""},
+           {"server", "0", std::nullopt,
+            "s.csv:2:48: warning: rate: must be a positive number of requests per second, got '0'"},
+           {"server", "fast", std::nullopt, "s.csv:2:48: warning: rate: "},
+           {"offline", "361.3", std::nullopt,
+            "s.csv:2:49: warning: rate: is an arrival rate: only a server row has one (scenario is 'offline')"}}) {
+    Diagnostics ds;
+    const auto cases = parse_cases(
+        header + "A,infer,llama2-70b,b200,8,tpot_ms,123.3," + r.scenario + "," + r.cell + ",\n", "s.csv", ds);
+    ASSERT_EQ(cases.size(), 1u) << r.cell;
+    EXPECT_EQ(cases[0].rate, r.expected) << r.cell;
+    if (r.error.empty()) {
+      EXPECT_TRUE(ds.empty()) << format_diagnostics(ds);
+    } else {
+      ASSERT_EQ(ds.size(), 1u) << format_diagnostics(ds);
+      EXPECT_TRUE(format_diagnostic(ds[0]).starts_with(r.error)) << format_diagnostic(ds[0]);
+      EXPECT_FALSE(cases[0].invalid.empty()) << r.cell;
+    }
+  }
+}
+
 const std::string kLegacy =
     "id,mode,model,accelerator,chips,precision,tp,metric,value,notes\n"
     "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,PaLM formula; ranks are cores\n"
@@ -314,8 +347,8 @@ TEST(CasesIo, UpgradeWritesTheTypedColumnsAndReadsTheSame) {
   EXPECT_TRUE(up->starts_with(
       "id,mode,model,accelerator,chips,precision,tp,metric,value,framework,flop_convention,rank_unit,tokens_trained,"
       "mlperf_round,mlperf_benchmark,weight_only,kv_precision,speculative,spec_accept,spec_tokens,statistic,attn_dp,"
-      "date,grad_reduce,capacity_factor,moe_dispatch,attention_block,max_num_tokens,notes\n"
-      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
+      "date,grad_reduce,capacity_factor,moe_dispatch,attention_block,max_num_tokens,rate,notes\n"
+      "A,train,gpt3-175b,trn1,32,bf16,64,mfu,0.3,,palm,core,,,,,,,,,,,,,,,,,,PaLM formula; ranks are cores\n"))
       << *up;
   Diagnostics old_ds, new_ds;
   const auto before = parse_cases(kLegacy, "old.csv", old_ds);

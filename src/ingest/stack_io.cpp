@@ -133,6 +133,7 @@ std::optional<StackEfficiency> read_stack(MapReader& r) {
   // Serving-only fixed costs (catalog/stack.h).
   if (auto v = r.boolean("graphs")) s.graphs = *v;
   if (auto v = r.boolean("serial_prefill")) s.serial_prefill = *v;
+  if (auto v = r.boolean("eager_prompt_steps")) s.eager_prompt_steps = *v;
   fraction(r, "attention_memory", s.attention_memory, entry, s);
   for (auto [name, field] :
        {std::pair{"kernel_overhead", &s.kernel_overhead}, std::pair{"launch_overhead", &s.launch_overhead},

@@ -487,9 +487,19 @@ StepTime iteration(const InferenceContext& c, const ServingLayout& l, const Step
   const Seconds device = out.parts.dense + out.parts.experts + out.parts.attention + out.parts.elementwise +
                          out.parts.communication + out.parts.fixed;
   // Without graph capture the host launches every kernel while the device
-  // runs the earlier ones: the step takes the longer of the two.
-  const Seconds dispatch = st.graphs ? Seconds(0) : st.launch_overhead * (kernels + collectives);
-  out.parts.host = std::max(Seconds(0), dispatch - device) + (in.head ? st.step_overhead : Seconds(0));
+  // runs the earlier ones: the step takes the longer of the two. A stack
+  // whose graphs hold generation-only steps runs a step with prompt tokens
+  // eagerly, and that step's host work leaves the GPU idle (TensorRT-LLM PRs
+  // #15584 and #16313 measure it as GPU-idle time per step, 2-9 ms): it is
+  // charged in full, at the eager dispatch of the step's kernels.
+  const Seconds dispatch = st.launch_overhead * (kernels + collectives);
+  Seconds host;
+  if (!st.graphs) {
+    host = std::max(Seconds(0), dispatch - device);
+  } else if (st.eager_prompt_steps && in.prefill > 0) {
+    host = dispatch;
+  }
+  out.parts.host = host + (in.head ? st.step_overhead : Seconds(0));
 
   out.compute = dense_c + head_c + exp_c + decode_attn_c + prefill_attn_c;
   out.memory = dense_m + exp_m + Bytes(kv_read) / kv_bw + Bytes(kv_write) / bw + out.parts.elementwise;

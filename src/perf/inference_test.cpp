@@ -318,6 +318,29 @@ TEST(Inference, FixedCostsSetBatchOneAndNeverHelp) {
               2 * 32 * 10e-6, 1e-9);
 }
 
+// srvstep: graphs that hold generation-only steps (TensorRT-LLM's PyTorch
+// executor) leave a step with prompt tokens to run eagerly, and its host work
+// adds to the device time. A decode-only step still replays the graph, so
+// batch-1 latency does not move; a mixed step pays the dispatch of every
+// kernel in full, even where the device alone takes longer.
+TEST(Inference, EagerPromptStepsPayTheirDispatchInFull) {
+  const ModelArch m = llama(32, 4096, 32, 8, 14336);
+  StackEfficiency s = serving_stack();
+  s.launch_overhead = microseconds(10);
+  StackEfficiency eager = s;  // contexts point at their stack: one copy each
+  eager.eager_prompt_steps = true;
+  const Fabric f = h100_like(8);
+  const InferenceContext base = context(m, f, s, 1024, 128);
+  const InferenceContext slow = context(m, f, eager, 1024, 128);
+  EXPECT_DOUBLE_EQ(decode_step(slow, {1, 1, 1}, 64, 1088).time.si(), decode_step(base, {1, 1, 1}, 64, 1088).time.si());
+  const StepTime before = mixed_step(base, {1, 1, 1}, 256, 1088, 2048, 1024);
+  const StepTime after = mixed_step(slow, {1, 1, 1}, 256, 1088, 2048, 1024);
+  EXPECT_GT(before.time.si() - before.parts.host.si(), 10e-6 * 32 * 9);  // the device outlasts the dispatch
+  EXPECT_EQ(before.parts.host.si(), s.step_overhead.si());
+  EXPECT_NEAR(after.time.si() - before.time.si(), after.parts.host.si() - before.parts.host.si(), 1e-12);
+  EXPECT_GT(after.parts.host.si() - before.parts.host.si(), 10e-6 * 32 * 9);  // every layer's kernels
+}
+
 TEST(Inference, MatmulsRunAtTheSustainedClock) {
   // A chip whose GEMMs hold a lower clock than its peak is quoted at (MI300X:
   // 1207 of 2100 MHz at 750 W) runs compute-bound matmuls that much slower;

@@ -224,6 +224,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.ttft_slo = f.quantity<Seconds>("ttft_slo");
   r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
+  r.max_num_tokens = f.integer("max_num_tokens", api::kMaxNumTokens);
   r.stack = f.text("stack").value_or("");
   Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));

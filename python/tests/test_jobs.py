@@ -55,6 +55,7 @@ def test_infer_equals_the_cli(cli_json):
 def test_infer_takes_the_engines_token_budget(cli_json):
     # TensorRT-LLM max_num_tokens / vLLM max_num_batched_tokens: a named argument, the CLI's answer.
     assert "max_num_tokens" in inspect.signature(xpuplan.infer).parameters
+    assert "max_num_tokens" in inspect.signature(xpuplan.compare).parameters
     r = xpuplan.infer("llama3.1-8b", accelerator="h100-sxm", tp=1, max_num_tokens=256)
     assert r.to_dict()["max_num_tokens"] == 256
     assert r.to_dict() == cli_json("infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--tp", "1",

@@ -215,7 +215,7 @@ infer = _job("infer", ["model", "accelerator", "chips", "tp", "pp", "ep", "attn_
              "Latency, throughput and cost of a serving deployment.")
 compare = _job("compare", ["model", "train", "infer", "tokens", "chips", "deadline", "seq_len", "global_batch",
                            "precision", "kv_precision", "attention_precision", "rate", "input_len", "output_len",
-                           "ttft_slo", "tpot_slo", "term", "region", "utilization", "electricity", "pue", "life",
+                           "ttft_slo", "tpot_slo", "max_num_tokens", "term", "region", "utilization", "electricity", "pue", "life",
                            "baseline", "accelerators", "sensitivity", "threads"], ["model"],
                "Every accelerator ranked for one training run (train=True) or service (infer=True).")
 claims = _job("claims", ["threads"], [], "Vendor price-performance claims checked against the engines (Markdown).")

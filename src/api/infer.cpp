@@ -27,6 +27,16 @@ ServingEstimate over_chip_limit(ServingEstimate at, int& replicas) {
 
 }  // namespace
 
+void check_max_num_tokens(std::optional<int> max_num_tokens, Diagnostics& ds) {
+  if (!max_num_tokens) return;
+  if (*max_num_tokens <= 0) {
+    ds.push_back(field_error("max_num_tokens", fmt::format("must be positive, got {}", *max_num_tokens)));
+  } else if (*max_num_tokens > kMaxNumTokens) {
+    ds.push_back(field_error("max_num_tokens", fmt::format("must be at most {} (numbers out of range), got {}",
+                                                           kMaxNumTokens, *max_num_tokens)));
+  }
+}
+
 Diagnostics check(const InferRequest& r, const DataSet& data) {
   Diagnostics ds;
   check_names(data, r.model, r.accelerator, r.stack, Mode::infer, ds);
@@ -43,14 +53,10 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
                                  {r.pp, "pp"},
                                  {r.ep, "ep"},
                                  {r.attn_dp, "attn_dp"},
-                                 {r.batch, "batch"},
-                                 {r.max_num_tokens, "max_num_tokens"}}) {
+                                 {r.batch, "batch"}}) {
     if (v) positive(*v, field);
   }
-  if (r.max_num_tokens && *r.max_num_tokens > kMaxNumTokens) {
-    ds.push_back(field_error("max_num_tokens", fmt::format("must be at most {} (numbers out of range), got {}",
-                                                           kMaxNumTokens, *r.max_num_tokens)));
-  }
+  check_max_num_tokens(r.max_num_tokens, ds);
   if (r.chips && *r.chips > kMaxChipsSized) {
     ds.push_back(field_error(
         "chips", fmt::format("must be at most {} (numbers out of range), got {}", kMaxChipsSized, *r.chips)));

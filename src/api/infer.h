@@ -69,6 +69,10 @@ struct InferReport {
 // Every problem with the request, at JSON pointers of its fields.
 Diagnostics check(const InferRequest& r, const DataSet& data);
 
+// A token budget given: positive and at most kMaxNumTokens, at /max_num_tokens
+// (infer's and compare's).
+void check_max_num_tokens(std::optional<int> max_num_tokens, Diagnostics& ds);
+
 // `shared`: serving tables shared with other requests answered from the same
 // `data` (api/shared.h; the same report either way).
 Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferRequest& request,

@@ -355,6 +355,21 @@ TEST(Requests, MaxNumTokensIsReadCheckedAndOtherToolsNamesSuggested) {
             "iteration, or 'output_len', the tokens generated per request?)\n");
   EXPECT_EQ(format_diagnostics(with("max_num_token", 768).diagnostics),
             "/max_num_token: error: unknown field 'max_num_token' (did you mean 'max_num_tokens'?)\n");
+  // compare takes it for serving, checked alike; a training comparison says whose it is.
+  const auto serving =
+      read_compare_request(json{{"model", "llama-8b"}, {"infer", true}, {"rate", 5}, {"max_num_tokens", 768}}, d);
+  ASSERT_TRUE(serving.request) << format_diagnostics(serving.diagnostics);
+  EXPECT_EQ(serving.request->max_num_tokens, 768);
+  EXPECT_EQ(format_diagnostics(read_compare_request(
+                                   json{{"model", "llama-8b"}, {"infer", true}, {"rate", 5}, {"max_num_tokens", 0}}, d)
+                                   .diagnostics),
+            "/max_num_tokens: error: must be positive, got 0\n");
+  EXPECT_EQ(
+      format_diagnostics(
+          read_compare_request(
+              json{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}, {"max_num_tokens", 768}}, d)
+              .diagnostics),
+      "/max_num_tokens: error: is for a serving comparison (infer), not this training one\n");
 }
 
 TEST(Requests, NotAnObjectIsAnError) {

@@ -1,6 +1,7 @@
 """Every function against the CLI's --json for the same request, and the
 package's behaviour: results, errors, no answer, data selection."""
 
+import inspect
 import json
 import os
 from pathlib import Path
@@ -49,6 +50,20 @@ def test_infer_equals_the_cli(cli_json):
     r = xpuplan.infer("llama3.1-8b", accelerator="h100-sxm", rate=5, ttft_slo="1 s", tpot_slo="40 ms")
     assert r.to_dict() == cli_json("infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--rate", "5",
                                    "--ttft-slo", "1 s", "--tpot-slo", "40 ms")
+
+
+def test_infer_takes_the_engines_token_budget(cli_json):
+    # TensorRT-LLM max_num_tokens / vLLM max_num_batched_tokens: a named argument, the CLI's answer.
+    assert "max_num_tokens" in inspect.signature(xpuplan.infer).parameters
+    assert "max_num_tokens" in inspect.signature(xpuplan.compare).parameters
+    r = xpuplan.infer("llama3.1-8b", accelerator="h100-sxm", tp=1, max_num_tokens=256)
+    assert r.to_dict()["max_num_tokens"] == 256
+    assert r.to_dict() == cli_json("infer", "--model", "llama3.1-8b", "-a", "h100-sxm", "--tp", "1",
+                                   "--max-num-tokens", "256")
+    assert r.to_dict()["estimate"] != xpuplan.infer("llama3.1-8b", accelerator="h100-sxm", tp=1).to_dict()["estimate"]
+    with pytest.raises(xpuplan.InputError) as bad:
+        xpuplan.infer("llama3.1-8b", accelerator="h100-sxm", max_num_batched_tokens=256)
+    assert "did you mean 'max_num_tokens'" in str(bad.value)
 
 
 def test_compare_equals_the_cli_and_gives_a_table(cli_json):

@@ -211,11 +211,11 @@ train = _job("train", ["model", "accelerator", "chips", "tokens", "seq_len", "gl
              "Time, memory and MFU of a training run, with the best parallel layout.")
 infer = _job("infer", ["model", "accelerator", "chips", "tp", "pp", "ep", "attn_dp", "precision", "kv_precision",
                        "attention_precision", "weight_only", "input_len", "output_len", "batch", "rate", "ttft_slo",
-                       "tpot_slo", "scenario", "stack"], ["model"],
+                       "tpot_slo", "scenario", "max_num_tokens", "stack"], ["model"],
              "Latency, throughput and cost of a serving deployment.")
 compare = _job("compare", ["model", "train", "infer", "tokens", "chips", "deadline", "seq_len", "global_batch",
                            "precision", "kv_precision", "attention_precision", "rate", "input_len", "output_len",
-                           "ttft_slo", "tpot_slo", "term", "region", "utilization", "electricity", "pue", "life",
+                           "ttft_slo", "tpot_slo", "max_num_tokens", "term", "region", "utilization", "electricity", "pue", "life",
                            "baseline", "accelerators", "sensitivity", "threads"], ["model"],
                "Every accelerator ranked for one training run (train=True) or service (infer=True).")
 claims = _job("claims", ["threads"], [], "Vendor price-performance claims checked against the engines (Markdown).")

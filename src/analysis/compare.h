@@ -43,6 +43,7 @@ struct CompareQuery {
   ServingJob serving;
   double rate = 0;
   ServingSlo slo;
+  std::optional<int> max_num_tokens;  // the engine's per-iteration token budget; empty: each stack's prefill_chunk
   // Prices.
   PriceBasis basis;
   std::string region;                           // only offers in this region (and region-less ones); empty = any

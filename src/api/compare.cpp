@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/infer.h"
 #include "perf/layout_rules.h"
 #include "perf/sizing.h"
 
@@ -25,6 +26,7 @@ Diagnostics check(const CompareRequest& r, const DataSet& data) {
     positive(r.output_len, "output_len");
     if (r.ttft_slo) positive(r.ttft_slo->si(), "ttft_slo");
     if (r.tpot_slo) positive(r.tpot_slo->si(), "tpot_slo");
+    check_max_num_tokens(r.max_num_tokens, ds);
   } else {
     if (!(r.tokens > 0)) ds.push_back(field_error("tokens", "training needs the tokens to train, e.g. 15T"));
     if (r.chips && r.deadline) {
@@ -97,6 +99,7 @@ Expected<CompareReport, Diagnostics> run_compare(const DataSet& data, const Comp
     q.serving.attention_weights = r.attention_precision;
     if (r.ttft_slo) q.slo.ttft = *r.ttft_slo;
     if (r.tpot_slo) q.slo.tpot = *r.tpot_slo;
+    q.max_num_tokens = r.max_num_tokens;
   } else {
     q.training.tokens = r.tokens;
     q.training.seq_len = r.seq_len;

@@ -31,6 +31,7 @@ struct CompareRequest {
   double rate = 0;                               // requests/s
   double input_len = 2048, output_len = 256;
   std::optional<Seconds> ttft_slo, tpot_slo;
+  std::optional<int> max_num_tokens;  // the engine's per-iteration token budget (InferRequest's); empty: the stack's
   // Prices.
   bool owned = false;  // owned hardware (purchase price) instead of a rental term
   Term term = Term::on_demand;

@@ -27,6 +27,16 @@ ServingEstimate over_chip_limit(ServingEstimate at, int& replicas) {
 
 }  // namespace
 
+void check_max_num_tokens(std::optional<int> max_num_tokens, Diagnostics& ds) {
+  if (!max_num_tokens) return;
+  if (*max_num_tokens <= 0) {
+    ds.push_back(field_error("max_num_tokens", fmt::format("must be positive, got {}", *max_num_tokens)));
+  } else if (*max_num_tokens > kMaxNumTokens) {
+    ds.push_back(field_error("max_num_tokens", fmt::format("must be at most {} (numbers out of range), got {}",
+                                                           kMaxNumTokens, *max_num_tokens)));
+  }
+}
+
 Diagnostics check(const InferRequest& r, const DataSet& data) {
   Diagnostics ds;
   check_names(data, r.model, r.accelerator, r.stack, Mode::infer, ds);
@@ -46,6 +56,7 @@ Diagnostics check(const InferRequest& r, const DataSet& data) {
                                  {r.batch, "batch"}}) {
     if (v) positive(*v, field);
   }
+  check_max_num_tokens(r.max_num_tokens, ds);
   if (r.chips && *r.chips > kMaxChipsSized) {
     ds.push_back(field_error(
         "chips", fmt::format("must be at most {} (numbers out of range), got {}", kMaxChipsSized, *r.chips)));
@@ -117,10 +128,11 @@ std::string infer_table_key(const InferRequest& r, std::string_view stack) {
   // in the key would share one request's answer with another's (jobs_test).
   [[maybe_unused]] const auto& [model, accelerator, stack_name, chips, tp, pp, ep, attn_dp, precision, kv_precision,
                                 attention_precision, weight_only, input_len, output_len, batch, rate, ttft_slo,
-                                tpot_slo, scenario] = r;
+                                tpot_slo, scenario, max_num_tokens] = r;
   // Read through the job, the targets and the pruning below: precision,
   // kv_precision, attention_precision, weight_only, the lengths, the targets
-  // and the scenario (only whether it prunes); the stack as resolved. Not
+  // and the scenario (only whether it prunes); the stack as resolved; the
+  // token budget (the context's max_num_tokens). Not
   // read by the table: the rate (search_serving's rate pass reads it per
   // request). The degrees and the batch are empty on the searched path; keyed anyway.
   const ServingJob job = job_of(r);
@@ -132,7 +144,7 @@ std::string infer_table_key(const InferRequest& r, std::string_view stack) {
   key.add(model.name, accelerator, stack, chips, tp, pp, ep, attn_dp, batch);
   key.add(j_input_len, j_output_len, weights, kv, j_weight_only, attention_weights, input_cv, output_cv, io_correlation,
           spec_tokens, spec_accept, spec_draft_layers);
-  key.add(ttft, tpot, prune_of(r));
+  key.add(ttft, tpot, prune_of(r), max_num_tokens);
   return key.str();
 }
 
@@ -154,7 +166,10 @@ Expected<InferReport, Diagnostics> run_infer(const DataSet& data, const InferReq
   const ServingJob& job = out.job;
   const ModelArch& m = *model;
   const ServingSetup setup{&m, hw->accelerator, hw->system, stack, job};
-  const InferenceContext ctx = serving_context(setup, r.chips);
+  InferenceContext ctx = serving_context(setup, r.chips);
+  // The run's token budget, else the stack's (token_budget).
+  if (r.max_num_tokens) ctx.max_num_tokens = *r.max_num_tokens;
+  out.max_num_tokens = r.max_num_tokens;
   out.precision_used = ctx.compute;
   out.attention_weights = attention_weight_precision(m, job);
   out.interval = throughput_interval(*stack, hw->accelerator->key, ctx.compute, r.chips.value_or(ctx.fabric.domain));

@@ -15,6 +15,15 @@
 
 namespace xpu::api {
 
+// The largest per-iteration token budget a request may give: 2^20, past the
+// longest context windows shipped (about 1M tokens), so that one iteration
+// may hold any whole prompt; more is a typo, not a budget. The knobs it
+// stands for: "Tuning Max Batch Size and Max Num Tokens", TensorRT-LLM docs,
+// https://nvidia.github.io/TensorRT-LLM/performance/performance-tuning-guide/tuning-max-batch-size-and-max-num-tokens.html;
+// vLLM "Engine Arguments" (--max-num-batched-tokens), https://docs.vllm.ai/en/latest/models/engine_args.html (read
+// 2026-12-06).
+inline constexpr int kMaxNumTokens = 1 << 20;
+
 struct InferRequest {
   ModelRef model;
   std::string accelerator;  // an accelerator key or a system key
@@ -31,6 +40,10 @@ struct InferRequest {
   std::optional<double> rate;  // requests/s to serve
   std::optional<Seconds> ttft_slo, tpot_slo;
   std::optional<ServingScenario> scenario;  // empty: server with a rate, latency with a batch, else offline
+  // The engine's per-iteration token budget (per attention data-parallel
+  // rank): TensorRT-LLM's max_num_tokens, vLLM's max_num_batched_tokens. It
+  // chunks prompts and caps the decoding batch. Empty: the stack's prefill_chunk.
+  std::optional<int> max_num_tokens;
 };
 
 struct InferReport {
@@ -43,6 +56,7 @@ struct InferReport {
   Precision precision_used = Precision::bf16;
   Precision attention_weights = Precision::bf16;  // the attention projections' format (attention_weight_precision)
   bool fixed = false;                             // the layout was given, not searched
+  std::optional<int> max_num_tokens;              // the per-iteration token budget, as the request gave it
   std::optional<ServingEstimate> estimate;  // the answer (or the closest, with `binding`, when none meets the SLOs)
   int replicas = 1;
   std::vector<ServingEstimate> pareto;  // searched: throughput per chip vs TPOT
@@ -54,6 +68,10 @@ struct InferReport {
 
 // Every problem with the request, at JSON pointers of its fields.
 Diagnostics check(const InferRequest& r, const DataSet& data);
+
+// A token budget given: positive and at most kMaxNumTokens, at /max_num_tokens
+// (infer's and compare's).
+void check_max_num_tokens(std::optional<int> max_num_tokens, Diagnostics& ds);
 
 // `shared`: serving tables shared with other requests answered from the same
 // `data` (api/shared.h; the same report either way).

@@ -136,7 +136,7 @@ Diagnostics unknown_names(const CLI::App& app, const std::vector<std::string>& a
         const auto candidates = option_names(chain);
         ds.push_back(
             error_at({.pointer = name}, fmt::format("unknown option for '{}'{}; see '{} --help'", command_path(chain),
-                                                    did_you_mean(name, candidates), command_path(chain))));
+                                                    did_you_mean_field(name, candidates), command_path(chain))));
         // Its value, if it has one, is not reported again.
         last_option.clear();
         value_next =

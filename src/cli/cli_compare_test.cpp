@@ -157,6 +157,27 @@ TEST(Compare, ServingSizesTheFleetForTheLoad) {
   }
 }
 
+// compare --infer takes infer's token budget: a small one (256 tokens at
+// 2048 in / 300 out holds 256 / (1 + 2048/300) = 32 decoding sequences)
+// needs more chips on B200 for the same load, and is echoed with the workload.
+TEST(Compare, ServingTakesTheEnginesTokenBudget) {
+  auto chips_on_b200 = [](const std::vector<std::string>& more) {
+    auto r = run_cli(with(with(kInfer, {"--json", "--accelerators", "b200"}), more));
+    EXPECT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["options"].size(), 1U) << r.out;
+    return std::pair{j["workload"].value("max_num_tokens", 0),
+                     j["options"].empty() ? 0 : j["options"][0]["chips"].get<int>()};
+  };
+  const auto [none, chips] = chips_on_b200({});
+  const auto [budget, budget_chips] = chips_on_b200({"--max-num-tokens", "256"});
+  EXPECT_EQ(none, 0);
+  EXPECT_EQ(budget, 256);
+  EXPECT_GT(budget_chips, chips);
+  auto text = run_cli(with(kInfer, {"--accelerators", "b200", "--max-num-tokens", "256"}));
+  EXPECT_NE(text.out.find(", 256 tokens per iteration (as given)\n"), std::string::npos) << text.out;
+}
+
 TEST(Compare, CsvHasOneRowPerOption) {
   auto r = run_cli(with(kTrain, {"--csv", "--accelerators", "h100-sxm,b200,tpu-v5p"}));
   ASSERT_EQ(r.code, 0) << r.err;

@@ -519,6 +519,38 @@ TEST(Infer, UsesAWholeTwelveChipInf2Ring) {
   EXPECT_EQ(j["estimate"]["layout"]["tp"], 12);
 }
 
+// --max-num-tokens is the engine's per-iteration token budget (TensorRT-LLM
+// max_num_tokens; MLPerf v5.1's B200 Interactive llama2-70b runs 768). Each
+// decoding sequence takes a query token and, as the prompts are chunked in,
+// its share input/output of prompt tokens per iteration, so 768 tokens at 2048
+// in / 256 out hold floor(768 / (1 + 8)) = 85 sequences; the stack's default
+// budget holds more. At a rate, fewer sequences per replica need more replicas.
+TEST(Infer, MaxNumTokensCapsTheBatchAndIsEchoed) {
+  const std::vector<std::string> base{"infer",       "--model", "llama2-70b", "-a", "b200",
+                                      "--precision", "fp4",     "--tp",       "1"};
+  auto run = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    auto r = run_cli(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return r;
+  };
+  const auto offline = nlohmann::json::parse(run({"--json"}).out);
+  const auto capped = nlohmann::json::parse(run({"--max-num-tokens", "768", "--json"}).out);
+  EXPECT_FALSE(offline.contains("max_num_tokens"));
+  EXPECT_EQ(capped.value("max_num_tokens", 0), 768);
+  EXPECT_EQ(capped["estimate"]["batch"], 85);
+  EXPECT_GT(offline["estimate"]["batch"].get<int>(), 85);
+  EXPECT_LT(capped["estimate"]["output_tokens_per_s_per_chip"].get<double>(),
+            offline["estimate"]["output_tokens_per_s_per_chip"].get<double>());
+  const auto served = nlohmann::json::parse(run({"--rate", "22", "--json"}).out)["estimate"];
+  const auto served_capped = nlohmann::json::parse(run({"--rate", "22", "--max-num-tokens", "768", "--json"}).out);
+  EXPECT_GT(served_capped["estimate"]["replicas"].get<int>(), served["replicas"].get<int>());
+  EXPECT_LE(served_capped["estimate"]["batch"].get<int>(), 85);
+  const auto text = run({"--max-num-tokens", "768"}).out;
+  EXPECT_NE(text.find("\n768 tokens per iteration (as given)\n"), std::string::npos) << text;
+}
+
 TEST(Infer, ServesTheIssueExampleOnEveryVendor) {
   // Llama 3.3 70B at 20 requests/s, 2k prompts, 300-token answers, TTFT 1 s, TPOT 40 ms.
   for (const char* a : {"h200-sxm", "b200", "tpu-v6e", "trn2", "mi300x"}) {

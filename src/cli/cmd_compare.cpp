@@ -65,6 +65,9 @@ void setup_compare(CLI::App& app, RunState& st) {
   f.option(cmd, "--output-len", "Mean generated tokens", std::to_string(static_cast<int>(d.output_len)));
   f.option(cmd, "--ttft-slo", "Time-to-first-token target (p99), e.g. '1 s'");
   f.option(cmd, "--tpot-slo", "Time-per-output-token target (p99), e.g. '40 ms'");
+  f.option(cmd, "--max-num-tokens",
+           "Serving: tokens per engine iteration (TensorRT-LLM max_num_tokens, vLLM max_num_batched_tokens; "
+           "default: each stack's prefill chunk)");
   f.option(cmd, "--term", "on-demand, spot, 1y, 3y, capacity-block, or owned", "on-demand");
   f.option(cmd, "--region", "Only offers in this region (default: the cheapest anywhere)");
   f.option(cmd, "--provider", "Only this provider's offers (aws, gcp, azure, oci, tensorwave, ...)");

@@ -50,6 +50,9 @@ void setup_infer(CLI::App& app, RunState& st) {
   f.option(cmd, "--tpot-slo", "Time-per-output-token target (p99), e.g. '40 ms'");
   f.option(cmd, "--scenario",
            "offline | server | latency (default: server with --rate, latency with --batch, else offline)");
+  f.option(cmd, "--max-num-tokens",
+           "Tokens per engine iteration (TensorRT-LLM max_num_tokens, vLLM max_num_batched_tokens; "
+           "default: the stack's prefill chunk)");
   f.option(cmd, "--stack", "Serving stack (default: the runtime's)");
   cmd->add_flag("--json", c->json, "Print JSON");
   cmd->footer(

@@ -1,6 +1,7 @@
 #include "ingest/request_fields.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -28,6 +29,46 @@ bool FieldReader::refused(std::string_view name) const {
 
 bool FieldReader::has(std::string_view name) const {
   return object_.is_object() && object_.contains(std::string(name)) && !object_.at(std::string(name)).is_null();
+}
+
+namespace {
+
+// "--max-tokens" -> "max_tokens": a flag as the field it sets.
+std::string snake(std::string_view name) {
+  while (name.starts_with('-')) name.remove_prefix(1);
+  std::string s(name);
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+// A field as other tools name it, with the fields it may mean here and what each is.
+struct OtherName {
+  std::string_view name;
+  std::vector<std::pair<std::string_view, std::string_view>> ours;
+};
+
+}  // namespace
+
+std::string did_you_mean_field(std::string_view name, std::span<const std::string> known) {
+  // vLLM's engine argument (api/infer.h: kMaxNumTokens's sources) and an
+  // OpenAI-style request's max_tokens, the most tokens generated per request.
+  static const std::vector<OtherName> other{
+      {"max_num_batched_tokens", {{"max_num_tokens", "vLLM's max_num_batched_tokens"}}},
+      {"max_tokens",
+       {{"max_num_tokens", "the tokens per engine iteration"}, {"output_len", "the tokens generated per request"}}},
+  };
+  const std::string key = snake(name);
+  for (const OtherName& o : other) {
+    if (o.name != key) continue;
+    std::vector<std::string> meant;
+    for (const auto& field : o.ours) {
+      const auto it =
+          std::find_if(known.begin(), known.end(), [&](const std::string& k) { return snake(k) == field.first; });
+      if (it != known.end()) meant.push_back(fmt::format("'{}', {}", *it, field.second));
+    }
+    if (!meant.empty()) return fmt::format(" (did you mean {}?)", fmt::join(meant, ", or "));
+  }
+  return did_you_mean(name, known);
 }
 
 std::string field_location(std::string_view name, const FieldStyle& style) {
@@ -340,7 +381,7 @@ void FieldReader::finish() {
   if (!style_.flags && object_.is_object()) {
     for (const auto& [key, v] : object_.items()) {
       if (std::find(read_.begin(), read_.end(), key) != read_.end()) continue;
-      error(key, fmt::format("unknown field '{}'{}", key, did_you_mean(key, read_)));
+      error(key, fmt::format("unknown field '{}'{}", key, did_you_mean_field(key, read_)));
     }
   }
   sort();

@@ -19,6 +19,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ struct FieldStyle {
 // `compare --threads 100000` were taken as given). The message for more.
 inline constexpr int kMaxThreads = 1024;
 std::string too_many_threads(long long threads);
+
+// did_you_mean for an unknown field or flag, knowing other serving tools'
+// names that no edit distance reaches: vLLM's max_num_batched_tokens is
+// max_num_tokens here; an OpenAI-style max_tokens is either that budget or
+// output_len. `name` and `known` are spelled alike ("max_tokens" or "--max-tokens").
+std::string did_you_mean_field(std::string_view name, std::span<const std::string> known);
 
 // How field `name` is shown: "/tokens", or as the CLI spells it ("--tokens").
 std::string field_location(std::string_view name, const FieldStyle& style);

@@ -224,6 +224,7 @@ RequestRead<api::InferRequest> read_infer_request(const nlohmann::json& fields, 
   r.ttft_slo = f.quantity<Seconds>("ttft_slo");
   r.tpot_slo = f.quantity<Seconds>("tpot_slo");
   r.scenario = f.choice<ServingScenario>("scenario", parse_scenario, scenario_names());
+  r.max_num_tokens = f.integer("max_num_tokens", api::kMaxNumTokens);
   r.stack = f.text("stack").value_or("");
   Diagnostics checks = without_unknown_config(api::check(r, data), ds, r.model);
   return finish(f, std::move(r), ds, std::move(checks));
@@ -262,13 +263,15 @@ RequestRead<api::CompareRequest> read_compare_request(const nlohmann::json& fiel
     r.attention_precision = attention_precision_of(f);
     r.ttft_slo = f.quantity<Seconds>("ttft_slo");
     r.tpot_slo = f.quantity<Seconds>("tpot_slo");
+    r.max_num_tokens = f.integer("max_num_tokens", api::kMaxNumTokens);
   }
   // A field of the other workload was ignored silently from flags (`infer`
   // with `tokens`) and called unknown in JSON: say whose it is (usertrial2).
   if (known) {
     static const std::vector<std::string> train_only{"tokens", "chips", "deadline", "seq_len", "global_batch"};
-    static const std::vector<std::string> infer_only{
-        "rate", "input_len", "output_len", "kv_precision", "attention_precision", "ttft_slo", "tpot_slo"};
+    static const std::vector<std::string> infer_only{"rate",         "input_len",           "output_len",
+                                                     "kv_precision", "attention_precision", "ttft_slo",
+                                                     "tpot_slo",     "max_num_tokens"};
     const bool training = r.mode == Mode::train;
     for (const std::string& name : training ? infer_only : train_only) {
       if (!f.has(name)) continue;

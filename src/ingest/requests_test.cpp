@@ -325,6 +325,61 @@ TEST(Requests, ACountOfTokensIsAtLeastOne) {
             "/tokens: error: '1e-300' is less than one token; a count is at least 1\n");
 }
 
+// The engine's per-iteration token budget (TensorRT-LLM max_num_tokens, vLLM
+// max_num_batched_tokens): read as a whole number, checked at its pointer,
+// and the names other tools give it suggested.
+TEST(Requests, MaxNumTokensIsReadCheckedAndOtherToolsNamesSuggested) {
+  const DataSet d = fixture();
+  const json base{{"model", "llama-8b"}, {"accelerator", "node-a"}, {"rate", 5}};
+  auto with = [&](const std::string& key, const json& v) {
+    json q = base;
+    q[key] = v;
+    return read_infer_request(q, d);
+  };
+  for (const json& v : {json(768), json("768")}) {
+    const auto ok = with("max_num_tokens", v);
+    ASSERT_TRUE(ok.request) << format_diagnostics(ok.diagnostics);
+    EXPECT_EQ(ok.request->max_num_tokens, 768);
+  }
+  EXPECT_FALSE(read_infer_request(base, d).request->max_num_tokens);
+  EXPECT_EQ(format_diagnostics(with("max_num_tokens", 0).diagnostics),
+            "/max_num_tokens: error: must be positive, got 0\n");
+  EXPECT_EQ(format_diagnostics(with("max_num_tokens", -8).diagnostics),
+            "/max_num_tokens: error: must be positive, got -8\n");
+  EXPECT_EQ(format_diagnostics(with("max_num_tokens", 2097152).diagnostics),
+            "/max_num_tokens: error: must be at most 1048576 (numbers out of range), got 2097152\n");
+  EXPECT_EQ(format_diagnostics(with("max_num_tokens", 7.5).diagnostics).substr(0, 23), "/max_num_tokens: error:");
+  // The api's own check, for a request built in C++ (no reader in between).
+  api::InferRequest r = *read_infer_request(base, d).request;
+  r.max_num_tokens = api::kMaxNumTokens + 1;
+  EXPECT_EQ(format_diagnostics(api::check(r, d)),
+            "/max_num_tokens: error: must be at most 1048576 (numbers out of range), got 1048577\n");
+  // vLLM's name, and an OpenAI-style max_tokens (which may mean either).
+  EXPECT_EQ(format_diagnostics(with("max_num_batched_tokens", 768).diagnostics),
+            "/max_num_batched_tokens: error: unknown field 'max_num_batched_tokens' (did you mean 'max_num_tokens', "
+            "vLLM's max_num_batched_tokens?)\n");
+  EXPECT_EQ(format_diagnostics(with("max_tokens", 768).diagnostics),
+            "/max_tokens: error: unknown field 'max_tokens' (did you mean 'max_num_tokens', the tokens per engine "
+            "iteration, or 'output_len', the tokens generated per request?)\n");
+  EXPECT_EQ(format_diagnostics(with("max_num_token", 768).diagnostics),
+            "/max_num_token: error: unknown field 'max_num_token' (did you mean 'max_num_tokens'?)\n");
+  // compare takes it for serving, checked alike; a training comparison says whose it is.
+  const auto serving =
+      read_compare_request(json{{"model", "llama-8b"}, {"infer", true}, {"rate", 5}, {"max_num_tokens", 768}}, d);
+  ASSERT_TRUE(serving.request) << format_diagnostics(serving.diagnostics);
+  EXPECT_EQ(serving.request->max_num_tokens, 768);
+  EXPECT_EQ(format_diagnostics(read_compare_request(
+                                   json{{"model", "llama-8b"}, {"infer", true}, {"rate", 5}, {"max_num_tokens", 0}}, d)
+                                   .diagnostics),
+            "/max_num_tokens: error: must be positive, got 0\n");
+  EXPECT_EQ(
+      format_diagnostics(
+          read_compare_request(
+              json{{"model", "llama-8b"}, {"train", true}, {"tokens", "1T"}, {"chips", 8}, {"max_num_tokens", 768}}, d)
+              .diagnostics),
+      "/max_num_tokens: error: is for a serving comparison (infer), not this training one\n");
+}
+
 TEST(Requests, NotAnObjectIsAnError) {
   const DataSet d = fixture();
   const auto r = read_train_request(json::array({1, 2}), d);

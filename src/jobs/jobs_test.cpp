@@ -160,6 +160,7 @@ TEST(Jobs, SharedSearchKeysChangeWithEveryFieldTheSearchReads) {
       {"rate", [](api::InferRequest& r) { r.rate = 5.000001; }, true},
       {"ttft_slo", [](api::InferRequest& r) { r.ttft_slo = Seconds(0.2); }, false},
       {"tpot_slo", [](api::InferRequest& r) { r.tpot_slo = Seconds(0.01); }, false},
+      {"max_num_tokens", [](api::InferRequest& r) { r.max_num_tokens = 768; }, false},
       // The scenario changes the table only through its pruning: offline with targets does not prune.
       {"scenario", [](api::InferRequest& r) { r.scenario = ServingScenario::server; }, true},
       {"scenario offline, targets",

@@ -75,9 +75,11 @@ std::string describe_workload(const CompareQuery& r) {
   std::string slo;
   if (r.slo.ttft.si() > 0) slo += fmt::format(", TTFT {} <= {}", kSloStatistic, to_text(r.slo.ttft));
   if (r.slo.tpot.si() > 0) slo += fmt::format(", TPOT {} <= {}", kSloStatistic, to_text(r.slo.tpot));
-  return fmt::format("{} serving {} requests/s, {} tokens in / {} out, weights {}{}", model, fmt_num(r.rate, 4),
+  const std::string budget =
+      r.max_num_tokens ? fmt::format(", {} tokens per iteration (as given)", *r.max_num_tokens) : "";
+  return fmt::format("{} serving {} requests/s, {} tokens in / {} out, weights {}{}{}", model, fmt_num(r.rate, 4),
                      fmt_num(r.serving.input_len, 5), fmt_num(r.serving.output_len, 5), to_string(r.serving.weights),
-                     slo);
+                     slo, budget);
 }
 
 std::string describe_prices(const CompareQuery& r) {
@@ -227,6 +229,7 @@ Json compare_to_json(const CompareResult& res) {
     workload["ttft_slo_s"] = round_sig(r.slo.ttft.si());
     workload["tpot_slo_ms"] = round_sig(in_ms(r.slo.tpot));
     workload["slo_statistic"] = kSloStatistic;  // what ttft_slo_s and tpot_slo_ms bound
+    if (r.max_num_tokens) workload["max_num_tokens"] = *r.max_num_tokens;
   }
   Json prices = {
       {"basis", basis_name(r.basis)}, {"region", r.region}, {"utilization", r.basis.utilization}, {"pue", r.pue}};

@@ -223,6 +223,7 @@ Json to_json(const api::InferReport& r) {
             {"attention_precision", to_string(r.attention_weights)},
             {"precision_used", to_string(r.precision_used)}};
   if (r.rate) j["rate"] = *r.rate;
+  if (r.max_num_tokens) j["max_num_tokens"] = *r.max_num_tokens;
   if (r.targets) {
     Json t = Json::object();
     if (r.targets->ttft.si() > 0) t["ttft_p99_s"] = r.targets->ttft.si();
@@ -255,6 +256,8 @@ std::string to_text(const api::InferReport& r) {
                      fmt_num(r.job.output_len, 5), to_string(r.job.weights), attention,
                      r.job.weight_only ? " (weight-only)" : "", to_string(r.job.kv),
                      r.rate ? fmt::format(", {} requests/s", fmt_num(*r.rate, 4)) : "");
+  // The token budget given (max_num_tokens): it chunks prompts and caps the batch.
+  if (r.max_num_tokens) out += fmt::format("{} tokens per iteration (as given)\n", *r.max_num_tokens);
   if (r.targets) {
     std::string t;
     if (r.targets->ttft.si() > 0) t += fmt::format("TTFT p99 <= {}", to_text(r.targets->ttft));

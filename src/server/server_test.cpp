@@ -147,6 +147,34 @@ TEST(Server, PostRoutesAnswerWithTheCliJson) {
   }
 }
 
+// The engine's token budget through the infer route: an answer of its own
+// (the serving tables shared between requests are keyed by it), the CLI's
+// JSON, a problem at its pointer, and a field of the OpenAPI document.
+TEST(Server, InferTakesMaxNumTokens) {
+  auto c = shared().client();
+  const nlohmann::json plain{{"model", "llama3.1-8b"}, {"accelerator", "h100-sxm"}, {"rate", 5}};
+  nlohmann::json budget = plain;
+  budget["max_num_tokens"] = 256;
+  const auto a = c.Post("/api/infer", plain.dump(), "application/json");
+  const auto b = c.Post("/api/infer", budget.dump(), "application/json");
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(b->status, 200) << b->body.substr(0, 400);
+  EXPECT_EQ(body_of(b)["max_num_tokens"], 256);
+  EXPECT_NE(body_of(a)["estimate"], body_of(b)["estimate"]);
+  const auto want = jobs::run("infer", budget, *shipped(), server_like());
+  ASSERT_TRUE(want.ok());
+  EXPECT_EQ(body_of(b), *want.report);
+  budget["max_num_tokens"] = 0;
+  const auto bad = c.Post("/api/infer", budget.dump(), "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  ASSERT_EQ(body_of(bad)["diagnostics"].size(), 1U) << bad->body;
+  EXPECT_EQ(body_of(bad)["diagnostics"][0]["pointer"], "/max_num_tokens");
+  EXPECT_EQ(body_of(bad)["diagnostics"][0]["message"], "must be positive, got 0");
+  const auto doc = nlohmann::json::parse(slurp(kRoot + "/docs/api/openapi.json"));
+  EXPECT_TRUE(doc["components"]["schemas"]["InferRequest"]["properties"].contains("max_num_tokens"));
+}
+
 TEST(Server, APortAnotherServerHoldsIsRefused) {
   // With httplib's SO_REUSEPORT a second server bound the same port and the
   // kernel split its connections between the two (usertrial3).

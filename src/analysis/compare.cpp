@@ -230,10 +230,10 @@ Evaluation evaluate(const CompareQuery& r, const Candidate& c, const StackEffici
     w.duration = o.time_high;
     o.cost_high = price(c, w, r.basis).total;
   } else {
-    // size_service's search, with the run's token budget, else the stack's (token_budget).
-    InferenceContext ctx = serving_context({&r.model, c.accelerator, c.system, &stack, r.serving});
-    if (r.max_num_tokens) ctx.max_num_tokens = *r.max_num_tokens;
-    const ServingSearch s = search_serving(ctx, r.rate, r.slo);
+    const ServiceSize size = size_service({&r.model, c.accelerator, c.system, &stack, r.serving}, r.rate, r.slo,
+                                          r.max_num_tokens.value_or(0));
+    const InferenceContext& ctx = size.ctx;
+    const ServingSearch& s = size.search;
     if (!s.best) {
       e.why = s.over_chip_limit ? over_chip_limit_reason(r.rate, s)
               : s.closest       ? fmt::format("no layout meets the SLOs (the closest binds on {})",

@@ -81,9 +81,10 @@ InferenceContext serving_context(const ServingSetup& s, std::optional<int> chips
   return prepare_inference(*s.model, fabric, *s.stack, s.job);
 }
 
-ServiceSize size_service(const ServingSetup& s, double rate, const ServingSlo& slo) {
+ServiceSize size_service(const ServingSetup& s, double rate, const ServingSlo& slo, int max_num_tokens) {
   ServiceSize out;
   out.ctx = serving_context(s);
+  out.ctx.max_num_tokens = max_num_tokens;
   out.search = search_serving(out.ctx, rate, slo);
   return out;
 }

@@ -88,8 +88,9 @@ struct ServiceSize {
   ServingSearch search;  // best: the fewest chips meeting the SLOs for the rate; closest when none does
 };
 
-// The layout and replicas that serve `rate` requests/s within `slo` at the fewest chips.
-ServiceSize size_service(const ServingSetup& s, double rate, const ServingSlo& slo);
+// The layout and replicas that serve `rate` requests/s within `slo` at the fewest chips;
+// `max_num_tokens` the per-iteration token budget (0: the stack's, token_budget).
+ServiceSize size_service(const ServingSetup& s, double rate, const ServingSlo& slo, int max_num_tokens = 0);
 
 // Requests/s one replica of `layout` sustains within `slo`, refined by
 // bisection from `floor` (a rate it is known to sustain) up to its unloaded top rate.

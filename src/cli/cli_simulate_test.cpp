@@ -165,8 +165,8 @@ TEST(CliSimulate, WithoutRisksTheSmallPlanCostsWhatThePlannerSays) {
 
 // The shipped example's executable plan, saved from `xpuplan plan
 // examples/portfolio.yaml --no-baselines --json --time-limit 120`
-// (2026-12-06 after eager prompt steps, srvstep: feasible, gap 0.46%, checker ok): three runs, two services, commitments, spot and
-// moves.
+// (2026-12-06 after eager prompt steps, srvstep: feasible, gap 0.46%, checker ok): three runs, two services,
+// commitments, spot and moves.
 TEST(CliSimulate, WithoutRisksTheShippedExamplesPlanCostsWhatThePlannerSays) {
   const std::string saved = tests("data/sim/example-plan.json");
   const json p = json::parse(xpu::testing::read_file(saved));

@@ -15,14 +15,8 @@
 
 namespace xpu::api {
 
-// The largest per-iteration token budget a request may give: 2^20, past the
-// longest context windows shipped (about 1M tokens), so that one iteration
-// may hold any whole prompt; more is a typo, not a budget. The knobs it
-// stands for: "Tuning Max Batch Size and Max Num Tokens", TensorRT-LLM docs,
-// https://nvidia.github.io/TensorRT-LLM/performance/performance-tuning-guide/tuning-max-batch-size-and-max-num-tokens.html;
-// vLLM "Engine Arguments" (--max-num-batched-tokens), https://docs.vllm.ai/en/latest/models/engine_args.html (read
-// 2026-12-06).
-inline constexpr int kMaxNumTokens = 1 << 20;
+// The largest token budget a request may give (perf/inference.h).
+using xpu::kMaxNumTokens;
 
 struct InferRequest {
   ModelRef model;

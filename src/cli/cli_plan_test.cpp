@@ -67,6 +67,29 @@ TEST(CliPlan, AServiceOverTheChipsSizedSaysSo) {
   EXPECT_EQ(r.out.find("does not fit in memory"), std::string::npos) << r.out;
 }
 
+TEST(CliPlan, AServicesTokenBudgetSizesItsReplicas) {
+  // A service's `max_num_tokens` reaches its sizing as `infer --max-num-tokens` does: 256 tokens per iteration
+  // cap the decoding batch, so the same demand needs more chips.
+  const fs::path dir = fs::temp_directory_path() / "xpuplan-plan-budget";
+  fs::create_directories(dir);
+  auto chips = [&](const std::string& budget) {
+    const fs::path file = dir / ("p" + budget + ".yaml");
+    std::ofstream(file) << "horizon: {start: 2027-01, months: 1}\n"
+                           "offers: [{offer: aws/us-east-1/p5.48xlarge/on-demand, capacity: 512}]\n"
+                           "workloads:\n"
+                           "  - {name: chat, kind: inference, model: llama3.1-8b, input_len: 1000, output_len: 200,\n"
+                           "     demand: 200 req/s" +
+                               (budget.empty() ? "" : ", max_num_tokens: " + budget) + "}\n";
+    const Result r = run_cli({"plan", file.string(), "--no-baselines", "--json"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    return j["summary"]["workloads"][0]["chips"]["h100-sxm"][0].get<double>();
+  };
+  const double stacks = chips(""), small = chips("256");
+  EXPECT_GT(small, stacks * 1.2) << stacks << " chips at the stack's budget, " << small << " at 256";
+  fs::remove_all(dir);
+}
+
 TEST(CliPlan, BadPortfolioIsExitTwoWithPlaces) {
   const std::string path = std::string(XPUPLAN_TEST_DIR) + "/errors/portfolio/unknown_offer.yaml";
   const Result r = run_cli({"plan", path});

@@ -14,6 +14,7 @@
 #include "ingest/model_io.h"
 #include "ingest/portfolio_io.h"
 #include "ingest/portfolio_read.h"
+#include "perf/inference.h"
 #include "perf/layout_rules.h"
 
 namespace xpu::detail {
@@ -316,7 +317,7 @@ void read_porting(PortfolioReader& pr, MapReader& r, Workload& w) {
 // The fields only one kind of workload has (docs/portfolio.md, "Workloads").
 constexpr std::string_view kTrainingFields[] = {"tokens",   "seq_len",  "global_batch", "max_chips",
                                                 "may_move", "earliest", "deadline"};
-constexpr std::string_view kInferenceFields[] = {"input_len", "output_len", "ttft", "tpot", "demand"};
+constexpr std::string_view kInferenceFields[] = {"input_len", "output_len", "ttft", "tpot", "demand", "max_num_tokens"};
 
 // The workload's `kind`. A missing or misspelt one is an error here, and the
 // rest is read as the kind most likely meant, so that its other problems are
@@ -431,6 +432,11 @@ void read_workload(PortfolioReader& pr, MapReader& r, Workload& w) {
     job.kv = job.weights == Precision::fp8 || job.weights == Precision::fp4 ? Precision::fp8 : Precision::bf16;
     if (auto v = r.get<Seconds>("ttft", Need::optional)) w.serve.slo.ttft = *v;
     if (auto v = r.get<Seconds>("tpot", Need::optional)) w.serve.slo.tpot = *v;
+    // The serving engine's per-iteration token budget, as `xpuplan infer --max-num-tokens` takes it.
+    if (auto v = r.integer("max_num_tokens", Need::optional, Sign::positive, "tokens",
+                           {kMaxNumTokens, "past any context window"})) {
+      w.serve.max_num_tokens = static_cast<int>(*v);
+    }
     YAML::Node d = r.node("demand", Need::required);
     std::vector<double> demand;
     bool ok = d.IsDefined();

@@ -125,6 +125,15 @@ struct InferenceContext {
   int max_num_tokens = 0;
 };
 
+// The largest per-iteration token budget a request or a portfolio may give: 2^20, past the
+// longest context windows shipped (about 1M tokens), so that one iteration
+// may hold any whole prompt; more is a typo, not a budget. The knobs it
+// stands for: "Tuning Max Batch Size and Max Num Tokens", TensorRT-LLM docs,
+// https://nvidia.github.io/TensorRT-LLM/performance/performance-tuning-guide/tuning-max-batch-size-and-max-num-tokens.html;
+// vLLM "Engine Arguments" (--max-num-batched-tokens), https://docs.vllm.ai/en/latest/models/engine_args.html (read
+// 2026-12-06).
+inline constexpr int kMaxNumTokens = 1 << 20;
+
 // The tokens one iteration of a replica (of an attention data-parallel rank)
 // may carry: the context's max_num_tokens, else the stack's prefill_chunk. It
 // chunks prompts and bounds the decoding batch (token_budget_batch).

@@ -60,6 +60,7 @@ struct ServiceSpec {
   ServingJob job;                  // input/output lengths, precision
   ServingSlo slo;                  // TTFT / TPOT targets (p50, as the perf model reports them)
   std::vector<double> demand_rps;  // requests per second, one per horizon month (0 = not served that month)
+  int max_num_tokens = 0;          // the engine's per-iteration token budget (0: the stack's, token_budget)
 };
 
 struct Workload {

@@ -106,7 +106,8 @@ AcceleratorRate serving_need(const Workload& w, const Accelerator& acc, const Sy
     r.usable = true;
     return r;
   }
-  const ServiceSize size = size_service({&w.model, &acc, sys, &stack, w.serve.job}, peak, w.serve.slo);
+  const ServiceSize size =
+      size_service({&w.model, &acc, sys, &stack, w.serve.job}, peak, w.serve.slo, w.serve.max_num_tokens);
   const ServingSearch& s = size.search;
   if (!s.best) {
     // A peak that needs more chips than are sized was "does not fit in memory"

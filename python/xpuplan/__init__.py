@@ -215,8 +215,8 @@ infer = _job("infer", ["model", "accelerator", "chips", "tp", "pp", "ep", "attn_
              "Latency, throughput and cost of a serving deployment.")
 compare = _job("compare", ["model", "train", "infer", "tokens", "chips", "deadline", "seq_len", "global_batch",
                            "precision", "kv_precision", "attention_precision", "rate", "input_len", "output_len",
-                           "ttft_slo", "tpot_slo", "max_num_tokens", "term", "region", "utilization", "electricity", "pue", "life",
-                           "baseline", "accelerators", "sensitivity", "threads"], ["model"],
+                           "ttft_slo", "tpot_slo", "max_num_tokens", "term", "region", "utilization", "electricity",
+                           "pue", "life", "baseline", "accelerators", "sensitivity", "threads"], ["model"],
                "Every accelerator ranked for one training run (train=True) or service (infer=True).")
 claims = _job("claims", ["threads"], [], "Vendor price-performance claims checked against the engines (Markdown).")
 validate = _job("validate", ["cases", "models", "mode", "threads", "components"], ["cases"],
